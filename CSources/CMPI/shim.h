@@ -1,0 +1,2 @@
+// The system's MPI header, found through pkg-config (ompi-c).
+#include <mpi.h>

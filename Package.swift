@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mpibatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mpibatch", targets: ["mpibatch"]),
+        .library(name: "MPIBatch", targets: ["MPIBatch"]),
+        .library(name: "SwiftMPI", targets: ["SwiftMPI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMPI",
+            path: "CSources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
+        .target(name: "CMPIShim", dependencies: ["CMPI"], path: "CSources/CMPIShim"),
+        .target(name: "SwiftMPI", dependencies: ["CMPI", "CMPIShim"]),
+        .target(
+            name: "MPIBatch",
+            dependencies: ["SwiftMPI", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "mpibatch",
+            dependencies: ["MPIBatch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "MPIBatchTests", dependencies: ["MPIBatch"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,44 @@
+/// What a run executes: the index space `0..<taskCount`, where every rank can
+/// build task `i` from `i` alone. Only index ranges and results travel.
+public protocol Workload: Sendable {
+    /// How many tasks there are.
+    var taskCount: Int { get }
+    /// How many times a failed task is tried again.
+    var retries: Int { get }
+    /// Writes task `index`'s parameters as a JSON object for its journal line.
+    func writeParameters(of index: Int, to json: inout JSONWriter)
+    /// Runs one task; a thrown error records it as failed, `TaskTimeout` as timed out.
+    func run(_ task: TaskContext) async throws -> TaskValue
+    /// Rank 0's reducer of task values (Monte Carlo blocks, say), or nil when values are only journaled.
+    func makeReducer() -> (any ResultReducer)?
+}
+
+extension Workload {
+    /// No retries unless the workload says so.
+    public var retries: Int { 0 }
+    /// No reducer unless the workload has one.
+    public func makeReducer() -> (any ResultReducer)? { nil }
+}
+
+/// Thrown by a task that ran past its time limit: recorded with status `timeout`.
+public struct TaskTimeout: Error, Sendable, CustomStringConvertible {
+    /// The limit it exceeded, in seconds.
+    public let seconds: Double
+    /// Makes the error for a limit of `seconds`.
+    public init(seconds: Double) { self.seconds = seconds }
+    /// `timed out after 2.5 s`.
+    public var description: String { "timed out after \(seconds) s" }
+}
+
+/// Folds task values together on rank 0 as results arrive, in any order.
+///
+/// Called from one thread at a time (the coordinator's); never concurrently.
+public protocol ResultReducer: AnyObject {
+    /// Takes task `index`'s value. Returns a new, smaller task count when the run
+    /// may stop early (a precision target met), or nil to go on.
+    func accept(index: Int, value: TaskValue) -> Int?
+    /// Fields to add to `summary.json`, written into an open JSON object.
+    func writeSummaryFields(to json: inout JSONWriter)
+    /// Lines to add to the human summary on stderr.
+    func humanSummary() -> [String]
+}

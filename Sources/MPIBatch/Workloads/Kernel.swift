@@ -1,0 +1,67 @@
+/// An in-process Swift function a task can call by name (`kernel: spin`).
+///
+/// Library users register their own in a `KernelRegistry`.
+public protocol Kernel: Sendable {
+    /// Runs once with the task's templated arguments.
+    func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue
+}
+
+/// A kernel's arguments for one task, after templates were filled in.
+public struct KernelArguments: Sendable {
+    /// The arguments by name.
+    public var values: [String: ParameterValue]
+
+    /// Wraps `values`.
+    public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
+
+    /// The argument `name` as a number, `fallback` if absent.
+    public func double(_ name: String, default fallback: Double) throws(KernelArgumentError) -> Double {
+        guard let value = values[name] else { return fallback }
+        guard let number = value.doubleValue else { throw KernelArgumentError(name: name, value: value.description) }
+        return number
+    }
+
+    /// The argument `name` as a list of integers: `7`, `3,7` or `[3, 7]`; empty if absent.
+    public func integers(_ name: String) throws(KernelArgumentError) -> [Int] {
+        guard let value = values[name] else { return [] }
+        if case .integer(let single) = value { return [single] }
+        let text = value.description.filter { $0 != "[" && $0 != "]" && $0 != " " }
+        var result: [Int] = []
+        for piece in text.split(separator: ",") {
+            guard let number = Int(piece) else { throw KernelArgumentError(name: name, value: value.description) }
+            result.append(number)
+        }
+        return result
+    }
+}
+
+/// A kernel argument that is not of the kind the kernel needs.
+public struct KernelArgumentError: Error, Sendable, CustomStringConvertible {
+    /// The argument's name.
+    public let name: String
+    /// The value it had.
+    public let value: String
+    /// `kernel argument 'ms' = 'abc' is not a number`.
+    public var description: String { "kernel argument '\(name)' = '\(value)' is not of the expected kind" }
+}
+
+/// Kernels by name: the built-ins plus whatever a library user registers.
+public struct KernelRegistry: Sendable {
+    private var kernels: [String: any Kernel]
+
+    /// The built-in kernels: `noop`, `spin`, `sleep`, `fail`.
+    public static let builtIn = KernelRegistry(kernels: [
+        "noop": NoopKernel(), "spin": SpinKernel(), "sleep": SleepKernel(), "fail": FailKernel(),
+    ])
+
+    private init(kernels: [String: any Kernel]) { self.kernels = kernels }
+
+    /// Adds or replaces the kernel called `name`.
+    public mutating func register(_ name: String, _ kernel: any Kernel) { kernels[name] = kernel }
+
+    /// The kernel called `name`, if there is one.
+    public func kernel(named name: String) -> (any Kernel)? { kernels[name] }
+
+    /// Every registered name, sorted (for did-you-mean messages).
+    public var names: [String] { kernels.keys.sorted() }
+}
