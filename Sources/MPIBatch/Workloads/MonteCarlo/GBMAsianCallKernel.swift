@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `gbm-asian-call`: the discounted payoff of an arithmetic-average Asian call,
+/// max(mean(S₁ … Sₙ) − K, 0), the average taken over the `steps` step ends of one
+/// GBM path. Path-dependent; no closed form.
+public struct GBMAsianCallKernel: MonteCarloKernel {
+    /// The price process; `steps` are the averaging dates.
+    public let model: GBMModel
+
+    /// A kernel averaging over `model`'s steps.
+    public init(model: GBMModel) { self.model = model }
+
+    /// The discounted payoff of one path.
+    @inlinable
+    public func simulatePath(_ stream: inout PathRandomStream) -> Double {
+        var logPrice = 0.0
+        var sum = 0.0
+        for _ in 0..<model.steps {
+            logPrice += model.logIncrement(&stream)
+            sum += exp(logPrice)
+        }
+        let average = model.spot * sum / Double(model.steps)
+        return model.discount * OptionKind.call.payoff(spot: average, strike: model.strike)
+    }
+}

@@ -1,0 +1,77 @@
+/// A `montecarlo:` job as a workload: task `b` simulates block `b`, the paths
+/// `b·block ..< min((b+1)·block, paths)` in path order, and returns their
+/// accumulator. Rank 0's reducer merges blocks in block order.
+public struct MonteCarloWorkload: Workload {
+    /// The job's `montecarlo:` section.
+    public let spec: MonteCarloSpec
+    /// The kernel built from `spec.kernel` and `spec.params`.
+    public let kernel: any MonteCarloKernel
+    /// The number of blocks, ⌈paths / block⌉.
+    public let taskCount: Int
+
+    /// Checks `spec` and builds its kernel from `kernels`; the error names the field at fault.
+    public init(spec: MonteCarloSpec, kernels: MonteCarloKernelRegistry = .builtIn) throws(MonteCarloSpecError) {
+        guard spec.paths >= 1 else {
+            throw MonteCarloSpecError(field: "paths", message: "needs at least 1 path, got \(spec.paths)")
+        }
+        guard spec.block >= 1 else {
+            throw MonteCarloSpecError(field: "block", message: "needs at least 1 path per block, got \(spec.block)")
+        }
+        if let target = spec.target {
+            guard target.limit.isFinite, target.limit > 0 else {
+                throw MonteCarloSpecError(field: "target", message: "needs a precision > 0, got \(target.limit)")
+            }
+        }
+        if let pathsOut = spec.pathsOut {
+            throw MonteCarloSpecError(
+                field: "paths_out", message: "per-path output ('\(pathsOut)') is not supported yet; remove it")
+        }
+        self.spec = spec
+        kernel = try kernels.makeKernel(named: spec.kernel, params: spec.params)
+        taskCount = (spec.paths - 1) / spec.block + 1
+    }
+
+    /// The paths of block `block`.
+    public func paths(ofBlock block: Int) -> Range<Int> {
+        let first = block * spec.block
+        return first..<min(first + spec.block, spec.paths)
+    }
+
+    /// `{"block":b,"first_path":…,"paths":…}`.
+    public func writeParameters(of index: Int, to json: inout JSONWriter) {
+        let paths = paths(ofBlock: index)
+        json.beginObject()
+        json.key("block")
+        json.value(index)
+        json.key("first_path")
+        json.value(paths.lowerBound)
+        json.key("paths")
+        json.value(paths.count)
+        json.endObject()
+    }
+
+    /// Simulates block `task.index`; its value is the block's accumulator.
+    public func run(_ task: TaskContext) async throws -> TaskValue {
+        try simulate(block: task.index).taskValue
+    }
+
+    /// Simulates block `block` in path order; throws if a path's value is NaN or infinite.
+    public func simulate(block: Int) throws(MonteCarloPathError) -> MonteCarloAccumulator {
+        let paths = paths(ofBlock: block)
+        switch kernel.simulateBlock(paths: UInt64(paths.lowerBound)..<UInt64(paths.upperBound), seed: spec.seed) {
+        case .completed(let accumulator):
+            return accumulator
+        case .nonFinite(let path, let value):
+            throw MonteCarloPathError(kernel: spec.kernel, path: path, seed: spec.seed, value: value)
+        }
+    }
+
+    /// Path `path`'s value alone, as it is drawn inside its block (for reproducing a bad path).
+    public func value(ofPath path: Int) -> Double {
+        var stream = PathRandomStream(seed: spec.seed, path: UInt64(path))
+        return kernel.simulatePath(&stream)
+    }
+
+    /// A `MonteCarloReducer` for this run.
+    public func makeReducer() -> (any ResultReducer)? { MonteCarloReducer(workload: self) }
+}
