@@ -1,7 +1,20 @@
-/// The `sweep:` and `task:` sections of a job file, or a plain task file.
+/// The `sweep:` and `task:` sections of a job file, or a plain task file:
+/// an index space and what each of its tasks does.
 public struct SweepSpec: Sendable {
+    /// The task index space (`grid`, `zip`, `table`, `repeat`).
+    public var space: IndexSpace
+    /// What each task does.
+    public var task: TaskSpec
+    /// The directory of the job file, against which relative `cwd:` and `table:` paths were resolved.
+    public var jobDirectory: String
+
     /// How many tasks the sweep has.
-    public var taskCount: Int
-    /// Makes a spec.
-    public init(taskCount: Int) { self.taskCount = taskCount }
+    public var taskCount: Int { space.taskCount }
+
+    /// Makes a spec; the job loader does this.
+    public init(space: IndexSpace, task: TaskSpec, jobDirectory: String) {
+        self.space = space
+        self.task = task
+        self.jobDirectory = jobDirectory
+    }
 }

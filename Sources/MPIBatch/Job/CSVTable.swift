@@ -1,0 +1,78 @@
+import Foundation
+
+/// A `table:` CSV file: a header row of parameter names, then one task per row.
+/// Fields may be quoted (`"a, b"`, `""` for a quote); numbers become numbers.
+struct CSVTable {
+    /// The header's names.
+    let names: [String]
+    /// Column by column: `columns[c][r]` is row r's value of `names[c]`.
+    let columns: [[ParameterValue]]
+
+    /// Parses `text` read from `path`; a ragged or empty table is an error in that file.
+    init(parsing text: String, path: String) throws(JobFileError) {
+        let rows = Self.records(text)
+        guard let header = rows.first else {
+            throw JobFileError(path: path, line: 1, column: 1, message: "CSV table has no header row")
+        }
+        guard rows.count > 1 else {
+            throw JobFileError(path: path, line: header.line, column: 1, message: "CSV table has a header but no rows")
+        }
+        var columns = [[ParameterValue]](repeating: [], count: header.fields.count)
+        for row in rows.dropFirst() {
+            guard row.fields.count == header.fields.count else {
+                throw JobFileError(
+                    path: path, line: row.line, column: 1,
+                    message: "CSV row has \(row.fields.count) fields, the header has \(header.fields.count)")
+            }
+            for (column, field) in row.fields.enumerated() {
+                columns[column].append(field.quoted ? .string(field.text) : ParameterValue(parsing: field.text))
+            }
+        }
+        self.names = header.fields.map(\.text)
+        self.columns = columns
+    }
+
+    private struct Field {
+        var text = ""
+        var quoted = false
+    }
+
+    /// The non-blank records of `text` with their 1-based starting lines.
+    private static func records(_ text: String) -> [(line: Int, fields: [Field])] {
+        var records: [(line: Int, fields: [Field])] = []
+        var fields: [Field] = []
+        var field = Field()
+        var line = 1, recordLine = 1
+        var inQuotes = false
+        var scalars = text.unicodeScalars[...]
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].text.isEmpty && !fields[0].quoted) { records.append((recordLine, fields)) }
+            fields = []
+            field = Field()
+        }
+        while let scalar = scalars.popFirst() {
+            if inQuotes {
+                if scalar == "\"" {
+                    if scalars.first == "\"" { scalars.removeFirst(); field.text.unicodeScalars.append("\"") } else { inQuotes = false }
+                } else {
+                    if scalar == "\n" { line += 1 }
+                    field.text.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"" where field.text.isEmpty: inQuotes = true; field.quoted = true
+            case ",": fields.append(field); field = Field()
+            case "\r": continue
+            case "\n":
+                endRecord()
+                line += 1
+                recordLine = line
+            default: field.text.unicodeScalars.append(scalar)
+            }
+        }
+        endRecord()
+        return records.map { ($0.line, $0.fields.map { Field(text: $0.quoted ? $0.text : $0.text.trimmingCharacters(in: .whitespaces), quoted: $0.quoted) }) }
+    }
+}

@@ -1,0 +1,96 @@
+import Yams
+
+/// Reads a composed job document's top level: `name`, `seed`, `sweep` + `task`, `montecarlo`.
+struct JobDocumentParser {
+    let reader: NodeReader
+    let kernels: KernelRegistry
+    let jobDirectory: String
+    let defaultName: String
+
+    private static let keys = ["name", "seed", "sweep", "task", "montecarlo", "stages"]
+
+    /// The job, or every problem found.
+    func parse(_ root: Node) throws(JobFileErrors) -> JobSpec {
+        var errors: [JobFileError] = []
+        guard root.mapping != nil else {
+            throw JobFileErrors([reader.error(at: root, "a job file must be a mapping with task:, sweep: or montecarlo:")])
+        }
+        var entries: [String: (keyNode: Node, value: Node)] = [:]
+        for (keyNode, value) in root.mapping! {
+            let key = keyNode.scalar?.string ?? ""
+            if Self.keys.contains(key) {
+                entries[key] = (keyNode, value)
+            } else {
+                errors.append(reader.error(at: keyNode, "unknown key '\(key)'" + DidYouMean.suffix(for: key, among: Self.keys)))
+            }
+        }
+        var hash = ContentHash()
+        hash.add(root)
+        let name = errors.collecting { () throws(JobFileError) -> String? in
+            guard let node = entries["name"]?.value else { return nil }
+            return try reader.string(node, "name")
+        } ?? defaultName
+        let seed = errors.collecting { () throws(JobFileError) -> UInt64? in
+            guard let node = entries["seed"]?.value else { return nil }
+            return try jobSeed(node)
+        } ?? 0
+        let body = errors.collecting { () throws(JobFileError) -> Kind? in try kind(entries, root: root) }
+        var spec: JobSpec.Body?
+        switch body {
+        case .montecarlo(let node)?:
+            spec = errors.collecting { () throws(JobFileError) in .monteCarlo(try MonteCarloParser(reader: reader).parse(node, jobSeed: seed)) }
+        case .sweep(let sweepNode, let taskNode)?:
+            if let (sweep, tableText) = sweepSpec(sweepNode, taskNode, errors: &errors) {
+                hash.add(tableText)
+                spec = .sweep(sweep)
+            }
+        case nil:
+            break
+        }
+        guard errors.isEmpty, let spec else { throw JobFileErrors(errors) }
+        return JobSpec(name: name, seed: seed, body: spec, contentHash: hash.hex)
+    }
+
+    private enum Kind {
+        case sweep(Node?, Node)
+        case montecarlo(Node)
+    }
+
+    /// Which kind of job the top-level keys make, or why they make none.
+    private func kind(_ entries: [String: (keyNode: Node, value: Node)], root: Node) throws(JobFileError) -> Kind {
+        if let stages = entries["stages"] {
+            throw reader.error(at: stages.keyNode, "stages: not supported yet (use sweep: + task: or montecarlo:)")
+        }
+        if let montecarlo = entries["montecarlo"] {
+            if let other = entries["sweep"] ?? entries["task"] {
+                throw reader.error(at: other.keyNode, "a job has either montecarlo: or sweep:/task:, not both")
+            }
+            return .montecarlo(montecarlo.value)
+        }
+        guard let task = entries["task"] else {
+            throw reader.error(at: entries["sweep"]?.keyNode ?? root, "the job needs a task: (with an optional sweep:) or a montecarlo:")
+        }
+        return .sweep(entries["sweep"]?.value, task.value)
+    }
+
+    private func sweepSpec(_ sweepNode: Node?, _ taskNode: Node, errors: inout [JobFileError]) -> (SweepSpec, String)? {
+        let parsed: (space: IndexSpace, tableText: String)?
+        if let sweepNode {
+            parsed = SweepParser(reader: reader, jobDirectory: jobDirectory).parse(sweepNode, errors: &errors)
+        } else {
+            parsed = IndexSpace(axes: []).map { ($0, "") }
+        }
+        guard let parsed else { return nil }
+        let taskParser = TaskParser(
+            reader: reader, scope: TemplateScope(space: parsed.space), kernels: kernels, jobDirectory: jobDirectory)
+        guard let task = taskParser.parse(taskNode, errors: &errors) else { return nil }
+        return (SweepSpec(space: parsed.space, task: task, jobDirectory: jobDirectory), parsed.tableText)
+    }
+
+    private func jobSeed(_ node: Node) throws(JobFileError) -> UInt64 {
+        guard let seed = node.scalar.flatMap({ UInt64($0.string) }) else {
+            throw reader.error(at: node, "seed must be a non-negative integer, not '\(node.scalar?.string ?? "a collection")'")
+        }
+        return seed
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Yams
+
+/// Loads a job file: YAML (`.yaml`, `.yml`), JSON (`.json`, same schema) or a
+/// plain task file (anything else: one shell command per line).
+///
+/// Every rank calls this on the same file and gets the same `JobSpec`.
+public enum JobLoader {
+    /// The parsed, checked job; the first problem (in file order) is thrown.
+    public static func load(path: String, kernels: KernelRegistry = .builtIn) throws(JobFileError) -> JobSpec {
+        do {
+            return try loadReportingAll(path: path, kernels: kernels)
+        } catch {
+            throw error.first
+        }
+    }
+
+    /// The parsed, checked job, or every problem found (what `validate` prints).
+    public static func loadReportingAll(path: String, kernels: KernelRegistry = .builtIn) throws(JobFileErrors) -> JobSpec {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw JobFileErrors([JobFileError(path: path, line: 1, column: 1, message: "cannot read job file: \(error.localizedDescription)")])
+        }
+        return try load(text: text, path: path, kernels: kernels)
+    }
+
+    /// Parses `text` as if read from `path` (whose extension picks the format).
+    public static func load(text: String, path: String, kernels: KernelRegistry = .builtIn) throws(JobFileErrors) -> JobSpec {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let defaultName = url.deletingPathExtension().lastPathComponent
+        guard ["yaml", "yml", "json"].contains(url.pathExtension.lowercased()) else {
+            do {
+                let (sweep, hash) = try TaskFileParser.parse(text, path: path, jobDirectory: directory)
+                return JobSpec(name: defaultName, seed: 0, body: .sweep(sweep), contentHash: hash)
+            } catch {
+                throw JobFileErrors([error])
+            }
+        }
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                throw JobFileErrors([JobFileError(path: path, line: 1, column: 1, message: "job file is empty")])
+            }
+            root = composed
+        } catch let error as JobFileErrors {
+            throw error
+        } catch {
+            throw JobFileErrors([syntaxError(error, path: path)])
+        }
+        let parser = JobDocumentParser(
+            reader: NodeReader(path: path), kernels: kernels, jobDirectory: directory, defaultName: defaultName)
+        return try parser.parse(root)
+    }
+
+    /// A Yams error as `path:line:column: message`.
+    private static func syntaxError(_ error: any Error, path: String) -> JobFileError {
+        guard let yaml = error as? YamlError else {
+            return JobFileError(path: path, line: 1, column: 1, message: "\(error)")
+        }
+        switch yaml {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let while_ = context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? ""
+            return JobFileError(path: path, line: mark.line, column: mark.column, message: "syntax error: \(problem)\(while_)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return JobFileError(
+                path: path, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in this mapping")
+        case .reader(let problem, _, _, _):
+            return JobFileError(path: path, line: 1, column: 1, message: "cannot read: \(problem)")
+        default:
+            return JobFileError(path: path, line: 1, column: 1, message: "\(yaml)")
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Yams
+
+/// Reads the `task:` section into a `TaskSpec`, parsing every template against the sweep's names.
+struct TaskParser {
+    let reader: NodeReader
+    let scope: TemplateScope
+    let kernels: KernelRegistry
+    /// The job file's directory, against which a relative `cwd:` is resolved.
+    let jobDirectory: String
+
+    private static let keys = ["command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result"]
+
+    /// The task spec; problems are appended to `errors` and give nil.
+    func parse(_ node: Node, errors: inout [JobFileError]) -> TaskSpec? {
+        let entries: [String: (keyNode: Node, value: Node)]
+        do {
+            entries = Dictionary(
+                try reader.mapping(node, "task", allowed: Self.keys).map { ($0.key, ($0.keyNode, $0.value)) },
+                uniquingKeysWith: { first, _ in first })
+        } catch {
+            errors.append(error)
+            return nil
+        }
+        let errorCount = errors.count
+        func field<T>(_ key: String, _ read: (Node) throws(JobFileError) -> T) -> T? {
+            errors.collecting { () throws(JobFileError) in try entries[key].map { (entry) throws(JobFileError) in try read(entry.value) } }
+        }
+        let workingDirectory = field("cwd", directory)
+        var spec = TaskSpec(action: .command([]))
+        if let action = errors.collecting({ () throws(JobFileError) in try action(entries, in: node, workingDirectory: workingDirectory) }) {
+            spec.action = action
+        }
+        spec.workingDirectory = workingDirectory
+        spec.environment = field("env", environment) ?? []
+        spec.timeout = field("timeout", timeout)
+        spec.retries = field("retries", retries) ?? 0
+        spec.result = field("result") { (node) throws(JobFileError) in try result(node, action: spec.action) } ?? .none
+        return errors.count == errorCount ? spec : nil
+    }
+
+    private func template(_ node: Node, _ what: String) throws(JobFileError) -> Template {
+        let text = try reader.string(node, what)
+        do {
+            return try Template(parsing: text, scope: scope)
+        } catch {
+            throw reader.error(at: node, offset: error.offset, error.message)
+        }
+    }
+
+    private func action(
+        _ entries: [String: (keyNode: Node, value: Node)], in node: Node, workingDirectory: Template?
+    ) throws(JobFileError) -> TaskSpec.Action {
+        let given = ["command", "shell", "kernel"].filter { entries[$0] != nil }
+        guard given.count == 1, let kind = given.first, let entry = entries[kind] else {
+            let culprit = given.dropFirst().first.flatMap { entries[$0]?.keyNode } ?? node
+            throw reader.error(at: culprit, "task needs exactly one of command, shell, kernel (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
+        }
+        if kind != "kernel", let args = entries["args"] {
+            throw reader.error(at: args.keyNode, "args: belongs to kernel tasks; put arguments in \(kind):")
+        }
+        switch kind {
+        case "command":
+            guard entry.value.sequence != nil else {
+                throw reader.error(at: entry.value, "command must be a list (argv, no shell); use shell: for a command line")
+            }
+            let items = try reader.sequence(entry.value, "command")
+            guard let program = items.first else { throw reader.error(at: entry.value, "command is empty") }
+            var argv: [Template] = []
+            for item in items { argv.append(try template(item, "a command argument")) }
+            try checkProgram(argv[0], at: program, workingDirectory: workingDirectory)
+            return .command(argv)
+        case "shell":
+            return .shell(try template(entry.value, "shell"), quoteValues: true)
+        default:
+            let name = try reader.string(entry.value, "kernel")
+            guard kernels.kernel(named: name) != nil else {
+                throw reader.error(at: entry.value, "unknown kernel '\(name)'" + DidYouMean.suffix(for: name, among: kernels.names))
+            }
+            guard let args = entries["args"] else { return .kernel(name: name, arguments: []) }
+            return .kernel(name: name, arguments: try arguments(args.value))
+        }
+    }
+
+    /// A program given by path must exist and be executable, relative to the task's directory.
+    private func checkProgram(_ program: Template, at node: Node, workingDirectory: Template?) throws(JobFileError) {
+        guard program.isConstant, program.source.contains("/") else { return }
+        var path = program.source
+        if !path.hasPrefix("/") {
+            let directory = workingDirectory ?? Template(literal: FileManager.default.currentDirectoryPath)
+            guard directory.isConstant else { return }
+            path = (directory.source as NSString).appendingPathComponent(path)
+        }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "is not executable" : "does not exist"
+            throw reader.error(at: node, "program '\(program.source)' \(reason) (looked at \(path))")
+        }
+    }
+
+    private func arguments(_ node: Node) throws(JobFileError) -> [TaskSpec.KernelArgument] {
+        var arguments: [TaskSpec.KernelArgument] = []
+        for entry in try reader.mapping(node, "args") {
+            let value = try reader.parameterValue(entry.value, "kernel argument '\(entry.key)'")
+            let parsed = try template(entry.value, "kernel argument '\(entry.key)'")
+            arguments.append(.init(name: entry.key, value: parsed.isConstant ? .constant(value) : .template(parsed)))
+        }
+        return arguments
+    }
+
+    private func directory(_ node: Node) throws(JobFileError) -> Template {
+        let parsed = try template(node, "cwd")
+        return parsed.source.hasPrefix("/") ? parsed : parsed.prefixed(with: jobDirectory + "/")
+    }
+
+    private func environment(_ node: Node) throws(JobFileError) -> [(name: String, value: Template)] {
+        var variables: [(name: String, value: Template)] = []
+        for entry in try reader.mapping(node, "env") {
+            guard !entry.key.isEmpty, !entry.key.contains("=") else {
+                throw reader.error(at: entry.keyNode, "environment variable name '\(entry.key)' is not valid")
+            }
+            variables.append((entry.key, try template(entry.value, "env '\(entry.key)'")))
+        }
+        return variables
+    }
+
+    private func timeout(_ node: Node) throws(JobFileError) -> Double {
+        let text = try reader.string(node, "timeout")
+        guard let seconds = DurationParser.seconds(text) else {
+            throw reader.error(at: node, "timeout '\(text)' is not a positive duration such as 60s, 500ms, 2m")
+        }
+        return seconds
+    }
+
+    private func retries(_ node: Node) throws(JobFileError) -> Int {
+        let count = try reader.integer(node, "retries")
+        guard count >= 0 else { throw reader.error(at: node, "retries must be 0 or more, not \(count)") }
+        return count
+    }
+
+    private func result(_ node: Node, action: TaskSpec.Action) throws(JobFileError) -> TaskSpec.ResultCapture {
+        let text = try reader.string(node, "result")
+        if case .kernel = action, text != "none" {
+            throw reader.error(at: node, "result: applies to command and shell tasks; a kernel returns its own value")
+        }
+        switch text {
+        case "none": return .none
+        case "stdout-json": return .stdoutJSON
+        case "stdout-last-line": return .stdoutLastLine
+        case _ where text.hasPrefix("file:"):
+            let pattern = String(text.dropFirst(5))
+            do {
+                return .file(try Template(parsing: pattern, scope: scope))
+            } catch {
+                throw reader.error(at: node, offset: error.offset + 5, error.message)
+            }
+        default:
+            throw reader.error(
+                at: node,
+                "result '\(text)' is not one of none, stdout-json, stdout-last-line, file:PATTERN"
+                    + DidYouMean.suffix(for: text, among: ["none", "stdout-json", "stdout-last-line"]))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// The `task:` section: what one task of a sweep does, with its templates parsed.
+public struct TaskSpec: Sendable {
+    /// What runs.
+    public enum Action: Sendable {
+        /// `command: [prog, arg, …]`: argv, never through a shell.
+        case command([Template])
+        /// `shell: "…"`: `/bin/sh -c` on the expanded line. With `quoteValues`
+        /// (always, for job files) every substituted value is shell-quoted; plain
+        /// task files pass their lines as they are.
+        case shell(Template, quoteValues: Bool)
+        /// `kernel: NAME` with `args:`.
+        case kernel(name: String, arguments: [KernelArgument])
+    }
+
+    /// One `args:` entry of a kernel task.
+    public struct KernelArgument: Sendable {
+        /// The argument's name.
+        public let name: String
+        /// Its value: a constant, or a template filled in per task.
+        public let value: Value
+
+        /// A constant or a template.
+        public enum Value: Sendable {
+            /// The same for every task.
+            case constant(ParameterValue)
+            /// Expanded per task (typed when it is exactly one `{name}`).
+            case template(Template)
+        }
+    }
+
+    /// `result:` — what becomes the task's value.
+    public enum ResultCapture: Sendable, Equatable {
+        /// `none`: no value.
+        case none
+        /// `stdout-json`: stdout, which must be one JSON document.
+        case stdoutJSON
+        /// `stdout-last-line`: the last non-empty line of stdout, as text.
+        case stdoutLastLine
+        /// `file:PATTERN`: that file (relative to the task's directory) after the task, JSON if it parses, else text.
+        case file(Template)
+    }
+
+    /// What runs.
+    public var action: Action
+    /// `cwd:`, already resolved against the job file's directory when relative; nil: mpibatch's own directory.
+    public var workingDirectory: Template?
+    /// `env:` additions, in file order.
+    public var environment: [(name: String, value: Template)]
+    /// `timeout:` in seconds.
+    public var timeout: Double?
+    /// `retries:`.
+    public var retries: Int
+    /// `result:`.
+    public var result: ResultCapture
+
+    /// Makes a spec; the job loader does this.
+    public init(
+        action: Action, workingDirectory: Template? = nil, environment: [(name: String, value: Template)] = [],
+        timeout: Double? = nil, retries: Int = 0, result: ResultCapture = .none
+    ) {
+        self.action = action
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.timeout = timeout
+        self.retries = retries
+        self.result = result
+    }
+}

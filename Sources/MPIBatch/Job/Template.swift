@@ -1,0 +1,153 @@
+/// A templated string from the job file, parsed once at load into literal
+/// pieces and references, so expanding it for a task is one concatenation.
+///
+/// `{name}` is a parameter; `{index}`, `{replicate}` and `{seed}` always exist.
+/// `{{` and `}}` stand for literal braces. An unknown name or an unbalanced
+/// brace is a load-time error.
+public struct Template: Sendable, Equatable {
+    /// What a `{…}` refers to.
+    public enum Reference: Sendable, Equatable {
+        /// The index space's parameter number n.
+        case parameter(Int)
+        /// The task index.
+        case index
+        /// The per-task seed (`TaskSeed`).
+        case seed
+    }
+
+    /// A piece of a template.
+    public enum Segment: Sendable, Equatable {
+        /// Text copied as it is.
+        case literal(String)
+        /// A value filled in per task.
+        case reference(Reference)
+    }
+
+    /// The pieces, in order; adjacent literals are merged.
+    public let segments: [Segment]
+    /// The template as written.
+    public let source: String
+
+    /// A template with no references.
+    public init(literal text: String) {
+        segments = text.isEmpty ? [] : [.literal(text)]
+        source = text
+    }
+
+    /// Parses `text`, resolving names in `scope`.
+    public init(parsing text: String, scope: TemplateScope) throws(TemplateError) {
+        var segments: [Segment] = []
+        var literal = ""
+        var characters = Array(text.unicodeScalars)[...]
+        var offset = 0
+        func flush() {
+            if !literal.isEmpty { segments.append(.literal(literal)) }
+            literal = ""
+        }
+        while let scalar = characters.popFirst() {
+            let start = offset
+            offset += 1
+            switch scalar {
+            case "{" where characters.first == "{", "}" where characters.first == "}":
+                characters.removeFirst()
+                offset += 1
+                literal.unicodeScalars.append(scalar)
+            case "{":
+                guard let close = characters.firstIndex(where: { $0 == "}" || $0 == "{" }), characters[close] == "}" else {
+                    throw TemplateError(offset: start, message: "unbalanced '{' in template \"\(text)\" (write '{{' for a literal brace)")
+                }
+                var name = ""
+                name.unicodeScalars.append(contentsOf: characters[..<close])
+                characters = characters[(close + 1)...]
+                offset += name.unicodeScalars.count + 1
+                switch scope.resolve(name) {
+                case .some(.literal(let value)): literal += value
+                case .some(let segment):
+                    flush()
+                    segments.append(segment)
+                case nil:
+                    throw TemplateError(
+                        offset: start,
+                        message: "unknown name '{\(name)}' in template \"\(text)\""
+                            + DidYouMean.suffix(for: name, among: scope.names))
+                }
+            case "}":
+                throw TemplateError(offset: start, message: "unbalanced '}' in template \"\(text)\" (write '}}' for a literal brace)")
+            default:
+                literal.unicodeScalars.append(scalar)
+            }
+        }
+        flush()
+        self.segments = segments
+        self.source = text
+    }
+
+    /// True when the template expands to the same text for every task.
+    public var isConstant: Bool {
+        segments.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+
+    /// The reference when the template is exactly one `{name}`, so its typed value can be kept.
+    public var singleReference: Reference? {
+        if segments.count == 1, case .reference(let reference) = segments[0] { reference } else { nil }
+    }
+}
+
+/// A template that could not be parsed: what is wrong and where in the text.
+public struct TemplateError: Error, Sendable {
+    /// Characters (Unicode scalars) from the start of the template to the culprit.
+    public let offset: Int
+    /// What is wrong.
+    public let message: String
+}
+
+/// The names a template may use: the sweep's parameters plus `index`, `replicate`, `seed`.
+public struct TemplateScope: Sendable {
+    private let parameters: [String: Int]
+
+    /// The names of `space`'s parameters plus the built-ins.
+    public init(space: IndexSpace) {
+        var parameters: [String: Int] = [:]
+        for (number, parameter) in space.parameters.enumerated() { parameters[parameter.name] = number }
+        self.parameters = parameters
+    }
+
+    /// Every name, for did-you-mean.
+    public var names: [String] { Array(parameters.keys) + ["index", "replicate", "seed"] }
+
+    /// What `{name}` stands for; `{replicate}` without `repeat:` is the constant 0.
+    func resolve(_ name: String) -> Template.Segment? {
+        if let number = parameters[name] { return .reference(.parameter(number)) }
+        switch name {
+        case "index": return .reference(.index)
+        case "seed": return .reference(.seed)
+        case "replicate": return .literal("0")
+        default: return nil
+        }
+    }
+}
+
+extension Template {
+    /// This template with `literal` in front (e.g. a directory to resolve a relative path).
+    func prefixed(with literal: String) -> Template {
+        var segments = segments
+        if case .literal(let first)? = segments.first {
+            segments[0] = .literal(literal + first)
+        } else {
+            segments.insert(.literal(literal), at: 0)
+        }
+        return Template(segments: segments, source: literal + source)
+    }
+
+    private init(segments: [Segment], source: String) {
+        self.segments = segments
+        self.source = source
+    }
+}
+
+extension Template {
+    /// A template that is exactly `reference`.
+    init(reference: Reference) {
+        self.init(segments: [.reference(reference)], source: "{\(reference)}")
+    }
+}

@@ -1,0 +1,52 @@
+/// Fills templates in for one task: the index space, the job seed and the task index.
+public struct TemplateExpansion: Sendable {
+    /// The sweep's index space.
+    public let space: IndexSpace
+    /// The job seed, from which `{seed}` derives.
+    public let jobSeed: UInt64
+
+    /// Makes an expander.
+    public init(space: IndexSpace, jobSeed: UInt64) {
+        self.space = space
+        self.jobSeed = jobSeed
+    }
+
+    /// `reference`'s typed value for task `index`.
+    @inline(__always)
+    public func value(of reference: Template.Reference, at index: Int) -> ParameterValue {
+        switch reference {
+        case .parameter(let number): space.value(of: number, at: index)
+        case .index: .integer(index)
+        case .seed: .integer(TaskSeed.seed(job: jobSeed, index: index))
+        }
+    }
+
+    /// `template` expanded for task `index`; with `shellQuoted`, every substituted
+    /// value is single-quoted for `/bin/sh` so no value can inject a command.
+    public func render(_ template: Template, at index: Int, shellQuoted: Bool = false) -> String {
+        var text = ""
+        for segment in template.segments {
+            switch segment {
+            case .literal(let literal): text += literal
+            case .reference(let reference):
+                let value = value(of: reference, at: index).description
+                text += shellQuoted ? ShellQuoting.quote(value) : value
+            }
+        }
+        return text
+    }
+
+    /// `template`'s value for task `index`: typed when it is exactly one reference, else its text.
+    public func parameterValue(_ template: Template, at index: Int) -> ParameterValue {
+        if let reference = template.singleReference { return value(of: reference, at: index) }
+        return .string(render(template, at: index))
+    }
+}
+
+/// POSIX shell quoting.
+public enum ShellQuoting {
+    /// `value` in single quotes, each `'` written as `'\''`: the shell takes it byte for byte.
+    public static func quote(_ value: String) -> String {
+        "'" + value.replacing("'", with: "'\\''") + "'"
+    }
+}
