@@ -64,3 +64,13 @@ extension Communicator {
         return rank == root ? output : nil
     }
 }
+
+extension Communicator {
+    /// Every rank's `value`, in rank order, on every rank (`MPI_Allgather`).
+    public func allgather<T: MPIReducible>(_ value: T) throws(MPIError) -> [T] {
+        var input = value
+        var output = [T](repeating: value, count: size)
+        try check(MPI_Allgather(&input, 1, T.mpiDatatype, &output, 1, T.mpiDatatype, handle), "MPI_Allgather")
+        return output
+    }
+}

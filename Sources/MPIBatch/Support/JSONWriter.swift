@@ -109,6 +109,20 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Members of an object written elsewhere (`"a":1,"b":2`, without braces), spliced into the open object.
+    public mutating func members(_ json: [UInt8]) {
+        guard !json.isEmpty else { return }
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
+    /// The members of the object this writer holds (its bytes without the outer braces).
+    public var objectMembers: [UInt8] {
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return [] }
+        return Array(bytes[1..<(bytes.count - 1)])
+    }
+
     /// A raw newline, between the lines of a JSON Lines file.
     public mutating func newline() {
         bytes.append(UInt8(ascii: "\n"))

@@ -1,0 +1,50 @@
+/// Busy time and task counts, per rank and per slot, folded from finished attempts on rank 0.
+struct RunStatistics {
+    /// Work done by one slot.
+    struct SlotTally: Equatable {
+        var tasks = 0
+        var busySeconds = 0.0
+    }
+
+    private(set) var slots: [[SlotTally]]
+    private(set) var attempts = 0
+    private(set) var taskSeconds = 0.0
+    /// The last failed attempt of each task that used up its retries (capped, for the summary).
+    private(set) var finalFailures: [TaskRecord] = []
+    private let retries: Int
+
+    /// How many failures the summary lists by name.
+    static let listedFailures = 100
+
+    init(slotsPerRank: [Int], retries: Int) {
+        slots = slotsPerRank.map { Array(repeating: SlotTally(), count: $0) }
+        self.retries = retries
+    }
+
+    mutating func add(_ records: [TaskRecord]) {
+        for record in records {
+            attempts += 1
+            taskSeconds += record.seconds
+            if record.rank < slots.count, record.slot < slots[record.rank].count {
+                slots[record.rank][record.slot].tasks += 1
+                slots[record.rank][record.slot].busySeconds += record.seconds
+            }
+            if record.status == .failed || record.status == .timeout, record.attempt > retries,
+                finalFailures.count < Self.listedFailures
+            {
+                finalFailures.append(record)
+            }
+        }
+    }
+
+    /// Each rank's summed slot tallies.
+    var ranks: [SlotTally] {
+        slots.map { rank in
+            rank.reduce(into: SlotTally()) {
+                $0.tasks += $1.tasks
+                $0.busySeconds += $1.busySeconds
+            }
+        }
+    }
+
+}

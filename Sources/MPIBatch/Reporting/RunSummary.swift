@@ -1,0 +1,78 @@
+/// The figures of a finished run: `summary.json` and the human summary on stderr.
+public struct RunSummary: Sendable {
+    /// The job's name.
+    public var name: String
+    /// The chunk policy used.
+    public var chunkPolicy: ChunkPolicy
+    /// Tasks in the run (lower than the job's when a precision target stopped it early).
+    public var tasksTotal: Int
+    /// Tasks whose last attempt succeeded.
+    public var tasksSucceeded: Int
+    /// Tasks that failed on their last allowed attempt.
+    public var tasksFailed: Int
+    /// Attempts made, retries included.
+    public var attempts: Int
+    /// Wall-clock seconds from the first dispatch to the last report.
+    public var wallSeconds: Double
+    /// Seconds summed over every attempt: the sequential equivalent.
+    public var taskSeconds: Double
+    /// Slots per rank.
+    public var slotsPerRank: [Int]
+    /// Why the run stopped before finishing, if it did.
+    public var stopReason: String?
+    /// Per-rank figures, in rank order.
+    public var ranks: [Rank]
+    /// Per-slot figures, rank-major.
+    public var slots: [Slot]
+    /// The first failures, by task.
+    public var failures: [Failure]
+    /// Extra `summary.json` fields from the workload's reducer, as a JSON object's members.
+    public var extraFields: [UInt8]
+    /// Extra lines for the human summary from the workload's reducer.
+    public var extraLines: [String]
+
+    /// One rank's figures.
+    public struct Rank: Sendable {
+        public var rank: Int
+        public var host: String
+        public var slots: Int
+        public var tasks: Int
+        public var busySeconds: Double
+        public var cpuSeconds: Double
+    }
+
+    /// One slot's figures.
+    public struct Slot: Sendable {
+        public var rank: Int
+        public var slot: Int
+        public var tasks: Int
+        public var busySeconds: Double
+    }
+
+    /// One task that failed for good.
+    public struct Failure: Sendable {
+        public var index: Int
+        public var rank: Int
+        public var attempt: Int
+        public var status: TaskStatus
+        public var error: String
+    }
+
+    /// All slots of all ranks.
+    public var totalSlots: Int { slotsPerRank.reduce(0, +) }
+    /// Summed task time ÷ wall time.
+    public var speedup: Double { wallSeconds > 0 ? taskSeconds / wallSeconds : 0 }
+    /// Speedup ÷ slots.
+    public var efficiency: Double { totalSlots > 0 ? speedup / Double(totalSlots) : 0 }
+    /// Attempts finished per wall second.
+    public var throughput: Double { wallSeconds > 0 ? Double(attempts) / wallSeconds : 0 }
+    /// Slot time not spent in tasks, per attempt: the runtime's cost of dispatching one task.
+    public var overheadSecondsPerTask: Double {
+        attempts > 0 ? max(0, wallSeconds * Double(totalSlots) - taskSeconds) / Double(attempts) : 0
+    }
+    /// Max ÷ mean of the ranks' busy times, minus 1.
+    public var imbalance: Double {
+        let mean = ranks.map(\.busySeconds).reduce(0, +) / Double(max(1, ranks.count))
+        return mean > 0 ? (ranks.map(\.busySeconds).max() ?? 0) / mean - 1 : 0
+    }
+}

@@ -1,0 +1,40 @@
+extension RunSummary {
+    /// The short human summary printed on stderr at the end of a run.
+    public func humanText() -> String {
+        var lines: [String] = []
+        let notRun = max(0, tasksTotal - tasksSucceeded - tasksFailed)
+        lines.append(
+            "\(name): \(tasksSucceeded)/\(tasksTotal) tasks ok, \(tasksFailed) failed"
+                + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : ""))
+        lines.append(
+            "wall \(format(wallSeconds)) s, task time \(format(taskSeconds)) s on \(slotsPerRank.count) rank(s) × "
+                + "\(slotsPerRank.map(String.init).joined(separator: "+")) slot(s)")
+        lines.append(
+            "speedup \(format(speedup)), efficiency \(format(efficiency * 100, digits: 1))%, "
+                + "imbalance \(format(imbalance * 100, digits: 1))%, \(format(throughput, digits: 0)) tasks/s, "
+                + "overhead \(format(overheadSecondsPerTask * 1e6, digits: 2)) µs/task")
+        lines.append(contentsOf: extraLines)
+        for failure in failures.prefix(10) {
+            lines.append("  task \(failure.index) \(failure.status) on rank \(failure.rank) (attempt \(failure.attempt)): \(failure.error)")
+        }
+        if failures.count > 10 { lines.append("  … \(tasksFailed - 10) more failures in results.jsonl") }
+        if let stopReason { lines.append("stopped early: \(stopReason)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// `3.142` — a number with a fixed count of decimals, for people.
+func format(_ number: Double, digits: Int = 3) -> String {
+    guard number.isFinite else { return String(number) }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (abs(number) * scale).rounded()
+    let whole = Int(rounded / scale)
+    let fraction = Int(rounded - Double(whole) * scale)
+    var text = (number < 0 && rounded > 0 ? "-" : "") + String(whole)
+    if digits > 0 {
+        let digitsText = String(fraction)
+        text += "." + String(repeating: "0", count: max(0, digits - digitsText.count)) + digitsText
+    }
+    return text
+}

@@ -1,0 +1,121 @@
+import Dispatch
+import Foundation
+import SwiftMPI
+import Synchronization
+
+/// The transport over MPI: one dedicated thread per rank owns every MPI call
+/// between `start` and `stop`, so MPI never runs on Swift's cooperative pool
+/// and `MPI_THREAD_SERIALIZED` is enough.
+///
+/// The thread sends what is queued with `MPI_Isend`, polls `MPI_Iprobe`, and
+/// when there is nothing to do sleeps with an exponential back-off (woken at
+/// once by a local `send`), so a rank waiting for work does not burn a core.
+public final class MPITransport: Transport {
+    /// This rank.
+    public let rank: Int
+    /// The number of ranks.
+    public let size: Int
+    private let communicator: Communicator
+    private let outbox = Mutex<[(destination: Int, bytes: [UInt8])]>([])
+    private let wake = DispatchSemaphore(value: 0)
+    private let sleeping = Atomic<Bool>(false)
+    private let stopRequested = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// The tag every runtime message travels with.
+    static let tag: Int32 = 7
+    /// The longest the thread sleeps between polls when idle.
+    static let maximumBackoffMicroseconds = 1_000
+
+    /// A transport over `communicator`; call `start` to begin.
+    public init(communicator: Communicator) {
+        self.communicator = communicator
+        rank = communicator.rank
+        size = communicator.size
+    }
+
+    /// Starts the communication thread.
+    public func start(handler: @escaping @Sendable (Int, [UInt8]) -> Void) {
+        let thread = Thread { [self] in
+            pump(handler: handler)
+            finished.signal()
+        }
+        thread.name = "mpibatch-comm"
+        thread.start()
+    }
+
+    /// Queues `bytes`; the communication thread sends them (or delivers them, to this rank).
+    public func send(_ bytes: [UInt8], to destination: Int) {
+        outbox.withLock { $0.append((destination, bytes)) }
+        if sleeping.exchange(false, ordering: .acquiringAndReleasing) { wake.signal() }
+    }
+
+    /// Sends what is queued, waits for every send to complete, and ends the thread.
+    public func stop() {
+        stopRequested.store(true, ordering: .releasing)
+        wake.signal()
+        finished.wait()
+    }
+
+    private func pump(handler: @Sendable (Int, [UInt8]) -> Void) {
+        var inFlight: [Request] = []
+        var idleRounds = 0
+        do {
+            while true {
+                var worked = false
+                for (destination, bytes) in takeOutbox() {
+                    worked = true
+                    if destination == rank {
+                        handler(rank, bytes)
+                    } else {
+                        inFlight.append(try communicator.isend(bytes, to: destination, tag: Self.tag))
+                    }
+                }
+                if !inFlight.isEmpty {
+                    var stillGoing: [Request] = []
+                    for request in inFlight {
+                        if try !request.test() { stillGoing.append(request) }
+                    }
+                    inFlight = stillGoing
+                }
+                while let probed = try communicator.iprobe(tag: Self.tag) {
+                    worked = true
+                    handler(probed.source, try communicator.receive(probed))
+                }
+                if worked {
+                    idleRounds = 0
+                    continue
+                }
+                if stopRequested.load(ordering: .acquiring), inFlight.isEmpty, outbox.withLock({ $0.isEmpty }) {
+                    return
+                }
+                idleRounds += 1
+                sleep(afterIdleRounds: idleRounds)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("mpibatch: rank \(rank): \(error)\n".utf8))
+            MPIEnvironment.abort(errorCode: 70)
+        }
+    }
+
+    private func takeOutbox() -> [(destination: Int, bytes: [UInt8])] {
+        outbox.withLock { queue in
+            let taken = queue
+            queue = []
+            return taken
+        }
+    }
+
+    /// Spins briefly (a reply is often microseconds away), then sleeps 2, 4, 8 … µs up to the cap.
+    private func sleep(afterIdleRounds rounds: Int) {
+        guard rounds > 16 else { return }
+        let micros = min(Self.maximumBackoffMicroseconds, 1 << min(20, rounds - 16))
+        sleeping.store(true, ordering: .releasing)
+        if !outbox.withLock({ $0.isEmpty }) {
+            sleeping.store(false, ordering: .releasing)
+            return
+        }
+        _ = wake.wait(timeout: .now() + .microseconds(micros))
+        sleeping.store(false, ordering: .releasing)
+    }
+}

@@ -1,0 +1,163 @@
+/// What ranks say to each other during a run. Workers talk to the coordinator
+/// on rank 0 (rank 0's own worker included); the coordinator answers.
+enum RuntimeMessage: Sendable, Equatable {
+    /// Worker → coordinator: send `chunks` more chunks to `slot`.
+    case request(slot: Int, chunks: Int)
+    /// Worker → coordinator: finished attempts of `slot`; `wantsMore` doubles as a request for one chunk.
+    case results(slot: Int, records: [TaskRecord], wantsMore: Bool)
+    /// Worker → coordinator, after `stop`: this rank has sent everything and will send nothing more.
+    case done(RankReport)
+    /// Coordinator → worker: run `chunk` on `slot`.
+    case assign(slot: Int, chunk: Chunk)
+    /// Coordinator → worker: start no more tasks, finish or drop what is queued, report, and end.
+    case stop
+}
+
+/// A rank's last word: what the coordinator cannot see from the results alone.
+struct RankReport: Sendable, Equatable {
+    /// The node the rank ran on.
+    var host: String
+    /// CPU seconds the rank's process used (user + system).
+    var cpuSeconds: Double
+}
+
+extension RuntimeMessage {
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop }
+
+    /// The message as bytes for the transport.
+    func encoded() -> [UInt8] {
+        var writer = ByteWriter()
+        switch self {
+        case .request(let slot, let chunks):
+            writer.write(Kind.request.rawValue)
+            writer.write(slot)
+            writer.write(chunks)
+        case .results(let slot, let records, let wantsMore):
+            writer = ByteWriter(capacity: 16 + records.count * 32)
+            writer.write(Kind.results.rawValue)
+            writer.write(slot)
+            writer.write(UInt8(wantsMore ? 1 : 0))
+            writer.write(records.count)
+            for record in records { record.encode(into: &writer) }
+        case .done(let report):
+            writer.write(Kind.done.rawValue)
+            writer.write(report.host)
+            writer.write(report.cpuSeconds)
+        case .assign(let slot, let chunk):
+            writer.write(Kind.assign.rawValue)
+            writer.write(slot)
+            writer.write(chunk.start)
+            writer.write(chunk.end)
+            writer.write(chunk.attempt)
+        case .stop:
+            writer.write(Kind.stop.rawValue)
+        }
+        return writer.bytes
+    }
+
+    /// Decodes bytes that `source` sent.
+    init(decoding bytes: [UInt8], from source: Int) throws(MessageDecodingError) {
+        var reader = ByteReader(bytes)
+        let tag = try reader.readByte()
+        switch Kind(rawValue: tag) {
+        case .request:
+            self = .request(slot: try reader.readInt(), chunks: try reader.readInt())
+        case .results:
+            let slot = try reader.readInt()
+            let wantsMore = try reader.readByte() != 0
+            let count = try reader.readInt()
+            guard count >= 0, count <= bytes.count else {
+                throw MessageDecodingError(reason: "results message claims \(count) records")
+            }
+            var records: [TaskRecord] = []
+            records.reserveCapacity(count)
+            for _ in 0..<count { records.append(try TaskRecord(decoding: &reader, rank: source, slot: slot)) }
+            self = .results(slot: slot, records: records, wantsMore: wantsMore)
+        case .done:
+            self = .done(RankReport(host: try reader.readString(), cpuSeconds: try reader.readDouble()))
+        case .assign:
+            let slot = try reader.readInt()
+            self = .assign(
+                slot: slot, chunk: Chunk(start: try reader.readInt(), end: try reader.readInt(), attempt: try reader.readInt()))
+        case .stop:
+            self = .stop
+        case nil:
+            throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
+        }
+        guard reader.isAtEnd else { throw MessageDecodingError(reason: "trailing bytes in a message from rank \(source)") }
+    }
+}
+
+extension TaskRecord {
+    /// Rank and slot are not written: the message's source and header carry them.
+    fileprivate func encode(into writer: inout ByteWriter) {
+        writer.write(index)
+        writer.write(UInt32(attempt))
+        writer.write(status.rawValue)
+        writer.write(start)
+        writer.write(seconds)
+        value.encode(into: &writer)
+        if let error {
+            writer.write(UInt8(1))
+            writer.write(error)
+        } else {
+            writer.write(UInt8(0))
+        }
+    }
+
+    fileprivate init(decoding reader: inout ByteReader, rank: Int, slot: Int) throws(MessageDecodingError) {
+        let index = try reader.readInt()
+        let attempt = Int(try reader.readUInt32())
+        let rawStatus = try reader.readByte()
+        guard let status = TaskStatus(rawValue: rawStatus) else {
+            throw MessageDecodingError(reason: "unknown task status \(rawStatus)")
+        }
+        let start = try reader.readDouble()
+        let seconds = try reader.readDouble()
+        let value = try TaskValue(decoding: &reader)
+        let error = try reader.readByte() != 0 ? try reader.readString() : nil
+        self.init(
+            index: index, attempt: attempt, status: status, rank: rank, slot: slot, start: start, seconds: seconds,
+            value: value, error: error)
+    }
+}
+
+extension TaskValue {
+    fileprivate func encode(into writer: inout ByteWriter) {
+        switch self {
+        case .none:
+            writer.write(UInt8(0))
+        case .number(let number):
+            writer.write(UInt8(1))
+            writer.write(number)
+        case .numbers(let numbers):
+            writer.write(UInt8(2))
+            writer.write(numbers.count)
+            for number in numbers { writer.write(number) }
+        case .text(let text):
+            writer.write(UInt8(3))
+            writer.write(text)
+        case .json(let json):
+            writer.write(UInt8(4))
+            writer.write(json)
+        }
+    }
+
+    fileprivate init(decoding reader: inout ByteReader) throws(MessageDecodingError) {
+        let tag = try reader.readByte()
+        switch tag {
+        case 0: self = .none
+        case 1: self = .number(try reader.readDouble())
+        case 2:
+            let count = try reader.readInt()
+            guard count >= 0, count < 1 << 24 else { throw MessageDecodingError(reason: "value claims \(count) numbers") }
+            var numbers: [Double] = []
+            numbers.reserveCapacity(count)
+            for _ in 0..<count { numbers.append(try reader.readDouble()) }
+            self = .numbers(numbers)
+        case 3: self = .text(try reader.readString())
+        case 4: self = .json(try reader.readString())
+        default: throw MessageDecodingError(reason: "unknown value kind \(tag)")
+        }
+    }
+}

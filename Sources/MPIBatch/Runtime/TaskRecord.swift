@@ -1,0 +1,53 @@
+/// How one task attempt ended.
+public enum TaskStatus: UInt8, Sendable, CustomStringConvertible {
+    case ok, failed, timeout, interrupted
+
+    /// `ok`, `failed`, `timeout` or `interrupted`, as in `results.jsonl`.
+    public var description: String {
+        switch self {
+        case .ok: "ok"
+        case .failed: "failed"
+        case .timeout: "timeout"
+        case .interrupted: "interrupted"
+        }
+    }
+}
+
+/// One finished task attempt: what travels from a worker to rank 0 and
+/// becomes one line of `results.jsonl`.
+public struct TaskRecord: Sendable, Equatable {
+    /// The task's index.
+    public var index: Int
+    /// 1 for the first try.
+    public var attempt: Int
+    /// How it ended.
+    public var status: TaskStatus
+    /// The rank that ran it.
+    public var rank: Int
+    /// The slot of that rank's pool that ran it.
+    public var slot: Int
+    /// When it started, in seconds since the run began on its rank.
+    public var start: Double
+    /// How long it ran, in seconds.
+    public var seconds: Double
+    /// What it produced.
+    public var value: TaskValue
+    /// Why it failed, if it did.
+    public var error: String?
+
+    /// Makes a record; workers do this for every task.
+    public init(
+        index: Int, attempt: Int, status: TaskStatus, rank: Int, slot: Int, start: Double, seconds: Double,
+        value: TaskValue, error: String?
+    ) {
+        self.index = index
+        self.attempt = attempt
+        self.status = status
+        self.rank = rank
+        self.slot = slot
+        self.start = start
+        self.seconds = seconds
+        self.value = value
+        self.error = error
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+
+/// Every rank's executor: a pool of `slots` child tasks in a task group. Each
+/// slot asks the coordinator for two chunks (one to run, one in hand), and with
+/// each finished chunk's results asks for one more, so it never waits for a
+/// round trip. On `stop` no new task starts; running ones finish and are reported.
+final class Worker: Sendable {
+    private let rank: Int
+    private let workload: any Workload
+    private let outputDirectory: String
+    private let sendToCoordinator: @Sendable (RuntimeMessage) -> Void
+    private let streams: [AsyncStream<Chunk>]
+    private let inboxes: [AsyncStream<Chunk>.Continuation]
+    private let stopping = Atomic<Bool>(false)
+    private let epoch = MonotonicClock.nanoseconds()
+
+    /// A slot that has been busy this long sends what it has, even mid-chunk, so the journal stays current.
+    static let flushIntervalNanoseconds: UInt64 = 1_000_000_000
+
+    init(
+        rank: Int, slots: Int, workload: any Workload, outputDirectory: String,
+        sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
+    ) {
+        self.rank = rank
+        self.workload = workload
+        self.outputDirectory = outputDirectory
+        self.sendToCoordinator = sendToCoordinator
+        var streams: [AsyncStream<Chunk>] = []
+        var inboxes: [AsyncStream<Chunk>.Continuation] = []
+        for _ in 0..<max(1, slots) {
+            let (stream, inbox) = AsyncStream<Chunk>.makeStream()
+            streams.append(stream)
+            inboxes.append(inbox)
+        }
+        self.streams = streams
+        self.inboxes = inboxes
+    }
+
+    /// Takes a coordinator message (on the transport's thread).
+    func receive(_ message: RuntimeMessage) {
+        switch message {
+        case .assign(let slot, let chunk):
+            inboxes[slot].yield(chunk)
+        case .stop:
+            stopping.store(true, ordering: .releasing)
+            for inbox in inboxes { inbox.finish() }
+        case .request, .results, .done:
+            break  // coordinator-bound traffic only
+        }
+    }
+
+    /// Runs the pool until `stop`, then tells the coordinator this rank is done.
+    func run(host: String) async {
+        await withTaskGroup(of: Void.self) { group in
+            for slot in streams.indices {
+                group.addTask { await self.runSlot(slot) }
+            }
+        }
+        sendToCoordinator(.done(RankReport(host: host, cpuSeconds: MonotonicClock.processCPUSeconds())))
+    }
+
+    private func runSlot(_ slot: Int) async {
+        sendToCoordinator(.request(slot: slot, chunks: 2))
+        var records: [TaskRecord] = []
+        var lastFlush = MonotonicClock.nanoseconds()
+        for await chunk in streams[slot] {
+            for index in chunk.start..<chunk.end {
+                if stopping.load(ordering: .relaxed) { break }
+                let started = MonotonicClock.nanoseconds()
+                records.append(await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started))
+                if started &- lastFlush > Self.flushIntervalNanoseconds, index + 1 < chunk.end {
+                    sendToCoordinator(.results(slot: slot, records: records, wantsMore: false))
+                    records.removeAll(keepingCapacity: true)
+                    lastFlush = started
+                }
+            }
+            let wantsMore = !stopping.load(ordering: .relaxed)
+            if wantsMore || !records.isEmpty {
+                sendToCoordinator(.results(slot: slot, records: records, wantsMore: wantsMore))
+                records.removeAll(keepingCapacity: true)
+            }
+            lastFlush = MonotonicClock.nanoseconds()
+        }
+    }
+
+    private func runTask(index: Int, attempt: Int, slot: Int, started: UInt64) async -> TaskRecord {
+        let context = TaskContext(
+            index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory)
+        var status = TaskStatus.ok
+        var value = TaskValue.none
+        var error: String?
+        do {
+            value = try await workload.run(context)
+        } catch let timeout as TaskTimeout {
+            status = .timeout
+            error = timeout.description
+        } catch let thrown {
+            status = .failed
+            error = String(describing: thrown)
+        }
+        let ended = MonotonicClock.nanoseconds()
+        return TaskRecord(
+            index: index, attempt: attempt, status: status, rank: rank, slot: slot,
+            start: Double(started &- epoch) * 1e-9, seconds: Double(ended &- started) * 1e-9, value: value,
+            error: error)
+    }
+}

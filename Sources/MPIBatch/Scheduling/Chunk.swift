@@ -1,0 +1,22 @@
+/// A contiguous run of tasks handed to one slot: indices `start..<end`, all at one attempt.
+public struct Chunk: Sendable, Equatable, CustomStringConvertible {
+    /// The first index.
+    public var start: Int
+    /// One past the last index.
+    public var end: Int
+    /// Which try of these tasks this is (1 = first).
+    public var attempt: Int
+
+    /// Makes a chunk.
+    public init(start: Int, end: Int, attempt: Int = 1) {
+        self.start = start
+        self.end = end
+        self.attempt = attempt
+    }
+
+    /// How many tasks the chunk holds.
+    public var count: Int { end - start }
+
+    /// `[10, 20)` or `[10, 20) attempt 2`.
+    public var description: String { "[\(start), \(end))" + (attempt > 1 ? " attempt \(attempt)" : "") }
+}

@@ -1,0 +1,89 @@
+import Testing
+@testable import MPIBatch
+
+@Suite struct CoordinatorTests {
+    private func record(_ index: Int, rank: Int = 0, attempt: Int = 1, status: TaskStatus = .ok) -> TaskRecord {
+        TaskRecord(
+            index: index, attempt: attempt, status: status, rank: rank, slot: 0, start: 0, seconds: 0.001,
+            value: .none, error: status == .ok ? nil : "boom")
+    }
+
+    private func assigned(_ actions: [CoordinatorAction]) -> [Chunk] {
+        actions.compactMap { if case .send(.assign(_, let chunk), _) = $0 { chunk } else { nil } }
+    }
+
+    private func stops(_ actions: [CoordinatorAction]) -> [Int] {
+        actions.compactMap { if case .send(.stop, let rank) = $0 { rank } else { nil } }
+    }
+
+    @Test func prefetchGivesTwoChunksThenOnePerResult() {
+        var coordinator = Coordinator(
+            taskCount: 100, retries: 0, failFast: false, policy: .guided, slotsPerRank: [1], reducer: nil)
+        let first = assigned(coordinator.handle(.request(slot: 0, chunks: 2), from: 0))
+        #expect(first == [Chunk(start: 0, end: 100)])  // guided with one slot: all of it; the second request parks
+        let after = coordinator.handle(.results(slot: 0, records: (0..<100).map { record($0) }, wantsMore: true), from: 0)
+        #expect(stops(after) == [0])
+    }
+
+    @Test func stopProtocolWaitsForEveryRank() {
+        var coordinator = Coordinator(
+            taskCount: 2, retries: 0, failFast: false, policy: .static, slotsPerRank: [1, 1], reducer: nil)
+        _ = coordinator.handle(.request(slot: 0, chunks: 2), from: 0)
+        _ = coordinator.handle(.request(slot: 0, chunks: 2), from: 1)
+        _ = coordinator.handle(.results(slot: 0, records: [record(0)], wantsMore: true), from: 0)
+        let actions = coordinator.handle(.results(slot: 0, records: [record(1, rank: 1)], wantsMore: true), from: 1)
+        #expect(stops(actions) == [0, 1])
+        #expect(!coordinator.handle(.done(RankReport(host: "a", cpuSeconds: 0)), from: 1).contains(.finished))
+        #expect(coordinator.handle(.done(RankReport(host: "a", cpuSeconds: 0)), from: 0) == [.finished])
+        #expect(coordinator.succeeded == 2)
+    }
+
+    @Test func failedTaskIsRetriedThenCountedOnce() {
+        var coordinator = Coordinator(
+            taskCount: 1, retries: 1, failFast: false, policy: .auto, slotsPerRank: [1], reducer: nil)
+        _ = coordinator.handle(.request(slot: 0, chunks: 2), from: 0)
+        let retry = assigned(coordinator.handle(.results(slot: 0, records: [record(0, status: .failed)], wantsMore: true), from: 0))
+        #expect(retry == [Chunk(start: 0, end: 1, attempt: 2)])
+        let end = coordinator.handle(
+            .results(slot: 0, records: [record(0, attempt: 2, status: .timeout)], wantsMore: true), from: 0)
+        #expect(stops(end) == [0])
+        #expect(coordinator.failed == 1)
+        #expect(coordinator.succeeded == 0)
+    }
+
+    @Test func parkedRequestIsServedByALaterRetry() {
+        var coordinator = Coordinator(
+            taskCount: 1, retries: 1, failFast: false, policy: .auto, slotsPerRank: [1, 1], reducer: nil)
+        _ = coordinator.handle(.request(slot: 0, chunks: 1), from: 0)
+        #expect(assigned(coordinator.handle(.request(slot: 0, chunks: 1), from: 1)).isEmpty)
+        let actions = coordinator.handle(.results(slot: 0, records: [record(0, status: .failed)], wantsMore: false), from: 0)
+        #expect(actions.contains(.send(.assign(slot: 0, chunk: Chunk(start: 0, end: 1, attempt: 2)), to: 1)))
+    }
+
+    @Test func failFastStopsAtTheFirstFinalFailure() {
+        var coordinator = Coordinator(
+            taskCount: 1000, retries: 0, failFast: true, policy: .dynamic, slotsPerRank: [1], reducer: nil)
+        _ = coordinator.handle(.request(slot: 0, chunks: 2), from: 0)
+        let actions = coordinator.handle(.results(slot: 0, records: [record(3, status: .failed)], wantsMore: true), from: 0)
+        #expect(stops(actions) == [0])
+        #expect(assigned(actions).isEmpty)
+        #expect(coordinator.stopReason?.contains("task 3") == true)
+    }
+
+    @Test func emptyWorkloadStopsAtOnce() {
+        var coordinator = Coordinator(
+            taskCount: 0, retries: 0, failFast: false, policy: .auto, slotsPerRank: [2, 2], reducer: nil)
+        #expect(stops(coordinator.start()) == [0, 1])
+    }
+
+    @Test func recordsAreJournaledBeforeStopIsSent() {
+        var coordinator = Coordinator(
+            taskCount: 1, retries: 0, failFast: false, policy: .auto, slotsPerRank: [1], reducer: nil)
+        _ = coordinator.handle(.request(slot: 0, chunks: 1), from: 0)
+        let actions = coordinator.handle(.results(slot: 0, records: [record(0)], wantsMore: true), from: 0)
+        guard case .record = actions.first else {
+            Issue.record("first action was \(String(describing: actions.first))")
+            return
+        }
+    }
+}

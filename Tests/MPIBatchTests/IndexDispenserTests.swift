@@ -1,0 +1,62 @@
+import Testing
+@testable import MPIBatch
+
+@Suite struct IndexDispenserTests {
+    private func drain(_ policy: ChunkPolicy, tasks: Int, slots: Int) -> [Range<Int>] {
+        var dispenser = IndexDispenser(policy: policy, taskCount: tasks, totalSlots: slots)
+        var ranges: [Range<Int>] = []
+        var ordinal = 0
+        while !dispenser.isExhausted {
+            if let range = dispenser.next(forSlotOrdinal: ordinal % slots) { ranges.append(range) }
+            ordinal += 1
+        }
+        return ranges
+    }
+
+    @Test(arguments: ChunkPolicy.allCases)
+    func everyIndexHandedOutOnceInOrder(policy: ChunkPolicy) {
+        let ranges = drain(policy, tasks: 1000, slots: 3)
+        #expect(ranges.flatMap { Array($0) } == Array(0..<1000))
+    }
+
+    @Test func staticIsOneBlockPerSlot() {
+        #expect(drain(.static, tasks: 10, slots: 3) == [0..<3, 3..<6, 6..<10])
+    }
+
+    @Test func guidedShrinksByOneOverP() {
+        let sizes = drain(.guided, tasks: 100, slots: 2).map(\.count)
+        #expect(sizes.prefix(4) == [50, 25, 13, 6])
+        #expect(sizes.last == 1)
+    }
+
+    @Test func autoFactorsAndEndsWithSingleTasks() {
+        let sizes = drain(.auto, tasks: 1000, slots: 2).map(\.count)
+        #expect(sizes.first == 250)
+        #expect(zip(sizes, sizes.dropFirst()).allSatisfy { $0 >= $1 })
+        #expect(sizes.last == 1)
+        #expect(sizes.count < 40)
+    }
+
+    @Test func autoFloorGrowsForTinyTasks() {
+        var dispenser = IndexDispenser(policy: .auto, taskCount: 1_000_000, totalSlots: 2)
+        _ = dispenser.next(forSlotOrdinal: 0)
+        for _ in 0..<100 { dispenser.observe(taskSeconds: 1e-8) }
+        var sizes: [Int] = []
+        while let range = dispenser.next(forSlotOrdinal: 0) { sizes.append(range.count) }
+        #expect(sizes.dropLast().allSatisfy { $0 >= 5000 })  // 50 µs of 10 ns tasks, not single tasks
+        #expect(sizes.count < 30)
+    }
+
+    @Test func dynamicIsFixed() {
+        let sizes = drain(.dynamic, tasks: 1280, slots: 2).map(\.count)
+        #expect(Set(sizes) == [10])
+    }
+
+    @Test func lowerLimitStopsHandingOut() {
+        var dispenser = IndexDispenser(policy: .guided, taskCount: 100, totalSlots: 1)
+        dispenser.lowerLimit(to: 30)
+        #expect(dispenser.next(forSlotOrdinal: 0) == 0..<30)
+        #expect(dispenser.next(forSlotOrdinal: 0) == nil)
+        #expect(dispenser.isExhausted)
+    }
+}
