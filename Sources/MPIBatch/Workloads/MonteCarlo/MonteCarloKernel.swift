@@ -27,7 +27,7 @@ public struct MonteCarloReference: Sendable, Equatable {
 }
 
 /// What simulating a block of paths gave.
-public enum MonteCarloBlockOutcome: Sendable, Equatable {
+public enum MonteCarloBlockOutcome: Sendable {
     /// Every path gave a finite value.
     case completed(MonteCarloAccumulator)
     /// Path `path` gave `value`, which is NaN or infinite; the block stopped there.

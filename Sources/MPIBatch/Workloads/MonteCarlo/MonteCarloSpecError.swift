@@ -17,7 +17,7 @@ public struct MonteCarloSpecError: Error, Sendable, Equatable, CustomStringConve
 }
 
 /// A path whose value was NaN or infinite: the run's result would be meaningless.
-public struct MonteCarloPathError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct MonteCarloPathError: Error, Sendable, CustomStringConvertible {
     /// The kernel's name.
     public let kernel: String
     /// The path's index.
