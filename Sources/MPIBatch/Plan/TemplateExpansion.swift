@@ -50,3 +50,11 @@ public enum ShellQuoting {
         "'" + value.replacing("'", with: "'\\''") + "'"
     }
 }
+
+extension ShellQuoting {
+    /// `value` as is when the shell would take it literally, else quoted: for showing argv to people.
+    public static func quoteIfNeeded(_ value: String) -> String {
+        let safe = value.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_./=:,+@%".unicodeScalars.contains($0) }
+        return safe && !value.isEmpty ? value : quote(value)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// What `mpibatch plan` shows: the task count, each parameter's values or
+/// range, the first and last tasks expanded, and the expected output size.
+public struct JobPlan: Sendable {
+    /// The lines to print.
+    public let lines: [String]
+
+    /// The plan of `job`. Costs O(parameters), whatever the task count.
+    public init(job: JobSpec, kernels: KernelRegistry = .builtIn) throws(SweepWorkloadError) {
+        var lines = ["job: \(job.name) (content hash \(job.contentHash))"]
+        switch job.body {
+        case .monteCarlo(let spec):
+            let blocks = (spec.paths + spec.block - 1) / spec.block
+            lines.append("montecarlo: kernel \(spec.kernel), \(spec.paths) paths in \(blocks) blocks of \(spec.block), seed \(spec.seed)")
+            lines.append("params: " + spec.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+            if let target = spec.target { lines.append("target: \(target)") }
+        case .sweep(let sweep):
+            let workload = try SweepWorkload(sweep: sweep, jobSeed: job.seed, kernels: kernels)
+            lines.append("tasks: \(sweep.taskCount)")
+            for parameter in sweep.space.parameters {
+                let axis = sweep.space.parameters.filter { $0.axis == parameter.axis }.count > 1 ? " (axis \(parameter.axis), shared)" : ""
+                lines.append("  \(parameter.name): \(parameter.column.summary)\(axis)")
+            }
+            lines.append("first task (index 0): " + workload.describeTask(0))
+            if sweep.taskCount > 1 {
+                lines.append("last task (index \(sweep.taskCount - 1)): " + workload.describeTask(sweep.taskCount - 1))
+            }
+            if let timeout = sweep.task.timeout { lines.append("timeout: \(timeout) s") }
+            if sweep.task.retries > 0 { lines.append("retries: \(sweep.task.retries)") }
+            lines.append("estimated results.jsonl: " + Self.bytes(Self.journalBytes(workload)))
+        }
+        self.lines = lines
+    }
+
+    /// Bytes of `results.jsonl` if every task succeeds once: a line's fixed fields plus the first task's parameters.
+    static func journalBytes(_ workload: SweepWorkload) -> Double {
+        var json = JSONWriter()
+        workload.writeParameters(of: workload.taskCount - 1, to: &json)
+        let fixed = 110.0  // {"index":…,"status":"ok","seconds":…,"rank":…,"slot":…,"attempt":1,"value":…,"error":null}
+        return Double(workload.taskCount) * (fixed + Double(json.bytes.count))
+    }
+
+    /// `1.2 MB`.
+    static func bytes(_ count: Double) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
+        var value = count
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(Int(value)) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

@@ -1,0 +1,46 @@
+/// What `mpibatch validate` and `mpibatch plan` report for a job file.
+public enum JobValidation {
+    /// The outcome: lines for stdout, lines for stderr, and the exit status (0, or 2 for bad input).
+    public struct Outcome: Sendable {
+        /// Lines for stdout.
+        public var output: [String] = []
+        /// Lines for stderr: one `path:line:column: message` per problem.
+        public var problems: [String] = []
+        /// 0 when the job is good, 2 when it is not.
+        public var exitStatus: Int32 { problems.isEmpty ? 0 : 2 }
+    }
+
+    /// `validate`: every problem, or `ok: N tasks`.
+    public static func validate(path: String, kernels: KernelRegistry = .builtIn) -> Outcome {
+        check(path: path, kernels: kernels) { job, _ in
+            switch job.body {
+            case .sweep(let sweep): ["ok: \(sweep.taskCount) tasks"]
+            case .monteCarlo(let spec): ["ok: montecarlo \(spec.paths) paths"]
+            }
+        }
+    }
+
+    /// `plan`: what would run.
+    public static func plan(path: String, kernels: KernelRegistry = .builtIn) -> Outcome {
+        check(path: path, kernels: kernels) { job, kernels throws(SweepWorkloadError) in
+            try JobPlan(job: job, kernels: kernels).lines
+        }
+    }
+
+    private static func check(
+        path: String, kernels: KernelRegistry, report: (JobSpec, KernelRegistry) throws(SweepWorkloadError) -> [String]
+    ) -> Outcome {
+        var outcome = Outcome()
+        do {
+            let job = try JobLoader.loadReportingAll(path: path, kernels: kernels)
+            do {
+                outcome.output = try report(job, kernels)
+            } catch {
+                outcome.problems = ["\(path): \(error)"]
+            }
+        } catch {
+            outcome.problems = error.errors.map(\.description)
+        }
+        return outcome
+    }
+}

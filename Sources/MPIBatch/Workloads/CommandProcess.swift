@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// A child process started with `posix_spawn` in its own process group, with
+/// stdin from `/dev/null` and stdout/stderr into files.
+///
+/// Waiting happens on a Dispatch thread (never on Swift's cooperative pool):
+/// it blocks in `waitid(WNOWAIT)`, marks the child as exited under a lock, and
+/// only then reaps it — so the timeout, which signals the whole group
+/// (SIGTERM, a grace period, SIGKILL), never hits a recycled pid.
+struct CommandProcess: Sendable {
+    /// How a finished child ended.
+    enum Ending: Sendable, Equatable {
+        /// Exited with this status.
+        case exited(Int32)
+        /// Killed by this signal.
+        case signaled(Int32)
+        /// Ran past its timeout and was killed.
+        case timedOut
+    }
+
+    /// argv[0], resolved through PATH when it has no `/`.
+    var program: String
+    /// The whole argv, program included.
+    var arguments: [String]
+    /// `NAME=value` strings.
+    var environment: [String]
+    /// Where to run; nil: here.
+    var workingDirectory: String?
+    /// File that receives stdout.
+    var stdoutPath: String
+    /// File that receives stderr.
+    var stderrPath: String
+    /// Seconds before the group is killed.
+    var timeout: Double?
+    /// Seconds between SIGTERM and SIGKILL on timeout or cancellation.
+    var grace: Double = 2
+
+    /// Starts the child and waits for it without blocking the caller's thread.
+    func run() async throws(CommandFailure) -> Ending {
+        let pid = try spawn()
+        let watch = Watch(pid: pid)
+        let timer = timeout.map { seconds in
+            let item = DispatchWorkItem { [grace] in watch.terminate(timedOut: true, grace: grace) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+            return item
+        }
+        let status = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: watch.wait()) }
+            }
+        } onCancel: { [grace] in
+            watch.terminate(timedOut: false, grace: grace)
+        }
+        timer?.cancel()
+        if watch.timedOut { return .timedOut }
+        return status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
+    }
+
+    private func spawn() throws(CommandFailure) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
+        let output = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, output, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, output, 0o644)
+        if let workingDirectory {
+            guard let addChdir = Self.addChdir else {
+                throw .cannotStart(program: program, reason: "cwd: needs posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
+            }
+            _ = addChdir(&actions, workingDirectory)
+        }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        sigfillset(&signals)
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let result =
+            program.contains("/")
+            ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+            : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            let reason = result == ENOENT && !program.contains("/") ? "not found on PATH" : String(cString: strerror(result))
+            throw .cannotStart(program: program, reason: reason + (workingDirectory.map { " (cwd: \($0))" } ?? ""))
+        }
+        return pid
+    }
+}
+
+extension CommandProcess {
+    private typealias AddChdir = @convention(c) (
+        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+    ) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np`, looked up at run time
+    /// because Swift's Glibc module does not declare GNU extensions.
+    private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np")
+        .map { unsafeBitCast($0, to: AddChdir.self) }
+}
+
+/// A running child's state, shared by its waiter, its timer and cancellation.
+private final class Watch: Sendable {
+    private struct State {
+        var exited = false
+        var timedOut = false
+    }
+
+    let pid: pid_t
+    private let state = Mutex(State())
+
+    init(pid: pid_t) { self.pid = pid }
+
+    /// True when the timer killed the child.
+    var timedOut: Bool { state.withLock { $0.timedOut } }
+
+    /// Blocks until the child exits, then reaps it; returns the raw wait status.
+    func wait() -> Int32 {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        state.withLock { $0.exited = true }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    /// SIGTERM to the group, then SIGKILL after `grace` seconds (for stragglers that ignore SIGTERM).
+    func terminate(timedOut: Bool, grace: Double) {
+        let signaled = state.withLock { state in
+            guard !state.exited else { return false }
+            if timedOut { state.timedOut = true }
+            kill(-pid, SIGTERM)
+            return true
+        }
+        guard signaled else { return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [pid] in kill(-pid, SIGKILL) }
+    }
+}
