@@ -74,3 +74,14 @@ extension Communicator {
         return output
     }
 }
+
+extension Communicator {
+    /// `root`'s bytes on every rank (`MPI_Bcast` of the length, then of the bytes).
+    public func broadcast(_ bytes: [UInt8], root: Int = 0) throws(MPIError) -> [UInt8] {
+        var count = Int64(bytes.count)
+        try check(MPI_Bcast(&count, 1, cmpishim_type_int64(), Int32(root), handle), "MPI_Bcast(length)")
+        var buffer = rank == root ? bytes : [UInt8](repeating: 0, count: Int(count))
+        try check(MPI_Bcast(&buffer, Int32(count), cmpishim_type_byte(), Int32(root), handle), "MPI_Bcast")
+        return buffer
+    }
+}

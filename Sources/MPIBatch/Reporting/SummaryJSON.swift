@@ -28,6 +28,10 @@ extension RunSummary {
         json.key("stop_reason")
         if let stopReason { json.value(stopReason) } else { json.null() }
         json.members(extraFields)
+        json.key("notes")
+        json.beginArray()
+        for line in extraLines { json.value(line) }
+        json.endArray()
         writeRanks(to: &json)
         writeSlots(to: &json)
         writeFailures(to: &json)

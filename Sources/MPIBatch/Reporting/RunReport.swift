@@ -1,0 +1,62 @@
+import Foundation
+
+/// Reads a finished run's `summary.json` back, for `mpibatch report DIR`.
+public enum RunReport {
+    /// The human summary of the run in `directory`.
+    public static func render(directory: String) throws(RunReportError) -> String {
+        try load(directory: directory).humanText()
+    }
+
+    /// The summary stored in `directory/summary.json`.
+    public static func load(directory: String) throws(RunReportError) -> RunSummary {
+        let path = directory + "/summary.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RunReportError(path: path, reason: "no such file (is this a run's output directory?)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw RunReportError(path: path, reason: "not a JSON object")
+        }
+        let fields = Fields(object: object)
+        let ranks = fields.objects("per_rank").map { rank in
+            RunSummary.Rank(
+                rank: rank.int("rank"), host: rank.string("host"), slots: rank.int("slots"), tasks: rank.int("tasks"),
+                busySeconds: rank.double("busy_seconds"), cpuSeconds: rank.double("cpu_seconds"))
+        }
+        return RunSummary(
+            name: fields.string("name"), chunkPolicy: ChunkPolicy(rawValue: fields.string("chunk_policy")) ?? .auto,
+            tasksTotal: fields.int("tasks_total"), tasksSucceeded: fields.int("tasks_succeeded"),
+            tasksFailed: fields.int("tasks_failed"), attempts: fields.int("attempts"),
+            wallSeconds: fields.double("wall_seconds"), taskSeconds: fields.double("task_seconds"),
+            slotsPerRank: ranks.map(\.slots), stopReason: object["stop_reason"] as? String, ranks: ranks,
+            slots: fields.objects("per_slot").map { slot in
+                RunSummary.Slot(
+                    rank: slot.int("rank"), slot: slot.int("slot"), tasks: slot.int("tasks"),
+                    busySeconds: slot.double("busy_seconds"))
+            },
+            failures: fields.objects("failures").map { failure in
+                RunSummary.Failure(
+                    index: failure.int("index"), rank: failure.int("rank"), attempt: failure.int("attempt"),
+                    status: failure.string("status") == "timeout" ? .timeout : .failed, error: failure.string("error"))
+            },
+            extraFields: [], extraLines: object["notes"] as? [String] ?? [])
+    }
+
+    /// Typed reads of a decoded JSON object; a missing field reads as zero or empty.
+    private struct Fields {
+        let object: [String: Any]
+        func int(_ key: String) -> Int { (object[key] as? NSNumber)?.intValue ?? 0 }
+        func double(_ key: String) -> Double { (object[key] as? NSNumber)?.doubleValue ?? 0 }
+        func string(_ key: String) -> String { object[key] as? String ?? "" }
+        func objects(_ key: String) -> [Fields] { (object[key] as? [[String: Any]] ?? []).map(Fields.init) }
+    }
+}
+
+/// A run directory whose summary cannot be read.
+public struct RunReportError: Error, Sendable, CustomStringConvertible {
+    /// The file at fault.
+    public let path: String
+    /// What is wrong with it.
+    public let reason: String
+    /// `runs/x/summary.json: no such file`.
+    public var description: String { "\(path): \(reason)" }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+
+/// `mpibatch`: runs large batches of work across MPI ranks.
+@main
+struct MPIBatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mpibatch",
+        abstract: "Run batches of tasks across MPI ranks: sweeps, Monte Carlo paths, stage graphs.",
+        discussion: """
+            Launch with `mpirun -np N mpibatch run JOB`, inside a Slurm job with `srun`,
+            or alone (one process) while developing.
+            """,
+        subcommands: [RunCommand.self, ReportCommand.self])
+
+    /// Bad command-line input exits 2, as bad job files do (ArgumentParser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import MPIBatch
+
+/// `mpibatch report DIR`: prints the summary of a finished run again.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Re-render the summary of a finished run.")
+
+    @Argument(help: "A run's output directory.")
+    var directory: String
+
+    func run() async throws {
+        do {
+            print(try RunReport.render(directory: directory), terminator: "")
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
