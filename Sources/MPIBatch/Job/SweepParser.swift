@@ -31,7 +31,7 @@ struct SweepParser {
         for entry in entries {
             do throws(JobFileError) {
                 switch entry.key {
-                case "grid": axes += try grid(entry.value, seen: &seen)
+                case "grid": axes += try grid(entry.value, seen: &seen, errors: &errors)
                 case "zip": axes.append(try zip(entry.value, seen: &seen))
                 case "table":
                     let (axis, text) = try table(entry.value, seen: &seen)
@@ -67,13 +67,17 @@ struct SweepParser {
         seen[name] = node
     }
 
-    private func grid(_ node: Node, seen: inout [String: Node]) throws(JobFileError) -> [Axis] {
+    /// The grid's axes; a bad parameter is reported and the others still checked.
+    private func grid(_ node: Node, seen: inout [String: Node], errors: inout [JobFileError]) throws(JobFileError) -> [Axis] {
         let entries = try reader.mapping(node, "grid")
         guard !entries.isEmpty else { throw reader.error(at: node, "grid is empty: give at least one parameter") }
         var axes: [Axis] = []
         for entry in entries {
-            try claim(entry.key, at: entry.keyNode, seen: &seen)
-            axes.append([(entry.key, try column(entry.value, name: entry.key))])
+            let axis = errors.collecting { () throws(JobFileError) -> Axis? in
+                try claim(entry.key, at: entry.keyNode, seen: &seen)
+                return [(entry.key, try column(entry.value, name: entry.key))]
+            }
+            if let axis { axes.append(axis) }
         }
         return axes
     }

@@ -69,7 +69,7 @@ public struct Template: Sendable, Equatable {
                     throw TemplateError(
                         offset: start,
                         message: "unknown name '{\(name)}' in template \"\(text)\""
-                            + DidYouMean.suffix(for: name, among: scope.names))
+                            + DidYouMean.suffix(for: "{\(name)}", among: scope.names.map { "{\($0)}" }))
                 }
             case "}":
                 throw TemplateError(offset: start, message: "unbalanced '}' in template \"\(text)\" (write '}}' for a literal brace)")

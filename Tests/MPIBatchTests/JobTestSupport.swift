@@ -1,0 +1,35 @@
+import Foundation
+@testable import MPIBatch
+
+/// A fresh temporary directory for one test.
+func makeJobTestDirectory() -> String {
+    let path = NSTemporaryDirectory() + "mpibatch-job-tests-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Writes `text` to `name` in `directory`, returning the path.
+@discardableResult
+func writeJobFile(_ text: String, named name: String = "job.yaml", in directory: String = makeJobTestDirectory()) -> String {
+    let path = directory + "/" + name
+    try! text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// Every problem `text` has, as `line:column: message` (the path left off).
+func jobProblems(_ text: String, named name: String = "job.yaml") -> [String] {
+    let path = writeJobFile(text, named: name)
+    do {
+        _ = try JobLoader.loadReportingAll(path: path)
+        return []
+    } catch {
+        return error.errors.map { "\($0.line):\($0.column): \($0.message)" }
+    }
+}
+
+/// The sweep of a job that must load.
+func loadSweep(_ text: String, named name: String = "job.yaml") throws -> (JobSpec, SweepSpec) {
+    let job = try JobLoader.load(path: writeJobFile(text, named: name))
+    guard case .sweep(let sweep) = job.body else { throw SweepWorkloadError.notASweep(job: job.name) }
+    return (job, sweep)
+}
