@@ -35,12 +35,14 @@ public struct SleepKernel: Kernel {
 }
 
 /// `fail`: throws on the indices in `when`, or with probability `p` (decided
-/// from the index alone, so the same tasks fail on every run); else returns the index.
+/// from the index alone, so the same tasks fail on every run); else returns the
+/// index. With `ms`, first spins that long, like `spin`.
 public struct FailKernel: Kernel {
     /// Throws `InjectedFailure` or returns the index.
     public func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
         let indices = try arguments.integers("when")
         let probability = try arguments.double("p", default: 0)
+        SpinKernel.spin(milliseconds: try arguments.double("ms", default: 0))
         if indices.contains(context.index) || Self.unitValue(of: context.index) < probability {
             throw InjectedFailure(index: context.index)
         }
