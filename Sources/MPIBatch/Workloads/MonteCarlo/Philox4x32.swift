@@ -15,21 +15,31 @@ public enum Philox4x32 {
     /// Four random words for `counter` under `key`: ten Philox rounds.
     @inlinable
     public static func block(counter: SIMD4<UInt32>, key: SIMD2<UInt32>) -> SIMD4<UInt32> {
-        var counter = counter
-        var key = key
+        let (x0, x1, x2, x3) = block(counter.x, counter.y, counter.z, counter.w, key: key.x, key.y)
+        return SIMD4(x0, x1, x2, x3)
+    }
+
+    /// `block(counter:key:)` on scalars, the form the path streams use.
+    @inlinable @inline(__always)
+    static func block(
+        _ c0: UInt32, _ c1: UInt32, _ c2: UInt32, _ c3: UInt32, key k0: UInt32, _ k1: UInt32
+    ) -> (UInt32, UInt32, UInt32, UInt32) {
+        var (x0, x1, x2, x3) = (c0, c1, c2, c3)
+        var (key0, key1) = (k0, k1)
         for round in 0..<rounds {
             if round > 0 {
-                key &+= SIMD2(weyl0, weyl1)
+                key0 &+= weyl0
+                key1 &+= weyl1
             }
-            let product0 = UInt64(multiplier0) &* UInt64(counter[0])
-            let product1 = UInt64(multiplier1) &* UInt64(counter[2])
-            counter = SIMD4(
-                UInt32(truncatingIfNeeded: product1 >> 32) ^ counter[1] ^ key[0],
+            let product0 = UInt64(multiplier0) &* UInt64(x0)
+            let product1 = UInt64(multiplier1) &* UInt64(x2)
+            (x0, x1, x2, x3) = (
+                UInt32(truncatingIfNeeded: product1 >> 32) ^ x1 ^ key0,
                 UInt32(truncatingIfNeeded: product1),
-                UInt32(truncatingIfNeeded: product0 >> 32) ^ counter[3] ^ key[1],
+                UInt32(truncatingIfNeeded: product0 >> 32) ^ x3 ^ key1,
                 UInt32(truncatingIfNeeded: product0)
             )
         }
-        return counter
+        return (x0, x1, x2, x3)
     }
 }
