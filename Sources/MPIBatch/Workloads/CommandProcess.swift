@@ -71,7 +71,7 @@ struct CommandProcess: Sendable {
             posix_spawn_file_actions_destroy(&actions)
             posix_spawnattr_destroy(&attributes)
         }
-        let output = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+        let output = O_WRONLY | O_CREAT | O_TRUNC
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, output, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, output, 0o644)

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import MPIBatch
+
+@Suite struct CommandTaskTests {
+    /// Values that would run `touch pwned` if they ever reached a shell unquoted.
+    static let hostile = ["$(touch pwned)", "\"; touch pwned; \"", "`touch pwned`", "a b  c", "line1\nline2", "it's \"quoted\"", "'; touch pwned; '"]
+
+    private func workload(_ task: String, directory: String, sweep: String? = nil) throws -> SweepWorkload {
+        let values = Self.hostile.map { "'" + $0.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\n", with: "\n\n") + "'" }
+        let text = (sweep ?? "sweep:\n  grid:\n    v: [\(values.joined(separator: ", "))]") + "\ntask:\n" + task
+        return try SweepWorkload(job: JobLoader.load(path: writeJobFile(text, in: directory)))
+    }
+
+    private func context(_ index: Int, _ directory: String, attempt: Int = 1) -> TaskContext {
+        TaskContext(index: index, attempt: attempt, rank: 0, slot: 0, outputDirectory: directory + "/out")
+    }
+
+    @Test func hostileValuesReachCommandArgvByteForByte() async throws {
+        let directory = makeJobTestDirectory()
+        let job = try workload("  command: [/usr/bin/printf, '%s', \"{v}\"]\n  cwd: .", directory: directory)
+        for index in Self.hostile.indices {
+            #expect(try await job.run(context(index, directory)) == TaskValue.none)
+            let received = try String(contentsOfFile: directory + "/out/logs/\(index).out", encoding: .utf8)
+            #expect(received == Self.hostile[index])
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/pwned"))
+    }
+
+    @Test func hostileValuesAreQuotedInShellTasks() async throws {
+        let directory = makeJobTestDirectory()
+        let job = try workload("  shell: \"printf '%s' {v} > got-{index}.txt; echo done\"\n  cwd: .\n  result: stdout-last-line", directory: directory)
+        for index in Self.hostile.indices {
+            #expect(try await job.run(context(index, directory)) == .text("done"))
+            let received = try String(contentsOfFile: directory + "/got-\(index).txt", encoding: .utf8)
+            #expect(received == Self.hostile[index])
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/pwned"))
+        #expect(ShellQuoting.quote("it's") == #"'it'\''s'"#)
+    }
+
+    @Test func stdoutJSONEnvironmentAndLogs() async throws {
+        let directory = makeJobTestDirectory()
+        let job = try workload("""
+              shell: 'printf ''{{"x": %s, "n": %s}}\\n'' "$X" {n}; echo warn >&2'
+              env: {X: "{n}0"}
+              result: stdout-json
+            """, directory: directory, sweep: "sweep: {grid: {n: [1, 2]}}")
+        #expect(try await job.run(context(1, directory)) == .json(#"{"x": 20, "n": 2}"#))
+        let file = try workload("  shell: 'echo {n} > r{index}.txt; echo [{n}] > j{index}.txt'\n  cwd: .\n  result: file:j{index}.txt", directory: directory, sweep: "sweep: {grid: {n: [5]}}")
+        #expect(try await file.run(context(0, directory)) == .json("[5]"))
+        #expect(try String(contentsOfFile: directory + "/out/logs/1.err", encoding: .utf8) == "warn\n")
+    }
+
+    @Test func failuresCarryExitStatusAndStderrTail() async throws {
+        let directory = makeJobTestDirectory()
+        let job = try workload("  shell: 'echo bad thing >&2; exit 3'", directory: directory, sweep: "sweep: {repeat: 1}")
+        await #expect(throws: CommandFailure.exited(program: "/bin/sh", status: 3, stderrTail: "bad thing")) {
+            try await job.run(context(0, directory, attempt: 2))
+        }
+        #expect(FileManager.default.fileExists(atPath: directory + "/out/logs/0.2.err"))
+        let badJSON = try workload("  command: [echo, 'not json']\n  result: stdout-json", directory: directory, sweep: "sweep: {repeat: 1}")
+        await #expect(throws: CommandFailure.self) { try await badJSON.run(context(0, directory)) }
+    }
+
+    @Test func missingProgramOnPathIsARunTimeFailure() async throws {
+        let directory = makeJobTestDirectory()
+        let job = try workload("  command: [no-such-program-xyz]", directory: directory, sweep: "sweep: {repeat: 1}")
+        await #expect(throws: CommandFailure.cannotStart(program: "no-such-program-xyz", reason: "not found on PATH")) {
+            try await job.run(context(0, directory))
+        }
+    }
+
+    @Test func timeoutKillsTheWholeProcessGroup() async throws {
+        let directory = makeJobTestDirectory()
+        let job = try workload("""
+              shell: 'sleep 30 & echo $! > child.pid; wait'
+              cwd: .
+              timeout: 300ms
+            """, directory: directory, sweep: "sweep: {repeat: 1}")
+        let started = Date()
+        await #expect(throws: TaskTimeout.self) { try await job.run(context(0, directory)) }
+        #expect(Date().timeIntervalSince(started) < 5)
+        let child = try String(contentsOfFile: directory + "/child.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let state = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8))?.split(separator: " ")[2]
+        #expect(state == nil || state == "Z", "the grandchild \(child) should be gone (state \(state ?? "-"))")
+    }
+}
+
+extension CommandFailure: Equatable {
+    public static func == (a: CommandFailure, b: CommandFailure) -> Bool { a.description == b.description }
+}
