@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import MPIBatch
+
+@Suite struct PlanTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let examples = ["command-sweep.yaml", "kernel-sweep.yaml", "table-sweep.yaml", "tasks.txt", "timeout-sweep.yaml", "true-tasks.yaml"]
+
+    @Test(arguments: examples) func everyExampleValidates(_ name: String) {
+        let outcome = JobValidation.validate(path: Self.root + "/jobs/" + name)
+        #expect(outcome.problems == [])
+        #expect(outcome.output.first?.hasPrefix("ok: ") == true)
+    }
+
+    @Test func examplesProduceTheirValues() async throws {
+        let out = makeJobTestDirectory()
+        func first(_ name: String) async throws -> TaskValue {
+            let workload = try SweepWorkload(job: JobLoader.load(path: Self.root + "/jobs/" + name))
+            return try await workload.run(TaskContext(index: workload.taskCount - 1, attempt: 1, rank: 0, slot: 0, outputDirectory: out))
+        }
+        #expect(try await first("table-sweep.yaml") == .json(#"{"label": "large, skewed", "mean": 10}"#))
+        guard case .json(let text) = try await first("command-sweep.yaml") else { Issue.record("no JSON"); return }
+        #expect(text.hasPrefix(#"{"n": 50, "p": 0.9, "mean": 45.0"#))
+        #expect(try await first("tasks.txt") == .none)
+        #expect(try String(contentsOfFile: out + "/logs/3.out", encoding: .utf8) == "45\n")
+    }
+
+    @Test func planShowsParametersExpansionsAndSize() {
+        let outcome = JobValidation.plan(path: Self.root + "/jobs/command-sweep.yaml")
+        #expect(outcome.exitStatus == 0)
+        #expect(outcome.output.contains("tasks: 15"))
+        #expect(outcome.output.contains("  n: range 10..<60 step 10 (5 values)"))
+        #expect(outcome.output.contains("  p: linspace 0.1 … 0.9 (3 values)"))
+        #expect(outcome.output.contains { $0.hasPrefix("first task (index 0): python3 -c 'import json") && $0.hasSuffix(" 10 0.1 \(TaskSeed.seed(job: 42, index: 0))") })
+        #expect(outcome.output.contains { $0.hasPrefix("estimated results.jsonl: ") })
+    }
+
+    @Test func validateReportsEveryProblemWithExitStatus2() {
+        let path = writeJobFile("sweep: {grid: {a: []}}\ntask: {kernel: spinn}\nnmae: x\n")
+        let outcome = JobValidation.validate(path: path)
+        #expect(outcome.exitStatus == 2)
+        #expect(outcome.problems == [
+            "\(path):1:19: 'a' has no values",
+            "\(path):3:1: unknown key 'nmae' (did you mean 'name'?)",
+        ])
+    }
+
+    @Test func noopKernelTasksCostWellUnderAMicrosecond() async throws {
+        let (job, _) = try loadSweep("sweep: {repeat: 1000000}\ntask: {kernel: noop}\n")
+        let workload = try SweepWorkload(job: job)
+        let count = 200_000
+        let started = MonotonicClock.nanoseconds()
+        for index in 0..<count {
+            _ = try await workload.run(TaskContext(index: index, attempt: 1, rank: 0, slot: 0, outputDirectory: "/tmp"))
+        }
+        let perTask = Double(MonotonicClock.nanoseconds() - started) / Double(count)
+        print("noop sweep run(): \(perTask) ns per task")
+        #expect(perTask < 1000)
+    }
+}
