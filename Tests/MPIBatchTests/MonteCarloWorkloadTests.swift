@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MPIBatch
@@ -24,6 +25,21 @@ struct MonteCarloWorkloadTests {
         #expect(accumulator.count == 5000 - 4096)
         #expect(value == (try workload.simulate(block: 2)).taskValue)
         #expect(workload.makeReducer() is MonteCarloReducer)
+    }
+
+    @Test("paths_out writes every path's value per block, and the block value is unchanged")
+    func pathsOut() async throws {
+        let directory = NSTemporaryDirectory() + "mc-paths-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var spec = MonteCarloSpec(kernel: "pi", params: [:], paths: 10, seed: 4, block: 4)
+        let plain = try MonteCarloWorkload(spec: spec)
+        spec.pathsOut = "paths"
+        let writing = try MonteCarloWorkload(spec: spec)
+        let value = try await writing.run(TaskContext(index: 1, attempt: 1, rank: 0, slot: 0, outputDirectory: directory))
+        #expect(value == (try plain.simulate(block: 1)).taskValue)
+        let lines = try String(contentsOfFile: directory + "/paths/block-1.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "path,value" && lines.count == 5)
+        #expect(lines[1] == "4,\(plain.value(ofPath: 4))")
     }
 
     @Test("a path's value does not depend on its block size")

@@ -70,7 +70,7 @@ public final class MonteCarloReducer: ResultReducer {
     /// blocks past a gap (a failed block), still in block order.
     public var accumulator: MonteCarloAccumulator {
         var total = merged
-        for index in waiting.keys.sorted() { total.merge(waiting[index]!) }
+        for (_, block) in waiting.sorted(by: { $0.key < $1.key }) { total.merge(block) }
         return total
     }
 

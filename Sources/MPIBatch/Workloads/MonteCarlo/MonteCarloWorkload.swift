@@ -22,10 +22,6 @@ public struct MonteCarloWorkload: Workload {
                 throw MonteCarloSpecError(field: "target", message: "needs a precision > 0, got \(target.limit)")
             }
         }
-        if let pathsOut = spec.pathsOut {
-            throw MonteCarloSpecError(
-                field: "paths_out", message: "per-path output ('\(pathsOut)') is not supported yet; remove it")
-        }
         self.spec = spec
         kernel = try kernels.makeKernel(named: spec.kernel, params: spec.params)
         taskCount = (spec.paths - 1) / spec.block + 1
@@ -50,9 +46,12 @@ public struct MonteCarloWorkload: Workload {
         json.endObject()
     }
 
-    /// Simulates block `task.index`; its value is the block's accumulator.
+    /// Simulates block `task.index`; its value is the block's accumulator. With
+    /// `paths_out:`, each path's value is also written (see `simulate(block:writingPathsTo:)`).
     public func run(_ task: TaskContext) async throws -> TaskValue {
-        try simulate(block: task.index).taskValue
+        guard let pathsOut = spec.pathsOut else { return try simulate(block: task.index).taskValue }
+        let directory = pathsOut.hasPrefix("/") ? pathsOut : task.outputDirectory + "/" + pathsOut
+        return try simulate(block: task.index, writingPathsTo: directory).taskValue
     }
 
     /// Simulates block `block` in path order; throws if a path's value is NaN or infinite.
