@@ -89,6 +89,16 @@ struct MonteCarloReducerTests {
         #expect(target.isMet(by: MonteCarloEstimate(merged)))
     }
 
+    @Test("a target met only by the last block is reported met, with no cut")
+    func targetMetAtTheEnd() throws {
+        let workload = try MonteCarloWorkload(spec: MonteCarloSpec(kernel: "pi", params: [:], paths: 2000, seed: 2024, block: 1000, target: .standardError(1)))
+        let reducer = MonteCarloReducer(workload: workload)
+        #expect(reducer.accept(index: 1, value: Self.blocks[1]) == nil)
+        #expect(reducer.accept(index: 0, value: Self.blocks[0]) == nil)
+        #expect(reducer.targetMet && reducer.blockCount == 2)
+        #expect(reducer.humanSummary().contains("target stderr ≤ 1.0 met after 2 blocks"))
+    }
+
     @Test("out-of-order blocks wait only until the gap is filled")
     func reorderBufferDrains() throws {
         let reducer = MonteCarloReducer(workload: try Self.workload())

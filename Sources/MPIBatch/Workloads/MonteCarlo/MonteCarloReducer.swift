@@ -42,8 +42,8 @@ public final class MonteCarloReducer: ResultReducer {
         self.reference = reference
     }
 
-    /// Takes block `index`; returns the cut block count the first time the target is met.
-    /// Blocks past the cut, repeats and blocks already merged are ignored.
+    /// Takes block `index`; returns the cut block count the first time the target is met
+    /// before the last block. Blocks past the cut, repeats and blocks already merged are ignored.
     public func accept(index: Int, value: TaskValue) -> Int? {
         guard index >= nextBlock, index < blockCount, waiting[index] == nil else { return nil }
         guard let accumulator = MonteCarloAccumulator(value) else {
@@ -54,10 +54,11 @@ public final class MonteCarloReducer: ResultReducer {
         while let next = waiting.removeValue(forKey: nextBlock) {
             merged.merge(next)
             nextBlock += 1
-            if let target, !targetMet, nextBlock < blockCount, nextBlock >= Self.minimumBlocksForTarget,
+            if let target, !targetMet, nextBlock >= Self.minimumBlocksForTarget,
                 merged.count >= Self.minimumPathsForTarget, target.isMet(by: MonteCarloEstimate(merged))
             {
                 targetMet = true
+                guard nextBlock < blockCount else { return nil }
                 blockCount = nextBlock
                 waiting.removeAll()
                 return blockCount
