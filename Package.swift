@@ -30,6 +30,11 @@ let package = Package(
             name: "mpibatch",
             dependencies: ["MPIBatch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(
+            name: "mpibatch-bench",
+            dependencies: ["MPIBatch", "SwiftMPI"],
+            path: "bench/Sources/mpibatch-bench"
+        ),
         .testTarget(name: "MPIBatchTests", dependencies: ["MPIBatch"]),
     ],
     swiftLanguageModes: [.v6]

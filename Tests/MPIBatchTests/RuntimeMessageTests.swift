@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MPIBatch
 
@@ -24,5 +25,31 @@ import Testing
         let bytes = RuntimeMessage.assign(slot: 0, chunk: Chunk(start: 0, end: 9)).encoded()
         #expect(throws: MessageDecodingError.self) { try RuntimeMessage(decoding: Array(bytes.dropLast()), from: 1) }
         #expect(throws: MessageDecodingError.self) { try RuntimeMessage(decoding: [99], from: 1) }
+    }
+}
+
+@Suite struct JSONWriterTests {
+    @Test func fixedPointIsExactToTheNanosecond() {
+        for (number, text) in [(0.000000187, "0.000000187"), (12.5, "12.5"), (0, "0.0"), (3, "3.0"), (1.000001, "1.000001")] {
+            var json = JSONWriter()
+            json.fixedPoint(number)
+            #expect(json.string == text)
+        }
+    }
+
+    @Test func journalLineIsValidJSONWithEveryField() throws {
+        var json = JSONWriter()
+        let record = TaskRecord(
+            index: 7, attempt: 2, status: .failed, rank: 1, slot: 3, start: 0.5, seconds: 0.25, value: .text("a\"b\n"),
+            error: "exit 3: \u{1}")
+        JournalLine.write(record, workload: CountingWorkload(taskCount: 10), to: &json)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any])
+        #expect(object["index"] as? Int == 7)
+        #expect(object["status"] as? String == "failed")
+        #expect(object["value"] as? String == "a\"b\n")
+        #expect(object["error"] as? String == "exit 3: \u{1}")
+        #expect((object["params"] as? [String: Int])?["i"] == 7)
+        #expect(json.bytes.last == UInt8(ascii: "\n"))
     }
 }

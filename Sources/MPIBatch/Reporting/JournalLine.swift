@@ -1,27 +1,30 @@
 /// Formats one finished attempt as a `results.jsonl` line.
 struct JournalLine {
-    /// Appends `record`'s line, newline included, to `json`.
+    /// Appends `record`'s line, newline included, to `json`. Keys are fixed
+    /// fragments and times fixed-point: this runs once per task on rank 0.
     static func write(_ record: TaskRecord, workload: any Workload, to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("index")
+        json.fragment("{\"index\":")
         json.value(record.index)
-        json.key("params")
+        json.fragment(",\"params\":")
         workload.writeParameters(of: record.index, to: &json)
-        json.key("status")
-        json.value(record.status.description)
-        json.key("seconds")
-        json.value(record.seconds)
-        json.key("start")
-        json.value(record.start)
-        json.key("rank")
+        switch record.status {
+        case .ok: json.fragment(",\"status\":\"ok\",\"seconds\":")
+        case .failed: json.fragment(",\"status\":\"failed\",\"seconds\":")
+        case .timeout: json.fragment(",\"status\":\"timeout\",\"seconds\":")
+        case .interrupted: json.fragment(",\"status\":\"interrupted\",\"seconds\":")
+        }
+        json.fixedPoint(record.seconds)
+        json.fragment(",\"start\":")
+        json.fixedPoint(record.start)
+        json.fragment(",\"rank\":")
         json.value(record.rank)
-        json.key("slot")
+        json.fragment(",\"slot\":")
         json.value(record.slot)
-        json.key("attempt")
+        json.fragment(",\"attempt\":")
         json.value(record.attempt)
-        json.key("value")
+        json.fragment(",\"value\":")
         record.value.write(to: &json)
-        json.key("error")
+        json.fragment(",\"error\":")
         if let error = record.error { json.value(error) } else { json.null() }
         json.endObject()
         json.newline()
@@ -41,5 +44,26 @@ extension TaskValue {
         case .text(let text): json.value(text)
         case .json(let document): json.raw(document)
         }
+    }
+}
+
+/// The journal's formatting alone, for `mpibatch-bench journal`.
+public enum JournalBenchmark {
+    /// Formats `count` typical lines (in batches, as the journal does); returns the bytes produced.
+    public static func formatLines(_ count: Int, workload: any Workload) -> Int {
+        var json = JSONWriter(capacity: 1 << 20)
+        var total = 0
+        var record = TaskRecord(
+            index: 0, attempt: 1, status: .ok, rank: 1, slot: 0, start: 1.234567, seconds: 0.000000187,
+            value: .none, error: nil)
+        for index in 0..<count {
+            record.index = index
+            JournalLine.write(record, workload: workload, to: &json)
+            if json.bytes.count > 1 << 19 {
+                total += json.bytes.count
+                json.reset()
+            }
+        }
+        return total + json.bytes.count
     }
 }

@@ -6,7 +6,6 @@ final class CoordinatorDriver: Sendable {
     private struct State {
         var coordinator: Coordinator
         var statistics: RunStatistics
-        var finishedAt: UInt64?
     }
 
     private let state: Mutex<State>
@@ -17,7 +16,7 @@ final class CoordinatorDriver: Sendable {
     let finished = OneShot()
 
     init(coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal) {
-        state = Mutex(State(coordinator: coordinator, statistics: statistics, finishedAt: nil))
+        state = Mutex(State(coordinator: coordinator, statistics: statistics))
         self.transport = transport
         self.journal = journal
     }
@@ -46,18 +45,18 @@ final class CoordinatorDriver: Sendable {
                 journal.append(records)
                 state.withLock { $0.statistics.add(records) }
             case .finished:
-                state.withLock { $0.finishedAt = MonotonicClock.nanoseconds() }
                 finished.fire()
             }
         }
     }
 
-    /// The run's figures; call after `finished` fired.
+    /// The run's figures; call after `finished` fired and the journal closed.
+    /// Wall time runs from this driver's creation to now: the journal's last write counts.
     func summary(name: String, policy: ChunkPolicy, slotsPerRank: [Int]) -> RunSummary {
         state.withLock { state in
             let coordinator = state.coordinator
             let statistics = state.statistics
-            let wall = Double((state.finishedAt ?? MonotonicClock.nanoseconds()) &- startedAt) * 1e-9
+            let wall = Double(MonotonicClock.nanoseconds() &- startedAt) * 1e-9
             let reports = coordinator.rankReports
             let reducer = coordinator.reducer
             var extra = JSONWriter()

@@ -7,9 +7,15 @@ import Synchronization
 /// between `start` and `stop`, so MPI never runs on Swift's cooperative pool
 /// and `MPI_THREAD_SERIALIZED` is enough.
 ///
-/// The thread sends what is queued with `MPI_Isend`, polls `MPI_Iprobe`, and
+/// The thread sends what is queued, polls `MPI_Iprobe`, and
 /// when there is nothing to do sleeps with an exponential back-off (woken at
 /// once by a local `send`), so a rank waiting for work does not burn a core.
+///
+/// Sends are blocking `MPI_Send`s on this thread: Open MPI moves a large
+/// message only while the sender is inside the library, and a blocking send
+/// drives it without spinning. It cannot deadlock: the coordinator's messages
+/// to workers are a few dozen bytes (always sent eagerly), so rank 0 never
+/// blocks in a send while a worker blocks sending results to it.
 public final class MPITransport: Transport {
     /// This rank.
     public let rank: Int
@@ -50,7 +56,7 @@ public final class MPITransport: Transport {
         if sleeping.exchange(false, ordering: .acquiringAndReleasing) { wake.signal() }
     }
 
-    /// Sends what is queued, waits for every send to complete, and ends the thread.
+    /// Sends what is queued and ends the thread.
     public func stop() {
         stopRequested.store(true, ordering: .releasing)
         wake.signal()
@@ -58,7 +64,6 @@ public final class MPITransport: Transport {
     }
 
     private func pump(handler: @Sendable (Int, [UInt8]) -> Void) {
-        var inFlight: [Request] = []
         var idleRounds = 0
         do {
             while true {
@@ -68,15 +73,8 @@ public final class MPITransport: Transport {
                     if destination == rank {
                         handler(rank, bytes)
                     } else {
-                        inFlight.append(try communicator.isend(bytes, to: destination, tag: Self.tag))
+                        try communicator.send(bytes, to: destination, tag: Self.tag)
                     }
-                }
-                if !inFlight.isEmpty {
-                    var stillGoing: [Request] = []
-                    for request in inFlight {
-                        if try !request.test() { stillGoing.append(request) }
-                    }
-                    inFlight = stillGoing
                 }
                 while let probed = try communicator.iprobe(tag: Self.tag) {
                     worked = true
@@ -86,7 +84,7 @@ public final class MPITransport: Transport {
                     idleRounds = 0
                     continue
                 }
-                if stopRequested.load(ordering: .acquiring), inFlight.isEmpty, outbox.withLock({ $0.isEmpty }) {
+                if stopRequested.load(ordering: .acquiring), outbox.withLock({ $0.isEmpty }) {
                     return
                 }
                 idleRounds += 1

@@ -15,8 +15,9 @@ final class Worker: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let epoch = MonotonicClock.nanoseconds()
 
-    /// A slot that has been busy this long sends what it has, even mid-chunk, so the journal stays current.
-    static let flushIntervalNanoseconds: UInt64 = 1_000_000_000
+    /// A slot that has been busy this long sends what it has, even mid-chunk, so the
+    /// journal keeps pace with the work (and loses little if the run is killed).
+    static let flushIntervalNanoseconds: UInt64 = 50_000_000
 
     init(
         rank: Int, slots: Int, workload: any Workload, outputDirectory: String,

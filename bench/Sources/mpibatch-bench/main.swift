@@ -1,0 +1,49 @@
+// Micro-benchmarks behind bench/run: MPI ping-pong latency and the journal's
+// line-formatting rate. Usage: mpibatch-bench pingpong | journal [lines]
+import Foundation
+import MPIBatch
+import SwiftMPI
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "pingpong":
+    try MPIEnvironment.initialize(requesting: .serialized)
+    let world = try Communicator.world()
+    guard world.size == 2 else { fatalError("pingpong needs mpirun -np 2") }
+    let message = [UInt8](repeating: 1, count: 16)
+    let rounds = 20_000
+    for _ in 0..<1000 {  // warm-up
+        if world.rank == 0 {
+            try world.send(message, to: 1, tag: 1)
+            _ = try world.receive(from: 1, tag: 1)
+        } else {
+            _ = try world.receive(from: 0, tag: 1)
+            try world.send(message, to: 0, tag: 1)
+        }
+    }
+    try world.barrier()
+    let started = MPIEnvironment.wtime()
+    for _ in 0..<rounds {
+        if world.rank == 0 {
+            try world.send(message, to: 1, tag: 1)
+            _ = try world.receive(from: 1, tag: 1)
+        } else {
+            _ = try world.receive(from: 0, tag: 1)
+            try world.send(message, to: 0, tag: 1)
+        }
+    }
+    let elapsed = MPIEnvironment.wtime() - started
+    if world.rank == 0 { print("pingpong_one_way_microseconds=\(elapsed / Double(rounds) / 2 * 1e6)") }
+    try MPIEnvironment.finalize()
+case "journal":
+    let lines = Int(arguments.dropFirst().first ?? "") ?? 2_000_000
+    let spec = try JobLoader.load(path: "jobs/spin.yaml")
+    let workload = try WorkloadFactory.makeWorkload(for: spec, outputDirectory: "/tmp")
+    let started = MonotonicClock.nanoseconds()
+    let bytes = JournalBenchmark.formatLines(lines, workload: workload)
+    let seconds = Double(MonotonicClock.nanoseconds() - started) * 1e-9
+    print("journal_lines_per_second=\(Double(lines) / seconds) bytes_per_line=\(bytes / lines)")
+default:
+    FileHandle.standardError.write(Data("usage: mpibatch-bench pingpong | journal [lines]\n".utf8))
+    exit(2)
+}
