@@ -40,7 +40,11 @@ import Testing
     @Test func autoFloorGrowsForTinyTasks() {
         var dispenser = IndexDispenser(policy: .auto, taskCount: 1_000_000, totalSlots: 2)
         _ = dispenser.next(forSlotOrdinal: 0)
-        for _ in 0..<100 { dispenser.observe(taskSeconds: 1e-8) }
+        for index in 0..<100 {
+            dispenser.finished(TaskRecord(
+                index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 1e-8, value: .none,
+                error: nil))
+        }
         var sizes: [Int] = []
         while let range = dispenser.next(forSlotOrdinal: 0) { sizes.append(range.count) }
         #expect(sizes.dropLast().allSatisfy { $0 >= 5000 })  // 50 µs of 10 ns tasks, not single tasks

@@ -45,8 +45,9 @@ public enum BatchRun {
         try OutputFile.makeDirectory(configuration.outputDirectory)
         let journal = try Journal(path: configuration.outputDirectory + "/results.jsonl", workload: workload)
         let coordinator = Coordinator(
-            taskCount: workload.taskCount, retries: workload.retries, failFast: configuration.failFast,
-            policy: configuration.chunkPolicy, slotsPerRank: slotsPerRank, reducer: workload.makeReducer())
+            source: workload.makeWorkSource(policy: configuration.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +)),
+            retries: workload.retries, failFast: configuration.failFast, slotsPerRank: slotsPerRank,
+            reducer: workload.makeReducer())
         let driver = CoordinatorDriver(
             coordinator: coordinator, statistics: RunStatistics(slotsPerRank: slotsPerRank, retries: workload.retries),
             transport: transport, journal: journal)

@@ -62,6 +62,7 @@ final class CoordinatorDriver: Sendable {
             var extra = JSONWriter()
             extra.beginObject()
             reducer?.writeSummaryFields(to: &extra)
+            coordinator.workSource.writeSummaryFields(to: &extra)
             extra.endObject()
             return RunSummary(
                 name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit,
@@ -82,7 +83,8 @@ final class CoordinatorDriver: Sendable {
                     RunSummary.Failure(
                         index: $0.index, rank: $0.rank, attempt: $0.attempt, status: $0.status, error: $0.error ?? "")
                 },
-                extraFields: extra.objectMembers, extraLines: reducer?.humanSummary() ?? [])
+                extraFields: extra.objectMembers,
+                extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary())
         }
     }
 }

@@ -11,6 +11,8 @@ public protocol Workload: Sendable {
     func run(_ task: TaskContext) async throws -> TaskValue
     /// Rank 0's reducer of task values (Monte Carlo blocks, say), or nil when values are only journaled.
     func makeReducer() -> (any ResultReducer)?
+    /// Rank 0's source of chunks: by default the flat range `0..<taskCount` under `policy`.
+    func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource
 }
 
 extension Workload {

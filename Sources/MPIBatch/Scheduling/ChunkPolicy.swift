@@ -12,7 +12,7 @@ public enum ChunkPolicy: String, Sendable, CaseIterable {
 }
 
 /// Hands out fresh index ranges under a `ChunkPolicy`. Knows nothing of messages.
-struct IndexDispenser {
+struct IndexDispenser: WorkSource {
     private let policy: ChunkPolicy
     private let totalSlots: Int
     private let taskCount: Int
@@ -54,9 +54,9 @@ struct IndexDispenser {
     mutating func lowerLimit(to newLimit: Int) { limit = min(limit, max(0, newLimit)) }
 
     /// Feeds finished task times to the `auto` policy's floor.
-    mutating func observe(taskSeconds: Double) {
+    mutating func finished(_ record: TaskRecord) {
         measuredTasks += 1
-        measuredSeconds += taskSeconds
+        measuredSeconds += record.seconds
     }
 
     private func chunkSize(remaining: Int) -> Int {

@@ -25,7 +25,7 @@ struct Coordinator {
     private let ordinalBase: [Int]
     /// Rank 0's reducer of task values, if the workload has one.
     let reducer: (any ResultReducer)?
-    private var dispenser: IndexDispenser
+    private var source: any WorkSource
     private var retryQueue: [Chunk] = []
     private var retryHead = 0
     private var parked: [ParkedRequest] = []
@@ -42,11 +42,23 @@ struct Coordinator {
     /// What each rank reported when it finished.
     var rankReports: [RankReport?] { ranksDone }
     /// The task count in force (lower than the workload's when a precision target was met).
-    var taskLimit: Int { dispenser.limit }
+    var taskLimit: Int { source.limit }
+    /// The source of work, for its summary fields.
+    var workSource: any WorkSource { source }
 
+    /// A coordinator over a flat index range of `taskCount` tasks under `policy`.
     init(
         taskCount: Int, retries: Int, failFast: Bool, policy: ChunkPolicy, slotsPerRank: [Int],
         reducer: (any ResultReducer)?
+    ) {
+        self.init(
+            source: IndexDispenser(policy: policy, taskCount: taskCount, totalSlots: slotsPerRank.reduce(0, +)),
+            retries: retries, failFast: failFast, slotsPerRank: slotsPerRank, reducer: reducer)
+    }
+
+    /// A coordinator handing out `source`'s work.
+    init(
+        source: any WorkSource, retries: Int, failFast: Bool, slotsPerRank: [Int], reducer: (any ResultReducer)?
     ) {
         self.retries = retries
         self.failFast = failFast
@@ -58,7 +70,7 @@ struct Coordinator {
             total += slots
         }
         ordinalBase = bases
-        dispenser = IndexDispenser(policy: policy, taskCount: taskCount, totalSlots: total)
+        self.source = source
         ranksDone = Array(repeating: nil, count: slotsPerRank.count)
     }
 
@@ -103,20 +115,21 @@ struct Coordinator {
         kept.reserveCapacity(records.count)
         for record in records {
             inFlight -= 1
-            guard record.index < dispenser.limit else { continue }
+            guard record.index < source.limit else { continue }
             kept.append(record)
-            dispenser.observe(taskSeconds: record.seconds)
             switch record.status {
             case .ok:
                 succeeded += 1
+                source.finished(record)
                 if let newLimit = reducer?.accept(index: record.index, value: record.value) {
-                    dispenser.lowerLimit(to: newLimit)
+                    source.lowerLimit(to: newLimit)
                 }
             case .failed, .timeout:
                 if record.attempt <= retries {
                     queueRetry(Chunk(start: record.index, end: record.index + 1, attempt: record.attempt + 1), &actions)
                 } else {
                     failed += 1
+                    source.finished(record)
                     if failFast { beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions) }
                 }
             case .interrupted:
@@ -124,15 +137,20 @@ struct Coordinator {
             }
         }
         if !kept.isEmpty { actions.insert(.record(kept), at: 0) }
+        serveParked(&actions)
+    }
+
+    /// Asks the source again for requests that found nothing ready (a stage may have become ready).
+    private mutating func serveParked(_ actions: inout [CoordinatorAction]) {
+        guard phase == .running, !parked.isEmpty else { return }
+        let waiting = parked
+        parked.removeAll()
+        for request in waiting { serve(rank: request.rank, slot: request.slot, chunks: request.chunks, into: &actions) }
     }
 
     private mutating func queueRetry(_ chunk: Chunk, _ actions: inout [CoordinatorAction]) {
         guard phase == .running else { return }
         retryQueue.append(chunk)
-        while let request = parked.first, retryHead < retryQueue.count {
-            parked.removeFirst()
-            serve(rank: request.rank, slot: request.slot, chunks: request.chunks, into: &actions)
-        }
     }
 
     private mutating func serve(rank: Int, slot: Int, chunks: Int, into actions: inout [CoordinatorAction]) {
@@ -154,14 +172,14 @@ struct Coordinator {
                 retryQueue.removeAll(keepingCapacity: true)
                 retryHead = 0
             }
-            if retry.start < dispenser.limit { return retry }
+            if retry.start < source.limit { return retry }
         }
-        guard let range = dispenser.next(forSlotOrdinal: ordinal) else { return nil }
+        guard let range = source.next(forSlotOrdinal: ordinal) else { return nil }
         return Chunk(start: range.lowerBound, end: range.upperBound)
     }
 
     private mutating func stopIfComplete(_ actions: inout [CoordinatorAction]) {
-        guard phase == .running, dispenser.isExhausted, retryHead == retryQueue.count, inFlight == 0 else { return }
+        guard phase == .running, source.isExhausted, retryHead == retryQueue.count, inFlight == 0 else { return }
         beginStopping(reason: nil, into: &actions)
     }
 
