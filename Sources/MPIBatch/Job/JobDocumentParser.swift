@@ -1,9 +1,10 @@
 import Yams
 
-/// Reads a composed job document's top level: `name`, `seed`, `sweep` + `task`, `montecarlo`.
+/// Reads a composed job document's top level: `name`, `seed`, `sweep` + `task`, `montecarlo`, `stages`.
 struct JobDocumentParser {
     let reader: NodeReader
     let kernels: KernelRegistry
+    let monteCarloKernels: MonteCarloKernelRegistry
     let jobDirectory: String
     let defaultName: String
 
@@ -13,7 +14,7 @@ struct JobDocumentParser {
     func parse(_ root: Node) throws(JobFileErrors) -> JobSpec {
         var errors: [JobFileError] = []
         guard root.mapping != nil else {
-            throw JobFileErrors([reader.error(at: root, "a job file must be a mapping with task:, sweep: or montecarlo:")])
+            throw JobFileErrors([reader.error(at: root, "a job file must be a mapping with task:, sweep:, montecarlo: or stages:")])
         }
         var entries: [String: (keyNode: Node, value: Node)] = [:]
         for (keyNode, value) in root.mapping! {
@@ -38,11 +39,17 @@ struct JobDocumentParser {
         var spec: JobSpec.Body?
         switch body {
         case .montecarlo(let node)?:
-            spec = errors.collecting { () throws(JobFileError) in .monteCarlo(try MonteCarloParser(reader: reader).parse(node, jobSeed: seed)) }
+            spec = errors.collecting { () throws(JobFileError) in .monteCarlo(try MonteCarloParser(reader: reader, kernels: monteCarloKernels).parse(node, jobSeed: seed)) }
         case .sweep(let sweepNode, let taskNode)?:
             if let (sweep, tableText) = sweepSpec(sweepNode, taskNode, errors: &errors) {
                 hash.add(tableText)
                 spec = .sweep(sweep)
+            }
+        case .stages(let node)?:
+            let parser = StageParser(reader: reader, kernels: kernels, jobDirectory: jobDirectory)
+            if let (graph, tableText) = parser.parse(node, errors: &errors) {
+                hash.add(tableText)
+                spec = .stages(graph)
             }
         case nil:
             break
@@ -54,12 +61,16 @@ struct JobDocumentParser {
     private enum Kind {
         case sweep(Node?, Node)
         case montecarlo(Node)
+        case stages(Node)
     }
 
     /// Which kind of job the top-level keys make, or why they make none.
     private func kind(_ entries: [String: (keyNode: Node, value: Node)], root: Node) throws(JobFileError) -> Kind {
         if let stages = entries["stages"] {
-            throw reader.error(at: stages.keyNode, "stages: not supported yet (use sweep: + task: or montecarlo:)")
+            if let other = entries["montecarlo"] ?? entries["sweep"] ?? entries["task"] {
+                throw reader.error(at: other.keyNode, "a job has either stages: or sweep:/task:/montecarlo:, not both (a stage may hold its own)")
+            }
+            return .stages(stages.value)
         }
         if let montecarlo = entries["montecarlo"] {
             if let other = entries["sweep"] ?? entries["task"] {
@@ -68,7 +79,7 @@ struct JobDocumentParser {
             return .montecarlo(montecarlo.value)
         }
         guard let task = entries["task"] else {
-            throw reader.error(at: entries["sweep"]?.keyNode ?? root, "the job needs a task: (with an optional sweep:) or a montecarlo:")
+            throw reader.error(at: entries["sweep"]?.keyNode ?? root, "the job needs a task: (with an optional sweep:), a montecarlo: or stages:")
         }
         return .sweep(entries["sweep"]?.value, task.value)
     }

@@ -7,27 +7,35 @@ import Yams
 /// Every rank calls this on the same file and gets the same `JobSpec`.
 public enum JobLoader {
     /// The parsed, checked job; the first problem (in file order) is thrown.
-    public static func load(path: String, kernels: KernelRegistry = .builtIn) throws(JobFileError) -> JobSpec {
+    /// `monteCarloKernels` are the names a `montecarlo:` job may use (checked with their `params:`).
+    public static func load(
+        path: String, kernels: KernelRegistry = .builtIn, monteCarloKernels: MonteCarloKernelRegistry = .builtIn
+    ) throws(JobFileError) -> JobSpec {
         do {
-            return try loadReportingAll(path: path, kernels: kernels)
+            return try loadReportingAll(path: path, kernels: kernels, monteCarloKernels: monteCarloKernels)
         } catch {
             throw error.first
         }
     }
 
     /// The parsed, checked job, or every problem found (what `validate` prints).
-    public static func loadReportingAll(path: String, kernels: KernelRegistry = .builtIn) throws(JobFileErrors) -> JobSpec {
+    public static func loadReportingAll(
+        path: String, kernels: KernelRegistry = .builtIn, monteCarloKernels: MonteCarloKernelRegistry = .builtIn
+    ) throws(JobFileErrors) -> JobSpec {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw JobFileErrors([JobFileError(path: path, line: 1, column: 1, message: "cannot read job file: \(error.localizedDescription)")])
         }
-        return try load(text: text, path: path, kernels: kernels)
+        return try load(text: text, path: path, kernels: kernels, monteCarloKernels: monteCarloKernels)
     }
 
     /// Parses `text` as if read from `path` (whose extension picks the format).
-    public static func load(text: String, path: String, kernels: KernelRegistry = .builtIn) throws(JobFileErrors) -> JobSpec {
+    public static func load(
+        text: String, path: String, kernels: KernelRegistry = .builtIn,
+        monteCarloKernels: MonteCarloKernelRegistry = .builtIn
+    ) throws(JobFileErrors) -> JobSpec {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let defaultName = url.deletingPathExtension().lastPathComponent
@@ -51,7 +59,8 @@ public enum JobLoader {
             throw JobFileErrors([syntaxError(error, path: path)])
         }
         let parser = JobDocumentParser(
-            reader: NodeReader(path: path), kernels: kernels, jobDirectory: directory, defaultName: defaultName)
+            reader: NodeReader(path: path), kernels: kernels, monteCarloKernels: monteCarloKernels,
+            jobDirectory: directory, defaultName: defaultName)
         return try parser.parse(root)
     }
 

@@ -3,6 +3,9 @@ import Yams
 /// Reads the `montecarlo:` section into a `MonteCarloSpec`.
 struct MonteCarloParser {
     let reader: NodeReader
+    /// The kernels the job may name; the kernel and its `params:` are checked at load time,
+    /// so `validate` catches them and `run` exits 2 before any rank starts work.
+    let kernels: MonteCarloKernelRegistry
 
     private static let keys = ["kernel", "params", "paths", "seed", "block", "target", "paths_out"]
 
@@ -31,6 +34,17 @@ struct MonteCarloParser {
         if let blockNode = values["block"] { spec.block = try count(blockNode, "block") }
         if let targetNode = values["target"] { spec.target = try target(targetNode) }
         if let pathsOut = values["paths_out"] { spec.pathsOut = try reader.string(pathsOut, "paths_out") }
+        do {
+            _ = try MonteCarloWorkload(spec: spec, kernels: kernels)
+        } catch {
+            // Point at the offending node: the parameter's value, else the key's section.
+            var at = values[error.field] ?? kernelNode
+            if error.field.hasPrefix("params."), let paramsNode = values["params"] {
+                let name = error.field.dropFirst("params.".count)
+                at = paramsNode.mapping?.first { $0.key.scalar?.string == String(name) }?.value ?? paramsNode
+            }
+            throw reader.error(at: at, "montecarlo.\(error.field): \(error.message)")
+        }
         return spec
     }
 

@@ -13,8 +13,9 @@ public struct JobPlan: Sendable {
         case .monteCarlo(let spec):
             let blocks = (spec.paths + spec.block - 1) / spec.block
             lines.append("montecarlo: kernel \(spec.kernel), \(spec.paths) paths in \(blocks) blocks of \(spec.block), seed \(spec.seed)")
-            lines.append("params: " + spec.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
-            if let target = spec.target { lines.append("target: \(target)") }
+            let params = spec.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            lines.append("params: " + (params.isEmpty ? "(none)" : params.joined(separator: ", ")))
+            if let target = spec.target { lines.append("target: \(target.humanDescription) (stops on whole blocks)") }
         case .sweep(let sweep):
             let workload = try SweepWorkload(sweep: sweep, jobSeed: job.seed, kernels: kernels)
             lines.append("tasks: \(sweep.taskCount)")
