@@ -5,7 +5,12 @@ import MPIBatch
 /// `mpibatch run JOB`: every rank runs this; rank 0 coordinates and reports.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run a job file on every rank of this MPI job (or alone).")
+        commandName: "run", abstract: "Run a job file on every rank of this MPI job (or alone).",
+        discussion: """
+            Exit status: 0 all tasks succeeded; 1 some failed (after retries); 2 bad input,
+            nothing ran; 3 interrupted (SIGTERM, SIGINT, SIGUSR1 or the deadline): drained,
+            journal flushed, continue with --resume.
+            """)
 
     @Argument(help: "The job: a YAML or JSON job file, or a text file with one shell command per line.")
     var job: String
@@ -19,14 +24,33 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Chunk sizing: auto, static, dynamic or guided.")
     var chunk: ChunkPolicy = .auto
 
+    @Flag(help: "Continue the run in --out: run only the tasks without an ok result.")
+    var resume = false
+
+    @Flag(help: "With --resume: continue even though the job file changed.")
+    var force = false
+
     @Flag(help: "Stop at the first task that fails after its retries.")
     var failFast = false
+
+    @Option(help: "After a signal, seconds running tasks get to finish before they are cancelled.")
+    var grace: Double = 30
+
+    @Option(help: "Start no task that would not finish by then: a duration (90s, 45m, 2h) or a time (HH:MM). Default inside Slurm: the job's time limit.")
+    var deadline: String?
+
+    @Option(help: "Monte Carlo: rerun path N alone and print its value (to reproduce a failure).")
+    var onlyPath: Int?
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1, got \(slots)") }
+        if grace < 0 { throw ValidationError("--grace must not be negative, got \(grace)") }
+        if let deadline, DeadlineParser.seconds(from: deadline, now: Date()) == nil {
+            throw ValidationError("--deadline '\(deadline)' is neither a duration (90s, 45m, 2h) nor a time (HH:MM)")
+        }
     }
 
     func run() async throws {
@@ -34,18 +58,49 @@ struct RunCommand: AsyncParsableCommand {
         do {
             spec = try JobLoader.load(path: job)
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
+            throw fail(error, status: 2)
         }
-        let outcome = try await MPILaunch.run(
-            name: spec.name,
-            options: MPILaunch.Options(slots: slots, outputDirectory: out, chunkPolicy: chunk, failFast: failFast),
-            makeWorkload: { try WorkloadFactory.makeWorkload(for: spec, outputDirectory: $0) })
+        if let onlyPath { return try rerunPath(onlyPath, of: spec) }
+        let options = MPILaunch.Options(
+            slots: slots, outputDirectory: out, chunkPolicy: chunk, failFast: failFast, resume: resume, force: force,
+            graceSeconds: grace, deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) })
+        let outcome: MPILaunch.Outcome
+        do {
+            outcome = try await MPILaunch.run(name: spec.name, jobHash: spec.contentHash, options: options) {
+                try WorkloadFactory.makeWorkload(for: spec, outputDirectory: $0)
+            }
+        } catch let refusal as RunSetupError {
+            throw fail(refusal, status: 2)
+        }
         guard let summary = outcome.summary else { return }
         if !quiet {
             FileHandle.standardError.write(Data((summary.humanText() + "results in \(outcome.outputDirectory)/\n").utf8))
         }
+        if summary.interrupted { throw ExitCode(3) }
         if summary.tasksFailed > 0 || summary.tasksSucceeded < summary.tasksTotal { throw ExitCode(1) }
+    }
+
+    private func rerunPath(_ path: Int, of spec: JobSpec) throws {
+        guard case .monteCarlo(let monteCarlo) = spec.body else {
+            throw fail("--only-path needs a montecarlo: job; \(job) is not one", status: 2)
+        }
+        guard (0..<monteCarlo.paths).contains(path) else {
+            throw fail("--only-path \(path) is outside the job's \(monteCarlo.paths) paths", status: 2)
+        }
+        let workload: MonteCarloWorkload
+        do {
+            workload = try MonteCarloWorkload(spec: monteCarlo)
+        } catch {
+            throw fail(error, status: 2)
+        }
+        let value = workload.value(ofPath: path)
+        print("path \(path) (seed \(monteCarlo.seed)) of \(monteCarlo.kernel): \(value)")
+        if !value.isFinite { throw ExitCode(1) }
+    }
+
+    private func fail(_ error: Any, status: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
+        return ExitCode(status)
     }
 }
 

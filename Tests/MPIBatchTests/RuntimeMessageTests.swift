@@ -14,7 +14,8 @@ import Testing
                 error: nil)], wantsMore: true),
             .done(RankReport(host: "node-é", cpuSeconds: 1.25)),
             .assign(slot: 0, chunk: Chunk(start: 10, end: 1 << 40, attempt: 3)),
-            .stop,
+            .stop(graceSeconds: 2.5),
+            .interrupt(reason: "SIGTERM on rank 2"),
         ]
         for message in messages {
             #expect(try RuntimeMessage(decoding: message.encoded(), from: 3) == message)

@@ -24,23 +24,40 @@ struct CountingWorkload: Workload {
     }
 }
 
+/// A fresh, empty temporary directory path (not created).
+func temporaryRunDirectory() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("mpibatch-test-\(UUID())").path
+}
+
 /// Runs `workload` on `ranks` simulated ranks in one process; returns rank 0's summary and the journal lines.
+/// Pass `directory` to keep the output (and `resume` to continue a run there).
 func runInMemory(
-    _ workload: any Workload, ranks: Int, slots: Int = 2, policy: ChunkPolicy = .auto, failFast: Bool = false
+    _ workload: any Workload, ranks: Int, slots: Int = 2, policy: ChunkPolicy = .auto, failFast: Bool = false,
+    directory given: String? = nil, resume: Bool = false, graceSeconds: Double = 30,
+    interruptAfter: Duration? = nil
 ) async throws -> (RunSummary, [[String: Any]]) {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mpibatch-test-\(UUID())").path
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let directory = given ?? temporaryRunDirectory()
+    defer { if given == nil { try? FileManager.default.removeItem(atPath: directory) } }
     let network = InMemoryNetwork(size: ranks)
     let configuration = RunConfiguration(
-        name: "test", outputDirectory: directory, chunkPolicy: policy, failFast: failFast)
+        name: "test", outputDirectory: directory, chunkPolicy: policy, failFast: failFast, resume: resume,
+        graceSeconds: graceSeconds)
+    let prepared = try PreparedRun.prepare(
+        configuration: configuration, jobHash: "test", taskCount: workload.taskCount,
+        keepValues: workload.makeReducer() != nil)
     let slotsPerRank = Array(repeating: slots, count: ranks)
     let summary = try await withThrowingTaskGroup(of: RunSummary?.self) { group in
         for endpoint in network.endpoints {
             group.addTask {
                 try await BatchRun.execute(
                     workload: workload, transport: endpoint, slotsPerRank: slotsPerRank, host: "test",
-                    configuration: configuration)
+                    configuration: configuration, prepared: prepared)
             }
+        }
+        if let interruptAfter, ranks > 1 {
+            // What a worker rank does on SIGTERM: ask the coordinator to stop.
+            try await Task.sleep(for: interruptAfter)
+            network.endpoints[ranks - 1].send(RuntimeMessage.interrupt(reason: "test signal").encoded(), to: 0)
         }
         var rankZero: RunSummary?
         for try await result in group where result != nil { rankZero = result }

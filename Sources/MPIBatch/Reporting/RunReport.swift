@@ -27,7 +27,8 @@ public enum RunReport {
             tasksTotal: fields.int("tasks_total"), tasksSucceeded: fields.int("tasks_succeeded"),
             tasksFailed: fields.int("tasks_failed"), attempts: fields.int("attempts"),
             wallSeconds: fields.double("wall_seconds"), taskSeconds: fields.double("task_seconds"),
-            slotsPerRank: ranks.map(\.slots), stopReason: object["stop_reason"] as? String, ranks: ranks,
+            slotsPerRank: ranks.map(\.slots), stopReason: object["stop_reason"] as? String,
+            interrupted: object["interrupted"] as? Bool ?? false, ranks: ranks,
             slots: fields.objects("per_slot").map { slot in
                 RunSummary.Slot(
                     rank: slot.int("rank"), slot: slot.int("slot"), tasks: slot.int("tasks"),

@@ -20,6 +20,8 @@ public struct RunSummary: Sendable {
     public var slotsPerRank: [Int]
     /// Why the run stopped before finishing, if it did.
     public var stopReason: String?
+    /// Whether a signal or the deadline stopped it (resumable: exit status 3).
+    public var interrupted: Bool
     /// Per-rank figures, in rank order.
     public var ranks: [Rank]
     /// Per-slot figures, rank-major.

@@ -25,6 +25,8 @@ extension RunSummary {
         json.value("estimated: task_seconds, the sum of every attempt's time")
         json.key("chunk_policy")
         json.value(chunkPolicy.rawValue)
+        json.key("interrupted")
+        json.value(interrupted)
         json.key("stop_reason")
         if let stopReason { json.value(stopReason) } else { json.null() }
         json.members(extraFields)

@@ -8,13 +8,28 @@ public struct RunConfiguration: Sendable {
     public var chunkPolicy: ChunkPolicy
     /// Stop at the first task that fails for good (`--fail-fast`).
     public var failFast: Bool
+    /// Continue the run already in `outputDirectory` (`--resume`).
+    public var resume: Bool
+    /// Resume even though the job file changed (`--force`).
+    public var force: Bool
+    /// After a signal, how long running tasks may finish before they are cancelled (`--grace`).
+    public var graceSeconds: Double
+    /// Seconds from now after which no task is started that would not finish in time (`--deadline`).
+    public var deadlineSeconds: Double?
 
     /// Makes a configuration.
-    public init(name: String, outputDirectory: String, chunkPolicy: ChunkPolicy = .auto, failFast: Bool = false) {
+    public init(
+        name: String, outputDirectory: String, chunkPolicy: ChunkPolicy = .auto, failFast: Bool = false,
+        resume: Bool = false, force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil
+    ) {
         self.name = name
         self.outputDirectory = outputDirectory
         self.chunkPolicy = chunkPolicy
         self.failFast = failFast
+        self.resume = resume
+        self.force = force
+        self.graceSeconds = graceSeconds
+        self.deadlineSeconds = deadlineSeconds
     }
 }
 
@@ -26,9 +41,11 @@ public enum BatchRun {
     ///
     /// - Parameter slotsPerRank: every rank's pool size, in rank order (the same on all ranks).
     /// - Parameter host: this rank's node name, for the summary.
+    /// - Parameter prepared: rank 0's `PreparedRun` (ignored on other ranks).
+    /// - Parameter signals: which signals interrupt the run (none in tests).
     public static func execute(
         workload: any Workload, transport: any Transport, slotsPerRank: [Int], host: String,
-        configuration: RunConfiguration
+        configuration: RunConfiguration, prepared: PreparedRun?, signals: [InterruptSignal] = []
     ) async throws -> RunSummary? {
         let rank = transport.rank
         let worker = Worker(
@@ -36,37 +53,58 @@ public enum BatchRun {
             outputDirectory: configuration.outputDirectory,
             sendToCoordinator: { transport.send($0.encoded(), to: 0) })
         guard rank == 0 else {
+            let watcher = SignalWatcher(signals: signals) { name in
+                transport.send(RuntimeMessage.interrupt(reason: "\(name) on rank \(rank)").encoded(), to: 0)
+            }
             transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
             await worker.run(host: host)
             transport.stop()
+            watcher.cancel()
             return nil
         }
 
-        try OutputFile.makeDirectory(configuration.outputDirectory)
         let journal = try Journal(path: configuration.outputDirectory + "/results.jsonl", workload: workload)
-        let coordinator = Coordinator(
-            source: workload.makeWorkSource(policy: configuration.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +)),
-            retries: workload.retries, failFast: configuration.failFast, slotsPerRank: slotsPerRank,
-            reducer: workload.makeReducer())
         let driver = CoordinatorDriver(
-            coordinator: coordinator, statistics: RunStatistics(slotsPerRank: slotsPerRank, retries: workload.retries),
+            coordinator: makeCoordinator(workload, slotsPerRank, configuration, prepared?.resumed),
+            statistics: RunStatistics(slotsPerRank: slotsPerRank, retries: workload.retries),
             transport: transport, journal: journal)
+        let watcher = SignalWatcher(signals: signals) { name in driver.interrupt(reason: "\(name) on rank 0") }
         transport.start { source, bytes in
             let message = decode(bytes, from: source)
             switch message {
             case .assign, .stop: worker.receive(message)
-            case .request, .results, .done: driver.handle(message, from: source)
+            case .request, .results, .done, .interrupt: driver.handle(message, from: source)
             }
         }
         driver.start()
         await worker.run(host: host)
         await driver.finished.wait()
         transport.stop()
+        watcher.cancel()
         try journal.close()
         let summary = driver.summary(
             name: configuration.name, policy: configuration.chunkPolicy, slotsPerRank: slotsPerRank)
         try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
         return summary
+    }
+
+    /// Rank 0's scheduler for `workload`, carrying on from an earlier run when resuming.
+    private static func makeCoordinator(
+        _ workload: any Workload, _ slotsPerRank: [Int], _ configuration: RunConfiguration,
+        _ resumed: PreparedRun.ResumedWork?
+    ) -> Coordinator {
+        var source = workload.makeWorkSource(policy: configuration.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
+        if let resumed {
+            var journaled = resumed.succeeded
+            for index in resumed.failedAttempts.keys { journaled.insert(index) }
+            source = ResumingSource(inner: source, skipping: journaled)
+        }
+        var coordinator = Coordinator(
+            source: source, retries: workload.retries, failFast: configuration.failFast, slotsPerRank: slotsPerRank,
+            reducer: workload.makeReducer(), graceSeconds: configuration.graceSeconds,
+            deadline: configuration.deadlineSeconds.map { MonotonicClock.seconds() + $0 })
+        if let resumed { coordinator.resume(from: resumed) }
+        return coordinator
     }
 
     /// A message that does not decode is a bug or a mismatched binary on another rank: stop loudly.

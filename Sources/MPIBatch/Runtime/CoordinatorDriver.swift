@@ -68,7 +68,7 @@ final class CoordinatorDriver: Sendable {
                 name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit,
                 tasksSucceeded: coordinator.succeeded, tasksFailed: coordinator.failed,
                 attempts: statistics.attempts, wallSeconds: wall, taskSeconds: statistics.taskSeconds,
-                slotsPerRank: slotsPerRank, stopReason: coordinator.stopReason,
+                slotsPerRank: slotsPerRank, stopReason: coordinator.stopReason, interrupted: coordinator.interrupted,
                 ranks: statistics.ranks.enumerated().map { rank, tally in
                     RunSummary.Rank(
                         rank: rank, host: reports[rank]?.host ?? "?", slots: slotsPerRank[rank], tasks: tally.tasks,

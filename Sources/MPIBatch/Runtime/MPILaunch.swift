@@ -15,13 +15,29 @@ public enum MPILaunch {
         public var chunkPolicy: ChunkPolicy
         /// Stop at the first task that fails for good.
         public var failFast: Bool
+        /// Continue the run in `outputDirectory`.
+        public var resume: Bool
+        /// Resume even though the job changed.
+        public var force: Bool
+        /// Seconds running tasks get to finish after a signal.
+        public var graceSeconds: Double
+        /// Seconds from now after which no task starts that would not finish in time; nil
+        /// means the Slurm job's end time when inside one, else none.
+        public var deadlineSeconds: Double?
 
         /// Makes options.
-        public init(slots: Int?, outputDirectory: String?, chunkPolicy: ChunkPolicy, failFast: Bool) {
+        public init(
+            slots: Int?, outputDirectory: String?, chunkPolicy: ChunkPolicy, failFast: Bool, resume: Bool = false,
+            force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil
+        ) {
             self.slots = slots
             self.outputDirectory = outputDirectory
             self.chunkPolicy = chunkPolicy
             self.failFast = failFast
+            self.resume = resume
+            self.force = force
+            self.graceSeconds = graceSeconds
+            self.deadlineSeconds = deadlineSeconds
         }
     }
 
@@ -36,8 +52,15 @@ public enum MPILaunch {
     }
 
     /// Runs the workload that `makeWorkload` builds for the output directory, on every rank.
+    ///
+    /// Throws `RunSetupError` on every rank, before any work, when rank 0 cannot
+    /// prepare the output directory (a changed job on `--resume`, say).
+    ///
+    /// - Parameter jobHash: identifies the job, so `--resume` can refuse a changed one
+    ///   (a library user whose executable defines the work may leave it empty).
     public static func run(
-        name: String, options: Options, makeWorkload: (_ outputDirectory: String) throws -> any Workload
+        name: String, jobHash: String = "", options: Options,
+        makeWorkload: (_ outputDirectory: String) throws -> any Workload
     ) async throws -> Outcome {
         try MPIEnvironment.initialize(requesting: .serialized)
         let world = try Communicator.world()
@@ -48,17 +71,35 @@ public enum MPILaunch {
         let chosen = options.outputDirectory ?? defaultOutputDirectory(name: name)
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
+        let configuration = RunConfiguration(
+            name: name, outputDirectory: outputDirectory, chunkPolicy: options.chunkPolicy, failFast: options.failFast,
+            resume: options.resume, force: options.force, graceSeconds: options.graceSeconds,
+            deadlineSeconds: options.deadlineSeconds ?? SlurmJob.secondsUntilEnd())
+        var prepared: PreparedRun?
+        var refusal = ""
+        if world.rank == 0 {
+            do {
+                prepared = try PreparedRun.prepare(
+                    configuration: configuration, jobHash: jobHash, taskCount: workload.taskCount,
+                    keepValues: workload.makeReducer() != nil)
+            } catch {
+                refusal = String(describing: error)
+            }
+        }
+        refusal = String(decoding: try world.broadcast(Array(refusal.utf8)), as: UTF8.self)
+        guard refusal.isEmpty else {
+            try MPIEnvironment.finalize()
+            throw RunSetupError(reason: refusal)
+        }
         let summary = try await BatchRun.execute(
             workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,
-            host: try MPIEnvironment.processorName(),
-            configuration: RunConfiguration(
-                name: name, outputDirectory: outputDirectory, chunkPolicy: options.chunkPolicy,
-                failFast: options.failFast))
+            host: try MPIEnvironment.processorName(), configuration: configuration, prepared: prepared,
+            signals: InterruptSignal.allCases)
         try MPIEnvironment.finalize()
         return Outcome(rank: world.rank, outputDirectory: outputDirectory, summary: summary)
     }
 
-    /// `runs/NAME-20261123-110512`.
+    /// `runs/NAME-20261123-110512` (UTC).
     static func defaultOutputDirectory(name: String) -> String {
         var now = time(nil)
         var parts = tm()
@@ -68,4 +109,12 @@ public enum MPILaunch {
             parts.tm_min, parts.tm_sec)
         return "runs/\(name)-\(stamp)"
     }
+}
+
+/// Rank 0 could not prepare the run; every rank stops before any work (exit status 2).
+public struct RunSetupError: Error, Sendable, CustomStringConvertible {
+    /// What rank 0 said.
+    public let reason: String
+    /// The reason, as rank 0 gave it.
+    public var description: String { reason }
 }

@@ -7,10 +7,13 @@ enum RuntimeMessage: Sendable, Equatable {
     case results(slot: Int, records: [TaskRecord], wantsMore: Bool)
     /// Worker → coordinator, after `stop`: this rank has sent everything and will send nothing more.
     case done(RankReport)
+    /// Worker → coordinator: this rank got a signal; stop handing out work and drain.
+    case interrupt(reason: String)
     /// Coordinator → worker: run `chunk` on `slot`.
     case assign(slot: Int, chunk: Chunk)
-    /// Coordinator → worker: start no more tasks, finish or drop what is queued, report, and end.
-    case stop
+    /// Coordinator → worker: start no more tasks, drop what is queued, let running tasks
+    /// finish for up to `graceSeconds` (then cancel them), report, and end.
+    case stop(graceSeconds: Double)
 }
 
 /// A rank's last word: what the coordinator cannot see from the results alone.
@@ -22,7 +25,7 @@ struct RankReport: Sendable, Equatable {
 }
 
 extension RuntimeMessage {
-    private enum Kind: UInt8 { case request = 1, results, done, assign, stop }
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt }
 
     /// The message as bytes for the transport.
     func encoded() -> [UInt8] {
@@ -49,8 +52,12 @@ extension RuntimeMessage {
             writer.write(chunk.start)
             writer.write(chunk.end)
             writer.write(chunk.attempt)
-        case .stop:
+        case .stop(let graceSeconds):
             writer.write(Kind.stop.rawValue)
+            writer.write(graceSeconds)
+        case .interrupt(let reason):
+            writer.write(Kind.interrupt.rawValue)
+            writer.write(reason)
         }
         return writer.bytes
     }
@@ -80,7 +87,9 @@ extension RuntimeMessage {
             self = .assign(
                 slot: slot, chunk: Chunk(start: try reader.readInt(), end: try reader.readInt(), attempt: try reader.readInt()))
         case .stop:
-            self = .stop
+            self = .stop(graceSeconds: try reader.readDouble())
+        case .interrupt:
+            self = .interrupt(reason: try reader.readString())
         case nil:
             throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
         }

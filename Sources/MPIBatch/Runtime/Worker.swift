@@ -13,6 +13,8 @@ final class Worker: Sendable {
     private let streams: [AsyncStream<Chunk>]
     private let inboxes: [AsyncStream<Chunk>.Continuation]
     private let stopping = Atomic<Bool>(false)
+    private let stopped = OneShot()
+    private let graceNanoseconds = Atomic<UInt64>(0)
     private let epoch = MonotonicClock.nanoseconds()
 
     /// A slot that has been busy this long sends what it has, even mid-chunk, so the
@@ -43,19 +45,37 @@ final class Worker: Sendable {
         switch message {
         case .assign(let slot, let chunk):
             inboxes[slot].yield(chunk)
-        case .stop:
+        case .stop(let graceSeconds):
+            graceNanoseconds.store(UInt64(max(0, min(graceSeconds, 1e9)) * 1e9), ordering: .relaxed)
             stopping.store(true, ordering: .releasing)
             for inbox in inboxes { inbox.finish() }
-        case .request, .results, .done:
+            stopped.fire()
+        case .request, .results, .done, .interrupt:
             break  // coordinator-bound traffic only
         }
     }
 
     /// Runs the pool until `stop`, then tells the coordinator this rank is done.
+    /// Tasks still running a grace period after `stop` are cancelled (commands get
+    /// SIGTERM, then SIGKILL) and recorded as `interrupted`.
     func run(host: String) async {
-        await withTaskGroup(of: Void.self) { group in
+        enum Ended { case slot, grace }
+        await withTaskGroup(of: Ended.self) { group in
             for slot in streams.indices {
-                group.addTask { await self.runSlot(slot) }
+                group.addTask {
+                    await self.runSlot(slot)
+                    return .slot
+                }
+            }
+            group.addTask {
+                await self.stopped.wait()
+                try? await Task.sleep(nanoseconds: self.graceNanoseconds.load(ordering: .relaxed))
+                return .grace
+            }
+            var slotsRunning = streams.count
+            while let ended = await group.next() {
+                if ended == .slot { slotsRunning -= 1 }
+                if slotsRunning == 0 || ended == .grace { group.cancelAll() }
             }
         }
         sendToCoordinator(.done(RankReport(host: host, cpuSeconds: MonotonicClock.processCPUSeconds())))
@@ -97,8 +117,8 @@ final class Worker: Sendable {
             status = .timeout
             error = timeout.description
         } catch let thrown {
-            status = .failed
-            error = String(describing: thrown)
+            status = Task.isCancelled ? .interrupted : .failed
+            error = Task.isCancelled ? "interrupted: the run was stopped (grace period over)" : String(describing: thrown)
         }
         let ended = MonotonicClock.nanoseconds()
         return TaskRecord(

@@ -22,10 +22,17 @@ struct Coordinator {
 
     private let retries: Int
     private let failFast: Bool
+    private let graceSeconds: Double
+    private let deadline: Double?
+    private let clock: () -> Double
+    private var finishedTasks = 0
+    private var finishedSeconds = 0.0
     private let ordinalBase: [Int]
     /// Rank 0's reducer of task values, if the workload has one.
     let reducer: (any ResultReducer)?
     private var source: any WorkSource
+    /// Chunks served before fresh work: retries, rerun failures of a resumed run, and
+    /// the parts of chunks cut short by the deadline.
     private var retryQueue: [Chunk] = []
     private var retryHead = 0
     private var parked: [ParkedRequest] = []
@@ -39,6 +46,8 @@ struct Coordinator {
     private(set) var failed = 0
     /// Why the run stopped early, if it did.
     private(set) var stopReason: String?
+    /// Whether a signal or the deadline stopped the run (exit status 3: resumable).
+    private(set) var interrupted = false
     /// What each rank reported when it finished.
     var rankReports: [RankReport?] { ranksDone }
     /// The task count in force (lower than the workload's when a precision target was met).
@@ -57,11 +66,17 @@ struct Coordinator {
     }
 
     /// A coordinator handing out `source`'s work.
+    ///
+    /// - Parameter deadline: a time on `clock` after which no task starts that would not finish by then.
     init(
-        source: any WorkSource, retries: Int, failFast: Bool, slotsPerRank: [Int], reducer: (any ResultReducer)?
+        source: any WorkSource, retries: Int, failFast: Bool, slotsPerRank: [Int], reducer: (any ResultReducer)?,
+        graceSeconds: Double = 30, deadline: Double? = nil, clock: @escaping () -> Double = MonotonicClock.seconds
     ) {
         self.retries = retries
         self.failFast = failFast
+        self.graceSeconds = graceSeconds
+        self.deadline = deadline
+        self.clock = clock
         self.reducer = reducer
         var bases: [Int] = []
         var total = 0
@@ -72,6 +87,18 @@ struct Coordinator {
         ordinalBase = bases
         self.source = source
         ranksDone = Array(repeating: nil, count: slotsPerRank.count)
+    }
+
+    /// Carries on from an earlier run: its successes count, its values feed the
+    /// reducer, and its failed tasks run again with their attempt count carried on.
+    mutating func resume(from earlier: PreparedRun.ResumedWork) {
+        succeeded = earlier.succeeded.count
+        for (index, value) in earlier.values {
+            if let newLimit = reducer?.accept(index: index, value: value) { source.lowerLimit(to: newLimit) }
+        }
+        for (index, failures) in earlier.failedAttempts.sorted(by: { $0.key < $1.key }) {
+            retryQueue.append(Chunk(start: index, end: index + 1, attempt: failures + 1))
+        }
     }
 
     /// Actions to take before any message arrives (an empty workload stops at once).
@@ -90,6 +117,8 @@ struct Coordinator {
         case .results(let slot, let records, let wantsMore):
             take(records, into: &actions)
             if wantsMore { serve(rank: rank, slot: slot, chunks: 1, into: &actions) }
+        case .interrupt(let reason):
+            beginStopping(reason: "interrupted: \(reason)", interrupted: true, into: &actions)
         case .done(let report):
             ranksDone[rank] = report
             if phase == .stopping, ranksDone.allSatisfy({ $0 != nil }) {
@@ -103,10 +132,10 @@ struct Coordinator {
         return actions
     }
 
-    /// Stops handing out work (a signal, a deadline): every rank drains and reports.
+    /// Stops handing out work (a signal): every rank drains and reports; the run ends resumable.
     mutating func interrupt(reason: String) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
-        beginStopping(reason: reason, into: &actions)
+        beginStopping(reason: "interrupted: \(reason)", interrupted: true, into: &actions)
         return actions
     }
 
@@ -117,6 +146,8 @@ struct Coordinator {
             inFlight -= 1
             guard record.index < source.limit else { continue }
             kept.append(record)
+            finishedTasks += 1
+            finishedSeconds += record.seconds
             switch record.status {
             case .ok:
                 succeeded += 1
@@ -126,14 +157,14 @@ struct Coordinator {
                 }
             case .failed, .timeout:
                 if record.attempt <= retries {
-                    queueRetry(Chunk(start: record.index, end: record.index + 1, attempt: record.attempt + 1), &actions)
+                    queueRetry(Chunk(start: record.index, end: record.index + 1, attempt: record.attempt + 1))
                 } else {
                     failed += 1
                     source.finished(record)
                     if failFast { beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions) }
                 }
             case .interrupted:
-                queueRetry(Chunk(start: record.index, end: record.index + 1, attempt: record.attempt), &actions)
+                break  // only a stopping run interrupts tasks; --resume runs them again at the same attempt
             }
         }
         if !kept.isEmpty { actions.insert(.record(kept), at: 0) }
@@ -148,7 +179,7 @@ struct Coordinator {
         for request in waiting { serve(rank: request.rank, slot: request.slot, chunks: request.chunks, into: &actions) }
     }
 
-    private mutating func queueRetry(_ chunk: Chunk, _ actions: inout [CoordinatorAction]) {
+    private mutating func queueRetry(_ chunk: Chunk) {
         guard phase == .running else { return }
         retryQueue.append(chunk)
     }
@@ -157,11 +188,38 @@ struct Coordinator {
         guard phase == .running else { return }
         var wanted = chunks
         while wanted > 0, let chunk = nextChunk(forSlotOrdinal: ordinalBase[rank] + slot) {
-            inFlight += chunk.count
-            actions.append(.send(.assign(slot: slot, chunk: chunk), to: rank))
+            guard let fitting = fitBeforeDeadline(chunk) else {
+                beginStopping(reason: "deadline: no time left for another task", interrupted: true, into: &actions)
+                return
+            }
+            inFlight += fitting.count
+            actions.append(.send(.assign(slot: slot, chunk: fitting), to: rank))
             wanted -= 1
         }
         if wanted > 0 { parked.append(ParkedRequest(rank: rank, slot: slot, chunks: wanted)) }
+    }
+
+    /// The part of `chunk` that one slot can finish before the deadline at the mean
+    /// task time measured so far (the rest goes back to the front of the queue), or
+    /// nil when not even one task fits. Without a deadline or a measurement, all of it.
+    private mutating func fitBeforeDeadline(_ chunk: Chunk) -> Chunk? {
+        guard let deadline else { return chunk }
+        let left = deadline - clock()
+        guard left > 0 else {
+            retryQueue.insert(chunk, at: retryHead)
+            return nil
+        }
+        guard finishedTasks > 0 else { return chunk }
+        let mean = max(finishedSeconds / Double(finishedTasks), 1e-9)
+        let fits = Int(min(Double(chunk.count), (left / mean).rounded(.down)))
+        guard fits >= 1 else {
+            retryQueue.insert(chunk, at: retryHead)
+            return nil
+        }
+        if fits < chunk.count {
+            retryQueue.insert(Chunk(start: chunk.start + fits, end: chunk.end, attempt: chunk.attempt), at: retryHead)
+        }
+        return Chunk(start: chunk.start, end: chunk.start + fits, attempt: chunk.attempt)
     }
 
     private mutating func nextChunk(forSlotOrdinal ordinal: Int) -> Chunk? {
@@ -183,11 +241,14 @@ struct Coordinator {
         beginStopping(reason: nil, into: &actions)
     }
 
-    private mutating func beginStopping(reason: String?, into actions: inout [CoordinatorAction]) {
+    private mutating func beginStopping(
+        reason: String?, interrupted: Bool = false, into actions: inout [CoordinatorAction]
+    ) {
         guard phase == .running else { return }
         phase = .stopping
         stopReason = reason
+        self.interrupted = interrupted
         parked.removeAll()
-        for rank in ranksDone.indices { actions.append(.send(.stop, to: rank)) }
+        for rank in ranksDone.indices { actions.append(.send(.stop(graceSeconds: graceSeconds), to: rank)) }
     }
 }

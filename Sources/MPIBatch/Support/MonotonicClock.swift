@@ -14,6 +14,9 @@ public enum MonotonicClock {
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
     }
 
+    /// Seconds on the monotonic clock since an arbitrary point.
+    public static func seconds() -> Double { Double(nanoseconds()) * 1e-9 }
+
     /// CPU nanoseconds the calling thread has used.
     @inline(__always)
     public static func threadCPUNanoseconds() -> UInt64 {

@@ -1,0 +1,28 @@
+/// A timeline that could not be made: an input that cannot be read or parsed, or an output
+/// that cannot be written.
+public struct TimelineError: Error, Sendable, CustomStringConvertible {
+    /// The file at fault.
+    public let path: String
+    /// The 1-based line of `path` at fault, when it is one line of `results.jsonl`.
+    public let line: Int?
+    /// The 1-based byte column within that line, when known.
+    public let column: Int?
+    /// What is wrong.
+    public let reason: String
+
+    /// An error about `path` as a whole, or about one of its lines.
+    public init(path: String, line: Int? = nil, column: Int? = nil, reason: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
+
+    /// `runs/x/results.jsonl:12:40: expected a number for "seconds"`.
+    public var description: String {
+        var location = path
+        if let line { location += ":\(line)" }
+        if let column { location += ":\(column)" }
+        return "\(location): \(reason)"
+    }
+}

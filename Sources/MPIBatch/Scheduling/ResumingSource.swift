@@ -1,0 +1,49 @@
+import Foundation
+
+/// On `--resume`: hands out only tasks the earlier run has no result for. It
+/// wraps the workload's own source and cuts the journaled indices out of its
+/// ranges, telling the inner source they finished (so a stage graph releases
+/// their dependents). Previously failed tasks are rerun through the
+/// coordinator's retry queue instead, with their attempt count carried on.
+struct ResumingSource: WorkSource {
+    private var inner: any WorkSource
+    private let journaled: IndexSet
+    private var pieces: [Range<Int>] = []
+
+    /// Wraps `inner`, skipping every index in `journaled`.
+    init(inner: any WorkSource, skipping journaled: IndexSet) {
+        self.inner = inner
+        self.journaled = journaled
+    }
+
+    var isExhausted: Bool { pieces.isEmpty && inner.isExhausted }
+    var limit: Int { inner.limit }
+
+    mutating func lowerLimit(to newLimit: Int) {
+        inner.lowerLimit(to: newLimit)
+        pieces = pieces.compactMap { $0.lowerBound < newLimit ? $0.lowerBound..<min($0.upperBound, newLimit) : nil }
+    }
+
+    mutating func next(forSlotOrdinal slotOrdinal: Int) -> Range<Int>? {
+        while pieces.isEmpty {
+            guard let range = inner.next(forSlotOrdinal: slotOrdinal) else { return nil }
+            var cursor = range.lowerBound
+            for done in journaled.rangeView(of: range) {
+                if cursor < done.lowerBound { pieces.append(cursor..<done.lowerBound) }
+                for index in done { inner.finished(Self.earlierResult(index)) }
+                cursor = done.upperBound
+            }
+            if cursor < range.upperBound { pieces.append(cursor..<range.upperBound) }
+        }
+        return pieces.removeFirst()
+    }
+
+    mutating func finished(_ record: TaskRecord) { inner.finished(record) }
+    func writeSummaryFields(to json: inout JSONWriter) { inner.writeSummaryFields(to: &json) }
+    func humanSummary() -> [String] { inner.humanSummary() }
+
+    /// Stands for a result the earlier run journaled (its time is not re-counted).
+    private static func earlierResult(_ index: Int) -> TaskRecord {
+        TaskRecord(index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0, value: .none, error: nil)
+    }
+}

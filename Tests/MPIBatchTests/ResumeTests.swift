@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+@testable import MPIBatch
+
+@Suite struct ResumeTests {
+    @Test func journalStateCutsATornLastLineAndCountsAttempts() throws {
+        let directory = temporaryRunDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/results.jsonl"
+        let lines = [
+            #"{"index":0,"status":"ok","value":[1.5,2.0],"error":null}"#,
+            #"{"index":1,"status":"failed","value":null,"error":"x"}"#,
+            #"{"index":1,"status":"timeout","value":null,"error":"x"}"#,
+            #"{"index":2,"status":"interrupted","value":null,"error":"x"}"#,
+            #"{"index":3,"status":"failed","value":null,"error":"x"}"#,
+            #"{"index":3,"status":"ok","value":"done","error":null}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n" + #"{"index":4,"sta"#).write(
+            toFile: path, atomically: false, encoding: .utf8)
+        let state = try JournalState(path: path, keepValues: true)
+        #expect(Array(state.succeeded) == [0, 3])
+        #expect(state.failedAttempts == [1: 2])
+        #expect(state.tornBytes == 15)
+        #expect(state.values.map(\.index) == [0, 3])
+        #expect(state.values.first?.value == .numbers([1.5, 2.0]))
+        let after = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(after.hasSuffix("\"error\":null}\n"))
+    }
+
+    @Test func resumingSourceSkipsJournaledIndicesAndReportsThem() {
+        var source = ResumingSource(
+            inner: IndexDispenser(policy: .static, taskCount: 10, totalSlots: 1),
+            skipping: IndexSet([0, 1, 4, 9]))
+        var handed: [Int] = []
+        while let range = source.next(forSlotOrdinal: 0) { handed += Array(range) }
+        #expect(handed == [2, 3, 5, 6, 7, 8])
+        #expect(source.isExhausted)
+    }
+
+    @Test func resumeRunsOnlyWhatIsMissingWithAttemptsCarriedOn() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = CountingWorkload(taskCount: 200, retries: 1, failing: [7, 150])
+        let (before, _) = try await runInMemory(first, ranks: 2, directory: directory)
+        #expect(before.tasksFailed == 2)
+        // The cause is fixed: every task now succeeds.
+        let (after, lines) = try await runInMemory(
+            CountingWorkload(taskCount: 200, retries: 1), ranks: 3, directory: directory, resume: true)
+        #expect(after.tasksSucceeded == 200)
+        #expect(after.tasksFailed == 0)
+        #expect(after.attempts == 2)  // only 7 and 150 ran again
+        let reruns = lines.filter { ($0["index"] as? Int) == 7 }.map { $0["attempt"] as! Int }
+        #expect(reruns == [1, 2, 3])
+        let ok = lines.filter { $0["status"] as? String == "ok" }.map { $0["index"] as! Int }
+        #expect(ok.sorted() == Array(0..<200))
+    }
+
+    @Test func resumeRefusesAChangedJob() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try await runInMemory(CountingWorkload(taskCount: 5), ranks: 1, directory: directory)
+        let configuration = RunConfiguration(name: "test", outputDirectory: directory, resume: true)
+        #expect(throws: ResumeError.self) {
+            try PreparedRun.prepare(configuration: configuration, jobHash: "other", taskCount: 5, keepValues: false)
+        }
+        let forced = RunConfiguration(name: "test", outputDirectory: directory, resume: true, force: true)
+        _ = try PreparedRun.prepare(configuration: forced, jobHash: "other", taskCount: 5, keepValues: false)
+    }
+
+    @Test func anEarlierJournalWithoutResumeIsRefused() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try await runInMemory(CountingWorkload(taskCount: 5), ranks: 1, directory: directory)
+        #expect(throws: ResumeError.self) {
+            try PreparedRun.prepare(
+                configuration: RunConfiguration(name: "test", outputDirectory: directory), jobHash: "test",
+                taskCount: 5, keepValues: false)
+        }
+    }
+}
+
+@Suite struct InterruptTests {
+    @Test func aSignalDrainsAndTheRestResumes() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let slow = CountingWorkload(taskCount: 400, sleepMicroseconds: 5_000)
+        let (stopped, _) = try await runInMemory(
+            slow, ranks: 2, policy: .dynamic, directory: directory, interruptAfter: .milliseconds(150))
+        #expect(stopped.interrupted)
+        #expect(stopped.tasksSucceeded < 400)
+        #expect(stopped.tasksFailed == 0)
+        let (resumed, lines) = try await runInMemory(slow, ranks: 2, directory: directory, resume: true)
+        #expect(!resumed.interrupted)
+        #expect(resumed.tasksSucceeded == 400)
+        let ok = lines.filter { $0["status"] as? String == "ok" }.map { $0["index"] as! Int }
+        #expect(ok.sorted() == Array(0..<400))
+    }
+
+    @Test func tasksPastTheGraceAreInterruptedNotFailed() async throws {
+        let hanging = CountingWorkload(taskCount: 4, sleepMicroseconds: 30_000_000)
+        let started = ContinuousClock.now
+        let (summary, lines) = try await runInMemory(
+            hanging, ranks: 2, slots: 1, graceSeconds: 0.2, interruptAfter: .milliseconds(100))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(summary.interrupted)
+        #expect(summary.tasksFailed == 0)
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0["status"] as? String == "interrupted" })
+    }
+}
+
+@Suite struct DeadlineTests {
+    private final class FakeClock: @unchecked Sendable {
+        // Tests only: read and written from the test's one thread.
+        var now = 0.0
+    }
+
+    private func ok(_ index: Int, seconds: Double) -> TaskRecord {
+        TaskRecord(index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: seconds, value: .none, error: nil)
+    }
+
+    private func assigned(_ actions: [CoordinatorAction]) -> [Chunk] {
+        actions.compactMap { if case .send(.assign(_, let chunk), _) = $0 { chunk } else { nil } }
+    }
+
+    @Test func chunksAreCutToFitAndTheRunStopsWhenNothingFits() {
+        let clock = FakeClock()
+        var coordinator = Coordinator(
+            source: IndexDispenser(policy: .dynamic, taskCount: 1000, totalSlots: 1), retries: 0, failFast: false,
+            slotsPerRank: [1], reducer: nil, deadline: 10, clock: { clock.now })
+        // Nothing measured yet: a whole chunk (1000 / 64 → 16 tasks).
+        #expect(assigned(coordinator.handle(.request(slot: 0, chunks: 1), from: 0)) == [Chunk(start: 0, end: 16)])
+        // Tasks take 0.5 s and 5 s are left: 10 fit; the other 6 wait their turn.
+        clock.now = 5
+        let cut = coordinator.handle(.results(slot: 0, records: (0..<16).map { ok($0, seconds: 0.5) }, wantsMore: true), from: 0)
+        #expect(assigned(cut) == [Chunk(start: 16, end: 26)])
+        #expect(!coordinator.interrupted)
+        // 0.2 s left: not even one task fits → drain, resumable.
+        clock.now = 9.8
+        let late = coordinator.handle(.results(slot: 0, records: (16..<26).map { ok($0, seconds: 0.5) }, wantsMore: true), from: 0)
+        #expect(assigned(late).isEmpty)
+        #expect(late.contains { if case .send(.stop, _) = $0 { true } else { false } })
+        #expect(coordinator.interrupted)
+        #expect(coordinator.stopReason?.contains("deadline") == true)
+    }
+}
