@@ -15,6 +15,8 @@ public struct JobSpec: Sendable {
         case sweep(SweepSpec)
         /// `montecarlo:`.
         case monteCarlo(MonteCarloSpec)
+        /// `stages:`: a dependency graph of stages.
+        case stages(StageGraph)
     }
 
     /// Makes a spec; the job loader does this.

@@ -13,6 +13,8 @@ public struct Template: Sendable, Equatable {
         case index
         /// The per-task seed (`TaskSeed`).
         case seed
+        /// `{stages.NAME.value}`: the result value of an upstream stage (`StageValues`).
+        case stageValue(String)
     }
 
     /// A piece of a template.
@@ -101,23 +103,32 @@ public struct TemplateError: Error, Sendable {
     public let message: String
 }
 
-/// The names a template may use: the sweep's parameters plus `index`, `replicate`, `seed`.
+/// The names a template may use: the sweep's parameters plus `index`, `replicate`,
+/// `seed`, and in a stage `stages.NAME.value` for every stage upstream of it.
 public struct TemplateScope: Sendable {
     private let parameters: [String: Int]
+    private let upstreamStages: [String]
 
-    /// The names of `space`'s parameters plus the built-ins.
-    public init(space: IndexSpace) {
+    /// The names of `space`'s parameters plus the built-ins, plus the values of `upstreamStages`.
+    public init(space: IndexSpace, upstreamStages: [String] = []) {
         var parameters: [String: Int] = [:]
         for (number, parameter) in space.parameters.enumerated() { parameters[parameter.name] = number }
         self.parameters = parameters
+        self.upstreamStages = upstreamStages
     }
 
     /// Every name, for did-you-mean.
-    public var names: [String] { Array(parameters.keys) + ["index", "replicate", "seed"] }
+    public var names: [String] {
+        Array(parameters.keys) + ["index", "replicate", "seed"] + upstreamStages.map { "stages.\($0).value" }
+    }
 
     /// What `{name}` stands for; `{replicate}` without `repeat:` is the constant 0.
     func resolve(_ name: String) -> Template.Segment? {
         if let number = parameters[name] { return .reference(.parameter(number)) }
+        if name.hasPrefix("stages."), name.hasSuffix(".value"), name.count > 13 {
+            let stage = String(name.dropFirst(7).dropLast(6))
+            return upstreamStages.contains(stage) ? .reference(.stageValue(stage)) : nil
+        }
         switch name {
         case "index": return .reference(.index)
         case "seed": return .reference(.seed)

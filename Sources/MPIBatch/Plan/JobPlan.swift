@@ -1,7 +1,8 @@
 import Foundation
 
 /// What `mpibatch plan` shows: the task count, each parameter's values or
-/// range, the first and last tasks expanded, and the expected output size.
+/// range, the first and last tasks expanded, and the expected output size;
+/// for a stage graph, its levels and critical path (`StagePlan`).
 public struct JobPlan: Sendable {
     /// The lines to print.
     public let lines: [String]
@@ -30,6 +31,9 @@ public struct JobPlan: Sendable {
             if let timeout = sweep.task.timeout { lines.append("timeout: \(timeout) s") }
             if sweep.task.retries > 0 { lines.append("retries: \(sweep.task.retries)") }
             lines.append("estimated results.jsonl: " + Self.bytes(Self.journalBytes(workload)))
+        case .stages(let graph):
+            let workload = try StageGraphWorkload(graph: graph, jobSeed: job.seed, kernels: kernels, outputDirectory: "OUT")
+            lines += StagePlan.lines(graph, workload: workload)
         }
         self.lines = lines
     }

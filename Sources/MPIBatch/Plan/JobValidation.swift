@@ -16,6 +16,7 @@ public enum JobValidation {
             switch job.body {
             case .sweep(let sweep): ["ok: \(sweep.taskCount) tasks"]
             case .monteCarlo(let spec): ["ok: montecarlo \(spec.paths) paths"]
+            case .stages(let graph): ["ok: \(graph.stages.count) stages, \(graph.taskCount) tasks"]
             }
         }
     }

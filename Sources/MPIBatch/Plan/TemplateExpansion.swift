@@ -1,14 +1,18 @@
-/// Fills templates in for one task: the index space, the job seed and the task index.
+/// Fills templates in for one task: the index space, the job seed, the task
+/// index, and in a stage the values its upstream stages left behind.
 public struct TemplateExpansion: Sendable {
     /// The sweep's index space.
     public let space: IndexSpace
     /// The job seed, from which `{seed}` derives.
     public let jobSeed: UInt64
+    /// Where `{stages.NAME.value}` is read from.
+    public let stageValues: StageValues
 
     /// Makes an expander.
-    public init(space: IndexSpace, jobSeed: UInt64) {
+    public init(space: IndexSpace, jobSeed: UInt64, stageValues: StageValues = StageValues(directory: nil)) {
         self.space = space
         self.jobSeed = jobSeed
+        self.stageValues = stageValues
     }
 
     /// `reference`'s typed value for task `index`.
@@ -18,6 +22,7 @@ public struct TemplateExpansion: Sendable {
         case .parameter(let number): space.value(of: number, at: index)
         case .index: .integer(index)
         case .seed: .integer(TaskSeed.seed(job: jobSeed, index: index))
+        case .stageValue(let stage): stageValues.value(of: stage)
         }
     }
 

@@ -9,6 +9,8 @@ public enum WorkloadFactory {
             return try SweepWorkload(sweep: sweep, jobSeed: spec.seed, kernels: kernels)
         case .monteCarlo(let monteCarlo):
             return try MonteCarloWorkload(spec: monteCarlo)
+        case .stages(let graph):
+            return try StageGraphWorkload(graph: graph, jobSeed: spec.seed, kernels: kernels, outputDirectory: outputDirectory)
         }
     }
 }

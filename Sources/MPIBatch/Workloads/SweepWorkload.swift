@@ -23,10 +23,14 @@ public struct SweepWorkload: Workload {
         try self.init(sweep: sweep, jobSeed: job.seed, kernels: kernels)
     }
 
-    /// Builds the workload for `sweep` with job seed `jobSeed`.
-    public init(sweep: SweepSpec, jobSeed: UInt64, kernels: KernelRegistry = .builtIn) throws(SweepWorkloadError) {
+    /// Builds the workload for `sweep` with job seed `jobSeed`; in a stage graph,
+    /// `stageValues` fills in `{stages.NAME.value}`.
+    public init(
+        sweep: SweepSpec, jobSeed: UInt64, kernels: KernelRegistry = .builtIn,
+        stageValues: StageValues = StageValues(directory: nil)
+    ) throws(SweepWorkloadError) {
         self.sweep = sweep
-        expansion = TemplateExpansion(space: sweep.space, jobSeed: jobSeed)
+        expansion = TemplateExpansion(space: sweep.space, jobSeed: jobSeed, stageValues: stageValues)
         switch sweep.task.action {
         case .kernel(let name, let arguments):
             guard let kernel = kernels.kernel(named: name) else {

@@ -1,0 +1,40 @@
+/// What `mpibatch plan` shows for a `stages:` job: the stages by topological
+/// level, the critical path, the total work and the best possible speedup
+/// (total work ÷ critical path, with unlimited slots).
+///
+/// Figures are seconds when every stage declares `estimate:` (the seconds of
+/// one of its tasks); otherwise undeclared stages weigh the mean of the
+/// declared ones, or 1 unit each when none is declared.
+enum StagePlan {
+    /// The plan's lines for `graph`, whose tasks `workload` describes.
+    static func lines(_ graph: StageGraph, workload: StageGraphWorkload) -> [String] {
+        let topology = graph.topology
+        let levels = topology.levels
+        let unit = graph.isFullyEstimated ? " s" : " units"
+        var lines = ["stages: \(graph.stages.count) (\(graph.taskCount) tasks) in \(levels.count) levels"]
+        for (level, stages) in levels.enumerated() {
+            lines.append("  level \(level): " + stages.map { graph.stages[$0].name }.joined(separator: ", "))
+            for number in stages {
+                let stage = graph.stages[number]
+                var notes: [String] = [stage.taskCount == 1 ? "1 task" : "\(stage.taskCount) tasks"]
+                if !topology.dependencies[number].isEmpty {
+                    notes.append("after " + topology.dependencies[number].map { graph.stages[$0].name }.joined(separator: ", "))
+                }
+                if let estimate = stage.estimate { notes.append("estimate \(format(estimate)) s") }
+                if let warnAfter = stage.warnAfter { notes.append("warn after \(format(warnAfter)) s") }
+                if stage.exclusive { notes.append("exclusive") }
+                let first = workload.describeTask(graph.offsets[number])
+                lines.append("    \(stage.name): " + notes.joined(separator: ", ") + (stage.taskCount > 0 ? " — " + first : ""))
+            }
+        }
+        let figures = graph.plannedFigures
+        lines.append(
+            "critical path: " + figures.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
+                + " = \(format(figures.criticalPath))\(unit)")
+        lines.append("total work: \(format(figures.totalWork))\(unit)")
+        lines.append(
+            "best possible speedup: \(format(figures.criticalPath > 0 ? figures.totalWork / figures.criticalPath : 0)) "
+                + "(total work ÷ critical path)")
+        return lines
+    }
+}

@@ -1,0 +1,104 @@
+/// What a stage graph adds to `summary.json` and the human summary, measured on rank 0's clock.
+///
+/// `graph_wall_seconds` runs from the first dispatch to the last stage's end as
+/// the source saw them (the run's own `wall_seconds` also counts start-up and
+/// shutdown), and `improvement_over_sequential` = 1 − graph wall ÷ task seconds
+/// of the final attempts.
+extension StageGraphSource {
+    /// Seconds of each stage from its first dispatch to its last result (0 if it never ran).
+    var stageSeconds: [Double] { progress.map { $0.seconds ?? 0 } }
+
+    /// The longest path through the graph under measured stage durations.
+    var measuredCriticalPath: (length: Double, stages: [Int]) { graph.topology.criticalPath(weights: stageSeconds) }
+
+    /// Summed seconds of every final attempt that came back.
+    var finishedTaskSeconds: Double { progress.map(\.taskSeconds).reduce(0, +) }
+
+    /// From the first dispatch to the last stage end, in seconds.
+    var graphWallSeconds: Double {
+        let starts = progress.compactMap(\.start)
+        let ends = progress.compactMap(\.end)
+        guard let first = starts.min(), let last = ends.max(), last > first else { return 0 }
+        return Double(last - first) * 1e-9
+    }
+
+    private func names(_ status: StageProgress.Status) -> [String] {
+        graph.stages.indices.filter { progress[$0].status == status }.map { graph.stages[$0].name }
+    }
+
+    private func offset(_ time: UInt64?) -> Double { time.map { Double($0 &- origin) * 1e-9 } ?? 0 }
+
+    /// `critical_path_seconds`, `max_speedup`, concurrency, `stages: {name: {…}}`, failed and skipped stages.
+    func writeSummaryFields(to json: inout JSONWriter) {
+        let critical = measuredCriticalPath
+        let work = finishedTaskSeconds
+        let wall = graphWallSeconds
+        for (key, number) in [
+            ("critical_path_seconds", critical.length), ("max_speedup", critical.length > 0 ? work / critical.length : 0),
+            ("graph_wall_seconds", wall), ("improvement_over_sequential", work > 0 ? 1 - wall / work : 0),
+            ("mean_concurrency", wall > 0 ? work / wall : 0),
+        ] {
+            json.key(key)
+            json.value(number)
+        }
+        json.key("peak_tasks_in_flight")
+        json.value(peakTasks)
+        json.key("peak_stages_running")
+        json.value(peakStages)
+        json.key("critical_path")
+        writeNames(critical.stages.map { graph.stages[$0].name }, to: &json)
+        json.key("stages_failed")
+        writeNames(names(.failed), to: &json)
+        json.key("stages_skipped")
+        writeNames(names(.skipped), to: &json)
+        json.key("warnings")
+        writeNames(warnings, to: &json)
+        json.key("stages")
+        json.beginObject()
+        for (number, stage) in graph.stages.enumerated() {
+            let state = progress[number]
+            json.key(stage.name)
+            json.beginObject()
+            json.key("status")
+            json.value(state.status.rawValue)
+            json.key("level")
+            json.value(graph.topology.level[number])
+            json.key("tasks")
+            json.value(stage.taskCount)
+            json.key("tasks_failed")
+            json.value(state.failures)
+            for (key, number) in [
+                ("seconds", state.seconds ?? 0), ("start", offset(state.start)), ("end", offset(state.end)),
+                ("task_seconds", state.taskSeconds),
+            ] {
+                json.key(key)
+                json.value(number)
+            }
+            json.endObject()
+        }
+        json.endObject()
+    }
+
+    /// The stage tally, the critical path and improvement, failed and skipped stages, warnings.
+    func humanSummary() -> [String] {
+        let critical = measuredCriticalPath
+        let work = finishedTaskSeconds
+        let wall = graphWallSeconds
+        var lines = [
+            "stages: \(names(.succeeded).count) ok, \(names(.failed).count) failed, \(names(.skipped).count) skipped of \(graph.stages.count)",
+            "critical path \(format(critical.length)) s (" + critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
+                + "), max speedup \(format(critical.length > 0 ? work / critical.length : 0)), graph wall \(format(wall)) s, "
+                + "\(format(work > 0 ? (1 - wall / work) * 100 : 0, digits: 1))% faster than sequential",
+        ]
+        if !names(.failed).isEmpty { lines.append("failed stages: " + names(.failed).joined(separator: ", ")) }
+        if !names(.skipped).isEmpty { lines.append("skipped stages: " + names(.skipped).joined(separator: ", ")) }
+        lines += warnings.map { "warning: " + $0 }
+        return lines
+    }
+
+    private func writeNames(_ names: [String], to json: inout JSONWriter) {
+        json.beginArray()
+        for name in names { json.value(name) }
+        json.endArray()
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Synchronization
+
+/// A stage graph as the runtime executes it. Global index i belongs to stage s
+/// at local index `i - offsets[s]`, and runs as that task of the stage's own
+/// `SweepWorkload` (one task for an inline stage, its sweep for a fan-out).
+///
+/// Each stage works in `<out>/stages/NAME/`: it is the default `cwd:` of its
+/// commands, holds its `logs/`, and receives `value.json` when it finishes.
+/// Commands see `MPIBATCH_STAGE_NAME`, `MPIBATCH_STAGE_DIR` and, for every
+/// upstream stage, `MPIBATCH_STAGE_<NAME>_DIR` (upper case, `-` as `_`).
+/// The order stages run in is the business of `StageGraphSource`.
+public struct StageGraphWorkload: Workload {
+    /// The graph it runs.
+    public let graph: StageGraph
+    private let stages: [SweepWorkload]
+    private let values: StageValues
+    private let directories: StageDirectories
+
+    /// Builds the workload for `graph`, with stage directories under `outputDirectory`.
+    public init(
+        graph: StageGraph, jobSeed: UInt64, kernels: KernelRegistry = .builtIn, outputDirectory: String
+    ) throws(SweepWorkloadError) {
+        let values = StageValues(directory: URL(fileURLWithPath: outputDirectory).standardizedFileURL.path + "/stages")
+        var stages: [SweepWorkload] = []
+        for (number, stage) in graph.stages.enumerated() {
+            let directory = values.stageDirectory(stage.name)
+            var sweep = stage.sweep
+            sweep.task.workingDirectory = sweep.task.workingDirectory ?? Template(literal: directory)
+            sweep.task.environment += [("MPIBATCH_STAGE_NAME", Template(literal: stage.name)), ("MPIBATCH_STAGE_DIR", Template(literal: directory))]
+            for upstream in graph.topology.ancestors(of: number).map({ graph.stages[$0].name }) {
+                sweep.task.environment.append((Self.directoryVariable(upstream), Template(literal: values.stageDirectory(upstream))))
+            }
+            let stageSeed = UInt64(TaskSeed.seed(job: jobSeed, index: number))
+            stages.append(try SweepWorkload(sweep: sweep, jobSeed: stageSeed, kernels: kernels, stageValues: values))
+        }
+        self.graph = graph
+        self.stages = stages
+        self.values = values
+        directories = StageDirectories(count: stages.count)
+    }
+
+    /// `MPIBATCH_STAGE_<NAME>_DIR` for stage `name`.
+    public static func directoryVariable(_ name: String) -> String {
+        "MPIBATCH_STAGE_" + name.uppercased().replacing("-", with: "_") + "_DIR"
+    }
+
+    /// Tasks over all stages.
+    public var taskCount: Int { graph.taskCount }
+
+    /// The most `retries:` any stage asks for (the coordinator applies one count to every task).
+    public var retries: Int { stages.map(\.retries).max() ?? 0 }
+
+    /// `{"stage": NAME, …the stage's own parameters}`.
+    public func writeParameters(of index: Int, to json: inout JSONWriter) {
+        let (stage, local) = graph.locate(index)
+        var own = JSONWriter()
+        stages[stage].writeParameters(of: local, to: &own)
+        json.beginObject()
+        json.key("stage")
+        json.value(graph.stages[stage].name)
+        json.members(own.objectMembers)
+        json.endObject()
+    }
+
+    /// Runs global task `task.index` as its stage's task, in the stage's directory.
+    public func run(_ task: TaskContext) async throws -> TaskValue {
+        let (stage, local) = graph.locate(task.index)
+        let directory = values.stageDirectory(graph.stages[stage].name)
+        try directories.make(stage, at: directory)
+        return try await stages[stage].run(
+            TaskContext(index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory))
+    }
+
+    /// What global task `index` would run, for `plan`.
+    public func describeTask(_ index: Int) -> String {
+        let (stage, local) = graph.locate(index)
+        return stages[stage].describeTask(local)
+    }
+
+    /// The graph scheduler: ready stages by remaining critical path, exclusive stages alone.
+    public func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource {
+        StageGraphSource(graph: graph, totalSlots: totalSlots, values: values)
+    }
+}
+
+/// Creates each stage's directory once per process.
+private final class StageDirectories: Sendable {
+    private let made: Mutex<[Bool]>
+
+    init(count: Int) { made = Mutex(Array(repeating: false, count: count)) }
+
+    /// Creates stage `stage`'s `directory` unless this process already did.
+    func make(_ stage: Int, at directory: String) throws(OutputError) {
+        try made.withLock { (made) throws(OutputError) in
+            guard !made[stage] else { return }
+            try OutputFile.makeDirectory(directory)
+            made[stage] = true
+        }
+    }
+}
