@@ -73,4 +73,16 @@ public struct MonteCarloWorkload: Workload {
 
     /// A `MonteCarloReducer` for this run.
     public func makeReducer() -> (any ResultReducer)? { MonteCarloReducer(workload: self) }
+
+    /// Blocks per chunk at most when a precision target is set: about 16,384 paths,
+    /// so the run stops soon after the target is met (see `MonteCarloWorkSource`).
+    public var maxBlocksPerChunkWithTarget: Int { max(1, 16_384 / spec.block) }
+
+    /// The policy's flat range of blocks; with a precision target, cut into small
+    /// pieces handed out lowest block first, so the run stops soon after the target.
+    public func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource {
+        guard spec.target != nil else { return IndexDispenser(policy: policy, taskCount: taskCount, totalSlots: totalSlots) }
+        return MonteCarloWorkSource(
+            policy: policy, blockCount: taskCount, totalSlots: totalSlots, maxBlocks: maxBlocksPerChunkWithTarget)
+    }
 }
