@@ -35,6 +35,7 @@ let package = Package(
             dependencies: ["MPIBatch", "SwiftMPI"],
             path: "bench/Sources/mpibatch-bench"
         ),
+        .executableTarget(name: "custom-kernel-example", dependencies: ["MPIBatch"], path: "Examples/CustomKernel"),
         .testTarget(name: "MPIBatchTests", dependencies: ["MPIBatch"]),
     ],
     swiftLanguageModes: [.v6]
