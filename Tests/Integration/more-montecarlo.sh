@@ -1,0 +1,161 @@
+# Monte Carlo paths (issue 4's acceptance), sourced by run-all: uses its
+# check/expect_status helpers and $BIN, $WORK, $MPIRUN, $HERE.
+# Functions are prefixed mc_ so they do not clash with other more-*.sh files.
+
+# mc_fields DIR: summary.json's Monte Carlo numbers exactly as written (the raw
+# JSON text, not re-parsed floats), one `key=value` per line, so that runs can
+# be compared byte for byte.
+mc_fields() {
+    python3 - "$1/summary.json" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+for key in ["paths", "estimate", "stderr", "ci95_low", "ci95_high", "min", "max", "blocks", "blocks_total", "target_met"]:
+    match = re.search(r'"%s":\s*([^,}\s]+)' % key, text)
+    if match:
+        print(f"{key}={match.group(1)}")
+EOF
+}
+
+# mc_within_sigmas DIR REFERENCE N: |estimate − REFERENCE| ≤ N standard errors.
+mc_within_sigmas() {
+    python3 - "$1/summary.json" "$2" "$3" <<'EOF'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+reference, sigmas = float(sys.argv[2]), float(sys.argv[3])
+estimate, stderr = summary["estimate"], summary["stderr"]
+print(f"estimate {estimate:.6f} ± {stderr:.6f} ({summary['paths']} paths), reference {reference:.6f}, "
+      f"{(estimate - reference) / stderr:+.2f} standard errors")
+assert stderr > 0 and abs(estimate - reference) <= sigmas * stderr
+EOF
+}
+
+# gbm-european-call, S0=42 K=40 r=0.10 σ=0.20 T=0.5, 10^7 paths at np=2:
+# within 3 standard errors of Black–Scholes (computed here independently).
+mc_black_scholes() {
+    local out="$WORK/mc-option-pricing"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run jobs/option-pricing.yaml --out "$out" --quiet || return 1
+    local reference
+    reference=$(python3 -c "
+from math import erf, exp, log, sqrt
+s, k, r, v, t = 42.0, 40.0, 0.10, 0.20, 0.5
+d1 = (log(s / k) + (r + v * v / 2) * t) / (v * sqrt(t)); d2 = d1 - v * sqrt(t)
+n = lambda x: 0.5 * (1 + erf(x / sqrt(2)))
+print(repr(s * n(d1) - k * exp(-r * t) * n(d2)))")
+    python3 -c "
+import json; s = json.load(open('$out/summary.json'))
+assert s['paths'] == 10**7, s['paths']
+assert abs(s['black_scholes'] - $reference) < 1e-9, (s['black_scholes'], $reference)
+assert abs($reference - 4.7594) < 5e-5" || return 1
+    mc_within_sigmas "$out" "$reference" 3
+}
+check "montecarlo: gbm-european-call at 10^7 paths, np=2, within 3 stderr of Black-Scholes 4.7594" mc_black_scholes
+
+mc_pi() {
+    local out="$WORK/mc-pi"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run jobs/pi.yaml --out "$out" --quiet || return 1
+    mc_within_sigmas "$out" 3.141592653589793 3
+}
+check "montecarlo: pi within 3 stderr of pi" mc_pi
+
+# The same job at np=1, 2, 3 (oversubscribed on 2 cores), several --slots and
+# every chunk policy: byte-identical estimate, stderr, interval and path count.
+mc_reproducible() { # JOB NAME
+    local job=$1 name=$2 first="" config np chunk slots out
+    for config in "1 auto -" "1 static 2" "2 auto -" "2 static -" "2 guided -" "2 dynamic 2" "3 auto -" "3 guided 1"; do
+        read -r np chunk slots <<<"$config"
+        out="$WORK/mc-$name-np$np-$chunk-$slots"
+        local extra=()
+        [ "$slots" = - ] || extra=(--slots "$slots")
+        expect_status 0 "${MPIRUN[@]}" -np "$np" "$BIN" run "$job" --out "$out" --chunk "$chunk" "${extra[@]}" --quiet || return 1
+        mc_fields "$out" >"$out.fields"
+        grep -q '^paths=' "$out.fields" && grep -q '^estimate=' "$out.fields" || { cat "$out/summary.json"; return 1; }
+        if [ -z "$first" ]; then
+            first="$out.fields"
+            cat "$first"
+        elif ! cmp -s "$first" "$out.fields"; then
+            echo "np=$np --chunk $chunk --slots $slots differs from the first run:"
+            diff "$first" "$out.fields"
+            return 1
+        fi
+    done
+}
+mc_reproducible_blocks() { mc_reproducible "$HERE/mc-repro.yaml" repro; }
+check "montecarlo: np=1,2,3 x chunk auto/static/guided/dynamic x slots: byte-identical estimate, stderr, paths" mc_reproducible_blocks
+
+# With a precision target, also the same path count; the target is met well
+# before the cap, on a whole number of blocks.
+mc_reproducible_target() {
+    mc_reproducible "$HERE/mc-target.yaml" target || return 1
+    local out="$WORK/mc-target-np2-auto--"
+    python3 -c "
+import json; s = json.load(open('$out/summary.json'))
+assert s['target_met'] is True, s.get('target_met')
+assert s['stderr'] <= 0.004, s['stderr']
+assert s['paths'] < 50_000_000 and s['paths'] % 2000 == 0, s['paths']
+assert s['blocks'] == s['blocks_total'] == s['paths'] // 2000, (s['blocks'], s['blocks_total'])
+# stops soon after the target: not the whole 50M-path cap
+assert s['wall_seconds'] < 30, s['wall_seconds']"
+}
+check "montecarlo: precision target: same path count for every np, chunk policy and slots" mc_reproducible_target
+
+# Every Monte Carlo example in jobs/ runs at np=2; the first-passage mean is ⌈b⌉² = 400.
+mc_examples_run() {
+    local job name
+    for job in jobs/asian.yaml jobs/option-precision.yaml jobs/first-passage.yaml; do
+        name=$(basename "$job" .yaml)
+        expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$job" --out "$WORK/mc-example-$name" --quiet || { echo "$job failed"; return 1; }
+    done
+    python3 -c "
+import json; s = json.load(open('$WORK/mc-example-option-precision/summary.json'))
+assert s['target_met'] is True and s['stderr'] <= 0.002, s
+assert abs(s['estimate'] - s['black_scholes']) <= 3 * s['stderr'], s" || return 1
+    python3 -c "
+import json; s = json.load(open('$WORK/mc-example-asian/summary.json'))
+assert 2.5 < s['estimate'] < 4.7594, s['estimate']  # an average-price call is worth less than the European one" || return 1
+    mc_within_sigmas "$WORK/mc-example-first-passage" 400 3
+}
+check "montecarlo: jobs/asian, option-precision, first-passage run at np=2 with sane values" mc_examples_run
+
+# A NaN path is reported with the path index and seed that reproduce it; exit 1.
+mc_nan_context() {
+    local out="$WORK/mc-nan"
+    expect_status 1 "${MPIRUN[@]}" -np 2 "$BIN" run "$HERE/mc-nan.yaml" --out "$out" --quiet || return 1
+    python3 -c "
+import json; s = json.load(open('$out/summary.json'))
+errors = {f['index']: f['error'] for f in s['failures']}
+assert s['tasks_failed'] == 4, s['tasks_failed']
+assert 'path 0 (seed 5)' in errors[0] and 'NaN' in errors[0], errors
+assert 'path 15000 (seed 5)' in errors[3], errors"
+}
+check "montecarlo: a NaN path names its path index and seed, exit 1" mc_nan_context
+
+# Unknown kernels and bad parameters: path:line:col, exit 2, nothing run.
+mc_bad_input() {
+    local job
+    for job in mc-bad-kernel mc-bad-param; do
+        expect_status 2 "$BIN" validate "$HERE/$job.yaml" 2>"$WORK/$job.err" || return 1
+        grep -q "$job.yaml:[0-9]*:[0-9]*: montecarlo\." "$WORK/$job.err" || { cat "$WORK/$job.err"; return 1; }
+        expect_status 2 "${MPIRUN[@]}" -np 2 "$BIN" run "$HERE/$job.yaml" --out "$WORK/$job" 2>/dev/null || return 1
+        [ ! -e "$WORK/$job" ] || { echo "$job: output directory created"; return 1; }
+    done
+    grep -q "unknown Monte Carlo kernel 'gbm-europian-call'" "$WORK/mc-bad-kernel.err" &&
+        grep -q "sigma" "$WORK/mc-bad-param.err"
+}
+check "montecarlo: unknown kernel / bad parameter: path:line:col, exit 2, nothing run" mc_bad_input
+
+# Examples/CustomKernel: a user's kernel through the library's runtime, alone
+# and under mpirun -np 2 (the Makefile's release build makes it next to $BIN).
+mc_custom_kernel() {
+    local example
+    example="$(dirname "$BIN")/custom-kernel-example"
+    [ -x "$example" ] || { echo "$example not built (swift build -c release)"; return 1; }
+    expect_status 0 "$example" --paths 2000000 --b 1.5 --out "$WORK/mc-custom-1" || return 1
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$example" --paths 2000000 --b 1.5 --out "$WORK/mc-custom-2" || return 1
+    local exact
+    exact=$(python3 -c "from math import erf, pi, sqrt; print(repr(sqrt(pi) / 2 * erf(1.5)))")
+    mc_within_sigmas "$WORK/mc-custom-2" "$exact" 3 || return 1
+    mc_fields "$WORK/mc-custom-1" >"$WORK/mc-custom-1.fields"
+    mc_fields "$WORK/mc-custom-2" >"$WORK/mc-custom-2.fields"
+    grep -q '^paths=2000000$' "$WORK/mc-custom-1.fields" && cmp "$WORK/mc-custom-1.fields" "$WORK/mc-custom-2.fields"
+}
+check "montecarlo: Examples/CustomKernel runs alone and at np=2, same result, within 3 stderr" mc_custom_kernel
