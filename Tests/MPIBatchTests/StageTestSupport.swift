@@ -1,0 +1,33 @@
+import Foundation
+@testable import MPIBatch
+
+/// The graph of a `stages:` job that must load.
+func loadStageGraph(_ text: String) throws -> (JobSpec, StageGraph) {
+    let job = try JobLoader.load(path: writeJobFile(text))
+    guard case .stages(let graph) = job.body else { throw SweepWorkloadError.notASweep(job: job.name) }
+    return (job, graph)
+}
+
+/// A `stages:` job of inline kernel stages: `(name, after, extra keys)`, e.g. `("b", ["a"], "exclusive: true")`.
+func stagesYAML(_ stages: [(name: String, after: [String], extra: String)], kernel: String = "kernel: noop") -> String {
+    var text = "name: graph\nstages:\n"
+    for stage in stages {
+        text += "  - name: \(stage.name)\n    \(kernel)\n"
+        if !stage.after.isEmpty { text += "    after: [\(stage.after.joined(separator: ", "))]\n" }
+        if !stage.extra.isEmpty { text += "    \(stage.extra)\n" }
+    }
+    return text
+}
+
+/// A finished final attempt of global task `index`.
+func stageRecord(_ index: Int, status: TaskStatus = .ok, seconds: Double = 0.01) -> TaskRecord {
+    TaskRecord(
+        index: index, attempt: 1, status: status, rank: 0, slot: 0, start: 0, seconds: seconds, value: .number(Double(index)),
+        error: status == .ok ? nil : "boom")
+}
+
+/// The summary fields a stage source wrote, parsed.
+func stageSummaryFields(_ summary: RunSummary) -> [String: Any] {
+    let bytes = [UInt8(ascii: "{")] + summary.extraFields + [UInt8(ascii: "}")]
+    return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
+}
