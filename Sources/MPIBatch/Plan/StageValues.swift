@@ -17,11 +17,12 @@ public struct StageValues: Sendable {
     public func stageDirectory(_ name: String) -> String { (directory ?? ".") + "/" + name }
 
     /// Stage `name`'s value for a template: a JSON string's text, a number typed, anything
-    /// else (an array, an object, `null`) as its JSON text.
+    /// else (an array, an object, `null`) as its JSON text; `{stages.NAME.value}` itself
+    /// while there is none (in `plan`, before the stage ran).
     public func value(of name: String) -> ParameterValue {
         guard directory != nil,
             let data = FileManager.default.contents(atPath: stageDirectory(name) + "/value.json")
-        else { return .string("null") }
+        else { return .string("{stages.\(name).value}") }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if let string = (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) as? String {
             return .string(string)
