@@ -3,15 +3,20 @@
 #   mpibatch (mpirun -np 2, jobs/true-tasks.yaml), xargs -P 2 and GNU parallel -j2,
 # printing tasks/s for each and mpibatch's ratio to the others.
 #
-#   bench/commands.sh [N]          (default N=2000; BIN=path/to/mpibatch to override)
+#   bench/commands.sh [N]          (default N=3000; BIN=path/to/mpibatch to override)
 #
 # mpibatch does more per task than xargs: a log file pair under logs/, a
-# results.jsonl line, timing. The target is >= 0.8x the rate of xargs -P 2.
+# results.jsonl line, timing. Targets: >= 0.8x the rate of xargs -P 2 and
+# >= 4x GNU parallel -j2. Each tool runs REPEATS times (default 3) and the best
+# rate counts, so one stall of a shared machine does not decide the result.
+# Also: `mpibatch plan` of a 10^9-task grid, in < 1 s and < 50 MB (GNU time's %M).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-2000}
+N=${1:-3000}
+REPEATS=${REPEATS:-3}
 BIN=${BIN:-.build/release/mpibatch}
 command -v parallel >/dev/null || { echo "installing GNU parallel" >&2; apt-get install -y parallel >/dev/null; }
+[ -x /usr/bin/time ] || { echo "installing GNU time" >&2; apt-get install -y time >/dev/null; }
 [ -x "$BIN" ] || swift build -c release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -20,14 +25,19 @@ printf 'name: true-tasks\nsweep:\n  repeat: %d\ntask:\n  command: [true]\n' "$N"
 mpirun_flags=(-np 2)
 [ "$(id -u)" = 0 ] && mpirun_flags+=(--allow-run-as-root)
 
-rate() {  # rate NAME COMMAND...: runs it, prints its tasks/s and leaves it in $RATE
+rate() {  # rate NAME COMMAND...: runs it REPEATS times, prints the best tasks/s and leaves it in $RATE
     local name=$1; shift
-    local start end
-    start=$(date +%s.%N)
-    "$@" > /dev/null
-    end=$(date +%s.%N)
-    RATE=$(awk -v n="$N" -v s="$start" -v e="$end" 'BEGIN { print n / (e - s) }')
-    awk -v r="$RATE" -v n="$N" -v name="$name" 'BEGIN { printf "%-16s %8.0f tasks/s  (%.2f s for %d tasks)\n", name, r, n / r, n }'
+    local start end r best=0 i
+    for i in $(seq "$REPEATS"); do
+        rm -rf "$work/run"
+        start=$(date +%s.%N)
+        "$@" > /dev/null
+        end=$(date +%s.%N)
+        r=$(awk -v n="$N" -v s="$start" -v e="$end" 'BEGIN { print n / (e - s) }')
+        best=$(awk -v a="$best" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
+    done
+    RATE=$best
+    awk -v r="$RATE" -v n="$N" -v name="$name" 'BEGIN { printf "%-16s %8.0f tasks/s  (%.2f s for %d tasks, best of '"$REPEATS"')\n", name, r, n / r, n }'
 }
 
 echo "N = $N tiny 'true' tasks, 2 at a time"
@@ -37,5 +47,19 @@ rate "xargs -P 2" sh -c "seq $N | xargs -P 2 -n 1 true"
 xargs_rate=$RATE
 rate "parallel -j2" sh -c "seq $N | parallel -j2 true"
 parallel_rate=$RATE
-awk -v m="$mpibatch" -v x="$xargs_rate" -v p="$parallel_rate" \
-    'BEGIN { printf "mpibatch / xargs -P 2:   %.2fx\nmpibatch / parallel -j2: %.2fx\n", m / x, m / p }'
+
+# plan of 10^9 tasks (1000 x 1000 x 1000): parameters are computed from the index, never materialised.
+printf 'name: billion\nsweep:\n  grid:\n    a: {range: [0, 1000, 1]}\n    b: {linspace: [0, 1, 1000]}\n    c: {logspace: [-3, 3, 1000]}\ntask:\n  command: [echo, "{a}", "{b}", "{c}"]\n' > "$work/billion.yaml"
+/usr/bin/time -f "%e %M" -o "$work/plan.time" "$BIN" plan "$work/billion.yaml" > "$work/plan.out"
+grep -q "tasks: 1000000000" "$work/plan.out" || { echo "plan did not report 10^9 tasks:"; cat "$work/plan.out"; exit 1; }
+read -r plan_seconds plan_kib < "$work/plan.time"
+
+awk -v m="$mpibatch" -v x="$xargs_rate" -v p="$parallel_rate" -v ps="$plan_seconds" -v pk="$plan_kib" 'BEGIN {
+    printf "\n== Tiny command tasks (true), 2 at a time\n"
+    printf "mpibatch -np 2:  %8.0f tasks/s\n", m
+    printf "xargs -P 2:      %8.0f tasks/s\n", x
+    printf "parallel -j2:    %8.0f tasks/s\n", p
+    printf "mpibatch / xargs -P 2:   %.2fx  (target >= 0.8x: %s)\n", m / x, (m / x >= 0.8 ? "met" : "NOT met")
+    printf "mpibatch / parallel -j2: %.2fx  (target >= 4x: %s)\n", m / p, (m / p >= 4 ? "met" : "NOT met")
+    printf "plan of 10^9 tasks:      %.2f s, %.1f MB max RSS  (target < 1 s and < 50 MB: %s)\n", ps, pk / 1024, (ps < 1 && pk < 50 * 1024 ? "met" : "NOT met")
+}'

@@ -11,7 +11,9 @@ struct MPIBatchCommand: AsyncParsableCommand {
             Launch with `mpirun -np N mpibatch run JOB`, inside a Slurm job with `srun`,
             or alone (one process) while developing.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self])
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, ResultsCommand.self,
+        ])
 
     /// Bad command-line input exits 2, as bad job files do (ArgumentParser's default is 64).
     static func main() async {

@@ -19,7 +19,7 @@ import Testing
         try (lines.joined(separator: "\n") + "\n" + #"{"index":4,"sta"#).write(
             toFile: path, atomically: false, encoding: .utf8)
         let state = try JournalState(path: path, keepValues: true)
-        #expect(Array(state.succeeded) == [0, 3])
+        #expect(state.succeeded == IndexRanges([0, 3]))
         #expect(state.failedAttempts == [1: 2])
         #expect(state.tornBytes == 15)
         #expect(state.values.map(\.index) == [0, 3])
@@ -31,7 +31,7 @@ import Testing
     @Test func resumingSourceSkipsJournaledIndicesAndReportsThem() {
         var source = ResumingSource(
             inner: IndexDispenser(policy: .static, taskCount: 10, totalSlots: 1),
-            skipping: IndexSet([0, 1, 4, 9]))
+            skipping: IndexRanges([0, 1, 4, 9]))
         var handed: [Int] = []
         while let range = source.next(forSlotOrdinal: 0) { handed += Array(range) }
         #expect(handed == [2, 3, 5, 6, 7, 8])
@@ -101,7 +101,7 @@ import Testing
         let hanging = CountingWorkload(taskCount: 4, sleepMicroseconds: 30_000_000)
         let started = ContinuousClock.now
         let (summary, lines) = try await runInMemory(
-            hanging, ranks: 2, slots: 1, graceSeconds: 0.2, interruptAfter: .milliseconds(100))
+            hanging, ranks: 2, slots: 1, graceSeconds: 0.2, interruptAfter: .seconds(1))
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(summary.interrupted)
         #expect(summary.tasksFailed == 0)
@@ -143,5 +143,40 @@ import Testing
         #expect(late.contains { if case .send(.stop, _) = $0 { true } else { false } })
         #expect(coordinator.interrupted)
         #expect(coordinator.stopReason?.contains("deadline") == true)
+    }
+}
+
+@Suite struct CompactedResultsTests {
+    @Test func eachIndexOnceInOrderOkPreferred() throws {
+        let directory = temporaryRunDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lines = [
+            #"{"index":10,"params":{"s":"\"status\":\"ok\""},"status":"failed","attempt":1}"#,
+            #"{"index":2,"params":{},"status":"ok","attempt":1}"#,
+            #"{"index":10,"params":{},"status":"ok","attempt":2}"#,
+            #"{"index":3,"params":{},"status":"failed","attempt":1}"#,
+            #"{"index":3,"params":{},"status":"interrupted","attempt":2}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: directory + "/results.jsonl", atomically: false, encoding: .utf8)
+        let pipe = Pipe()
+        try CompactedResults.write(directory: directory, to: pipe.fileHandleForWriting)
+        try pipe.fileHandleForWriting.close()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(output == [lines[1], lines[4], lines[2]].joined(separator: "\n") + "\n")
+    }
+}
+
+@Suite struct IndexRangesTests {
+    @Test func collapsesAndFindsGaps() {
+        let set = IndexRanges([9, 1, 2, 3, 7, 3, 10, 20])
+        #expect(set.ranges == [1..<4, 7..<8, 9..<11, 20..<21])
+        #expect(set.count == 7)
+        #expect(set.contains(10) && !set.contains(8) && !set.contains(0))
+        #expect(set.gaps(in: 0..<25) == [0..<1, 4..<7, 8..<9, 11..<20, 21..<25])
+        #expect(set.gaps(in: 2..<3).isEmpty)
+        #expect(set.gaps(in: 5..<10) == [5..<7, 8..<9])
+        #expect(IndexRanges([]).gaps(in: 3..<5) == [3..<5])
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// A torn last line (the run was killed mid-write) is cut off, not trusted.
 struct JournalState {
     /// Indices with an `ok` line.
-    private(set) var succeeded: IndexSet
+    var succeeded: IndexRanges { IndexRanges(succeededIndices) }
+    private var succeededIndices = Set<Int>()
     /// `failed` and `timeout` attempts per index not yet succeeded (`interrupted` ones do not count).
     private(set) var failedAttempts: [Int: Int] = [:]
     /// The values of the ok lines, in journal order (for reducers such as Monte Carlo's).
@@ -18,7 +19,6 @@ struct JournalState {
     /// Reads `path`, cutting a torn last line off the file so appends continue on a clean line.
     /// Keeps values only when `keepValues` (a reducer needs them).
     init(path: String, keepValues: Bool) throws(ResumeError) {
-        succeeded = IndexSet()
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ResumeError(path: path, reason: "no journal to resume from")
         }
@@ -46,11 +46,11 @@ struct JournalState {
     private mutating func record(index: Int, status: String, value: Any?, keepValues: Bool) {
         switch status {
         case "ok":
-            succeeded.insert(index)
+            succeededIndices.insert(index)
             failedAttempts[index] = nil
             if keepValues { values.append((index, TaskValue(journalValue: value))) }
         case "failed", "timeout":
-            if !succeeded.contains(index) { failedAttempts[index, default: 0] += 1 }
+            if !succeededIndices.contains(index) { failedAttempts[index, default: 0] += 1 }
         default:
             break  // interrupted: consumed nothing
         }

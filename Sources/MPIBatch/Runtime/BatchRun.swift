@@ -95,8 +95,7 @@ public enum BatchRun {
     ) -> Coordinator {
         var source = workload.makeWorkSource(policy: configuration.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
         if let resumed {
-            var journaled = resumed.succeeded
-            for index in resumed.failedAttempts.keys { journaled.insert(index) }
+            let journaled = IndexRanges(Array(resumed.succeeded.ranges.joined()) + Array(resumed.failedAttempts.keys))
             source = ResumingSource(inner: source, skipping: journaled)
         }
         var coordinator = Coordinator(

@@ -9,7 +9,7 @@ public struct PreparedRun: Sendable {
 
     /// The part of a journal the coordinator needs.
     struct ResumedWork: Sendable {
-        var succeeded: IndexSet
+        var succeeded: IndexRanges
         var failedAttempts: [Int: Int]
         var values: [(index: Int, value: TaskValue)]
     }

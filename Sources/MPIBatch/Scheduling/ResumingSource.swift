@@ -1,5 +1,3 @@
-import Foundation
-
 /// On `--resume`: hands out only tasks the earlier run has no result for. It
 /// wraps the workload's own source and cuts the journaled indices out of its
 /// ranges, telling the inner source they finished (so a stage graph releases
@@ -7,11 +5,11 @@ import Foundation
 /// coordinator's retry queue instead, with their attempt count carried on.
 struct ResumingSource: WorkSource {
     private var inner: any WorkSource
-    private let journaled: IndexSet
+    private let journaled: IndexRanges
     private var pieces: [Range<Int>] = []
 
     /// Wraps `inner`, skipping every index in `journaled`.
-    init(inner: any WorkSource, skipping journaled: IndexSet) {
+    init(inner: any WorkSource, skipping journaled: IndexRanges) {
         self.inner = inner
         self.journaled = journaled
     }
@@ -27,13 +25,13 @@ struct ResumingSource: WorkSource {
     mutating func next(forSlotOrdinal slotOrdinal: Int) -> Range<Int>? {
         while pieces.isEmpty {
             guard let range = inner.next(forSlotOrdinal: slotOrdinal) else { return nil }
+            let gaps = journaled.gaps(in: range)
             var cursor = range.lowerBound
-            for done in journaled.rangeView(of: range) {
-                if cursor < done.lowerBound { pieces.append(cursor..<done.lowerBound) }
-                for index in done { inner.finished(Self.earlierResult(index)) }
-                cursor = done.upperBound
+            for gap in gaps + [range.upperBound..<range.upperBound] {
+                for index in cursor..<gap.lowerBound { inner.finished(Self.earlierResult(index)) }
+                cursor = gap.upperBound
             }
-            if cursor < range.upperBound { pieces.append(cursor..<range.upperBound) }
+            pieces += gaps
         }
         return pieces.removeFirst()
     }

@@ -1,0 +1,100 @@
+# Sourced by run-all: runs on a real single-node Slurm (slurm/local-cluster),
+# and kills ranks under mpirun. Issue 6's scenarios.
+
+# wait_for_file FILE SECONDS: until FILE exists and is non-empty.
+wait_for_file() {
+    local waited=0
+    while [ ! -s "$1" ] && [ "$waited" -lt "$(($2 * 10))" ]; do sleep 0.1; waited=$((waited + 1)); done
+    [ -s "$1" ]
+}
+
+# Every index exactly once with status ok in the final view, and never two ok lines for one index.
+exactly_once_ok() { # DIR N
+    "$BIN" results "$1" >"$1/final.jsonl" || return 1
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+directory, total = sys.argv[1], int(sys.argv[2])
+final = [json.loads(l) for l in open(f"{directory}/final.jsonl")]
+assert [l["index"] for l in final] == list(range(total)), f"final view has {len(final)} lines for {total} tasks"
+assert all(l["status"] == "ok" for l in final), [l for l in final if l["status"] != "ok"][:3]
+oks = {}
+for line in open(f"{directory}/results.jsonl"):
+    l = json.loads(line)
+    if l["status"] == "ok":
+        oks[l["index"]] = oks.get(l["index"], 0) + 1
+twice = [i for i, n in oks.items() if n > 1]
+assert not twice, f"indices with two ok lines: {twice[:10]}"
+PY
+}
+
+slurm_up() { slurm/local-cluster start >/dev/null; }
+check "slurm/local-cluster start: a real single-node cluster" slurm_up
+
+slurm_completes() {
+    local out="$WORK/slurm-ok"
+    mkdir -p runs
+    MPIBATCH="$PWD/$BIN" timeout 300 sbatch --wait --ntasks=2 --output="$WORK/slurm-ok.log" \
+        slurm/mpibatch.sbatch "$HERE/jobs-small-spin.yaml" --out "$out" || { cat "$WORK/slurm-ok.log"; return 1; }
+    "$HERE/check_results.py" "$out" 1500 --ranks 2
+}
+check "sbatch job completes (srun --mpi=pmix or mpirun fallback)" slurm_completes
+
+slurm_drains_and_resumes() {
+    local out="$WORK/slurm-usr1" job
+    mkdir -p runs
+    job=$(MPIBATCH="$PWD/$BIN" sbatch --parsable --ntasks=2 --output="$WORK/slurm-usr1.log" \
+        slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out" --grace 5) || return 1
+    wait_for_file "$out/results.jsonl" 120 || { echo "no results appeared"; cat "$WORK/slurm-usr1.log"; return 1; }
+    sleep 1
+    scancel --signal=USR1 --batch "$job"
+    local state waited=0
+    while squeue -h -j "$job" 2>/dev/null | grep -q . && [ "$waited" -lt 600 ]; do sleep 0.2; waited=$((waited + 1)); done
+    state=$(scontrol show job "$job" 2>/dev/null | grep -o 'ExitCode=[0-9]*:[0-9]*' | head -1)
+    [ "$state" = "ExitCode=3:0" ] || { echo "first job: $state"; cat "$WORK/slurm-usr1.log"; return 1; }
+    python3 -c "
+import json; s = json.load(open('$out/summary.json'))
+assert s['interrupted'] and s['tasks_failed'] == 0 and s['tasks_succeeded'] < 1200, s"
+    grep -q '"status":"failed"' "$out/results.jsonl" && { echo "an interrupted task was recorded as failed"; return 1; }
+    MPIBATCH="$PWD/$BIN" timeout 300 sbatch --wait --ntasks=2 --output="$WORK/slurm-usr1-2.log" \
+        slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out" || { cat "$WORK/slurm-usr1-2.log"; return 1; }
+    grep -q -- "--resume" "$WORK/slurm-usr1-2.log" || { echo "the resubmitted job did not resume"; return 1; }
+    exactly_once_ok "$out" 1200
+}
+check "scancel --signal=USR1: drains with exit 3; resubmitted, resumes, each index once" slurm_drains_and_resumes
+
+mpirun_rank_killed_then_resume() {
+    local out="$WORK/kill9"
+    "${MPIRUN[@]}" -np 2 "$BIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" >"$WORK/kill9.log" 2>&1 &
+    local launcher=$!
+    wait_for_file "$out/results.jsonl" 60 || return 1
+    sleep 1
+    local victim
+    victim=$(pgrep -n -f "$BIN run $HERE/jobs-slow-spin.yaml --out $out") || return 1
+    kill -9 "$victim"
+    wait "$launcher" && { echo "mpirun exited 0 after a rank was killed"; return 1; }
+    local journaled
+    journaled=$(grep -c '"status":"ok"' "$out/results.jsonl")
+    [ "$journaled" -gt 0 ] || { echo "nothing journaled before the kill"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" --resume || return 1
+    exactly_once_ok "$out" 1200
+}
+check "kill -9 of one rank under mpirun, then --resume: each index once" mpirun_rank_killed_then_resume
+
+crash_loop() {
+    local trials=${CRASH_TRIALS:-20} out trial
+    for trial in $(seq 1 "$trials"); do
+        out="$WORK/crash-$trial"
+        "${MPIRUN[@]}" -np 2 "$BIN" run "$HERE/jobs-small-spin.yaml" --out "$out" --quiet >/dev/null 2>&1 &
+        local launcher=$!
+        sleep "$(python3 -c "import random; print(round(random.uniform(0.3, 1.6), 2))")"
+        pkill -9 -f "$BIN run $HERE/jobs-small-spin.yaml --out $out" 2>/dev/null
+        kill -9 "$launcher" 2>/dev/null
+        wait "$launcher" 2>/dev/null
+        local resume=()
+        [ -e "$out/results.jsonl" ] && resume=(--resume)
+        expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$HERE/jobs-small-spin.yaml" --out "$out" --quiet "${resume[@]}" ||
+            { echo "trial $trial: resume failed"; return 1; }
+        exactly_once_ok "$out" 1500 || { echo "trial $trial: lost or duplicated results"; return 1; }
+    done
+}
+check "crash safety: killed at random moments ${CRASH_TRIALS:-20} times, --resume completes, none lost or duplicated" crash_loop
