@@ -56,8 +56,8 @@ import Testing
             """).first == "2:1: a job has either montecarlo: or sweep:/task:, not both")
     }
 
-    @Test func stagesAreNotSupportedYet() {
-        #expect(jobProblems("stages:\n  - name: a\n").first?.hasPrefix("1:1: stages: not supported yet") == true)
+    @Test func aStageWithoutABodyIsAnError() {
+        #expect(jobProblems("stages:\n  - name: a\n").first == "2:5: stage 'a' needs a body: command:, shell:, kernel:, or task: with sweep:")
     }
 
     @Test func monteCarloSectionFillsTheExistingSpec() throws {

@@ -79,6 +79,7 @@ public struct StageGraphWorkload: Workload {
     }
 
     /// The graph scheduler: ready stages by remaining critical path, exclusive stages alone.
+    /// `--chunk` does not apply: a fan-out stage is always handed out in guided chunks.
     public func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource {
         StageGraphSource(graph: graph, totalSlots: totalSlots, values: values)
     }
