@@ -68,8 +68,10 @@ while let flag = arguments.popFirst() {
 }
 
 // The job, built in code rather than read from a file (a job file naming
-// `kernel: gaussian-integral` works the same way: `JobLoader.load` it and build
-// `MonteCarloWorkload(spec:kernels:)` from its `.monteCarlo` body).
+// `kernel: gaussian-integral` works the same way: load it with
+// `JobLoader.load(path:monteCarloKernels: kernels)`, which checks the kernel's
+// name and params, and build `MonteCarloWorkload(spec:kernels:)` from its
+// `.monteCarlo` body).
 let spec = MonteCarloSpec(kernel: "gaussian-integral", params: ["b": upper], paths: paths, seed: 2024, block: 4096)
 let workload: MonteCarloWorkload
 do {

@@ -127,8 +127,10 @@ public final class MonteCarloReducer: ResultReducer {
     /// The estimate line, then the reference, target and missing blocks if any.
     public func humanSummary() -> [String] {
         let estimate = self.estimate
-        var lines = ["\(kernel): \(estimate.humanLine)"]
-        if let reference {
+        var lines = [
+            estimate.paths == 0 ? "\(kernel): no paths completed, no estimate" : "\(kernel): \(estimate.humanLine)"
+        ]
+        if let reference, estimate.paths > 0 {
             let difference = estimate.mean - reference.value
             let sigmas = estimate.standardError > 0 ? difference / estimate.standardError : 0
             lines.append(
