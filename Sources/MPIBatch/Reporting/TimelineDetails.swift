@@ -1,8 +1,7 @@
 /// The params and error of each attempt, kept as raw JSON members
 /// (`"params":{...},"error":"..."`) for the trace's `args` and the SVG's tooltips.
 ///
-/// Kept only while the run is small enough to draw one bar per attempt, and within a byte
-/// budget: a huge run's bars are merged spans, which have no params of their own.
+/// Kept within a byte budget; a merged span shows none (`TimelineSpan.absorb` forgets them).
 struct TimelineDetails {
     /// Every stored attempt's members, one after another.
     private(set) var bytes: [UInt8] = []
@@ -11,8 +10,6 @@ struct TimelineDetails {
     private let totalLimit: Int
     /// Attempts whose details did not fit the budget.
     private(set) var omitted = 0
-    /// Whether the details were dropped because the bars are merged.
-    private(set) var dropped = false
 
     /// A store that keeps at most `lineLimit` bytes per attempt and `totalLimit` in all.
     init(lineLimit: Int, totalLimit: Int) {
@@ -23,7 +20,7 @@ struct TimelineDetails {
     /// Stores the params and error found in `line`; returns their number for
     /// `TimelineSpan.detail`, or -1 when they are not kept.
     mutating func store(_ attempt: TimelineAttempt, line: UnsafeBufferPointer<UInt8>) -> Int32 {
-        guard !dropped, attempt.params != nil || attempt.error != nil else { return -1 }
+        guard attempt.params != nil || attempt.error != nil else { return -1 }
         let size = (attempt.params?.count ?? 0) + (attempt.error?.count ?? 0) + 20
         guard size <= lineLimit, bytes.count + size <= totalLimit, ends.count < Int32.max else {
             omitted += 1
@@ -40,16 +37,9 @@ struct TimelineDetails {
         return Int32(ends.count - 1)
     }
 
-    /// Forgets everything and stores nothing more.
-    mutating func drop() {
-        dropped = true
-        bytes = []
-        ends = []
-    }
-
     /// The members stored as number `detail`, or an empty slice.
     subscript(detail: Int32) -> ArraySlice<UInt8> {
-        guard !dropped, detail >= 0 else { return [] }
+        guard detail >= 0 else { return [] }
         let index = Int(detail)
         return bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
     }

@@ -4,12 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// What the timeline draws: the spans of every slot and, for a run small enough to draw
-/// one bar per attempt, their params and errors.
+/// What the timeline draws: the spans of every slot and the params and errors of those
+/// that stand for one attempt.
 struct TimelineContent {
     /// The spans, at most `limits.maximumEvents` of them.
     var spans: TimelineSpans
-    /// Params and errors of unmerged spans.
+    /// Params and errors: of every attempt up to the cap on bars, of failures beyond it.
     var details: TimelineDetails
 }
 
@@ -75,7 +75,7 @@ enum TimelineReader {
             lineNumber += 1
             let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
             lineStart = lineEnd + 1
-            guard line.contains(where: { $0 > UInt8(ascii: " ") }) else { continue }
+            guard !line.isEmpty else { continue }
             do {
                 add(try TimelineLineScanner.scan(line), line: line, to: &content, limits: limits)
             } catch {
@@ -90,12 +90,10 @@ enum TimelineReader {
         _ attempt: TimelineAttempt, line: UnsafeBufferPointer<UInt8>, to content: inout TimelineContent,
         limits: TimelineLimits
     ) {
-        var detail: Int32 = -1
-        if content.spans.attempts < limits.maximumEvents {
-            detail = content.details.store(attempt, line: line)
-        } else if !content.details.dropped {
-            content.details.drop()
-        }
+        // Beyond the cap, ok attempts will be merged: only failures' params and errors are worth keeping.
+        let detail =
+            content.spans.attempts < limits.maximumEvents || attempt.status != .ok
+            ? content.details.store(attempt, line: line) : -1
         content.spans.add(TimelineSpan(attempt, detail: detail), rank: attempt.rank, slot: attempt.slot)
     }
 }

@@ -1,0 +1,34 @@
+/// The timeline reports of a finished run: `timeline.json` (Chrome trace event format, for
+/// Perfetto or chrome://tracing) and `timeline.svg` (a Gantt chart), made from its
+/// `results.jsonl` and `summary.json`.
+public enum Timeline {
+    /// Reads `directory/results.jsonl` and `directory/summary.json` and writes
+    /// `directory/timeline.json` and `directory/timeline.svg`, each atomically. A run of
+    /// more than `limits.maximumEvents` attempts is drawn with close neighbours of a slot
+    /// merged into busy spans, which both files say.
+    public static func write(directory: String, limits: TimelineLimits = .standard) throws(TimelineError) {
+        let summary: RunSummary
+        do {
+            summary = try RunReport.load(directory: directory)
+        } catch {
+            throw TimelineError(path: error.path, reason: error.reason)
+        }
+        let content = try TimelineReader.read(path: directory + "/results.jsonl", limits: limits)
+        let rows = TimelineRow.rows(of: content.spans, summary: summary)
+        let caption = TimelineCaption(rows: rows, spans: content.spans, summary: summary, limits: limits)
+        try replace(
+            directory + "/timeline.json",
+            with: TimelineTrace.json(rows: rows, details: content.details, caption: caption, summary: summary))
+        try replace(
+            directory + "/timeline.svg",
+            with: TimelineSVG.svg(rows: rows, details: content.details, caption: caption, wallSeconds: summary.wallSeconds))
+    }
+
+    private static func replace(_ path: String, with bytes: [UInt8]) throws(TimelineError) {
+        do {
+            try OutputFile.replace(path, with: bytes)
+        } catch {
+            throw TimelineError(path: error.path, reason: "\(error.operation): \(error)")
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/// `timeline.json`: the run in Chrome's trace event format, for Perfetto or
+/// chrome://tracing. A process per rank, a thread per slot, a complete (`X`) event per
+/// bar with its times in microseconds since the run began on its rank.
+enum TimelineTrace {
+    /// The trace of `rows`, captioned by `caption`.
+    static func json(rows: [TimelineRow], details: TimelineDetails, caption: TimelineCaption, summary: RunSummary)
+        -> [UInt8]
+    {
+        var json = JSONWriter(capacity: 256 * (caption.bars + 2 * rows.count) + 4096)
+        json.beginObject()
+        json.key("traceEvents")
+        json.beginArray()
+        var named: Set<Int> = []
+        for row in rows {
+            if named.insert(row.id.rank).inserted {
+                metadata("process_name", row: row, thread: false, text: row.rankName, to: &json)
+                metadata("process_sort_index", row: row, thread: false, number: row.id.rank, to: &json)
+            }
+            metadata("thread_name", row: row, thread: true, text: row.slotName, to: &json)
+            metadata("thread_sort_index", row: row, thread: true, number: row.id.slot, to: &json)
+            for span in row.spans { event(span, row: row, details: details, to: &json) }
+        }
+        json.endArray()
+        json.key("displayTimeUnit")
+        json.value("ms")
+        json.key("otherData")
+        otherData(caption: caption, summary: summary, omittedDetails: details.omitted, to: &json)
+        json.endObject()
+        json.newline()
+        return json.bytes
+    }
+
+    /// The trace viewer's colour and the category of a bar's status (`nil`: mixed).
+    static func style(of status: TaskStatus?) -> (colour: String, category: String) {
+        switch status {
+        case .ok: ("good", "ok")
+        case .failed: ("bad", "failed")
+        case .timeout: ("yellow", "timeout")
+        case .interrupted: ("grey", "interrupted")
+        case nil: ("olive", "mixed")
+        }
+    }
+
+    private static func event(_ span: TimelineSpan, row: TimelineRow, details: TimelineDetails, to json: inout JSONWriter) {
+        let (colour, category) = style(of: span.status)
+        json.beginObject()
+        json.key("name")
+        json.value(span.count == 1 ? "task \(span.index)" : "busy: \(span.count) tasks")
+        json.key("cat")
+        json.value(span.count == 1 ? category : "busy," + category)
+        json.key("ph")
+        json.value("X")
+        json.key("ts")
+        json.value(microseconds(span.start))
+        json.key("dur")
+        json.value(microseconds(span.seconds))
+        json.key("pid")
+        json.value(row.id.rank)
+        json.key("tid")
+        json.value(row.id.slot)
+        json.key("cname")
+        json.value(colour)
+        json.key("args")
+        json.beginObject()
+        json.key(span.count == 1 ? "index" : "first_index")
+        json.value(span.index)
+        if span.count == 1 {
+            json.key("attempt")
+            json.value(Int(span.attempt))
+            json.key("status")
+            json.value(category)
+            json.members(Array(details[span.detail]))
+        } else {
+            json.key("tasks")
+            json.value(span.count)
+            for status in TimelineCaption.statuses where span.counts[Int(status.rawValue)] > 0 {
+                json.key(status.description)
+                json.value(Int(span.counts[Int(status.rawValue)]))
+            }
+        }
+        json.endObject()
+        json.endObject()
+    }
+
+    /// Seconds as microseconds, rounded to the nanosecond.
+    private static func microseconds(_ seconds: Double) -> Double { (seconds * 1e9).rounded() / 1e3 }
+
+    private static func metadata(
+        _ name: String, row: TimelineRow, thread: Bool, text: String? = nil, number: Int? = nil,
+        to json: inout JSONWriter
+    ) {
+        json.beginObject()
+        json.key("name")
+        json.value(name)
+        json.key("ph")
+        json.value("M")
+        json.key("pid")
+        json.value(row.id.rank)
+        if thread {
+            json.key("tid")
+            json.value(row.id.slot)
+        }
+        json.key("args")
+        json.beginObject()
+        if let text {
+            json.key("name")
+            json.value(text)
+        }
+        if let number {
+            json.key("sort_index")
+            json.value(number)
+        }
+        json.endObject()
+        json.endObject()
+    }
+
+    private static func otherData(
+        caption: TimelineCaption, summary: RunSummary, omittedDetails: Int, to json: inout JSONWriter
+    ) {
+        json.beginObject()
+        json.key("job")
+        json.value(summary.name)
+        json.key("title")
+        json.value(caption.title)
+        json.key("attempts")
+        json.value(caption.attempts)
+        for (key, number) in [
+            ("wall_seconds", summary.wallSeconds), ("speedup", summary.speedup), ("efficiency", summary.efficiency),
+        ] {
+            json.key(key)
+            json.value(number)
+        }
+        json.key("bars")
+        json.value(caption.bars)
+        json.key("merged")
+        json.value(caption.merging != nil)
+        if let merging = caption.merging {
+            json.key("merging")
+            json.value(merging)
+        }
+        if omittedDetails > 0 {
+            json.key("params_omitted")
+            json.value("\(omittedDetails) attempts' params and error left out of args to keep the file small")
+        }
+        json.key("time_origin")
+        json.value("ts is microseconds since the run began on the event's rank")
+        json.endObject()
+    }
+}
