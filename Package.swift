@@ -28,7 +28,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "mpibatch",
-            dependencies: ["MPIBatch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "MPIBatch", "SwiftMPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "mpibatch-bench",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MPIBatch
+import SwiftMPI
 
 /// `mpibatch run JOB`: every rank runs this; rank 0 coordinates and reports.
 struct RunCommand: AsyncParsableCommand {
@@ -39,6 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Start no task that would not finish by then: a duration (90s, 45m, 2h) or a time (HH:MM). Default inside Slurm: the job's time limit.")
     var deadline: String?
 
+    @Option(help: "Give up on a rank silent this many seconds (fail instead of hanging).")
+    var heartbeatTimeout: Double = 120
+
     @Option(help: "Monte Carlo: rerun path N alone and print its value (to reproduce a failure).")
     var onlyPath: Int?
 
@@ -48,6 +52,9 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1, got \(slots)") }
         if grace < 0 { throw ValidationError("--grace must not be negative, got \(grace)") }
+        if heartbeatTimeout <= 0 {
+            throw ValidationError("--heartbeat-timeout must be positive, got \(heartbeatTimeout)")
+        }
         if let deadline, DeadlineParser.seconds(from: deadline, now: Date()) == nil {
             throw ValidationError("--deadline '\(deadline)' is neither a duration (90s, 45m, 2h) nor a time (HH:MM)")
         }
@@ -63,7 +70,8 @@ struct RunCommand: AsyncParsableCommand {
         if let onlyPath { return try rerunPath(onlyPath, of: spec) }
         let options = MPILaunch.Options(
             slots: slots, outputDirectory: out, chunkPolicy: chunk, failFast: failFast, resume: resume, force: force,
-            graceSeconds: grace, deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) })
+            graceSeconds: grace, deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },
+            heartbeatTimeoutSeconds: heartbeatTimeout)
         let outcome: MPILaunch.Outcome
         do {
             outcome = try await MPILaunch.run(name: spec.name, jobHash: spec.contentHash, options: options) {
@@ -76,6 +84,7 @@ struct RunCommand: AsyncParsableCommand {
         if !quiet {
             FileHandle.standardError.write(Data((summary.humanText() + "results in \(outcome.outputDirectory)/\n").utf8))
         }
+        if !summary.unresponsiveRanks.isEmpty { MPIEnvironment.abort(errorCode: 1) }
         if summary.interrupted { throw ExitCode(3) }
         if summary.tasksFailed > 0 || summary.tasksSucceeded < summary.tasksTotal { throw ExitCode(1) }
     }

@@ -27,13 +27,15 @@ assert not twice, f"indices with two ok lines: {twice[:10]}"
 PY
 }
 
+BIN_ABSOLUTE=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+
 slurm_up() { slurm/local-cluster start >/dev/null; }
 check "slurm/local-cluster start: a real single-node cluster" slurm_up
 
 slurm_completes() {
     local out="$WORK/slurm-ok"
     mkdir -p runs
-    MPIBATCH="$PWD/$BIN" timeout 300 sbatch --wait --ntasks=2 --output="$WORK/slurm-ok.log" \
+    MPIBATCH="$BIN_ABSOLUTE" timeout 300 sbatch --wait --ntasks=2 --output="$WORK/slurm-ok.log" \
         slurm/mpibatch.sbatch "$HERE/jobs-small-spin.yaml" --out "$out" || { cat "$WORK/slurm-ok.log"; return 1; }
     "$HERE/check_results.py" "$out" 1500 --ranks 2
 }
@@ -42,7 +44,7 @@ check "sbatch job completes (srun --mpi=pmix or mpirun fallback)" slurm_complete
 slurm_drains_and_resumes() {
     local out="$WORK/slurm-usr1" job
     mkdir -p runs
-    job=$(MPIBATCH="$PWD/$BIN" sbatch --parsable --ntasks=2 --output="$WORK/slurm-usr1.log" \
+    job=$(MPIBATCH="$BIN_ABSOLUTE" sbatch --parsable --ntasks=2 --output="$WORK/slurm-usr1.log" \
         slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out" --grace 5) || return 1
     wait_for_file "$out/results.jsonl" 120 || { echo "no results appeared"; cat "$WORK/slurm-usr1.log"; return 1; }
     sleep 1
@@ -55,7 +57,7 @@ slurm_drains_and_resumes() {
 import json; s = json.load(open('$out/summary.json'))
 assert s['interrupted'] and s['tasks_failed'] == 0 and s['tasks_succeeded'] < 1200, s"
     grep -q '"status":"failed"' "$out/results.jsonl" && { echo "an interrupted task was recorded as failed"; return 1; }
-    MPIBATCH="$PWD/$BIN" timeout 300 sbatch --wait --ntasks=2 --output="$WORK/slurm-usr1-2.log" \
+    MPIBATCH="$BIN_ABSOLUTE" timeout 300 sbatch --wait --ntasks=2 --output="$WORK/slurm-usr1-2.log" \
         slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out" || { cat "$WORK/slurm-usr1-2.log"; return 1; }
     grep -q -- "--resume" "$WORK/slurm-usr1-2.log" || { echo "the resubmitted job did not resume"; return 1; }
     exactly_once_ok "$out" 1200
@@ -98,3 +100,28 @@ crash_loop() {
     done
 }
 check "crash safety: killed at random moments ${CRASH_TRIALS:-20} times, --resume completes, none lost or duplicated" crash_loop
+
+stopped_rank_is_reported() {
+    local out="$WORK/sigstop"
+    "${MPIRUN[@]}" -np 2 "$BIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" --heartbeat-timeout 3 >"$WORK/sigstop.log" 2>&1 &
+    local launcher=$!
+    wait_for_file "$out/results.jsonl" 60 || return 1
+    local victim
+    victim=$(pgrep -n -f "$BIN run $HERE/jobs-slow-spin.yaml --out $out") || return 1
+    kill -STOP "$victim"
+    local waited=0
+    while kill -0 "$launcher" 2>/dev/null && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
+    kill -CONT "$victim" 2>/dev/null
+    if kill -0 "$launcher" 2>/dev/null; then
+        echo "still running 30 s after a rank stopped"; kill -9 "$launcher"; return 1
+    fi
+    wait "$launcher" && { echo "exit 0 with a stopped rank"; return 1; }
+    python3 -c "
+import json; s = json.load(open('$out/summary.json'))
+bad = s['unresponsive_ranks']
+assert len(bad) == 1 and bad[0]['host'], s
+assert 'stopped answering' in s['stop_reason'], s['stop_reason']" || { cat "$WORK/sigstop.log"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" --resume || return 1
+    exactly_once_ok "$out" 1200
+}
+check "a rank that stops answering is named (rank, host), the run fails fast, --resume completes" stopped_rank_is_reported

@@ -52,3 +52,16 @@ import Testing
         }
     }
 }
+
+@Suite struct SummaryFieldTests {
+    @Test func improvementOverSequentialIsOneMinusWallOverTaskTime() throws {
+        let summary = RunSummary(
+            name: "x", chunkPolicy: .auto, tasksTotal: 1, tasksSucceeded: 1, tasksFailed: 0, attempts: 1,
+            wallSeconds: 2, taskSeconds: 8, slotsPerRank: [4], stopReason: nil, interrupted: false,
+            unresponsiveRanks: [], ranks: [], slots: [], failures: [], extraFields: [], extraLines: [])
+        let text = String(decoding: summary.json(), as: UTF8.self)
+        #expect(text.contains("\"improvement_over_sequential\":0.75"))
+        #expect(text.contains("\"speedup\":4.0"))
+        #expect(text.contains("\"efficiency\":1.0"))
+    }
+}

@@ -87,3 +87,24 @@ import Testing
         }
     }
 }
+
+@Suite struct LoweredLimitTests {
+    /// Stops the run at task 5, whatever order results come in.
+    private final class StopAtFive: ResultReducer {
+        func accept(index: Int, value: TaskValue) -> Int? { index == 5 ? 5 : nil }
+        func writeSummaryFields(to json: inout JSONWriter) {}
+        func humanSummary() -> [String] { [] }
+    }
+
+    @Test func successesAboveALoweredLimitNoLongerCount() {
+        var coordinator = Coordinator(
+            taskCount: 100, retries: 0, failFast: false, policy: .static, slotsPerRank: [1], reducer: StopAtFive())
+        _ = coordinator.handle(.request(slot: 0, chunks: 1), from: 0)
+        let records = [7, 8, 5, 9, 6, 0, 1].map {
+            TaskRecord(index: $0, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0.01, value: .none, error: nil)
+        }
+        _ = coordinator.handle(.results(slot: 0, records: records, wantsMore: false), from: 0)
+        #expect(coordinator.taskLimit == 5)
+        #expect(coordinator.succeeded == 2)  // 0 and 1; 5–9 are above the limit
+    }
+}

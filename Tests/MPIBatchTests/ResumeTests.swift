@@ -84,9 +84,10 @@ import Testing
     @Test func aSignalDrainsAndTheRestResumes() async throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let slow = CountingWorkload(taskCount: 400, sleepMicroseconds: 5_000)
+        let started = StartCounter()
+        let slow = CountingWorkload(taskCount: 400, sleepMicroseconds: 5_000, started: started)
         let (stopped, _) = try await runInMemory(
-            slow, ranks: 2, policy: .dynamic, directory: directory, interruptAfter: .milliseconds(150))
+            slow, ranks: 2, policy: .dynamic, directory: directory, interruptWhen: { try await started.wait(for: 20) })
         #expect(stopped.interrupted)
         #expect(stopped.tasksSucceeded < 400)
         #expect(stopped.tasksFailed == 0)
@@ -98,11 +99,12 @@ import Testing
     }
 
     @Test func tasksPastTheGraceAreInterruptedNotFailed() async throws {
-        let hanging = CountingWorkload(taskCount: 4, sleepMicroseconds: 30_000_000)
+        let running = StartCounter()
+        let hanging = CountingWorkload(taskCount: 4, sleepMicroseconds: 30_000_000, started: running)
         let started = ContinuousClock.now
         let (summary, lines) = try await runInMemory(
-            hanging, ranks: 2, slots: 1, graceSeconds: 0.2, interruptAfter: .seconds(1))
-        #expect(ContinuousClock.now - started < .seconds(10))
+            hanging, ranks: 2, slots: 1, graceSeconds: 0.2, interruptWhen: { try await running.wait(for: 2) })
+        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(summary.interrupted)
         #expect(summary.tasksFailed == 0)
         #expect(!lines.isEmpty)
@@ -127,7 +129,7 @@ import Testing
     @Test func chunksAreCutToFitAndTheRunStopsWhenNothingFits() {
         let clock = FakeClock()
         var coordinator = Coordinator(
-            source: IndexDispenser(policy: .dynamic, taskCount: 1000, totalSlots: 1), retries: 0, failFast: false,
+            source: IndexDispenser(policy: .dynamic, taskCount: 1000, totalSlots: 1), retries: { _ in 0 }, failFast: false,
             slotsPerRank: [1], reducer: nil, deadline: 10, clock: { clock.now })
         // Nothing measured yet: a whole chunk (1000 / 64 → 16 tasks).
         #expect(assigned(coordinator.handle(.request(slot: 0, chunks: 1), from: 0)) == [Chunk(start: 0, end: 16)])
@@ -178,5 +180,26 @@ import Testing
         #expect(set.gaps(in: 2..<3).isEmpty)
         #expect(set.gaps(in: 5..<10) == [5..<7, 8..<9])
         #expect(IndexRanges([]).gaps(in: 3..<5) == [3..<5])
+    }
+}
+
+@Suite struct HeartbeatTests {
+    @Test func aSilentRankIsNamedAndTheRunEndsInsteadOfHanging() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let network = InMemoryNetwork(size: 2)  // rank 1 never starts: it never answers
+        let configuration = RunConfiguration(name: "test", outputDirectory: directory, heartbeatTimeoutSeconds: 0.5)
+        let workload = CountingWorkload(taskCount: 50)
+        let prepared = try PreparedRun.prepare(
+            configuration: configuration, jobHash: "test", taskCount: 50, keepValues: false)
+        let started = ContinuousClock.now
+        let summary = try #require(
+            try await BatchRun.execute(
+                workload: workload, transport: network.endpoints[0], slotsPerRank: [1, 1], host: "test",
+                configuration: configuration, prepared: prepared))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(summary.unresponsiveRanks.map(\.rank) == [1])
+        #expect(summary.stopReason?.contains("rank 1") == true)
+        #expect(!summary.interrupted)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import MPIBatch
 
 /// A workload of `count` tasks that returns its index, failing (throwing) on `failing`
@@ -9,6 +10,8 @@ struct CountingWorkload: Workload {
     var failing: Set<Int> = []
     var failedAttempts = Int.max
     var sleepMicroseconds: UInt64 = 0
+    /// Counts tasks that started, for tests that act once work is under way.
+    var started: StartCounter? = nil
 
     func writeParameters(of index: Int, to json: inout JSONWriter) {
         json.beginObject()
@@ -18,9 +21,20 @@ struct CountingWorkload: Workload {
     }
 
     func run(_ task: TaskContext) async throws -> TaskValue {
+        started?.count.add(1, ordering: .relaxed)
         if sleepMicroseconds > 0 { try await Task.sleep(nanoseconds: sleepMicroseconds * 1000) }
         if failing.contains(task.index), task.attempt <= failedAttempts { throw InjectedFailure(index: task.index) }
         return .number(Double(task.index))
+    }
+}
+
+/// How many tasks have started.
+final class StartCounter: Sendable {
+    let count = Atomic<Int>(0)
+
+    /// Returns once at least `wanted` tasks have started.
+    func wait(for wanted: Int) async throws {
+        while count.load(ordering: .relaxed) < wanted { try await Task.sleep(for: .milliseconds(5)) }
     }
 }
 
@@ -34,7 +48,7 @@ func temporaryRunDirectory() -> String {
 func runInMemory(
     _ workload: any Workload, ranks: Int, slots: Int = 2, policy: ChunkPolicy = .auto, failFast: Bool = false,
     directory given: String? = nil, resume: Bool = false, graceSeconds: Double = 30,
-    interruptAfter: Duration? = nil
+    interruptWhen: (@Sendable () async throws -> Void)? = nil
 ) async throws -> (RunSummary, [[String: Any]]) {
     let directory = given ?? temporaryRunDirectory()
     defer { if given == nil { try? FileManager.default.removeItem(atPath: directory) } }
@@ -54,9 +68,9 @@ func runInMemory(
                     configuration: configuration, prepared: prepared)
             }
         }
-        if let interruptAfter, ranks > 1 {
+        if let interruptWhen, ranks > 1 {
             // What a worker rank does on SIGTERM: ask the coordinator to stop.
-            try await Task.sleep(for: interruptAfter)
+            try await interruptWhen()
             network.endpoints[ranks - 1].send(RuntimeMessage.interrupt(reason: "test signal").encoded(), to: 0)
         }
         var rankZero: RunSummary?

@@ -133,7 +133,7 @@ import Testing
         source.writeSummaryFields(to: &json)
         json.endObject()
         #expect(json.string.contains("\"max_speedup\":2.0"))
-        #expect(json.string.contains("\"improvement_over_sequential\":0.5"))
+        #expect(json.string.contains("\"graph_wall_seconds\":4.0"))
         #expect(json.string.contains("\"b\":{\"status\":\"succeeded\",\"level\":1,\"tasks\":1,\"tasks_failed\":0,\"seconds\":3.0,\"start\":1.0,\"end\":4.0"))
     }
 }

@@ -9,7 +9,8 @@ struct JournalState {
     private var succeededIndices = Set<Int>()
     /// `failed` and `timeout` attempts per index not yet succeeded (`interrupted` ones do not count).
     private(set) var failedAttempts: [Int: Int] = [:]
-    /// The values of the ok lines, in journal order (for reducers such as Monte Carlo's).
+    /// The values of the ok lines that have one, in journal order (for reducers such as
+    /// Monte Carlo's, and for stage values).
     private(set) var values: [(index: Int, value: TaskValue)] = []
     /// Complete lines read.
     private(set) var lines = 0
@@ -17,7 +18,7 @@ struct JournalState {
     private(set) var tornBytes = 0
 
     /// Reads `path`, cutting a torn last line off the file so appends continue on a clean line.
-    /// Keeps values only when `keepValues` (a reducer needs them).
+    /// Keeps values only when `keepValues`.
     init(path: String, keepValues: Bool) throws(ResumeError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ResumeError(path: path, reason: "no journal to resume from")
@@ -48,7 +49,7 @@ struct JournalState {
         case "ok":
             succeededIndices.insert(index)
             failedAttempts[index] = nil
-            if keepValues { values.append((index, TaskValue(journalValue: value))) }
+            if keepValues, let value, !(value is NSNull) { values.append((index, TaskValue(journalValue: value))) }
         case "failed", "timeout":
             if !succeededIndices.contains(index) { failedAttempts[index, default: 0] += 1 }
         default:

@@ -28,7 +28,9 @@ public enum RunReport {
             tasksFailed: fields.int("tasks_failed"), attempts: fields.int("attempts"),
             wallSeconds: fields.double("wall_seconds"), taskSeconds: fields.double("task_seconds"),
             slotsPerRank: ranks.map(\.slots), stopReason: object["stop_reason"] as? String,
-            interrupted: object["interrupted"] as? Bool ?? false, ranks: ranks,
+            interrupted: object["interrupted"] as? Bool ?? false,
+            unresponsiveRanks: fields.objects("unresponsive_ranks").map { (rank: $0.int("rank"), host: $0.string("host")) },
+            ranks: ranks,
             slots: fields.objects("per_slot").map { slot in
                 RunSummary.Slot(
                     rank: slot.int("rank"), slot: slot.int("slot"), tasks: slot.int("tasks"),

@@ -11,12 +11,12 @@ struct RunStatistics {
     private(set) var taskSeconds = 0.0
     /// The last failed attempt of each task that used up its retries (capped, for the summary).
     private(set) var finalFailures: [TaskRecord] = []
-    private let retries: Int
+    private let retries: @Sendable (Int) -> Int
 
     /// How many failures the summary lists by name.
     static let listedFailures = 100
 
-    init(slotsPerRank: [Int], retries: Int) {
+    init(slotsPerRank: [Int], retries: @escaping @Sendable (Int) -> Int) {
         slots = slotsPerRank.map { Array(repeating: SlotTally(), count: $0) }
         self.retries = retries
     }
@@ -29,7 +29,7 @@ struct RunStatistics {
                 slots[record.rank][record.slot].tasks += 1
                 slots[record.rank][record.slot].busySeconds += record.seconds
             }
-            if record.status == .failed || record.status == .timeout, record.attempt > retries,
+            if record.status == .failed || record.status == .timeout, record.attempt > retries(record.index),
                 finalFailures.count < Self.listedFailures
             {
                 finalFailures.append(record)

@@ -22,6 +22,8 @@ public struct RunSummary: Sendable {
     public var stopReason: String?
     /// Whether a signal or the deadline stopped it (resumable: exit status 3).
     public var interrupted: Bool
+    /// Ranks that stopped answering and were given up on, with their nodes.
+    public var unresponsiveRanks: [(rank: Int, host: String)]
     /// Per-rank figures, in rank order.
     public var ranks: [Rank]
     /// Per-slot figures, rank-major.

@@ -17,6 +17,7 @@ extension RunSummary {
             ("wall_seconds", wallSeconds), ("task_seconds", taskSeconds), ("speedup", speedup),
             ("efficiency", efficiency), ("imbalance", imbalance), ("throughput_tasks_per_second", throughput),
             ("overhead_seconds_per_task", overheadSecondsPerTask),
+            ("improvement_over_sequential", taskSeconds > 0 ? 1 - wallSeconds / taskSeconds : 0),
         ] {
             json.key(key)
             json.value(number)
@@ -27,6 +28,17 @@ extension RunSummary {
         json.value(chunkPolicy.rawValue)
         json.key("interrupted")
         json.value(interrupted)
+        json.key("unresponsive_ranks")
+        json.beginArray()
+        for (rank, host) in unresponsiveRanks {
+            json.beginObject()
+            json.key("rank")
+            json.value(rank)
+            json.key("host")
+            json.value(host)
+            json.endObject()
+        }
+        json.endArray()
         json.key("stop_reason")
         if let stopReason { json.value(stopReason) } else { json.null() }
         json.members(extraFields)

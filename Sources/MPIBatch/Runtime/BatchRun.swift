@@ -16,11 +16,14 @@ public struct RunConfiguration: Sendable {
     public var graceSeconds: Double
     /// Seconds from now after which no task is started that would not finish in time (`--deadline`).
     public var deadlineSeconds: Double?
+    /// A rank silent this long is given up on and the run fails (`--heartbeat-timeout`).
+    public var heartbeatTimeoutSeconds: Double
 
     /// Makes a configuration.
     public init(
         name: String, outputDirectory: String, chunkPolicy: ChunkPolicy = .auto, failFast: Bool = false,
-        resume: Bool = false, force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil
+        resume: Bool = false, force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil,
+        heartbeatTimeoutSeconds: Double = 120
     ) {
         self.name = name
         self.outputDirectory = outputDirectory
@@ -30,7 +33,11 @@ public struct RunConfiguration: Sendable {
         self.force = force
         self.graceSeconds = graceSeconds
         self.deadlineSeconds = deadlineSeconds
+        self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
     }
+
+    /// How often workers say they are alive: often enough that one lost beat never looks like silence.
+    var heartbeatSeconds: Double { heartbeatTimeoutSeconds / 4 }
 }
 
 /// One rank's part of a run: every rank calls `BatchRun.execute` with the same
@@ -57,7 +64,7 @@ public enum BatchRun {
                 transport.send(RuntimeMessage.interrupt(reason: "\(name) on rank \(rank)").encoded(), to: 0)
             }
             transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
-            await worker.run(host: host)
+            await worker.run(host: host, heartbeatSeconds: configuration.heartbeatSeconds)
             transport.stop()
             watcher.cancel()
             return nil
@@ -66,18 +73,18 @@ public enum BatchRun {
         let journal = try Journal(path: configuration.outputDirectory + "/results.jsonl", workload: workload)
         let driver = CoordinatorDriver(
             coordinator: makeCoordinator(workload, slotsPerRank, configuration, prepared?.resumed),
-            statistics: RunStatistics(slotsPerRank: slotsPerRank, retries: workload.retries),
+            statistics: RunStatistics(slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }),
             transport: transport, journal: journal)
         let watcher = SignalWatcher(signals: signals) { name in driver.interrupt(reason: "\(name) on rank 0") }
         transport.start { source, bytes in
             let message = decode(bytes, from: source)
             switch message {
             case .assign, .stop: worker.receive(message)
-            case .request, .results, .done, .interrupt: driver.handle(message, from: source)
+            case .request, .results, .done, .interrupt, .heartbeat: driver.handle(message, from: source)
             }
         }
-        driver.start()
-        await worker.run(host: host)
+        driver.start(silenceLimitSeconds: configuration.heartbeatTimeoutSeconds)
+        await worker.run(host: host, heartbeatSeconds: configuration.heartbeatSeconds)
         await driver.finished.wait()
         transport.stop()
         watcher.cancel()
@@ -96,10 +103,12 @@ public enum BatchRun {
         var source = workload.makeWorkSource(policy: configuration.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
         if let resumed {
             let journaled = IndexRanges(Array(resumed.succeeded.ranges.joined()) + Array(resumed.failedAttempts.keys))
-            source = ResumingSource(inner: source, skipping: journaled)
+            source = ResumingSource(
+                inner: source, skipping: journaled,
+                values: Dictionary(resumed.values.map { ($0.index, $0.value) }, uniquingKeysWith: { $1 }))
         }
         var coordinator = Coordinator(
-            source: source, retries: workload.retries, failFast: configuration.failFast, slotsPerRank: slotsPerRank,
+            source: source, retries: { workload.retries(of: $0) }, failFast: configuration.failFast, slotsPerRank: slotsPerRank,
             reducer: workload.makeReducer(), graceSeconds: configuration.graceSeconds,
             deadline: configuration.deadlineSeconds.map { MonotonicClock.seconds() + $0 })
         if let resumed { coordinator.resume(from: resumed) }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Runs the `Coordinator` state machine on rank 0: feeds it messages, carries
@@ -6,6 +7,7 @@ final class CoordinatorDriver: Sendable {
     private struct State {
         var coordinator: Coordinator
         var statistics: RunStatistics
+        var lastHeard: [UInt64]
     }
 
     private let state: Mutex<State>
@@ -16,19 +18,52 @@ final class CoordinatorDriver: Sendable {
     let finished = OneShot()
 
     init(coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal) {
-        state = Mutex(State(coordinator: coordinator, statistics: statistics))
+        state = Mutex(State(
+            coordinator: coordinator, statistics: statistics,
+            lastHeard: Array(repeating: MonotonicClock.nanoseconds(), count: statistics.slots.count)))
         self.transport = transport
         self.journal = journal
     }
 
-    /// Lets the coordinator act before any message (an empty workload finishes at once).
-    func start() {
+    /// Lets the coordinator act before any message (an empty workload finishes at once),
+    /// and starts watching for ranks silent longer than `silenceLimitSeconds`.
+    func start(silenceLimitSeconds: Double) {
         perform(state.withLock { $0.coordinator.start() })
+        let watchdog = Thread { [self] in watchForSilence(limit: silenceLimitSeconds) }
+        watchdog.name = "mpibatch-watchdog"
+        watchdog.start()
     }
 
     /// Feeds one worker message from `source` to the coordinator.
     func handle(_ message: RuntimeMessage, from source: Int) {
-        perform(state.withLock { $0.coordinator.handle(message, from: source) })
+        perform(
+            state.withLock { state in
+                state.lastHeard[source] = MonotonicClock.nanoseconds()
+                return state.coordinator.handle(message, from: source)
+            })
+    }
+
+    /// Gives up on ranks not heard from for `limit` seconds (their heartbeats come far
+    /// more often), until the run finishes.
+    private func watchForSilence(limit: Double) {
+        let limitNanoseconds = UInt64(max(0.05, limit) * 1e9)
+        while true {
+            Thread.sleep(forTimeInterval: min(1, limit / 4))
+            let actions: [CoordinatorAction]? = state.withLock { state in
+                guard !state.coordinator.isFinished else { return nil }
+                let now = MonotonicClock.nanoseconds()
+                var actions: [CoordinatorAction] = []
+                for rank in state.lastHeard.indices where !state.coordinator.isDone(rank: rank) {
+                    let silence = now &- state.lastHeard[rank]
+                    if silence > limitNanoseconds {
+                        actions += state.coordinator.abandon(rank: rank, silentFor: Double(silence) * 1e-9)
+                    }
+                }
+                return actions
+            }
+            guard let actions else { return }
+            perform(actions)
+        }
     }
 
     /// Stops handing out work: every rank drains and reports.
@@ -69,6 +104,7 @@ final class CoordinatorDriver: Sendable {
                 tasksSucceeded: coordinator.succeeded, tasksFailed: coordinator.failed,
                 attempts: statistics.attempts, wallSeconds: wall, taskSeconds: statistics.taskSeconds,
                 slotsPerRank: slotsPerRank, stopReason: coordinator.stopReason, interrupted: coordinator.interrupted,
+                unresponsiveRanks: coordinator.unresponsive.map { (rank: $0, host: coordinator.hosts[$0] ?? "?") },
                 ranks: statistics.ranks.enumerated().map { rank, tally in
                     RunSummary.Rank(
                         rank: rank, host: reports[rank]?.host ?? "?", slots: slotsPerRank[rank], tasks: tally.tasks,

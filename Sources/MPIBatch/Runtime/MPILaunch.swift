@@ -24,11 +24,14 @@ public enum MPILaunch {
         /// Seconds from now after which no task starts that would not finish in time; nil
         /// means the Slurm job's end time when inside one, else none.
         public var deadlineSeconds: Double?
+        /// A rank silent this long is given up on.
+        public var heartbeatTimeoutSeconds: Double
 
         /// Makes options.
         public init(
             slots: Int?, outputDirectory: String?, chunkPolicy: ChunkPolicy, failFast: Bool, resume: Bool = false,
-            force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil
+            force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil,
+            heartbeatTimeoutSeconds: Double = 120
         ) {
             self.slots = slots
             self.outputDirectory = outputDirectory
@@ -38,10 +41,12 @@ public enum MPILaunch {
             self.force = force
             self.graceSeconds = graceSeconds
             self.deadlineSeconds = deadlineSeconds
+            self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
         }
     }
 
-    /// What a rank learns when the run ends.
+    /// What a rank learns when the run ends. When `summary` names unresponsive
+    /// ranks, MPI was not finalised: report, then `MPIEnvironment.abort` the job.
     public struct Outcome: Sendable {
         /// This rank's number.
         public var rank: Int
@@ -74,14 +79,14 @@ public enum MPILaunch {
         let configuration = RunConfiguration(
             name: name, outputDirectory: outputDirectory, chunkPolicy: options.chunkPolicy, failFast: options.failFast,
             resume: options.resume, force: options.force, graceSeconds: options.graceSeconds,
-            deadlineSeconds: options.deadlineSeconds ?? SlurmJob.secondsUntilEnd())
+            deadlineSeconds: options.deadlineSeconds ?? SlurmJob.secondsUntilEnd(),
+            heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds)
         var prepared: PreparedRun?
         var refusal = ""
         if world.rank == 0 {
             do {
                 prepared = try PreparedRun.prepare(
-                    configuration: configuration, jobHash: jobHash, taskCount: workload.taskCount,
-                    keepValues: workload.makeReducer() != nil)
+                    configuration: configuration, jobHash: jobHash, taskCount: workload.taskCount, keepValues: true)
             } catch {
                 refusal = String(describing: error)
             }
@@ -95,7 +100,9 @@ public enum MPILaunch {
             workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,
             host: try MPIEnvironment.processorName(), configuration: configuration, prepared: prepared,
             signals: InterruptSignal.allCases)
-        try MPIEnvironment.finalize()
+        if summary?.unresponsiveRanks.isEmpty ?? true {
+            try MPIEnvironment.finalize()  // with a rank gone silent it would hang: the caller aborts instead
+        }
         return Outcome(rank: world.rank, outputDirectory: outputDirectory, summary: summary)
     }
 

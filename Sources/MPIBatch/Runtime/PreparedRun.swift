@@ -16,7 +16,7 @@ public struct PreparedRun: Sendable {
 
     /// Prepares `configuration.outputDirectory` for `jobHash`.
     ///
-    /// - Parameter keepValues: whether the workload's reducer needs the journaled values back.
+    /// - Parameter keepValues: whether to read the journaled values back (reducers and stage graphs use them).
     public static func prepare(
         configuration: RunConfiguration, jobHash: String, taskCount: Int, keepValues: Bool
     ) throws -> PreparedRun {

@@ -9,6 +9,8 @@ enum RuntimeMessage: Sendable, Equatable {
     case done(RankReport)
     /// Worker → coordinator: this rank got a signal; stop handing out work and drain.
     case interrupt(reason: String)
+    /// Worker → coordinator, at the start and every few seconds: this rank (on `host`) is alive.
+    case heartbeat(host: String)
     /// Coordinator → worker: run `chunk` on `slot`.
     case assign(slot: Int, chunk: Chunk)
     /// Coordinator → worker: start no more tasks, drop what is queued, let running tasks
@@ -25,7 +27,7 @@ struct RankReport: Sendable, Equatable {
 }
 
 extension RuntimeMessage {
-    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt }
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat }
 
     /// The message as bytes for the transport.
     func encoded() -> [UInt8] {
@@ -58,6 +60,9 @@ extension RuntimeMessage {
         case .interrupt(let reason):
             writer.write(Kind.interrupt.rawValue)
             writer.write(reason)
+        case .heartbeat(let host):
+            writer.write(Kind.heartbeat.rawValue)
+            writer.write(host)
         }
         return writer.bytes
     }
@@ -90,6 +95,8 @@ extension RuntimeMessage {
             self = .stop(graceSeconds: try reader.readDouble())
         case .interrupt:
             self = .interrupt(reason: try reader.readString())
+        case .heartbeat:
+            self = .heartbeat(host: try reader.readString())
         case nil:
             throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
         }

@@ -50,15 +50,21 @@ final class Worker: Sendable {
             stopping.store(true, ordering: .releasing)
             for inbox in inboxes { inbox.finish() }
             stopped.fire()
-        case .request, .results, .done, .interrupt:
+        case .request, .results, .done, .interrupt, .heartbeat:
             break  // coordinator-bound traffic only
         }
     }
 
     /// Runs the pool until `stop`, then tells the coordinator this rank is done.
     /// Tasks still running a grace period after `stop` are cancelled (commands get
-    /// SIGTERM, then SIGKILL) and recorded as `interrupted`.
-    func run(host: String) async {
+    /// SIGTERM, then SIGKILL) and recorded as `interrupted`. Meanwhile a thread of
+    /// its own (busy slots cannot starve it) tells the coordinator every
+    /// `heartbeatSeconds` that this rank is alive.
+    func run(host: String, heartbeatSeconds: Double) async {
+        let heartbeat = Heartbeat(every: heartbeatSeconds) { [sendToCoordinator] in
+            sendToCoordinator(.heartbeat(host: host))
+        }
+        defer { heartbeat.stop() }
         enum Ended { case slot, grace }
         await withTaskGroup(of: Ended.self) { group in
             for slot in streams.indices {

@@ -5,6 +5,8 @@ public protocol Workload: Sendable {
     var taskCount: Int { get }
     /// How many times a failed task is tried again.
     var retries: Int { get }
+    /// How many times task `index` is tried again when it fails (stages differ).
+    func retries(of index: Int) -> Int
     /// Writes task `index`'s parameters as a JSON object for its journal line.
     func writeParameters(of index: Int, to json: inout JSONWriter)
     /// Runs one task; a thrown error records it as failed, `TaskTimeout` as timed out.
@@ -18,6 +20,8 @@ public protocol Workload: Sendable {
 extension Workload {
     /// No retries unless the workload says so.
     public var retries: Int { 0 }
+    /// The same for every task unless the workload says otherwise.
+    public func retries(of index: Int) -> Int { retries }
     /// No reducer unless the workload has one.
     public func makeReducer() -> (any ResultReducer)? { nil }
 }

@@ -20,13 +20,15 @@ struct Coordinator {
         var chunks: Int
     }
 
-    private let retries: Int
+    private let retries: @Sendable (Int) -> Int
     private let failFast: Bool
     private let graceSeconds: Double
     private let deadline: Double?
     private let clock: () -> Double
     private var finishedTasks = 0
     private var finishedSeconds = 0.0
+    /// Succeeded indices a reducer has seen, so that a lowered limit can uncount those above it.
+    private var reducedSuccesses = Set<Int>()
     private let ordinalBase: [Int]
     /// Rank 0's reducer of task values, if the workload has one.
     let reducer: (any ResultReducer)?
@@ -50,26 +52,35 @@ struct Coordinator {
     private(set) var interrupted = false
     /// What each rank reported when it finished.
     var rankReports: [RankReport?] { ranksDone }
+    /// The node each rank said it runs on (from its heartbeats).
+    private(set) var hosts: [String?]
+    /// Ranks that stopped answering and were given up on.
+    private(set) var unresponsive: [Int] = []
+    /// Whether `rank` has said it is done (or was given up on).
+    func isDone(rank: Int) -> Bool { ranksDone[rank] != nil }
+    /// Whether every rank has finished.
+    var isFinished: Bool { phase == .finished }
     /// The task count in force (lower than the workload's when a precision target was met).
     var taskLimit: Int { source.limit }
     /// The source of work, for its summary fields.
     var workSource: any WorkSource { source }
 
-    /// A coordinator over a flat index range of `taskCount` tasks under `policy`.
+    /// A coordinator over a flat index range of `taskCount` tasks under `policy`, each allowed `retries`.
     init(
         taskCount: Int, retries: Int, failFast: Bool, policy: ChunkPolicy, slotsPerRank: [Int],
         reducer: (any ResultReducer)?
     ) {
         self.init(
             source: IndexDispenser(policy: policy, taskCount: taskCount, totalSlots: slotsPerRank.reduce(0, +)),
-            retries: retries, failFast: failFast, slotsPerRank: slotsPerRank, reducer: reducer)
+            retries: { _ in retries }, failFast: failFast, slotsPerRank: slotsPerRank, reducer: reducer)
     }
 
     /// A coordinator handing out `source`'s work.
     ///
     /// - Parameter deadline: a time on `clock` after which no task starts that would not finish by then.
+    /// - Parameter retries: how many retries task `index` is allowed.
     init(
-        source: any WorkSource, retries: Int, failFast: Bool, slotsPerRank: [Int], reducer: (any ResultReducer)?,
+        source: any WorkSource, retries: @escaping @Sendable (Int) -> Int, failFast: Bool, slotsPerRank: [Int], reducer: (any ResultReducer)?,
         graceSeconds: Double = 30, deadline: Double? = nil, clock: @escaping () -> Double = MonotonicClock.seconds
     ) {
         self.retries = retries
@@ -87,15 +98,30 @@ struct Coordinator {
         ordinalBase = bases
         self.source = source
         ranksDone = Array(repeating: nil, count: slotsPerRank.count)
+        hosts = Array(repeating: nil, count: slotsPerRank.count)
     }
 
     /// Carries on from an earlier run: its successes count, its values feed the
     /// reducer, and its failed tasks run again with their attempt count carried on.
     mutating func resume(from earlier: PreparedRun.ResumedWork) {
         succeeded = earlier.succeeded.count
+        guard let reducer else { return queueFailures(of: earlier) }
         for (index, value) in earlier.values {
-            if let newLimit = reducer?.accept(index: index, value: value) { source.lowerLimit(to: newLimit) }
+            reducedSuccesses.insert(index)
+            if let newLimit = reducer.accept(index: index, value: value) { lowerLimit(to: newLimit) }
         }
+        queueFailures(of: earlier)
+    }
+
+    /// The limit falls (a precision target met): tasks at or above it no longer count.
+    private mutating func lowerLimit(to newLimit: Int) {
+        source.lowerLimit(to: newLimit)
+        let above = reducedSuccesses.filter { $0 >= source.limit }
+        succeeded -= above.count
+        reducedSuccesses.subtract(above)
+    }
+
+    private mutating func queueFailures(of earlier: PreparedRun.ResumedWork) {
         for (index, failures) in earlier.failedAttempts.sorted(by: { $0.key < $1.key }) {
             retryQueue.append(Chunk(start: index, end: index + 1, attempt: failures + 1))
         }
@@ -119,17 +145,41 @@ struct Coordinator {
             if wantsMore { serve(rank: rank, slot: slot, chunks: 1, into: &actions) }
         case .interrupt(let reason):
             beginStopping(reason: "interrupted: \(reason)", interrupted: true, into: &actions)
+        case .heartbeat(let host):
+            hosts[rank] = host
         case .done(let report):
             ranksDone[rank] = report
-            if phase == .stopping, ranksDone.allSatisfy({ $0 != nil }) {
-                phase = .finished
-                actions.append(.finished)
-            }
+            finishIfAllDone(&actions)
         case .assign, .stop:
             break  // coordinator-bound traffic only; these go to workers
         }
         stopIfComplete(&actions)
         return actions
+    }
+
+    /// Gives up on `rank`, silent for `seconds`: its in-flight tasks are lost (a resume
+    /// reruns them), the others drain, and the run ends failed rather than hang.
+    mutating func abandon(rank: Int, silentFor seconds: Double) -> [CoordinatorAction] {
+        var actions: [CoordinatorAction] = []
+        guard ranksDone[rank] == nil, phase != .finished else { return actions }
+        unresponsive.append(rank)
+        let host = hosts[rank] ?? "unknown host"
+        ranksDone[rank] = RankReport(host: host, cpuSeconds: 0)
+        let reason = "rank \(rank) (\(host)) stopped answering for \(Int(seconds)) s"
+        if phase == .running {
+            beginStopping(reason: reason, into: &actions)
+        } else {
+            stopReason = [stopReason, reason].compactMap { $0 }.joined(separator: "; ")
+        }
+        finishIfAllDone(&actions)
+        return actions
+    }
+
+    private mutating func finishIfAllDone(_ actions: inout [CoordinatorAction]) {
+        if phase == .stopping, ranksDone.allSatisfy({ $0 != nil }) {
+            phase = .finished
+            actions.append(.finished)
+        }
     }
 
     /// Stops handing out work (a signal): every rank drains and reports; the run ends resumable.
@@ -152,11 +202,12 @@ struct Coordinator {
             case .ok:
                 succeeded += 1
                 source.finished(record)
-                if let newLimit = reducer?.accept(index: record.index, value: record.value) {
-                    source.lowerLimit(to: newLimit)
+                if let reducer {
+                    reducedSuccesses.insert(record.index)
+                    if let newLimit = reducer.accept(index: record.index, value: record.value) { lowerLimit(to: newLimit) }
                 }
             case .failed, .timeout:
-                if record.attempt <= retries {
+                if record.attempt <= retries(record.index) {
                     queueRetry(Chunk(start: record.index, end: record.index + 1, attempt: record.attempt + 1))
                 } else {
                     failed += 1
@@ -249,6 +300,8 @@ struct Coordinator {
         stopReason = reason
         self.interrupted = interrupted
         parked.removeAll()
-        for rank in ranksDone.indices { actions.append(.send(.stop(graceSeconds: graceSeconds), to: rank)) }
+        for rank in ranksDone.indices where !unresponsive.contains(rank) {
+            actions.append(.send(.stop(graceSeconds: graceSeconds), to: rank))
+        }
     }
 }

@@ -6,12 +6,15 @@
 struct ResumingSource: WorkSource {
     private var inner: any WorkSource
     private let journaled: IndexRanges
+    private let values: [Int: TaskValue]
     private var pieces: [Range<Int>] = []
 
-    /// Wraps `inner`, skipping every index in `journaled`.
-    init(inner: any WorkSource, skipping journaled: IndexRanges) {
+    /// Wraps `inner`, skipping every index in `journaled`; `values` are the journaled
+    /// values the inner source is told about (a stage's value, say).
+    init(inner: any WorkSource, skipping journaled: IndexRanges, values: [Int: TaskValue] = [:]) {
         self.inner = inner
         self.journaled = journaled
+        self.values = values
     }
 
     var isExhausted: Bool { pieces.isEmpty && inner.isExhausted }
@@ -28,7 +31,7 @@ struct ResumingSource: WorkSource {
             let gaps = journaled.gaps(in: range)
             var cursor = range.lowerBound
             for gap in gaps + [range.upperBound..<range.upperBound] {
-                for index in cursor..<gap.lowerBound { inner.finished(Self.earlierResult(index)) }
+                for index in cursor..<gap.lowerBound { inner.finished(earlierResult(index)) }
                 cursor = gap.upperBound
             }
             pieces += gaps
@@ -40,8 +43,10 @@ struct ResumingSource: WorkSource {
     func writeSummaryFields(to json: inout JSONWriter) { inner.writeSummaryFields(to: &json) }
     func humanSummary() -> [String] { inner.humanSummary() }
 
-    /// Stands for a result the earlier run journaled (its time is not re-counted).
-    private static func earlierResult(_ index: Int) -> TaskRecord {
-        TaskRecord(index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0, value: .none, error: nil)
+    /// Stands for a result the earlier run journaled, with its value (its time is not re-counted).
+    private func earlierResult(_ index: Int) -> TaskRecord {
+        TaskRecord(
+            index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0, value: values[index] ?? .none,
+            error: nil)
     }
 }

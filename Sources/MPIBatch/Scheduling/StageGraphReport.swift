@@ -2,8 +2,7 @@
 ///
 /// `graph_wall_seconds` runs from the first dispatch to the last stage's end as
 /// the source saw them (the run's own `wall_seconds` also counts start-up and
-/// shutdown), and `improvement_over_sequential` = 1 − graph wall ÷ task seconds
-/// of the final attempts.
+/// shutdown; the summary's `improvement_over_sequential` uses that one).
 extension StageGraphSource {
     /// Seconds of each stage from its first dispatch to its last result (0 if it never ran).
     var stageSeconds: [Double] { progress.map { $0.seconds ?? 0 } }
@@ -35,7 +34,7 @@ extension StageGraphSource {
         let wall = graphWallSeconds
         for (key, number) in [
             ("critical_path_seconds", critical.length), ("max_speedup", critical.length > 0 ? work / critical.length : 0),
-            ("graph_wall_seconds", wall), ("improvement_over_sequential", work > 0 ? 1 - wall / work : 0),
+            ("graph_wall_seconds", wall),
             ("mean_concurrency", wall > 0 ? work / wall : 0),
         ] {
             json.key(key)

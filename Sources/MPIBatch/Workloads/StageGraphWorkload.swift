@@ -48,8 +48,11 @@ public struct StageGraphWorkload: Workload {
     /// Tasks over all stages.
     public var taskCount: Int { graph.taskCount }
 
-    /// The most `retries:` any stage asks for (the coordinator applies one count to every task).
+    /// The most `retries:` any stage asks for.
     public var retries: Int { stages.map(\.retries).max() ?? 0 }
+
+    /// The `retries:` of the stage task `index` belongs to.
+    public func retries(of index: Int) -> Int { stages[graph.locate(index).stage].retries }
 
     /// `{"stage": NAME, …the stage's own parameters}`.
     public func writeParameters(of index: Int, to json: inout JSONWriter) {
