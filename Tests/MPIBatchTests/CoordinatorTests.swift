@@ -108,3 +108,21 @@ import Testing
         #expect(coordinator.succeeded == 2)  // 0 and 1; 5–9 are above the limit
     }
 }
+
+@Suite struct TailPrefetchTests {
+    @Test func aSingleTaskGoesToAnIdleSlotNotBehindBusyOne() {
+        var coordinator = Coordinator(
+            taskCount: 3, retries: 0, failFast: false, policy: .guided, slotsPerRank: [1, 1], reducer: nil)
+        let assigned = { (actions: [CoordinatorAction]) in
+            actions.compactMap { action -> (Int, Chunk)? in
+                if case .send(.assign(_, let chunk), let rank) = action { (rank, chunk) } else { nil }
+            }
+        }
+        // Rank 0 asks for two: it gets [0, 2) and the single task 2 is kept back for a slot with empty hands.
+        let first = assigned(coordinator.handle(.request(slot: 0, chunks: 2), from: 0))
+        #expect(first.map(\.1) == [Chunk(start: 0, end: 2)])
+        let second = assigned(coordinator.handle(.request(slot: 0, chunks: 2), from: 1))
+        #expect(second.map(\.1) == [Chunk(start: 2, end: 3)])
+        #expect(second.map(\.0) == [1])
+    }
+}

@@ -39,6 +39,8 @@ struct Coordinator {
     private var retryHead = 0
     private var parked: [ParkedRequest] = []
     private var inFlight = 0
+    /// Tasks handed to each slot (by global ordinal) and not yet reported.
+    private var inHand: [Int]
     private var phase = Phase.running
     private var ranksDone: [RankReport?]
 
@@ -96,6 +98,7 @@ struct Coordinator {
             total += slots
         }
         ordinalBase = bases
+        inHand = Array(repeating: 0, count: total)
         self.source = source
         ranksDone = Array(repeating: nil, count: slotsPerRank.count)
         hosts = Array(repeating: nil, count: slotsPerRank.count)
@@ -194,6 +197,7 @@ struct Coordinator {
         kept.reserveCapacity(records.count)
         for record in records {
             inFlight -= 1
+            inHand[ordinalBase[record.rank] + record.slot] -= 1
             guard record.index < source.limit else { continue }
             kept.append(record)
             finishedTasks += 1
@@ -238,12 +242,20 @@ struct Coordinator {
     private mutating func serve(rank: Int, slot: Int, chunks: Int, into actions: inout [CoordinatorAction]) {
         guard phase == .running else { return }
         var wanted = chunks
-        while wanted > 0, let chunk = nextChunk(forSlotOrdinal: ordinalBase[rank] + slot) {
+        let ordinal = ordinalBase[rank] + slot
+        while wanted > 0, let chunk = nextChunk(forSlotOrdinal: ordinal) {
+            if chunk.count == 1, inHand[ordinal] > 0 {
+                // The tail: a single task waits for a slot with nothing in hand rather than
+                // queue behind this slot's work while another slot may sit idle.
+                retryQueue.insert(chunk, at: retryHead)
+                break
+            }
             guard let fitting = fitBeforeDeadline(chunk) else {
                 beginStopping(reason: "deadline: no time left for another task", interrupted: true, into: &actions)
                 return
             }
             inFlight += fitting.count
+            inHand[ordinal] += fitting.count
             actions.append(.send(.assign(slot: slot, chunk: fitting), to: rank))
             wanted -= 1
         }
