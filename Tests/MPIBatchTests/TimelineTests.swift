@@ -164,6 +164,17 @@ import Testing
         #expect(events.filter { $0["ph"] as? String == "X" }.count == 5)
     }
 
+    @Test func anEmptyJournalStillDrawsEverySlot() throws {
+        let directory = makeTimelineRun(lines: [], ranks: 3, slots: 1)
+        try Timeline.write(directory: directory)
+        let events = try readTimelineTrace(directory)["traceEvents"] as! [[String: Any]]
+        #expect(events.filter { $0["ph"] as? String == "X" }.isEmpty)
+        #expect(events.filter { $0["name"] as? String == "thread_name" }.count == 3)
+        let census = try #require(TimelineXMLCensus.parse(directory + "/timeline.svg"))
+        #expect(census.elements["title"] == nil)
+        #expect(census.text.contains("0 attempts on 3 ranks, 3 slots"))
+    }
+
     @Test func aMissingSummaryIsNamed() {
         let directory = makeTimelineRun(lines: Self.lines)
         try? FileManager.default.removeItem(atPath: directory + "/summary.json")

@@ -7,6 +7,8 @@ struct TimelineCaption {
     let attempts: String
     /// Why there are fewer bars than attempts, or `nil` when there is one bar per attempt.
     let merging: String?
+    /// Whether some bars merge attempts of different statuses.
+    let mixesStatuses: Bool
     /// Attempts per status, by `TaskStatus.rawValue`.
     let counts: SIMD4<UInt32>
     /// The bars drawn.
@@ -31,6 +33,7 @@ struct TimelineCaption {
         attempts = "\(TimelineFormat.grouped(spans.attempts)) attempts on \(ranks) rank\(ranks == 1 ? "" : "s"),"
             + " \(rows.count) slot\(rows.count == 1 ? "" : "s")"
             + (statuses.isEmpty ? "" : ": " + statuses.joined(separator: ", "))
+        mixesStatuses = spans.mergeCost?.mixesStatuses == true
         if let cost = spans.mergeCost {
             let within = cost.gap.isFinite ? " at most \(TimelineFormat.duration(max(0, cost.gap))) apart" : ""
             let which = cost.mixesStatuses

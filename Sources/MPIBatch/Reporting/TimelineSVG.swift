@@ -71,7 +71,7 @@ struct TimelineSVG {
         var legendX = 16.0
         let legendY = 26 + Self.lineHeight * line
         let entries = TimelineCaption.statuses.map { (Optional($0), "\($0) (\(TimelineFormat.grouped(Int(caption.counts[Int($0.rawValue)]))))") }
-            + (caption.merging == nil ? [] : [(nil, "merged, mixed statuses")])
+            + (caption.mixesStatuses ? [(nil, "merged, mixed statuses")] : [])
         for (status, label) in entries {
             svg.rect(x: legendX, y: legendY - 10, width: 12, height: 12, fill: Self.colour(of: status))
             svg.text(label, x: legendX + 17, y: legendY)
