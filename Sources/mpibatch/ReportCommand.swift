@@ -5,7 +5,7 @@ import MPIBatch
 /// `mpibatch report DIR`: prints the summary of a finished run again.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Re-render the summary of a finished run.")
+        commandName: "report", abstract: "Re-render the summary and timeline of a finished run.")
 
     @Argument(help: "A run's output directory.")
     var directory: String
@@ -13,6 +13,8 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             print(try RunReport.render(directory: directory), terminator: "")
+            try Timeline.write(directory: directory)
+            print("timeline: \(directory)/timeline.json (Perfetto), \(directory)/timeline.svg")
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)

@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         let options = MPILaunch.Options(
             slots: slots, outputDirectory: out, chunkPolicy: chunk, failFast: failFast, resume: resume, force: force,
             graceSeconds: grace, deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },
-            heartbeatTimeoutSeconds: heartbeatTimeout)
+            heartbeatTimeoutSeconds: heartbeatTimeout, showsProgress: !quiet)
         let outcome: MPILaunch.Outcome
         do {
             outcome = try await MPILaunch.run(name: spec.name, jobHash: spec.contentHash, options: options) {

@@ -65,3 +65,12 @@ import Testing
         #expect(text.contains("\"efficiency\":1.0"))
     }
 }
+
+@Suite struct ProgressLineTests {
+    @Test func barAndPlainLine() {
+        let bar = ProgressReporter.line((finished: 1640, failed: 2, total: 4000), elapsed: 2, bar: true)
+        #expect(bar == "[########            ] 41% 1640/4000 tasks, 2 failed, 820 tasks/s, ~3 s left")
+        let plain = ProgressReporter.line((finished: 4000, failed: 0, total: 4000), elapsed: 4, bar: false)
+        #expect(plain == "100% 4000/4000 tasks, 1000 tasks/s")
+    }
+}

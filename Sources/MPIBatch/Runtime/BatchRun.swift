@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a run is carried out: the `mpibatch run` options that reach the runtime.
 public struct RunConfiguration: Sendable {
     /// The job's name, for the summary.
@@ -18,12 +20,14 @@ public struct RunConfiguration: Sendable {
     public var deadlineSeconds: Double?
     /// A rank silent this long is given up on and the run fails (`--heartbeat-timeout`).
     public var heartbeatTimeoutSeconds: Double
+    /// Whether rank 0 shows live progress on stderr (not with `--quiet`).
+    public var showsProgress: Bool
 
     /// Makes a configuration.
     public init(
         name: String, outputDirectory: String, chunkPolicy: ChunkPolicy = .auto, failFast: Bool = false,
         resume: Bool = false, force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil,
-        heartbeatTimeoutSeconds: Double = 120
+        heartbeatTimeoutSeconds: Double = 120, showsProgress: Bool = false
     ) {
         self.name = name
         self.outputDirectory = outputDirectory
@@ -34,6 +38,7 @@ public struct RunConfiguration: Sendable {
         self.graceSeconds = graceSeconds
         self.deadlineSeconds = deadlineSeconds
         self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
+        self.showsProgress = showsProgress
     }
 
     /// How often workers say they are alive: often enough that one lost beat never looks like silence.
@@ -84,14 +89,22 @@ public enum BatchRun {
             }
         }
         driver.start(silenceLimitSeconds: configuration.heartbeatTimeoutSeconds)
+        let progress = configuration.showsProgress ? ProgressReporter(counts: driver.counts) : nil
         await worker.run(host: host, heartbeatSeconds: configuration.heartbeatSeconds)
         await driver.finished.wait()
+        progress?.stop()
         transport.stop()
         watcher.cancel()
         try journal.close()
         let summary = driver.summary(
             name: configuration.name, policy: configuration.chunkPolicy, slotsPerRank: slotsPerRank)
         try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
+        do {
+            try Timeline.write(directory: configuration.outputDirectory)
+        } catch {
+            // The results are safe; a picture that cannot be drawn must not fail the run.
+            FileHandle.standardError.write(Data("mpibatch: timeline not written: \(error)\n".utf8))
+        }
         return summary
     }
 

@@ -66,6 +66,14 @@ final class CoordinatorDriver: Sendable {
         }
     }
 
+    /// Tasks finished for good (ok or failed), failed, and in the run: for progress reports.
+    func counts() -> (finished: Int, failed: Int, total: Int) {
+        state.withLock { state in
+            let coordinator = state.coordinator
+            return (coordinator.succeeded + coordinator.failed, coordinator.failed, coordinator.taskLimit)
+        }
+    }
+
     /// Stops handing out work: every rank drains and reports.
     func interrupt(reason: String) {
         perform(state.withLock { $0.coordinator.interrupt(reason: reason) })

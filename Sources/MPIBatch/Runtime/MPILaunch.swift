@@ -26,12 +26,14 @@ public enum MPILaunch {
         public var deadlineSeconds: Double?
         /// A rank silent this long is given up on.
         public var heartbeatTimeoutSeconds: Double
+        /// Whether rank 0 shows live progress.
+        public var showsProgress: Bool
 
         /// Makes options.
         public init(
             slots: Int?, outputDirectory: String?, chunkPolicy: ChunkPolicy, failFast: Bool, resume: Bool = false,
             force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil,
-            heartbeatTimeoutSeconds: Double = 120
+            heartbeatTimeoutSeconds: Double = 120, showsProgress: Bool = false
         ) {
             self.slots = slots
             self.outputDirectory = outputDirectory
@@ -42,6 +44,7 @@ public enum MPILaunch {
             self.graceSeconds = graceSeconds
             self.deadlineSeconds = deadlineSeconds
             self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
+            self.showsProgress = showsProgress
         }
     }
 
@@ -80,7 +83,7 @@ public enum MPILaunch {
             name: name, outputDirectory: outputDirectory, chunkPolicy: options.chunkPolicy, failFast: options.failFast,
             resume: options.resume, force: options.force, graceSeconds: options.graceSeconds,
             deadlineSeconds: options.deadlineSeconds ?? SlurmJob.secondsUntilEnd(),
-            heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds)
+            heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds, showsProgress: options.showsProgress)
         var prepared: PreparedRun?
         var refusal = ""
         if world.rank == 0 {
