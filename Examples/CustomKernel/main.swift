@@ -85,7 +85,7 @@ do {
 // Every rank runs this; rank 0 also coordinates and gets the summary.
 let outcome = try await MPILaunch.run(
     name: "gaussian-integral",
-    options: MPILaunch.Options(slots: slots, outputDirectory: outputDirectory, chunkPolicy: .auto, failFast: false),
+    options: MPILaunch.Options(slots: slots, outputDirectory: outputDirectory),
     makeWorkload: { _ in workload })
 if let summary = outcome.summary {
     printError(summary.humanText() + "results in \(outcome.outputDirectory)/\n")

@@ -69,9 +69,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let onlyPath { return try rerunPath(onlyPath, of: spec) }
         let options = MPILaunch.Options(
-            slots: slots, outputDirectory: out, chunkPolicy: chunk, failFast: failFast, resume: resume, force: force,
-            graceSeconds: grace, deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },
-            heartbeatTimeoutSeconds: heartbeatTimeout, showsProgress: !quiet)
+            slots: slots, outputDirectory: out,
+            behaviour: RunBehaviour(
+                chunkPolicy: chunk, failFast: failFast, resume: resume, force: force, graceSeconds: grace,
+                deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },
+                heartbeatTimeoutSeconds: heartbeatTimeout, showsProgress: !quiet))
         let outcome: MPILaunch.Outcome
         do {
             outcome = try await MPILaunch.run(name: spec.name, jobHash: spec.contentHash, options: options) {

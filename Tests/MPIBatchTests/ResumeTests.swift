@@ -60,11 +60,12 @@ import Testing
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = try await runInMemory(CountingWorkload(taskCount: 5), ranks: 1, directory: directory)
-        let configuration = RunConfiguration(name: "test", outputDirectory: directory, resume: true)
+        let configuration = RunConfiguration(name: "test", outputDirectory: directory, behaviour: RunBehaviour(resume: true))
         #expect(throws: ResumeError.self) {
             try PreparedRun.prepare(configuration: configuration, jobHash: "other", taskCount: 5, keepValues: false)
         }
-        let forced = RunConfiguration(name: "test", outputDirectory: directory, resume: true, force: true)
+        let forced = RunConfiguration(
+            name: "test", outputDirectory: directory, behaviour: RunBehaviour(resume: true, force: true))
         _ = try PreparedRun.prepare(configuration: forced, jobHash: "other", taskCount: 5, keepValues: false)
     }
 
@@ -188,7 +189,8 @@ import Testing
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let network = InMemoryNetwork(size: 2)  // rank 1 never starts: it never answers
-        let configuration = RunConfiguration(name: "test", outputDirectory: directory, heartbeatTimeoutSeconds: 0.5)
+        let configuration = RunConfiguration(
+            name: "test", outputDirectory: directory, behaviour: RunBehaviour(heartbeatTimeoutSeconds: 0.5))
         let workload = CountingWorkload(taskCount: 50)
         let prepared = try PreparedRun.prepare(
             configuration: configuration, jobHash: "test", taskCount: 50, keepValues: false)

@@ -54,8 +54,8 @@ func runInMemory(
     defer { if given == nil { try? FileManager.default.removeItem(atPath: directory) } }
     let network = InMemoryNetwork(size: ranks)
     let configuration = RunConfiguration(
-        name: "test", outputDirectory: directory, chunkPolicy: policy, failFast: failFast, resume: resume,
-        graceSeconds: graceSeconds)
+        name: "test", outputDirectory: directory,
+        behaviour: RunBehaviour(chunkPolicy: policy, failFast: failFast, resume: resume, graceSeconds: graceSeconds))
     let prepared = try PreparedRun.prepare(
         configuration: configuration, jobHash: "test", taskCount: workload.taskCount,
         keepValues: workload.makeReducer() != nil)

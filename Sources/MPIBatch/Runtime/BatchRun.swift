@@ -1,36 +1,31 @@
 import Foundation
 
-/// How a run is carried out: the `mpibatch run` options that reach the runtime.
-public struct RunConfiguration: Sendable {
-    /// The job's name, for the summary.
-    public var name: String
-    /// Where `results.jsonl`, `summary.json` and `logs/` go (`--out`).
-    public var outputDirectory: String
+/// How a run behaves: the `mpibatch run` options every rank shares.
+public struct RunBehaviour: Sendable {
     /// How chunks are sized (`--chunk`).
     public var chunkPolicy: ChunkPolicy
     /// Stop at the first task that fails for good (`--fail-fast`).
     public var failFast: Bool
-    /// Continue the run already in `outputDirectory` (`--resume`).
+    /// Continue the run already in the output directory (`--resume`).
     public var resume: Bool
     /// Resume even though the job file changed (`--force`).
     public var force: Bool
     /// After a signal, how long running tasks may finish before they are cancelled (`--grace`).
     public var graceSeconds: Double
-    /// Seconds from now after which no task is started that would not finish in time (`--deadline`).
+    /// Seconds from now after which no task is started that would not finish in time (`--deadline`);
+    /// when launched through `MPILaunch`, nil means the Slurm job's end time inside one.
     public var deadlineSeconds: Double?
     /// A rank silent this long is given up on and the run fails (`--heartbeat-timeout`).
     public var heartbeatTimeoutSeconds: Double
     /// Whether rank 0 shows live progress on stderr (not with `--quiet`).
     public var showsProgress: Bool
 
-    /// Makes a configuration.
+    /// Makes a behaviour; the defaults are `mpibatch run`'s.
     public init(
-        name: String, outputDirectory: String, chunkPolicy: ChunkPolicy = .auto, failFast: Bool = false,
-        resume: Bool = false, force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil,
-        heartbeatTimeoutSeconds: Double = 120, showsProgress: Bool = false
+        chunkPolicy: ChunkPolicy = .auto, failFast: Bool = false, resume: Bool = false, force: Bool = false,
+        graceSeconds: Double = 30, deadlineSeconds: Double? = nil, heartbeatTimeoutSeconds: Double = 120,
+        showsProgress: Bool = false
     ) {
-        self.name = name
-        self.outputDirectory = outputDirectory
         self.chunkPolicy = chunkPolicy
         self.failFast = failFast
         self.resume = resume
@@ -43,6 +38,23 @@ public struct RunConfiguration: Sendable {
 
     /// How often workers say they are alive: often enough that one lost beat never looks like silence.
     var heartbeatSeconds: Double { heartbeatTimeoutSeconds / 4 }
+}
+
+/// One run: its name, its output directory, and how it behaves.
+public struct RunConfiguration: Sendable {
+    /// The job's name, for the summary.
+    public var name: String
+    /// Where `results.jsonl`, `summary.json` and `logs/` go (`--out`).
+    public var outputDirectory: String
+    /// The options every rank shares.
+    public var behaviour: RunBehaviour
+
+    /// Makes a configuration.
+    public init(name: String, outputDirectory: String, behaviour: RunBehaviour = RunBehaviour()) {
+        self.name = name
+        self.outputDirectory = outputDirectory
+        self.behaviour = behaviour
+    }
 }
 
 /// One rank's part of a run: every rank calls `BatchRun.execute` with the same
@@ -69,7 +81,7 @@ public enum BatchRun {
                 transport.send(RuntimeMessage.interrupt(reason: "\(name) on rank \(rank)").encoded(), to: 0)
             }
             transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
-            await worker.run(host: host, heartbeatSeconds: configuration.heartbeatSeconds)
+            await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
             transport.stop()
             watcher.cancel()
             return nil
@@ -88,16 +100,16 @@ public enum BatchRun {
             case .request, .results, .done, .interrupt, .heartbeat: driver.handle(message, from: source)
             }
         }
-        driver.start(silenceLimitSeconds: configuration.heartbeatTimeoutSeconds)
-        let progress = configuration.showsProgress ? ProgressReporter(counts: driver.counts) : nil
-        await worker.run(host: host, heartbeatSeconds: configuration.heartbeatSeconds)
+        driver.start(silenceLimitSeconds: configuration.behaviour.heartbeatTimeoutSeconds)
+        let progress = configuration.behaviour.showsProgress ? ProgressReporter(counts: driver.counts) : nil
+        await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
         await driver.finished.wait()
         progress?.stop()
         transport.stop()
         watcher.cancel()
         try journal.close()
         let summary = driver.summary(
-            name: configuration.name, policy: configuration.chunkPolicy, slotsPerRank: slotsPerRank)
+            name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank)
         try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
         do {
             try Timeline.write(directory: configuration.outputDirectory)
@@ -113,7 +125,7 @@ public enum BatchRun {
         _ workload: any Workload, _ slotsPerRank: [Int], _ configuration: RunConfiguration,
         _ resumed: PreparedRun.ResumedWork?
     ) -> Coordinator {
-        var source = workload.makeWorkSource(policy: configuration.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
+        var source = workload.makeWorkSource(policy: configuration.behaviour.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
         if let resumed {
             let journaled = IndexRanges(Array(resumed.succeeded.ranges.joined()) + Array(resumed.failedAttempts.keys))
             source = ResumingSource(
@@ -121,9 +133,9 @@ public enum BatchRun {
                 values: Dictionary(resumed.values.map { ($0.index, $0.value) }, uniquingKeysWith: { $1 }))
         }
         var coordinator = Coordinator(
-            source: source, retries: { workload.retries(of: $0) }, failFast: configuration.failFast, slotsPerRank: slotsPerRank,
-            reducer: workload.makeReducer(), graceSeconds: configuration.graceSeconds,
-            deadline: configuration.deadlineSeconds.map { MonotonicClock.seconds() + $0 })
+            source: source, retries: { workload.retries(of: $0) }, failFast: configuration.behaviour.failFast, slotsPerRank: slotsPerRank,
+            reducer: workload.makeReducer(), graceSeconds: configuration.behaviour.graceSeconds,
+            deadline: configuration.behaviour.deadlineSeconds.map { MonotonicClock.seconds() + $0 })
         if let resumed { coordinator.resume(from: resumed) }
         return coordinator
     }

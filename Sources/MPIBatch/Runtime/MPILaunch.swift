@@ -11,40 +11,14 @@ public enum MPILaunch {
         public var slots: Int?
         /// The output directory; nil means `runs/<name>-<timestamp>/`, chosen on rank 0.
         public var outputDirectory: String?
-        /// How chunks are sized.
-        public var chunkPolicy: ChunkPolicy
-        /// Stop at the first task that fails for good.
-        public var failFast: Bool
-        /// Continue the run in `outputDirectory`.
-        public var resume: Bool
-        /// Resume even though the job changed.
-        public var force: Bool
-        /// Seconds running tasks get to finish after a signal.
-        public var graceSeconds: Double
-        /// Seconds from now after which no task starts that would not finish in time; nil
-        /// means the Slurm job's end time when inside one, else none.
-        public var deadlineSeconds: Double?
-        /// A rank silent this long is given up on.
-        public var heartbeatTimeoutSeconds: Double
-        /// Whether rank 0 shows live progress.
-        public var showsProgress: Bool
+        /// How the run behaves.
+        public var behaviour: RunBehaviour
 
         /// Makes options.
-        public init(
-            slots: Int?, outputDirectory: String?, chunkPolicy: ChunkPolicy, failFast: Bool, resume: Bool = false,
-            force: Bool = false, graceSeconds: Double = 30, deadlineSeconds: Double? = nil,
-            heartbeatTimeoutSeconds: Double = 120, showsProgress: Bool = false
-        ) {
+        public init(slots: Int? = nil, outputDirectory: String? = nil, behaviour: RunBehaviour = RunBehaviour()) {
             self.slots = slots
             self.outputDirectory = outputDirectory
-            self.chunkPolicy = chunkPolicy
-            self.failFast = failFast
-            self.resume = resume
-            self.force = force
-            self.graceSeconds = graceSeconds
-            self.deadlineSeconds = deadlineSeconds
-            self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
-            self.showsProgress = showsProgress
+            self.behaviour = behaviour
         }
     }
 
@@ -79,11 +53,9 @@ public enum MPILaunch {
         let chosen = options.outputDirectory ?? defaultOutputDirectory(name: name)
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
-        let configuration = RunConfiguration(
-            name: name, outputDirectory: outputDirectory, chunkPolicy: options.chunkPolicy, failFast: options.failFast,
-            resume: options.resume, force: options.force, graceSeconds: options.graceSeconds,
-            deadlineSeconds: options.deadlineSeconds ?? SlurmJob.secondsUntilEnd(),
-            heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds, showsProgress: options.showsProgress)
+        var behaviour = options.behaviour
+        behaviour.deadlineSeconds = behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()
+        let configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
         var prepared: PreparedRun?
         var refusal = ""
         if world.rank == 0 {

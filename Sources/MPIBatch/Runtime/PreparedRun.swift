@@ -24,7 +24,7 @@ public struct PreparedRun: Sendable {
         let journal = directory + "/results.jsonl"
         let metadata = directory + "/run.json"
         let hasJournal = FileManager.default.fileExists(atPath: journal)
-        guard configuration.resume else {
+        guard configuration.behaviour.resume else {
             if hasJournal {
                 throw ResumeError(
                     path: journal, reason: "an earlier run's journal is here; pass --resume to continue it, or another --out")
@@ -40,7 +40,7 @@ public struct PreparedRun: Sendable {
         }
         let recorded = try recordedHash(in: metadata)
         if recorded != jobHash {
-            guard configuration.force else {
+            guard configuration.behaviour.force else {
                 throw ResumeError(
                     path: metadata,
                     reason: "the job file changed since this run began (content hash \(recorded), now \(jobHash)); "

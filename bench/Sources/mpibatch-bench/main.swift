@@ -11,27 +11,22 @@ case "pingpong":
     let world = try Communicator.world()
     guard world.size == 2 else { fatalError("pingpong needs mpirun -np 2") }
     let message = [UInt8](repeating: 1, count: 16)
-    let rounds = 20_000
-    for _ in 0..<1000 {  // warm-up
-        if world.rank == 0 {
-            try world.send(message, to: 1, tag: 1)
-            _ = try world.receive(from: 1, tag: 1)
-        } else {
-            _ = try world.receive(from: 0, tag: 1)
-            try world.send(message, to: 0, tag: 1)
+    func bounce(_ rounds: Int) throws {
+        for _ in 0..<rounds {
+            if world.rank == 0 {
+                try world.send(message, to: 1, tag: 1)
+                _ = try world.receive(from: 1, tag: 1)
+            } else {
+                _ = try world.receive(from: 0, tag: 1)
+                try world.send(message, to: 0, tag: 1)
+            }
         }
     }
+    let rounds = 20_000
+    try bounce(1000)  // warm-up
     try world.barrier()
     let started = MPIEnvironment.wtime()
-    for _ in 0..<rounds {
-        if world.rank == 0 {
-            try world.send(message, to: 1, tag: 1)
-            _ = try world.receive(from: 1, tag: 1)
-        } else {
-            _ = try world.receive(from: 0, tag: 1)
-            try world.send(message, to: 0, tag: 1)
-        }
-    }
+    try bounce(rounds)
     let elapsed = MPIEnvironment.wtime() - started
     if world.rank == 0 { print("pingpong_one_way_microseconds=\(elapsed / Double(rounds) / 2 * 1e6)") }
     try MPIEnvironment.finalize()
