@@ -7,15 +7,16 @@ import Synchronization
 struct CommandLauncher: Sendable {
     let spec: TaskSpec
     let expansion: TemplateExpansion
-    /// The parent's environment minus the variables `env:` sets, as `NAME=value`, built once.
-    private let baseEnvironment: [String]
+    /// The parent's environment minus the variables `env:` sets, built once.
+    private let baseEnvironment: CommandEnvironment
     private let logDirectories = LogDirectories()
 
     init(spec: TaskSpec, expansion: TemplateExpansion) {
         self.spec = spec
         self.expansion = expansion
         let overridden = Set(spec.environment.map(\.name))
-        baseEnvironment = ProcessInfo.processInfo.environment.filter { !overridden.contains($0.key) }.map { "\($0.key)=\($0.value)" }
+        baseEnvironment = CommandEnvironment(
+            ProcessInfo.processInfo.environment.filter { !overridden.contains($0.key) }.map { "\($0.key)=\($0.value)" })
     }
 
     /// The argv task `index` runs (for a shell task: `/bin/sh -c LINE`).
@@ -36,7 +37,8 @@ struct CommandLauncher: Sendable {
         let workingDirectory = spec.workingDirectory.map { expansion.render($0, at: index) }
         let process = CommandProcess(
             program: arguments[0], arguments: arguments,
-            environment: baseEnvironment + spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" },
+            inherited: baseEnvironment,
+            environment: spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" },
             workingDirectory: workingDirectory, stdoutPath: stem + ".out", stderrPath: stem + ".err",
             timeout: spec.timeout)
         switch try await process.run() {

@@ -28,7 +28,9 @@ struct CommandProcess: Sendable {
     var program: String
     /// The whole argv, program included.
     var arguments: [String]
-    /// `NAME=value` strings.
+    /// The environment shared by every task of the sweep.
+    var inherited: CommandEnvironment
+    /// This task's own `NAME=value` strings (`env:`), after the inherited ones.
     var environment: [String]
     /// Where to run; nil: here.
     var workingDirectory: String?
@@ -90,10 +92,11 @@ struct CommandProcess: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
+        let own = environment.map { strdup($0) }
+        let envp = inherited.pointers + own + [nil]
         defer {
             for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
+            for pointer in own { free(pointer) }
         }
         var pid: pid_t = 0
         let result =
