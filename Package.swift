@@ -39,6 +39,7 @@ let package = Package(
         ),
         .executableTarget(name: "custom-kernel-example", dependencies: ["MPIBatch"], path: "Examples/CustomKernel"),
         .testTarget(name: "MPIBatchTests", dependencies: ["MPIBatch"]),
+        .testTarget(name: "SwiftMPITests", dependencies: ["SwiftMPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

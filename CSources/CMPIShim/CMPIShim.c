@@ -4,6 +4,7 @@ MPI_Comm cmpishim_comm_world(void) { return MPI_COMM_WORLD; }
 MPI_Comm cmpishim_comm_null(void) { return MPI_COMM_NULL; }
 MPI_Info cmpishim_info_null(void) { return MPI_INFO_NULL; }
 MPI_Request cmpishim_request_null(void) { return MPI_REQUEST_NULL; }
+MPI_Errhandler cmpishim_errors_return(void) { return MPI_ERRORS_RETURN; }
 MPI_Status *cmpishim_status_ignore(void) { return MPI_STATUS_IGNORE; }
 MPI_Datatype cmpishim_type_byte(void) { return MPI_BYTE; }
 MPI_Datatype cmpishim_type_int32(void) { return MPI_INT32_T; }

@@ -41,10 +41,14 @@ public enum ThreadLevel: Int32, Comparable, Sendable, CustomStringConvertible {
 /// Started without `mpirun`, MPI runs as a singleton: `world.size == 1`.
 public enum MPIEnvironment {
     /// Calls `MPI_Init_thread` asking for `requested`; returns what the library provides.
+    ///
+    /// Also makes errors on the world communicator return (`MPI_ERRORS_RETURN`)
+    /// instead of aborting the job, so that they reach callers as `MPIError`.
     @discardableResult
     public static func initialize(requesting requested: ThreadLevel) throws(MPIError) -> ThreadLevel {
         var provided: Int32 = 0
         try check(MPI_Init_thread(nil, nil, requested.mpiValue, &provided), "MPI_Init_thread")
+        try check(MPI_Comm_set_errhandler(cmpishim_comm_world(), cmpishim_errors_return()), "MPI_Comm_set_errhandler")
         return ThreadLevel(mpi: provided)
     }
 

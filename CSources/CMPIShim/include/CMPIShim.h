@@ -13,6 +13,8 @@ MPI_Comm cmpishim_comm_null(void);
 MPI_Info cmpishim_info_null(void);
 /// MPI_REQUEST_NULL: the value a completed request is reset to.
 MPI_Request cmpishim_request_null(void);
+/// MPI_ERRORS_RETURN is the address of a global error handler.
+MPI_Errhandler cmpishim_errors_return(void);
 /// MPI_STATUS_IGNORE is a cast of 0 to MPI_Status *.
 MPI_Status *cmpishim_status_ignore(void);
 /// Predefined datatypes are addresses of globals.
