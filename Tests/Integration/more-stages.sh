@@ -111,3 +111,22 @@ stages_examples() {
         grep -q "published after" "$WORK/stages-data-model/results.jsonl"
 }
 check "stages: example pipelines validate, plan and run" stages_examples
+
+stages_montecarlo() {
+    stage_run montecarlo 0 || return 1
+    expect_status 0 "$BIN" run "$HERE/stages-montecarlo.yaml" --out "$WORK/stages-montecarlo-1" || return 1
+    stage_assert montecarlo "
+price = s['montecarlo']['price']
+assert s['tasks_succeeded'] == 101 and price['blocks'] == 98 == stages['price']['tasks'], (s['tasks_succeeded'], price)
+# one rank's slot is busy with side for most of price's run; its blocks go to the others
+assert len({l['rank'] for l in by_stage['price']}) >= 2, 'the blocks did not spread over the ranks'
+assert abs(price['estimate'] - price['black_scholes']) < 5 * price['stderr'], price
+value = float(open(out + '/stages/price/value.json').read())
+alone = float(open(out + '-1/stages/price/value.json').read())
+assert value == price['estimate'] == float(by_stage['report'][0]['value']) == alone, (value, price, alone)
+" && "$BIN" plan "$HERE/stages-montecarlo.yaml" | grep -q "price: 98 blocks of 4,096 paths" &&
+        "$BIN" validate jobs/pricing-pipeline.yaml >/dev/null &&
+        expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run jobs/pricing-pipeline.yaml --out "$WORK/stages-pricing" &&
+        grep -q '"value":"european 4\.7' "$WORK/stages-pricing/results.jsonl"
+}
+check "stages -np 3: a montecarlo stage fans out its blocks; its estimate is the stage value, the same as on one rank" stages_montecarlo

@@ -29,7 +29,6 @@ import Testing
 
     @Test func stageBodiesAreChecked() {
         #expect(jobProblems("stages:\n  - name: a\n    after: []\n").first?.contains("needs a body") == true)
-        #expect(jobProblems("stages:\n  - name: a\n    montecarlo: {kernel: pi, paths: 10}\n").first?.contains("not supported inside a stage") == true)
         #expect(jobProblems("stages:\n  - name: a\n    kernel: noop\n    exclusive: maybe\n").first?.contains("true or false") == true)
         #expect(jobProblems("stages:\n  - name: a b\n    kernel: noop\n").first?.contains("letters, digits") == true)
     }

@@ -46,7 +46,8 @@ struct JobDocumentParser {
                 spec = .sweep(sweep)
             }
         case .stages(let node)?:
-            let parser = StageParser(reader: reader, kernels: kernels, jobDirectory: jobDirectory)
+            let parser = StageParser(
+                reader: reader, kernels: kernels, monteCarloKernels: monteCarloKernels, jobSeed: seed, jobDirectory: jobDirectory)
             if let (graph, tableText) = parser.parse(node, errors: &errors) {
                 hash.add(tableText)
                 spec = .stages(graph)

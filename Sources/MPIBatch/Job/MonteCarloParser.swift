@@ -11,6 +11,11 @@ struct MonteCarloParser {
 
     /// The spec; `seed:` defaults to the job's seed.
     func parse(_ node: Node, jobSeed: UInt64) throws(JobFileError) -> MonteCarloSpec {
+        try parseWorkload(node, jobSeed: jobSeed).spec
+    }
+
+    /// The spec as a workload, its kernel built from `kernels` (what a `montecarlo:` stage keeps).
+    func parseWorkload(_ node: Node, jobSeed: UInt64) throws(JobFileError) -> MonteCarloWorkload {
         let entries = try reader.mapping(node, "montecarlo", allowed: Self.keys)
         var values: [String: Node] = [:]
         for entry in entries { values[entry.key] = entry.value }
@@ -35,7 +40,7 @@ struct MonteCarloParser {
         if let targetNode = values["target"] { spec.target = try target(targetNode) }
         if let pathsOut = values["paths_out"] { spec.pathsOut = try reader.string(pathsOut, "paths_out") }
         do {
-            _ = try MonteCarloWorkload(spec: spec, kernels: kernels)
+            return try MonteCarloWorkload(spec: spec, kernels: kernels)
         } catch {
             // Point at the offending node: the parameter's value, else the key's section.
             var at = values[error.field] ?? kernelNode
@@ -45,7 +50,6 @@ struct MonteCarloParser {
             }
             throw reader.error(at: at, "montecarlo.\(error.field): \(error.message)")
         }
-        return spec
     }
 
     /// A positive whole number, also written as `1e7`.

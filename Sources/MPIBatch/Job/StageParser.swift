@@ -5,11 +5,16 @@ import Yams
 /// may use `{stages.NAME.value}` for any stage upstream of it.
 ///
 /// A stage's body is one task written inline (`command:`, `shell:` or `kernel:`
-/// with the `task:` keys beside it), or `task:` with an optional `sweep:` that
-/// fans it out over the ranks.
+/// with the `task:` keys beside it), `task:` with an optional `sweep:` that
+/// fans it out over the ranks, or `montecarlo:` whose blocks fan out (read by
+/// `MonteCarloParser`; its `seed:` defaults to the job's, and `target:` is refused).
 struct StageParser {
     let reader: NodeReader
     let kernels: KernelRegistry
+    /// The kernels a `montecarlo:` stage may name.
+    let monteCarloKernels: MonteCarloKernelRegistry
+    /// The job's `seed:`, the default of a `montecarlo:` stage's.
+    let jobSeed: UInt64
     /// The job file's directory, against which `cwd:` and `table:` are resolved.
     let jobDirectory: String
 
@@ -56,12 +61,12 @@ struct StageParser {
         var tableText = ""
         for (number, header) in headers.enumerated() {
             let upstream = topology.ancestors(of: number).map { topology.names[$0] }
-            guard let (sweep, fansOut, table) = body(header, upstream: upstream, errors: &errors) else { continue }
+            guard let (body, table) = body(header, upstream: upstream, errors: &errors) else { continue }
             tableText += table
             stages.append(
                 StageGraph.Stage(
-                    name: header.name, sweep: sweep, fansOut: fansOut, exclusive: header.exclusive,
-                    estimate: header.estimate, warnAfter: header.warnAfter))
+                    name: header.name, body: body, exclusive: header.exclusive, estimate: header.estimate,
+                    warnAfter: header.warnAfter))
         }
         guard errors.count == errorCount else { return nil }
         return (StageGraph(stages: stages, topology: topology), tableText)
@@ -98,20 +103,22 @@ struct StageParser {
         }
     }
 
-    /// The stage's tasks as a sweep, whether it fans out, and any table text.
+    /// The stage's body and any table text.
     private func body(
         _ header: Header, upstream: [String], errors: inout [JobFileError]
-    ) -> (SweepSpec, fansOut: Bool, tableText: String)? {
-        if let montecarlo = header.entries["montecarlo"] {
-            errors.append(
-                reader.error(
-                    at: montecarlo.keyNode,
-                    "montecarlo: is not supported inside a stage yet; run it as its own job, or fan out with sweep: + task:"))
-            return nil
-        }
+    ) -> (StageGraph.Body, tableText: String)? {
         let inline = Self.taskKeys.compactMap { header.entries[$0] }
         let task = header.entries["task"]
         let sweep = header.entries["sweep"]
+        if let montecarlo = header.entries["montecarlo"] {
+            if let other = task ?? sweep ?? inline.first {
+                errors.append(
+                    reader.error(
+                        at: other.keyNode, "stage '\(header.name)' has montecarlo: and \(other.key): — a stage has one body"))
+                return nil
+            }
+            return errors.collecting { () throws(JobFileError) in (.monteCarlo(try monteCarlo(montecarlo.value)), "") }
+        }
         if task != nil, let first = inline.first {
             errors.append(
                 reader.error(at: first.keyNode, "stage '\(header.name)' has task: and \(first.key): — put \(first.key): inside task:"))
@@ -138,7 +145,21 @@ struct StageParser {
             reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), kernels: kernels,
             jobDirectory: jobDirectory)
         guard let spec = taskParser.parse(taskNode, errors: &errors) else { return nil }
-        return (SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory), sweep != nil, parsed.tableText)
+        return (.tasks(SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory), fansOut: sweep != nil), parsed.tableText)
+    }
+
+    /// A `montecarlo:` stage body. A precision `target:` is refused: the run's early stop
+    /// cuts the whole graph's index space, so it cannot end one stage's blocks.
+    private func monteCarlo(_ node: Node) throws(JobFileError) -> MonteCarloWorkload {
+        let blocks = try MonteCarloParser(reader: reader, kernels: monteCarloKernels).parseWorkload(node, jobSeed: jobSeed)
+        if blocks.spec.target != nil {
+            let target = node.mapping?.first { $0.key.scalar?.string == "target" }
+            throw reader.error(
+                at: target?.key ?? node,
+                "montecarlo target: is not supported inside a stage (stopping early would cut the whole graph, "
+                    + "not this stage); give a fixed paths: instead")
+        }
+        return blocks
     }
 
     private func flag(_ node: Node, _ what: String) throws(JobFileError) -> Bool {

@@ -6,10 +6,8 @@ public struct StageGraph: Sendable {
     public struct Stage: Sendable {
         /// Its `name:`.
         public var name: String
-        /// What its tasks do: one task (`command:`, `shell:`, `kernel:`) is a sweep over an empty space.
-        public var sweep: SweepSpec
-        /// Whether it fans out over a nested `sweep:` (as opposed to being one task).
-        public var fansOut: Bool
+        /// What its tasks are.
+        public var body: Body
         /// `exclusive: true`: nothing else runs while it does.
         public var exclusive: Bool
         /// `estimate:` — the expected seconds of one of its tasks, for scheduling and `plan`.
@@ -17,21 +15,41 @@ public struct StageGraph: Sendable {
         /// `warn_after:` — seconds after which a warning says the stage is running long.
         public var warnAfter: Double?
 
-        /// How many tasks it has.
-        public var taskCount: Int { sweep.taskCount }
+        /// Whether its tasks fan out over the ranks (a nested `sweep:` or `montecarlo:`), as opposed to being one task.
+        public var fansOut: Bool {
+            switch body {
+            case .tasks(_, let fansOut): fansOut
+            case .monteCarlo: true
+            }
+        }
+
+        /// How many tasks it has: a Monte Carlo stage's are its blocks.
+        public var taskCount: Int {
+            switch body {
+            case .tasks(let sweep, _): sweep.taskCount
+            case .monteCarlo(let blocks): blocks.taskCount
+            }
+        }
 
         /// Makes a stage; the job loader does this.
         public init(
-            name: String, sweep: SweepSpec, fansOut: Bool, exclusive: Bool = false, estimate: Double? = nil,
-            warnAfter: Double? = nil
+            name: String, body: Body, exclusive: Bool = false, estimate: Double? = nil, warnAfter: Double? = nil
         ) {
             self.name = name
-            self.sweep = sweep
-            self.fansOut = fansOut
+            self.body = body
             self.exclusive = exclusive
             self.estimate = estimate
             self.warnAfter = warnAfter
         }
+    }
+
+    /// What a stage's tasks are.
+    public enum Body: Sendable {
+        /// A sweep of tasks: one task (`command:`, `shell:`, `kernel:`) is a sweep over an empty
+        /// space; `fansOut` when it is a nested `sweep:` (its value is then the array of its tasks' values).
+        case tasks(SweepSpec, fansOut: Bool)
+        /// A nested `montecarlo:`, its kernel built: its blocks fan out over the ranks; its value is the estimate.
+        case monteCarlo(MonteCarloWorkload)
     }
 
     /// The stages, in file order.

@@ -16,7 +16,7 @@ enum StagePlan {
             lines.append("  level \(level): " + stages.map { graph.stages[$0].name }.joined(separator: ", "))
             for number in stages {
                 let stage = graph.stages[number]
-                var notes: [String] = [stage.taskCount == 1 ? "1 task" : "\(stage.taskCount) tasks"]
+                var notes = [Self.tasks(of: stage)]
                 if !topology.dependencies[number].isEmpty {
                     notes.append("after " + topology.dependencies[number].map { graph.stages[$0].name }.joined(separator: ", "))
                 }
@@ -36,5 +36,17 @@ enum StagePlan {
             "best possible speedup: \(format(figures.criticalPath > 0 ? figures.totalWork / figures.criticalPath : 0)) "
                 + "(total work ÷ critical path)")
         return lines
+    }
+
+    /// `1 task`, `12 tasks`, or for a Monte Carlo stage `245 blocks of 4096 paths (1,000,000 paths, kernel pi)`.
+    private static func tasks(of stage: StageGraph.Stage) -> String {
+        switch stage.body {
+        case .monteCarlo(let blocks):
+            let spec = blocks.spec
+            return "\(DecimalText.grouped(blocks.taskCount)) blocks of \(DecimalText.grouped(spec.block)) paths "
+                + "(\(DecimalText.grouped(spec.paths)) paths, kernel \(spec.kernel))"
+        case .tasks:
+            return stage.taskCount == 1 ? "1 task" : "\(stage.taskCount) tasks"
+        }
     }
 }

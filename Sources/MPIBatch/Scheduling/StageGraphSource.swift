@@ -164,7 +164,7 @@ struct StageGraphSource: WorkSource {
         progress[stage].status = .succeeded
         if values.directory != nil {
             do {
-                try values.write(progress[stage].values, fansOut: graph.stages[stage].fansOut, of: graph.stages[stage].name)
+                try values.write(progress[stage].values, of: graph.stages[stage])
             } catch {
                 warn("stage '\(graph.stages[stage].name)': value not written: \(error)")
             }

@@ -3,7 +3,8 @@ import Synchronization
 
 /// A stage graph as the runtime executes it. Global index i belongs to stage s
 /// at local index `i - offsets[s]`, and runs as that task of the stage's own
-/// `SweepWorkload` (one task for an inline stage, its sweep for a fan-out).
+/// `SweepWorkload` (one task for an inline stage, its sweep for a fan-out) or,
+/// for a `montecarlo:` stage, as that block of its `MonteCarloWorkload`.
 ///
 /// Each stage works in `<out>/stages/NAME/`: it is the default `cwd:` of its
 /// commands, holds its `logs/`, and receives `value.json` when it finishes.
@@ -13,7 +14,7 @@ import Synchronization
 public struct StageGraphWorkload: Workload {
     /// The graph it runs.
     public let graph: StageGraph
-    private let stages: [SweepWorkload]
+    private let stages: [StageTasks]
     private let values: StageValues
     private let directories: StageDirectories
 
@@ -22,22 +23,34 @@ public struct StageGraphWorkload: Workload {
         graph: StageGraph, jobSeed: UInt64, kernels: KernelRegistry = .builtIn, outputDirectory: String
     ) throws(SweepWorkloadError) {
         let values = StageValues(directory: URL(fileURLWithPath: outputDirectory).standardizedFileURL.path + "/stages")
-        var stages: [SweepWorkload] = []
+        var stages: [StageTasks] = []
         for (number, stage) in graph.stages.enumerated() {
-            let directory = values.stageDirectory(stage.name)
-            var sweep = stage.sweep
-            sweep.task.workingDirectory = sweep.task.workingDirectory ?? Template(literal: directory)
-            sweep.task.environment += [("MPIBATCH_STAGE_NAME", Template(literal: stage.name)), ("MPIBATCH_STAGE_DIR", Template(literal: directory))]
-            for upstream in graph.topology.ancestors(of: number).map({ graph.stages[$0].name }) {
-                sweep.task.environment.append((Self.directoryVariable(upstream), Template(literal: values.stageDirectory(upstream))))
+            switch stage.body {
+            case .tasks(let sweep, _):
+                let own = Self.inStageDirectory(sweep, stage: number, of: graph, values: values)
+                let stageSeed = UInt64(TaskSeed.seed(job: jobSeed, index: number))
+                stages.append(.sweep(try SweepWorkload(sweep: own, jobSeed: stageSeed, kernels: kernels, stageValues: values)))
+            case .monteCarlo(let blocks):
+                stages.append(.monteCarlo(blocks))
             }
-            let stageSeed = UInt64(TaskSeed.seed(job: jobSeed, index: number))
-            stages.append(try SweepWorkload(sweep: sweep, jobSeed: stageSeed, kernels: kernels, stageValues: values))
         }
         self.graph = graph
         self.stages = stages
         self.values = values
         directories = StageDirectories(count: stages.count)
+    }
+
+    /// Stage `number`'s `sweep` with its directory as the default `cwd:` and the stage variables in its environment.
+    private static func inStageDirectory(_ sweep: SweepSpec, stage number: Int, of graph: StageGraph, values: StageValues) -> SweepSpec {
+        let name = graph.stages[number].name
+        let directory = values.stageDirectory(name)
+        var sweep = sweep
+        sweep.task.workingDirectory = sweep.task.workingDirectory ?? Template(literal: directory)
+        sweep.task.environment += [("MPIBATCH_STAGE_NAME", Template(literal: name)), ("MPIBATCH_STAGE_DIR", Template(literal: directory))]
+        for upstream in graph.topology.ancestors(of: number).map({ graph.stages[$0].name }) {
+            sweep.task.environment.append((directoryVariable(upstream), Template(literal: values.stageDirectory(upstream))))
+        }
+        return sweep
     }
 
     /// `MPIBATCH_STAGE_<NAME>_DIR` for stage `name`.
@@ -49,16 +62,16 @@ public struct StageGraphWorkload: Workload {
     public var taskCount: Int { graph.taskCount }
 
     /// The most `retries:` any stage asks for.
-    public var retries: Int { stages.map(\.retries).max() ?? 0 }
+    public var retries: Int { stages.map(\.workload.retries).max() ?? 0 }
 
     /// The `retries:` of the stage task `index` belongs to.
-    public func retries(of index: Int) -> Int { stages[graph.locate(index).stage].retries }
+    public func retries(of index: Int) -> Int { stages[graph.locate(index).stage].workload.retries }
 
     /// `{"stage": NAME, …the stage's own parameters}`.
     public func writeParameters(of index: Int, to json: inout JSONWriter) {
         let (stage, local) = graph.locate(index)
         var own = JSONWriter()
-        stages[stage].writeParameters(of: local, to: &own)
+        stages[stage].workload.writeParameters(of: local, to: &own)
         json.beginObject()
         json.key("stage")
         json.value(graph.stages[stage].name)
@@ -71,7 +84,7 @@ public struct StageGraphWorkload: Workload {
         let (stage, local) = graph.locate(task.index)
         let directory = values.stageDirectory(graph.stages[stage].name)
         try directories.make(stage, at: directory)
-        return try await stages[stage].run(
+        return try await stages[stage].workload.run(
             TaskContext(index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory))
     }
 
@@ -80,6 +93,10 @@ public struct StageGraphWorkload: Workload {
         let (stage, local) = graph.locate(index)
         return stages[stage].describeTask(local)
     }
+
+    /// With `montecarlo:` stages, a reducer that folds each one's blocks in block order
+    /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
+    public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph) }
 
     /// The graph scheduler: ready stages by remaining critical path, exclusive stages alone.
     /// `--chunk` does not apply: a fan-out stage is always handed out in guided chunks.

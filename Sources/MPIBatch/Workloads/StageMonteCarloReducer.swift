@@ -1,0 +1,55 @@
+/// Rank 0's reducer of a stage graph's `montecarlo:` stages: each such stage's
+/// blocks go to that stage's own `MonteCarloReducer` (merged in block order, so
+/// the estimate is the same for any ranks and slots); other stages' values are
+/// not its business. It adds `montecarlo: {NAME: {estimate, stderr, paths, …}}`
+/// to `summary.json`, and each stage's lines, prefixed with its name, to the
+/// human summary. A stage has no precision target (the parser refuses one), so
+/// it never asks to lower the task count.
+final class StageMonteCarloReducer: ResultReducer {
+    private let graph: StageGraph
+    /// The reducer of each `montecarlo:` stage, by stage number.
+    private let reducers: [Int: MonteCarloReducer]
+
+    /// A reducer for `graph`'s Monte Carlo stages; nil when it has none.
+    init?(graph: StageGraph) {
+        var reducers: [Int: MonteCarloReducer] = [:]
+        for (number, stage) in graph.stages.enumerated() {
+            if case .monteCarlo(let blocks) = stage.body { reducers[number] = MonteCarloReducer(workload: blocks) }
+        }
+        guard !reducers.isEmpty else { return nil }
+        self.graph = graph
+        self.reducers = reducers
+    }
+
+    /// The stage numbers with a reducer, in file order.
+    private var monteCarloStages: [Int] { reducers.keys.sorted() }
+
+    /// Hands global task `index`'s value, as its local block, to its stage's reducer, if it has one.
+    func accept(index: Int, value: TaskValue) -> Int? {
+        guard index >= 0, index < graph.taskCount else { return nil }
+        let (stage, block) = graph.locate(index)
+        // Without a target a MonteCarloReducer never cuts its block count, so there is no limit to pass on.
+        _ = reducers[stage]?.accept(index: block, value: value)
+        return nil
+    }
+
+    /// `montecarlo: {NAME: {…each stage's MonteCarloReducer fields…}}`.
+    func writeSummaryFields(to json: inout JSONWriter) {
+        json.key("montecarlo")
+        json.beginObject()
+        for stage in monteCarloStages {
+            json.key(graph.stages[stage].name)
+            json.beginObject()
+            reducers[stage]!.writeSummaryFields(to: &json)
+            json.endObject()
+        }
+        json.endObject()
+    }
+
+    /// Each Monte Carlo stage's lines, as `NAME: …`.
+    func humanSummary() -> [String] {
+        monteCarloStages.flatMap { stage in
+            reducers[stage]!.humanSummary().map { graph.stages[stage].name + ": " + $0 }
+        }
+    }
+}
