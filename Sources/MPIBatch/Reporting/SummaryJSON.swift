@@ -3,39 +3,31 @@ extension RunSummary {
     public func json() -> [UInt8] {
         var json = JSONWriter(capacity: 4096)
         json.beginObject()
-        json.key("name")
-        json.value(name)
-        for (key, number) in [
-            ("tasks_total", tasksTotal), ("tasks_succeeded", tasksSucceeded), ("tasks_failed", tasksFailed),
-            ("tasks_not_run", max(0, tasksTotal - tasksSucceeded - tasksFailed)), ("attempts", attempts),
-            ("ranks", slotsPerRank.count), ("slots", totalSlots),
-        ] {
-            json.key(key)
-            json.value(number)
-        }
-        for (key, number) in [
-            ("wall_seconds", wallSeconds), ("task_seconds", taskSeconds), ("speedup", speedup),
-            ("efficiency", efficiency), ("imbalance", imbalance), ("throughput_tasks_per_second", throughput),
-            ("overhead_seconds_per_task", overheadSecondsPerTask),
-            ("improvement_over_sequential", taskSeconds > 0 ? 1 - wallSeconds / taskSeconds : 0),
-        ] {
-            json.key(key)
-            json.value(number)
-        }
-        json.key("sequential_baseline")
-        json.value("estimated: task_seconds, the sum of every attempt's time")
-        json.key("chunk_policy")
-        json.value(chunkPolicy.rawValue)
-        json.key("interrupted")
-        json.value(interrupted)
+        json.field("name", name)
+        json.field("tasks_total", tasksTotal)
+        json.field("tasks_succeeded", tasksSucceeded)
+        json.field("tasks_failed", tasksFailed)
+        json.field("tasks_not_run", max(0, tasksTotal - tasksSucceeded - tasksFailed))
+        json.field("attempts", attempts)
+        json.field("ranks", slotsPerRank.count)
+        json.field("slots", totalSlots)
+        json.field("wall_seconds", wallSeconds)
+        json.field("task_seconds", taskSeconds)
+        json.field("speedup", speedup)
+        json.field("efficiency", efficiency)
+        json.field("imbalance", imbalance)
+        json.field("throughput_tasks_per_second", throughput)
+        json.field("overhead_seconds_per_task", overheadSecondsPerTask)
+        json.field("improvement_over_sequential", taskSeconds > 0 ? 1 - wallSeconds / taskSeconds : 0)
+        json.field("sequential_baseline", "estimated: task_seconds, the sum of every attempt's time")
+        json.field("chunk_policy", chunkPolicy.rawValue)
+        json.field("interrupted", interrupted)
         json.key("unresponsive_ranks")
         json.beginArray()
         for (rank, host) in unresponsiveRanks {
             json.beginObject()
-            json.key("rank")
-            json.value(rank)
-            json.key("host")
-            json.value(host)
+            json.field("rank", rank)
+            json.field("host", host)
             json.endObject()
         }
         json.endArray()
@@ -59,20 +51,13 @@ extension RunSummary {
         json.beginArray()
         for rank in ranks {
             json.beginObject()
-            json.key("rank")
-            json.value(rank.rank)
-            json.key("host")
-            json.value(rank.host)
-            json.key("slots")
-            json.value(rank.slots)
-            json.key("tasks")
-            json.value(rank.tasks)
-            json.key("busy_seconds")
-            json.value(rank.busySeconds)
-            json.key("utilisation")
-            json.value(wallSeconds > 0 ? rank.busySeconds / (wallSeconds * Double(max(1, rank.slots))) : 0)
-            json.key("cpu_seconds")
-            json.value(rank.cpuSeconds)
+            json.field("rank", rank.rank)
+            json.field("host", rank.host)
+            json.field("slots", rank.slots)
+            json.field("tasks", rank.tasks)
+            json.field("busy_seconds", rank.busySeconds)
+            json.field("utilisation", wallSeconds > 0 ? rank.busySeconds / (wallSeconds * Double(max(1, rank.slots))) : 0)
+            json.field("cpu_seconds", rank.cpuSeconds)
             json.endObject()
         }
         json.endArray()
@@ -83,16 +68,11 @@ extension RunSummary {
         json.beginArray()
         for slot in slots {
             json.beginObject()
-            json.key("rank")
-            json.value(slot.rank)
-            json.key("slot")
-            json.value(slot.slot)
-            json.key("tasks")
-            json.value(slot.tasks)
-            json.key("busy_seconds")
-            json.value(slot.busySeconds)
-            json.key("utilisation")
-            json.value(wallSeconds > 0 ? slot.busySeconds / wallSeconds : 0)
+            json.field("rank", slot.rank)
+            json.field("slot", slot.slot)
+            json.field("tasks", slot.tasks)
+            json.field("busy_seconds", slot.busySeconds)
+            json.field("utilisation", wallSeconds > 0 ? slot.busySeconds / wallSeconds : 0)
             json.endObject()
         }
         json.endArray()
@@ -103,16 +83,11 @@ extension RunSummary {
         json.beginArray()
         for failure in failures {
             json.beginObject()
-            json.key("index")
-            json.value(failure.index)
-            json.key("rank")
-            json.value(failure.rank)
-            json.key("attempt")
-            json.value(failure.attempt)
-            json.key("status")
-            json.value(failure.status.description)
-            json.key("error")
-            json.value(failure.error)
+            json.field("index", failure.index)
+            json.field("rank", failure.rank)
+            json.field("attempt", failure.attempt)
+            json.field("status", failure.status.description)
+            json.field("error", failure.error)
             json.endObject()
         }
         json.endArray()

@@ -58,6 +58,30 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// `"key":"string"`.
+    public mutating func field(_ key: String, _ string: String) {
+        self.key(key)
+        value(string)
+    }
+
+    /// `"key":integer`.
+    public mutating func field(_ key: String, _ integer: Int) {
+        self.key(key)
+        value(integer)
+    }
+
+    /// `"key":number`.
+    public mutating func field(_ key: String, _ number: Double) {
+        self.key(key)
+        value(number)
+    }
+
+    /// `"key":true` or `false`.
+    public mutating func field(_ key: String, _ flag: Bool) {
+        self.key(key)
+        value(flag)
+    }
+
     /// A string, escaped.
     public mutating func value(_ string: String) {
         separate()
