@@ -199,7 +199,7 @@ import Testing
             try await BatchRun.execute(
                 workload: workload, transport: network.endpoints[0], slotsPerRank: [1, 1], host: "test",
                 configuration: configuration, prepared: prepared))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60))  // it ended rather than hang
         #expect(summary.unresponsiveRanks.map(\.rank) == [1])
         #expect(summary.stopReason?.contains("rank 1") == true)
         #expect(!summary.interrupted)
