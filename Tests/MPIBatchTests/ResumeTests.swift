@@ -54,6 +54,10 @@ import Testing
         #expect(reruns == [1, 2, 3])
         let ok = lines.filter { $0["status"] as? String == "ok" }.map { $0["index"] as! Int }
         #expect(ok.sorted() == Array(0..<200))
+        // The resumed run's times come after the first run's, so a timeline does not overlap them.
+        let firstRunEnd = lines.prefix(202).map { ($0["start"] as! Double) + ($0["seconds"] as! Double) }.max()!
+        let resumedStarts = lines.dropFirst(202).map { $0["start"] as! Double }
+        #expect(resumedStarts.allSatisfy { $0 >= firstRunEnd })
     }
 
     @Test func resumeRefusesAChangedJob() async throws {
@@ -203,5 +207,28 @@ import Testing
         #expect(summary.unresponsiveRanks.map(\.rank) == [1])
         #expect(summary.stopReason?.contains("rank 1") == true)
         #expect(!summary.interrupted)
+    }
+}
+
+@Suite struct DeadlineParserTests {
+    private let now = ISO8601DateFormatter().date(from: "2026-11-23T10:00:00Z")!
+
+    @Test func durationsTimesAndSlurmEndTimes() throws {
+        #expect(DeadlineParser.seconds(from: "90s", now: now) == 90)
+        #expect(DeadlineParser.seconds(from: "45m", now: now) == 2700)
+        #expect(DeadlineParser.seconds(from: "2h", now: now) == 7200)
+        #expect(DeadlineParser.seconds(from: "soon", now: now) == nil)
+        #expect(DeadlineParser.seconds(from: "25:00", now: now) == nil)
+        // HH:MM is the next such time to come, so always within a day.
+        let clock = try #require(DeadlineParser.seconds(from: "09:30", now: now))
+        #expect(clock > 0 && clock <= 86_400)
+        // squeue -o %e prints local time without a zone.
+        let local = DateFormatter()
+        local.locale = Locale(identifier: "en_US_POSIX")
+        local.timeZone = .current
+        local.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        let end = local.string(from: now.addingTimeInterval(600))
+        #expect(SlurmJob.secondsUntil(endTime: end, now: now) == 600)
+        #expect(SlurmJob.secondsUntil(endTime: "Unknown", now: now) == nil)
     }
 }

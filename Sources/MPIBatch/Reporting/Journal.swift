@@ -18,12 +18,14 @@ final class Journal: Sendable {
     static let syncIntervalSeconds = 2.0
 
     /// Opens (appending) the journal at `path` and starts its writer thread.
-    init(path: String, workload: any Workload) throws(OutputError) {
+    ///
+    /// - Parameter startOffset: added to every `start` (a resumed run's times follow the earlier runs').
+    init(path: String, workload: any Workload, startOffset: Double = 0) throws(OutputError) {
         let file = try OutputFile(appendingTo: path)
         // The file moves into the writer thread, which alone uses it from here on.
         nonisolated(unsafe) let owned = file
         let thread = Thread { [self] in
-            drain(into: owned, workload: workload)
+            drain(into: owned, workload: workload, startOffset: startOffset)
             finished.signal()
         }
         thread.name = "mpibatch-journal"
@@ -44,7 +46,7 @@ final class Journal: Sendable {
         if let error = failure.withLock({ $0 }) { throw error }
     }
 
-    private func drain(into file: OutputFile, workload: any Workload) {
+    private func drain(into file: OutputFile, workload: any Workload, startOffset: Double) {
         var json = JSONWriter(capacity: 1 << 16)
         var lastSync = MonotonicClock.nanoseconds()
         var dirty = false
@@ -58,7 +60,9 @@ final class Journal: Sendable {
             do {
                 for records in batches {
                     json.reset()
-                    for record in records { JournalLine.write(record, workload: workload, to: &json) }
+                    for record in records {
+                        JournalLine.write(record, workload: workload, startOffset: startOffset, to: &json)
+                    }
                     try file.write(json.bytes)
                     dirty = true
                 }

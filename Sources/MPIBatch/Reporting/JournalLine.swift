@@ -2,7 +2,8 @@
 struct JournalLine {
     /// Appends `record`'s line, newline included, to `json`. Keys are fixed
     /// fragments and times fixed-point: this runs once per task on rank 0.
-    static func write(_ record: TaskRecord, workload: any Workload, to json: inout JSONWriter) {
+    /// `startOffset` is added to the record's start (see `Journal.init`).
+    static func write(_ record: TaskRecord, workload: any Workload, startOffset: Double = 0, to json: inout JSONWriter) {
         json.fragment("{\"index\":")
         json.value(record.index)
         json.fragment(",\"params\":")
@@ -15,7 +16,7 @@ struct JournalLine {
         }
         json.fixedPoint(record.seconds)
         json.fragment(",\"start\":")
-        json.fixedPoint(record.start)
+        json.fixedPoint(record.start + startOffset)
         json.fragment(",\"rank\":")
         json.value(record.rank)
         json.fragment(",\"slot\":")

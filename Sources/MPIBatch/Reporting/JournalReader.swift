@@ -14,6 +14,8 @@ struct JournalState {
     private(set) var values: [(index: Int, value: TaskValue)] = []
     /// Complete lines read.
     private(set) var lines = 0
+    /// The latest `start + seconds` in the journal: where a resumed run's times begin.
+    private(set) var lastEnd = 0.0
     /// Bytes of a torn last line that were cut off.
     private(set) var tornBytes = 0
 
@@ -35,6 +37,9 @@ struct JournalState {
                 throw ResumeError(path: path, reason: "line \(lineNumber) is not a journal line")
             }
             record(index: index, status: status, value: keepValues ? object["value"] : nil, keepValues: keepValues)
+            if let start = object["start"] as? Double, let seconds = object["seconds"] as? Double {
+                lastEnd = max(lastEnd, start + seconds)
+            }
             lines += 1
             lineStart = data.index(after: newline)
         }

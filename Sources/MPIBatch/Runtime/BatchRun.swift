@@ -87,7 +87,9 @@ public enum BatchRun {
             return nil
         }
 
-        let journal = try Journal(path: configuration.outputDirectory + "/results.jsonl", workload: workload)
+        let journal = try Journal(
+            path: configuration.outputDirectory + "/results.jsonl", workload: workload,
+            startOffset: prepared?.resumed?.startOffset ?? 0)
         let driver = CoordinatorDriver(
             coordinator: makeCoordinator(workload, slotsPerRank, configuration, prepared?.resumed),
             statistics: RunStatistics(slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }),

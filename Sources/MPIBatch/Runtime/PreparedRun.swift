@@ -12,6 +12,8 @@ public struct PreparedRun: Sendable {
         var succeeded: IndexRanges
         var failedAttempts: [Int: Int]
         var values: [(index: Int, value: TaskValue)]
+        /// Seconds added to this run's task start times, so they follow the earlier runs'.
+        var startOffset: Double
     }
 
     /// Prepares `configuration.outputDirectory` for `jobHash`.
@@ -50,7 +52,9 @@ public struct PreparedRun: Sendable {
         }
         let state = try JournalState(path: journal, keepValues: keepValues)
         return PreparedRun(
-            resumed: ResumedWork(succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values))
+            resumed: ResumedWork(
+                succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values,
+                startOffset: state.lastEnd))
     }
 
     private static func writeMetadata(
