@@ -21,8 +21,7 @@ enum TimelineTrace {
             for span in row.spans { event(span, row: row, details: details, to: &json) }
         }
         json.endArray()
-        json.key("displayTimeUnit")
-        json.value("ms")
+        json.field("displayTimeUnit", "ms")
         json.key("otherData")
         otherData(caption: caption, summary: summary, omittedDetails: details.omitted, to: &json)
         json.endObject()
@@ -44,35 +43,24 @@ enum TimelineTrace {
     private static func event(_ span: TimelineSpan, row: TimelineRow, details: TimelineDetails, to json: inout JSONWriter) {
         let (colour, category) = style(of: span.status)
         json.beginObject()
-        json.key("name")
-        json.value(span.count == 1 ? "task \(span.index)" : "busy: \(span.count) tasks")
-        json.key("cat")
-        json.value(span.count == 1 ? category : "busy," + category)
-        json.key("ph")
-        json.value("X")
-        json.key("ts")
-        json.value(microseconds(span.start))
-        json.key("dur")
-        json.value(microseconds(span.seconds))
-        json.key("pid")
-        json.value(row.id.rank)
-        json.key("tid")
-        json.value(row.id.slot)
-        json.key("cname")
-        json.value(colour)
+        json.field("name", span.count == 1 ? "task \(span.index)" : "busy: \(span.count) tasks")
+        json.field("cat", span.count == 1 ? category : "busy," + category)
+        json.field("ph", "X")
+        json.field("ts", microseconds(span.start))
+        json.field("dur", microseconds(span.seconds))
+        json.field("pid", row.id.rank)
+        json.field("tid", row.id.slot)
+        json.field("cname", colour)
         json.key("args")
         json.beginObject()
         json.key(span.count == 1 ? "index" : "first_index")
         json.value(span.index)
         if span.count == 1 {
-            json.key("attempt")
-            json.value(Int(span.attempt))
-            json.key("status")
-            json.value(category)
+            json.field("attempt", Int(span.attempt))
+            json.field("status", category)
             json.members(Array(details[span.detail]))
         } else {
-            json.key("tasks")
-            json.value(span.count)
+            json.field("tasks", span.count)
             for status in TimelineCaption.statuses where span.counts[Int(status.rawValue)] > 0 {
                 json.key(status.description)
                 json.value(Int(span.counts[Int(status.rawValue)]))
@@ -90,25 +78,19 @@ enum TimelineTrace {
         to json: inout JSONWriter
     ) {
         json.beginObject()
-        json.key("name")
-        json.value(name)
-        json.key("ph")
-        json.value("M")
-        json.key("pid")
-        json.value(row.id.rank)
+        json.field("name", name)
+        json.field("ph", "M")
+        json.field("pid", row.id.rank)
         if thread {
-            json.key("tid")
-            json.value(row.id.slot)
+            json.field("tid", row.id.slot)
         }
         json.key("args")
         json.beginObject()
         if let text {
-            json.key("name")
-            json.value(text)
+            json.field("name", text)
         }
         if let number {
-            json.key("sort_index")
-            json.value(number)
+            json.field("sort_index", number)
         }
         json.endObject()
         json.endObject()
@@ -118,32 +100,24 @@ enum TimelineTrace {
         caption: TimelineCaption, summary: RunSummary, omittedDetails: Int, to json: inout JSONWriter
     ) {
         json.beginObject()
-        json.key("job")
-        json.value(summary.name)
-        json.key("title")
-        json.value(caption.title)
-        json.key("attempts")
-        json.value(caption.attempts)
+        json.field("job", summary.name)
+        json.field("title", caption.title)
+        json.field("attempts", caption.attempts)
         for (key, number) in [
             ("wall_seconds", summary.wallSeconds), ("speedup", summary.speedup), ("efficiency", summary.efficiency),
         ] {
             json.key(key)
             json.value(number)
         }
-        json.key("bars")
-        json.value(caption.bars)
-        json.key("merged")
-        json.value(caption.merging != nil)
+        json.field("bars", caption.bars)
+        json.field("merged", caption.merging != nil)
         if let merging = caption.merging {
-            json.key("merging")
-            json.value(merging)
+            json.field("merging", merging)
         }
         if omittedDetails > 0 {
-            json.key("params_omitted")
-            json.value("\(omittedDetails) attempts' params and error left out of args to keep the file small")
+            json.field("params_omitted", "\(omittedDetails) attempts' params and error left out of args to keep the file small")
         }
-        json.key("time_origin")
-        json.value("ts is microseconds since the run began on the event's rank")
+        json.field("time_origin", "ts is microseconds since the run began on the event's rank")
         json.endObject()
     }
 }

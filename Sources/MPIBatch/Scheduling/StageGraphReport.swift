@@ -40,10 +40,8 @@ extension StageGraphSource {
             json.key(key)
             json.value(number)
         }
-        json.key("peak_tasks_in_flight")
-        json.value(peakTasks)
-        json.key("peak_stages_running")
-        json.value(peakStages)
+        json.field("peak_tasks_in_flight", peakTasks)
+        json.field("peak_stages_running", peakStages)
         json.key("critical_path")
         writeNames(critical.stages.map { graph.stages[$0].name }, to: &json)
         json.key("stages_failed")
@@ -58,14 +56,10 @@ extension StageGraphSource {
             let state = progress[number]
             json.key(stage.name)
             json.beginObject()
-            json.key("status")
-            json.value(state.status.rawValue)
-            json.key("level")
-            json.value(graph.topology.level[number])
-            json.key("tasks")
-            json.value(stage.taskCount)
-            json.key("tasks_failed")
-            json.value(state.failures)
+            json.field("status", state.status.rawValue)
+            json.field("level", graph.topology.level[number])
+            json.field("tasks", stage.taskCount)
+            json.field("tasks_failed", state.failures)
             for (key, number) in [
                 ("seconds", state.seconds ?? 0), ("start", offset(state.start)), ("end", offset(state.end)),
                 ("task_seconds", state.taskSeconds),

@@ -73,8 +73,7 @@ public struct StageGraphWorkload: Workload {
         var own = JSONWriter()
         stages[stage].workload.writeParameters(of: local, to: &own)
         json.beginObject()
-        json.key("stage")
-        json.value(graph.stages[stage].name)
+        json.field("stage", graph.stages[stage].name)
         json.members(own.objectMembers)
         json.endObject()
     }

@@ -37,12 +37,9 @@ public struct MonteCarloWorkload: Workload {
     public func writeParameters(of index: Int, to json: inout JSONWriter) {
         let paths = paths(ofBlock: index)
         json.beginObject()
-        json.key("block")
-        json.value(index)
-        json.key("first_path")
-        json.value(paths.lowerBound)
-        json.key("paths")
-        json.value(paths.count)
+        json.field("block", index)
+        json.field("first_path", paths.lowerBound)
+        json.field("paths", paths.count)
         json.endObject()
     }
 
