@@ -12,8 +12,6 @@ struct JournalState {
     /// The values of the ok lines that have one, in journal order (for reducers such as
     /// Monte Carlo's, and for stage values).
     private(set) var values: [(index: Int, value: TaskValue)] = []
-    /// Complete lines read.
-    private(set) var lines = 0
     /// The latest `start + seconds` in the journal: where a resumed run's times begin.
     private(set) var lastEnd = 0.0
     /// Bytes of a torn last line that were cut off.
@@ -40,7 +38,6 @@ struct JournalState {
             if let start = object["start"] as? Double, let seconds = object["seconds"] as? Double {
                 lastEnd = max(lastEnd, start + seconds)
             }
-            lines += 1
             lineStart = data.index(after: newline)
         }
         tornBytes = data.endIndex - lineStart
