@@ -49,6 +49,16 @@ slurm_completes() {
 }
 check "sbatch job completes (srun --mpi=pmix or mpirun fallback)" slurm_completes
 
+# The same under srun --mpi=pmix: no PMIx identity and no SLURM_STEP_ID reach the task.
+slurm_mpi_program_task() {
+    local dir="$WORK/slurm-mpi-task"
+    mpi_task_job "$dir" || return 1
+    MPIBATCH="$BIN_ABSOLUTE" timeout 300 sbatch --wait --ntasks=2 --output="$dir/job.log" \
+        slurm/mpibatch.sbatch "$dir/job.yaml" --out "$dir/out" || { cat "$dir/job.log"; return 1; }
+    ran_as_singletons "$dir/out" 2
+}
+check "sbatch: an MPI program as a command task starts as a singleton" slurm_mpi_program_task
+
 slurm_drains_and_resumes() {
     local out="$WORK/slurm-usr1" job
     mkdir -p runs

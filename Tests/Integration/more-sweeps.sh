@@ -145,3 +145,14 @@ sw_missing_program() {
     grep -q "sw-nope.yaml:[0-9]*:[0-9]*:" "$WORK/sw-nope.err"
 }
 check "sweep: missing program with a path: validate error with path:line:col, exit 2" sw_missing_program
+
+# A command that is itself an MPI program, under mpirun -np 2: it must start as
+# a singleton (rank 0 of 1), not take its rank's mpirun identity from the
+# environment, fail in MPI_Init and leave mpirun hanging.
+sw_mpi_program_task() {
+    local dir="$WORK/sw-mpi-task"
+    mpi_task_job "$dir" || return 1
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --out "$dir/out" --quiet || return 1
+    ran_as_singletons "$dir/out" 2
+}
+check "sweep: an MPI program as a command task under mpirun starts as a singleton" sw_mpi_program_task

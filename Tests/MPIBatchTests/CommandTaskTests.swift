@@ -87,6 +87,21 @@ import Testing
         let state = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8))?.split(separator: " ")[2]
         #expect(state == nil || state == "Z", "the grandchild \(child) should be gone (state \(state ?? "-"))")
     }
+
+    /// What mpirun (Open MPI 4.1, its PMIx) and srun/Hydra set for a rank: never passed on to a command.
+    @Test func launcherVariablesAreNotInherited() {
+        let rankIdentity = [
+            "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_SIZE", "OMPI_MCA_ess", "OMPI_MCA_ess_base_jobid",
+            "OMPI_MCA_orte_hnp_uri", "OMPI_MCA_pmix", "OMPI_FILE_LOCATION", "OMPI_UNIVERSE_SIZE",
+            "PMIX_RANK", "PMIX_NAMESPACE", "PMIX_SERVER_URI41", "PMI_FD", "PMI_RANK", "MPI_LOCALRANKID",
+            "SLURM_STEP_ID", "SLURM_STEPID",
+        ]
+        let userConfiguration = [
+            "OMPI_MCA_btl", "OMPI_ALLOW_RUN_AS_ROOT", "PMIX_MCA_psec", "I_MPI_PIN", "SLURM_JOB_ID", "PATH", "PMIXED",
+        ]
+        #expect(rankIdentity.filter { !LauncherVariables.identifiesRank($0) } == [])
+        #expect(userConfiguration.filter(LauncherVariables.identifiesRank) == [])
+    }
 }
 
 extension CommandFailure: Equatable {

@@ -7,7 +7,8 @@ import Synchronization
 struct CommandLauncher: Sendable {
     let spec: TaskSpec
     let expansion: TemplateExpansion
-    /// The parent's environment minus the variables `env:` sets, built once.
+    /// The parent's environment minus the variables `env:` sets and the MPI
+    /// launcher's (`LauncherVariables`), built once.
     private let baseEnvironment: CommandEnvironment
     private let logDirectories = LogDirectories()
 
@@ -16,7 +17,9 @@ struct CommandLauncher: Sendable {
         self.expansion = expansion
         let overridden = Set(spec.environment.map(\.name))
         baseEnvironment = CommandEnvironment(
-            ProcessInfo.processInfo.environment.filter { !overridden.contains($0.key) }.map { "\($0.key)=\($0.value)" })
+            ProcessInfo.processInfo.environment
+                .filter { !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) }
+                .map { "\($0.key)=\($0.value)" })
     }
 
     /// The argv task `index` runs (for a shell task: `/bin/sh -c LINE`).

@@ -1,0 +1,31 @@
+/// The environment variables an MPI launcher (mpirun, srun --mpi=pmix, Hydra)
+/// sets to make a process one rank of its job.
+///
+/// Command tasks must not inherit them: a task that is itself an MPI program
+/// would otherwise take the rank's identity, try to join mpibatch's own job at
+/// `MPI_Init`, fail, and leave mpirun hanging. Without them it starts as an MPI
+/// singleton, as it would from a shell. What a user sets to configure MPI
+/// (`OMPI_MCA_btl`, `PMIX_MCA_psec`, `I_MPI_*`, ...) and Slurm's `SLURM_*`
+/// description of the job are kept, but for the step's id.
+enum LauncherVariables {
+    /// Names removed exactly.
+    private static let names: Set<String> = [
+        "OMPI_UNIVERSE_SIZE", "OMPI_APP_CTX_NUM_PROCS", "OMPI_NUM_APP_CTX", "OMPI_FIRST_RANKS",
+        "OMPI_FILE_LOCATION", "OMPI_COMMAND", "OMPI_ARGV",
+        "OMPI_MCA_ess", "OMPI_MCA_pmix", "OMPI_MCA_initial_wdir", "OMPI_MCA_shmem_RUNTIME_QUERY_hint",
+        "MPI_LOCALRANKID", "MPI_LOCALNRANKS",
+        // Open MPI takes a process with these for one that srun started directly.
+        "SLURM_STEP_ID", "SLURM_STEPID",
+    ]
+    /// Prefixes removed, with the exceptions below.
+    private static let prefixes = ["OMPI_COMM_WORLD_", "OMPI_MCA_ess_", "OMPI_MCA_orte_", "PMIX_", "PMI_"]
+    /// User configuration that shares a removed prefix.
+    private static let keptPrefixes = ["PMIX_MCA_"]
+
+    /// True when `name` identifies this process as a rank of the launcher's job.
+    static func identifiesRank(_ name: String) -> Bool {
+        if names.contains(name) { return true }
+        guard prefixes.contains(where: name.hasPrefix) else { return false }
+        return !keptPrefixes.contains(where: name.hasPrefix)
+    }
+}
