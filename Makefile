@@ -11,6 +11,9 @@ ifeq ($(shell id -u),0)
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 endif
+# PMIx stalls every MPI start for ~2.3 s when libmunge is installed but munged
+# is not running; local runs need no munge (scripts/mpi-env, which the scripts source).
+export PMIX_MCA_psec ?= native
 
 .PHONY: deps deps-slurm build demo test unit-test integration-test bench clean
 

@@ -19,7 +19,7 @@ WORK=$(mktemp -d /tmp/mpibatch-bench.XXXXXX)
 OUT=${BENCH_OUT:-runs/bench}
 trap 'rm -rf "$WORK" "$OUT"' EXIT
 mkdir -p "$OUT"
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
+. scripts/mpi-env
 
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1/summary.json" "$2"; }
 

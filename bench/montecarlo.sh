@@ -35,8 +35,7 @@ TARGET_SECONDS=${SECONDS_PER_RUN:-4}
 python3 -c 'import numpy' 2>/dev/null || { echo "installing numpy" >&2; apt-get install -y python3-numpy >/dev/null; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mpirun_flags=(--oversubscribe)
-[ "$(id -u)" = 0 ] && mpirun_flags+=(--allow-run-as-root)
+. scripts/mpi-env
 STEPS=64
 
 job() { # job PATHS [BLOCK]: writes $work/gbm-PATHS.yaml
@@ -52,7 +51,7 @@ mpibatch() {
     local np=$1 slots=$2 paths=$3 file start
     file=$(job "$paths")
     start=$(now)
-    mpirun "${mpirun_flags[@]}" -np "$np" "$BIN" run "$file" --slots "$slots" --out "$work/run-$np-$paths" --quiet
+    mpirun --oversubscribe -np "$np" "$BIN" run "$file" --slots "$slots" --out "$work/run-$np-$paths" --quiet
     SECS=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
     EST=$(python3 -c "import json; print(round(json.load(open('$work/run-$np-$paths/summary.json'))['estimate'], 4))")
 }

@@ -22,8 +22,8 @@ GRAPH=bench/stages-graph.yaml
 [ -x "$BIN" ] || swift build -c release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mpirun_flags=(--oversubscribe -np "$NP")
-[ "$(id -u)" = 0 ] && mpirun_flags+=(--allow-run-as-root)
+. scripts/mpi-env
+MPIRUN=(mpirun --oversubscribe -np "$NP")
 
 # Levels, critical path and work from the declared costs; one job file per level.
 python3 - "$GRAPH" "$work" <<'PY' > "$work/figures"
@@ -51,13 +51,13 @@ best_graph=(1e9 0 0)  # wall, measured task seconds, measured critical path of t
 best_levels=1e9
 for repeat in $(seq "$REPEATS"); do
     rm -rf "$work/graph"
-    mpirun "${mpirun_flags[@]}" "$BIN" run "$GRAPH" --out "$work/graph" --quiet 2>/dev/null
+    "${MPIRUN[@]}" "$BIN" run "$GRAPH" --out "$work/graph" --quiet 2>/dev/null
     read -r wall task_seconds measured_critical slots < <(field "$work/graph" wall_seconds task_seconds critical_path_seconds slots)
     if python3 -c "import sys; sys.exit(not $wall < ${best_graph[0]})"; then best_graph=("$wall" "$task_seconds" "$measured_critical"); fi
     total=0
     for l in $(seq 0 $((levels - 1))); do
         rm -rf "$work/level-$l"
-        mpirun "${mpirun_flags[@]}" "$BIN" run "$work/level-$l.yaml" --out "$work/level-$l" --quiet 2>/dev/null
+        "${MPIRUN[@]}" "$BIN" run "$work/level-$l.yaml" --out "$work/level-$l" --quiet 2>/dev/null
         total=$(python3 -c "print($total + $(field "$work/level-$l" wall_seconds))")
     done
     best_levels=$(python3 -c "print(min($total, $best_levels))")
