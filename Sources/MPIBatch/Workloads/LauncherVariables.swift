@@ -6,7 +6,7 @@
 /// `MPI_Init`, fail, and leave mpirun hanging. Without them it starts as an MPI
 /// singleton, as it would from a shell. What a user sets to configure MPI
 /// (`OMPI_MCA_btl`, `PMIX_MCA_psec`, `I_MPI_*`, ...) and Slurm's `SLURM_*`
-/// description of the job are kept, but for the step's id.
+/// description of the job are kept, all but the step id.
 enum LauncherVariables {
     /// Names removed exactly.
     private static let names: Set<String> = [
