@@ -29,10 +29,8 @@ printf 'name: true-tasks\nsweep:\n  repeat: %d\ntask:\n  command: [true]\n' "$N"
 . scripts/mpi-env
 
 # rate NAME COMMAND...: runs it REPEATS times, prints the best tasks/s and leaves it in $RATE.
-# An argument @OUT@ becomes a new directory under $OUT_BASE each time. Nothing is deleted until
-# the script ends: on ext4 without a journal, creating files right after
-# deleting thousands costs ~10x more (the inode allocator skips recently deleted
-# inodes), which would charge mpibatch's log files for the previous repeat's rm.
+# An argument @OUT@ becomes a new directory under $OUT_BASE (default $work) each
+# time; nothing is deleted until the script ends (see settle_disk).
 rate() {
     local name=$1; shift
     local start end r best=0 i
@@ -70,7 +68,7 @@ settle_disk() {
     local cost waited=0
     sync
     cost=$(create_cost "$work")
-    while [ "$cost" -gt 60 ] && [ "$waited" -lt "${SETTLE:-360}" ]; do
+    while [ "$cost" -gt 40 ] && [ "$waited" -lt "${SETTLE:-360}" ]; do
         echo "creating a file on this disk costs $cost us (recent deletions); waiting for it to settle" >&2
         sleep 15; waited=$((waited + 15))
         cost=$(create_cost "$work")
@@ -81,14 +79,14 @@ settle_disk() {
 echo "N = $N tiny 'true' tasks, 2 at a time"
 settle_disk
 echo "creating one file: $DISK_CREATE_US us on this disk, $(create_cost "$shm") us on tmpfs (mpibatch makes two per task)"
-start=$(date +%s.%N)
 printf 'name: two-tasks\nsweep:\n  repeat: 2\ntask:\n  command: [true]\n' > "$work/two-tasks.yaml"
+start=$(date +%s.%N)
 mpirun -np 2 "$BIN" run "$work/two-tasks.yaml" --quiet --out "$work/startup" > /dev/null
 startup=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
 echo "mpibatch under mpirun -np 2, two tasks: $startup s of start-up and shutdown, included in its rates"
-OUT_BASE=$work rate mpibatch mpirun -np 2 "$BIN" run "$work/true-tasks.yaml" --quiet --out @OUT@
+rate mpibatch mpirun -np 2 "$BIN" run "$work/true-tasks.yaml" --quiet --out @OUT@
 mpibatch=$RATE
-OUT_BASE=$shm rate "mpibatch (tmpfs)" mpirun -np 2 "$BIN" run "$work/true-tasks.yaml" --quiet --out @OUT@
+OUT_BASE=$shm rate mpibatch-tmpfs mpirun -np 2 "$BIN" run "$work/true-tasks.yaml" --quiet --out @OUT@
 mpibatch_tmpfs=$RATE
 rate xargs sh -c "seq $N | xargs -P 2 -n 1 true"
 xargs_rate=$RATE
