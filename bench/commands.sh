@@ -23,7 +23,7 @@ command -v parallel >/dev/null || { echo "installing GNU parallel" >&2; apt-get 
 [ -x "$BIN" ] || swift build -c release
 work=$(mktemp -d)
 shm=$(mktemp -d /dev/shm/mpibatch-bench.XXXXXX)
-trap 'rm -rf "$work" "$shm"; sync' EXIT  # sync: deleted inodes stay in the way for 6 minutes while dirty, 1 once written
+trap 'rm -rf "$work" "$shm"; sync' EXIT  # sync: see settle_disk
 
 printf 'name: true-tasks\nsweep:\n  repeat: %d\ntask:\n  command: [true]\n' "$N" > "$work/true-tasks.yaml"
 . scripts/mpi-env
@@ -59,16 +59,17 @@ print(f"{(time.perf_counter() - start) * 1e6 / 200:.0f}")
 PY
 }
 
-# ext4 without a journal (this VM's disk) skips inodes deleted in the last 1-6
-# minutes when it allocates new ones, scanning past each: after a run that
-# deleted thousands of files (a test suite, this script's own clean-up), creating
-# a file costs ~1 ms instead of ~15 us for a few minutes. mpibatch creates two
+# ext4 without a journal (this VM's disk) skips inodes deleted in the last 1
+# minute (6 while their inode-table block is dirty, which new files keep it)
+# when it allocates new ones, scanning past each: after a run that deleted
+# thousands of files (a test suite, this script's own clean-up), creating a file
+# costs 50 us to 1 ms instead of ~15 us for about 6 minutes. mpibatch creates two
 # per task and the peers none, so wait (up to SETTLE seconds) for the disk to settle.
 settle_disk() {
     local cost waited=0
     sync
     cost=$(create_cost "$work")
-    while [ "$cost" -gt 40 ] && [ "$waited" -lt "${SETTLE:-360}" ]; do
+    while [ "$cost" -gt 25 ] && [ "$waited" -lt "${SETTLE:-420}" ]; do
         echo "creating a file on this disk costs $cost us (recent deletions); waiting for it to settle" >&2
         sleep 15; waited=$((waited + 15))
         cost=$(create_cost "$work")
