@@ -8,22 +8,25 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/results.jsonl"
+        func line(_ index: Int, _ status: String, value: String = "null") -> String {
+            #"{"index":\#(index),"params":{"status":"ok"},"status":"\#(status)","seconds":0.5,"start":1.25,"#
+                + #""rank":0,"slot":0,"attempt":1,"value":\#(value),"error":null}"#
+        }
         let lines = [
-            #"{"index":0,"status":"ok","value":[1.5,2.0],"error":null}"#,
-            #"{"index":1,"status":"failed","value":null,"error":"x"}"#,
-            #"{"index":1,"status":"timeout","value":null,"error":"x"}"#,
-            #"{"index":2,"status":"interrupted","value":null,"error":"x"}"#,
-            #"{"index":3,"status":"failed","value":null,"error":"x"}"#,
-            #"{"index":3,"status":"ok","value":"done","error":null}"#,
+            line(0, "ok", value: "[1.5,2.0]"), line(1, "failed"), line(1, "timeout"), line(2, "interrupted"),
+            line(3, "failed"), line(3, "ok", value: #""done""#), line(0, "ok", value: "[9.0]"),
         ]
         try (lines.joined(separator: "\n") + "\n" + #"{"index":4,"sta"#).write(
             toFile: path, atomically: false, encoding: .utf8)
-        let state = try JournalState(path: path, keepValues: true)
+        let state = try JournalState(path: path, taskCount: 5, parts: [], keepValues: true)
         #expect(state.succeeded == IndexRanges([0, 3]))
         #expect(state.failedAttempts == [1: 2])
         #expect(state.tornBytes == 15)
-        #expect(state.values.map(\.index) == [0, 3])
+        #expect(state.values.map(\.index) == [0, 3])  // the duplicate ok line of 0 does not count twice
         #expect(state.values.first?.value == .numbers([1.5, 2.0]))
+        #expect(state.values.last?.value == .text("done"))
+        #expect(state.lastEnd == 1.75)
+        #expect(state.parts.first?.attempts == 7)
         let after = try String(contentsOfFile: path, encoding: .utf8)
         #expect(after.hasSuffix("\"error\":null}\n"))
     }
@@ -31,10 +34,10 @@ import Testing
     @Test func resumingSourceSkipsJournaledIndicesAndReportsThem() {
         var source = ResumingSource(
             inner: IndexDispenser(policy: .static, taskCount: 10, totalSlots: 1),
-            skipping: IndexRanges([0, 1, 4, 9]))
-        var handed: [Int] = []
-        while let range = source.next(forSlotOrdinal: 0) { handed += Array(range) }
-        #expect(handed == [2, 3, 5, 6, 7, 8])
+            skipping: IndexRanges([0, 1, 4, 9]), isolating: IndexRanges([6]), values: [:])
+        var handed: [Range<Int>] = []
+        while let range = source.next(forSlotOrdinal: 0) { handed.append(range) }
+        #expect(handed == [2..<4, 5..<6, 6..<7, 7..<9])
         #expect(source.isExhausted)
     }
 
@@ -49,7 +52,9 @@ import Testing
             CountingWorkload(taskCount: 200, retries: 1), ranks: 3, directory: directory, resume: true)
         #expect(after.tasksSucceeded == 200)
         #expect(after.tasksFailed == 0)
-        #expect(after.attempts == 2)  // only 7 and 150 ran again
+        #expect(after.parts.last?.attempts == 2)  // only 7 and 150 ran again
+        #expect(after.attempts == 204)  // the summary covers both parts
+        #expect(after.parts.count == 2 && after.parts[0].attempts == 202)
         let reruns = lines.filter { ($0["index"] as? Int) == 7 }.map { $0["attempt"] as! Int }
         #expect(reruns == [1, 2, 3])
         let ok = lines.filter { $0["status"] as? String == "ok" }.map { $0["index"] as! Int }
@@ -65,7 +70,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = try await runInMemory(CountingWorkload(taskCount: 5), ranks: 1, directory: directory)
         let configuration = RunConfiguration(name: "test", outputDirectory: directory, behaviour: RunBehaviour(resume: true))
-        #expect(throws: ResumeError.self) {
+        #expect(throws: RunFileError.self) {
             try PreparedRun.prepare(configuration: configuration, jobHash: "other", taskCount: 5, keepValues: false)
         }
         let forced = RunConfiguration(
@@ -77,7 +82,7 @@ import Testing
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = try await runInMemory(CountingWorkload(taskCount: 5), ranks: 1, directory: directory)
-        #expect(throws: ResumeError.self) {
+        #expect(throws: RunFileError.self) {
             try PreparedRun.prepare(
                 configuration: RunConfiguration(name: "test", outputDirectory: directory), jobHash: "test",
                 taskCount: 5, keepValues: false)
@@ -155,15 +160,16 @@ import Testing
 
 @Suite struct CompactedResultsTests {
     @Test func eachIndexOnceInOrderOkPreferred() throws {
+        let times = #""seconds":0.1,"start":0,"rank":0,"slot":0"#
         let directory = temporaryRunDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let lines = [
-            #"{"index":10,"params":{"s":"\"status\":\"ok\""},"status":"failed","attempt":1}"#,
-            #"{"index":2,"params":{},"status":"ok","attempt":1}"#,
-            #"{"index":10,"params":{},"status":"ok","attempt":2}"#,
-            #"{"index":3,"params":{},"status":"failed","attempt":1}"#,
-            #"{"index":3,"params":{},"status":"interrupted","attempt":2}"#,
+            #"{"index":10,"params":{"s":"\"status\":\"ok\""},"status":"failed","attempt":1,\#(times)}"#,
+            #"{"index":2,"params":{"status":"ok"},"status":"ok","attempt":1,\#(times)}"#,
+            #"{"index":10,"params":{},"status":"ok","attempt":2,\#(times)}"#,
+            #"{"index":3,"params":{"status":"ok"},"status":"failed","attempt":1,\#(times)}"#,
+            #"{"index":3,"params":{},"status":"interrupted","attempt":2,\#(times)}"#,
         ]
         try (lines.joined(separator: "\n") + "\n").write(
             toFile: directory + "/results.jsonl", atomically: false, encoding: .utf8)

@@ -152,7 +152,7 @@ import Testing
         #expect {
             try Timeline.write(directory: directory)
         } throws: { error in
-            let description = (error as? TimelineError)?.description ?? ""
+            let description = (error as? RunFileError)?.description ?? ""
             return description.hasPrefix(directory + "/results.jsonl:2:") && description.contains("\"seconds\"")
         }
     }
@@ -181,7 +181,7 @@ import Testing
         #expect {
             try Timeline.write(directory: directory)
         } throws: { error in
-            (error as? TimelineError)?.path == directory + "/summary.json"
+            (error as? RunFileError)?.path == directory + "/summary.json"
         }
     }
 }

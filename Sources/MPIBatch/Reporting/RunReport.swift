@@ -41,7 +41,15 @@ public enum RunReport {
                     index: failure.int("index"), rank: failure.int("rank"), attempt: failure.int("attempt"),
                     status: failure.string("status") == "timeout" ? .timeout : .failed, error: failure.string("error"))
             },
-            extraFields: [], extraLines: object["notes"] as? [String] ?? [])
+            extraFields: [], extraLines: object["notes"] as? [String] ?? [],
+            parts: fields.objects("parts").map { part in
+                var loaded = RunPart(startOffset: part.double("start_offset"), startedAt: part.double("started_at"))
+                loaded.wallSeconds = part.double("wall_seconds")
+                loaded.attempts = part.int("attempts")
+                loaded.taskSeconds = part.double("task_seconds")
+                return loaded
+            },
+            journalFailure: object["journal_failure"] as? String)
     }
 
     /// Typed reads of a decoded JSON object; a missing field reads as zero or empty.

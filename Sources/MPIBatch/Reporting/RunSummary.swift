@@ -10,11 +10,11 @@ public struct RunSummary: Sendable {
     public var tasksSucceeded: Int
     /// Tasks that failed on their last allowed attempt.
     public var tasksFailed: Int
-    /// Attempts made, retries included.
+    /// Attempts made, retries included, over every part of the run.
     public var attempts: Int
-    /// Wall-clock seconds from the first dispatch to the last report.
+    /// Wall-clock seconds from the first dispatch to the last report, summed over every part of the run.
     public var wallSeconds: Double
-    /// Seconds summed over every attempt: the sequential equivalent.
+    /// Seconds summed over every attempt of every part: the sequential equivalent.
     public var taskSeconds: Double
     /// Slots per rank.
     public var slotsPerRank: [Int]
@@ -34,6 +34,10 @@ public struct RunSummary: Sendable {
     public var extraFields: [UInt8]
     /// Extra lines for the human summary from the workload's reducer.
     public var extraLines: [String]
+    /// The run's parts, this one last: one unless it was resumed.
+    public var parts: [RunPart] = []
+    /// Why the journal stopped taking lines (a full disk, say), if it did: the run failed.
+    public var journalFailure: String? = nil
 
     /// One rank's figures.
     public struct Rank: Sendable {
@@ -62,6 +66,8 @@ public struct RunSummary: Sendable {
         public var error: String
     }
 
+    /// This part's wall seconds: what its ranks' and slots' utilisation is measured against.
+    public var partWallSeconds: Double { parts.last?.wallSeconds ?? wallSeconds }
     /// All slots of all ranks.
     public var totalSlots: Int { slotsPerRank.reduce(0, +) }
     /// Summed task time ÷ wall time.

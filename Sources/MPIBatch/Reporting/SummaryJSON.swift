@@ -33,6 +33,9 @@ extension RunSummary {
         json.endArray()
         json.key("stop_reason")
         if let stopReason { json.value(stopReason) } else { json.null() }
+        json.key("journal_failure")
+        if let journalFailure { json.value(journalFailure) } else { json.null() }
+        writeParts(to: &json)
         json.members(extraFields)
         json.key("notes")
         json.beginArray()
@@ -46,6 +49,21 @@ extension RunSummary {
         return json.bytes
     }
 
+    private func writeParts(to json: inout JSONWriter) {
+        json.key("parts")
+        json.beginArray()
+        for part in parts {
+            json.beginObject()
+            json.field("started_at", part.startedAt)
+            json.field("start_offset", part.startOffset)
+            json.field("wall_seconds", part.wallSeconds)
+            json.field("attempts", part.attempts)
+            json.field("task_seconds", part.taskSeconds)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
     private func writeRanks(to json: inout JSONWriter) {
         json.key("per_rank")
         json.beginArray()
@@ -56,7 +74,9 @@ extension RunSummary {
             json.field("slots", rank.slots)
             json.field("tasks", rank.tasks)
             json.field("busy_seconds", rank.busySeconds)
-            json.field("utilisation", wallSeconds > 0 ? rank.busySeconds / (wallSeconds * Double(max(1, rank.slots))) : 0)
+            json.field(
+                "utilisation",
+                partWallSeconds > 0 ? rank.busySeconds / (partWallSeconds * Double(max(1, rank.slots))) : 0)
             json.field("cpu_seconds", rank.cpuSeconds)
             json.endObject()
         }
@@ -72,7 +92,7 @@ extension RunSummary {
             json.field("slot", slot.slot)
             json.field("tasks", slot.tasks)
             json.field("busy_seconds", slot.busySeconds)
-            json.field("utilisation", wallSeconds > 0 ? slot.busySeconds / wallSeconds : 0)
+            json.field("utilisation", partWallSeconds > 0 ? slot.busySeconds / partWallSeconds : 0)
             json.endObject()
         }
         json.endArray()

@@ -13,6 +13,11 @@ extension RunSummary {
             "speedup \(format(speedup)), efficiency \(format(efficiency * 100, digits: 1))%, "
                 + "imbalance \(format(imbalance * 100, digits: 1))%, \(format(throughput, digits: 0)) tasks/s, "
                 + "overhead \(format(overheadSecondsPerTask * 1e6, digits: 2)) µs/task")
+        if parts.count > 1 {
+            lines.append(
+                "in \(parts.count) parts (resumed): "
+                    + parts.map { "\(format($0.wallSeconds)) s, \($0.attempts) attempts" }.joined(separator: "; "))
+        }
         lines.append(contentsOf: extraLines)
         for failure in failures.prefix(10) {
             lines.append("  task \(failure.index) \(failure.status) on rank \(failure.rank) (attempt \(failure.attempt)): \(failure.error)")
@@ -22,6 +27,7 @@ extension RunSummary {
             lines.append("rank \(rank) on \(host) stopped answering: its unfinished tasks were not run (--resume reruns them)")
         }
         if let stopReason { lines.append("stopped early: \(stopReason)") }
+        if let journalFailure { lines.append("journal failed: \(journalFailure)") }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -102,6 +102,7 @@ public enum BatchRun {
             case .request, .results, .done, .interrupt, .heartbeat: driver.handle(message, from: source)
             }
         }
+        journal.onFailure { error in driver.abort(reason: "journal: \(error)") }
         driver.start(silenceLimitSeconds: configuration.behaviour.heartbeatTimeoutSeconds)
         let progress = configuration.behaviour.showsProgress ? ProgressReporter(counts: driver.counts) : nil
         await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
@@ -109,10 +110,22 @@ public enum BatchRun {
         progress?.stop()
         transport.stop()
         watcher.cancel()
-        try journal.close()
-        let summary = driver.summary(
-            name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank)
-        try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
+        let journalFailure = journal.close()
+        var summary = driver.summary(
+            name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank,
+            earlierParts: prepared?.resumed?.earlierParts ?? [])
+        if let (error, unwritten) = journalFailure {
+            summary.tasksSucceeded -= unwritten
+            summary.journalFailure = "\(error); the run stopped, and \(unwritten) successful tasks whose lines were not "
+                + "written will run again on --resume"
+        }
+        do {
+            try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
+        } catch {
+            FileHandle.standardError.write(Data("mpibatch: summary not written: \(error)\n".utf8))
+            summary.journalFailure = summary.journalFailure ?? "summary.json not written: \(error)"
+            return summary
+        }
         do {
             try Timeline.write(directory: configuration.outputDirectory)
         } catch {
@@ -129,9 +142,8 @@ public enum BatchRun {
     ) -> Coordinator {
         var source = workload.makeWorkSource(policy: configuration.behaviour.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
         if let resumed {
-            let journaled = IndexRanges(Array(resumed.succeeded.ranges.joined()) + Array(resumed.failedAttempts.keys))
-            source = ResumingSource(
-                inner: source, skipping: journaled,
+            source = source.resumed(
+                taskCount: workload.taskCount, done: resumed.succeeded, failed: IndexRanges(resumed.failedAttempts.keys),
                 values: Dictionary(resumed.values.map { ($0.index, $0.value) }, uniquingKeysWith: { $1 }))
         }
         var coordinator = Coordinator(

@@ -14,6 +14,7 @@ final class CoordinatorDriver: Sendable {
     private let transport: any Transport
     private let journal: Journal
     private let startedAt = MonotonicClock.nanoseconds()
+    private let startedAtEpoch = Date().timeIntervalSince1970
     /// Fires when every rank has reported done.
     let finished = OneShot()
 
@@ -74,6 +75,11 @@ final class CoordinatorDriver: Sendable {
         }
     }
 
+    /// Stops at once, cancelling running tasks: the run cannot go on.
+    func abort(reason: String) {
+        perform(state.withLock { $0.coordinator.abort(reason: reason) })
+    }
+
     /// Stops handing out work: every rank drains and reports.
     func interrupt(reason: String) {
         perform(state.withLock { $0.coordinator.interrupt(reason: reason) })
@@ -93,13 +99,18 @@ final class CoordinatorDriver: Sendable {
         }
     }
 
-    /// The run's figures; call after `finished` fired and the journal closed.
-    /// Wall time runs from this driver's creation to now: the journal's last write counts.
-    func summary(name: String, policy: ChunkPolicy, slotsPerRank: [Int]) -> RunSummary {
+    /// The run's figures, over `earlierParts` and this one; call after `finished` fired and
+    /// the journal closed. This part's wall time runs from this driver's creation to now:
+    /// the journal's last write counts.
+    func summary(name: String, policy: ChunkPolicy, slotsPerRank: [Int], earlierParts: [RunPart]) -> RunSummary {
         state.withLock { state in
             let coordinator = state.coordinator
             let statistics = state.statistics
-            let wall = Double(MonotonicClock.nanoseconds() &- startedAt) * 1e-9
+            var part = RunPart(startOffset: earlierParts.last.map { $0.startOffset + $0.wallSeconds } ?? 0, startedAt: startedAtEpoch)
+            part.wallSeconds = Double(MonotonicClock.nanoseconds() &- startedAt) * 1e-9
+            part.attempts = statistics.attempts
+            part.taskSeconds = statistics.taskSeconds
+            let parts = earlierParts + [part]
             let reports = coordinator.rankReports
             let reducer = coordinator.reducer
             var extra = JSONWriter()
@@ -110,7 +121,8 @@ final class CoordinatorDriver: Sendable {
             return RunSummary(
                 name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit,
                 tasksSucceeded: coordinator.succeeded, tasksFailed: coordinator.failed,
-                attempts: statistics.attempts, wallSeconds: wall, taskSeconds: statistics.taskSeconds,
+                attempts: parts.reduce(0) { $0 + $1.attempts }, wallSeconds: parts.reduce(0) { $0 + $1.wallSeconds },
+                taskSeconds: parts.reduce(0) { $0 + $1.taskSeconds },
                 slotsPerRank: slotsPerRank, stopReason: coordinator.stopReason, interrupted: coordinator.interrupted,
                 unresponsiveRanks: coordinator.unresponsive.map { (rank: $0, host: coordinator.hosts[$0] ?? "?") },
                 ranks: statistics.ranks.enumerated().map { rank, tally in
@@ -128,7 +140,7 @@ final class CoordinatorDriver: Sendable {
                         index: $0.index, rank: $0.rank, attempt: $0.attempt, status: $0.status, error: $0.error ?? "")
                 },
                 extraFields: extra.objectMembers,
-                extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary())
+                extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary(), parts: parts)
         }
     }
 }

@@ -61,7 +61,9 @@ public enum MPILaunch {
         if world.rank == 0 {
             do {
                 prepared = try PreparedRun.prepare(
-                    configuration: configuration, jobHash: jobHash, taskCount: workload.taskCount, keepValues: true)
+                    configuration: configuration, jobHash: jobHash, taskCount: workload.taskCount,
+                    keepValues: workload.keepsJournaledValues,
+                    warn: { FileHandle.standardError.write(Data("mpibatch: warning: \($0)\n".utf8)) })
             } catch {
                 refusal = String(describing: error)
             }

@@ -118,7 +118,7 @@ final class Worker: Sendable {
         var value = TaskValue.none
         var error: String?
         do {
-            value = try await workload.run(context)
+            value = try await workload.run(context).journalForm
         } catch let timeout as TaskTimeout {
             status = .timeout
             error = timeout.description

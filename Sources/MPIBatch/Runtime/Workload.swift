@@ -13,6 +13,9 @@ public protocol Workload: Sendable {
     func run(_ task: TaskContext) async throws -> TaskValue
     /// Rank 0's reducer of task values (Monte Carlo blocks, say), or nil when values are only journaled.
     func makeReducer() -> (any ResultReducer)?
+    /// Whether a resumed run needs the values the earlier run journaled (a reducer's or a
+    /// stage graph's inputs); without, resume keeps none, so its memory stays small.
+    var keepsJournaledValues: Bool { get }
     /// Rank 0's source of chunks: by default the flat range `0..<taskCount` under `policy`.
     func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource
 }
@@ -24,6 +27,8 @@ extension Workload {
     public func retries(of index: Int) -> Int { retries }
     /// No reducer unless the workload has one.
     public func makeReducer() -> (any ResultReducer)? { nil }
+    /// Journaled values are needed exactly when there is a reducer to feed.
+    public var keepsJournaledValues: Bool { makeReducer() != nil }
 }
 
 /// Thrown by a task that ran past its time limit: recorded with status `timeout`.

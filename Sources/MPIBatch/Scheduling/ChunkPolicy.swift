@@ -59,6 +59,13 @@ struct IndexDispenser: WorkSource {
         measuredSeconds += record.seconds
     }
 
+    /// The policy re-planned over the work left: chunks sized from what remains, not from the whole job.
+    func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource {
+        RemainingIndexSource(taskCount: taskCount, done: done, failed: failed) { [policy, totalSlots] remaining in
+            IndexDispenser(policy: policy, taskCount: remaining, totalSlots: totalSlots)
+        }
+    }
+
     private func chunkSize(remaining: Int) -> Int {
         switch policy {
         case .static: return remaining

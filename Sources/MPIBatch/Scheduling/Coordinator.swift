@@ -33,14 +33,15 @@ struct Coordinator {
     /// Rank 0's reducer of task values, if the workload has one.
     let reducer: (any ResultReducer)?
     private var source: any WorkSource
-    /// Chunks served before fresh work: retries, rerun failures of a resumed run, and
-    /// the parts of chunks cut short by the deadline.
+    /// Chunks served before fresh work: retries and the parts of chunks cut short by the deadline.
     private var retryQueue: [Chunk] = []
     private var retryHead = 0
     private var parked: [ParkedRequest] = []
     private var inFlight = 0
     /// Tasks handed to each slot (by global ordinal) and not yet reported.
     private var inHand: [Int]
+    /// Failed attempts per task of a resumed run's earlier parts (their tasks come one at a time).
+    private var earlierFailures: [Int: Int] = [:]
     private var phase = Phase.running
     private var ranksDone: [RankReport?]
 
@@ -104,16 +105,17 @@ struct Coordinator {
         hosts = Array(repeating: nil, count: slotsPerRank.count)
     }
 
-    /// Carries on from an earlier run: its successes count, its values feed the
-    /// reducer, and its failed tasks run again with their attempt count carried on.
+    /// Carries on from an earlier run: its successes count and their values feed the
+    /// reducer. Its failed tasks come from the (resumed) source each on its own, where the
+    /// source puts them, and run at the attempt after their last.
     mutating func resume(from earlier: PreparedRun.ResumedWork) {
         succeeded = earlier.succeeded.count
-        guard let reducer else { return queueFailures(of: earlier) }
+        earlierFailures = earlier.failedAttempts
+        guard let reducer else { return }
         for (index, value) in earlier.values {
             reducedSuccesses.insert(index)
             if let newLimit = reducer.accept(index: index, value: value) { lowerLimit(to: newLimit) }
         }
-        queueFailures(of: earlier)
     }
 
     /// The limit falls (a precision target met): tasks at or above it no longer count.
@@ -122,12 +124,6 @@ struct Coordinator {
         let above = reducedSuccesses.filter { $0 >= source.limit }
         succeeded -= above.count
         reducedSuccesses.subtract(above)
-    }
-
-    private mutating func queueFailures(of earlier: PreparedRun.ResumedWork) {
-        for (index, failures) in earlier.failedAttempts.sorted(by: { $0.key < $1.key }) {
-            retryQueue.append(Chunk(start: index, end: index + 1, attempt: failures + 1))
-        }
     }
 
     /// Actions to take before any message arrives (an empty workload stops at once).
@@ -189,6 +185,14 @@ struct Coordinator {
     mutating func interrupt(reason: String) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
         beginStopping(reason: "interrupted: \(reason)", interrupted: true, into: &actions)
+        return actions
+    }
+
+    /// Stops at once, running tasks cancelled without grace: the run cannot go on (its
+    /// journal can no longer be written, say). The run ends failed, not resumable as is.
+    mutating func abort(reason: String) -> [CoordinatorAction] {
+        var actions: [CoordinatorAction] = []
+        beginStopping(reason: reason, grace: 0, into: &actions)
         return actions
     }
 
@@ -296,7 +300,8 @@ struct Coordinator {
             if retry.start < source.limit { return retry }
         }
         guard let range = source.next(forSlotOrdinal: ordinal) else { return nil }
-        return Chunk(start: range.lowerBound, end: range.upperBound)
+        let attempt = range.count == 1 ? (earlierFailures.removeValue(forKey: range.lowerBound) ?? 0) + 1 : 1
+        return Chunk(start: range.lowerBound, end: range.upperBound, attempt: attempt)
     }
 
     private mutating func stopIfComplete(_ actions: inout [CoordinatorAction]) {
@@ -305,7 +310,7 @@ struct Coordinator {
     }
 
     private mutating func beginStopping(
-        reason: String?, interrupted: Bool = false, into actions: inout [CoordinatorAction]
+        reason: String?, interrupted: Bool = false, grace: Double? = nil, into actions: inout [CoordinatorAction]
     ) {
         guard phase == .running else { return }
         phase = .stopping
@@ -313,7 +318,7 @@ struct Coordinator {
         self.interrupted = interrupted
         parked.removeAll()
         for rank in ranksDone.indices where !unresponsive.contains(rank) {
-            actions.append(.send(.stop(graceSeconds: graceSeconds), to: rank))
+            actions.append(.send(.stop(graceSeconds: grace ?? graceSeconds), to: rank))
         }
     }
 }

@@ -1,19 +1,23 @@
-/// On `--resume`: hands out only tasks the earlier run has no result for. It
-/// wraps the workload's own source and cuts the journaled indices out of its
-/// ranges, telling the inner source they finished (so a stage graph releases
-/// their dependents). Previously failed tasks are rerun through the
-/// coordinator's retry queue instead, with their attempt count carried on.
+/// On `--resume`, for a source that hands out a structure of its own (a stage graph): hands
+/// out only the tasks the earlier run has no `ok` result for. It takes the inner source's
+/// ranges, cuts the journaled successes out (telling the inner source they are done, with
+/// their values, so a stage graph releases their dependents) and hands out the rest, each
+/// previously failed task on its own so the coordinator can carry its attempt count on.
+/// Failed tasks thus rerun where the inner source puts them: a stage's failed task only
+/// once its stage is ready, and its dependents only after it succeeded.
 struct ResumingSource: WorkSource {
     private var inner: any WorkSource
     private let journaled: IndexRanges
+    private let failed: IndexRanges
     private let values: [Int: TaskValue]
     private var pieces: [Range<Int>] = []
 
-    /// Wraps `inner`, skipping every index in `journaled`; `values` are the journaled
-    /// values the inner source is told about (a stage's value, say).
-    init(inner: any WorkSource, skipping journaled: IndexRanges, values: [Int: TaskValue] = [:]) {
+    /// Wraps `inner`, skipping every index in `journaled` (told to `inner` with its value
+    /// from `values`) and isolating every index in `failed`.
+    init(inner: any WorkSource, skipping journaled: IndexRanges, isolating failed: IndexRanges, values: [Int: TaskValue]) {
         self.inner = inner
         self.journaled = journaled
+        self.failed = failed
         self.values = values
     }
 
@@ -31,22 +35,16 @@ struct ResumingSource: WorkSource {
             let gaps = journaled.gaps(in: range)
             var cursor = range.lowerBound
             for gap in gaps + [range.upperBound..<range.upperBound] {
-                for index in cursor..<gap.lowerBound { inner.finished(earlierResult(index)) }
+                for index in cursor..<gap.lowerBound { inner.restored(index, value: values[index] ?? .none) }
                 cursor = gap.upperBound
             }
-            pieces += gaps
+            pieces += gaps.flatMap { failed.isolating(in: $0) }
         }
         return pieces.removeFirst()
     }
 
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
+    mutating func restored(_ index: Int, value: TaskValue) { inner.restored(index, value: value) }
     func writeSummaryFields(to json: inout JSONWriter) { inner.writeSummaryFields(to: &json) }
     func humanSummary() -> [String] { inner.humanSummary() }
-
-    /// Stands for a result the earlier run journaled, with its value (its time is not re-counted).
-    private func earlierResult(_ index: Int) -> TaskRecord {
-        TaskRecord(
-            index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0, value: values[index] ?? .none,
-            error: nil)
-    }
 }

@@ -105,6 +105,12 @@ struct StageGraphSource: WorkSource {
         if progress[stage].finished == graph.stages[stage].taskCount { complete(stage) }
     }
 
+    /// A task the earlier run finished: handed out (by `ResumingSource`) and back at once,
+    /// with its journaled value and no time.
+    mutating func restored(_ index: Int, value: TaskValue) {
+        finished(TaskRecord(index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0, value: value, error: nil))
+    }
+
     /// Tasks of `stage` not handed out yet (none beyond the limit).
     private func untaken(_ stage: Int) -> Int {
         let available = min(graph.stages[stage].taskCount, limit - graph.offsets[stage])

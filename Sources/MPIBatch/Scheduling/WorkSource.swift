@@ -15,6 +15,12 @@ public protocol WorkSource {
     mutating func lowerLimit(to newLimit: Int)
     /// A task's final attempt came back: ok, or failed after its retries.
     mutating func finished(_ record: TaskRecord)
+    /// A task the earlier run of a resumed run finished with `value` (no time is counted for it).
+    mutating func restored(_ index: Int, value: TaskValue)
+    /// This source for a resumed run of `taskCount` tasks: without the journaled successes
+    /// `done` (whose values are `values`), with the previously failed tasks `failed` each
+    /// handed out alone.
+    func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource
     /// Summary fields the source adds to `summary.json`, written into an open object.
     func writeSummaryFields(to json: inout JSONWriter)
     /// Lines the source adds to the human summary.
@@ -24,6 +30,12 @@ public protocol WorkSource {
 extension WorkSource {
     /// A flat range needs no completion callbacks.
     public mutating func finished(_ record: TaskRecord) {}
+    /// A flat range keeps no state about finished tasks.
+    public mutating func restored(_ index: Int, value: TaskValue) {}
+    /// The journaled successes cut out of this source's own ranges.
+    public func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource {
+        ResumingSource(inner: self, skipping: done, isolating: failed, values: values)
+    }
     /// No extra summary fields.
     public func writeSummaryFields(to json: inout JSONWriter) {}
     /// No extra summary lines.

@@ -1,12 +1,12 @@
 /// A set of task indices stored as sorted, disjoint, non-adjacent ranges: the
 /// journal's finished tasks are mostly contiguous, so this stays small.
 /// (Foundation's `IndexSet` traps in `rangeView(of:)` on Linux, hence this.)
-struct IndexRanges: Sendable, Equatable {
+public struct IndexRanges: Sendable, Equatable {
     /// The ranges, sorted, disjoint and not touching.
-    private(set) var ranges: [Range<Int>] = []
+    public private(set) var ranges: [Range<Int>] = []
 
     /// The set of the given indices.
-    init<S: Sequence>(_ indices: S) where S.Element == Int {
+    public init<S: Sequence>(_ indices: S) where S.Element == Int {
         for index in indices.sorted() {
             if let last = ranges.last, index <= last.upperBound {
                 if index == last.upperBound { ranges[ranges.count - 1] = last.lowerBound..<(index + 1) }
@@ -16,17 +16,45 @@ struct IndexRanges: Sendable, Equatable {
         }
     }
 
+    /// The empty set.
+    public init() {}
+
+    /// Adds `index`. Cheap when indices come mostly in ascending order, as a journal's do.
+    public mutating func insert(_ index: Int) {
+        if let last = ranges.last, index >= last.lowerBound {
+            if index < last.upperBound { return }
+            if index == last.upperBound {
+                ranges[ranges.count - 1] = last.lowerBound..<(index + 1)
+                return
+            }
+            ranges.append(index..<(index + 1))
+            return
+        }
+        let position = firstRange(endingAfter: index)
+        if position < ranges.count, ranges[position].contains(index) { return }
+        let joinsBelow = position > 0 && ranges[position - 1].upperBound == index
+        let joinsAbove = position < ranges.count && ranges[position].lowerBound == index + 1
+        switch (joinsBelow, joinsAbove) {
+        case (true, true):
+            ranges[position - 1] = ranges[position - 1].lowerBound..<ranges[position].upperBound
+            ranges.remove(at: position)
+        case (true, false): ranges[position - 1] = ranges[position - 1].lowerBound..<(index + 1)
+        case (false, true): ranges[position] = index..<ranges[position].upperBound
+        case (false, false): ranges.insert(index..<(index + 1), at: position)
+        }
+    }
+
     /// How many indices the set holds.
-    var count: Int { ranges.reduce(0) { $0 + $1.count } }
+    public var count: Int { ranges.reduce(0) { $0 + $1.count } }
 
     /// Whether `index` is in the set.
-    func contains(_ index: Int) -> Bool {
+    public func contains(_ index: Int) -> Bool {
         let position = firstRange(endingAfter: index)
         return position < ranges.count && ranges[position].contains(index)
     }
 
     /// The parts of `range` the set does not hold, in order.
-    func gaps(in range: Range<Int>) -> [Range<Int>] {
+    public func gaps(in range: Range<Int>) -> [Range<Int>] {
         var gaps: [Range<Int>] = []
         var cursor = range.lowerBound
         var position = firstRange(endingAfter: range.lowerBound)
@@ -41,6 +69,26 @@ struct IndexRanges: Sendable, Equatable {
             position += 1
         }
         return gaps
+    }
+
+    /// `range` cut so that every index of the set in it stands alone: `[0, 10)` with 3 and 4
+    /// in the set gives `[0, 3) [3, 4) [4, 5) [5, 10)`.
+    public func isolating(in range: Range<Int>) -> [Range<Int>] {
+        var pieces: [Range<Int>] = []
+        var cursor = range.lowerBound
+        var position = firstRange(endingAfter: range.lowerBound)
+        while cursor < range.upperBound {
+            guard position < ranges.count, ranges[position].lowerBound < range.upperBound else {
+                pieces.append(cursor..<range.upperBound)
+                break
+            }
+            let held = ranges[position].clamped(to: cursor..<range.upperBound)
+            if cursor < held.lowerBound { pieces.append(cursor..<held.lowerBound) }
+            pieces += held.map { $0..<($0 + 1) }
+            cursor = max(cursor, held.upperBound)
+            position += 1
+        }
+        return pieces
     }
 
     /// The first range whose upper bound is above `index` (binary search).

@@ -101,6 +101,7 @@ public struct JSONWriter: Sendable {
         separate()
         if number.isFinite {
             if number == number.rounded(.towardZero), abs(number) < 1e15 {
+                if number.sign == .minus, number == 0 { bytes.append(UInt8(ascii: "-")) }  // -0.0 keeps its sign
                 writeInteger(Int(number))
                 bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
             } else {

@@ -5,17 +5,35 @@ import Darwin
 #endif
 
 /// A file the run writes, opened with POSIX calls so appends and fsync are explicit.
+/// Never through a symbolic link: a link where an output goes is refused (`ELOOP`), so a
+/// planted link cannot make the run overwrite some other file.
 final class OutputFile {
     private let descriptor: Int32
     /// The file's path, for error messages.
     let path: String
 
-    /// Opens `path` for appending, creating it if needed (`truncate` empties it first).
-    init(appendingTo path: String, truncate: Bool = false) throws(OutputError) {
-        let flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0)
+    /// Opens `path` for appending, creating it if needed (`truncate` empties it first;
+    /// `exclusive` refuses a file that exists).
+    init(appendingTo path: String, truncate: Bool = false, exclusive: Bool = false) throws(OutputError) {
+        let flags =
+            O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | (truncate ? O_TRUNC : 0) | (exclusive ? O_EXCL : 0)
         descriptor = open(path, flags, 0o644)
         self.path = path
         guard descriptor >= 0 else { throw OutputError(path: path, operation: "open", code: errno) }
+    }
+
+    /// The file's length now.
+    func length() throws(OutputError) -> Int {
+        let end = lseek(descriptor, 0, SEEK_END)
+        guard end >= 0 else { throw OutputError(path: path, operation: "lseek", code: errno) }
+        return Int(end)
+    }
+
+    /// Cuts the file back to `length` bytes.
+    func truncate(to length: Int) throws(OutputError) {
+        guard ftruncate(descriptor, off_t(length)) == 0 else {
+            throw OutputError(path: path, operation: "ftruncate", code: errno)
+        }
     }
 
     deinit { close(descriptor) }
@@ -38,12 +56,19 @@ final class OutputFile {
         guard fsync(descriptor) == 0 else { throw OutputError(path: path, operation: "fsync", code: errno) }
     }
 
-    /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename.
+    /// Writes `bytes` to `path` atomically: a new temporary file beside it (whatever was
+    /// at its name, a link included, is removed first, never written through), fsync, rename.
     static func replace(_ path: String, with bytes: [UInt8]) throws(OutputError) {
         let temporary = path + ".tmp"
-        let file = try OutputFile(appendingTo: temporary, truncate: true)
-        try file.write(bytes)
-        try file.sync()
+        if unlink(temporary) != 0, errno != ENOENT { throw OutputError(path: temporary, operation: "unlink", code: errno) }
+        let file = try OutputFile(appendingTo: temporary, exclusive: true)
+        do {
+            try file.write(bytes)
+            try file.sync()
+        } catch {
+            unlink(temporary)  // no half-written file left behind
+            throw error
+        }
         guard rename(temporary, path) == 0 else { throw OutputError(path: path, operation: "rename", code: errno) }
     }
 
@@ -68,5 +93,9 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
     /// `errno`.
     public let code: Int32
     /// `results.jsonl: write: No space left on device`.
-    public var description: String { "\(path): \(operation): \(String(cString: strerror(code)))" }
+    public var description: String {
+        code == ELOOP
+            ? "\(path): is a symbolic link; mpibatch does not write its outputs through one (remove it)"
+            : "\(path): \(operation): \(String(cString: strerror(code)))"
+    }
 }

@@ -97,6 +97,9 @@ public struct StageGraphWorkload: Workload {
     /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
     public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph) }
 
+    /// Stage values feed the dependents' templates: a resumed graph needs the journaled ones.
+    public var keepsJournaledValues: Bool { true }
+
     /// The graph scheduler: ready stages by remaining critical path, exclusive stages alone.
     /// `--chunk` does not apply: a fan-out stage is always handed out in guided chunks.
     public func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource {

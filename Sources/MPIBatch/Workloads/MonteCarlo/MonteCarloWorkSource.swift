@@ -13,6 +13,8 @@
 /// reducer merges blocks `0 ..< cut` in order whoever ran them.
 struct MonteCarloWorkSource: WorkSource {
     private var inner: IndexDispenser
+    private let policy: ChunkPolicy
+    private let totalSlots: Int
     private let isStatic: Bool
     private let maxBlocks: Int
     /// Ranges taken from `inner` but not yet handed out, by slot ordinal (static) or under key 0.
@@ -21,6 +23,8 @@ struct MonteCarloWorkSource: WorkSource {
     /// Pieces of `policy`'s chunks over `blockCount` blocks, at most `maxBlocks` each.
     init(policy: ChunkPolicy, blockCount: Int, totalSlots: Int, maxBlocks: Int) {
         inner = IndexDispenser(policy: policy, taskCount: blockCount, totalSlots: totalSlots)
+        self.policy = policy
+        self.totalSlots = totalSlots
         isStatic = policy == .static
         self.maxBlocks = max(1, maxBlocks)
     }
@@ -58,4 +62,11 @@ struct MonteCarloWorkSource: WorkSource {
     }
 
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
+
+    /// The same pieces over the blocks left, lowest first (a target is still met in block order).
+    func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource {
+        RemainingIndexSource(taskCount: taskCount, done: done, failed: failed) { [policy, totalSlots, maxBlocks] remaining in
+            MonteCarloWorkSource(policy: policy, blockCount: remaining, totalSlots: totalSlots, maxBlocks: maxBlocks)
+        }
+    }
 }

@@ -1,11 +1,11 @@
 import Testing
 @testable import MPIBatch
 
-@Suite struct TimelineScannerTests {
-    private func scan(_ line: String) throws(TimelineSyntaxError) -> TimelineAttempt {
+@Suite struct JournalScannerTests {
+    private func scan(_ line: String) throws(JournalSyntaxError) -> JournalEntry {
         var bytes = Array(line.utf8)
-        return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(TimelineSyntaxError) in
-            try TimelineLineScanner.scan(UnsafeBufferPointer(buffer))
+        return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(JournalSyntaxError) in
+            try JournalLineScanner.scan(UnsafeBufferPointer(buffer))
         }
     }
 
@@ -42,7 +42,7 @@ import Testing
         #expect {
             try scan(line)
         } throws: { error in
-            (error as? TimelineSyntaxError)?.reason.contains(reason) == true
+            (error as? JournalSyntaxError)?.reason.contains(reason) == true
         }
     }
 

@@ -19,7 +19,7 @@ struct TimelineDetails {
 
     /// Stores the params and error found in `line`; returns their number for
     /// `TimelineSpan.detail`, or -1 when they are not kept.
-    mutating func store(_ attempt: TimelineAttempt, line: UnsafeBufferPointer<UInt8>) -> Int32 {
+    mutating func store(_ attempt: JournalEntry, line: UnsafeBufferPointer<UInt8>) -> Int32 {
         guard attempt.params != nil || attempt.error != nil else { return -1 }
         let size = (attempt.params?.count ?? 0) + (attempt.error?.count ?? 0) + 20
         guard size <= lineLimit, bytes.count + size <= totalLimit, ends.count < Int32.max else {

@@ -1,38 +1,18 @@
-/// One `results.jsonl` line reduced to what the timeline draws.
-struct TimelineAttempt {
-    /// The task's index.
-    var index = 0
-    /// 1 for the first try.
-    var attempt = 1
-    /// How it ended.
-    var status = TaskStatus.ok
-    /// The rank that ran it.
-    var rank = 0
-    /// The slot of that rank's pool that ran it.
-    var slot = 0
-    /// Seconds since the run began on its rank.
-    var start = 0.0
-    /// How long it ran.
-    var seconds = 0.0
-    /// Where the `params` value lies in the line, as raw JSON.
-    var params: Range<Int>?
-    /// Where the `error` value lies in the line, as a raw JSON string; `nil` when it is `null`.
-    var error: Range<Int>?
-}
-
 /// Why a line is not a journal line, and where (0-based byte offset).
-struct TimelineSyntaxError: Error {
+struct JournalSyntaxError: Error {
     /// The byte offset in the line.
     let offset: Int
     /// What is wrong.
     let reason: String
 }
 
-/// A dedicated scanner for one `results.jsonl` line: it decodes the few numbers and the
-/// status the timeline needs and steps over every other value (strings with escapes,
-/// nested objects and arrays), checking the JSON grammar as it goes. It is several times
-/// faster than `JSONSerialization` and allocates nothing per line.
-struct TimelineLineScanner {
+/// The one parser of `results.jsonl` lines, used by resume, `results` and the timeline.
+/// It reads the line's top-level keys, decodes the fixed fields and records where the
+/// free-form values lie, stepping over them (strings with escapes, nested objects and
+/// arrays) while checking the JSON grammar. A key is matched only at the top level, so a
+/// parameter named `status` inside `params` is never taken for the line's status. It is
+/// several times faster than `JSONSerialization` and allocates nothing per line.
+struct JournalLineScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private static let maximumDepth = 256
@@ -41,13 +21,22 @@ struct TimelineLineScanner {
 
     /// The attempt described by `line`, a JSON object holding at least `index`, `status`,
     /// `seconds`, `start`, `rank` and `slot`.
-    static func scan(_ line: UnsafeBufferPointer<UInt8>) throws(TimelineSyntaxError) -> TimelineAttempt {
-        var scanner = TimelineLineScanner(line)
+    static func scan(_ line: UnsafeBufferPointer<UInt8>) throws(JournalSyntaxError) -> JournalEntry {
+        var scanner = JournalLineScanner(line)
         return try scanner.attempt()
     }
 
+    /// Whether `bytes` hold exactly one JSON value (whitespace around it allowed).
+    static func isOneValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var scanner = JournalLineScanner(bytes)
+        scanner.skipWhitespace()
+        guard (try? scanner.skipValue(depth: 0)) != nil else { return false }
+        scanner.skipWhitespace()
+        return scanner.position == bytes.count
+    }
+
     private enum Field: Int, CaseIterable {
-        case index, attempt, status, rank, slot, start, seconds, params, error
+        case index, attempt, status, rank, slot, start, seconds, params, value, error
 
         var key: StaticString {
             switch self {
@@ -59,6 +48,7 @@ struct TimelineLineScanner {
             case .start: "start"
             case .seconds: "seconds"
             case .params: "params"
+            case .value: "value"
             case .error: "error"
             }
         }
@@ -67,8 +57,8 @@ struct TimelineLineScanner {
         static let required: [Field] = [.index, .status, .seconds, .start, .rank, .slot]
     }
 
-    private mutating func attempt() throws(TimelineSyntaxError) -> TimelineAttempt {
-        var result = TimelineAttempt()
+    private mutating func attempt() throws(JournalSyntaxError) -> JournalEntry {
+        var result = JournalEntry()
         var seen: UInt16 = 0
         skipWhitespace()
         try expect(UInt8(ascii: "{"))
@@ -102,14 +92,14 @@ struct TimelineLineScanner {
         skipWhitespace()
         guard position == bytes.count else { throw fail("unexpected text after the object") }
         if let missing = Field.required.first(where: { seen & $0.bit == 0 }) {
-            throw TimelineSyntaxError(offset: 0, reason: "missing \"\(missing.key)\"")
+            throw JournalSyntaxError(offset: 0, reason: "missing \"\(missing.key)\"")
         }
         return result
     }
 
     private mutating func read(
-        _ field: Field, into result: inout TimelineAttempt, keyOffset: Int
-    ) throws(TimelineSyntaxError) {
+        _ field: Field, into result: inout JournalEntry, keyOffset: Int
+    ) throws(JournalSyntaxError) {
         switch field {
         case .index: result.index = try integer(field)
         case .attempt: result.attempt = try integer(field)
@@ -119,9 +109,9 @@ struct TimelineLineScanner {
         case .seconds: result.seconds = try number(field)
         case .status: result.status = try status()
         case .params:
-            let begin = position
-            try skipValue(depth: 0)
-            result.params = begin..<position
+            result.params = try rawValue()
+        case .value:
+            result.value = try rawValue()
         case .error:
             let begin = position
             if peek() == UInt8(ascii: "n") {
@@ -144,7 +134,7 @@ struct TimelineLineScanner {
         }
     }
 
-    private mutating func status() throws(TimelineSyntaxError) -> TaskStatus {
+    private mutating func status() throws(JournalSyntaxError) -> TaskStatus {
         let begin = position
         try expect(UInt8(ascii: "\""))
         let text = try stringContents()
@@ -152,12 +142,19 @@ struct TimelineLineScanner {
         where status.description.utf8.elementsEqual(bytes[text]) {
             return status
         }
-        throw TimelineSyntaxError(offset: begin, reason: "unknown status (expected ok, failed, timeout or interrupted)")
+        throw JournalSyntaxError(offset: begin, reason: "unknown status (expected ok, failed, timeout or interrupted)")
     }
 
     // MARK: Values
 
-    private mutating func skipValue(depth: Int) throws(TimelineSyntaxError) {
+    /// Steps over one value and returns where it lies.
+    private mutating func rawValue() throws(JournalSyntaxError) -> Range<Int> {
+        let begin = position
+        try skipValue(depth: 0)
+        return begin..<position
+    }
+
+    private mutating func skipValue(depth: Int) throws(JournalSyntaxError) {
         guard depth < Self.maximumDepth else { throw fail("nested too deeply") }
         switch peek() {
         case UInt8(ascii: "\""):
@@ -172,7 +169,7 @@ struct TimelineLineScanner {
         }
     }
 
-    private mutating func skipContainer(close: UInt8, keyed: Bool, depth: Int) throws(TimelineSyntaxError) {
+    private mutating func skipContainer(close: UInt8, keyed: Bool, depth: Int) throws(JournalSyntaxError) {
         position += 1
         skipWhitespace()
         if peek() == close {
@@ -200,7 +197,7 @@ struct TimelineLineScanner {
     }
 
     /// Steps past a string whose opening quote was consumed; returns the range between the quotes.
-    private mutating func stringContents() throws(TimelineSyntaxError) -> Range<Int> {
+    private mutating func stringContents() throws(JournalSyntaxError) -> Range<Int> {
         let begin = position
         while position < bytes.count {
             let byte = bytes[position]
@@ -220,7 +217,7 @@ struct TimelineLineScanner {
         throw fail("unterminated string")
     }
 
-    private mutating func escape() throws(TimelineSyntaxError) {
+    private mutating func escape() throws(JournalSyntaxError) {
         switch peek() {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
@@ -235,7 +232,7 @@ struct TimelineLineScanner {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(TimelineSyntaxError) {
+    private mutating func literal(_ word: StaticString) throws(JournalSyntaxError) {
         let matches = word.withUTF8Buffer { word in
             position + word.count <= bytes.count && word.elementsEqual(bytes[position..<(position + word.count)])
         }
@@ -255,7 +252,7 @@ struct TimelineLineScanner {
         var hasExponent: Bool
     }
 
-    private mutating func numberText() throws(TimelineSyntaxError) -> NumberText {
+    private mutating func numberText() throws(JournalSyntaxError) -> NumberText {
         let begin = position
         var text = NumberText(
             range: begin..<begin, negative: false, mantissa: 0, digits: 0, fractionDigits: 0, hasExponent: false)
@@ -279,7 +276,7 @@ struct TimelineLineScanner {
         return text
     }
 
-    private mutating func digits(into text: inout NumberText, fraction: Bool) throws(TimelineSyntaxError) {
+    private mutating func digits(into text: inout NumberText, fraction: Bool) throws(JournalSyntaxError) {
         let begin = position
         while let byte = peek(), byte &- UInt8(ascii: "0") < 10 {
             if text.digits < 19 {
@@ -296,7 +293,7 @@ struct TimelineLineScanner {
         (0..<exponent).reduce(1.0) { value, _ in value * 10 }
     }
 
-    private mutating func number(_ field: Field) throws(TimelineSyntaxError) -> Double {
+    private mutating func number(_ field: Field) throws(JournalSyntaxError) -> Double {
         guard peek() == UInt8(ascii: "-") || peek().map({ $0 &- UInt8(ascii: "0") < 10 }) == true else {
             throw fail("expected a number for \"\(field.key)\"")
         }
@@ -313,11 +310,11 @@ struct TimelineLineScanner {
         return text.negative ? -magnitude : magnitude
     }
 
-    private mutating func integer(_ field: Field) throws(TimelineSyntaxError) -> Int {
+    private mutating func integer(_ field: Field) throws(JournalSyntaxError) -> Int {
         let begin = position
         let value = try number(field)
         guard value == value.rounded(), abs(value) < 9e15 else {
-            throw TimelineSyntaxError(offset: begin, reason: "expected an integer for \"\(field.key)\"")
+            throw JournalSyntaxError(offset: begin, reason: "expected an integer for \"\(field.key)\"")
         }
         return Int(value)
     }
@@ -326,7 +323,7 @@ struct TimelineLineScanner {
 
     private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    private mutating func expect(_ byte: UInt8) throws(TimelineSyntaxError) {
+    private mutating func expect(_ byte: UInt8) throws(JournalSyntaxError) {
         guard peek() == byte else { throw fail("expected '\(Character(Unicode.Scalar(byte)))'") }
         position += 1
     }
@@ -340,8 +337,8 @@ struct TimelineLineScanner {
         }
     }
 
-    private func fail(_ reason: String) -> TimelineSyntaxError {
-        TimelineSyntaxError(offset: position, reason: position < bytes.count ? reason : reason + " (the line ends early)")
+    private func fail(_ reason: String) -> JournalSyntaxError {
+        JournalSyntaxError(offset: position, reason: position < bytes.count ? reason : reason + " (the line ends early)")
     }
 }
 

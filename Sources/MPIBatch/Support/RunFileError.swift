@@ -1,6 +1,7 @@
-/// A timeline that could not be made: an input that cannot be read or parsed, or an output
-/// that cannot be written.
-public struct TimelineError: Error, Sendable, CustomStringConvertible {
+/// A file of a run's output directory that cannot be read, trusted or written: a missing
+/// or unreadable journal, a line that is not a journal line, an index outside the job, a
+/// report that cannot be written. Names the file and, when one line is at fault, the line.
+public struct RunFileError: Error, Sendable, CustomStringConvertible {
     /// The file at fault.
     public let path: String
     /// The 1-based line of `path` at fault, when it is one line of `results.jsonl`.

@@ -1,5 +1,8 @@
 /// Formats one finished attempt as a `results.jsonl` line.
 struct JournalLine {
+    /// How every line begins; a file ending in a part of a line that begins so is a torn write.
+    static let prefix = Array(#"{"index":"#.utf8)
+
     /// Appends `record`'s line, newline included, to `json`. Keys are fixed
     /// fragments and times fixed-point: this runs once per task on rank 0.
     /// `startOffset` is added to the record's start (see `Journal.init`).

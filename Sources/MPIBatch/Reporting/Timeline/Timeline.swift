@@ -6,12 +6,12 @@ public enum Timeline {
     /// `directory/timeline.json` and `directory/timeline.svg`, each atomically. A run of
     /// more than `limits.maximumEvents` attempts is drawn with close neighbours of a slot
     /// merged into busy spans, which both files say.
-    public static func write(directory: String, limits: TimelineLimits = .standard) throws(TimelineError) {
+    public static func write(directory: String, limits: TimelineLimits = .standard) throws(RunFileError) {
         let summary: RunSummary
         do {
             summary = try RunReport.load(directory: directory)
         } catch {
-            throw TimelineError(path: error.path, reason: error.reason)
+            throw RunFileError(path: error.path, reason: error.reason)
         }
         let content = try TimelineReader.read(path: directory + "/results.jsonl", limits: limits)
         let rows = TimelineRow.rows(of: content.spans, summary: summary)
@@ -24,11 +24,11 @@ public enum Timeline {
             with: TimelineSVG.svg(rows: rows, details: content.details, caption: caption, wallSeconds: summary.wallSeconds))
     }
 
-    private static func replace(_ path: String, with bytes: [UInt8]) throws(TimelineError) {
+    private static func replace(_ path: String, with bytes: [UInt8]) throws(RunFileError) {
         do {
             try OutputFile.replace(path, with: bytes)
         } catch {
-            throw TimelineError(path: error.path, reason: "\(error.operation): \(error)")
+            throw RunFileError(path: error.path, reason: "\(error.operation): \(error)")
         }
     }
 }

@@ -15,7 +15,7 @@ struct TimelineSpan {
     var counts: SIMD4<UInt32>
 
     /// The span of one attempt.
-    init(_ attempt: TimelineAttempt, detail: Int32) {
+    init(_ attempt: JournalEntry, detail: Int32) {
         start = attempt.start
         end = attempt.start + attempt.seconds
         index = attempt.index

@@ -1,0 +1,25 @@
+/// One `results.jsonl` line as the journal's readers see it: the fixed fields decoded, the
+/// free-form ones (`params`, `value`, `error`) as byte ranges of the line, left for the
+/// reader that wants them.
+struct JournalEntry {
+    /// The task's index.
+    var index = 0
+    /// 1 for the first try.
+    var attempt = 1
+    /// How it ended.
+    var status = TaskStatus.ok
+    /// The rank that ran it.
+    var rank = 0
+    /// The slot of that rank's pool that ran it.
+    var slot = 0
+    /// Seconds since the run began on its rank.
+    var start = 0.0
+    /// How long it ran.
+    var seconds = 0.0
+    /// Where the `params` value lies in the line, as raw JSON.
+    var params: Range<Int>?
+    /// Where the `value` value lies in the line, as raw JSON; `nil` when absent.
+    var value: Range<Int>?
+    /// Where the `error` value lies in the line, as a raw JSON string; `nil` when it is `null`.
+    var error: Range<Int>?
+}

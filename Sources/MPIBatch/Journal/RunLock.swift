@@ -1,0 +1,53 @@
+import Foundation
+
+/// `OUT/run.lock`: one run per output directory. Rank 0 holds an exclusive `flock` on it
+/// for the whole run and writes its host and pid into it; a second run on the directory is
+/// refused with the holder's name. The kernel drops the lock when its holder dies, however it
+/// dies, so a stale file left by a killed run is simply taken over.
+final class RunLock: Sendable {
+    private let descriptor: Int32
+    /// The lock file.
+    let path: String
+
+    /// Takes the lock of `directory`, or throws naming the run that holds it. On a file
+    /// system without `flock` support the run goes on unlocked, with a warning.
+    init(directory: String, warn: (String) -> Void) throws(RunFileError) {
+        path = directory + "/run.lock"
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            throw RunFileError(path: path, reason: JournalFileReader.openFailure(errno))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            if code == EWOULDBLOCK {
+                let holder = Self.holder(of: descriptor)
+                close(descriptor)
+                throw RunFileError(
+                    path: path,
+                    reason: "another run is using this directory (\(holder.isEmpty ? "holder unknown" : holder)); "
+                        + "wait for it or choose another --out")
+            }
+            warn("\(path): cannot lock (\(String(cString: strerror(code)))); the file system may not support flock; "
+                + "make sure no other run uses this directory")
+            return
+        }
+        let identity = Array("host \(Self.hostName()) pid \(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = identity.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    deinit { close(descriptor) }  // closing the last descriptor releases the lock
+
+    private static func holder(of descriptor: Int32) -> String {
+        var bytes = [UInt8](repeating: 0, count: 256)
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return "" }
+        return String(decoding: bytes[0..<count], as: UTF8.self).trimmingCharacters(in: .newlines)
+    }
+
+    private static func hostName() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return "?" }
+        return String(cString: name)
+    }
+}

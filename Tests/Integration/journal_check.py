@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Checks a run's journal the strict way: every line is one JSON object on one line,
+every index 0..N-1 has exactly one ok line and none lies outside, and (optionally)
+writes the canonical results, one `[index, params, value]` per index, so that two runs
+can be compared byte for byte (`cmp`).
+
+usage: journal_check.py DIR N [--canonical FILE]
+"""
+import json
+import sys
+
+
+def main():
+    directory, total = sys.argv[1], int(sys.argv[2])
+    canonical = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--canonical" else None
+    oks = {}
+    with open(f"{directory}/results.jsonl", "rb") as journal:
+        data = journal.read()
+    assert data.endswith(b"\n") or not data, "the journal does not end with a newline"
+    for number, raw in enumerate(data.split(b"\n")[:-1], 1):
+        line = json.loads(raw)  # raises on a torn or multi-line entry
+        index = line["index"]
+        assert 0 <= index < total, f"line {number}: index {index} outside 0..{total - 1}"
+        if line["status"] == "ok":
+            assert index not in oks, f"line {number}: index {index} has a second ok line"
+            oks[index] = line
+    missing = sorted(set(range(total)) - set(oks))
+    assert not missing, f"{len(missing)} indices without an ok line, first {missing[:10]}"
+    if canonical:
+        with open(canonical, "w") as out:
+            for index in range(total):
+                out.write(json.dumps([index, oks[index]["params"], oks[index]["value"]]) + "\n")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (AssertionError, ValueError, KeyError) as problem:
+        print(f"journal_check: {sys.argv[1]}: {problem}")
+        sys.exit(1)
