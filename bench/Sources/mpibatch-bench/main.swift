@@ -1,5 +1,6 @@
 // Micro-benchmarks behind bench/run: MPI ping-pong latency and the journal's
-// line-formatting rate. Usage: mpibatch-bench pingpong | journal [lines]
+// line-formatting rate, and reading a journal for --resume.
+// Usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS
 import Foundation
 import MPIBatch
 import SwiftMPI
@@ -38,7 +39,14 @@ case "journal":
     let bytes = JournalBenchmark.formatLines(lines, workload: workload)
     let seconds = Double(MonotonicClock.nanoseconds() - started) * 1e-9
     print("journal_lines_per_second=\(Double(lines) / seconds) bytes_per_line=\(bytes / lines)")
+case "resume":
+    let path = String(arguments.dropFirst().first ?? "results.jsonl")
+    let tasks = Int(arguments.dropFirst(2).first ?? "") ?? 0
+    let started = MonotonicClock.nanoseconds()
+    let read = try JournalBenchmark.readForResume(path: path, taskCount: tasks)
+    let seconds = Double(MonotonicClock.nanoseconds() - started) * 1e-9
+    print("resume_read_seconds=\(seconds) lines=\(read.lines) done=\(read.done) holes=\(read.holes)")
 default:
-    FileHandle.standardError.write(Data("usage: mpibatch-bench pingpong | journal [lines]\n".utf8))
+    FileHandle.standardError.write(Data("usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS\n".utf8))
     exit(2)
 }

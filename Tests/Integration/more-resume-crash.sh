@@ -1,0 +1,109 @@
+# Crash property test (issue 10): for each job kind, runs killed at random moments, a random
+# rank (rank 0 included) with SIGKILL or SIGTERM, then resumed until done. Every index ends
+# exactly once with status ok, and the final values (results, Monte Carlo estimate, stage
+# values, task output) are byte-identical to an uninterrupted run. Sourced by run-all.
+# CRASH_KILLS (default 10) kills per job kind.
+
+crash_jobs() { # DIR: writes the four jobs into DIR
+    mkdir -p "$1"
+    cat >"$1/sweep.yaml" <<'EOF'
+name: crash-sweep
+sweep:
+  grid: {i: {range: [0, 1200, 1]}, scale: [0.5]}
+task:
+  kernel: sleep
+  args: {ms: 2}
+EOF
+    local i
+    for i in $(seq 0 499); do echo "sleep 0.00\$((RANDOM % 9 + 1)); echo task $i squared \$(( $i * $i ))"; done >"$1/tasks.txt"
+    cat >"$1/mc.yaml" <<'EOF'
+name: crash-mc
+montecarlo:
+  kernel: gbm-asian-call
+  params: {s0: 42, k: 40, r: 0.1, sigma: 0.2, t: 0.5, steps: 16}
+  paths: 50000000
+  block: 4096
+  seed: 11
+  target: {stderr: 0.0015}
+EOF
+    write_flaky_graph "$1/graph"
+}
+
+# random_kill LAUNCHER: after a random moment, SIGKILL or SIGTERM to a random rank of
+# LAUNCHER's job (mpirun's children are its ranks); prints what it did.
+random_kill() {
+    sleep "$(python3 -c "import random; print(round(random.uniform(0.15, 1.2), 2))")"
+    local ranks victim signal
+    mapfile -t ranks < <(pgrep -P "$1")
+    [ ${#ranks[@]} -gt 0 ] || { echo "finished before the kill"; return 0; }
+    victim=${ranks[$((RANDOM % ${#ranks[@]}))]}
+    signal=$([ $((RANDOM % 2)) -eq 0 ] && echo KILL || echo TERM)
+    echo "kill -$signal rank $(tr '\0' '\n' </proc/"$victim"/environ 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')"
+    kill -"$signal" "$victim" 2>/dev/null
+}
+
+# run_until_done OUT JOB [BEFORE-RESUME-COMMAND]: resumes OUT until the run exits 0 (at most 4 times).
+run_until_done() {
+    local out=$1 job=$2 fix=${3:-true} tries status
+    for tries in 1 2 3 4; do
+        $fix
+        timeout 120 "${MPIRUN[@]}" -np 2 "$BIN" run "$job" --out "$out" --resume --quiet >>"$out.log" 2>&1
+        status=$?
+        [ $status -eq 0 ] && return 0
+        echo "resume $tries: exit $status"
+    done
+    tail -n 20 "$out.log"
+    return 1
+}
+
+# crash_kind NAME JOB TASKS [FIX-COMMAND]: the reference run, then CRASH_KILLS killed-and-resumed runs.
+crash_kind() {
+    local name=$1 job=$2 tasks=$3 fix=${4:-true} dir=$WORK/crash-$1 trial
+    mkdir -p "$dir"
+    $fix
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$job" --out "$dir/reference" --quiet || return 1
+    "$JCHECK" "$dir/reference" "$tasks" --canonical "$dir/reference.canonical" || return 1
+    for trial in $(seq 1 "${CRASH_KILLS:-10}"); do
+        local out=$dir/trial-$trial
+        [ "$fix" = true ] || rm -f "$(dirname "$job")/fixed"
+        "${MPIRUN[@]}" -np 2 "$BIN" run "$job" --out "$out" --quiet >"$out.log" 2>&1 &
+        local launcher=$!
+        echo "trial $trial: $(random_kill $launcher)"
+        timeout 60 tail --pid=$launcher -f /dev/null || { echo "trial $trial: mpirun still running 60 s after the kill"; kill -9 $launcher; return 1; }
+        wait $launcher
+        run_until_done "$out" "$job" "$fix" || { echo "trial $trial: did not complete"; return 1; }
+        "$JCHECK" "$out" "$tasks" --canonical "$out.canonical" || return 1
+        cmp "$dir/reference.canonical" "$out.canonical" || { echo "trial $trial: results differ from the uninterrupted run"; return 1; }
+        compare_extras "$name" "$dir/reference" "$out" || { echo "trial $trial: outputs differ"; return 1; }
+    done
+}
+
+# compare_extras KIND REFERENCE OUT: what each kind must reproduce beyond the journal's values.
+compare_extras() {
+    case $1 in
+        tasks)
+            local i
+            for i in 0 57 499; do cmp -s "$2/logs/$i.out" "$3/logs/$i.out" || { echo "logs/$i.out differs"; return 1; }; done ;;
+        mc)
+            local fields='"(paths|estimate|stderr|ci95_low|ci95_high)":[^,]*'
+            [ "$(grep -Eo "$fields" "$2/summary.json")" = "$(grep -Eo "$fields" "$3/summary.json")" ] ||
+                { grep -Eo "$fields" "$2/summary.json" "$3/summary.json"; return 1; } ;;
+        graph)
+            local stage
+            for stage in a b c d e; do
+                cmp "$2/stages/$stage/value.json" "$3/stages/$stage/value.json" || return 1
+            done ;;
+    esac
+}
+
+CRASH_JOBS=$WORK/crash-jobs
+crash_jobs "$CRASH_JOBS"
+fix_graph() { touch "$CRASH_JOBS/graph/fixed"; }
+check "crash: a kernel sweep killed ${CRASH_KILLS:-10} times (any rank, KILL/TERM) resumes exactly once, identical" \
+    crash_kind sweep "$CRASH_JOBS/sweep.yaml" 1200
+check "crash: a command task file killed ${CRASH_KILLS:-10} times resumes exactly once, identical output" \
+    crash_kind tasks "$CRASH_JOBS/tasks.txt" 500
+check "crash: Monte Carlo with a target killed ${CRASH_KILLS:-10} times resumes to the bit-identical estimate" \
+    crash_kind mc "$CRASH_JOBS/mc.yaml" -
+check "crash: a stage graph with a failing-then-fixed stage killed ${CRASH_KILLS:-10} times resumes, same stage values" \
+    crash_kind graph "$CRASH_JOBS/graph/dag.yaml" 24 fix_graph
