@@ -231,3 +231,16 @@ foreign_indices_refused() {
     tail -c 29 "$out/results.jsonl" | grep -q "garbage" || { echo "a tail that is not a journal line was cut"; return 1; }
 }
 check "journal: indices outside the job and a foreign tail are refused, never cut" foreign_indices_refused
+
+resume_memory_is_flat() {
+    cc -O2 -o "$WORK/journal-gen" bench/journal-gen.c || return 1
+    "$WORK/journal-gen" 1000000 >"$WORK/big.jsonl"
+    /usr/bin/time -f '%M' -o "$WORK/big.time" "${BIN%/*}/mpibatch-bench" resume "$WORK/big.jsonl" 1000000 >"$WORK/big.out" || return 1
+    cat "$WORK/big.out"
+    grep -q "lines=1001000 done=1000000 holes=0" "$WORK/big.out" || return 1
+    local kb
+    kb=$(cat "$WORK/big.time")
+    echo "peak $((kb / 1024)) MB"
+    [ "$kb" -lt 100000 ]
+}
+check "journal: reading a 10^6-line journal for resume stays under 100 MB" resume_memory_is_flat

@@ -76,17 +76,10 @@ public struct IndexRanges: Sendable, Equatable {
     public func isolating(in range: Range<Int>) -> [Range<Int>] {
         var pieces: [Range<Int>] = []
         var cursor = range.lowerBound
-        var position = firstRange(endingAfter: range.lowerBound)
-        while cursor < range.upperBound {
-            guard position < ranges.count, ranges[position].lowerBound < range.upperBound else {
-                pieces.append(cursor..<range.upperBound)
-                break
-            }
-            let held = ranges[position].clamped(to: cursor..<range.upperBound)
-            if cursor < held.lowerBound { pieces.append(cursor..<held.lowerBound) }
-            pieces += held.map { $0..<($0 + 1) }
-            cursor = max(cursor, held.upperBound)
-            position += 1
+        for gap in gaps(in: range) + [range.upperBound..<range.upperBound] {
+            pieces += (cursor..<gap.lowerBound).map { $0..<($0 + 1) }  // the set's members, one by one
+            if !gap.isEmpty { pieces.append(gap) }
+            cursor = gap.upperBound
         }
         return pieces
     }
