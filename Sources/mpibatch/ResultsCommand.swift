@@ -12,12 +12,29 @@ struct ResultsCommand: AsyncParsableCommand {
     @Argument(help: "A run's output directory.")
     var directory: String
 
+    @Option(help: "jsonl (the journal's lines), csv or tsv (params.* and value.* as columns).")
+    var format: ResultsFormat = .jsonl
+
+    @Option(help: "Only tasks whose final attempt ended so: ok, failed, timeout or interrupted.")
+    var status: TaskStatus?
+
     func run() async throws {
         do {
-            try CompactedResults.write(directory: directory, to: .standardOutput)
+            try CompactedResults.write(directory: directory, format: format, status: status, to: .standardOutput)
         } catch {
             FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
             throw ExitCode(2)
         }
+    }
+}
+
+extension ResultsFormat: ExpressibleByArgument {}
+
+extension TaskStatus: ExpressibleByArgument {
+    /// `ok`, `failed`, `timeout` or `interrupted`, as in the journal.
+    public init?(argument: String) {
+        guard let status = [TaskStatus.ok, .failed, .timeout, .interrupted].first(where: { $0.description == argument })
+        else { return nil }
+        self = status
     }
 }

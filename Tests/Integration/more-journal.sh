@@ -244,3 +244,42 @@ resume_memory_is_flat() {
     [ "$kb" -lt 100000 ]
 }
 check "journal: reading a 10^6-line journal for resume stays under 100 MB" resume_memory_is_flat
+
+results_as_a_table() {
+    local out=$WORK/table
+    cat >"$WORK/table.py" <<'EOF2'
+import json, sys
+x = int(sys.argv[1])
+print(json.dumps({"y": x * x, "tag": f"t,{x}\n\"q\"", "v": [x, 0.1]}, indent=2))
+sys.exit(1 if x in (2, 5) else 0)
+EOF2
+    cat >"$WORK/table.yaml" <<EOF2
+name: table
+sweep:
+  grid: {x: {range: [0, 8, 1]}, label: ["007"]}
+task:
+  command: [python3, "$WORK/table.py", "{x}"]
+  result: stdout-json
+EOF2
+    expect_status 1 "$BIN" run "$WORK/table.yaml" --out "$out" --quiet || return 1
+    "$BIN" results "$out" --format csv >"$out/table.csv" || return 1
+    "$BIN" results "$out" --format tsv --status failed >"$out/failed.tsv" || return 1
+    python3 - "$out" <<'PY'
+import csv, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(f"{out}/table.csv", newline="")))
+assert [int(r["index"]) for r in rows] == list(range(8)), rows
+assert list(rows[0])[:7] == ["index", "status", "attempt", "rank", "slot", "seconds", "start"], list(rows[0])
+for r in rows:
+    x = int(r["params.x"])
+    assert r["params.label"] == "007", r
+    if x in (2, 5):
+        assert r["status"] == "failed" and r["value.y"] == "" and "exited with status 1" in r["error"], r
+    else:
+        assert r["status"] == "ok" and r["value.y"] == str(x * x) and r["value.tag"] == f"t,{x}\n\"q\"", r
+        assert r["value.v"] == f"[{x},0.1]", r
+failed = [line.split("\t")[0] for line in open(f"{out}/failed.tsv").read().splitlines()[1:]]
+assert failed == ["2", "5"], failed
+PY
+}
+check "results: --format csv loads with Python's csv (params.*, value.*), --status failed lists the failures" results_as_a_table

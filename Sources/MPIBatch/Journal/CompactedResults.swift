@@ -1,34 +1,66 @@
 import Foundation
 
+/// How `mpibatch results` prints: journal lines, or a table for spreadsheets and pandas.
+public enum ResultsFormat: String, Sendable, CaseIterable {
+    /// The journal lines themselves.
+    case jsonl
+    /// Comma-separated, RFC 4180 quoting.
+    case csv
+    /// Tab-separated; tabs, newlines and backslashes in a cell escaped as `\t`, `\n`, `\\`.
+    case tsv
+}
+
 /// The final view of a run's journal: each index once, its last attempt (its
 /// `ok` line if it has one), in index order. What `mpibatch results DIR` prints.
 ///
 /// Only each index's place in the journal is kept, not the lines, so memory grows
 /// by a few words per task, not by the journal's size.
 public enum CompactedResults {
-    /// Writes the compacted lines of `directory/results.jsonl` to `output`.
-    public static func write(directory: String, to output: FileHandle) throws(RunFileError) {
+    /// Writes the compacted lines of `directory/results.jsonl` to `output` in `format`, only
+    /// those whose final attempt has `status` when one is given.
+    public static func write(
+        directory: String, format: ResultsFormat = .jsonl, status: TaskStatus? = nil, to output: FileHandle
+    ) throws(RunFileError) {
         let path = directory + "/results.jsonl"
-        var chosen: [Int: (offset: Int, length: Int, ok: Bool)] = [:]
+        var chosen: [Int: (offset: Int, length: Int, status: TaskStatus)] = [:]
         _ = try JournalFileReader.read(path: path) { line in
             let index = line.entry.index
-            if chosen[index]?.ok != true {
-                chosen[index] = (line.offset, line.bytes.count, line.entry.status == .ok)
+            if chosen[index]?.status != .ok {
+                chosen[index] = (line.offset, line.bytes.count, line.entry.status)
             }
         }
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
             throw RunFileError(path: path, reason: "cannot be read again")
         }
-        var buffer = Data()
-        for index in chosen.keys.sorted() {
+        let places = chosen.keys.sorted().compactMap { index -> Range<Int>? in
             let place = chosen[index]!
-            buffer.append(data[place.offset..<(place.offset + place.length)])
-            buffer.append(UInt8(ascii: "\n"))
-            if buffer.count > 1 << 20 {
-                output.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
+            guard status == nil || place.status == status else { return nil }
+            return place.offset..<(place.offset + place.length)
+        }
+        var buffer = Data()
+        func flush(_ force: Bool) {
+            guard force || buffer.count > 1 << 20 else { return }
+            output.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            switch format {
+            case .jsonl:
+                for place in places {
+                    buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[place]))
+                    buffer.append(UInt8(ascii: "\n"))
+                    flush(false)
+                }
+            case .csv, .tsv:
+                let table = ResultsTable(lines: places.map { UnsafeBufferPointer(rebasing: bytes[$0]) })
+                buffer.append(contentsOf: table.row(table.header, format: format))
+                for line in places {
+                    buffer.append(contentsOf: table.row(table.cells(of: UnsafeBufferPointer(rebasing: bytes[line])), format: format))
+                    flush(false)
+                }
             }
         }
-        output.write(buffer)
+        flush(true)
     }
 }

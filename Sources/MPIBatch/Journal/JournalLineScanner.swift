@@ -35,6 +35,37 @@ struct JournalLineScanner {
         return scanner.position == bytes.count
     }
 
+    /// The members of the JSON object `bytes` (a line's `params` or `value`), each key with
+    /// where its value lies in `bytes`; nil when `bytes` is not an object.
+    static func members(of bytes: UnsafeBufferPointer<UInt8>) -> [(key: String, value: Range<Int>)]? {
+        var scanner = JournalLineScanner(bytes)
+        var members: [(key: String, value: Range<Int>)] = []
+        do {
+            scanner.skipWhitespace()
+            try scanner.expect(UInt8(ascii: "{"))
+            scanner.skipWhitespace()
+            if scanner.peek() == UInt8(ascii: "}") { return [] }
+            while true {
+                scanner.skipWhitespace()
+                let keyStart = scanner.position
+                try scanner.expect(UInt8(ascii: "\""))
+                _ = try scanner.stringContents()
+                let key = JournalString.decode(UnsafeBufferPointer(rebasing: bytes[keyStart..<scanner.position]))
+                scanner.skipWhitespace()
+                try scanner.expect(UInt8(ascii: ":"))
+                scanner.skipWhitespace()
+                members.append((key ?? String(decoding: bytes[keyStart..<scanner.position], as: UTF8.self), try scanner.rawValue()))
+                scanner.skipWhitespace()
+                guard scanner.peek() == UInt8(ascii: ",") else { break }
+                scanner.position += 1
+            }
+            try scanner.expect(UInt8(ascii: "}"))
+        } catch {
+            return nil
+        }
+        return members
+    }
+
     private enum Field: Int, CaseIterable {
         case index, attempt, status, rank, slot, start, seconds, params, value, error
 

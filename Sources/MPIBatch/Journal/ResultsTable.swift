@@ -1,0 +1,89 @@
+import Foundation
+
+/// Journal lines as a table: the fixed fields, then one `params.NAME` column per parameter,
+/// then the value (one `value` column, or one `value.NAME` column per member of an object
+/// value), then the error. Strings are their text, numbers their exact journal text, `null`
+/// an empty cell, and nested objects and arrays their JSON text.
+struct ResultsTable {
+    /// The column names, in order.
+    let header: [String]
+    private let column: [String: Int]
+    private static let fixed = ["index", "status", "attempt", "rank", "slot", "seconds", "start"]
+
+    /// The columns that `lines` need, in order of first appearance.
+    init(lines: [UnsafeBufferPointer<UInt8>]) {
+        var parameters: [String] = []
+        var values: [String] = []
+        var seen = Set<String>()
+        for line in lines {
+            guard let entry = try? JournalLineScanner.scan(line) else { continue }
+            for (prefix, range) in [("params.", entry.params), ("value", entry.value)] {
+                guard let range else { continue }
+                let names = Self.columns(prefix: prefix, of: UnsafeBufferPointer(rebasing: line[range]))
+                for name in names where seen.insert(name).inserted {
+                    if prefix == "params." { parameters.append(name) } else { values.append(name) }
+                }
+            }
+        }
+        header = Self.fixed + parameters + values + ["error"]
+        column = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+    }
+
+    /// `line`'s cells, one per column.
+    func cells(of line: UnsafeBufferPointer<UInt8>) -> [String] {
+        var cells = [String](repeating: "", count: header.count)
+        guard let entry = try? JournalLineScanner.scan(line) else { return cells }
+        let fixedCells = [
+            String(entry.index), entry.status.description, String(entry.attempt), String(entry.rank), String(entry.slot),
+            String(entry.seconds), String(entry.start),
+        ]
+        for (name, text) in zip(Self.fixed, fixedCells) { cells[column[name]!] = text }
+        for (prefix, range) in [("params.", entry.params), ("value", entry.value), ("error", entry.error)] {
+            guard let range else { continue }
+            let raw = UnsafeBufferPointer(rebasing: line[range])
+            if prefix == "error" {
+                cells[column["error"]!] = Self.cell(raw)
+                continue
+            }
+            for (name, cellRange) in Self.cellRanges(prefix: prefix, of: raw) {
+                if let index = column[name] { cells[index] = Self.cell(UnsafeBufferPointer(rebasing: raw[cellRange])) }
+            }
+        }
+        return cells
+    }
+
+    /// One row in `format`, newline included.
+    func row(_ cells: [String], format: ResultsFormat) -> [UInt8] {
+        let separator = format == .tsv ? "\t" : ","
+        return Array((cells.map { format == .tsv ? Self.tsvEscaped($0) : Self.csvQuoted($0) }.joined(separator: separator) + "\n").utf8)
+    }
+
+    private static func columns(prefix: String, of raw: UnsafeBufferPointer<UInt8>) -> [String] {
+        cellRanges(prefix: prefix, of: raw).map(\.name)
+    }
+
+    /// `params.NAME` for each parameter; `value.NAME` for each member of an object value, or `value`.
+    private static func cellRanges(prefix: String, of raw: UnsafeBufferPointer<UInt8>) -> [(name: String, range: Range<Int>)] {
+        if prefix == "params." || raw.first == UInt8(ascii: "{") {
+            let namePrefix = prefix == "params." ? prefix : "value."
+            return (JournalLineScanner.members(of: raw) ?? []).map { (namePrefix + $0.key, $0.value) }
+        }
+        return raw.elementsEqual("null".utf8) ? [] : [("value", 0..<raw.count)]
+    }
+
+    /// A JSON value as a cell: a string's text, `null` empty, anything else its JSON text.
+    private static func cell(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        if raw.first == UInt8(ascii: "\"") { return JournalString.decode(raw) ?? String(decoding: raw, as: UTF8.self) }
+        return raw.elementsEqual("null".utf8) ? "" : String(decoding: raw, as: UTF8.self)
+    }
+
+    private static func csvQuoted(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func tsvEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
+}
