@@ -3,6 +3,9 @@ import CMPIShim
 
 /// A non-blocking send or receive in flight, with the buffer it owns until it completes.
 ///
+/// Dropping a request that has not completed does not free a buffer MPI may still use: a
+/// pending receive is cancelled and a pending send waited for before the buffer goes.
+///
 /// Not `Sendable`: a request belongs to the thread that started it.
 public final class Request {
     var handle: MPI_Request? = cmpishim_request_null()
@@ -10,16 +13,27 @@ public final class Request {
     /// Bytes received, once a receive has completed.
     public private(set) var receivedCount = 0
 
+    private let isReceive: Bool
+
     init(copying bytes: [UInt8]) {
-        buffer = .allocate(byteCount: max(bytes.count, 1), alignment: 8)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
         bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        self.buffer = buffer
+        isReceive = false
     }
 
     init(capacity: Int) {
         buffer = .allocate(byteCount: max(capacity, 1), alignment: 8)
+        isReceive = true
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        if !MPIEnvironment.isFinalized, handle != cmpishim_request_null() {
+            if isReceive { MPI_Cancel(&handle) }
+            MPI_Wait(&handle, cmpishim_status_ignore())
+        }
+        buffer.deallocate()
+    }
 
     /// Whether the operation has completed (`MPI_Test`); never blocks.
     public func test() throws(MPIError) -> Bool {

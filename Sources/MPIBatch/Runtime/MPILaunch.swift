@@ -44,7 +44,13 @@ public enum MPILaunch {
         name: String, jobHash: String = "", options: Options,
         makeWorkload: (_ outputDirectory: String) throws -> any Workload
     ) async throws -> Outcome {
-        try MPIEnvironment.initialize(requesting: .serialized)
+        let provided = try MPIEnvironment.initialize(requesting: .serialized)
+        guard provided >= .serialized else {
+            // The communication thread and the ranks' own calls would race inside MPI: refuse, on every rank.
+            FileHandle.standardError.write(
+                Data("mpibatch: this MPI library provides thread level \(provided); mpibatch needs at least serialized\n".utf8))
+            MPIEnvironment.abort(errorCode: 2)
+        }
         let world = try Communicator.world()
         let node = try world.splitSharedMemory()
         let slots = options.slots ?? max(1, ProcessInfo.processInfo.activeProcessorCount / node.size)
