@@ -50,14 +50,16 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let slots, slots < 1 { throw ValidationError("--slots must be at least 1, got \(slots)") }
-        if grace < 0 { throw ValidationError("--grace must not be negative, got \(grace)") }
-        if heartbeatTimeout <= 0 {
-            throw ValidationError("--heartbeat-timeout must be positive, got \(heartbeatTimeout)")
+        if resume, out == nil {
+            throw ValidationError("--resume needs --out DIR, the directory of the run to continue")
         }
-        if let deadline, DeadlineParser.seconds(from: deadline, now: Date()) == nil {
-            throw ValidationError("--deadline '\(deadline)' is neither a duration (90s, 45m, 2h) nor a time (HH:MM)")
-        }
+        let problems = [
+            slots.flatMap { RunOptionBounds.slotsProblem($0) },
+            RunOptionBounds.graceProblem(grace),
+            RunOptionBounds.heartbeatTimeoutProblem(heartbeatTimeout),
+            deadline.flatMap { RunOptionBounds.deadlineProblem($0, now: Date()) },
+        ]
+        if let problem = problems.compactMap({ $0 }).first { throw ValidationError(problem) }
     }
 
     func run() async throws {
