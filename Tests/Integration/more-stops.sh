@@ -83,7 +83,7 @@ print(f"{len(lines)} tasks ran; the last start was {max(l['start'] for l in line
 PY
 }
 
-# st_each_ok_once DIR N FAILING: every index but FAILING has exactly one ok line.
+# st_each_ok_once DIR N FAILING: every index but FAILING (-1: none) has exactly one ok line.
 st_each_ok_once() {
     python3 - "$@" <<'PY'
 import collections, json, sys
@@ -162,6 +162,7 @@ st_sigterm_mpirun() {
     took=$(echo "$(date +%s.%N) - $sent" | bc)
     echo "mpirun exit status $status, $took s after SIGTERM"
     [ -s "$out/summary.json" ] || { echo "no summary.json"; return 1; }
+    echo "summary.json written $(echo "$(stat -c %.9Y "$out/summary.json") - $sent" | bc) s after SIGTERM"
     st_journal_valid "$out" || return 1
     python3 - "$out" <<'PY' || return 1
 import json, sys
@@ -175,7 +176,7 @@ PY
     alive=$(st_alive "$dir"/pid-*)
     [ -z "$alive" ] || { echo "left running: $alive"; kill -9 $(echo "$alive" | cut -d' ' -f1); return 1; }
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --out "$out" --resume --quiet || return 1
-    "$HERE/check_results.py" "$out" 6 || return 1
+    st_each_ok_once "$out" 6 -1 || return 1
     [ -z "$(st_alive "$dir"/pid-*)" ]
 }
 check "stops: SIGTERM to mpirun with command tasks: valid journal and summary, nothing left, resume completes" st_sigterm_mpirun

@@ -20,7 +20,7 @@ final class Worker: Sendable {
     private let stopped = OneShot()
     /// When running tasks are cancelled (monotonic nanoseconds): the earliest that a
     /// `stop` or a signal asked for.
-    private let graceEnds = Atomic<UInt64>(.max)
+    private let graceEnds = Mutex<UInt64>(.max)
     private let epoch = MonotonicClock.nanoseconds()
 
     /// A slot that has been busy this long sends what it has, even mid-chunk, so the
@@ -68,7 +68,8 @@ final class Worker: Sendable {
 
     private func stopStarting(graceSeconds: Double) {
         let grace = UInt64(max(0, min(graceSeconds, 1e9)) * 1e9)
-        _ = graceEnds.min(MonotonicClock.nanoseconds() &+ grace, ordering: .relaxed)
+        let ends = MonotonicClock.nanoseconds() &+ grace
+        graceEnds.withLock { $0 = min($0, ends) }
         stopping.store(true, ordering: .releasing)
         stopped.fire()
     }
@@ -94,9 +95,11 @@ final class Worker: Sendable {
             group.addTask {
                 await self.stopped.wait()
                 // A later signal may shorten the grace period: look again at least every 50 ms.
-                while case let now = MonotonicClock.nanoseconds(), now < self.graceEnds.load(ordering: .relaxed) {
-                    try? await Task.sleep(nanoseconds: min(self.graceEnds.load(ordering: .relaxed) &- now, 50_000_000))
-                    if Task.isCancelled { break }
+                while !Task.isCancelled {
+                    let now = MonotonicClock.nanoseconds()
+                    let ends = self.graceEnds.withLock { $0 }
+                    guard now < ends else { break }
+                    try? await Task.sleep(nanoseconds: min(ends - now, 50_000_000))
                 }
                 return .grace
             }
