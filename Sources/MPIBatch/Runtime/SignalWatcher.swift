@@ -38,13 +38,19 @@ public enum InterruptSignal: Int32, Sendable, CaseIterable {
 
 /// Turns the given signals into calls of `handler` on a Dispatch queue (never in
 /// a signal handler), for as long as it lives.
+///
+/// The queue is a serial one of its own, which gets a thread when it needs one:
+/// the global queue's few threads may all be blocked waiting for command tasks
+/// (measured: a SIGTERM handled 0.6 s late on a rank of two cores), and under
+/// `mpirun` the rank has 1 s in all.
 final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
     init(signals: [InterruptSignal], handler: @escaping @Sendable (InterruptSignal) -> Void) {
+        let queue = DispatchQueue(label: "mpibatch-signals")
         sources = signals.map { watched in
             signal(watched.rawValue, SIG_IGN)  // the default action would end the process at once
-            let source = DispatchSource.makeSignalSource(signal: watched.rawValue, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: watched.rawValue, queue: queue)
             source.setEventHandler { handler(watched) }
             source.resume()
             return source

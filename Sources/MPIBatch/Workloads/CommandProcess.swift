@@ -11,7 +11,7 @@ import Synchronization
 /// outlives the task: when the child exits, what it left behind gets SIGTERM,
 /// then SIGKILL after `grace` (see `ProcessGroups`).
 ///
-/// Waiting happens on a Dispatch thread (never on Swift's cooperative pool):
+/// Waiting happens on a Dispatch thread of its own (never on Swift's cooperative pool):
 /// it blocks in `waitid(WNOWAIT)`, marks the child as exited under a lock,
 /// signals the group, and only then reaps it — so the timeout and cancellation,
 /// which signal the whole group (SIGTERM, a grace period, SIGKILL), never hit a
@@ -56,12 +56,15 @@ struct CommandProcess: Sendable {
         let watch = Watch(pid: pid, grace: grace)
         let timer = timeout.map { seconds in
             let item = DispatchWorkItem { [grace] in watch.terminate(timedOut: true, grace: grace) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+            ProcessGroups.timers.asyncAfter(deadline: .now() + seconds, execute: item)
             return item
         }
         let status = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: watch.wait()) }
+                // A serial queue of its own gets a thread of its own: a blocked waiter on the
+                // global queue would hold one of its few threads (one per core, one in all for
+                // a rank bound to a core by mpirun), starving Swift tasks and timers.
+                DispatchQueue(label: "mpibatch-wait").async { continuation.resume(returning: watch.wait()) }
             }
         } onCancel: {
             watch.terminate(timedOut: false, grace: Self.cancelGrace)
@@ -171,7 +174,7 @@ private final class Watch: Sendable {
             return true
         }
         guard signaled else { return }
-        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+        ProcessGroups.timers.asyncAfter(deadline: .now() + grace) { [self] in
             state.withLock { state in
                 if !state.exited { kill(-pid, SIGKILL) }
             }

@@ -22,6 +22,10 @@ final class ProcessGroups: Sendable {
     /// This process's groups.
     static let shared = ProcessGroups()
 
+    /// Where kills are timed: a serial queue, so it has a thread of its own (on Linux)
+    /// and children waited for on the global queue can never delay a kill.
+    static let timers = DispatchQueue(label: "mpibatch-process-timers")
+
     private let live = Mutex<Set<pid_t>>([])
 
     private init() {
@@ -45,7 +49,7 @@ final class ProcessGroups: Sendable {
             kill(-group, SIGKILL)
             return forget(group)
         }
-        DispatchQueue.global().asyncAfter(deadline: min(deadline, .now() + 0.05)) { self.watch(group, killAt: deadline) }
+        Self.timers.asyncAfter(deadline: min(deadline, .now() + 0.05)) { self.watch(group, killAt: deadline) }
     }
 
     private func forget(_ group: pid_t) {
