@@ -201,3 +201,51 @@ st_sigterm_alone() {
     [ -z "$alive" ] || { echo "left running: $alive"; kill -9 $(echo "$alive" | cut -d' ' -f1); return 1; }
 }
 check "stops: SIGTERM without mpirun: drained, interrupted tasks journaled, exit 3, nothing left" st_sigterm_alone
+
+# result: stdout-last-line reads the log backwards: a task that prints 1 GB costs
+# the rank far less than 1 GB (it held all of it before).
+st_last_line_memory() {
+    local out="$WORK/st-big"
+    printf 'name: big\ntask:\n  shell: "yes 0123456789 | head -c 1000000000; echo last-line"\n  result: stdout-last-line\n' >"$WORK/st-big.yaml"
+    /usr/bin/time -f "%e %M" -o "$WORK/st-big.time" "$BIN" run "$WORK/st-big.yaml" --out "$out" --quiet || return 1
+    grep -q '"value":"0123456789last-line"' "$out/results.jsonl" || { cut -c1-300 "$out/results.jsonl"; return 1; }
+    local seconds kib
+    read -r seconds kib <"$WORK/st-big.time"
+    rm -rf "$out/logs"
+    echo "1 GB of stdout: $seconds s, $((kib / 1024)) MB max RSS"
+    [ "$kib" -lt $((200 * 1024)) ]
+}
+check "stops: stdout-last-line of a 1 GB output keeps the rank under 200 MB" st_last_line_memory
+
+# Bad job input is refused at its place, fast: an alias bomb, a NUL in an argument,
+# invalid UTF-8 in a job file and a task file. A CSV table's byte-order mark is dropped.
+st_bad_job_input() {
+    local dir="$WORK/st-input" bad=0 file want
+    mkdir -p "$dir"
+    python3 - "$dir" <<'PY'
+import sys
+d = sys.argv[1]
+lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+lines += [f'a{i}: &a{i} [' + ','.join([f'*a{i-1}'] * 10) + ']' for i in range(1, 10)]
+open(d + '/bomb.yaml', 'w').write('\n'.join(lines) + '\ntask: {kernel: noop}\n')
+open(d + '/nul.yaml', 'w').write('task:\n  command: [echo, "a\\0b"]\n')
+open(d + '/latin1.yaml', 'wb').write(b'task:\n  command: [echo, "ok"]\n  # caf\xe9\n')
+open(d + '/latin1.txt', 'wb').write(b'echo one\necho t\xffwo\n')
+open(d + '/t.csv', 'wb').write(b'\xef\xbb\xbfname,n\nx,1\ny,2\n')
+open(d + '/bom.yaml', 'w').write('sweep: {table: t.csv}\ntask: {command: [echo, "{name}"]}\n')
+PY
+    while read -r file want; do
+        timeout 10 "$BIN" validate "$dir/$file" 2>"$dir/err" >/dev/null
+        local status=$?
+        [ $status -eq 2 ] && grep -q "^$dir/$want" "$dir/err" || { echo "$file: exit $status: $(head -c 300 "$dir/err")"; bad=1; }
+    done <<'CASES'
+bomb.yaml bomb.yaml:6:5: aliases expand
+nul.yaml nul.yaml:2:19: a value holds a NUL byte
+latin1.yaml latin1.yaml:3:8: invalid UTF-8
+latin1.txt latin1.txt:2:7: invalid UTF-8
+CASES
+    expect_status 0 "$BIN" run "$dir/bom.yaml" --out "$dir/bom" --quiet || return 1
+    grep -q '"params":{"name":"x","n":1}' "$dir/bom/results.jsonl" || { cat "$dir/bom/results.jsonl"; bad=1; }
+    return $bad
+}
+check "stops: alias bomb, NUL in an argument, invalid UTF-8: path:line:col, exit 2; CSV BOM dropped" st_bad_job_input
