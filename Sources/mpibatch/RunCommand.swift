@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Chunk sizing: auto, static, dynamic or guided.")
     var chunk: ChunkPolicy = .auto
 
-    @Flag(help: "Continue the run in --out: run only the tasks without an ok result.")
+    @Flag(help: "Continue the run in --out (required): run only the tasks without an ok result.")
     var resume = false
 
     @Flag(help: "With --resume: continue even though the job file changed.")
@@ -34,7 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Stop at the first task that fails after its retries.")
     var failFast = false
 
-    @Option(help: "After a signal, seconds running tasks get to finish before they are cancelled.")
+    @Option(help: "After a signal, seconds running tasks get to finish before they are cancelled (under mpirun, SIGTERM and SIGINT give at most 0.25 s).")
     var grace: Double = 30
 
     @Option(help: "Start no task that would not finish by then: a duration (90s, 45m, 2h) or a time (HH:MM). Default inside Slurm: the job's time limit.")
