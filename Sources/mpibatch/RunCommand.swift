@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Chunk sizing: auto, static, dynamic or guided.")
     var chunk: ChunkPolicy = .auto
 
-    @Flag(help: "Continue the run in --out: run only the tasks without an ok result.")
+    @Flag(help: "Continue the run in --out (required): run only the tasks without an ok result.")
     var resume = false
 
     @Flag(help: "With --resume: continue even though the job file changed.")
@@ -34,7 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Stop at the first task that fails after its retries.")
     var failFast = false
 
-    @Option(help: "After a signal, seconds running tasks get to finish before they are cancelled.")
+    @Option(help: "After a signal, seconds running tasks get to finish before they are cancelled (under mpirun, SIGTERM and SIGINT give at most 0.25 s).")
     var grace: Double = 30
 
     @Option(help: "Start no task that would not finish by then: a duration (90s, 45m, 2h) or a time (HH:MM). Default inside Slurm: the job's time limit.")
@@ -50,14 +50,16 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let slots, slots < 1 { throw ValidationError("--slots must be at least 1, got \(slots)") }
-        if grace < 0 { throw ValidationError("--grace must not be negative, got \(grace)") }
-        if heartbeatTimeout <= 0 {
-            throw ValidationError("--heartbeat-timeout must be positive, got \(heartbeatTimeout)")
+        if resume, out == nil {
+            throw ValidationError("--resume needs --out DIR, the directory of the run to continue")
         }
-        if let deadline, DeadlineParser.seconds(from: deadline, now: Date()) == nil {
-            throw ValidationError("--deadline '\(deadline)' is neither a duration (90s, 45m, 2h) nor a time (HH:MM)")
-        }
+        let problems = [
+            slots.flatMap { RunOptionBounds.slotsProblem($0) },
+            RunOptionBounds.graceProblem(grace),
+            RunOptionBounds.heartbeatTimeoutProblem(heartbeatTimeout),
+            deadline.flatMap { RunOptionBounds.deadlineProblem($0, now: Date()) },
+        ]
+        if let problem = problems.compactMap({ $0 }).first { throw ValidationError(problem) }
     }
 
     func run() async throws {

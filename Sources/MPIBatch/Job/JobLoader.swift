@@ -24,9 +24,9 @@ public enum JobLoader {
     ) throws(JobFileErrors) -> JobSpec {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try SourceText.read(path: path, what: "job file")
         } catch {
-            throw JobFileErrors([JobFileError(path: path, line: 1, column: 1, message: "cannot read job file: \(error.localizedDescription)")])
+            throw JobFileErrors([error])
         }
         return try load(text: text, path: path, kernels: kernels, monteCarloKernels: monteCarloKernels)
     }
@@ -48,8 +48,10 @@ public enum JobLoader {
             }
         }
         let root: Node
+        let yaml: Parser
         do {
-            guard let composed = try Yams.compose(yaml: text) else {
+            yaml = try Parser(yaml: text)
+            guard let composed = try yaml.singleRoot() else {
                 throw JobFileErrors([JobFileError(path: path, line: 1, column: 1, message: "job file is empty")])
             }
             root = composed
@@ -58,8 +60,16 @@ public enum JobLoader {
         } catch {
             throw JobFileErrors([syntaxError(error, path: path)])
         }
+        let reader = NodeReader(path: path)
+        var expansion = YAMLExpansionGuard(reader: reader)
+        do {
+            // The parser holds the anchors that the guard tells apart: it must live until then.
+            try withExtendedLifetime(yaml) { () throws(JobFileError) in try expansion.check(root) }
+        } catch {
+            throw JobFileErrors([error])
+        }
         let parser = JobDocumentParser(
-            reader: NodeReader(path: path), kernels: kernels, monteCarloKernels: monteCarloKernels,
+            reader: reader, kernels: kernels, monteCarloKernels: monteCarloKernels,
             jobDirectory: directory, defaultName: defaultName)
         return try parser.parse(root)
     }

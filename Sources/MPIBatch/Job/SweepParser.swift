@@ -106,7 +106,7 @@ struct SweepParser {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw reader.error(at: node, "cannot read table '\(path)'")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try SourceText.decode([UInt8](data), path: path)
         let table = try CSVTable(parsing: text, path: path)
         var axis: Axis = []
         for (column, header) in table.names.enumerated() {

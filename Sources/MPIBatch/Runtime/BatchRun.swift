@@ -74,11 +74,12 @@ public enum BatchRun {
         let rank = transport.rank
         let worker = Worker(
             rank: rank, slots: slotsPerRank[rank], workload: workload,
-            outputDirectory: configuration.outputDirectory,
+            outputDirectory: configuration.outputDirectory, failFast: configuration.behaviour.failFast,
             sendToCoordinator: { transport.send($0.encoded(), to: 0) })
         guard rank == 0 else {
-            let watcher = SignalWatcher(signals: signals) { name in
-                transport.send(RuntimeMessage.interrupt(reason: "\(name) on rank \(rank)").encoded(), to: 0)
+            let watcher = SignalWatcher(signals: signals) { signal in
+                worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds))
+                transport.send(RuntimeMessage.interrupt(reason: "\(signal.name) on rank \(rank)").encoded(), to: 0)
             }
             transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
             await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
@@ -94,7 +95,10 @@ public enum BatchRun {
             coordinator: makeCoordinator(workload, slotsPerRank, configuration, prepared?.resumed),
             statistics: RunStatistics(slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }),
             transport: transport, journal: journal)
-        let watcher = SignalWatcher(signals: signals) { name in driver.interrupt(reason: "\(name) on rank 0") }
+        let watcher = SignalWatcher(signals: signals) { signal in
+            worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds))
+            driver.interrupt(reason: "\(signal.name) on rank 0")
+        }
         transport.start { source, bytes in
             let message = decode(bytes, from: source)
             switch message {

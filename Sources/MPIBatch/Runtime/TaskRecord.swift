@@ -51,3 +51,10 @@ public struct TaskRecord: Sendable, Equatable {
         self.error = error
     }
 }
+
+extension TaskRecord {
+    /// Whether this attempt failed (or timed out) with no retry left of the `retries` allowed.
+    public func failsForGood(retries: Int) -> Bool {
+        (status == .failed || status == .timeout) && attempt > retries
+    }
+}

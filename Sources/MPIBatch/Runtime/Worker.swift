@@ -4,17 +4,23 @@ import Synchronization
 /// Every rank's executor: a pool of `slots` child tasks in a task group. Each
 /// slot asks the coordinator for two chunks (one to run, one in hand), and with
 /// each finished chunk's results asks for one more, so it never waits for a
-/// round trip. On `stop` no new task starts; running ones finish and are reported.
+/// round trip. On `stop` no new task starts (chunks in hand are dropped unstarted,
+/// so a resume runs them); running ones finish and are reported. Under fail-fast a
+/// task that fails for good also stops its own rank at once, before `stop` arrives.
 final class Worker: Sendable {
     private let rank: Int
     private let workload: any Workload
+    private let failFast: Bool
     private let outputDirectory: String
     private let sendToCoordinator: @Sendable (RuntimeMessage) -> Void
     private let streams: [AsyncStream<Chunk>]
     private let inboxes: [AsyncStream<Chunk>.Continuation]
     private let stopping = Atomic<Bool>(false)
+    /// Fires at the first `stop` or signal; from then on the grace period runs.
     private let stopped = OneShot()
-    private let graceNanoseconds = Atomic<UInt64>(0)
+    /// When running tasks are cancelled (monotonic nanoseconds): the earliest that a
+    /// `stop` or a signal asked for.
+    private let graceEnds = Mutex<UInt64>(.max)
     private let epoch = MonotonicClock.nanoseconds()
 
     /// A slot that has been busy this long sends what it has, even mid-chunk, so the
@@ -22,11 +28,12 @@ final class Worker: Sendable {
     static let flushIntervalNanoseconds: UInt64 = 50_000_000
 
     init(
-        rank: Int, slots: Int, workload: any Workload, outputDirectory: String,
+        rank: Int, slots: Int, workload: any Workload, outputDirectory: String, failFast: Bool = false,
         sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
     ) {
         self.rank = rank
         self.workload = workload
+        self.failFast = failFast
         self.outputDirectory = outputDirectory
         self.sendToCoordinator = sendToCoordinator
         var streams: [AsyncStream<Chunk>] = []
@@ -46,13 +53,25 @@ final class Worker: Sendable {
         case .assign(let slot, let chunk):
             inboxes[slot].yield(chunk)
         case .stop(let graceSeconds):
-            graceNanoseconds.store(UInt64(max(0, min(graceSeconds, 1e9)) * 1e9), ordering: .relaxed)
-            stopping.store(true, ordering: .releasing)
+            stopStarting(graceSeconds: graceSeconds)
             for inbox in inboxes { inbox.finish() }
-            stopped.fire()
         case .request, .results, .done, .interrupt, .heartbeat:
             break  // coordinator-bound traffic only
         }
+    }
+
+    /// A signal reached this rank: start no task from now on (before the coordinator's
+    /// `stop` arrives), and cancel running ones after `graceSeconds` at the latest.
+    func interrupt(graceSeconds: Double) {
+        stopStarting(graceSeconds: graceSeconds)
+    }
+
+    private func stopStarting(graceSeconds: Double) {
+        let grace = UInt64(max(0, min(graceSeconds, 1e9)) * 1e9)
+        let ends = MonotonicClock.nanoseconds() &+ grace
+        graceEnds.withLock { $0 = min($0, ends) }
+        stopping.store(true, ordering: .releasing)
+        stopped.fire()
     }
 
     /// Runs the pool until `stop`, then tells the coordinator this rank is done.
@@ -75,7 +94,13 @@ final class Worker: Sendable {
             }
             group.addTask {
                 await self.stopped.wait()
-                try? await Task.sleep(nanoseconds: self.graceNanoseconds.load(ordering: .relaxed))
+                // A later signal may shorten the grace period: look again at least every 50 ms.
+                while !Task.isCancelled {
+                    let now = MonotonicClock.nanoseconds()
+                    let ends = self.graceEnds.withLock { $0 }
+                    guard now < ends else { break }
+                    try? await Task.sleep(nanoseconds: min(ends - now, 50_000_000))
+                }
                 return .grace
             }
             var slotsRunning = streams.count
@@ -95,7 +120,13 @@ final class Worker: Sendable {
             for index in chunk.start..<chunk.end {
                 if stopping.load(ordering: .relaxed) { break }
                 let started = MonotonicClock.nanoseconds()
-                records.append(await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started))
+                let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started)
+                records.append(record)
+                if failFast, record.failsForGood(retries: workload.retries(of: index)) {
+                    // The coordinator will stop every rank; this one starts nothing more meanwhile.
+                    stopping.store(true, ordering: .releasing)
+                    break
+                }
                 if started &- lastFlush > Self.flushIntervalNanoseconds, index + 1 < chunk.end {
                     sendToCoordinator(.results(slot: slot, records: records, wantsMore: false))
                     records.removeAll(keepingCapacity: true)

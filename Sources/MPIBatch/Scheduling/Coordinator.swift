@@ -202,6 +202,10 @@ struct Coordinator {
         for record in records {
             inFlight -= 1
             inHand[ordinalBase[record.rank] + record.slot] -= 1
+            if failFast, record.failsForGood(retries: retries(record.index)) {
+                // Even past a lowered limit: the failing rank has already stopped starting tasks.
+                beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions)
+            }
             guard record.index < source.limit else { continue }
             kept.append(record)
             finishedTasks += 1
@@ -220,7 +224,6 @@ struct Coordinator {
                 } else {
                     failed += 1
                     source.finished(record)
-                    if failFast { beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions) }
                 }
             case .interrupted:
                 break  // only a stopping run interrupts tasks; --resume runs them again at the same attempt

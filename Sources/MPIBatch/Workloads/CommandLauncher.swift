@@ -68,8 +68,11 @@ struct CommandLauncher: Sendable {
             }
             return .json(text)
         case .stdoutLastLine:
-            let text = try read(stdoutPath, program: program)
-            return .text(text.split(whereSeparator: \.isNewline).last.map(String.init) ?? "")
+            switch LastLine.read(path: stdoutPath) {
+            case .success(let line): return .text(line)
+            case .failure(.unreadable): throw .badResult(program: program, reason: "cannot read \(stdoutPath)")
+            case .failure(.tooLong): throw .badResult(program: program, reason: "the last line of stdout is longer than \(LastLine.maximumBytes) bytes")
+            }
         case .file(let pattern):
             var path = expansion.render(pattern, at: index)
             if !path.hasPrefix("/") {

@@ -7,12 +7,15 @@ import Dispatch
 import Synchronization
 
 /// A child process started with `posix_spawn` in its own process group, with
-/// stdin from `/dev/null` and stdout/stderr into files.
+/// stdin from `/dev/null` and stdout/stderr into files. Nothing in the group
+/// outlives the task: when the child exits, what it left behind gets SIGTERM,
+/// then SIGKILL after `grace` (see `ProcessGroups`).
 ///
-/// Waiting happens on a Dispatch thread (never on Swift's cooperative pool):
-/// it blocks in `waitid(WNOWAIT)`, marks the child as exited under a lock, and
-/// only then reaps it — so the timeout, which signals the whole group
-/// (SIGTERM, a grace period, SIGKILL), never hits a recycled pid.
+/// Waiting happens on a Dispatch thread of its own (never on Swift's cooperative pool):
+/// it blocks in `waitid(WNOWAIT)`, marks the child as exited under a lock,
+/// signals the group, and only then reaps it — so the timeout and cancellation,
+/// which signal the whole group (SIGTERM, a grace period, SIGKILL), never hit a
+/// recycled pid.
 struct CommandProcess: Sendable {
     /// How a finished child ended.
     enum Ending: Sendable, Equatable {
@@ -40,24 +43,31 @@ struct CommandProcess: Sendable {
     var stderrPath: String
     /// Seconds before the group is killed.
     var timeout: Double?
-    /// Seconds between SIGTERM and SIGKILL on timeout or cancellation.
+    /// Seconds between SIGTERM and SIGKILL on timeout, and for what the child leaves behind.
     var grace: Double = 2
+    /// Seconds between SIGTERM and SIGKILL when the task is cancelled: the run is
+    /// stopping and its grace period is over, so only a short clean-up is left.
+    static let cancelGrace = 0.25
 
     /// Starts the child and waits for it without blocking the caller's thread.
     func run() async throws(CommandFailure) -> Ending {
         let pid = try spawn()
-        let watch = Watch(pid: pid)
+        ProcessGroups.shared.insert(pid)
+        let watch = Watch(pid: pid, grace: grace)
         let timer = timeout.map { seconds in
             let item = DispatchWorkItem { [grace] in watch.terminate(timedOut: true, grace: grace) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+            ProcessGroups.timers.asyncAfter(deadline: .now() + seconds, execute: item)
             return item
         }
         let status = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: watch.wait()) }
+                // A serial queue of its own gets a thread of its own: a blocked waiter on the
+                // global queue would hold one of its few threads (one per core, one in all for
+                // a rank bound to a core by mpirun), starving Swift tasks and timers.
+                DispatchQueue(label: "mpibatch-wait").async { continuation.resume(returning: watch.wait()) }
             }
-        } onCancel: { [grace] in
-            watch.terminate(timedOut: false, grace: grace)
+        } onCancel: {
+            watch.terminate(timedOut: false, grace: Self.cancelGrace)
         }
         timer?.cancel()
         if watch.timedOut { return .timedOut }
@@ -130,24 +140,32 @@ private final class Watch: Sendable {
     }
 
     let pid: pid_t
+    /// Seconds what the child leaves behind gets between SIGTERM and SIGKILL.
+    private let grace: Double
     private let state = Mutex(State())
 
-    init(pid: pid_t) { self.pid = pid }
+    init(pid: pid_t, grace: Double) {
+        self.pid = pid
+        self.grace = grace
+    }
 
     /// True when the timer killed the child.
     var timedOut: Bool { state.withLock { $0.timedOut } }
 
-    /// Blocks until the child exits, then reaps it; returns the raw wait status.
+    /// Blocks until the child exits, ends the rest of its group, reaps it; returns the raw wait status.
     func wait() -> Int32 {
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
         state.withLock { $0.exited = true }
+        kill(-pid, SIGTERM)  // the unreaped child keeps the group's id ours
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        ProcessGroups.shared.sweep(pid, grace: grace)
         return status
     }
 
-    /// SIGTERM to the group, then SIGKILL after `grace` seconds (for stragglers that ignore SIGTERM).
+    /// SIGTERM to the group, then SIGKILL after `grace` seconds if the child ignored it
+    /// (once the child has exited, `wait` deals with the rest of the group).
     func terminate(timedOut: Bool, grace: Double) {
         let signaled = state.withLock { state in
             guard !state.exited else { return false }
@@ -156,6 +174,10 @@ private final class Watch: Sendable {
             return true
         }
         guard signaled else { return }
-        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [pid] in kill(-pid, SIGKILL) }
+        ProcessGroups.timers.asyncAfter(deadline: .now() + grace) { [self] in
+            state.withLock { state in
+                if !state.exited { kill(-pid, SIGKILL) }
+            }
+        }
     }
 }

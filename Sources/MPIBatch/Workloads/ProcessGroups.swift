@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// The process groups of this rank's command tasks that may still have members,
+/// so that nothing a task started outlives it.
+///
+/// Every command task leads a group of its own. When the leader exits, the group
+/// gets SIGTERM at once (while the unreaped leader still holds the group's id),
+/// then `sweep` watches it and sends SIGKILL to whatever is left after a grace
+/// period. When this process exits (`exit`, a return from `main`), every group
+/// still known gets SIGTERM and, a quarter of a second later, SIGKILL.
+///
+/// A group's id is its leader's pid, which the kernel does not hand out again
+/// while any member of the group is alive, and a group found empty is forgotten
+/// within 50 ms: a signal meant for a finished task never reaches a new process.
+final class ProcessGroups: Sendable {
+    /// This process's groups.
+    static let shared = ProcessGroups()
+
+    /// Where kills are timed: a serial queue, so it has a thread of its own (on Linux)
+    /// and children waited for on the global queue can never delay a kill.
+    static let timers = DispatchQueue(label: "mpibatch-process-timers")
+
+    private let live = Mutex<Set<pid_t>>([])
+
+    private init() {
+        atexit { ProcessGroups.shared.endAll(grace: 0.25) }
+    }
+
+    /// Starts tracking `group` (a task's leader was just spawned with it).
+    func insert(_ group: pid_t) {
+        _ = live.withLock { $0.insert(group) }
+    }
+
+    /// `group`'s leader has exited and been reaped, after the group got SIGTERM:
+    /// forgets the group once it is empty, and SIGKILLs what is left after `grace` seconds.
+    func sweep(_ group: pid_t, grace: Double) {
+        watch(group, killAt: .now() + grace)
+    }
+
+    private func watch(_ group: pid_t, killAt deadline: DispatchTime) {
+        guard kill(-group, 0) == 0 else { return forget(group) }
+        guard DispatchTime.now() < deadline else {
+            kill(-group, SIGKILL)
+            return forget(group)
+        }
+        Self.timers.asyncAfter(deadline: min(deadline, .now() + 0.05)) { self.watch(group, killAt: deadline) }
+    }
+
+    private func forget(_ group: pid_t) {
+        _ = live.withLock { $0.remove(group) }
+    }
+
+    /// SIGTERM to every group, then SIGKILL after `grace` seconds to those not yet empty.
+    func endAll(grace: Double) {
+        let groups = live.withLock { $0 }
+        guard !groups.isEmpty else { return }
+        for group in groups { kill(-group, SIGTERM) }
+        let deadline = DispatchTime.now() + grace
+        var left = groups
+        while !left.isEmpty, DispatchTime.now() < deadline {
+            usleep(10_000)
+            left = left.filter { kill(-$0, 0) == 0 }
+        }
+        for group in left { kill(-group, SIGKILL) }
+        live.withLock { $0.subtract(groups) }
+    }
+}
