@@ -13,6 +13,7 @@ struct MPIBatchCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, ResultsCommand.self,
+            ImportCommand.self,
         ])
 
     /// Bad command-line input exits 2, as bad job files do (ArgumentParser's default is 64).
