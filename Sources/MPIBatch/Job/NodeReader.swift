@@ -49,6 +49,26 @@ struct NodeReader {
         return entries
     }
 
+    /// `node` as a mapping whose keys outside `allowed` are appended to `errors` (each one,
+    /// with a suggestion) and left out, so the rest is still checked; nil when it is no mapping.
+    func mapping(
+        _ node: Node, _ what: String, allowed: [String], errors: inout [JobFileError]
+    ) -> [(key: String, keyNode: Node, value: Node)]? {
+        let entries: [(key: String, keyNode: Node, value: Node)]
+        do {
+            entries = try mapping(node, what)
+        } catch {
+            errors.append(error)
+            return nil
+        }
+        return entries.filter { entry in
+            if allowed.contains(entry.key) { return true }
+            errors.append(
+                error(at: entry.keyNode, "unknown key '\(entry.key)' in \(what)" + DidYouMean.suffix(for: entry.key, among: allowed)))
+            return false
+        }
+    }
+
     /// `node` as a sequence.
     func sequence(_ node: Node, _ what: String) throws(JobFileError) -> [Node] {
         guard let sequence = node.sequence else { throw error(at: node, "\(what) must be a list") }

@@ -13,21 +13,17 @@ struct SweepParser {
     /// The index space, plus the text of any CSV table (it belongs in the job's content hash).
     /// Problems are appended to `errors`; the result is nil when there were any.
     func parse(_ node: Node, errors: inout [JobFileError]) -> (space: IndexSpace, tableText: String)? {
-        let entries: [(key: String, keyNode: Node, value: Node)]
-        do {
-            entries = try reader.mapping(node, "sweep", allowed: ["grid", "zip", "table", "types", "repeat"])
-        } catch {
-            errors.append(error)
+        let errorCount = errors.count
+        guard let entries = reader.mapping(node, "sweep", allowed: ["grid", "zip", "table", "types", "repeat"], errors: &errors) else {
             return nil
         }
-        guard !entries.isEmpty else {
+        guard !entries.isEmpty || errors.count > errorCount else {
             errors.append(reader.error(at: node, "sweep is empty: give grid, zip, table or repeat"))
             return nil
         }
         var axes: [Axis] = []
         var tableText = ""
         var seen: [String: Node] = [:]
-        let errorCount = errors.count
         let typesEntry = entries.first { $0.key == "types" }
         let types = typesEntry.flatMap { entry in errors.collecting { () throws(JobFileError) in try columnTypes(entry.value) } } ?? [:]
         if let typesEntry, !entries.contains(where: { $0.key == "table" }) {

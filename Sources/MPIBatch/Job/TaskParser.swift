@@ -18,16 +18,10 @@ struct TaskParser {
 
     /// The task spec; problems are appended to `errors` and give nil.
     func parse(_ node: Node, errors: inout [JobFileError]) -> TaskSpec? {
-        let entries: [String: (keyNode: Node, value: Node)]
-        do {
-            entries = Dictionary(
-                try reader.mapping(node, "task", allowed: Self.keys).map { ($0.key, ($0.keyNode, $0.value)) },
-                uniquingKeysWith: { first, _ in first })
-        } catch {
-            errors.append(error)
-            return nil
-        }
         let errorCount = errors.count
+        guard let list = reader.mapping(node, "task", allowed: Self.keys, errors: &errors) else { return nil }
+        let entries: [String: (keyNode: Node, value: Node)] = Dictionary(
+            list.map { ($0.key, ($0.keyNode, $0.value)) }, uniquingKeysWith: { first, _ in first })
         func field<T>(_ key: String, _ read: (Node) throws(JobFileError) -> T) -> T? {
             errors.collecting { () throws(JobFileError) in try entries[key].map { (entry) throws(JobFileError) in try read(entry.value) } }
         }
