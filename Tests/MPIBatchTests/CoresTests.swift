@@ -7,20 +7,20 @@ import Testing
 @Suite struct CoresTests {
     @Test func poolServesFirstComeFirstServedAndNeverOverflows() async {
         let pool = CorePool(size: 2)
-        let order = Mutex<[String]>([])
+        let order = Order()
         await pool.acquire(1)
         // A wide task queues behind the running narrow one; a narrow one arriving later waits behind it.
-        async let wide: Void = { await pool.acquire(2); order.withLock { $0.append("wide") } }()
+        async let wide: Void = { await pool.acquire(2); order.add("wide") }()
         try? await Task.sleep(nanoseconds: 20_000_000)
-        async let narrow: Void = { await pool.acquire(1); order.withLock { $0.append("narrow") } }()
+        async let narrow: Void = { await pool.acquire(1); order.add("narrow") }()
         try? await Task.sleep(nanoseconds: 20_000_000)
-        #expect(order.withLock { $0 }.isEmpty)  // one token is free, but the wide task is first in line
+        #expect(order.names.isEmpty)  // one token is free, but the wide task is first in line
         pool.release(1)
         await wide
-        #expect(order.withLock { $0 } == ["wide"])
+        #expect(order.names == ["wide"])
         pool.release(2)
         await narrow
-        #expect(order.withLock { $0 } == ["wide", "narrow"])
+        #expect(order.names == ["wide", "narrow"])
         pool.release(1)
     }
 
@@ -48,4 +48,11 @@ import Testing
         #expect(lines.contains("  n (integer): range 0..<3 step 1 (3 values)"))
         #expect(lines.contains { $0.hasPrefix("cores: from 'c', up to 2") })
     }
+}
+
+/// Who got their cores, in order.
+private final class Order: Sendable {
+    private let list = Mutex<[String]>([])
+    func add(_ name: String) { list.withLock { $0.append(name) } }
+    var names: [String] { list.withLock { $0 } }
 }

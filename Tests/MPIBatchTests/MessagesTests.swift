@@ -17,12 +17,14 @@ import Testing
 
             """)
         #expect(problems == [
-            "5:10: unbalanced '{' (write '{{' for a literal brace)",
+            "5:10: unknown name '{print $1}' (for literal braces, as in code or JSON, write '{{' and '}}')",
             "7:10: cores must be at least 1, not 0",
             "8:3: unknown key 'bogus' in task" + DidYouMean.suffix(for: "bogus", among: TaskParser.keys),
         ])
         let unknown = jobProblems("sweep: {grid: {x: [1]}}\ntask:\n  shell: >-\n    echo {x}\n    and {y}\n")
-        #expect(unknown == ["5:9: unknown name '{y}' (for literal braces, as in code or JSON, write '{{' and '}}')"])
+        #expect(unknown == [
+            "5:9: unknown name '{y}' in template \"echo {x} and {y}\" (did you mean '{x}'?) (for literal braces, as in code or JSON, write '{{' and '}}')",
+        ])
     }
 
     @Test func csvValuesKeepTheirTextUnlessDeclaredNumeric() throws {

@@ -12,7 +12,7 @@ import Testing
     @Test func tasksKnowWhoTheyAre() async throws {
         let directory = makeJobTestDirectory()
         let value = try await run(
-            "  shell: 'echo $MPIBATCH_INDEX $MPIBATCH_ATTEMPT $MPIBATCH_RANK $MPIBATCH_SLOT $MPIBATCH_OUT ${OMP_NUM_THREADS-unset}'\n"
+            "  shell: 'echo $MPIBATCH_INDEX $MPIBATCH_ATTEMPT $MPIBATCH_RANK $MPIBATCH_SLOT $MPIBATCH_OUT ${{OMP_NUM_THREADS-unset}}'\n"
                 + "  result: stdout-last-line\n  cores: \"{c}\"",
             sweep: "sweep: {grid: {c: [1, 4]}}", index: 1, in: directory)
         #expect(value == .text("1 2 3 1 \(directory)/out 4"))
