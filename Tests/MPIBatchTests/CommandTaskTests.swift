@@ -55,7 +55,7 @@ import Testing
     @Test func failuresCarryExitStatusAndStderrTail() async throws {
         let directory = makeJobTestDirectory()
         let job = try workload("  shell: 'echo bad thing >&2; exit 3'", directory: directory, sweep: "sweep: {repeat: 1}")
-        await #expect(throws: CommandFailure.exited(program: "/bin/sh", status: 3, stderrTail: "bad thing")) {
+        await #expect(throws: CommandFailure.exited(program: ShellProgram.standard.path, status: 3, stderrTail: "bad thing")) {
             try await job.run(context(0, directory, attempt: 2))
         }
         #expect(FileManager.default.fileExists(atPath: directory + "/out/logs/0.2.err"))

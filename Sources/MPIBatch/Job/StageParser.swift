@@ -19,7 +19,7 @@ struct StageParser {
     let jobDirectory: String
 
     private static let ownKeys = ["name", "after", "exclusive", "estimate", "warn_after", "sweep", "task", "montecarlo"]
-    private static let taskKeys = ["command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result"]
+    private static let taskKeys = TaskParser.keys
 
     private typealias Entry = (key: String, keyNode: Node, value: Node)
 
@@ -142,8 +142,8 @@ struct StageParser {
         guard let parsed else { return nil }
         let taskNode = task?.value ?? Node.mapping(Node.Mapping(inline.map { ($0.keyNode, $0.value) }, .implicit, .any, header.node.mark))
         let taskParser = TaskParser(
-            reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), kernels: kernels,
-            jobDirectory: jobDirectory)
+            reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), space: parsed.space,
+            kernels: kernels, jobDirectory: jobDirectory)
         guard let spec = taskParser.parse(taskNode, errors: &errors) else { return nil }
         return (.tasks(SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory), fansOut: sweep != nil), parsed.tableText)
     }
