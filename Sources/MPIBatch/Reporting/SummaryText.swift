@@ -13,6 +13,14 @@ extension RunSummary {
             "speedup \(format(speedup)), efficiency \(format(efficiency * 100, digits: 1))%, "
                 + "imbalance \(format(imbalance * 100, digits: 1))%, \(format(throughput, digits: 0)) tasks/s, "
                 + "overhead \(format(overheadSecondsPerTask * 1e6, digits: 2)) µs/task")
+        let nodes = nodes
+        if nodes.count > 1 {
+            for node in nodes {
+                lines.append(
+                    "  node \(node.host): \(node.ranks.count) rank(s), \(node.slots) slot(s), \(node.tasks) tasks, "
+                        + "busy \(format(node.busySeconds)) s")
+            }
+        }
         lines.append(contentsOf: extraLines)
         for failure in failures.prefix(10) {
             lines.append("  task \(failure.index) \(failure.status) on rank \(failure.rank) (attempt \(failure.attempt)): \(failure.error)")
