@@ -91,7 +91,7 @@ public enum MPILaunch {
     /// `mpirun` that notices a lost node by itself (its OOB keepalive, see
     /// `scripts/mpi-env`) ends the job at once; but an `MPI_Abort` that reaches
     /// it first makes it wait for the dead node's daemon to confirm, for ever.
-    public static let launcherGraceSeconds = 7.0
+    public static let launcherGraceSeconds = 6.0
 
     /// Ends a run whose `summary` names unresponsive ranks (MPI could not be
     /// finalised): waits `launcherGraceSeconds` for the launcher, then aborts the
