@@ -93,14 +93,15 @@ cluster_task_env() {
     printf 'name: env\nsweep: {repeat: 12}\ntask:\n  shell: env > "$MPIBATCH_OUT/env-{index}.txt"\n  env: {JOB_SETTING: from-the-job}\n' >"$SH/env.yaml"
     expect_status 0 $VC mpirun -np 6 "$VBIN" run "$SH/env.yaml" --out "$out" || return 1
     python3 - "$out" <<'PY'
-import glob, sys
+import glob, json, sys
+rank = {l["index"]: l["rank"] for l in map(json.loads, open(sys.argv[1] + "/results.jsonl"))}
 remote = 0
 for path in glob.glob(sys.argv[1] + "/env-*.txt"):
     env = dict(line.split("=", 1) for line in open(path).read().splitlines() if "=" in line)
     bad = [k for k in env if k.startswith("OMPI_COMM_WORLD_") or k.startswith("PMIX_RANK") or k == "PMIX_NAMESPACE"]
     assert not bad, (path, bad)
     assert env.get("JOB_SETTING") == "from-the-job", (path, env.get("JOB_SETTING"))
-    remote += int(env.get("MPIBATCH_RANK", "0")) >= 2
+    remote += rank[int(path.rsplit("-", 1)[1].split(".")[0])] >= 2
 assert remote > 0, "no task ran on a remote node"
 PY
 }
@@ -109,7 +110,7 @@ PY
 cluster_sbatch() {
     local out=$SH/sbatch-$1
     eval "$($VC env)"
-    MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=$1 timeout 300 sbatch --wait -N 2 --ntasks-per-node=2 \
+    MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=$1 timeout 300 sbatch --wait -N 2 --ntasks-per-node=2 --ntasks=4 \
         --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-small-spin.yaml" --out "$out" ||
         { cat "$out.log"; return 1; }
     "$HERE/check_results.py" "$out" 1500 --ranks 4 || return 1
