@@ -5,6 +5,9 @@
 SWIFT   ?= swift
 NP      ?= $(shell nproc)
 BIN     := .build/release/mpibatch
+PREFIX  ?= /usr/local
+# Where `make integration-test` installs the binary the multi-node checks run.
+TEST_PREFIX := .build/test-install
 
 # Open MPI refuses to run as root unless told it is on purpose (containers, CI).
 ifeq ($(shell id -u),0)
@@ -15,7 +18,7 @@ endif
 # is not running; local runs need no munge (scripts/mpi-env, which the scripts source).
 export PMIX_MCA_psec ?= native
 
-.PHONY: deps deps-slurm build demo test unit-test integration-test bench clean
+.PHONY: deps deps-slurm build install demo test unit-test integration-test bench clean
 
 deps:
 	@scripts/install-deps
@@ -26,6 +29,13 @@ deps-slurm:
 build: deps
 	$(SWIFT) build -c release
 
+# The Swift runtime linked in (--static-swift-stdlib): nodes need only libc and
+# the system's Open MPI, no Swift toolchain. Only the link step differs from
+# `build`, so this relinks .build/release/mpibatch rather than rebuilding.
+install: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product mpibatch
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mpibatch
+
 demo: build
 	mpirun -np $(NP) $(BIN) run jobs/spin.yaml
 
@@ -33,7 +43,8 @@ unit-test: deps
 	$(SWIFT) test
 
 integration-test: build deps-slurm
-	Tests/Integration/run-all
+	$(MAKE) install PREFIX=$(abspath $(TEST_PREFIX))
+	MPIBATCH_INSTALLED=$(abspath $(TEST_PREFIX))/bin/mpibatch Tests/Integration/run-all
 
 test: unit-test integration-test
 

@@ -10,7 +10,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Exit status: 0 all tasks succeeded; 1 some failed (after retries); 2 bad input,
             nothing ran; 3 interrupted (SIGTERM, SIGINT, SIGUSR1 or the deadline): drained,
-            journal flushed, continue with --resume.
+            journal flushed, continue with --resume; 4 ranks lost (a node died or hung):
+            journal and summary written, continue with --resume.
             """)
 
     @Argument(help: "The job: a YAML or JSON job file, or a text file with one shell command per line.")
@@ -41,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
     var deadline: String?
 
     @Option(help: "Give up on a rank silent this many seconds (fail instead of hanging).")
-    var heartbeatTimeout: Double = 120
+    var heartbeatTimeout: Double = RunBehaviour.defaultHeartbeatTimeoutSeconds
 
     @Option(help: "Monte Carlo: rerun path N alone and print its value (to reproduce a failure).")
     var onlyPath: Int?
@@ -88,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
         if !quiet {
             FileHandle.standardError.write(Data((summary.humanText() + "results in \(outcome.outputDirectory)/\n").utf8))
         }
-        if !summary.unresponsiveRanks.isEmpty { MPIEnvironment.abort(errorCode: 1) }
+        if !summary.unresponsiveRanks.isEmpty { MPILaunch.endAfterLostRanks() }
         if summary.interrupted { throw ExitCode(3) }
         if summary.tasksFailed > 0 || summary.tasksSucceeded < summary.tasksTotal { throw ExitCode(1) }
     }

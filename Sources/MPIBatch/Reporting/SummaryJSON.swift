@@ -47,6 +47,7 @@ extension RunSummary {
         json.beginArray()
         for line in extraLines { json.value(line) }
         json.endArray()
+        writeNodes(to: &json)
         writeRanks(to: &json)
         writeSlots(to: &json)
         writeFailures(to: &json)
@@ -65,6 +66,28 @@ extension RunSummary {
             json.field("wall_seconds", part.wallSeconds)
             json.field("attempts", part.attempts)
             json.field("task_seconds", part.taskSeconds)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    private func writeNodes(to json: inout JSONWriter) {
+        json.key("per_node")
+        json.beginArray()
+        for node in nodes {
+            json.beginObject()
+            json.field("host", node.host)
+            json.field("ranks", node.ranks.count)
+            json.key("rank_numbers")
+            json.beginArray()
+            for rank in node.ranks { json.value(rank) }
+            json.endArray()
+            json.field("slots", node.slots)
+            json.field("tasks", node.tasks)
+            json.field("busy_seconds", node.busySeconds)
+            json.field(
+                "utilisation",
+                partWallSeconds > 0 ? node.busySeconds / (partWallSeconds * Double(max(1, node.slots))) : 0)
             json.endObject()
         }
         json.endArray()

@@ -18,6 +18,14 @@ extension RunSummary {
                 "in \(parts.count) parts (resumed): "
                     + parts.map { "\(format($0.wallSeconds)) s, \($0.attempts) attempts" }.joined(separator: "; "))
         }
+        let nodes = nodes
+        if nodes.count > 1 {
+            for node in nodes {
+                lines.append(
+                    "  node \(node.host): \(node.ranks.count) rank(s), \(node.slots) slot(s), \(node.tasks) tasks, "
+                        + "busy \(format(node.busySeconds)) s")
+            }
+        }
         lines.append(contentsOf: extraLines)
         for failure in failures.prefix(10) {
             lines.append("  task \(failure.index) \(failure.status) on rank \(failure.rank) (attempt \(failure.attempt)): \(failure.error)")

@@ -23,7 +23,8 @@ public struct RunBehaviour: Sendable {
     /// Makes a behaviour; the defaults are `mpibatch run`'s.
     public init(
         chunkPolicy: ChunkPolicy = .auto, failFast: Bool = false, resume: Bool = false, force: Bool = false,
-        graceSeconds: Double = 30, deadlineSeconds: Double? = nil, heartbeatTimeoutSeconds: Double = 120,
+        graceSeconds: Double = 30, deadlineSeconds: Double? = nil,
+        heartbeatTimeoutSeconds: Double = RunBehaviour.defaultHeartbeatTimeoutSeconds,
         showsProgress: Bool = false
     ) {
         self.chunkPolicy = chunkPolicy
@@ -36,8 +37,13 @@ public struct RunBehaviour: Sendable {
         self.showsProgress = showsProgress
     }
 
+    /// Silence after which a rank is given up on, by default: short, so that a run that
+    /// lost a node ends (journal and summary written) before Open MPI's keepalive
+    /// takes the launch down (see `MPILaunch.launcherGraceSeconds`), yet five beats long.
+    public static let defaultHeartbeatTimeoutSeconds = 5.0
+
     /// How often workers say they are alive: often enough that one lost beat never looks like silence.
-    var heartbeatSeconds: Double { heartbeatTimeoutSeconds / 4 }
+    var heartbeatSeconds: Double { min(1, heartbeatTimeoutSeconds / 4) }
 }
 
 /// One run: its name, its output directory, and how it behaves.

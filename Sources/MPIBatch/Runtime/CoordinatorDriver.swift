@@ -49,18 +49,15 @@ final class CoordinatorDriver: Sendable {
     private func watchForSilence(limit: Double) {
         let limitNanoseconds = UInt64(max(0.05, limit) * 1e9)
         while true {
-            Thread.sleep(forTimeInterval: min(1, limit / 4))
+            Thread.sleep(forTimeInterval: min(0.5, limit / 4))
             let actions: [CoordinatorAction]? = state.withLock { state in
                 guard !state.coordinator.isFinished else { return nil }
                 let now = MonotonicClock.nanoseconds()
-                var actions: [CoordinatorAction] = []
-                for rank in state.lastHeard.indices where !state.coordinator.isDone(rank: rank) {
-                    let silence = now &- state.lastHeard[rank]
-                    if silence > limitNanoseconds {
-                        actions += state.coordinator.abandon(rank: rank, silentFor: Double(silence) * 1e-9)
-                    }
+                let silent = state.lastHeard.indices.filter { rank in
+                    !state.coordinator.isDone(rank: rank) && now &- state.lastHeard[rank] > limitNanoseconds
                 }
-                return actions
+                guard let longest = silent.map({ now &- state.lastHeard[$0] }).max() else { return [] }
+                return state.coordinator.abandon(ranks: silent, silentFor: Double(longest) * 1e-9)
             }
             guard let actions else { return }
             perform(actions)

@@ -42,6 +42,9 @@ struct Coordinator {
     private var inHand: [Int]
     /// Failed attempts per task of a resumed run's earlier parts (their tasks come one at a time).
     private var earlierFailures: [Int: Int] = [:]
+    /// The chunks each slot (by global ordinal) holds, in the order it runs them; the
+    /// first one trimmed to its unreported part. What a lost rank took with it.
+    private var held: [HeldChunks]
     private var phase = Phase.running
     private var ranksDone: [RankReport?]
 
@@ -100,6 +103,7 @@ struct Coordinator {
         }
         ordinalBase = bases
         inHand = Array(repeating: 0, count: total)
+        held = Array(repeating: HeldChunks(), count: total)
         self.source = source
         ranksDone = Array(repeating: nil, count: slotsPerRank.count)
         hosts = Array(repeating: nil, count: slotsPerRank.count)
@@ -136,6 +140,9 @@ struct Coordinator {
     /// Reacts to one message from `rank`.
     mutating func handle(_ message: RuntimeMessage, from rank: Int) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
+        // A rank given up on that speaks again (it was stopped, not dead): its tasks are already
+        // recorded interrupted, and the run is ending without it.
+        guard unresponsive.isEmpty || !unresponsive.contains(rank) else { return actions }
         switch message {
         case .request(let slot, let chunks):
             serve(rank: rank, slot: slot, chunks: chunks, into: &actions)
@@ -156,22 +163,60 @@ struct Coordinator {
         return actions
     }
 
-    /// Gives up on `rank`, silent for `seconds`: its in-flight tasks are lost (a resume
-    /// reruns them), the others drain, and the run ends failed rather than hang.
-    mutating func abandon(rank: Int, silentFor seconds: Double) -> [CoordinatorAction] {
+    /// Gives up on `ranks`, silent for `seconds`, and on every other rank of their
+    /// nodes (a node is a unit of failure: what silences one rank silences its
+    /// neighbours, and a message to a dead peer can hang the sender). Their
+    /// in-flight tasks are recorded `interrupted` (a resume reruns them), nothing
+    /// more is sent to them, the others drain for at most `lossGraceSeconds`, and
+    /// the run ends rather than hang.
+    mutating func abandon(ranks: [Int], silentFor seconds: Double) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
-        guard ranksDone[rank] == nil, phase != .finished else { return actions }
-        unresponsive.append(rank)
-        let host = hosts[rank] ?? "unknown host"
-        ranksDone[rank] = RankReport(host: host, cpuSeconds: 0)
-        let reason = "rank \(rank) (\(host)) stopped answering for \(Int(seconds)) s"
+        guard phase != .finished else { return actions }
+        let lostHosts = Set(ranks.compactMap { hosts[$0] })
+        let lost = ranksDone.indices.filter { rank in
+            ranksDone[rank] == nil && (ranks.contains(rank) || hosts[rank].map(lostHosts.contains) == true)
+        }
+        guard !lost.isEmpty else { return actions }
+        var interrupted: [TaskRecord] = []
+        for rank in lost {
+            unresponsive.append(rank)
+            let host = hosts[rank] ?? "unknown host"
+            ranksDone[rank] = RankReport(host: host, cpuSeconds: 0)
+            interrupted += takeHeld(byRank: rank, reason: "rank \(rank) on \(host) stopped answering")
+        }
+        let names = lost.map { "\($0) (\(hosts[$0] ?? "unknown host"))" }.joined(separator: ", ")
+        let reason = "rank\(lost.count > 1 ? "s" : "") \(names) stopped answering for \(Int(seconds)) s"
         if phase == .running {
-            beginStopping(reason: reason, into: &actions)
+            beginStopping(reason: reason, graceSeconds: min(graceSeconds, Self.lossGraceSeconds), into: &actions)
         } else {
             stopReason = [stopReason, reason].compactMap { $0 }.joined(separator: "; ")
         }
+        if !interrupted.isEmpty { actions.insert(.record(interrupted), at: 0) }
         finishIfAllDone(&actions)
         return actions
+    }
+
+    /// How long the surviving ranks' running tasks may go on after a rank is lost:
+    /// short, so that the launch ends soon after the loss (they are rerun on resume).
+    static let lossGraceSeconds = 1.0
+
+    /// The tasks `rank`'s slots hold, as `interrupted` records, and forgets them.
+    private mutating func takeHeld(byRank rank: Int, reason: String) -> [TaskRecord] {
+        let slotCount = (rank + 1 < ordinalBase.count ? ordinalBase[rank + 1] : inHand.count) - ordinalBase[rank]
+        var records: [TaskRecord] = []
+        for slot in 0..<slotCount {
+            let ordinal = ordinalBase[rank] + slot
+            for chunk in held[ordinal].takeAll() {
+                for index in chunk.start..<chunk.end where index < source.limit {
+                    records.append(TaskRecord(
+                        index: index, attempt: chunk.attempt, status: .interrupted, rank: rank, slot: slot,
+                        start: 0, seconds: 0, value: .none, error: reason))
+                }
+                inFlight -= chunk.count
+            }
+            inHand[ordinal] = 0
+        }
+        return records
     }
 
     private mutating func finishIfAllDone(_ actions: inout [CoordinatorAction]) {
@@ -192,7 +237,7 @@ struct Coordinator {
     /// journal can no longer be written, say). The run ends failed, not resumable as is.
     mutating func abort(reason: String) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
-        beginStopping(reason: reason, grace: 0, into: &actions)
+        beginStopping(reason: reason, graceSeconds: 0, into: &actions)
         return actions
     }
 
@@ -206,6 +251,7 @@ struct Coordinator {
                 // Even past a lowered limit: the failing rank has already stopped starting tasks.
                 beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions)
             }
+            held[ordinalBase[record.rank] + record.slot].reported(record.index)
             guard record.index < source.limit else { continue }
             kept.append(record)
             finishedTasks += 1
@@ -263,6 +309,7 @@ struct Coordinator {
             }
             inFlight += fitting.count
             inHand[ordinal] += fitting.count
+            held[ordinal].append(fitting)
             actions.append(.send(.assign(slot: slot, chunk: fitting), to: rank))
             wanted -= 1
         }
@@ -313,7 +360,7 @@ struct Coordinator {
     }
 
     private mutating func beginStopping(
-        reason: String?, interrupted: Bool = false, grace: Double? = nil, into actions: inout [CoordinatorAction]
+        reason: String?, interrupted: Bool = false, graceSeconds: Double? = nil, into actions: inout [CoordinatorAction]
     ) {
         guard phase == .running else { return }
         phase = .stopping
@@ -321,7 +368,7 @@ struct Coordinator {
         self.interrupted = interrupted
         parked.removeAll()
         for rank in ranksDone.indices where !unresponsive.contains(rank) {
-            actions.append(.send(.stop(graceSeconds: grace ?? graceSeconds), to: rank))
+            actions.append(.send(.stop(graceSeconds: graceSeconds ?? self.graceSeconds), to: rank))
         }
     }
 }

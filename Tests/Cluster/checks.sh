@@ -1,0 +1,211 @@
+# Sourced by Tests/Integration/run-all (through more-virtual-cluster.sh): the
+# multi-node checks, on a virtual cluster of head + n1..n3 that they bring up
+# and tear down themselves (Tests/Cluster/virtual-cluster). 3 nodes × 2 ranks.
+# Uses run-all's check, expect_status, exactly_once_ok, BIN, HERE and WORK.
+# Skipped, with the reason, where network namespaces cannot be made.
+
+VC=Tests/Cluster/virtual-cluster
+# A cluster number of its own, so that a developer's cluster (VC_ID=7) keeps running.
+export VC_ID=${VC_CHECK_ID:-71}
+export VC_STATE=/tmp/mpibatch-vc-$VC_ID
+SH=$VC_STATE/shared              # every node sees it at this path
+# The static binary `make install` put there (the nodes need no Swift), else the build.
+VBIN=$(cd "$(dirname "${MPIBATCH_INSTALLED:-$BIN}")" && pwd)/$(basename "${MPIBATCH_INSTALLED:-$BIN}")
+
+cluster_checks() {
+    local reason
+    if ! reason=$($VC probe 2>&1); then
+        echo "SKIP virtual cluster (multi-node) checks: network namespaces cannot be made here: $reason"
+        return 0
+    fi
+    trap '$VC down >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+    check "cluster: up (head + 3 nodes, munged, slurmctld, 3 slurmd) in under 10 s" cluster_up || return 0
+    check "cluster: binary needs no Swift library (ldd)" no_swift_libraries
+    check "cluster: sweep, 3 nodes x 2 ranks: each index once, hosts, slots per node, per_node" cluster_sweep
+    check "cluster: command task file: each line once, on every node" cluster_task_file
+    check "cluster: Monte Carlo estimate bit-identical to one process" cluster_montecarlo
+    check "cluster: a command task on a remote node: job env, no MPI rank variables" cluster_task_env
+    check "cluster: sbatch -N 2 --ntasks-per-node=2 under srun --mpi=pmix" cluster_sbatch srun
+    check "cluster: sbatch -N 2 --ntasks-per-node=2 under mpirun" cluster_sbatch mpirun
+    check "cluster: node killed (soft) under mpirun: bounded exit, resume on survivors once" cluster_loss soft
+    check "cluster: node powered off (hard) under mpirun: summary names it, interrupted not failed, exit <= 15 s, no spinning, resume once" cluster_loss hard
+    check "cluster: a SIGSTOPped rank: given up on, exit status 4 <= 15 s, resume once" cluster_loss stop
+    check "cluster: node lost under sbatch + srun: requeued, resumed, each index once" cluster_slurm_loss
+    check "cluster: down leaves no process and no namespace" cluster_down
+}
+
+cluster_up() {
+    $VC down >/dev/null 2>&1
+    local started=$SECONDS
+    $VC up || return 1
+    [ $((SECONDS - started)) -lt 10 ] || { echo "up took $((SECONDS - started)) s"; return 1; }
+    mkdir -p "$SH"
+    [ "$($VC exec n2 hostname)" = n2 ] && $VC exec n1 getent hosts n3 | grep -q "10.77.$VC_ID.13"
+}
+
+no_swift_libraries() {
+    ldd "$VBIN" || return 1
+    ! ldd "$VBIN" | grep -i swift
+}
+
+# summary_says DIR PYTHON-ASSERTIONS: runs them with `s` = summary.json.
+summary_says() {
+    python3 -c "import json; s = json.load(open('$1/summary.json'))
+$2"
+}
+
+cluster_sweep() {
+    local out=$SH/sweep
+    expect_status 0 $VC mpirun -np 6 "$VBIN" run "$HERE/jobs-small-spin.yaml" --out "$out" || return 1
+    "$HERE/check_results.py" "$out" 1500 --ranks 6 || return 1
+    summary_says "$out" "
+hosts = [r['host'] for r in s['per_rank']]
+assert hosts == ['n1', 'n1', 'n2', 'n2', 'n3', 'n3'], hosts
+per_node_slots = max(1, $(nproc) // 2)
+assert all(r['slots'] == per_node_slots for r in s['per_rank']), s['per_rank']
+nodes = s['per_node']
+assert [n['host'] for n in nodes] == ['n1', 'n2', 'n3'], nodes
+assert all(n['ranks'] == 2 and n['slots'] == 2 * per_node_slots for n in nodes), nodes
+assert sum(n['tasks'] for n in nodes) == 1500, nodes"
+}
+
+cluster_task_file() {
+    local out=$SH/taskfile i
+    for i in $(seq 0 59); do echo "echo line-$i \$(hostname)"; done >"$SH/tasks.txt"
+    expect_status 0 $VC mpirun -np 6 "$VBIN" run "$SH/tasks.txt" --out "$out" || return 1
+    "$HERE/check_results.py" "$out" 60 --ranks 6 || return 1
+    summary_says "$out" "assert all(n['tasks'] > 0 for n in s['per_node']), s['per_node']"
+}
+
+cluster_montecarlo() {
+    local one=$SH/mc-1 six=$SH/mc-6
+    expect_status 0 "$VBIN" run "$HERE/mc-repro.yaml" --out "$one" --quiet || return 1
+    expect_status 0 $VC mpirun -np 6 "$VBIN" run "$HERE/mc-repro.yaml" --out "$six" --quiet || return 1
+    python3 -c "
+import json
+a, b = (json.load(open(d + '/summary.json')) for d in ('$one', '$six'))
+for key in ('paths', 'estimate', 'stderr'):
+    assert repr(a[key]) == repr(b[key]), (key, a[key], b[key])"
+}
+
+cluster_task_env() {
+    local out=$SH/env
+    printf 'name: env\nsweep: {repeat: 12}\ntask:\n  shell: env > "$MPIBATCH_OUT/env-{index}.txt"\n  env: {JOB_SETTING: from-the-job}\n' >"$SH/env.yaml"
+    expect_status 0 $VC mpirun -np 6 "$VBIN" run "$SH/env.yaml" --out "$out" || return 1
+    python3 - "$out" <<'PY'
+import glob, json, sys
+rank = {l["index"]: l["rank"] for l in map(json.loads, open(sys.argv[1] + "/results.jsonl"))}
+remote = 0
+for path in glob.glob(sys.argv[1] + "/env-*.txt"):
+    env = dict(line.split("=", 1) for line in open(path).read().splitlines() if "=" in line)
+    bad = [k for k in env if k.startswith("OMPI_COMM_WORLD_") or k.startswith("PMIX_RANK") or k == "PMIX_NAMESPACE"]
+    assert not bad, (path, bad)
+    assert env.get("JOB_SETTING") == "from-the-job", (path, env.get("JOB_SETTING"))
+    remote += rank[int(path.rsplit("-", 1)[1].split(".")[0])] >= 2
+assert remote > 0, "no task ran on a remote node"
+PY
+}
+
+# cluster_sbatch srun|mpirun: the batch template on two nodes, two ranks each.
+cluster_sbatch() {
+    local out=$SH/sbatch-$1
+    eval "$($VC env)"
+    MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=$1 timeout 300 sbatch --wait -N 2 --ntasks-per-node=2 --ntasks=4 \
+        --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-small-spin.yaml" --out "$out" ||
+        { cat "$out.log"; return 1; }
+    "$HERE/check_results.py" "$out" 1500 --ranks 4 || return 1
+    summary_says "$out" "
+assert sorted(n['host'] for n in s['per_node']) == ['n1', 'n2'], s['per_node']"
+}
+
+# mpibatch_pids NODE: the mpibatch processes running in NODE.
+mpibatch_pids() {
+    local pid
+    for pid in $(node_pids_of "$1"); do
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mpibatch ] && echo "$pid"
+    done
+    return 0
+}
+
+# node_pids_of NODE: processes in NODE's network namespace.
+node_pids_of() {
+    local inode link
+    inode=$(stat -L -c %i "/var/run/netns/mpbvc$VC_ID-$1") || return 0
+    for link in /proc/[0-9]*/ns/net; do
+        [ "$(readlink "$link" 2>/dev/null)" = "net:[$inode]" ] && { link=${link#/proc/}; echo "${link%%/*}"; }
+    done
+}
+
+# cluster_loss soft|hard|stop: lose n2 (or stop one rank of n3) three seconds into
+# a 6-rank run; the launch must end within 15 s, and --resume on the nodes left
+# must finish the job with every index once.
+cluster_loss() {
+    local mode=$1 out=$SH/loss-$1 launcher started ended status lost=n2
+    $VC mpirun -np 6 "$VBIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" >"$out.log" 2>&1 &
+    launcher=$!
+    wait_for_file "$out/results.jsonl" 60 || return 1
+    sleep 2
+    started=$(date +%s.%N)
+    case $mode in
+        soft) $VC kill-node n2 ;;
+        hard) $VC kill-node n2 --hard ;;
+        stop) lost=n3; kill -STOP "$(mpibatch_pids n3 | head -n 1)" ;;
+    esac
+    wait "$launcher"
+    status=$?
+    ended=$(date +%s.%N)
+    echo "launch ended with status $status $(python3 -c "print(round($ended - $started, 1))") s after the loss"
+    [ "$status" -ne 0 ] || { cat "$out.log"; return 1; }
+    python3 -c "assert $ended - $started <= 15" || { echo "too slow"; tail -n 20 "$out.log"; return 1; }
+    local node
+    for node in n1 n2 n3; do
+        [ -z "$(mpibatch_pids "$node")" ] || { echo "mpibatch processes left on $node"; ps -o pid,stat,pcpu,args -p "$(mpibatch_pids "$node" | paste -sd,)"; return 1; }
+    done
+    if [ "$mode" != soft ]; then  # a crash is Open MPI's to see first: it ends the launch before rank 0 can write
+        summary_says "$out" "
+assert [r['host'] for r in s['unresponsive_ranks']] == ['$lost', '$lost'], s['unresponsive_ranks']
+assert '$lost' in s['stop_reason'], s['stop_reason']" || return 1
+        grep -q '"status":"interrupted"' "$out/results.jsonl" || { echo "no interrupted line"; return 1; }
+        ! grep -q '"status":"failed"' "$out/results.jsonl" || { echo "a lost task was recorded failed"; return 1; }
+    fi
+    [ "$mode" = hard ] && $VC revive-node n2
+    [ "$mode" = stop ] || lost=n2
+    local survivors
+    survivors=$(printf '%s\n' n1 n2 n3 | grep -vx "$lost" | sed 's/$/:2/' | paste -sd,)
+    expect_status 0 $VC mpirun --host "$survivors" -np 4 "$VBIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" --resume ||
+        return 1
+    exactly_once_ok "$out" 1200
+}
+
+# A node powered off under srun: rank 0 gives up on it, the batch script requeues
+# the job, which resumes on the nodes it gets and finishes.
+cluster_slurm_loss() {
+    local out=$SH/slurm-loss job state waited=0
+    eval "$($VC env)"
+    job=$(MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=srun sbatch --parsable -N 2 --ntasks-per-node=2 \
+        --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out") || return 1
+    wait_for_file "$out/results.jsonl" 60 || { cat "$out.log"; return 1; }
+    sleep 2
+    $VC kill-node n2 --hard
+    while [ "$waited" -lt 1800 ]; do
+        state=$(scontrol show job "$job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -n 1)
+        [ "$state" = JobState=COMPLETED ] && break
+        case $state in JobState=FAILED|JobState=CANCELLED|JobState=TIMEOUT) break ;; esac
+        sleep 0.2
+        waited=$((waited + 1))
+        [ "$waited" -eq 100 ] && $VC revive-node n2   # the node reboots 20 s later
+    done
+    cat "$out.log"
+    [ "$state" = JobState=COMPLETED ] || { echo "job $job: $state"; return 1; }
+    grep -q -- "--resume" "$out.log" || { echo "the requeued job did not resume"; return 1; }
+    exactly_once_ok "$out" 1200
+}
+
+cluster_down() {
+    $VC down || return 1
+    ! ip netns list | grep -q "mpbvc$VC_ID-" || { echo "namespaces left"; return 1; }
+    ! ip link show "mpbvc$VC_ID" >/dev/null 2>&1 || { echo "bridge left"; return 1; }
+    [ ! -e "$VC_STATE" ]
+}
+
+cluster_checks
