@@ -49,7 +49,19 @@ public enum RunReport {
                 loaded.taskSeconds = part.double("task_seconds")
                 return loaded
             },
+            findings: (object["findings"] as? [[String: Any]] ?? []).map(finding),
             journalFailure: object["journal_failure"] as? String, coreWeighted: object["task_seconds_weighted_by_cores"] as? Bool ?? false)
+    }
+
+    /// A finding read back: its fixed fields, and every other number as one of its numbers.
+    private static func finding(_ object: [String: Any]) -> Finding {
+        let fixed: Set = ["kind", "message", "recommendation"]
+        return Finding(
+            kind: object["kind"] as? String ?? "", message: object["message"] as? String ?? "",
+            numbers: object.keys.filter { !fixed.contains($0) }.sorted().compactMap { key in
+                (object[key] as? NSNumber).map { Finding.Number(key, $0.doubleValue) }
+            },
+            recommendation: object["recommendation"] as? String ?? "")
     }
 
     /// Typed reads of a decoded JSON object; a missing field reads as zero or empty.

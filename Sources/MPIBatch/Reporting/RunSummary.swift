@@ -37,6 +37,8 @@ public struct RunSummary: Sendable {
     public var extraLines: [String]
     /// The run's parts, this one last: one unless it was resumed.
     public var parts: [RunPart] = []
+    /// What the run's figures and journal say to do differently (`findings` in summary.json).
+    public var findings: [Finding] = []
     /// Why the journal stopped taking lines (a full disk, say), if it did: the run failed.
     public var journalFailure: String? = nil
     /// Whether some task took more than one core, so `taskSeconds` is core-seconds.

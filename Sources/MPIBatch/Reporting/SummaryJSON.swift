@@ -42,6 +42,10 @@ extension RunSummary {
         json.key("journal_failure")
         if let journalFailure { json.value(journalFailure) } else { json.null() }
         writeParts(to: &json)
+        json.key("findings")
+        json.beginArray()
+        for finding in findings { finding.write(to: &json) }
+        json.endArray()
         json.members(extraFields)
         json.key("notes")
         json.beginArray()

@@ -36,6 +36,7 @@ extension RunSummary {
         }
         if let stopReason { lines.append("stopped early: \(stopReason)") }
         if let journalFailure { lines.append("journal failed: \(journalFailure)") }
+        for finding in findings { lines.append("finding (\(finding.kind)): \(finding.message); \(finding.recommendation)") }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -131,6 +131,8 @@ public enum BatchRun {
             summary.journalFailure = "\(error); the run stopped, and \(unwritten) successful tasks whose lines were not "
                 + "written will run again on --resume"
         }
+        summary.findings = RunFindings.make(
+            summary: summary, journal: configuration.outputDirectory + "/results.jsonl", source: driver.sourceFindings())
         do {
             try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
         } catch {

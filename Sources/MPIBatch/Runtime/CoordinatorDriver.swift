@@ -72,6 +72,11 @@ final class CoordinatorDriver: Sendable {
         }
     }
 
+    /// What the work source found about the run; call after `finished` fired.
+    func sourceFindings() -> [Finding] {
+        state.withLock { $0.coordinator.workSource.findings() }
+    }
+
     /// Stops at once, cancelling running tasks: the run cannot go on.
     func abort(reason: String) {
         perform(state.withLock { $0.coordinator.abort(reason: reason) })

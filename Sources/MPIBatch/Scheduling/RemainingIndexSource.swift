@@ -48,6 +48,7 @@ struct RemainingIndexSource: WorkSource {
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
     func writeSummaryFields(to json: inout JSONWriter) { inner.writeSummaryFields(to: &json) }
     func humanSummary() -> [String] { inner.humanSummary() }
+    func findings() -> [Finding] { inner.findings() }
 
     /// The index ranges that positions `positions` stand for.
     private func indices(at positions: Range<Int>) -> [Range<Int>] {

@@ -47,4 +47,5 @@ struct ResumingSource: WorkSource {
     mutating func restored(_ index: Int, value: TaskValue) { inner.restored(index, value: value) }
     func writeSummaryFields(to json: inout JSONWriter) { inner.writeSummaryFields(to: &json) }
     func humanSummary() -> [String] { inner.humanSummary() }
+    func findings() -> [Finding] { inner.findings() }
 }

@@ -21,6 +21,42 @@ extension StageGraphSource {
         return Double(last - first) * 1e-9
     }
 
+    /// Stages that ran past their `warn_after:`, and what the critical path says about the wall
+    /// time: that it bounds it (more slots cannot help), or that slots held the graph back.
+    func findings() -> [Finding] {
+        var findings: [Finding] = graph.stages.indices.compactMap { stage in
+            guard let limit = graph.stages[stage].warnAfter, let seconds = progress[stage].seconds, seconds > limit
+            else { return nil }
+            let name = graph.stages[stage].name
+            return Finding(
+                kind: "stage_over_warn_after",
+                message: "stage '\(name)' ran \(format(seconds)) s, past its warn_after of \(format(limit)) s",
+                numbers: [.init("seconds", seconds), .init("warn_after", limit)],
+                recommendation: "look at its tasks' logs; raise warn_after if this is now normal")
+        }
+        let critical = measuredCriticalPath
+        let wall = graphWallSeconds
+        guard graph.stages.count > 1, critical.length > 0, wall > 0 else { return findings }
+        let path = critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
+        let numbers: [Finding.Number] = [.init("critical_path_seconds", critical.length), .init("graph_wall_seconds", wall)]
+        if wall <= 1.15 * critical.length, let longest = critical.stages.max(by: { stageSeconds[$0] < stageSeconds[$1] }) {
+            findings.append(Finding(
+                kind: "critical_path",
+                message: "the critical path \(path) (\(format(critical.length)) s) set the graph's \(format(wall)) s",
+                numbers: numbers,
+                recommendation: "more slots will not make it faster; shorten the path's longest stage, "
+                    + "'\(graph.stages[longest].name)' (\(format(stageSeconds[longest])) s), or split it"))
+        } else if wall > 1.5 * critical.length {
+            findings.append(Finding(
+                kind: "critical_path",
+                message: "the graph took \(format(wall)) s against a critical path of \(format(critical.length)) s: "
+                    + "ready stages waited for slots",
+                numbers: numbers,
+                recommendation: "more slots (or ranks) could bring the graph close to its critical path"))
+        }
+        return findings
+    }
+
     private func names(_ status: StageProgress.Status) -> [String] {
         graph.stages.indices.filter { progress[$0].status == status }.map { graph.stages[$0].name }
     }

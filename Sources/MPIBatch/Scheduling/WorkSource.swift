@@ -25,6 +25,8 @@ public protocol WorkSource {
     func writeSummaryFields(to json: inout JSONWriter)
     /// Lines the source adds to the human summary.
     func humanSummary() -> [String]
+    /// What the source found about the run (a stage graph's critical path, say).
+    func findings() -> [Finding]
 }
 
 extension WorkSource {
@@ -40,6 +42,8 @@ extension WorkSource {
     public func writeSummaryFields(to json: inout JSONWriter) {}
     /// No extra summary lines.
     public func humanSummary() -> [String] { [] }
+    /// No findings of its own.
+    public func findings() -> [Finding] { [] }
 }
 
 extension Workload {

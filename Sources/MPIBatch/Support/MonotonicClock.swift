@@ -25,10 +25,14 @@ public enum MonotonicClock {
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
     }
 
-    /// CPU seconds the whole process has used, user and system.
+    /// CPU seconds the whole process has used, user and system, with those of its children
+    /// that have ended (command tasks): what a rank's work cost in CPU.
     public static func processCPUSeconds() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+        var children = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &children)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9 + seconds(children.ru_utime) + seconds(children.ru_stime)
     }
 }

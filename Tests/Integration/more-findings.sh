@@ -1,0 +1,45 @@
+# Findings (issue 14 item 2): each planted problem is found, a balanced run reports none.
+# Sourced by run-all.
+
+# finding_kinds OUT: the kinds in OUT/summary.json's findings, one per line.
+finding_kinds() {
+    python3 -c "import json, sys; [print(f['kind']) for f in json.load(open(sys.argv[1] + '/summary.json'))['findings']]" "$1"
+}
+
+# planted NAME JOB WANTED [run options]: runs JOB on 2 ranks; WANTED must be among the findings.
+planted() {
+    local out=$WORK/finding-$1 job=$2 wanted=$3
+    shift 3
+    "${MPIRUN[@]}" -np 2 "$BIN" run "$job" --out "$out" --quiet "$@"
+    finding_kinds "$out" >"$out/kinds.txt" || return 1
+    cat "$out/kinds.txt"
+    grep -qx "$wanted" "$out/kinds.txt" || { echo "no $wanted finding"; return 1; }
+    "$BIN" report "$out" 2>&1 | grep -q "finding ($wanted)" || { echo "report does not print it"; return 1; }
+}
+
+findings_planted() {
+    local dir=$WORK/findings
+    mkdir -p "$dir"
+    printf 'name: straggler\nsweep:\n  grid: {i: {range: [0, 100, 1]}}\ntask:\n  kernel: sleep\n  args: {ms: "{i}"}\n' >"$dir/ramp.yaml"
+    printf 'name: one-slow\nsweep:\n  grid: {i: {range: [0, 100, 1]}}\ntask:\n  shell: "if [ {i} -eq 95 ]; then sleep 2; else sleep 0.05; fi"\n' >"$dir/slow.yaml"
+    planted straggler "$dir/slow.yaml" straggler || return 1
+    printf 'name: io\nsweep:\n  grid: {i: {range: [0, 150, 1]}}\ntask:\n  kernel: sleep\n  args: {ms: 20}\n' >"$dir/io.yaml"
+    planted io "$dir/io.yaml" io_bound || return 1
+    # Static blocks with the heavy tasks all in rank 0's half: a hot rank.
+    printf 'name: hot\nsweep:\n  table: hot.csv\n  types: {ms: real}\ntask:\n  kernel: spin\n  args: {ms: "{ms}"}\n' >"$dir/hot.yaml"
+    { echo ms; for i in $(seq 1 40); do echo 60; done; for i in $(seq 1 40); do echo 5; done; } >"$dir/hot.csv"
+    planted hot "$dir/hot.yaml" imbalance --chunk static --slots 1 || return 1
+    printf 'name: tiny\nsweep:\n  grid: {i: {range: [0, 20000, 1]}}\ntask:\n  kernel: noop\n' >"$dir/tiny.yaml"
+    planted tiny "$dir/tiny.yaml" dispatch_overhead --chunk dynamic || return 1
+    printf 'name: late\nstages:\n  - {name: quick, kernel: noop}\n  - {name: slow, after: [quick], kernel: sleep, args: {ms: 600}, warn_after: 0.2s}\n' >"$dir/late.yaml"
+    planted late "$dir/late.yaml" stage_over_warn_after
+}
+check "findings: a straggler, I/O-bound tasks, a hot rank, tiny tasks and a stage past warn_after are each found" findings_planted
+
+findings_balanced() {
+    local out=$WORK/finding-balanced
+    printf 'name: balanced\nsweep:\n  grid: {i: {range: [0, 2000, 1]}}\ntask:\n  kernel: spin\n  args: {ms: 1}\n' >"$WORK/balanced.yaml"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/balanced.yaml" --out "$out" --quiet || return 1
+    [ -z "$(finding_kinds "$out")" ] || { finding_kinds "$out"; return 1; }
+}
+check "findings: a balanced spin run reports none" findings_balanced
