@@ -22,10 +22,11 @@ let package = Package(
         ),
         .target(name: "CMPIShim", dependencies: ["CMPI"], path: "CSources/CMPIShim"),
         .target(name: "CProcessGuard", path: "CSources/CProcessGuard"),
+        .target(name: "CLanes", path: "CSources/CLanes"),
         .target(name: "SwiftMPI", dependencies: ["CMPI", "CMPIShim"]),
         .target(
             name: "MPIBatch",
-            dependencies: ["SwiftMPI", "CProcessGuard", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SwiftMPI", "CProcessGuard", "CLanes", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "mpibatch",

@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Monte Carlo throughput: GBM paths of 64 steps (gbm-european-call, S0=42 K=40
-# r=0.10 σ=0.20 T=0.5, so every path draws 64 standard normals), in one run:
-#   mpibatch under mpirun -np 2, vs
-#   bench/montecarlo_numpy_peer.py: ProcessPoolExecutor(2), one path per task,
-#     numpy SeedSequence child streams (what users write by hand),
-# printing paths/s for both and their ratio (target: mpibatch >= 20x), then
-# mpibatch's single-core throughput (np=1 --slots 1) in normals per second.
-# Path counts are calibrated by a short probe so each timed run lasts >= 3 s.
-# Times are wall clock around the whole command (mpirun start-up included for
-# mpibatch; the peer times itself from SeedSequence.spawn to the last result).
+# Monte Carlo throughput: GBM paths of 64 steps (S0=42 K=40 r=0.10 σ=0.20
+# T=0.5, so every path draws 64 standard normals), for the European call
+# (gbm-european-call) and the arithmetic-average Asian call (gbm-asian-call),
+# in ONE script run (the machine is shared: compare ratios, not absolutes):
+#   mpibatch under mpirun -np 2 (--slots 1 per rank: 2 cores), vs
+#   bench/montecarlo_numpy_vectorised.py: vectorised numpy, 2 processes, blocks
+#     of 65,536 paths, SeedSequence.spawn per block, standard_normal((m, 64))
+#     (the fastest idiomatic Python; target: mpibatch >= 3x), vs
+#   bench/montecarlo_numpy_peer.py: seed 004's design, ProcessPoolExecutor(2),
+#     one path per task;
+# then mpibatch on one core (np=1 --slots 1) in normals per second (target
+# >= 200 M). Path counts are calibrated by a short probe so each timed run lasts
+# >= 3 s. Times are wall clock around the whole command (mpirun start-up
+# included for mpibatch; the Python peers time themselves from
+# SeedSequence.spawn to the last result). numpy runs with OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE unset (this machine's environment sets them; they slow numpy).
 #
-#   bench/montecarlo.sh            (BIN=path/to/mpibatch to override; SECONDS_PER_RUN=4)
+# mpibatch is built for this CPU (BIN=path/to/mpibatch to override):
+#   swift build -c release --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
+# The portable build (.build/release, baseline x86-64: SSE2) gives the same
+# estimates bit for bit; if it exists, its single-core figure is printed too.
+#
+#   bench/montecarlo.sh            (SECONDS_PER_RUN=4; PYTHON_PEER=0 skips seed 004's design)
 #   bench/montecarlo.sh --alloc    also the allocation check below
 #
 # Allocation check (issue 4 item 5: no per-path allocation in the inner loop).
@@ -29,40 +40,46 @@
 #   message, journal line, task record), none inside a block's path loop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-.build/release/mpibatch}
+BIN=${BIN:-.build-native/release/mpibatch}
+PORTABLE_BIN=.build/release/mpibatch
 TARGET_SECONDS=${SECONDS_PER_RUN:-4}
-[ -x "$BIN" ] || swift build -c release
-python3 -c 'import numpy' 2>/dev/null || { echo "installing numpy" >&2; apt-get install -y python3-numpy >/dev/null; }
+if [ ! -x "$BIN" ]; then
+    swift build -c release --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native >&2
+fi
+python3 -c 'import numpy' 2>/dev/null || { echo "installing numpy" >&2; pip install numpy >/dev/null; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . scripts/mpi-env
 STEPS=64
 
-job() { # job PATHS [BLOCK]: writes $work/gbm-PATHS.yaml
-    printf 'name: gbm-bench\nmontecarlo:\n  kernel: gbm-european-call\n  params: {s0: 42, k: 40, r: 0.10, sigma: 0.20, t: 0.5, steps: %d}\n  paths: %d\n  block: %d\n  seed: 2024\n' \
-        "$STEPS" "$1" "${2:-4096}" >"$work/gbm-$1.yaml"
-    echo "$work/gbm-$1.yaml"
+job() { # job KERNEL PATHS [BLOCK]: writes $work/KERNEL-PATHS.yaml
+    printf 'name: gbm-bench\nmontecarlo:\n  kernel: gbm-%s-call\n  params: {s0: 42, k: 40, r: 0.10, sigma: 0.20, t: 0.5, steps: %d}\n  paths: %d\n  block: %d\n  seed: 2024\n' \
+        "$1" "$STEPS" "$2" "${3:-4096}" >"$work/$1-$2.yaml"
+    echo "$work/$1-$2.yaml"
 }
 
 now() { date +%s.%N; }
 
-# mpibatch NP SLOTS PATHS: runs it; sets SECS (wall clock) and EST (estimate).
+# mpibatch BINARY KERNEL NP PATHS: runs it with one slot per rank; sets SECS (wall clock) and EST.
 mpibatch() {
-    local np=$1 slots=$2 paths=$3 file start
-    file=$(job "$paths")
+    local bin=$1 kernel=$2 np=$3 paths=$4 file start out
+    file=$(job "$kernel" "$paths")
+    out="$work/run-$kernel-$np-$paths-$RANDOM"
     start=$(now)
-    mpirun --oversubscribe -np "$np" "$BIN" run "$file" --slots "$slots" --out "$work/run-$np-$paths" --quiet
+    mpirun --oversubscribe -np "$np" "$bin" run "$file" --slots 1 --out "$out" --quiet
     SECS=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
-    EST=$(python3 -c "import json; print(round(json.load(open('$work/run-$np-$paths/summary.json'))['estimate'], 4))")
+    read -r EST RUN_SECS < <(python3 -c "import json; s = json.load(open('$out/summary.json')); print(round(s['estimate'], 4), s['wall_seconds'])")
+    rm -rf "$out"
 }
 
-# peer PATHS: runs the Python peer; sets SECS and EST.
-peer() {
+# python SCRIPT KERNEL PATHS: runs a Python peer on 2 processes; sets SECS and EST.
+python() {
     local start line
     start=$(now)
-    line=$(python3 bench/montecarlo_numpy_peer.py "$1" --workers 2)
+    line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$1" "$3" --kernel "$2" --workers 2)
     SECS=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
     EST=$(echo "$line" | sed -n 's/.*estimate=\([0-9.]*\).*/\1/p')
+    RUN_SECS=$SECS
 }
 
 # calibrated PATHS SECS: the path count that makes a run of PATHS paths that
@@ -85,24 +102,51 @@ timed() {
     done
 }
 
-echo "GBM European call, $STEPS steps per path; each timed run calibrated to ~${TARGET_SECONDS} s"
+# row LABEL CORES: one table row from PATHS, SECS, RUN_SECS, EST; sets RATE
+# (paths/s, end to end) and RUN_RATE (paths/s within the run: summary.json's
+# wall_seconds, without mpirun's start-up; the same as RATE for Python).
+row() {
+    RATE=$(awk -v p="$PATHS" -v s="$SECS" 'BEGIN { print p / s }')
+    RUN_RATE=$(awk -v p="$PATHS" -v s="$RUN_SECS" 'BEGIN { print p / s }')
+    awk -v l="$1" -v c="$2" -v p="$PATHS" -v s="$SECS" -v e="$EST" -v r="$RATE" -v rr="$RUN_RATE" -v steps="$STEPS" 'BEGIN {
+        printf "| %-46s | %5d | %11d | %6.2f | %13.0f | %10.1f M | %10.1f M | %s |\n", l, c, p, s, r, r * steps / c / 1e6, rr * steps / c / 1e6, e }'
+}
 
-timed mpibatch 2 1 1000000
-m_paths=$PATHS m_secs=$SECS m_est=$EST
-timed peer 3000
-p_paths=$PATHS p_secs=$SECS p_est=$EST
-timed mpibatch 1 1 500000
-s_paths=$PATHS s_secs=$SECS s_est=$EST
-
-awk -v mp="$m_paths" -v ms="$m_secs" -v me="$m_est" -v pp="$p_paths" -v ps="$p_secs" -v pe="$p_est" \
-    -v sp="$s_paths" -v ss="$s_secs" -v se="$s_est" -v steps="$STEPS" 'BEGIN {
-    mr = mp / ms; pr = pp / ps; sr = sp / ss
-    printf "\n== Monte Carlo throughput (Black-Scholes 4.7594)\n"
-    printf "mpibatch -np 2:                 %11d paths in %6.2f s = %11.0f paths/s  (estimate %s)\n", mp, ms, mr, me
-    printf "python ProcessPoolExecutor(2):  %11d paths in %6.2f s = %11.0f paths/s  (estimate %s)\n", pp, ps, pr, pe
-    printf "mpibatch / python:              %.0fx  (target >= 20x: %s)\n", mr / pr, (mr / pr >= 20 ? "met" : "NOT met")
-    printf "mpibatch single core (np=1 --slots 1): %.0f paths/s = %.3g normals/s (%d per path)\n", sr, sr * steps, steps
-}'
+echo "GBM calls, $STEPS steps per path; each timed run calibrated to ~${TARGET_SECONDS} s; $(nproc) cores"
+echo "mpibatch: $BIN"
+for kernel in european asian; do
+    echo
+    echo "== $kernel call"
+    echo "| runner                                         | cores |       paths |   secs |       paths/s | normals/s/core | in-run normals/s/core | estimate |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    timed mpibatch "$BIN" "$kernel" 2 4000000
+    row "mpibatch -np 2" 2
+    m_rate=$RATE
+    timed python bench/montecarlo_numpy_vectorised.py "$kernel" 500000
+    row "numpy vectorised, 2 processes" 2
+    v_rate=$RATE
+    if [ "${PYTHON_PEER:-1}" = 1 ]; then
+        timed python bench/montecarlo_numpy_peer.py "$kernel" 3000
+        row "seed 004: one path per task, 2 processes" 2
+        s_rate=$RATE
+    else
+        s_rate=0
+    fi
+    timed mpibatch "$BIN" "$kernel" 1 2000000
+    row "mpibatch -np 1 --slots 1" 1
+    one_rate=$RATE one_run_rate=$RUN_RATE
+    if [ -x "$PORTABLE_BIN" ] && [ "$PORTABLE_BIN" != "$BIN" ]; then
+        timed mpibatch "$PORTABLE_BIN" "$kernel" 1 1000000
+        row "mpibatch portable build (SSE2) -np 1 --slots 1" 1
+    fi
+    awk -v m="$m_rate" -v v="$v_rate" -v s="$s_rate" -v one="$one_rate" -v run="$one_run_rate" -v steps="$STEPS" -v k="$kernel" 'BEGIN {
+        printf "mpibatch / vectorised numpy: %.2fx (target >= 3x: %s)\n", m / v, (m / v >= 3 ? "met" : "NOT met")
+        if (s > 0) printf "mpibatch / seed 004 design:  %.0fx\n", m / s
+        printf "mpibatch one core: %.0f M normals/s end to end, %.0f M within the run", one * steps / 1e6, run * steps / 1e6
+        if (k == "european") printf " (target >= 200 M end to end: %s)", (one * steps >= 2e8 ? "met" : "NOT met")
+        printf "\n"
+    }'
+done
 
 [ "${1:-}" = --alloc ] || exit 0
 
@@ -139,7 +183,7 @@ echo
 echo "== Allocations of one mpibatch process (--slots 1), by paths and blocks"
 for config in "100000 4096" "1000000 40960" "10000000 409600" "1000000 4096"; do
     read -r paths block <<<"$config"
-    file=$(job "$paths" "$block")
+    file=$(job european "$paths" "$block")
     count=$(LD_PRELOAD="$work/count.so" "$BIN" run "$file" --slots 1 --out "$work/alloc-$paths-$block" --quiet 2>&1 |
         awk '$1 == "allocations" && $2 == "mpibatch" { print $3 }')
     printf "%9d paths in %4d blocks of %6d: %7d allocations\n" "$paths" $(((paths + block - 1) / block)) "$block" "$count"

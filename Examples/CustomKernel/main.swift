@@ -14,17 +14,22 @@ import Foundation
 import MPIBatch
 
 /// ∫₀ᵇ e^(−x²) dx by plain Monte Carlo. A small struct of constants: the
-/// runtime copies it to every slot, and `simulatePath` runs once per path.
+/// runtime copies it to every slot and calls `simulate` once per group of eight
+/// paths, so the code below is vector code, one path per SIMD lane.
 struct GaussianIntegralKernel: MonteCarloKernel {
     /// The upper limit of integration.
     let upper: Double
 
-    /// One path: one uniform point on (0, b), the integrand scaled by the interval's length.
-    /// It draws only from `stream` (path i's own Philox stream) and must not allocate.
+    /// Eight paths: one uniform point on (0, b) each, the integrand scaled by the
+    /// interval's length. `draws` is the group's buffer of draws (lane l is path
+    /// `draws.firstPath + l`, drawn from its own Philox stream); `nextUniform()`,
+    /// `nextNormal()` and `nextWord()` give one value per lane. A lane's value must
+    /// depend on its own lane only, and nothing here may allocate. A multi-step
+    /// kernel loops: `for _ in 0..<steps { x += draws.nextNormal() }`.
     @inlinable
-    func simulatePath(_ stream: inout PathRandomStream) -> Double {
-        let x = upper * stream.nextUniform()
-        return upper * exp(-x * x)
+    func simulate(_ draws: inout PathDraws) -> SIMD8<Double> {
+        let x = upper * draws.nextUniform()
+        return upper * LaneMath.exp(-x * x)
     }
 
     /// (√π / 2)·erf(b).

@@ -5,8 +5,7 @@ import Testing
 @Suite("Monte Carlo accumulator")
 struct MonteCarloAccumulatorTests {
     static let values: [Double] = {
-        var stream = PathRandomStream(seed: 5, path: 5)
-        return (0..<10_000).map { _ in 3 + 2 * stream.nextNormal() }
+        laneDraws(seed: 5, firstPath: 5, count: 10_000) { 3 + 2 * $0.nextNormal() }
     }()
 
     static func accumulate(_ values: some Sequence<Double>) -> MonteCarloAccumulator {

@@ -72,8 +72,9 @@ struct MonteCarloWorkloadTests {
     }
 
     struct BrokenKernel: MonteCarloKernel {
-        func simulatePath(_ stream: inout PathRandomStream) -> Double {
-            stream.nextUniform() < 0.01 ? .nan : 1
+        func simulate(_ draws: inout PathDraws) -> SIMD8<Double> {
+            let u = draws.nextUniform()
+            return SIMD8(repeating: 1).replacing(with: .nan, where: u .< 0.01)
         }
     }
 

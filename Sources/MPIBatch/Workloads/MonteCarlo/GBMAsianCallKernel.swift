@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `gbm-asian-call`: the discounted payoff of an arithmetic-average Asian call,
 /// max(mean(S₁ … Sₙ) − K, 0), the average taken over the `steps` step ends of one
 /// GBM path. Path-dependent; no closed form.
@@ -14,14 +8,14 @@ public struct GBMAsianCallKernel: MonteCarloKernel {
     /// A kernel averaging over `model`'s steps.
     public init(model: GBMModel) { self.model = model }
 
-    /// The discounted payoff of one path.
+    /// The discounted payoff of each lane's path.
     @inlinable
-    public func simulatePath(_ stream: inout PathRandomStream) -> Double {
-        var logPrice = 0.0
-        var sum = 0.0
+    public func simulate(_ draws: inout PathDraws) -> SIMD8<Double> {
+        var logPrice = SIMD8<Double>()
+        var sum = SIMD8<Double>()
         for _ in 0..<model.steps {
-            logPrice += model.logIncrement(&stream)
-            sum += exp(logPrice)
+            logPrice += model.logIncrement(&draws)
+            sum += LaneMath.exp(logPrice)
         }
         let average = model.spot * sum / Double(model.steps)
         return model.discount * OptionKind.call.payoff(spot: average, strike: model.strike)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `gbm-european-call` / `gbm-european-put`: the discounted payoff of a European
 /// option on one GBM path of `steps` steps (`steps` defaults to 1, which is exact).
 public struct GBMEuropeanKernel: MonteCarloKernel {
@@ -18,14 +12,14 @@ public struct GBMEuropeanKernel: MonteCarloKernel {
         self.kind = kind
     }
 
-    /// The discounted payoff at maturity.
+    /// The discounted payoff at maturity of each lane's path.
     @inlinable
-    public func simulatePath(_ stream: inout PathRandomStream) -> Double {
-        var logPrice = 0.0
+    public func simulate(_ draws: inout PathDraws) -> SIMD8<Double> {
+        var logPrice = SIMD8<Double>()
         for _ in 0..<model.steps {
-            logPrice += model.logIncrement(&stream)
+            logPrice += model.logIncrement(&draws)
         }
-        return model.discount * kind.payoff(spot: model.spot * exp(logPrice), strike: model.strike)
+        return model.discount * kind.payoff(spot: model.spot * LaneMath.exp(logPrice), strike: model.strike)
     }
 
     /// The Black–Scholes price.

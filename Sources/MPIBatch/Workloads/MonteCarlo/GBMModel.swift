@@ -47,10 +47,10 @@ public struct GBMModel: Sendable, Equatable {
         discount = exp(-rate * maturity)
     }
 
-    /// The log-price increment of one step.
-    @inlinable
-    func logIncrement(_ stream: inout PathRandomStream) -> Double {
-        drift + diffusion * stream.nextNormal()
+    /// The log-price increment of one step, in each lane.
+    @inlinable @inline(__always)
+    func logIncrement(_ draws: inout PathDraws) -> SIMD8<Double> {
+        drift + diffusion * draws.nextNormal()
     }
 
     /// The Black–Scholes price of the European `kind` option on this model.

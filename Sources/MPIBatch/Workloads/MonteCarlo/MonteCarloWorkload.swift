@@ -52,9 +52,13 @@ public struct MonteCarloWorkload: Workload {
     }
 
     /// Simulates block `block` in path order; throws if a path's value is NaN or infinite.
-    public func simulate(block: Int) throws(MonteCarloPathError) -> MonteCarloAccumulator {
+    /// `observe` sees each path and its value in path order (for `paths_out:`).
+    public func simulate(
+        block: Int, observe: (UInt64, Double) -> Void = { _, _ in }
+    ) throws(MonteCarloPathError) -> MonteCarloAccumulator {
         let paths = paths(ofBlock: block)
-        switch kernel.simulateBlock(paths: UInt64(paths.lowerBound)..<UInt64(paths.upperBound), seed: spec.seed) {
+        let range = UInt64(paths.lowerBound)..<UInt64(paths.upperBound)
+        switch kernel.simulateBlock(paths: range, seed: spec.seed, observe: observe) {
         case .completed(let accumulator):
             return accumulator
         case .nonFinite(let path, let value):
@@ -64,8 +68,7 @@ public struct MonteCarloWorkload: Workload {
 
     /// Path `path`'s value alone, as it is drawn inside its block (for reproducing a bad path).
     public func value(ofPath path: Int) -> Double {
-        var stream = PathRandomStream(seed: spec.seed, path: UInt64(path))
-        return kernel.simulatePath(&stream)
+        kernel.value(ofPath: UInt64(path), seed: spec.seed)
     }
 
     /// A `MonteCarloReducer` for this run.

@@ -13,4 +13,13 @@ public enum OptionKind: String, Sendable, Equatable {
         case .put: max(strike - spot, 0)
         }
     }
+
+    /// `payoff(spot:strike:)` in each lane.
+    @inlinable
+    public func payoff(spot: SIMD8<Double>, strike: Double) -> SIMD8<Double> {
+        switch self {
+        case .call: (spot - strike).replacing(with: 0, where: spot .<= strike)
+        case .put: (strike - spot).replacing(with: 0, where: spot .>= strike)
+        }
+    }
 }

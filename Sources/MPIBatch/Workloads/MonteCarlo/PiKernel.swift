@@ -4,12 +4,12 @@ public struct PiKernel: MonteCarloKernel {
     /// The kernel.
     public init() {}
 
-    /// 4 or 0.
+    /// 4 or 0 in each lane.
     @inlinable
-    public func simulatePath(_ stream: inout PathRandomStream) -> Double {
-        let x = stream.nextUniform()
-        let y = stream.nextUniform()
-        return x * x + y * y <= 1 ? 4 : 0
+    public func simulate(_ draws: inout PathDraws) -> SIMD8<Double> {
+        let x = draws.nextUniform()
+        let y = draws.nextUniform()
+        return SIMD8<Double>().replacing(with: 4, where: x * x + y * y .<= 1)
     }
 
     /// π.

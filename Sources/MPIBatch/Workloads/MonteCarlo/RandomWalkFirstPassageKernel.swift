@@ -11,14 +11,14 @@ public struct RandomWalkFirstPassageKernel: MonteCarloKernel {
     /// Whether steps are standard normal rather than ±1.
     public let gaussian: Bool
     /// ⌈barrier⌉ for the ±1 walk (limited to 2^53, far beyond any reachable distance).
-    @usableFromInline let latticeDistance: Int
+    @usableFromInline let latticeDistance: Int64
 
     /// A kernel with these settings.
     public init(barrier: Double, maxSteps: Int, gaussian: Bool) {
         self.barrier = barrier
         self.maxSteps = maxSteps
         self.gaussian = gaussian
-        latticeDistance = Int(min(barrier, 0x1p53).rounded(.up))
+        latticeDistance = Int64(min(barrier, 0x1p53).rounded(.up))
     }
 
     /// Reads `barrier`, `max_steps` and `gaussian` from `parameters`.
@@ -30,32 +30,62 @@ public struct RandomWalkFirstPassageKernel: MonteCarloKernel {
             gaussian: try parameters.number("gaussian", default: 0, .flag) == 1)
     }
 
-    /// The first-passage step, or `max_steps`.
+    /// Each lane's first-passage step, or `max_steps`.
     @inlinable
-    public func simulatePath(_ stream: inout PathRandomStream) -> Double {
-        gaussian ? Double(gaussianPassage(&stream)) : Double(latticePassage(&stream))
+    public func simulate(_ draws: inout PathDraws) -> SIMD8<Double> {
+        gaussian ? gaussianPassage(&draws) : latticePassage(&draws)
     }
 
+    /// Steps of N(0, 1). The group stops drawing once every lane has passed
+    /// (checked every 32 steps); a lane's value depends on its own draws only.
     @inlinable
-    func gaussianPassage(_ stream: inout PathRandomStream) -> Int {
-        var position = 0.0
+    func gaussianPassage(_ draws: inout PathDraws) -> SIMD8<Double> {
+        var passage = FirstPassage(maxSteps: maxSteps)
+        var position = SIMD8<Double>()
         for step in 1...maxSteps {
-            position += stream.nextNormal()
-            if abs(position) >= barrier { return step }
+            if step & 31 == 1, passage.allPassed { break }
+            position += draws.nextNormal()
+            passage.record(step: step, where: position .>= barrier .| position .<= -barrier)
         }
-        return maxSteps
+        return passage.steps
     }
 
+    /// Steps of ±1, one random bit each (32 steps a word).
     @inlinable
-    func latticePassage(_ stream: inout PathRandomStream) -> Int {
-        var position = 0
-        var bits: UInt32 = 0
+    func latticePassage(_ draws: inout PathDraws) -> SIMD8<Double> {
+        var passage = FirstPassage(maxSteps: maxSteps)
+        var position = SIMD8<Int64>()
+        var bits = SIMD8<UInt32>()
         for step in 1...maxSteps {
-            if step & 31 == 1 { bits = stream.nextUInt32() }
-            position += Int(bits & 1) &* 2 &- 1
-            bits >>= 1
-            if abs(position) >= latticeDistance { return step }
+            if step & 31 == 1 {
+                if passage.allPassed { break }
+                bits = draws.nextWord()
+            }
+            position &+= SIMD8<Int64>(truncatingIfNeeded: bits & 1) &* 2 &- 1
+            bits &>>= 1
+            passage.record(step: step, where: position .>= latticeDistance .| position .<= -latticeDistance)
         }
-        return maxSteps
+        return passage.steps
+    }
+}
+
+/// The first step at which each lane passed, `maxSteps` for lanes that never did.
+@usableFromInline
+struct FirstPassage {
+    @usableFromInline var steps: SIMD8<Double>
+    @usableFromInline var running = SIMDMask<SIMD8<Int64>>(repeating: true)
+
+    @inlinable
+    init(maxSteps: Int) { steps = SIMD8(repeating: Double(maxSteps)) }
+
+    /// Whether every lane has passed.
+    @inlinable
+    var allPassed: Bool { !any(running) }
+
+    /// Records `step` in the running lanes that are past the barrier.
+    @inlinable @inline(__always)
+    mutating func record(step: Int, where passed: SIMDMask<SIMD8<Int64>>) {
+        steps.replace(with: Double(step), where: passed .& running)
+        running .&= .!passed
     }
 }
