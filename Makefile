@@ -18,13 +18,17 @@ endif
 # is not running; local runs need no munge (scripts/mpi-env, which the scripts source).
 export PMIX_MCA_psec ?= native
 
-.PHONY: deps deps-slurm build install demo test unit-test integration-test bench clean
+.PHONY: deps deps-slurm deps-test build install demo test unit-test integration-test bench clean
 
 deps:
 	@scripts/install-deps
 
 deps-slurm:
 	@scripts/install-deps --slurm
+
+# What the integration tests need: Slurm and munge, and Chromium for the report page.
+deps-test:
+	@scripts/install-deps --slurm --browser
 
 build: deps
 	$(SWIFT) build -c release
@@ -42,7 +46,7 @@ demo: build
 unit-test: deps
 	$(SWIFT) test
 
-integration-test: build deps-slurm
+integration-test: build deps-test
 	$(MAKE) install PREFIX=$(abspath $(TEST_PREFIX))
 	MPIBATCH_INSTALLED=$(abspath $(TEST_PREFIX))/bin/mpibatch Tests/Integration/run-all
 

@@ -5,7 +5,7 @@ import MPIBatch
 /// `mpibatch report DIR`: prints the summary of a finished run again.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Re-render the summary and timeline of a finished run.")
+        commandName: "report", abstract: "Re-render the summary, timeline and report page of a finished run.")
 
     @Argument(help: "A run's output directory.")
     var directory: String
@@ -15,6 +15,7 @@ struct ReportCommand: AsyncParsableCommand {
             print(try RunReport.render(directory: directory), terminator: "")
             try Timeline.write(directory: directory)
             print("timeline: \(directory)/timeline.json (Perfetto), \(directory)/timeline.svg")
+            print("report: \(try ReportPage.write(directory: directory))")
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)

@@ -87,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard let summary = outcome.summary else { return }
         if !quiet {
-            FileHandle.standardError.write(Data((summary.humanText() + "results in \(outcome.outputDirectory)/\n").utf8))
+            FileHandle.standardError.write(Data((summary.humanText() + "results in \(outcome.outputDirectory)/, report: \(outcome.outputDirectory)/report.html\n").utf8))
         }
         if !summary.unresponsiveRanks.isEmpty { MPILaunch.endAfterLostRanks() }
         if summary.interrupted { throw ExitCode(3) }

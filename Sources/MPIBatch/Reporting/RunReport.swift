@@ -3,18 +3,18 @@ import Foundation
 /// Reads a finished run's `summary.json` back, for `mpibatch report DIR`.
 public enum RunReport {
     /// The human summary of the run in `directory`.
-    public static func render(directory: String) throws(RunReportError) -> String {
+    public static func render(directory: String) throws(RunFileError) -> String {
         try load(directory: directory).humanText()
     }
 
     /// The summary stored in `directory/summary.json`.
-    public static func load(directory: String) throws(RunReportError) -> RunSummary {
+    public static func load(directory: String) throws(RunFileError) -> RunSummary {
         let path = directory + "/summary.json"
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw RunReportError(path: path, reason: "no such file (is this a run's output directory?)")
+            throw RunFileError(path: path, reason: "no such file (is this a run's output directory?)")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw RunReportError(path: path, reason: "not a JSON object")
+            throw RunFileError(path: path, reason: "not a JSON object")
         }
         let fields = Fields(object: object)
         let ranks = fields.objects("per_rank").map { rank in
@@ -72,14 +72,4 @@ public enum RunReport {
         func string(_ key: String) -> String { object[key] as? String ?? "" }
         func objects(_ key: String) -> [Fields] { (object[key] as? [[String: Any]] ?? []).map(Fields.init) }
     }
-}
-
-/// A run directory whose summary cannot be read.
-public struct RunReportError: Error, Sendable, CustomStringConvertible {
-    /// The file at fault.
-    public let path: String
-    /// What is wrong with it.
-    public let reason: String
-    /// `runs/x/summary.json: no such file`.
-    public var description: String { "\(path): \(reason)" }
 }

@@ -142,9 +142,10 @@ public enum BatchRun {
         }
         do {
             try Timeline.write(directory: configuration.outputDirectory)
+            try ReportPage.write(directory: configuration.outputDirectory)
         } catch {
             // The results are safe; a picture that cannot be drawn must not fail the run.
-            FileHandle.standardError.write(Data("mpibatch: timeline not written: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("mpibatch: timeline or report page not written: \(error)\n".utf8))
         }
         return summary
     }

@@ -7,12 +7,7 @@ public enum Timeline {
     /// more than `limits.maximumEvents` attempts is drawn with close neighbours of a slot
     /// merged into busy spans, which both files say.
     public static func write(directory: String, limits: TimelineLimits = .standard) throws(RunFileError) {
-        let summary: RunSummary
-        do {
-            summary = try RunReport.load(directory: directory)
-        } catch {
-            throw RunFileError(path: error.path, reason: error.reason)
-        }
+        let summary = try RunReport.load(directory: directory)
         let content = try TimelineReader.read(path: directory + "/results.jsonl", limits: limits)
         let rows = TimelineRow.rows(of: content.spans, summary: summary)
         let caption = TimelineCaption(rows: rows, spans: content.spans, summary: summary, limits: limits)
