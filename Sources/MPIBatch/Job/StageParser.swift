@@ -19,7 +19,7 @@ struct StageParser {
     let jobDirectory: String
 
     private static let ownKeys = ["name", "after", "exclusive", "estimate", "warn_after", "sweep", "task", "montecarlo"]
-    private static let taskKeys = ["command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result"]
+    private static let taskKeys = TaskParser.keys
 
     private typealias Entry = (key: String, keyNode: Node, value: Node)
 

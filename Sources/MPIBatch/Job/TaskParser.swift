@@ -9,7 +9,8 @@ struct TaskParser {
     /// The job file's directory, against which a relative `cwd:` is resolved.
     let jobDirectory: String
 
-    private static let keys = ["command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result"]
+    /// The keys of a task (and of a stage's inline task).
+    static let keys = ["command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result", "logs", "max_output"]
 
     /// The task spec; problems are appended to `errors` and give nil.
     func parse(_ node: Node, errors: inout [JobFileError]) -> TaskSpec? {
@@ -36,6 +37,8 @@ struct TaskParser {
         spec.timeout = field("timeout", timeout)
         spec.retries = field("retries", retries) ?? 0
         spec.result = field("result") { (node) throws(JobFileError) in try result(node, action: spec.action) } ?? .none
+        spec.logs = field("logs", logMode) ?? .rankFiles
+        spec.maxOutput = field("max_output", maxOutput) ?? TaskSpec.defaultMaxOutput
         return errors.count == errorCount ? spec : nil
     }
 

@@ -10,13 +10,23 @@ public struct TaskContext: Sendable {
     public let slot: Int
     /// The run's output directory (`--out`).
     public let outputDirectory: String
+    /// Where a command task reports its exit status and output (its slot's, under a worker).
+    let report: CommandReport
 
-    /// Makes a context; the runtime does this for every task.
+    /// Makes a context whose command output goes to rank `rank`'s log in `outputDirectory`.
     public init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String) {
+        self.init(
+            index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory,
+            report: CommandReport(log: RankLog(runDirectory: outputDirectory, rank: rank)))
+    }
+
+    /// Makes a context whose command task reports to `report` (the worker's, for its slot).
+    init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String, report: CommandReport) {
         self.index = index
         self.attempt = attempt
         self.rank = rank
         self.slot = slot
         self.outputDirectory = outputDirectory
+        self.report = report
     }
 }

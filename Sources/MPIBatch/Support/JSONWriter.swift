@@ -155,19 +155,21 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
-    /// A non-negative number with up to 9 decimals, in fixed point (`0.000000187`,
-    /// `12.5`): faster than shortest round-trip, and exact to the nanosecond for durations.
-    public mutating func fixedPoint(_ number: Double) {
-        guard number.isFinite, number >= 0, number < 9e9 else { return value(number) }
+    /// A non-negative number with up to `decimals` (at most 9) decimals, in fixed point
+    /// (`0.000000187`, `12.5`): faster than shortest round-trip, and exact to the nanosecond
+    /// for durations. Unix times take 6 (microseconds), the precision a double keeps for them.
+    public mutating func fixedPoint(_ number: Double, decimals: Int = 9) {
+        guard number.isFinite, number >= 0, number < 9e9, (0...9).contains(decimals) else { return value(number) }
         separate()
-        let nanos = UInt64((number * 1e9).rounded())
-        writeInteger(Int(nanos / 1_000_000_000))
-        var fraction = nanos % 1_000_000_000
+        let scale = Self.powersOfTen[decimals]
+        let units = UInt64((number * Double(scale)).rounded())
+        writeInteger(Int(units / scale))
+        var fraction = units % scale
         bytes.append(UInt8(ascii: "."))
         if fraction == 0 {
             bytes.append(UInt8(ascii: "0"))
         } else {
-            var digits = 9
+            var digits = decimals
             while fraction % 10 == 0 {
                 fraction /= 10
                 digits -= 1
@@ -181,6 +183,8 @@ public struct JSONWriter: Sendable {
         }
         needsComma = true
     }
+
+    private static let powersOfTen: [UInt64] = (0...9).map { decimals in (0..<decimals).reduce(1) { power, _ in power * 10 } }
 
     /// A raw newline, between the lines of a JSON Lines file.
     public mutating func newline() {

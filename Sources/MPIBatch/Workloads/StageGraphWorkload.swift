@@ -84,7 +84,9 @@ public struct StageGraphWorkload: Workload {
         let directory = values.stageDirectory(graph.stages[stage].name)
         try directories.make(stage, at: directory)
         return try await stages[stage].workload.run(
-            TaskContext(index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory))
+            TaskContext(
+                index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory,
+                report: task.report))
     }
 
     /// What global task `index` would run, for `plan`.
