@@ -12,7 +12,7 @@ struct MPIBatchCommand: AsyncParsableCommand {
             or alone (one process) while developing.
             """,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, ResultsCommand.self,
+            RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, ResultsCommand.self, LogsCommand.self,
         ])
 
     /// Bad command-line input exits 2, as bad job files do (ArgumentParser's default is 64).

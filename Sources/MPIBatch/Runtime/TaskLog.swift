@@ -29,3 +29,14 @@ public struct LogSpan: Sendable, Equatable {
     /// An empty stream.
     public static let empty = LogSpan(offset: 0, length: 0)
 }
+
+/// A command task's stdout or stderr, named as its log files end.
+public enum LogStream: String, Sendable, CaseIterable {
+    /// stdout: `logs/rank-R.out`, `logs/INDEX.out`.
+    case out
+    /// stderr: `logs/rank-R.err`, `logs/INDEX.err`.
+    case err
+
+    /// `stdout` or `stderr`.
+    public var name: String { self == .out ? "stdout" : "stderr" }
+}

@@ -79,10 +79,10 @@ struct CapturedOutput: Sendable {
     /// The whole stream when nothing was dropped; nil otherwise.
     var whole: [UInt8]? { dropped == 0 ? kept(stream: "") : nil }
 
-    /// The last `count` bytes kept (the end of the stream, dropped bytes or not).
+    /// The stream's last `count` bytes, or fewer: no more than the tail when bytes were dropped.
     func suffix(_ count: Int) -> [UInt8] {
         guard overflow > 0 else { return Array(head.suffix(count)) }
-        let ordered = overflow < ringLimit ? Array(ring[..<ringEnd]) : Array(ring[ringEnd...] + ring[..<ringEnd])
-        return ordered.count >= count ? Array(ordered.suffix(count)) : Array((head + ordered).suffix(count))
+        let tail = overflow < ringLimit ? Array(ring[..<ringEnd]) : Array(ring[ringEnd...] + ring[..<ringEnd])
+        return tail.count >= count || dropped > 0 ? Array(tail.suffix(count)) : Array((head + tail).suffix(count))
     }
 }

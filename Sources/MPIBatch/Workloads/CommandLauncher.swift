@@ -47,7 +47,8 @@ struct CommandLauncher: Sendable {
             output: files.map { .files(stdout: $0.stdout, stderr: $0.stderr) } ?? .captured(limit: spec.maxOutput),
             timeout: spec.timeout)
         let finished = try await process.run()
-        let output = try CommandOutput(finished, report: context.report)
+        let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
+        let output = try CommandOutput(finished, report: report)
         switch finished.ending {
         case .timedOut:
             throw TaskTimeout(seconds: spec.timeout ?? 0)

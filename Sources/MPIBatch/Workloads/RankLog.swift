@@ -53,11 +53,3 @@ final class RankLog: Sendable {
         return LogSpan(offset: try file.append(bytes), length: bytes.count, dropped: output.dropped)
     }
 }
-
-/// A task's stdout or stderr, by its log file's extension.
-enum LogStream: String, Sendable {
-    case out, err
-
-    /// `stdout` or `stderr`.
-    var name: String { self == .out ? "stdout" : "stderr" }
-}
