@@ -21,7 +21,7 @@ struct JournalLine {
         json.fragment(",\"start\":")
         json.fixedPoint(record.start + startOffset)
         json.fragment(",\"started_at\":")
-        if let startedAt = record.startedAt { json.fixedPoint(startedAt, decimals: 6) } else { json.null() }
+        if let startedAt = record.startedAt { json.epochSeconds(startedAt) } else { json.null() }
         json.fragment(",\"rank\":")
         json.value(record.rank)
         json.fragment(",\"slot\":")
@@ -92,7 +92,7 @@ public enum JournalBenchmark {
         var total = 0
         var record = TaskRecord(
             index: 0, attempt: 1, status: .ok, rank: 1, slot: 0, start: 1.234567, seconds: 0.000000187,
-            value: .none, error: nil)
+            value: .none, error: nil, startedAt: 1_796_175_893.601282)
         for index in 0..<count {
             record.index = index
             JournalLine.write(record, workload: workload, to: &json)

@@ -155,13 +155,24 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
-    /// A non-negative number with up to `decimals` (at most 9) decimals, in fixed point
-    /// (`0.000000187`, `12.5`): faster than shortest round-trip, and exact to the nanosecond
-    /// for durations. Unix times take 6 (microseconds), the precision a double keeps for them.
-    public mutating func fixedPoint(_ number: Double, decimals: Int = 9) {
-        guard number.isFinite, number >= 0, number < 9e9, (0...9).contains(decimals) else { return value(number) }
+    /// A non-negative number with up to 9 decimals, in fixed point (`0.000000187`,
+    /// `12.5`): faster than shortest round-trip, and exact to the nanosecond for durations.
+    public mutating func fixedPoint(_ number: Double) {
+        fixedPoint(number, scale: 1_000_000_000, decimals: 9)
+    }
+
+    /// A Unix time in fixed point to the microsecond (`1796175893.601282`), the precision a
+    /// double keeps for it.
+    public mutating func epochSeconds(_ seconds: Double) {
+        fixedPoint(seconds, scale: 1_000_000, decimals: 6)
+    }
+
+    /// `number` with up to `decimals` decimals; `scale` is 10^`decimals`, a constant at every
+    /// call once inlined, so the divisions below are multiplications.
+    @inline(__always)
+    private mutating func fixedPoint(_ number: Double, scale: UInt64, decimals: Int) {
+        guard number.isFinite, number >= 0, number < 9e9 else { return value(number) }
         separate()
-        let scale = Self.powersOfTen[decimals]
         let units = UInt64((number * Double(scale)).rounded())
         writeInteger(Int(units / scale))
         var fraction = units % scale
@@ -183,8 +194,6 @@ public struct JSONWriter: Sendable {
         }
         needsComma = true
     }
-
-    private static let powersOfTen: [UInt64] = (0...9).map { decimals in (0..<decimals).reduce(1) { power, _ in power * 10 } }
 
     /// A raw newline, between the lines of a JSON Lines file.
     public mutating func newline() {
