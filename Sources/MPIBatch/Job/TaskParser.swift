@@ -37,8 +37,9 @@ struct TaskParser {
         spec.timeout = field("timeout", timeout)
         spec.retries = field("retries", retries) ?? 0
         spec.result = field("result") { (node) throws(JobFileError) in try result(node, action: spec.action) } ?? .none
-        spec.logs = field("logs", logMode) ?? .rankFiles
-        spec.maxOutput = field("max_output", maxOutput) ?? TaskSpec.defaultMaxOutput
+        spec.logs = field("logs") { (node) throws(JobFileError) in try logMode(node, action: spec.action) } ?? .rankFiles
+        spec.maxOutput = field("max_output") { (node) throws(JobFileError) in try maxOutput(node, action: spec.action) }
+            ?? TaskSpec.defaultMaxOutput
         return errors.count == errorCount ? spec : nil
     }
 

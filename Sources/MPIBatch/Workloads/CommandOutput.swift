@@ -21,14 +21,22 @@ struct CommandOutput {
                 facts.log = try report.log.append(stdout: stdout, stderr: stderr)
             } catch {
                 report.record(facts)
-                throw .logs(path: error.path, reason: error.description)
+                throw .logs(path: error.path, reason: "\(error.operation): \(Errno(error.code))")
             }
         case .files(let stdout, let stderr):
-            let run = report.log.runDirectory + "/"
-            let relative = { (path: String) in path.hasPrefix(run) ? String(path.dropFirst(run.count)) : path }
+            let run = Self.standardized(report.log.runDirectory) + "/"
+            let relative = { (path: String) in
+                let path = Self.standardized(path)
+                return path.hasPrefix(run) ? String(path.dropFirst(run.count)) : path
+            }
             facts.log = .taskFiles(stdout: relative(stdout), stderr: relative(stderr))
         }
         report.record(facts)
+    }
+
+    /// `path` absolute, without `.` or `..`: a stage's directory is written so, the run's as given.
+    private static func standardized(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// All of stdout, as text; an error when some of it was dropped (`max_output:`).

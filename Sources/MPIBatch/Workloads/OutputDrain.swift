@@ -22,7 +22,8 @@ struct OutputDrain: Sendable {
     private var unfinished: [Int32]
     /// How often `read(until:)` asks its condition, in nanoseconds.
     private static let checkInterval: UInt64 = 50_000_000
-    private static let readSize = 1 << 17
+    /// A pipe's capacity: what one `read` can return.
+    private static let readSize = 1 << 16
 
     /// Two new pipes, each keeping up to `limit` bytes (see `CapturedOutput`); returns the
     /// drain and the write ends, for the child's fds 1 and 2 (the caller closes them once spawned).
@@ -46,6 +47,7 @@ struct OutputDrain: Sendable {
     /// Reads whatever arrives until both pipes end, or until `stop()` is true; `stop` is asked
     /// at least every 50 ms, whether the pipes are quiet or busy.
     mutating func read(until stop: () -> Bool) {
+        guard !unfinished.isEmpty else { return }
         var buffer = [UInt8](unsafeUninitializedCapacity: Self.readSize) { _, count in count = Self.readSize }
         var lastCheck = MonotonicClock.nanoseconds()
         while !unfinished.isEmpty {
