@@ -21,10 +21,11 @@ let package = Package(
             providers: [.apt(["libopenmpi-dev"])]
         ),
         .target(name: "CMPIShim", dependencies: ["CMPI"], path: "CSources/CMPIShim"),
+        .target(name: "CProcessGuard", path: "CSources/CProcessGuard"),
         .target(name: "SwiftMPI", dependencies: ["CMPI", "CMPIShim"]),
         .target(
             name: "MPIBatch",
-            dependencies: ["SwiftMPI", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SwiftMPI", "CProcessGuard", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "mpibatch",

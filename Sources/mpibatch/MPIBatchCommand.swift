@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MPIBatch
 
 /// `mpibatch`: runs large batches of work across MPI ranks.
 @main
@@ -11,8 +12,10 @@ struct MPIBatchCommand: AsyncParsableCommand {
             Launch with `mpirun -np N mpibatch run JOB`, inside a Slurm job with `srun`,
             or alone (one process) while developing.
             """,
+        version: "mpibatch \(MPIBatchVersion.current)",
         subcommands: [
-            RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, ResultsCommand.self, LogsCommand.self,
+            RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, ResultsCommand.self,
+            LogsCommand.self, ImportCommand.self,
         ])
 
     /// Bad command-line input exits 2, as bad job files do (ArgumentParser's default is 64).

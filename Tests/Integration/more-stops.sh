@@ -134,6 +134,29 @@ YAML
 }
 check "stops: what a command task leaves behind (sleep 41 &, even ignoring SIGTERM) ends with it" st_no_leftovers
 
+# A rank killed with SIGKILL runs no exit code: its guard process (forked by the rank,
+# in a group of its own) sees the rank's pipe close and ends the tasks' groups.
+st_killed_rank_leaves_nothing() {
+    local dir="$WORK/st-killed" out="$WORK/st-killed/out"
+    mkdir -p "$dir"
+    cat >"$dir/job.yaml" <<YAML
+name: killed
+sweep: {grid: {i: {range: [0, 4, 1]}}}
+task:
+  shell: '(trap "" TERM; exec sleep 45) & echo \$! > $dir/pid-{i}; sleep 30'
+YAML
+    "$BIN" run "$dir/job.yaml" --out "$out" --slots 4 --quiet &
+    local rank=$! waited=0
+    until [ "$(ls "$dir"/pid-* 2>/dev/null | wc -l)" -eq 4 ] || [ $waited -ge 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+    kill -9 $rank
+    wait $rank 2>/dev/null
+    sleep 2
+    local alive
+    alive=$(st_alive "$dir"/pid-*)
+    [ -z "$alive" ] || { echo "left running after the rank was killed: $alive"; kill -9 $(echo "$alive" | cut -d' ' -f1); return 1; }
+}
+check "stops: a rank killed with SIGKILL leaves none of its tasks' processes running" st_killed_rank_leaves_nothing
+
 # st_sigterm_job DIR N: N command tasks that each leave a sleep behind and run 2 s.
 st_sigterm_job() {
     mkdir -p "$1"
@@ -153,8 +176,9 @@ st_sigterm_mpirun() {
     local dir="$WORK/st-sigterm" out="$WORK/st-sigterm/out"
     st_sigterm_job "$dir" 6
     "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --out "$out" --quiet &
-    local mpirun=$!
-    sleep 1.5
+    local mpirun=$! waited=0
+    # Once the first tasks run (they take 2 s; mpirun passes SIGTERM on 1 s later), not after a fixed delay.
+    until [ "$(ls "$dir"/pid-* 2>/dev/null | wc -l)" -ge 2 ] || [ $waited -ge 300 ]; do sleep 0.05; waited=$((waited + 1)); done
     local sent=$(date +%s.%N)
     kill -TERM $mpirun
     wait $mpirun

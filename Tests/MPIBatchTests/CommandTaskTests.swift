@@ -56,12 +56,12 @@ import Testing
     @Test func failuresCarryExitStatusAndStderrTail() async throws {
         let directory = makeJobTestDirectory()
         let job = try workload("  shell: 'echo bad thing >&2; exit 3'", directory: directory, sweep: "sweep: {repeat: 1}")
-        await #expect(throws: CommandFailure.exited(program: "/bin/sh", status: 3, stderrTail: "bad thing")) {
+        await #expect(throws: CommandFailure.exited(program: ShellProgram.standard.path, status: 3, stderrTail: "bad thing")) {
             try await job.run(context(0, directory))
         }
         let perTask = try workload("  shell: 'echo bad thing >&2; exit 3'\n  logs: per-task", directory: directory, sweep: "sweep: {repeat: 1}")
         let task = context(0, directory, attempt: 2)
-        await #expect(throws: CommandFailure.exited(program: "/bin/sh", status: 3, stderrTail: "bad thing")) {
+        await #expect(throws: CommandFailure.exited(program: ShellProgram.standard.path, status: 3, stderrTail: "bad thing")) {
             try await perTask.run(task)
         }
         #expect(try String(contentsOfFile: directory + "/out/logs/0.2.err", encoding: .utf8) == "bad thing\n")

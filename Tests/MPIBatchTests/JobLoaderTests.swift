@@ -96,7 +96,7 @@ import Testing
               command: [echo, "x{c}"]
               timeout: soon
             """) == [
-            "3:21: unknown name '{c}' in template \"x{c}\" (did you mean '{a}'?)",
+            "3:21: unknown name '{c}' in template \"x{c}\" (did you mean '{a}'?) (for literal braces, as in code or JSON, write '{{' and '}}')",
             "4:12: timeout 'soon' is not a positive duration such as 60s, 500ms, 2m",
         ])
     }
@@ -120,8 +120,8 @@ import Testing
         sweep.space.writeParameters(of: 1, to: &json)
         #expect(json.string == #"{"line":4,"command":"echo two {not a template}"}"#)
         let workload = try SweepWorkload(job: job)
-        #expect(workload.describeTask(1) == "/bin/sh -c echo two {not a template}")
-        #expect(jobProblems("# nothing\n\n", named: "empty.txt") == ["1:1: task file has no commands (only blank lines and comments)"])
+        #expect(workload.describeTask(1) == "\(ShellProgram.standard.path) -c echo two {not a template}")
+        #expect(jobProblems("# nothing\n\n", named: "empty.txt") == ["1:1: task file has no commands (only blank lines, comments and directives)"])
     }
 
     @Test func missingProgramWithAPathIsReportedAtValidateTime() {

@@ -32,8 +32,8 @@ import Testing
         let outcome = JobValidation.plan(path: Self.root + "/jobs/command-sweep.yaml")
         #expect(outcome.exitStatus == 0)
         #expect(outcome.output.contains("tasks: 15"))
-        #expect(outcome.output.contains("  n: range 10..<60 step 10 (5 values)"))
-        #expect(outcome.output.contains("  p: linspace 0.1 … 0.9 (3 values)"))
+        #expect(outcome.output.contains("  n (integer): range 10..<60 step 10 (5 values)"))
+        #expect(outcome.output.contains("  p (real): linspace 0.1 … 0.9 (3 values)"))
         #expect(outcome.output.contains { $0.hasPrefix("first task (index 0): python3 -c 'import json") && $0.hasSuffix(" 10 0.1 \(TaskSeed.seed(job: 42, index: 0))") })
         #expect(outcome.output.contains { $0.hasPrefix("estimated results.jsonl: ") })
     }

@@ -60,7 +60,7 @@ import Testing
     @Test func tableGivesOneTaskPerCSVRow() throws {
         let directory = makeJobTestDirectory()
         writeJobFile("name,size,note\nalpha,1,\"a, quoted \"\"note\"\"\"\nbeta,2.5,plain\n", named: "params.csv", in: directory)
-        let path = writeJobFile("sweep: {table: params.csv, repeat: 2}\ntask: {kernel: noop}\n", in: directory)
+        let path = writeJobFile("sweep: {table: params.csv, types: {size: number}, repeat: 2}\ntask: {kernel: noop}\n", in: directory)
         let job = try JobLoader.load(path: path)
         guard case .sweep(let sweep) = job.body else { Issue.record("not a sweep"); return }
         #expect(sweep.taskCount == 4)

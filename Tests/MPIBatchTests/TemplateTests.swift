@@ -29,7 +29,7 @@ import Testing
             _ = try render("x {mash}")
         } catch {
             #expect(error.offset == 2)
-            #expect(error.message == "unknown name '{mash}' in template \"x {mash}\" (did you mean '{mesh}'?)")
+            #expect(error.message == "unknown name '{mash}' in template \"x {mash}\" (did you mean '{mesh}'?) (for literal braces, as in code or JSON, write '{{' and '}}')")
         }
         #expect(jobProblems("sweep: {repeat: 2}\ntask:\n  shell: \"echo {oops\"\n")
             == ["3:16: unbalanced '{' in template \"echo {oops\" (write '{{' for a literal brace)"])

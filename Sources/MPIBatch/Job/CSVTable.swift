@@ -1,15 +1,17 @@
 import Foundation
 
 /// A `table:` CSV file: a header row of parameter names, then one task per row.
-/// Fields may be quoted (`"a, b"`, `""` for a quote); numbers become numbers.
+/// Fields may be quoted (`"a, b"`, `""` for a quote). A field keeps its text unless
+/// its column is declared numeric (`types:`, `CSVColumnType`).
 struct CSVTable {
     /// The header's names.
     let names: [String]
     /// Column by column: `columns[c][r]` is row r's value of `names[c]`.
     let columns: [[ParameterValue]]
 
-    /// Parses `text` read from `path`; a ragged or empty table is an error in that file.
-    init(parsing text: String, path: String) throws(JobFileError) {
+    /// Parses `text` read from `path`, typing the columns `types` names; a ragged or empty
+    /// table, or a field that does not read as its column's type, is an error in that file.
+    init(parsing text: String, path: String, types: [String: CSVColumnType] = [:]) throws(JobFileError) {
         let rows = Self.records(text)
         guard let header = rows.first else {
             throw JobFileError(path: path, line: 1, column: 1, message: "CSV table has no header row")
@@ -17,6 +19,7 @@ struct CSVTable {
         guard rows.count > 1 else {
             throw JobFileError(path: path, line: header.line, column: 1, message: "CSV table has a header but no rows")
         }
+        let columnTypes = header.fields.map { types[$0.text] ?? .text }
         var columns = [[ParameterValue]](repeating: [], count: header.fields.count)
         for row in rows.dropFirst() {
             guard row.fields.count == header.fields.count else {
@@ -25,7 +28,13 @@ struct CSVTable {
                     message: "CSV row has \(row.fields.count) fields, the header has \(header.fields.count)")
             }
             for (column, field) in row.fields.enumerated() {
-                columns[column].append(field.quoted ? .string(field.text) : ParameterValue(parsing: field.text))
+                guard let value = columnTypes[column].value(field.text) else {
+                    throw JobFileError(
+                        path: path, line: field.line, column: field.column,
+                        message: "'\(field.text)' in column '\(header.fields[column].text)' is not \(columnTypes[column] == .integer ? "an" : "a") "
+                            + "\(columnTypes[column].rawValue), as types: declares")
+                }
+                columns[column].append(value)
             }
         }
         self.names = header.fields.map(\.text)
@@ -35,6 +44,9 @@ struct CSVTable {
     private struct Field {
         var text = ""
         var quoted = false
+        /// 1-based line and column where the field starts.
+        var line = 1
+        var column = 1
     }
 
     /// The non-blank records of `text` with their 1-based starting lines.
@@ -42,37 +54,52 @@ struct CSVTable {
         var records: [(line: Int, fields: [Field])] = []
         var fields: [Field] = []
         var field = Field()
-        var line = 1, recordLine = 1
+        var line = 1, recordLine = 1, column = 1
         var inQuotes = false
         var scalars = text.unicodeScalars[...]
         func endRecord() {
             fields.append(field)
             if !(fields.count == 1 && fields[0].text.isEmpty && !fields[0].quoted) { records.append((recordLine, fields)) }
             fields = []
-            field = Field()
         }
+        func startField() { field = Field(line: line, column: column) }
+        startField()
         while let scalar = scalars.popFirst() {
+            column += 1
             if inQuotes {
                 if scalar == "\"" {
                     if scalars.first == "\"" { scalars.removeFirst(); field.text.unicodeScalars.append("\"") } else { inQuotes = false }
                 } else {
-                    if scalar == "\n" { line += 1 }
+                    if scalar == "\n" {
+                        line += 1
+                        column = 1
+                    }
                     field.text.unicodeScalars.append(scalar)
                 }
                 continue
             }
             switch scalar {
             case "\"" where field.text.isEmpty: inQuotes = true; field.quoted = true
-            case ",": fields.append(field); field = Field()
+            case ",":
+                fields.append(field)
+                startField()
             case "\r": continue
             case "\n":
                 endRecord()
                 line += 1
+                column = 1
                 recordLine = line
+                startField()
             default: field.text.unicodeScalars.append(scalar)
             }
         }
         endRecord()
-        return records.map { ($0.line, $0.fields.map { Field(text: $0.quoted ? $0.text : $0.text.trimmingCharacters(in: .whitespaces), quoted: $0.quoted) }) }
+        return records.map { record in
+            (record.line, record.fields.map { field in
+                var trimmed = field
+                if !field.quoted { trimmed.text = field.text.trimmingCharacters(in: .whitespaces) }
+                return trimmed
+            })
+        }
     }
 }

@@ -40,12 +40,8 @@ public enum JobLoader {
         let directory = url.deletingLastPathComponent().path
         let defaultName = url.deletingPathExtension().lastPathComponent
         guard ["yaml", "yml", "json"].contains(url.pathExtension.lowercased()) else {
-            do {
-                let (sweep, hash) = try TaskFileParser.parse(text, path: path, jobDirectory: directory)
-                return JobSpec(name: defaultName, seed: 0, body: .sweep(sweep), contentHash: hash)
-            } catch {
-                throw JobFileErrors([error])
-            }
+            let (sweep, hash) = try TaskFileParser.parse(text, path: path, jobDirectory: directory)
+            return JobSpec(name: defaultName, seed: 0, body: .sweep(sweep), contentHash: hash)
         }
         let root: Node
         let yaml: Parser
@@ -60,7 +56,7 @@ public enum JobLoader {
         } catch {
             throw JobFileErrors([syntaxError(error, path: path)])
         }
-        let reader = NodeReader(path: path)
+        let reader = NodeReader(path: path, lines: text.split(separator: "\n", omittingEmptySubsequences: false))
         var expansion = YAMLExpansionGuard(reader: reader)
         do {
             // The parser holds the anchors that the guard tells apart: it must live until then.

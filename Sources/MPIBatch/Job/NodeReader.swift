@@ -5,6 +5,8 @@ import Yams
 struct NodeReader {
     /// The job file's path, as the user gave it.
     let path: String
+    /// The file's lines, to place a culprit inside a scalar that spans several (a `|` block).
+    var lines: [Substring] = []
 
     /// An error at `node`'s position.
     func error(at node: Node, _ message: String) -> JobFileError {
@@ -12,8 +14,20 @@ struct NodeReader {
         return JobFileError(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message)
     }
 
-    /// An error at a column offset inside a one-line scalar (e.g. a template's brace).
+    /// `path:line:col` of `node`.
+    func place(of node: Node) -> String {
+        let error = error(at: node, "")
+        return "\(path):\(error.line):\(error.column)"
+    }
+
+    /// An error at a character offset inside a scalar (e.g. a template's brace): in a
+    /// scalar that spans lines (a `|` or `>` block), at the culprit's own line and column.
     func error(at node: Node, offset: Int, _ message: String) -> JobFileError {
+        if let scalar = node.scalar, scalar.style == .literal || scalar.style == .folded || scalar.string.contains("\n"),
+            let (line, column) = SourceSearch(lines: lines).locate(offset: offset, in: scalar.string, from: node.mark)
+        {
+            return JobFileError(path: path, line: line, column: column, message: message)
+        }
         let mark = node.mark
         let quoted = node.scalar.map { $0.style == .singleQuoted || $0.style == .doubleQuoted } ?? false
         return JobFileError(
@@ -33,6 +47,26 @@ struct NodeReader {
             entries.append((key, keyNode, value))
         }
         return entries
+    }
+
+    /// `node` as a mapping whose keys outside `allowed` are appended to `errors` (each one,
+    /// with a suggestion) and left out, so the rest is still checked; nil when it is no mapping.
+    func mapping(
+        _ node: Node, _ what: String, allowed: [String], errors: inout [JobFileError]
+    ) -> [(key: String, keyNode: Node, value: Node)]? {
+        let entries: [(key: String, keyNode: Node, value: Node)]
+        do {
+            entries = try mapping(node, what)
+        } catch {
+            errors.append(error)
+            return nil
+        }
+        return entries.filter { entry in
+            if allowed.contains(entry.key) { return true }
+            errors.append(
+                error(at: entry.keyNode, "unknown key '\(entry.key)' in \(what)" + DidYouMean.suffix(for: entry.key, among: allowed)))
+            return false
+        }
     }
 
     /// `node` as a sequence.

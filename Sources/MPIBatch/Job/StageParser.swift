@@ -142,8 +142,8 @@ struct StageParser {
         guard let parsed else { return nil }
         let taskNode = task?.value ?? Node.mapping(Node.Mapping(inline.map { ($0.keyNode, $0.value) }, .implicit, .any, header.node.mark))
         let taskParser = TaskParser(
-            reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), kernels: kernels,
-            jobDirectory: jobDirectory)
+            reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), space: parsed.space,
+            kernels: kernels, jobDirectory: jobDirectory)
         guard let spec = taskParser.parse(taskNode, errors: &errors) else { return nil }
         return (.tasks(SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory), fansOut: sweep != nil), parsed.tableText)
     }

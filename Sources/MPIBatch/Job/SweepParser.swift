@@ -13,28 +13,35 @@ struct SweepParser {
     /// The index space, plus the text of any CSV table (it belongs in the job's content hash).
     /// Problems are appended to `errors`; the result is nil when there were any.
     func parse(_ node: Node, errors: inout [JobFileError]) -> (space: IndexSpace, tableText: String)? {
-        let entries: [(key: String, keyNode: Node, value: Node)]
-        do {
-            entries = try reader.mapping(node, "sweep", allowed: ["grid", "zip", "table", "repeat"])
-        } catch {
-            errors.append(error)
+        let errorCount = errors.count
+        guard let entries = reader.mapping(node, "sweep", allowed: ["grid", "zip", "table", "types", "repeat"], errors: &errors) else {
             return nil
         }
-        guard !entries.isEmpty else {
+        guard !entries.isEmpty || errors.count > errorCount else {
             errors.append(reader.error(at: node, "sweep is empty: give grid, zip, table or repeat"))
             return nil
         }
         var axes: [Axis] = []
         var tableText = ""
         var seen: [String: Node] = [:]
-        let errorCount = errors.count
-        for entry in entries {
+        let typesEntry = entries.first { $0.key == "types" }
+        let types = typesEntry.flatMap { entry in errors.collecting { () throws(JobFileError) in try columnTypes(entry.value) } } ?? [:]
+        if let typesEntry, !entries.contains(where: { $0.key == "table" }) {
+            errors.append(reader.error(at: typesEntry.keyNode, "types: declares the columns of a table:, and this sweep has none"))
+        }
+        for entry in entries where entry.key != "types" {
             do throws(JobFileError) {
                 switch entry.key {
                 case "grid": axes += try grid(entry.value, seen: &seen, errors: &errors)
                 case "zip": axes.append(try zip(entry.value, seen: &seen))
                 case "table":
-                    let (axis, text) = try table(entry.value, seen: &seen)
+                    let (axis, text) = try table(entry.value, types: types, seen: &seen)
+                    for (name, declared) in types where !axis.contains(where: { $0.name == name }) {
+                        errors.append(
+                            reader.error(
+                                at: declared.node, "types: names column '\(name)', which the table does not have"
+                                    + DidYouMean.suffix(for: name, among: axis.map(\.name))))
+                    }
                     axes.append(axis)
                     tableText = text
                 default:
@@ -100,14 +107,32 @@ struct SweepParser {
         return axis
     }
 
-    private func table(_ node: Node, seen: inout [String: Node]) throws(JobFileError) -> (Axis, String) {
+    /// `types: {col: integer|real|number|text}`, each with the node that declared it.
+    private func columnTypes(_ node: Node) throws(JobFileError) -> [String: (type: CSVColumnType, node: Node)] {
+        var types: [String: (type: CSVColumnType, node: Node)] = [:]
+        let names = CSVColumnType.allCases.map(\.rawValue)
+        for entry in try reader.mapping(node, "types") {
+            let text = try reader.string(entry.value, "the type of column '\(entry.key)'")
+            guard let type = CSVColumnType(rawValue: text) else {
+                throw reader.error(
+                    at: entry.value,
+                    "column type '\(text)' is not one of \(names.joined(separator: ", "))" + DidYouMean.suffix(for: text, among: names))
+            }
+            types[entry.key] = (type, entry.keyNode)
+        }
+        return types
+    }
+
+    private func table(
+        _ node: Node, types: [String: (type: CSVColumnType, node: Node)], seen: inout [String: Node]
+    ) throws(JobFileError) -> (Axis, String) {
         let name = try reader.string(node, "table")
         let path = name.hasPrefix("/") ? name : (jobDirectory as NSString).appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw reader.error(at: node, "cannot read table '\(path)'")
         }
         let text = try SourceText.decode([UInt8](data), path: path)
-        let table = try CSVTable(parsing: text, path: path)
+        let table = try CSVTable(parsing: text, path: path, types: types.mapValues(\.type))
         var axis: Axis = []
         for (column, header) in table.names.enumerated() {
             try claim(header, at: node, seen: &seen)

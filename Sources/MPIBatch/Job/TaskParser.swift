@@ -5,25 +5,24 @@ import Yams
 struct TaskParser {
     let reader: NodeReader
     let scope: TemplateScope
+    /// The sweep's index space, whose parameter `cores: "{name}"` may name.
+    let space: IndexSpace
     let kernels: KernelRegistry
     /// The job file's directory, against which a relative `cwd:` is resolved.
     let jobDirectory: String
 
-    /// The keys of a task (and of a stage's inline task).
-    static let keys = ["command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result", "logs", "max_output"]
+    /// The keys of a task (also allowed inline in a stage).
+    static let keys = [
+        "command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result", "cores", "shell_program",
+        "logs", "max_output",
+    ]
 
     /// The task spec; problems are appended to `errors` and give nil.
     func parse(_ node: Node, errors: inout [JobFileError]) -> TaskSpec? {
-        let entries: [String: (keyNode: Node, value: Node)]
-        do {
-            entries = Dictionary(
-                try reader.mapping(node, "task", allowed: Self.keys).map { ($0.key, ($0.keyNode, $0.value)) },
-                uniquingKeysWith: { first, _ in first })
-        } catch {
-            errors.append(error)
-            return nil
-        }
         let errorCount = errors.count
+        guard let list = reader.mapping(node, "task", allowed: Self.keys, errors: &errors) else { return nil }
+        let entries: [String: (keyNode: Node, value: Node)] = Dictionary(
+            list.map { ($0.key, ($0.keyNode, $0.value)) }, uniquingKeysWith: { first, _ in first })
         func field<T>(_ key: String, _ read: (Node) throws(JobFileError) -> T) -> T? {
             errors.collecting { () throws(JobFileError) in try entries[key].map { (entry) throws(JobFileError) in try read(entry.value) } }
         }
@@ -37,6 +36,8 @@ struct TaskParser {
         spec.timeout = field("timeout", timeout)
         spec.retries = field("retries", retries) ?? 0
         spec.result = field("result") { (node) throws(JobFileError) in try result(node, action: spec.action) } ?? .none
+        spec.cores = field("cores", cores) ?? .one
+        spec.shellProgram = field("shell_program") { (node) throws(JobFileError) in try shellProgram(node, action: spec.action) }
         spec.logs = field("logs") { (node) throws(JobFileError) in try logMode(node, action: spec.action) } ?? .rankFiles
         spec.maxOutput = field("max_output") { (node) throws(JobFileError) in try maxOutput(node, action: spec.action) }
             ?? TaskSpec.defaultMaxOutput
@@ -125,6 +126,36 @@ struct TaskParser {
             variables.append((entry.key, try template(entry.value, "env '\(entry.key)'")))
         }
         return variables
+    }
+
+    /// `cores: 4`, or `cores: "{threads}"` naming a parameter whose every value is a whole number ≥ 1.
+    private func cores(_ node: Node) throws(JobFileError) -> TaskCores {
+        let place = reader.place(of: node)
+        if let scalar = node.scalar, scalar.style == .plain, let count = Int(scalar.string) {
+            guard count >= 1 else { throw reader.error(at: node, "cores must be at least 1, not \(count)") }
+            return TaskCores(source: .fixed(count), largest: count, place: place)
+        }
+        let parsed = try template(node, "cores")
+        guard case .parameter(let number)? = parsed.singleReference else {
+            throw reader.error(at: node, "cores must be a whole number such as 4, or one parameter such as \"{threads}\", not '\(parsed.source)'")
+        }
+        let parameter = space.parameters[number]
+        guard let bounds = parameter.column.integerBounds, bounds.lowerBound >= 1 else {
+            throw reader.error(at: node, "cores: parameter '\(parameter.name)' must have whole numbers ≥ 1 only (\(parameter.column.summary))")
+        }
+        return TaskCores(source: .parameter(number), largest: bounds.upperBound, place: place)
+    }
+
+    /// `shell_program: bash`: a program name (looked up in PATH) or path, for `shell:` tasks.
+    private func shellProgram(_ node: Node, action: TaskSpec.Action) throws(JobFileError) -> String {
+        guard case .shell = action else {
+            throw reader.error(at: node, "shell_program: applies to shell: tasks (a command: runs without a shell)")
+        }
+        let program = try reader.string(node, "shell_program")
+        guard ShellProgram.locate(program) != nil else {
+            throw reader.error(at: node, "shell_program '\(program)' is not an executable file\(program.contains("/") ? "" : " in PATH")")
+        }
+        return program
     }
 
     private func timeout(_ node: Node) throws(JobFileError) -> Double {

@@ -4,7 +4,7 @@ public struct TaskSpec: Sendable {
     public enum Action: Sendable {
         /// `command: [prog, arg, …]`: argv, never through a shell.
         case command([Template])
-        /// `shell: "…"`: `/bin/sh -c` on the expanded line. With `quoteValues`
+        /// `shell: "…"`: the shell (`shellProgram`) runs the expanded line. With `quoteValues`
         /// (always, for job files) every substituted value is shell-quoted; plain
         /// task files pass their lines as they are.
         case shell(Template, quoteValues: Bool)
@@ -67,6 +67,11 @@ public struct TaskSpec: Sendable {
     public var retries: Int
     /// `result:`.
     public var result: ResultCapture
+    /// `cores:`: how many slots of one rank each task occupies.
+    public var cores: TaskCores
+    /// `shell_program:`: the shell that runs `shell:` lines and task-file lines; nil: bash
+    /// where it is installed, else `/bin/sh` (`ShellProgram`).
+    public var shellProgram: String?
     /// `logs:`.
     public var logs: LogMode
     /// `max_output:`: bytes of each stream (stdout, stderr) a task keeps; beyond, the first and
@@ -76,8 +81,8 @@ public struct TaskSpec: Sendable {
     /// Makes a spec; the job loader does this.
     public init(
         action: Action, workingDirectory: Template? = nil, environment: [(name: String, value: Template)] = [],
-        timeout: Double? = nil, retries: Int = 0, result: ResultCapture = .none, logs: LogMode = .rankFiles,
-        maxOutput: Int = TaskSpec.defaultMaxOutput
+        timeout: Double? = nil, retries: Int = 0, result: ResultCapture = .none, cores: TaskCores = .one,
+        shellProgram: String? = nil, logs: LogMode = .rankFiles, maxOutput: Int = TaskSpec.defaultMaxOutput
     ) {
         self.action = action
         self.workingDirectory = workingDirectory
@@ -85,6 +90,8 @@ public struct TaskSpec: Sendable {
         self.timeout = timeout
         self.retries = retries
         self.result = result
+        self.cores = cores
+        self.shellProgram = shellProgram
         self.logs = logs
         self.maxOutput = maxOutput
     }

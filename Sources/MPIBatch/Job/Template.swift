@@ -56,7 +56,7 @@ public struct Template: Sendable, Equatable {
                 literal.unicodeScalars.append(scalar)
             case "{":
                 guard let close = characters.firstIndex(where: { $0 == "}" || $0 == "{" }), characters[close] == "}" else {
-                    throw TemplateError(offset: start, message: "unbalanced '{' in template \"\(text)\" (write '{{' for a literal brace)")
+                    throw TemplateError(offset: start, message: "unbalanced '{'\(Self.quoted(text)) (write '{{' for a literal brace)")
                 }
                 var name = ""
                 name.unicodeScalars.append(contentsOf: characters[..<close])
@@ -70,11 +70,12 @@ public struct Template: Sendable, Equatable {
                 case nil:
                     throw TemplateError(
                         offset: start,
-                        message: "unknown name '{\(name)}' in template \"\(text)\""
-                            + DidYouMean.suffix(for: "{\(name)}", among: scope.names.map { "{\($0)}" }))
+                        message: "unknown name '{\(name)}'\(Self.quoted(text))"
+                            + DidYouMean.suffix(for: "{\(name)}", among: scope.names.map { "{\($0)}" })
+                            + " (for literal braces, as in code or JSON, write '{{' and '}}')")
                 }
             case "}":
-                throw TemplateError(offset: start, message: "unbalanced '}' in template \"\(text)\" (write '}}' for a literal brace)")
+                throw TemplateError(offset: start, message: "unbalanced '}'\(Self.quoted(text)) (write '}}' for a literal brace)")
             default:
                 literal.unicodeScalars.append(scalar)
             }
@@ -82,6 +83,11 @@ public struct Template: Sendable, Equatable {
         flush()
         self.segments = segments
         self.source = text
+    }
+
+    /// ` in template "…"` for a short one-line template; nothing for a block (the error's line and column point into it).
+    private static func quoted(_ text: String) -> String {
+        text.contains("\n") || text.count > 80 ? "" : " in template \"\(text)\""
     }
 
     /// True when the template expands to the same text for every task.

@@ -22,12 +22,13 @@ public struct JobPlan: Sendable {
             lines.append("tasks: \(sweep.taskCount)")
             for parameter in sweep.space.parameters {
                 let axis = sweep.space.parameters.filter { $0.axis == parameter.axis }.count > 1 ? " (axis \(parameter.axis), shared)" : ""
-                lines.append("  \(parameter.name): \(parameter.column.summary)\(axis)")
+                lines.append("  \(parameter.name) (\(parameter.column.typeName)): \(parameter.column.summary)\(axis)")
             }
             lines.append("first task (index 0): " + workload.describeTask(0))
             if sweep.taskCount > 1 {
                 lines.append("last task (index \(sweep.taskCount - 1)): " + workload.describeTask(sweep.taskCount - 1))
             }
+            if let cores = sweep.task.cores.planLine(space: sweep.space) { lines.append(cores) }
             if let timeout = sweep.task.timeout { lines.append("timeout: \(timeout) s") }
             if sweep.task.retries > 0 { lines.append("retries: \(sweep.task.retries)") }
             lines.append("estimated results.jsonl: " + Self.bytes(Self.journalBytes(workload)))

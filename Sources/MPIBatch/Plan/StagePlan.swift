@@ -23,6 +23,9 @@ enum StagePlan {
                 if let estimate = stage.estimate { notes.append("estimate \(format(estimate)) s") }
                 if let warnAfter = stage.warnAfter { notes.append("warn after \(format(warnAfter)) s") }
                 if stage.exclusive { notes.append("exclusive") }
+                if case .tasks(let sweep, _) = stage.body, sweep.task.cores.largest > 1 {
+                    notes.append("cores up to \(sweep.task.cores.largest)")
+                }
                 let first = workload.describeTask(graph.offsets[number])
                 lines.append("    \(stage.name): " + notes.joined(separator: ", ") + (stage.taskCount > 0 ? " — " + first : ""))
             }

@@ -49,7 +49,7 @@ public enum RunReport {
                 loaded.taskSeconds = part.double("task_seconds")
                 return loaded
             },
-            journalFailure: object["journal_failure"] as? String)
+            journalFailure: object["journal_failure"] as? String, coreWeighted: object["task_seconds_weighted_by_cores"] as? Bool ?? false)
     }
 
     /// Typed reads of a decoded JSON object; a missing field reads as zero or empty.

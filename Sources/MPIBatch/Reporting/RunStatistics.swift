@@ -12,19 +12,22 @@ struct RunStatistics {
     /// The last failed attempt of each task that used up its retries (capped, for the summary).
     private(set) var finalFailures: [TaskRecord] = []
     private let retries: @Sendable (Int) -> Int
+    private let cores: @Sendable (Int) -> Int
 
     /// How many failures the summary lists by name.
     static let listedFailures = 100
 
-    init(slotsPerRank: [Int], retries: @escaping @Sendable (Int) -> Int) {
+    /// - Parameter cores: task i's `cores:`; its seconds count that many times in `taskSeconds` (core-seconds).
+    init(slotsPerRank: [Int], retries: @escaping @Sendable (Int) -> Int, cores: @escaping @Sendable (Int) -> Int = { _ in 1 }) {
         slots = slotsPerRank.map { Array(repeating: SlotTally(), count: $0) }
         self.retries = retries
+        self.cores = cores
     }
 
     mutating func add(_ records: [TaskRecord]) {
         for record in records {
             attempts += 1
-            taskSeconds += record.seconds
+            taskSeconds += record.seconds * Double(cores(record.index))
             if record.rank < slots.count, record.slot < slots[record.rank].count {
                 slots[record.rank][record.slot].tasks += 1
                 slots[record.rank][record.slot].busySeconds += record.seconds

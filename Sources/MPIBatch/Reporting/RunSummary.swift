@@ -14,7 +14,8 @@ public struct RunSummary: Sendable {
     public var attempts: Int
     /// Wall-clock seconds from the first dispatch to the last report, summed over every part of the run.
     public var wallSeconds: Double
-    /// Seconds summed over every attempt of every part: the sequential equivalent.
+    /// Seconds summed over every attempt of every part: the sequential equivalent. With
+    /// multi-core tasks each attempt counts its seconds × its cores (core-seconds).
     public var taskSeconds: Double
     /// Slots per rank.
     public var slotsPerRank: [Int]
@@ -38,6 +39,8 @@ public struct RunSummary: Sendable {
     public var parts: [RunPart] = []
     /// Why the journal stopped taking lines (a full disk, say), if it did: the run failed.
     public var journalFailure: String? = nil
+    /// Whether some task took more than one core, so `taskSeconds` is core-seconds.
+    public var coreWeighted = false
 
     /// One rank's figures.
     public struct Rank: Sendable {

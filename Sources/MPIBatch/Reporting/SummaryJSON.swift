@@ -19,7 +19,13 @@ extension RunSummary {
         json.field("throughput_tasks_per_second", throughput)
         json.field("overhead_seconds_per_task", overheadSecondsPerTask)
         json.field("improvement_over_sequential", taskSeconds > 0 ? 1 - wallSeconds / taskSeconds : 0)
-        json.field("sequential_baseline", "estimated: task_seconds, the sum of every attempt's time")
+        json.field(
+            "sequential_baseline",
+            coreWeighted
+                ? "estimated: task_seconds, the sum of every attempt's time × its cores (core-seconds: a task of k cores "
+                    + "is taken to need k times as long on one core, which is optimistic for it)"
+                : "estimated: task_seconds, the sum of every attempt's time")
+        json.field("task_seconds_weighted_by_cores", coreWeighted)
         json.field("chunk_policy", chunkPolicy.rawValue)
         json.field("interrupted", interrupted)
         json.key("unresponsive_ranks")

@@ -7,7 +7,7 @@ extension RunSummary {
             "\(name): \(tasksSucceeded)/\(tasksTotal) tasks ok, \(tasksFailed) failed"
                 + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : ""))
         lines.append(
-            "wall \(format(wallSeconds)) s, task time \(format(taskSeconds)) s on \(slotsPerRank.count) rank(s) × "
+            "wall \(format(wallSeconds)) s, task time \(format(taskSeconds)) \(coreWeighted ? "core-s" : "s") on \(slotsPerRank.count) rank(s) × "
                 + "\(slotsPerRank.map(String.init).joined(separator: "+")) slot(s)")
         lines.append(
             "speedup \(format(speedup)), efficiency \(format(efficiency * 100, digits: 1))%, "

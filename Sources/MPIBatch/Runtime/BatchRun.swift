@@ -93,7 +93,8 @@ public enum BatchRun {
             startOffset: prepared?.resumed?.startOffset ?? 0)
         let driver = CoordinatorDriver(
             coordinator: makeCoordinator(workload, slotsPerRank, configuration, prepared?.resumed),
-            statistics: RunStatistics(slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }),
+            statistics: RunStatistics(
+                slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }, cores: { workload.cores(of: $0) }),
             transport: transport, journal: journal)
         let watcher = SignalWatcher(signals: signals) { signal in
             worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds))
@@ -118,6 +119,7 @@ public enum BatchRun {
         var summary = driver.summary(
             name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank,
             earlierParts: prepared?.resumed?.earlierParts ?? [])
+        summary.coreWeighted = workload.widestTask.cores > 1
         if let (error, unwritten) = journalFailure {
             summary.tasksSucceeded -= unwritten
             summary.journalFailure = "\(error); the run stopped, and \(unwritten) successful tasks whose lines were not "

@@ -36,7 +36,8 @@ public enum MPILaunch {
     /// Runs the workload that `makeWorkload` builds for the output directory, on every rank.
     ///
     /// Throws `RunSetupError` on every rank, before any work, when rank 0 cannot
-    /// prepare the output directory (a changed job on `--resume`, say).
+    /// prepare the output directory (a changed job on `--resume`, say) or a task asks
+    /// for more cores than some rank has slots.
     ///
     /// - Parameter jobHash: identifies the job, so `--resume` can refuse a changed one
     ///   (a library user whose executable defines the work may leave it empty).
@@ -64,7 +65,10 @@ public enum MPILaunch {
         let configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
         var prepared: PreparedRun?
         var refusal = ""
-        if world.rank == 0 {
+        if world.rank == 0, let problem = CoreFit.problem(widest: workload.widestTask, slotsPerRank: slotsPerRank) {
+            refusal = problem
+        } else if world.rank == 0 {
+            for note in workload.startNotes { FileHandle.standardError.write(Data("mpibatch: note: \(note)\n".utf8)) }
             do {
                 prepared = try PreparedRun.prepare(
                     configuration: configuration, jobHash: jobHash, taskCount: workload.taskCount,

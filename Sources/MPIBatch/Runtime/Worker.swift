@@ -7,6 +7,9 @@ import Synchronization
 /// round trip. On `stop` no new task starts (chunks in hand are dropped unstarted,
 /// so a resume runs them); running ones finish and are reported. Under fail-fast a
 /// task that fails for good also stops its own rank at once, before `stop` arrives.
+/// When some task takes more than one core, every task first takes its cores from
+/// the rank's `CorePool` (one token per slot), so a rank never runs more than its
+/// slots' worth of cores at once.
 final class Worker: Sendable {
     private let rank: Int
     private let workload: any Workload
@@ -16,6 +19,8 @@ final class Worker: Sendable {
     private let streams: [AsyncStream<Chunk>]
     private let inboxes: [AsyncStream<Chunk>.Continuation]
     private let stopping = Atomic<Bool>(false)
+    /// The rank's cores, when a task may take more than one; nil: one per task, no bookkeeping.
+    private let cores: CorePool?
     /// Fires at the first `stop` or signal; from then on the grace period runs.
     private let stopped = OneShot()
     /// When running tasks are cancelled (monotonic nanoseconds): the earliest that a
@@ -43,6 +48,7 @@ final class Worker: Sendable {
         self.failFast = failFast
         self.outputDirectory = outputDirectory
         self.sendToCoordinator = sendToCoordinator
+        cores = workload.widestTask.cores > 1 ? CorePool(size: max(1, slots)) : nil
         var streams: [AsyncStream<Chunk>] = []
         var inboxes: [AsyncStream<Chunk>.Continuation] = []
         for _ in 0..<max(1, slots) {
@@ -128,8 +134,14 @@ final class Worker: Sendable {
         for await chunk in streams[slot] {
             for index in chunk.start..<chunk.end {
                 if stopping.load(ordering: .relaxed) { break }
+                let taken = await takeCores(for: index)
+                if stopping.load(ordering: .relaxed) {
+                    cores?.release(taken)
+                    break
+                }
                 let started = MonotonicClock.nanoseconds()
                 let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started)
+                cores?.release(taken)
                 records.append(record)
                 if failFast, record.failsForGood(retries: workload.retries(of: index)) {
                     // The coordinator will stop every rank; this one starts nothing more meanwhile.
@@ -149,6 +161,14 @@ final class Worker: Sendable {
             }
             lastFlush = MonotonicClock.nanoseconds()
         }
+    }
+
+    /// Waits for task `index`'s cores (none to take without a pool); returns how many were taken.
+    private func takeCores(for index: Int) async -> Int {
+        guard let cores else { return 0 }
+        let count = min(max(1, workload.cores(of: index)), cores.size)
+        await cores.acquire(count)
+        return count
     }
 
     private func runTask(index: Int, attempt: Int, slot: Int, started: UInt64) async -> TaskRecord {

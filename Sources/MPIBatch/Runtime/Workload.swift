@@ -18,6 +18,12 @@ public protocol Workload: Sendable {
     var keepsJournaledValues: Bool { get }
     /// Rank 0's source of chunks: by default the flat range `0..<taskCount` under `policy`.
     func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource
+    /// How many slots of its rank task `index` occupies while it runs (`cores:`).
+    func cores(of index: Int) -> Int
+    /// The most cores a task asks for, and where (`path:line:col`): more than a rank's slots is refused before work starts.
+    var widestTask: (cores: Int, place: String) { get }
+    /// Notes rank 0 prints once at the start (the shell that runs shell tasks, when it is not bash).
+    var startNotes: [String] { get }
 }
 
 extension Workload {
@@ -29,6 +35,12 @@ extension Workload {
     public func makeReducer() -> (any ResultReducer)? { nil }
     /// Journaled values are needed exactly when there is a reducer to feed.
     public var keepsJournaledValues: Bool { makeReducer() != nil }
+    /// One core per task unless the workload says otherwise.
+    public func cores(of index: Int) -> Int { 1 }
+    /// One core per task unless the workload says otherwise.
+    public var widestTask: (cores: Int, place: String) { (1, "") }
+    /// Nothing to say unless the workload has something.
+    public var startNotes: [String] { [] }
 }
 
 /// Thrown by a task that ran past its time limit: recorded with status `timeout`.

@@ -8,26 +8,33 @@ import Synchronization
 struct CommandLauncher: Sendable {
     let spec: TaskSpec
     let expansion: TemplateExpansion
-    /// The parent's environment minus the variables `env:` sets and the MPI
-    /// launcher's (`LauncherVariables`), built once.
+    /// The parent's environment minus the variables `env:` sets, the MPI
+    /// launcher's (`LauncherVariables`) and the task's identity, built once.
     private let baseEnvironment: CommandEnvironment
+    /// `MPIBATCH_INDEX` and the rest, set per task.
+    private let identity: TaskIdentity
+    /// The shell of `shell:` tasks (`ShellProgram`).
+    let shell: String
     private let logDirectories = LogDirectories()
 
     init(spec: TaskSpec, expansion: TemplateExpansion) {
         self.spec = spec
         self.expansion = expansion
         let overridden = Set(spec.environment.map(\.name))
+        let identity = TaskIdentity(overridden: overridden, largestCores: spec.cores.largest)
         baseEnvironment = CommandEnvironment(
             ProcessInfo.processInfo.environment
-                .filter { !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) }
+                .filter { !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) && !identity.replaces($0.key) }
                 .map { "\($0.key)=\($0.value)" })
+        self.identity = identity
+        shell = ShellProgram.path(for: spec.shellProgram)
     }
 
-    /// The argv task `index` runs (for a shell task: `/bin/sh -c LINE`).
+    /// The argv task `index` runs (for a shell task: `SHELL -c LINE`).
     func arguments(at index: Int) -> [String] {
         switch spec.action {
         case .command(let argv): argv.map { expansion.render($0, at: index) }
-        case .shell(let line, let quoteValues): ["/bin/sh", "-c", expansion.render(line, at: index, shellQuoted: quoteValues)]
+        case .shell(let line, let quoteValues): [shell, "-c", expansion.render(line, at: index, shellQuoted: quoteValues)]
         case .kernel: []
         }
     }
@@ -42,7 +49,8 @@ struct CommandLauncher: Sendable {
         let process = CommandProcess(
             program: program, arguments: arguments,
             inherited: baseEnvironment,
-            environment: spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" },
+            environment: identity.variables(context, cores: spec.cores.count(at: index, in: expansion.space))
+                + spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" },
             workingDirectory: workingDirectory,
             output: files.map { .files(stdout: $0.stdout, stderr: $0.stderr) } ?? .captured(limit: spec.maxOutput),
             timeout: spec.timeout)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CProcessGuard
 import Dispatch
 import Synchronization
 
@@ -18,6 +19,11 @@ import Synchronization
 /// A group's id is its leader's pid, which the kernel does not hand out again
 /// while any member of the group is alive, and a group found empty is forgotten
 /// within 50 ms: a signal meant for a finished task never reaches a new process.
+///
+/// A rank killed outright (SIGKILL, a lost node's OOM killer) runs no exit code, so a
+/// guard process forked when the first group starts (`cprocessguard_start`) is told of
+/// every group as it comes and goes; when the rank's end of their pipe closes, however
+/// the rank died, the guard ends the groups still alive.
 final class ProcessGroups: Sendable {
     /// This process's groups.
     static let shared = ProcessGroups()
@@ -27,14 +33,26 @@ final class ProcessGroups: Sendable {
     static let timers = DispatchQueue(label: "mpibatch-process-timers")
 
     private let live = Mutex<Set<pid_t>>([])
+    /// The pipe to the guard, or -1 when it could not be started (then only exit paths clean up).
+    private let guardPipe: Int32
 
     private init() {
+        guardPipe = cprocessguard_start()
         atexit { ProcessGroups.shared.endAll(grace: 0.25) }
     }
 
     /// Starts tracking `group` (a task's leader was just spawned with it).
     func insert(_ group: pid_t) {
         _ = live.withLock { $0.insert(group) }
+        tellGuard(Int32(group))
+    }
+
+    /// One record to the guard: a group started (positive) or gone (negative). A 4-byte
+    /// write to a pipe is atomic, so records from several threads never interleave.
+    private func tellGuard(_ record: Int32) {
+        guard guardPipe >= 0 else { return }
+        var record = record
+        _ = withUnsafeBytes(of: &record) { write(guardPipe, $0.baseAddress, $0.count) }
     }
 
     /// `group`'s leader has exited and been reaped, after the group got SIGTERM:
@@ -54,6 +72,7 @@ final class ProcessGroups: Sendable {
 
     private func forget(_ group: pid_t) {
         _ = live.withLock { $0.remove(group) }
+        tellGuard(-Int32(group))
     }
 
     /// SIGTERM to every group, then SIGKILL after `grace` seconds to those not yet empty.
@@ -69,5 +88,6 @@ final class ProcessGroups: Sendable {
         }
         for group in left { kill(-group, SIGKILL) }
         live.withLock { $0.subtract(groups) }
+        for group in groups { tellGuard(-Int32(group)) }
     }
 }

@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Each stage works in `<out>/stages/NAME/`: it is the default `cwd:` of its
 /// commands, holds its `logs/`, and receives `value.json` when it finishes.
-/// Commands see `MPIBATCH_STAGE_NAME`, `MPIBATCH_STAGE_DIR` and, for every
+/// Commands see `MPIBATCH_STAGE_NAME`, `MPIBATCH_STAGE_DIR`, `MPIBATCH_OUT` (the run
+/// directory; `MPIBATCH_INDEX` is the index within the stage) and, for every
 /// upstream stage, `MPIBATCH_STAGE_<NAME>_DIR` (upper case, `-` as `_`).
 /// The order stages run in is the business of `StageGraphSource`.
 public struct StageGraphWorkload: Workload {
@@ -46,7 +47,10 @@ public struct StageGraphWorkload: Workload {
         let directory = values.stageDirectory(name)
         var sweep = sweep
         sweep.task.workingDirectory = sweep.task.workingDirectory ?? Template(literal: directory)
-        sweep.task.environment += [("MPIBATCH_STAGE_NAME", Template(literal: name)), ("MPIBATCH_STAGE_DIR", Template(literal: directory))]
+        sweep.task.environment += [
+            ("MPIBATCH_STAGE_NAME", Template(literal: name)), ("MPIBATCH_STAGE_DIR", Template(literal: directory)),
+            ("MPIBATCH_OUT", Template(literal: ((directory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent)),
+        ]
         for upstream in graph.topology.ancestors(of: number).map({ graph.stages[$0].name }) {
             sweep.task.environment.append((directoryVariable(upstream), Template(literal: values.stageDirectory(upstream))))
         }
@@ -66,6 +70,23 @@ public struct StageGraphWorkload: Workload {
 
     /// The `retries:` of the stage task `index` belongs to.
     public func retries(of index: Int) -> Int { stages[graph.locate(index).stage].workload.retries }
+
+    /// The `cores:` of the stage task `index` belongs to.
+    public func cores(of index: Int) -> Int {
+        let (stage, local) = graph.locate(index)
+        return stages[stage].workload.cores(of: local)
+    }
+
+    /// The widest task of any stage.
+    public var widestTask: (cores: Int, place: String) {
+        stages.map(\.workload.widestTask).max { $0.cores < $1.cores } ?? (1, "")
+    }
+
+    /// Every stage's notes, each once.
+    public var startNotes: [String] {
+        var seen: Set<String> = []
+        return stages.flatMap(\.workload.startNotes).filter { seen.insert($0).inserted }
+    }
 
     /// `{"stage": NAME, …the stage's own parameters}`.
     public func writeParameters(of index: Int, to json: inout JSONWriter) {

@@ -56,6 +56,18 @@ public struct SweepWorkload: Workload {
     /// `retries:` of the task.
     public var retries: Int { sweep.task.retries }
 
+    /// `cores:` of task `index`.
+    public func cores(of index: Int) -> Int { sweep.task.cores.count(at: index, in: sweep.space) }
+
+    /// The largest `cores:` and where it was declared.
+    public var widestTask: (cores: Int, place: String) { (sweep.task.cores.largest, sweep.task.cores.place) }
+
+    /// Which shell runs the tasks, when they are shell lines and it is not bash by default.
+    public var startNotes: [String] {
+        guard case .shell = sweep.task.action, sweep.task.shellProgram == nil, let note = ShellProgram.standard.note else { return [] }
+        return [note]
+    }
+
     /// Task `index`'s parameters, `replicate` included when `repeat:` is used.
     public func writeParameters(of index: Int, to json: inout JSONWriter) {
         sweep.space.writeParameters(of: index, to: &json)
@@ -90,7 +102,7 @@ public struct SweepWorkload: Workload {
             return "kernel \(name)(\(values.joined(separator: ", ")))"
         case .command(let launcher):
             let argv = launcher.arguments(at: index)
-            if case .shell = sweep.task.action { return "/bin/sh -c " + argv[2] }
+            if case .shell = sweep.task.action { return "\(launcher.shell) -c " + argv[2] }
             return argv.map(ShellQuoting.quoteIfNeeded).joined(separator: " ")
         }
     }

@@ -1,0 +1,102 @@
+# mpibatch import dbt (issue 16): a realistic manifest (Tests/Integration/dbt-shop: 4 seeds,
+# 20 models with 2 state accumulators, a snapshot, 6 tests, an analysis and a source) as a
+# stage graph, run with a stub dbt on the PATH. Sourced by run-all.
+
+DBT_SHOP=$(cd "$HERE/dbt-shop" && pwd)
+# The generated job's stages as Python dicts (the job is plain enough not to need PyYAML).
+DBT_JOB_PY='
+import re
+def load_job(path):
+    text = open(path).read()
+    stages = []
+    for block in text.split("\n  - ")[1:]:
+        stage = {}
+        for line in block.splitlines():
+            key, _, value = line.strip().partition(": ")
+            if value.startswith("["):
+                stage[key] = [v.strip().strip("\"") for v in value[1:-1].split(",") if v.strip()]
+            else:
+                stage[key] = True if value == "true" else value.strip("\"")
+        stages.append(stage)
+    return {"name": re.search(r"^name: \"?([^\"\n]*)", text, re.M).group(1), "stages": stages}
+'
+
+dbt_import_graph() {
+    "$BIN" import dbt "$DBT_SHOP/manifest.json" >"$WORK/shop.yaml" || return 1
+    expect_status 0 "$BIN" validate "$WORK/shop.yaml" || return 1
+    python3 - "$WORK/shop.yaml" "$DBT_JOB_PY" <<'PY'
+import sys
+exec(sys.argv[2])
+job = load_job(sys.argv[1])
+stages = {s["name"]: s for s in job["stages"]}
+assert job["name"] == "shop" and len(stages) == 31, len(stages)   # 4 seeds, 20 models, 1 snapshot, 6 tests
+assert "adhoc_revenue" not in stages and "events" not in stages     # analyses and sources run nothing
+assert stages["raw_orders"]["command"] == ["dbt", "seed", "--select", "raw_orders"]
+assert stages["snap_customers"]["command"][:2] == ["dbt", "snapshot"]
+assert stages["not_null_fct_orders_amount"]["command"] == ["dbt", "test", "--select", "not_null_fct_orders_amount"]
+assert sorted(stages["relationships_fct_orders_customer_id__dim_customers"]["after"]) == ["dim_customers", "fct_orders"]
+assert sorted(stages["int_order_items"]["after"]) == ["stg_orders", "stg_products"]
+assert "after" not in stages["stg_events"]                           # its parent is a source
+exclusive = [s["name"] for s in job["stages"] if s.get("exclusive")]
+assert exclusive == ["customer_state_accumulator", "revenue_state_accumulator"], exclusive
+assert "customer_state_accumulator" in stages["revenue_state_accumulator"]["after"]  # kept in order
+PY
+}
+check "dbt: import makes the expected stages, dependencies, tests, and ordered exclusive accumulators" dbt_import_graph
+
+dbt_import_select() {
+    "$BIN" import dbt "$DBT_SHOP/manifest.json" --select +fct_orders --no-tests --dbt-arg=--target --dbt-arg=ci \
+        --exclusive 'revenue_*' >"$WORK/shop-fct.yaml" || return 1
+    python3 - "$WORK/shop-fct.yaml" "$DBT_JOB_PY" <<'PY' || return 1
+import sys
+exec(sys.argv[2])
+job = load_job(sys.argv[1])
+names = sorted(s["name"] for s in job["stages"])
+assert names == sorted(["raw_orders", "raw_products", "raw_payments", "stg_orders", "stg_products", "stg_payments",
+                        "int_order_items", "int_payments_pivoted", "int_order_payments", "revenue_state_accumulator",
+                        "fct_orders"]), names
+fct = [s for s in job["stages"] if s["name"] == "fct_orders"][0]
+assert fct["command"] == ["dbt", "run", "--select", "fct_orders", "--target", "ci"], fct
+assert [s["name"] for s in job["stages"] if s.get("exclusive")] == ["revenue_state_accumulator"]
+PY
+    expect_status 2 "$BIN" import dbt "$DBT_SHOP/manifest.json" --select no_such_model 2>"$WORK/dbt-bad.log" || return 1
+    grep -q "no_such_model: no model" "$WORK/dbt-bad.log" || return 1
+    echo '{"nodes": {"model.x.a": {"name": "a"}}}' >"$WORK/bad-manifest.json"
+    expect_status 2 "$BIN" import dbt "$WORK/bad-manifest.json" 2>"$WORK/dbt-bad.log" || return 1
+    grep -q 'missing "resource_type"' "$WORK/dbt-bad.log" || { cat "$WORK/dbt-bad.log"; return 1; }
+    expect_status 2 "$BIN" import dbt "$WORK/none.json"
+}
+check "dbt: --select +MODEL, --no-tests, --dbt-arg, --exclusive; bad manifests and selectors: exit 2" dbt_import_select
+
+dbt_run_with_stub() {
+    "$BIN" import dbt "$DBT_SHOP/manifest.json" >"$WORK/shop.yaml" || return 1
+    local log=$WORK/dbt-calls.log out=$WORK/shop-run
+    rm -f "$log"
+    (
+        export PATH=$DBT_SHOP:$PATH DBT_STUB_LOG=$log DBT_STUB_SECONDS=0.3
+        expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/shop.yaml" --out "$out" --slots 3 --quiet
+    ) || return 1
+    python3 - "$log" "$WORK/shop.yaml" "$out/summary.json" "$DBT_JOB_PY" <<'PY'
+import json, sys
+exec(sys.argv[4])
+calls, job, summary = sys.argv[1], load_job(sys.argv[2]), json.load(open(sys.argv[3]))
+spans = {}
+for line in open(calls):
+    when, edge, kind, _, name = line.split()[:5]
+    spans.setdefault(name, {})[edge] = float(when)
+stages = {s["name"]: s for s in job["stages"]}
+assert sorted(spans) == sorted(stages), set(stages) ^ set(spans)
+for name, stage in stages.items():
+    for parent in stage.get("after", []):
+        assert spans[parent]["end"] <= spans[name]["start"], (parent, name)
+for name in ("customer_state_accumulator", "revenue_state_accumulator"):
+    mine = spans[name]
+    overlapping = [n for n, s in spans.items() if n != name and s["start"] < mine["end"] and s["end"] > mine["start"]]
+    assert not overlapping, (name, overlapping)
+one_by_one = sum(s["end"] - s["start"] for s in spans.values())
+wall = max(s["end"] for s in spans.values()) - min(s["start"] for s in spans.values())
+print(f"31 dbt calls: one by one {one_by_one:.2f} s, as a graph on 2 ranks x 3 slots {wall:.2f} s: {one_by_one / wall:.2f}x")
+assert one_by_one / wall > 1.5, "no faster than one by one"
+PY
+}
+check "dbt: the imported graph runs with a stub dbt: each node once, parents first, accumulators alone, faster than one by one" dbt_run_with_stub
