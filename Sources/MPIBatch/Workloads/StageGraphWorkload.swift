@@ -7,7 +7,9 @@ import Synchronization
 /// for a `montecarlo:` stage, as that block of its `MonteCarloWorkload`.
 ///
 /// Each stage works in `<out>/stages/NAME/`: it is the default `cwd:` of its
-/// commands, holds its `logs/`, and receives `value.json` when it finishes.
+/// commands, holds its `logs/` under `logs: per-task` (otherwise its commands' output goes
+/// to the run's `logs/rank-R.*` through the worker's report), and receives `value.json`
+/// when it finishes.
 /// Commands see `MPIBATCH_STAGE_NAME`, `MPIBATCH_STAGE_DIR`, `MPIBATCH_OUT` (the run
 /// directory; `MPIBATCH_INDEX` is the index within the stage) and, for every
 /// upstream stage, `MPIBATCH_STAGE_<NAME>_DIR` (upper case, `-` as `_`).
