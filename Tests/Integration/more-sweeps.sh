@@ -28,7 +28,7 @@ EOF
 check "sweep: mpirun -np 3 command-sweep: every grid point once, value and params captured" sw_command_sweep
 
 # A plain task file of 1000 commands (with comments and blank lines, which are
-# skipped) under mpirun -np 2: every line's stdout lands in logs/<index>.out.
+# skipped) under mpirun -np 2: every line's stdout is captured (`mpibatch logs DIR INDEX`).
 sw_task_file() {
     local file="$WORK/sw-tasks.txt" out="$WORK/sw-task-file"
     {
@@ -42,7 +42,7 @@ sw_task_file() {
     "$HERE/check_results.py" "$out" 1000 --ranks 2 || return 1
     local i bad=0
     for i in $(seq 0 999); do
-        [ "$(cat "$out/logs/$i.out")" = "line-$i 42" ] || { echo "logs/$i.out: $(head -c 200 "$out/logs/$i.out")"; bad=$((bad + 1)); }
+        [ "$("$BIN" logs "$out" "$i" --stdout)" = "line-$i 42" ] || { echo "logs $i: $("$BIN" logs "$out" "$i" 2>&1 | head -c 200)"; bad=$((bad + 1)); }
         [ $bad -lt 5 ] || break
     done
     [ $bad -eq 0 ]

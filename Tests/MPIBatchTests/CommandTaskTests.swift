@@ -13,16 +13,16 @@ import Testing
     }
 
     private func context(_ index: Int, _ directory: String, attempt: Int = 1) -> TaskContext {
-        TaskContext(index: index, attempt: attempt, rank: 0, slot: 0, outputDirectory: directory + "/out")
+        commandContext(index, directory + "/out", attempt: attempt)
     }
 
     @Test func hostileValuesReachCommandArgvByteForByte() async throws {
         let directory = makeJobTestDirectory()
         let job = try workload("  command: [/usr/bin/printf, '%s', \"{v}\"]\n  cwd: .", directory: directory)
         for index in Self.hostile.indices {
-            #expect(try await job.run(context(index, directory)) == TaskValue.none)
-            let received = try String(contentsOfFile: directory + "/out/logs/\(index).out", encoding: .utf8)
-            #expect(received == Self.hostile[index])
+            let task = context(index, directory)
+            #expect(try await job.run(task) == TaskValue.none)
+            #expect(try capturedOutput(task).stdout == Self.hostile[index])
         }
         #expect(!FileManager.default.fileExists(atPath: directory + "/pwned"))
     }
@@ -46,19 +46,26 @@ import Testing
               env: {X: "{n}0"}
               result: stdout-json
             """, directory: directory, sweep: "sweep: {grid: {n: [1, 2]}}")
-        #expect(try await job.run(context(1, directory)) == .json(#"{"x": 20, "n": 2}"#))
+        let task = context(1, directory)
+        #expect(try await job.run(task) == .json(#"{"x": 20, "n": 2}"#))
+        #expect(try capturedOutput(task).stderr == "warn\n")
         let file = try workload("  shell: 'echo {n} > r{index}.txt; echo [{n}] > j{index}.txt'\n  cwd: .\n  result: file:j{index}.txt", directory: directory, sweep: "sweep: {grid: {n: [5]}}")
         #expect(try await file.run(context(0, directory)) == .json("[5]"))
-        #expect(try String(contentsOfFile: directory + "/out/logs/1.err", encoding: .utf8) == "warn\n")
     }
 
     @Test func failuresCarryExitStatusAndStderrTail() async throws {
         let directory = makeJobTestDirectory()
         let job = try workload("  shell: 'echo bad thing >&2; exit 3'", directory: directory, sweep: "sweep: {repeat: 1}")
         await #expect(throws: CommandFailure.exited(program: ShellProgram.standard.path, status: 3, stderrTail: "bad thing")) {
-            try await job.run(context(0, directory, attempt: 2))
+            try await job.run(context(0, directory))
         }
-        #expect(FileManager.default.fileExists(atPath: directory + "/out/logs/0.2.err"))
+        let perTask = try workload("  shell: 'echo bad thing >&2; exit 3'\n  logs: per-task", directory: directory, sweep: "sweep: {repeat: 1}")
+        let task = context(0, directory, attempt: 2)
+        await #expect(throws: CommandFailure.exited(program: ShellProgram.standard.path, status: 3, stderrTail: "bad thing")) {
+            try await perTask.run(task)
+        }
+        #expect(try String(contentsOfFile: directory + "/out/logs/0.2.err", encoding: .utf8) == "bad thing\n")
+        #expect(task.report?.take() == .init(exitCode: 3, log: .taskFiles(stdout: "logs/0.2.out", stderr: "logs/0.2.err")))
         let badJSON = try workload("  command: [echo, 'not json']\n  result: stdout-json", directory: directory, sweep: "sweep: {repeat: 1}")
         await #expect(throws: CommandFailure.self) { try await badJSON.run(context(0, directory)) }
     }

@@ -37,6 +37,9 @@ import Testing
         (#"{"index":0,"status":"ok","seconds":1,"start":0,"rank":0,"slot":0,"params":{"a":"b\q"}}"#, "bad escape"),
         (#"{"index":0,"status":"ok","seconds":1,"start":0,"rank":0,"slot":0,"params":[1,2}"#, "expected ']'"),
         (#"{"index":0,"status":"ok","seconds":1,"start":0,"rank":0,"slot":0} x"#, "unexpected text"),
+        (#"{"index":0,"status":"ok","seconds":1,"start":0,"rank":0,"slot":0,"exit_code":"0"}"#, "expected a number for \"exit_code\""),
+        (#"{"index":0,"status":"ok","seconds":1,"start":0,"rank":0,"slot":0,"signal":1.5}"#, "expected an integer for \"signal\""),
+        (#"{"index":0,"status":"ok","seconds":1,"start":0,"rank":0,"slot":0,"log":[0,1]}"#, "expected an object for \"log\""),
     ])
     func badLinesSayWhatIsWrong(_ line: String, _ reason: String) {
         #expect {

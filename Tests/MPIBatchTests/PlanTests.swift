@@ -14,15 +14,18 @@ import Testing
 
     @Test func examplesProduceTheirValues() async throws {
         let out = makeJobTestDirectory()
-        func first(_ name: String) async throws -> TaskValue {
+        let context = commandContext(3, out)
+        func last(_ name: String) async throws -> TaskValue {
             let workload = try SweepWorkload(job: JobLoader.load(path: Self.root + "/jobs/" + name))
-            return try await workload.run(TaskContext(index: workload.taskCount - 1, attempt: 1, rank: 0, slot: 0, outputDirectory: out))
+            let task = TaskContext(
+                index: workload.taskCount - 1, attempt: 1, rank: 0, slot: 0, outputDirectory: out, report: context.report)
+            return try await workload.run(task)
         }
-        #expect(try await first("table-sweep.yaml") == .json(#"{"label": "large, skewed", "mean": 10}"#))
-        guard case .json(let text) = try await first("command-sweep.yaml") else { Issue.record("no JSON"); return }
+        #expect(try await last("table-sweep.yaml") == .json(#"{"label": "large, skewed", "mean": 10}"#))
+        guard case .json(let text) = try await last("command-sweep.yaml") else { Issue.record("no JSON"); return }
         #expect(text.hasPrefix(#"{"n": 50, "p": 0.9, "mean": 45.0"#))
-        #expect(try await first("tasks.txt") == .none)
-        #expect(try String(contentsOfFile: out + "/logs/3.out", encoding: .utf8) == "45\n")
+        #expect(try await last("tasks.txt") == .none)
+        #expect(try capturedOutput(context).stdout == "45\n")
     }
 
     @Test func planShowsParametersExpansionsAndSize() {

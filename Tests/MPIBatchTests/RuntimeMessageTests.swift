@@ -12,6 +12,15 @@ import Testing
             .results(slot: 1, records: [record, TaskRecord(
                 index: 7, attempt: 1, status: .ok, rank: 3, slot: 1, start: 0, seconds: 0, value: .json("{\"a\":1}"),
                 error: nil)], wantsMore: true),
+            .results(slot: 0, records: [
+                TaskRecord(
+                    index: 8, attempt: 1, status: .failed, rank: 3, slot: 0, start: 0, seconds: 0, value: .none, error: "x",
+                    startedAt: 1_796_000_000.25, exitCode: 3, signal: nil,
+                    log: .rankFiles(stdout: LogSpan(offset: 1 << 33, length: 100, dropped: 7), stderr: .empty)),
+                TaskRecord(
+                    index: 9, attempt: 2, status: .timeout, rank: 3, slot: 0, start: 0, seconds: 0, value: .none, error: nil,
+                    startedAt: 0, exitCode: nil, signal: 15, log: .taskFiles(stdout: "logs/9.2.out", stderr: "logs/9.2.err")),
+            ], wantsMore: false),
             .done(RankReport(host: "node-é", cpuSeconds: 1.25)),
             .assign(slot: 0, chunk: Chunk(start: 10, end: 1 << 40, attempt: 3)),
             .stop(graceSeconds: 2.5),
@@ -51,6 +60,32 @@ import Testing
         #expect(object["value"] as? String == "a\"b\n")
         #expect(object["error"] as? String == "exit 3: \u{1}")
         #expect((object["params"] as? [String: Int])?["i"] == 7)
+        #expect(object["exit_code"] is NSNull && object["signal"] is NSNull && object["started_at"] is NSNull)
+        #expect(object["log"] == nil, "no log field without captured output")
         #expect(json.bytes.last == UInt8(ascii: "\n"))
+    }
+
+    @Test func commandFieldsRoundTripThroughTheScanner() throws {
+        let record = TaskRecord(
+            index: 3, attempt: 1, status: .failed, rank: 2, slot: 0, start: 0.5, seconds: 0.25, value: .none,
+            error: "e", startedAt: 1_796_175_893.601282, exitCode: 3, signal: nil,
+            log: .rankFiles(stdout: LogSpan(offset: 10, length: 5, dropped: 99), stderr: LogSpan(offset: 0, length: 0)))
+        var json = JSONWriter()
+        JournalLine.write(record, workload: CountingWorkload(taskCount: 10), to: &json)
+        let line = json.string
+        #expect(line.contains(#""started_at":1796175893.601282,"#))
+        #expect(line.contains(#""exit_code":3,"signal":null,"#))
+        #expect(line.hasSuffix(#","log":{"out":[10,5,99],"err":[0,0]}}"# + "\n"))
+        let bytes = Array(json.bytes.dropLast())
+        try bytes.withUnsafeBufferPointer { line in
+            let entry = try JournalLineScanner.scan(line)
+            #expect(entry.exitCode == 3 && entry.signal == nil && entry.startedAt == 1_796_175_893.601282)
+            let log = try #require(entry.log)
+            #expect(JournalLineScanner.taskLog(UnsafeBufferPointer(rebasing: line[log])) == record.log)
+        }
+        let files = TaskLog.taskFiles(stdout: "logs/3.out", stderr: "stages/a b/logs/3.err")
+        var object = JSONWriter()
+        files.write(to: &object)
+        object.bytes.withUnsafeBufferPointer { #expect(JournalLineScanner.taskLog($0) == files) }
     }
 }

@@ -14,6 +14,7 @@ struct TaskParser {
     /// The keys of a task (also allowed inline in a stage).
     static let keys = [
         "command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result", "cores", "shell_program",
+        "logs", "max_output",
     ]
 
     /// The task spec; problems are appended to `errors` and give nil.
@@ -37,6 +38,9 @@ struct TaskParser {
         spec.result = field("result") { (node) throws(JobFileError) in try result(node, action: spec.action) } ?? .none
         spec.cores = field("cores", cores) ?? .one
         spec.shellProgram = field("shell_program") { (node) throws(JobFileError) in try shellProgram(node, action: spec.action) }
+        spec.logs = field("logs") { (node) throws(JobFileError) in try logMode(node, action: spec.action) } ?? .rankFiles
+        spec.maxOutput = field("max_output") { (node) throws(JobFileError) in try maxOutput(node, action: spec.action) }
+            ?? TaskSpec.defaultMaxOutput
         return errors.count == errorCount ? spec : nil
     }
 

@@ -40,6 +40,21 @@ public struct TaskSpec: Sendable {
         case file(Template)
     }
 
+    /// `logs:` — where a command's stdout and stderr go.
+    public enum LogMode: Sendable, Equatable {
+        /// The default: appended to the rank's `logs/rank-R.out` and `.err`, each task's place
+        /// recorded in its journal line (`mpibatch logs DIR INDEX` prints it).
+        case rankFiles
+        /// `logs: per-task`: files of its own, `logs/INDEX.out` and `.err`
+        /// (`logs/INDEX.ATTEMPT.out` for a retry).
+        case perTask
+    }
+
+    /// `max_output:` when the task does not say: 16 MiB of each stream.
+    public static let defaultMaxOutput = 16 << 20
+    /// The smallest and largest `max_output:` (each running task holds up to twice it in memory).
+    public static let maxOutputRange = 1 << 10...1 << 30
+
     /// What runs.
     public var action: Action
     /// `cwd:`, already resolved against the job file's directory when relative; nil: mpibatch's own directory.
@@ -57,12 +72,17 @@ public struct TaskSpec: Sendable {
     /// `shell_program:`: the shell that runs `shell:` lines and task-file lines; nil: bash
     /// where it is installed, else `/bin/sh` (`ShellProgram`).
     public var shellProgram: String?
+    /// `logs:`.
+    public var logs: LogMode
+    /// `max_output:`: bytes of each stream (stdout, stderr) a task keeps; beyond, the first and
+    /// last halves are kept with a note of how many bytes were dropped between them.
+    public var maxOutput: Int
 
     /// Makes a spec; the job loader does this.
     public init(
         action: Action, workingDirectory: Template? = nil, environment: [(name: String, value: Template)] = [],
         timeout: Double? = nil, retries: Int = 0, result: ResultCapture = .none, cores: TaskCores = .one,
-        shellProgram: String? = nil
+        shellProgram: String? = nil, logs: LogMode = .rankFiles, maxOutput: Int = TaskSpec.defaultMaxOutput
     ) {
         self.action = action
         self.workingDirectory = workingDirectory
@@ -72,5 +92,7 @@ public struct TaskSpec: Sendable {
         self.result = result
         self.cores = cores
         self.shellProgram = shellProgram
+        self.logs = logs
+        self.maxOutput = maxOutput
     }
 }

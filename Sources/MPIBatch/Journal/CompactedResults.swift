@@ -11,10 +11,7 @@ public enum ResultsFormat: String, Sendable, CaseIterable {
 }
 
 /// The final view of a run's journal: each index once, its last attempt (its
-/// `ok` line if it has one), in index order. What `mpibatch results DIR` prints.
-///
-/// Only each index's place in the journal is kept, not the lines, so memory grows
-/// by a few words per task, not by the journal's size.
+/// `ok` line if it has one, see `FinalAttempts`), in index order. What `mpibatch results DIR` prints.
 public enum CompactedResults {
     /// Writes the compacted lines of `directory/results.jsonl` to `output` in `format`, only
     /// those whose final attempt has `status` when one is given.
@@ -22,20 +19,14 @@ public enum CompactedResults {
         directory: String, format: ResultsFormat = .jsonl, status: TaskStatus? = nil, to output: FileHandle
     ) throws(RunFileError) {
         let path = directory + "/results.jsonl"
-        var chosen: [Int: (offset: Int, length: Int, status: TaskStatus)] = [:]
-        _ = try JournalFileReader.read(path: path) { line in
-            let index = line.entry.index
-            if chosen[index]?.status != .ok {
-                chosen[index] = (line.offset, line.bytes.count, line.entry.status)
-            }
-        }
+        let chosen = try FinalAttempts.read(path: path).places
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
             throw RunFileError(path: path, reason: "cannot be read again")
         }
         let places = chosen.keys.sorted().compactMap { index -> Range<Int>? in
             let place = chosen[index]!
             guard status == nil || place.status == status else { return nil }
-            return place.offset..<(place.offset + place.length)
+            return place.range
         }
         var buffer = Data()
         func flush(_ force: Bool) {

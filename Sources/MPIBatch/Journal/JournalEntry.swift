@@ -22,4 +22,12 @@ struct JournalEntry {
     var value: Range<Int>?
     /// Where the `error` value lies in the line, as a raw JSON string; `nil` when it is `null`.
     var error: Range<Int>?
+    /// When it started, in Unix epoch seconds; nil when `null` or absent (journals before it existed).
+    var startedAt: Double?
+    /// A command's exit status; nil when `null` or absent.
+    var exitCode: Int?
+    /// The signal that killed a command; nil when `null` or absent.
+    var signal: Int?
+    /// Where the `log` object lies in the line (`JournalLineScanner.taskLog` reads it); nil when absent.
+    var log: Range<Int>?
 }

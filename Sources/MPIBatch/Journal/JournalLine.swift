@@ -20,18 +20,51 @@ struct JournalLine {
         json.fixedPoint(record.seconds)
         json.fragment(",\"start\":")
         json.fixedPoint(record.start + startOffset)
+        json.fragment(",\"started_at\":")
+        if let startedAt = record.startedAt { json.epochSeconds(startedAt) } else { json.null() }
         json.fragment(",\"rank\":")
         json.value(record.rank)
         json.fragment(",\"slot\":")
         json.value(record.slot)
         json.fragment(",\"attempt\":")
         json.value(record.attempt)
+        json.fragment(",\"exit_code\":")
+        if let exitCode = record.exitCode { json.value(Int(exitCode)) } else { json.null() }
+        json.fragment(",\"signal\":")
+        if let signal = record.signal { json.value(Int(signal)) } else { json.null() }
         json.fragment(",\"value\":")
         record.value.write(to: &json)
         json.fragment(",\"error\":")
         if let error = record.error { json.value(error) } else { json.null() }
+        if let log = record.log {
+            json.fragment(",\"log\":")
+            log.write(to: &json)
+        }
         json.endObject()
         json.newline()
+    }
+}
+
+extension TaskLog {
+    /// `{"out":[offset,length],"err":[offset,length]}` (a third number: bytes dropped), or
+    /// `{"out":"logs/7.out","err":"logs/7.err"}`.
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        switch self {
+        case .rankFiles(let stdout, let stderr):
+            for (key, span) in [("out", stdout), ("err", stderr)] {
+                json.key(key)
+                json.beginArray()
+                json.value(span.offset)
+                json.value(span.length)
+                if span.dropped > 0 { json.value(span.dropped) }
+                json.endArray()
+            }
+        case .taskFiles(let stdout, let stderr):
+            json.field("out", stdout)
+            json.field("err", stderr)
+        }
+        json.endObject()
     }
 }
 
@@ -59,7 +92,7 @@ public enum JournalBenchmark {
         var total = 0
         var record = TaskRecord(
             index: 0, attempt: 1, status: .ok, rank: 1, slot: 0, start: 1.234567, seconds: 0.000000187,
-            value: .none, error: nil)
+            value: .none, error: nil, startedAt: 1_796_175_893.601282)
         for index in 0..<count {
             record.index = index
             JournalLine.write(record, workload: workload, to: &json)

@@ -66,8 +66,49 @@ struct JournalLineScanner {
         return members
     }
 
+    /// The `log` object of a line (where `JournalEntry.log` lies): spans of the rank's files,
+    /// or paths of the task's own; nil when it is neither.
+    static func taskLog(_ bytes: UnsafeBufferPointer<UInt8>) -> TaskLog? {
+        guard let members = members(of: bytes),
+            let out = members.first(where: { $0.key == "out" })?.value,
+            let err = members.first(where: { $0.key == "err" })?.value
+        else { return nil }
+        if bytes[out.lowerBound] == UInt8(ascii: "\"") {
+            guard let stdout = JournalString.decode(UnsafeBufferPointer(rebasing: bytes[out])),
+                let stderr = JournalString.decode(UnsafeBufferPointer(rebasing: bytes[err]))
+            else { return nil }
+            return .taskFiles(stdout: stdout, stderr: stderr)
+        }
+        guard let stdout = span(UnsafeBufferPointer(rebasing: bytes[out])),
+            let stderr = span(UnsafeBufferPointer(rebasing: bytes[err]))
+        else { return nil }
+        return .rankFiles(stdout: stdout, stderr: stderr)
+    }
+
+    /// `[offset,length]` or `[offset,length,dropped]`, non-negative integers.
+    private static func span(_ bytes: UnsafeBufferPointer<UInt8>) -> LogSpan? {
+        var scanner = JournalLineScanner(bytes)
+        var numbers: [Int] = []
+        do {
+            try scanner.expect(UInt8(ascii: "["))
+            while numbers.count < 3 {
+                scanner.skipWhitespace()
+                numbers.append(try scanner.integer(.log))
+                scanner.skipWhitespace()
+                guard scanner.peek() == UInt8(ascii: ",") else { break }
+                scanner.position += 1
+            }
+            try scanner.expect(UInt8(ascii: "]"))
+        } catch {
+            return nil
+        }
+        guard scanner.position == bytes.count, numbers.count == 2 || numbers.count == 3, numbers.allSatisfy({ $0 >= 0 })
+        else { return nil }
+        return LogSpan(offset: numbers[0], length: numbers[1], dropped: numbers.count == 3 ? numbers[2] : 0)
+    }
+
     private enum Field: Int, CaseIterable {
-        case index, attempt, status, rank, slot, start, seconds, params, value, error
+        case index, attempt, status, rank, slot, start, seconds, params, value, error, startedAt, exitCode, signal, log
 
         var key: StaticString {
             switch self {
@@ -81,6 +122,10 @@ struct JournalLineScanner {
             case .params: "params"
             case .value: "value"
             case .error: "error"
+            case .startedAt: "started_at"
+            case .exitCode: "exit_code"
+            case .signal: "signal"
+            case .log: "log"
             }
         }
 
@@ -145,15 +190,26 @@ struct JournalLineScanner {
             result.value = try rawValue()
         case .error:
             let begin = position
-            if peek() == UInt8(ascii: "n") {
-                try literal("null")
-            } else {
+            if try !null() {
                 guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string or null for \"error\"") }
                 position += 1
                 _ = try stringContents()
                 result.error = begin..<position
             }
+        case .startedAt: result.startedAt = try null() ? nil : try number(field)
+        case .exitCode: result.exitCode = try null() ? nil : try integer(field)
+        case .signal: result.signal = try null() ? nil : try integer(field)
+        case .log:
+            guard peek() == UInt8(ascii: "{") else { throw fail("expected an object for \"log\"") }
+            result.log = try rawValue()
         }
+    }
+
+    /// Steps over `null` and returns true when it is next.
+    private mutating func null() throws(JournalSyntaxError) -> Bool {
+        guard peek() == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
     }
 
     private func field(named key: Range<Int>) -> Field? {

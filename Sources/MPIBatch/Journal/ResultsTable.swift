@@ -1,6 +1,7 @@
 import Foundation
 
-/// Journal lines as a table: the fixed fields, then one `params.NAME` column per parameter,
+/// Journal lines as a table: the fixed fields (`exit_code`, `signal` and `started_at` empty
+/// where the line has `null` or predates them), then one `params.NAME` column per parameter,
 /// then the value (one `value` column, or one `value.NAME` column per member of an object
 /// value), then the error. Strings are their text, numbers their exact journal text, `null`
 /// an empty cell, and nested objects and arrays their JSON text.
@@ -8,7 +9,7 @@ struct ResultsTable {
     /// The column names, in order.
     let header: [String]
     private let column: [String: Int]
-    private static let fixed = ["index", "status", "attempt", "rank", "slot", "seconds", "start"]
+    private static let fixed = ["index", "status", "attempt", "rank", "slot", "seconds", "start", "started_at", "exit_code", "signal"]
 
     /// The columns that `lines` need, in order of first appearance.
     init(lines: [UnsafeBufferPointer<UInt8>]) {
@@ -35,7 +36,8 @@ struct ResultsTable {
         guard let entry = try? JournalLineScanner.scan(line) else { return cells }
         let fixedCells = [
             String(entry.index), entry.status.description, String(entry.attempt), String(entry.rank), String(entry.slot),
-            String(entry.seconds), String(entry.start),
+            String(entry.seconds), String(entry.start), entry.startedAt.map { String($0) } ?? "",
+            entry.exitCode.map(String.init) ?? "", entry.signal.map(String.init) ?? "",
         ]
         for (name, text) in zip(Self.fixed, fixedCells) { cells[column[name]!] = text }
         for (prefix, range) in [("params.", entry.params), ("value", entry.value), ("error", entry.error)] {

@@ -38,6 +38,12 @@ final class RunLock: Sendable {
 
     deinit { close(descriptor) }  // closing the last descriptor releases the lock
 
+    /// Lets the next run take the directory now (the run is over), not whenever this value
+    /// is freed.
+    func release() {
+        _ = flock(descriptor, LOCK_UN)
+    }
+
     private static func holder(of descriptor: Int32) -> String {
         var bytes = [UInt8](repeating: 0, count: 256)
         let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }

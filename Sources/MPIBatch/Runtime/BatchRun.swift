@@ -138,6 +138,7 @@ public enum BatchRun {
         } catch {
             FileHandle.standardError.write(Data("mpibatch: summary not written: \(error)\n".utf8))
             summary.journalFailure = summary.journalFailure ?? "summary.json not written: \(error)"
+            prepared?.lock.release()
             return summary
         }
         do {
@@ -147,6 +148,7 @@ public enum BatchRun {
             // The results are safe; a picture that cannot be drawn must not fail the run.
             FileHandle.standardError.write(Data("mpibatch: timeline or report page not written: \(error)\n".utf8))
         }
+        prepared?.lock.release()
         return summary
     }
 

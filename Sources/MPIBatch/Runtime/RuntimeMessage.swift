@@ -38,7 +38,7 @@ extension RuntimeMessage {
             writer.write(slot)
             writer.write(chunks)
         case .results(let slot, let records, let wantsMore):
-            writer = ByteWriter(capacity: 16 + records.count * 32)
+            writer = ByteWriter(capacity: 16 + records.count * 48)
             writer.write(Kind.results.rawValue)
             writer.write(slot)
             writer.write(UInt8(wantsMore ? 1 : 0))
@@ -119,6 +119,41 @@ extension TaskRecord {
         } else {
             writer.write(UInt8(0))
         }
+        var present = Present()
+        if startedAt != nil { present.insert(.startedAt) }
+        if exitCode != nil { present.insert(.exitCode) }
+        if signal != nil { present.insert(.signal) }
+        switch log {
+        case .rankFiles: present.insert(.rankFiles)
+        case .taskFiles: present.insert(.taskFiles)
+        case nil: break
+        }
+        writer.write(present.rawValue)
+        if let startedAt { writer.write(startedAt) }
+        if let exitCode { writer.write(UInt32(bitPattern: exitCode)) }
+        if let signal { writer.write(UInt32(bitPattern: signal)) }
+        switch log {
+        case .rankFiles(let stdout, let stderr):
+            for span in [stdout, stderr] {
+                writer.write(span.offset)
+                writer.write(span.length)
+                writer.write(span.dropped)
+            }
+        case .taskFiles(let stdout, let stderr):
+            writer.write(stdout)
+            writer.write(stderr)
+        case nil: break
+        }
+    }
+
+    /// Which optional fields follow a record's fixed ones.
+    private struct Present: OptionSet {
+        let rawValue: UInt8
+        static let startedAt = Present(rawValue: 1)
+        static let exitCode = Present(rawValue: 2)
+        static let signal = Present(rawValue: 4)
+        static let rankFiles = Present(rawValue: 8)
+        static let taskFiles = Present(rawValue: 16)
     }
 
     fileprivate init(decoding reader: inout ByteReader, rank: Int, slot: Int) throws(MessageDecodingError) {
@@ -132,9 +167,23 @@ extension TaskRecord {
         let seconds = try reader.readDouble()
         let value = try TaskValue(decoding: &reader)
         let error = try reader.readByte() != 0 ? try reader.readString() : nil
+        let present = Present(rawValue: try reader.readByte())
+        let startedAt = present.contains(.startedAt) ? try reader.readDouble() : nil
+        let exitCode = present.contains(.exitCode) ? Int32(bitPattern: try reader.readUInt32()) : nil
+        let signal = present.contains(.signal) ? Int32(bitPattern: try reader.readUInt32()) : nil
+        var log: TaskLog?
+        if present.contains(.rankFiles) {
+            var spans: [LogSpan] = []
+            for _ in 0..<2 {
+                spans.append(LogSpan(offset: try reader.readInt(), length: try reader.readInt(), dropped: try reader.readInt()))
+            }
+            log = .rankFiles(stdout: spans[0], stderr: spans[1])
+        } else if present.contains(.taskFiles) {
+            log = .taskFiles(stdout: try reader.readString(), stderr: try reader.readString())
+        }
         self.init(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot, start: start, seconds: seconds,
-            value: value, error: error)
+            value: value, error: error, startedAt: startedAt, exitCode: exitCode, signal: signal, log: log)
     }
 }
 

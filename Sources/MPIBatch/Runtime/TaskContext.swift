@@ -10,13 +10,22 @@ public struct TaskContext: Sendable {
     public let slot: Int
     /// The run's output directory (`--out`).
     public let outputDirectory: String
+    /// Where a command task reports its exit status and output (its slot's, under a worker);
+    /// nil: it reports to no one, and its output goes to rank `rank`'s log in `outputDirectory`.
+    let report: CommandReport?
 
-    /// Makes a context; the runtime does this for every task.
+    /// Makes a context that reports to no one (see `report`).
     public init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String) {
+        self.init(index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory, report: nil)
+    }
+
+    /// Makes a context whose command task reports to `report` (the worker's, for its slot).
+    init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String, report: CommandReport?) {
         self.index = index
         self.attempt = attempt
         self.rank = rank
         self.slot = slot
         self.outputDirectory = outputDirectory
+        self.report = report
     }
 }

@@ -34,11 +34,20 @@ public struct TaskRecord: Sendable, Equatable {
     public var value: TaskValue
     /// Why it failed, if it did.
     public var error: String?
+    /// When it started, in seconds since the Unix epoch (see `Worker` for the clock).
+    public var startedAt: Double?
+    /// A command's exit status; nil when it was killed by a signal, never started, or is a kernel.
+    public var exitCode: Int32?
+    /// The signal that killed a command (a timeout's included); nil otherwise.
+    public var signal: Int32?
+    /// Where a command's stdout and stderr were kept; nil for kernels.
+    public var log: TaskLog?
 
     /// Makes a record; workers do this for every task.
     public init(
         index: Int, attempt: Int, status: TaskStatus, rank: Int, slot: Int, start: Double, seconds: Double,
-        value: TaskValue, error: String?
+        value: TaskValue, error: String?, startedAt: Double? = nil, exitCode: Int32? = nil, signal: Int32? = nil,
+        log: TaskLog? = nil
     ) {
         self.index = index
         self.attempt = attempt
@@ -49,6 +58,10 @@ public struct TaskRecord: Sendable, Equatable {
         self.seconds = seconds
         self.value = value
         self.error = error
+        self.startedAt = startedAt
+        self.exitCode = exitCode
+        self.signal = signal
+        self.log = log
     }
 }
 

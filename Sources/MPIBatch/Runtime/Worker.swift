@@ -26,7 +26,14 @@ final class Worker: Sendable {
     /// When running tasks are cancelled (monotonic nanoseconds): the earliest that a
     /// `stop` or a signal asked for.
     private let graceEnds = Mutex<UInt64>(.max)
+    /// When this worker began, on the monotonic clock (nanoseconds) and on the wall clock
+    /// (Unix seconds), read together: a task's `started_at` is the second plus the monotonic
+    /// time since, so it never jumps with the wall clock mid-run. Every rank reads its own
+    /// node's clock; ranks on different nodes agree as far as their clocks do (NTP).
     private let epoch = MonotonicClock.nanoseconds()
+    private let wallEpoch = Date().timeIntervalSince1970
+    /// One per slot: where its command tasks report exit status and output.
+    private let reports: [CommandReport]
 
     /// A slot that has been busy this long sends what it has, even mid-chunk, so the
     /// journal keeps pace with the work (and loses little if the run is killed).
@@ -51,6 +58,8 @@ final class Worker: Sendable {
         }
         self.streams = streams
         self.inboxes = inboxes
+        let log = RankLog(runDirectory: outputDirectory, rank: rank)
+        reports = streams.map { _ in CommandReport(log: log) }
     }
 
     /// Takes a coordinator message (on the transport's thread).
@@ -164,7 +173,8 @@ final class Worker: Sendable {
 
     private func runTask(index: Int, attempt: Int, slot: Int, started: UInt64) async -> TaskRecord {
         let context = TaskContext(
-            index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory)
+            index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory,
+            report: reports[slot])
         var status = TaskStatus.ok
         var value = TaskValue.none
         var error: String?
@@ -178,9 +188,12 @@ final class Worker: Sendable {
             error = Task.isCancelled ? "interrupted: the run was stopped (grace period over)" : String(describing: thrown)
         }
         let ended = MonotonicClock.nanoseconds()
+        let command = reports[slot].take()
+        let start = Double(started &- epoch) * 1e-9
         return TaskRecord(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot,
-            start: Double(started &- epoch) * 1e-9, seconds: Double(ended &- started) * 1e-9, value: value,
-            error: error)
+            start: start, seconds: Double(ended &- started) * 1e-9, value: value,
+            error: error, startedAt: wallEpoch + start, exitCode: command.exitCode, signal: command.signal,
+            log: command.log)
     }
 }

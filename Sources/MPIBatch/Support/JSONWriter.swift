@@ -158,16 +158,29 @@ public struct JSONWriter: Sendable {
     /// A non-negative number with up to 9 decimals, in fixed point (`0.000000187`,
     /// `12.5`): faster than shortest round-trip, and exact to the nanosecond for durations.
     public mutating func fixedPoint(_ number: Double) {
+        fixedPoint(number, scale: 1_000_000_000, decimals: 9)
+    }
+
+    /// A Unix time in fixed point to the microsecond (`1796175893.601282`), the precision a
+    /// double keeps for it.
+    public mutating func epochSeconds(_ seconds: Double) {
+        fixedPoint(seconds, scale: 1_000_000, decimals: 6)
+    }
+
+    /// `number` with up to `decimals` decimals; `scale` is 10^`decimals`, a constant at every
+    /// call once inlined, so the divisions below are multiplications.
+    @inline(__always)
+    private mutating func fixedPoint(_ number: Double, scale: UInt64, decimals: Int) {
         guard number.isFinite, number >= 0, number < 9e9 else { return value(number) }
         separate()
-        let nanos = UInt64((number * 1e9).rounded())
-        writeInteger(Int(nanos / 1_000_000_000))
-        var fraction = nanos % 1_000_000_000
+        let units = UInt64((number * Double(scale)).rounded())
+        writeInteger(Int(units / scale))
+        var fraction = units % scale
         bytes.append(UInt8(ascii: "."))
         if fraction == 0 {
             bytes.append(UInt8(ascii: "0"))
         } else {
-            var digits = 9
+            var digits = decimals
             while fraction % 10 == 0 {
                 fraction /= 10
                 digits -= 1

@@ -51,6 +51,17 @@ final class OutputFile {
         }
     }
 
+    /// Appends `bytes` (in one `write` unless the system takes less) and returns the offset
+    /// where they begin, found from the file position after the write: with `O_APPEND` the
+    /// system places each write at the end atomically, so another writer appending to the
+    /// same file cannot make the offset wrong.
+    func append(_ bytes: [UInt8]) throws(OutputError) -> Int {
+        try write(bytes)
+        let end = lseek(descriptor, 0, SEEK_CUR)
+        guard end >= 0 else { throw OutputError(path: path, operation: "lseek", code: errno) }
+        return Int(end) - bytes.count
+    }
+
     /// Forces what was written to the disk.
     func sync() throws(OutputError) {
         guard fsync(descriptor) == 0 else { throw OutputError(path: path, operation: "fsync", code: errno) }

@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 /// Runs a sweep's `command:` or `shell:` task for one index: expands the
-/// templates, spawns the process with its logs under `<out>/logs/`, and
-/// captures the result.
+/// templates, spawns the process, captures its output into the rank's log (or,
+/// with `logs: per-task`, files of its own under `<out>/logs/`), reports its exit
+/// status and output's place to the worker, and captures the result.
 struct CommandLauncher: Sendable {
     let spec: TaskSpec
     let expansion: TemplateExpansion
@@ -42,43 +43,55 @@ struct CommandLauncher: Sendable {
     func run(_ context: TaskContext) async throws -> TaskValue {
         let index = context.index
         let arguments = arguments(at: index)
-        let logs = try logDirectories.logs(in: context.outputDirectory)
-        let stem = context.attempt == 1 ? "\(logs)/\(index)" : "\(logs)/\(index).\(context.attempt)"
+        let program = arguments[0]
+        let files = try perTaskFiles(context)
         let workingDirectory = spec.workingDirectory.map { expansion.render($0, at: index) }
         let process = CommandProcess(
-            program: arguments[0], arguments: arguments,
+            program: program, arguments: arguments,
             inherited: baseEnvironment,
             environment: identity.variables(context, cores: spec.cores.count(at: index, in: expansion.space))
                 + spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" },
-            workingDirectory: workingDirectory, stdoutPath: stem + ".out", stderrPath: stem + ".err",
+            workingDirectory: workingDirectory,
+            output: files.map { .files(stdout: $0.stdout, stderr: $0.stderr) } ?? .captured(limit: spec.maxOutput),
             timeout: spec.timeout)
-        switch try await process.run() {
+        let finished = try await process.run()
+        let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
+        let output = try CommandOutput(finished, report: report)
+        switch finished.ending {
         case .timedOut:
             throw TaskTimeout(seconds: spec.timeout ?? 0)
         case .signaled(let signal):
-            throw CommandFailure.signaled(program: arguments[0], signal: signal, stderrTail: Self.tail(of: stem + ".err"))
+            throw CommandFailure.signaled(program: program, signal: signal, stderrTail: output.stderrTail())
         case .exited(let status) where status != 0:
-            throw CommandFailure.exited(program: arguments[0], status: status, stderrTail: Self.tail(of: stem + ".err"))
+            throw CommandFailure.exited(program: program, status: status, stderrTail: output.stderrTail())
         case .exited:
-            return try capture(stdoutPath: stem + ".out", workingDirectory: workingDirectory, index: index, program: arguments[0])
+            return try capture(output, workingDirectory: workingDirectory, index: index, program: program)
         }
     }
 
+    /// With `logs: per-task`, this attempt's files (the directory made if needed); nil otherwise.
+    private func perTaskFiles(_ context: TaskContext) throws(CommandFailure) -> (stdout: String, stderr: String)? {
+        guard spec.logs == .perTask else { return nil }
+        let logs = try logDirectories.logs(in: context.outputDirectory)
+        let stem = context.attempt == 1 ? "\(logs)/\(context.index)" : "\(logs)/\(context.index).\(context.attempt)"
+        return (stem + ".out", stem + ".err")
+    }
+
     /// The task's value according to `result:`.
-    private func capture(stdoutPath: String, workingDirectory: String?, index: Int, program: String) throws(CommandFailure) -> TaskValue {
+    private func capture(_ output: CommandOutput, workingDirectory: String?, index: Int, program: String) throws(CommandFailure) -> TaskValue {
         switch spec.result {
         case .none:
             return .none
         case .stdoutJSON:
-            let text = try read(stdoutPath, program: program).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = try output.stdoutText(program: program).trimmingCharacters(in: .whitespacesAndNewlines)
             guard Self.isJSON(text) else {
                 throw .badResult(program: program, reason: "stdout is not one JSON document: \(text.prefix(200))")
             }
             return .json(text)
         case .stdoutLastLine:
-            switch LastLine.read(path: stdoutPath) {
+            switch output.stdoutLastLine() {
             case .success(let line): return .text(line)
-            case .failure(.unreadable): throw .badResult(program: program, reason: "cannot read \(stdoutPath)")
+            case .failure(.unreadable): throw .badResult(program: program, reason: "cannot read its stdout")
             case .failure(.tooLong): throw .badResult(program: program, reason: "the last line of stdout is longer than \(LastLine.maximumBytes) bytes")
             }
         case .file(let pattern):
@@ -86,13 +99,14 @@ struct CommandLauncher: Sendable {
             if !path.hasPrefix("/") {
                 path = ((workingDirectory ?? FileManager.default.currentDirectoryPath) as NSString).appendingPathComponent(path)
             }
-            let text = try read(path, program: program)
+            let text = try Self.read(path, program: program)
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return Self.isJSON(trimmed) ? .json(trimmed) : .text(text)
         }
     }
 
-    private func read(_ path: String, program: String) throws(CommandFailure) -> String {
+    /// The text of the file at `path`.
+    static func read(_ path: String, program: String) throws(CommandFailure) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .badResult(program: program, reason: "cannot read \(path)")
         }
@@ -101,16 +115,6 @@ struct CommandLauncher: Sendable {
 
     private static func isJSON(_ text: String) -> Bool {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed)) != nil
-    }
-
-    /// The last KiB of a stderr log, trimmed.
-    static func tail(of path: String, bytes: Int = 1024) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        try? handle.seek(toOffset: size > UInt64(bytes) ? size - UInt64(bytes) : 0)
-        let data = (try? handle.readToEnd()) ?? Data()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -7,24 +7,50 @@ import Dispatch
 import Synchronization
 
 /// A child process started with `posix_spawn` in its own process group, with
-/// stdin from `/dev/null` and stdout/stderr into files. Nothing in the group
-/// outlives the task: when the child exits, what it left behind gets SIGTERM,
-/// then SIGKILL after `grace` (see `ProcessGroups`).
+/// stdin from `/dev/null` and stdout/stderr captured through pipes (or, for
+/// `logs: per-task`, into files). Nothing in the group outlives the task: when the
+/// child exits, what it left behind gets SIGTERM, then SIGKILL after `grace` (see
+/// `ProcessGroups`).
 ///
 /// Waiting happens on a Dispatch thread of its own (never on Swift's cooperative pool):
-/// it blocks in `waitid(WNOWAIT)`, marks the child as exited under a lock,
-/// signals the group, and only then reaps it — so the timeout and cancellation,
-/// which signal the whole group (SIGTERM, a grace period, SIGKILL), never hit a
-/// recycled pid.
+/// it reads the pipes until they end or the child has exited, blocks in
+/// `waitid(WNOWAIT)`, marks the child as exited under a lock, signals the group, and
+/// only then reaps it — so the timeout and cancellation, which signal the whole group
+/// (SIGTERM, a grace period, SIGKILL), never hit a recycled pid. What the group still
+/// writes is read for at most `grace` + 0.5 s more.
 struct CommandProcess: Sendable {
+    /// Where the child's stdout and stderr go.
+    enum Output: Sendable {
+        /// Through pipes into the rank's memory, up to `limit` bytes a stream (`CapturedOutput`).
+        case captured(limit: Int)
+        /// Into these files (`logs: per-task`).
+        case files(stdout: String, stderr: String)
+    }
+
     /// How a finished child ended.
     enum Ending: Sendable, Equatable {
         /// Exited with this status.
         case exited(Int32)
         /// Killed by this signal.
         case signaled(Int32)
-        /// Ran past its timeout and was killed.
-        case timedOut
+        /// Ran past its timeout and was killed (`signal`: how, nil if it exited on SIGTERM).
+        case timedOut(signal: Int32?, exitCode: Int32?)
+    }
+
+    /// Where a finished child's stdout and stderr are.
+    enum Kept: Sendable {
+        /// In memory (`Output.captured`).
+        case captured(stdout: CapturedOutput, stderr: CapturedOutput)
+        /// In these files (`Output.files`).
+        case files(stdout: String, stderr: String)
+    }
+
+    /// A finished child: how it ended and what it printed.
+    struct Finished: Sendable {
+        /// How it ended.
+        var ending: Ending
+        /// Its stdout and stderr.
+        var output: Kept
     }
 
     /// argv[0], resolved through PATH when it has no `/`.
@@ -37,10 +63,8 @@ struct CommandProcess: Sendable {
     var environment: [String]
     /// Where to run; nil: here.
     var workingDirectory: String?
-    /// File that receives stdout.
-    var stdoutPath: String
-    /// File that receives stderr.
-    var stderrPath: String
+    /// Where stdout and stderr go.
+    var output: Output
     /// Seconds before the group is killed.
     var timeout: Double?
     /// Seconds between SIGTERM and SIGKILL on timeout, and for what the child leaves behind.
@@ -50,8 +74,19 @@ struct CommandProcess: Sendable {
     static let cancelGrace = 0.25
 
     /// Starts the child and waits for it without blocking the caller's thread.
-    func run() async throws(CommandFailure) -> Ending {
-        let pid = try spawn()
+    func run() async throws(CommandFailure) -> Finished {
+        let streams = try openStreams()
+        let writeEnds: [Int32]
+        if case .pipes(_, let stdout, let stderr) = streams { writeEnds = [stdout, stderr] } else { writeEnds = [] }
+        let pid: pid_t
+        do {
+            pid = try spawn(writeEnds: writeEnds)
+        } catch {
+            for end in writeEnds { close(end) }
+            if case .pipes(let drain, _, _) = streams { drain.close() }
+            throw error
+        }
+        for end in writeEnds { close(end) }  // the child has its own copies; ours would keep the pipes from ending
         ProcessGroups.shared.insert(pid)
         let watch = Watch(pid: pid, grace: grace)
         let timer = timeout.map { seconds in
@@ -59,22 +94,57 @@ struct CommandProcess: Sendable {
             ProcessGroups.timers.asyncAfter(deadline: .now() + seconds, execute: item)
             return item
         }
-        let status = await withTaskCancellationHandler {
+        let (status, kept) = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 // A serial queue of its own gets a thread of its own: a blocked waiter on the
                 // global queue would hold one of its few threads (one per core, one in all for
                 // a rank bound to a core by mpirun), starving Swift tasks and timers.
-                DispatchQueue(label: "mpibatch-wait").async { continuation.resume(returning: watch.wait()) }
+                DispatchQueue(label: "mpibatch-wait").async {
+                    switch streams {
+                    case .pipes(var drain, _, _):
+                        let status = watch.wait(draining: &drain)
+                        continuation.resume(returning: (status, Kept.captured(stdout: drain.stdout, stderr: drain.stderr)))
+                    case .files(let stdout, let stderr):
+                        continuation.resume(returning: (watch.wait(), Kept.files(stdout: stdout, stderr: stderr)))
+                    }
+                }
             }
         } onCancel: {
             watch.terminate(timedOut: false, grace: Self.cancelGrace)
         }
         timer?.cancel()
-        if watch.timedOut { return .timedOut }
-        return status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
+        let signal = status & 0x7F
+        let ending: Ending =
+            switch (watch.timedOut, signal) {
+            case (true, 0): .timedOut(signal: nil, exitCode: (status >> 8) & 0xFF)
+            case (true, _): .timedOut(signal: signal, exitCode: nil)
+            case (false, 0): .exited((status >> 8) & 0xFF)
+            case (false, _): .signaled(signal)
+            }
+        return Finished(ending: ending, output: kept)
     }
 
-    private func spawn() throws(CommandFailure) -> pid_t {
+    /// Where the child's stdout and stderr go, made ready.
+    private enum Streams: Sendable {
+        /// New pipes: the drain that reads them and the write ends for the child.
+        case pipes(OutputDrain, stdout: Int32, stderr: Int32)
+        /// Files the child opens.
+        case files(stdout: String, stderr: String)
+    }
+
+    private func openStreams() throws(CommandFailure) -> Streams {
+        switch output {
+        case .files(let stdout, let stderr):
+            return .files(stdout: stdout, stderr: stderr)
+        case .captured(let limit):
+            switch OutputDrain.open(limit: limit) {
+            case .success(let opened): return .pipes(opened.drain, stdout: opened.stdout, stderr: opened.stderr)
+            case .failure(let error): throw .cannotStart(program: program, reason: "cannot make the pipes for its output: \(error)")
+            }
+        }
+    }
+
+    private func spawn(writeEnds: [Int32]) throws(CommandFailure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)
@@ -83,10 +153,17 @@ struct CommandProcess: Sendable {
             posix_spawn_file_actions_destroy(&actions)
             posix_spawnattr_destroy(&attributes)
         }
-        let output = O_WRONLY | O_CREAT | O_TRUNC
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, output, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, output, 0o644)
+        switch output {
+        case .captured:
+            // dup2 clears close-on-exec on the copies: the child's 1 and 2 survive exec, the originals do not.
+            posix_spawn_file_actions_adddup2(&actions, writeEnds[0], 1)
+            posix_spawn_file_actions_adddup2(&actions, writeEnds[1], 2)
+        case .files(let stdoutPath, let stderrPath):
+            let flags = O_WRONLY | O_CREAT | O_TRUNC
+            posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, flags, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, stderrPath, flags, 0o644)
+        }
         if let workingDirectory {
             guard let addChdir = Self.addChdir else {
                 throw .cannotStart(program: program, reason: "cwd: needs posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
@@ -152,6 +229,18 @@ private final class Watch: Sendable {
     /// True when the timer killed the child.
     var timedOut: Bool { state.withLock { $0.timedOut } }
 
+    /// Reads `drain` until the pipes end or the child exits, then waits for it as `wait()`
+    /// does, and reads what the rest of its group still writes until the pipes end, for at
+    /// most `grace` + 0.5 s (a process that left the group may hold them for ever).
+    func wait(draining drain: inout OutputDrain) -> Int32 {
+        drain.read(until: hasExited)
+        let status = wait()
+        let deadline = MonotonicClock.nanoseconds() &+ UInt64((grace + 0.5) * 1e9)
+        drain.read { MonotonicClock.nanoseconds() >= deadline }
+        drain.close()
+        return status
+    }
+
     /// Blocks until the child exits, ends the rest of its group, reaps it; returns the raw wait status.
     func wait() -> Int32 {
         var info = siginfo_t()
@@ -162,6 +251,12 @@ private final class Watch: Sendable {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         ProcessGroups.shared.sweep(pid, grace: grace)
         return status
+    }
+
+    /// Whether the child has exited (it stays unreaped).
+    private func hasExited() -> Bool {
+        var info = siginfo_t()
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_signo == SIGCHLD
     }
 
     /// SIGTERM to the group, then SIGKILL after `grace` seconds if the child ignored it

@@ -1,8 +1,8 @@
 import Foundation
 
-/// `result: stdout-last-line`: the last non-empty line of a task's stdout log,
-/// read backwards from the end of the file in blocks, so a task that printed a
-/// gigabyte costs the rank a few KiB of memory, not a gigabyte.
+/// `result: stdout-last-line`: the last non-empty line of a task's stdout, from the
+/// captured bytes or, with `logs: per-task`, read backwards from the end of its file in
+/// blocks, so a task that printed a gigabyte costs the rank a few KiB of memory, not a gigabyte.
 enum LastLine {
     /// The longest last line kept; a longer one is an error rather than a huge journal value.
     static let maximumBytes = 1 << 20
@@ -28,12 +28,25 @@ enum LastLine {
                 return .failure(.unreadable)
             }
             line.insert(contentsOf: data, at: 0)
-            while let last = line.last, last == 0x0A || last == 0x0D { line.removeLast() }
-            if let breakAt = line.lastIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
-                return .success(String(decoding: line[(breakAt + 1)...], as: UTF8.self))
-            }
+            if let found = afterLastBreak(&line) { return .success(found) }
             guard line.count <= maximumBytes else { return .failure(.tooLong) }
         }
         return .success(String(decoding: line, as: UTF8.self))
+    }
+
+    /// The last non-empty line of `bytes`, the end of a stream: all of it when `isWhole`,
+    /// else at least its last `maximumBytes` + 2 bytes.
+    static func find(in bytes: [UInt8], isWhole: Bool) -> Result<String, Problem> {
+        var line = bytes
+        if let found = afterLastBreak(&line) { return .success(found) }
+        guard isWhole, line.count <= maximumBytes else { return .failure(.tooLong) }
+        return .success(String(decoding: line, as: UTF8.self))
+    }
+
+    /// Drops the line breaks that end `line`; then the text after its last line break, or nil when it has none.
+    private static func afterLastBreak(_ line: inout [UInt8]) -> String? {
+        while let last = line.last, last == 0x0A || last == 0x0D { line.removeLast() }
+        guard let breakAt = line.lastIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
+        return String(decoding: line[(breakAt + 1)...], as: UTF8.self)
     }
 }

@@ -7,7 +7,9 @@ import Synchronization
 /// for a `montecarlo:` stage, as that block of its `MonteCarloWorkload`.
 ///
 /// Each stage works in `<out>/stages/NAME/`: it is the default `cwd:` of its
-/// commands, holds its `logs/`, and receives `value.json` when it finishes.
+/// commands, holds its `logs/` under `logs: per-task` (otherwise its commands' output goes
+/// to the run's `logs/rank-R.*` through the worker's report), and receives `value.json`
+/// when it finishes.
 /// Commands see `MPIBATCH_STAGE_NAME`, `MPIBATCH_STAGE_DIR`, `MPIBATCH_OUT` (the run
 /// directory; `MPIBATCH_INDEX` is the index within the stage) and, for every
 /// upstream stage, `MPIBATCH_STAGE_<NAME>_DIR` (upper case, `-` as `_`).
@@ -105,7 +107,9 @@ public struct StageGraphWorkload: Workload {
         let directory = values.stageDirectory(graph.stages[stage].name)
         try directories.make(stage, at: directory)
         return try await stages[stage].workload.run(
-            TaskContext(index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory))
+            TaskContext(
+                index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory,
+                report: task.report))
     }
 
     /// What global task `index` would run, for `plan`.

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A finished command's stdout and stderr, wherever they went: captured in memory (and
+/// appended to the rank's log), or in files of its own (`logs: per-task`).
+struct CommandOutput {
+    private let place: CommandProcess.Kept
+
+    /// Takes `finished`'s output: captured output is appended to the rank's log. Records in
+    /// `report` how the command ended and where its output lies.
+    init(_ finished: CommandProcess.Finished, report: CommandReport) throws(CommandFailure) {
+        place = finished.output
+        var facts = CommandReport.Facts()
+        switch finished.ending {
+        case .exited(let status): facts.exitCode = status
+        case .signaled(let signal): facts.signal = signal
+        case .timedOut(let signal, let exitCode): (facts.signal, facts.exitCode) = (signal, exitCode)
+        }
+        switch finished.output {
+        case .captured(let stdout, let stderr):
+            do {
+                facts.log = try report.log.append(stdout: stdout, stderr: stderr)
+            } catch {
+                report.record(facts)
+                throw .logs(path: error.path, reason: "\(error.operation): \(Errno(error.code))")
+            }
+        case .files(let stdout, let stderr):
+            let run = Self.standardized(report.log.runDirectory) + "/"
+            let relative = { (path: String) in
+                let path = Self.standardized(path)
+                return path.hasPrefix(run) ? String(path.dropFirst(run.count)) : path
+            }
+            facts.log = .taskFiles(stdout: relative(stdout), stderr: relative(stderr))
+        }
+        report.record(facts)
+    }
+
+    /// `path` absolute, without `.` or `..`: a stage's directory is written so, the run's as given.
+    private static func standardized(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// All of stdout, as text; an error when some of it was dropped (`max_output:`).
+    func stdoutText(program: String) throws(CommandFailure) -> String {
+        switch place {
+        case .captured(let stdout, _):
+            guard let whole = stdout.whole else {
+                throw .badResult(program: program, reason: "stdout is longer than max_output: (\(stdout.dropped) bytes dropped)")
+            }
+            return String(decoding: whole, as: UTF8.self)
+        case .files(let stdout, _):
+            return try CommandLauncher.read(stdout, program: program)
+        }
+    }
+
+    /// The last non-empty line of stdout.
+    func stdoutLastLine() -> Result<String, LastLine.Problem> {
+        switch place {
+        case .captured(let stdout, _):
+            let end = stdout.suffix(LastLine.maximumBytes + 2)
+            return LastLine.find(in: end, isWhole: stdout.dropped == 0 && stdout.count == end.count)
+        case .files(let stdout, _):
+            return LastLine.read(path: stdout)
+        }
+    }
+
+    /// The last KiB of stderr, trimmed, for the failure's message.
+    func stderrTail(bytes: Int = 1024) -> String {
+        let tail: [UInt8]
+        switch place {
+        case .captured(_, let stderr):
+            tail = stderr.suffix(bytes)
+        case .files(_, let stderr):
+            guard let handle = FileHandle(forReadingAtPath: stderr) else { return "" }
+            defer { try? handle.close() }
+            let size = (try? handle.seekToEnd()) ?? 0
+            try? handle.seek(toOffset: size > UInt64(bytes) ? size - UInt64(bytes) : 0)
+            tail = Array((try? handle.readToEnd()) ?? Data())
+        }
+        return String(decoding: tail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
