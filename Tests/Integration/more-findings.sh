@@ -43,3 +43,33 @@ findings_balanced() {
     [ -z "$(finding_kinds "$out")" ] || { finding_kinds "$out"; return 1; }
 }
 check "findings: a balanced spin run reports none" findings_balanced
+
+resources_per_task() {
+    local dir=$WORK/resources
+    mkdir -p "$dir"
+    printf 'name: spin50\nsweep:\n  grid: {i: {range: [0, 12, 1]}}\ntask:\n  kernel: spin\n  args: {ms: 50}\n' >"$dir/spin.yaml"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/spin.yaml" --out "$dir/spin" --quiet || return 1
+    cat >"$dir/alloc.py" <<'PY'
+b = bytearray(200 * 1024 * 1024)
+b[::4096] = bytes(len(b[::4096]))  # touch every page: 200 MiB resident
+PY
+    printf 'name: alloc\nsweep:\n  repeat: 2\ntask:\n  command: [python3, "%s"]\n' "$dir/alloc.py" >"$dir/alloc.yaml"
+    expect_status 0 "$BIN" run "$dir/alloc.yaml" --out "$dir/alloc" --quiet || return 1
+    "$BIN" results "$dir/alloc" --format csv >"$dir/alloc.csv" || return 1
+    python3 - "$dir" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+for line in open(f"{d}/spin/results.jsonl"):
+    cpu = json.loads(line)["cpu_seconds"]
+    assert abs(cpu - 0.05) <= 0.005, f"spin of 50 ms used {cpu} CPU s"
+mib = 200 * 1024 * 1024
+for row in csv.DictReader(open(f"{d}/alloc.csv", newline="")):
+    rss = int(row["max_rss_bytes"])
+    assert abs(rss - mib) <= 0.1 * mib, f"peak RSS {rss / 2**20:.1f} MiB for a 200 MiB allocation"
+    assert float(row["cpu_seconds"]) > 0, row
+s = json.load(open(f"{d}/alloc/summary.json"))
+assert s["per_rank"][0]["max_task_rss_bytes"] >= 0.9 * mib, s["per_rank"]
+assert "cpu_per_busy" in s["per_rank"][0], s["per_rank"]
+PY
+}
+check "resources: each task's CPU seconds (a 50 ms spin) and peak RSS (a 200 MiB command) within 10%" resources_per_task

@@ -65,7 +65,7 @@ import Testing
             try await perTask.run(task)
         }
         #expect(try String(contentsOfFile: directory + "/out/logs/0.2.err", encoding: .utf8) == "bad thing\n")
-        #expect(task.report?.take() == .init(exitCode: 3, log: .taskFiles(stdout: "logs/0.2.out", stderr: "logs/0.2.err")))
+        #expect(task.report?.take().withoutUsage == .init(exitCode: 3, log: .taskFiles(stdout: "logs/0.2.out", stderr: "logs/0.2.err")))
         let badJSON = try workload("  command: [echo, 'not json']\n  result: stdout-json", directory: directory, sweep: "sweep: {repeat: 1}")
         await #expect(throws: CommandFailure.self) { try await badJSON.run(context(0, directory)) }
     }

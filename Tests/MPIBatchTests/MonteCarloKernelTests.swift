@@ -30,9 +30,11 @@ struct MonteCarloKernelTests {
         ("gbm-european-call", 4.759_422_392_871_532), ("gbm-european-put", 0.808_599_372_900_101),
     ])
     func gbmEuropean(kernel: String, blackScholes: Double) throws {
-        let estimate = try Self.estimate(kernel, Self.option, paths: 1_000_000)
+        // 10⁵ paths: the SIMD kernels run unoptimised in a debug build; 10⁷ are checked in release
+        // by the integration tests.
+        let estimate = try Self.estimate(kernel, Self.option, paths: 100_000)
         #expect(abs(estimate.mean - blackScholes) < 3 * estimate.standardError)
-        #expect(estimate.standardError < 0.01)
+        #expect(estimate.standardError < 0.03)
         let reference = try MonteCarloKernelRegistry.builtIn.makeKernel(named: kernel, params: Self.option).reference
         #expect(abs(try #require(reference).value - blackScholes) < 1e-9)
     }
@@ -41,13 +43,13 @@ struct MonteCarloKernelTests {
     func gbmEuropeanSteps() throws {
         var params = Self.option
         params["steps"] = 16
-        let estimate = try Self.estimate("gbm-european-call", params, paths: 100_000)
+        let estimate = try Self.estimate("gbm-european-call", params, paths: 30_000)
         #expect(abs(estimate.mean - 4.759_422_392_871_532) < 3 * estimate.standardError)
     }
 
     @Test("pi is within 3 standard errors of π")
     func pi() throws {
-        let estimate = try Self.estimate("pi", [:], paths: 1_000_000)
+        let estimate = try Self.estimate("pi", [:], paths: 20_000)
         #expect(abs(estimate.mean - .pi) < 3 * estimate.standardError)
     }
 
@@ -55,7 +57,7 @@ struct MonteCarloKernelTests {
     func asian() throws {
         var params = Self.option
         params["steps"] = 64
-        let asian = try Self.estimate("gbm-asian-call", params, paths: 20_000)
+        let asian = try Self.estimate("gbm-asian-call", params, paths: 5_000)
         #expect(asian.mean > 0)
         #expect(asian.mean + 3 * asian.standardError < 4.7594)
     }

@@ -17,8 +17,8 @@ import Testing
             montecarlo:
               kernel: gbm-european-call
               params: {s0: 42, k: 40, r: 0.10, sigma: 0.20, t: 0.5}
-              paths: 20000
-              block: 1000
+              paths: 4000
+              block: 200
           - name: report
             after: price
             shell: "echo {stages.price.value}"
@@ -62,7 +62,7 @@ import Testing
     @Test func thePlanShowsTheBlockCount() throws {
         let (job, _) = try loadStageGraph(Self.pipeline)
         let plan = try JobPlan(job: job).lines.joined(separator: "\n")
-        #expect(plan.contains("price: 20 blocks of 1,000 paths (20,000 paths, kernel gbm-european-call), after prepare"), "\(plan)")
+        #expect(plan.contains("price: 20 blocks of 200 paths (4,000 paths, kernel gbm-european-call), after prepare"), "\(plan)")
     }
 
     @Test func theEstimateIsTheStageValueAndTheSameForAnyNumberOfRanks() async throws {

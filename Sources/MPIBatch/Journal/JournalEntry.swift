@@ -28,6 +28,10 @@ struct JournalEntry {
     var exitCode: Int?
     /// The signal that killed a command; nil when `null` or absent.
     var signal: Int?
+    /// CPU seconds the attempt used; nil when `null` or absent.
+    var cpuSeconds: Double?
+    /// Its peak resident memory in bytes; nil when `null` or absent (a kernel).
+    var maxRSSBytes: Int?
     /// Where the `log` object lies in the line (`JournalLineScanner.taskLog` reads it); nil when absent.
     var log: Range<Int>?
 }

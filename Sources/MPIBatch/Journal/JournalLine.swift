@@ -32,6 +32,10 @@ struct JournalLine {
         if let exitCode = record.exitCode { json.value(Int(exitCode)) } else { json.null() }
         json.fragment(",\"signal\":")
         if let signal = record.signal { json.value(Int(signal)) } else { json.null() }
+        json.fragment(",\"cpu_seconds\":")
+        if let usage = record.usage { json.fixedPoint(usage.cpuSeconds) } else { json.null() }
+        json.fragment(",\"max_rss_bytes\":")
+        if let bytes = record.usage?.maxRSSBytes { json.value(bytes) } else { json.null() }
         json.fragment(",\"value\":")
         record.value.write(to: &json)
         json.fragment(",\"error\":")

@@ -109,6 +109,7 @@ struct JournalLineScanner {
 
     private enum Field: Int, CaseIterable {
         case index, attempt, status, rank, slot, start, seconds, params, value, error, startedAt, exitCode, signal, log
+        case cpuSeconds, maxRSSBytes
 
         var key: StaticString {
             switch self {
@@ -126,16 +127,18 @@ struct JournalLineScanner {
             case .exitCode: "exit_code"
             case .signal: "signal"
             case .log: "log"
+            case .cpuSeconds: "cpu_seconds"
+            case .maxRSSBytes: "max_rss_bytes"
             }
         }
 
-        var bit: UInt16 { 1 << UInt16(rawValue) }
+        var bit: UInt32 { 1 << UInt32(rawValue) }
         static let required: [Field] = [.index, .status, .seconds, .start, .rank, .slot]
     }
 
     private mutating func attempt() throws(JournalSyntaxError) -> JournalEntry {
         var result = JournalEntry()
-        var seen: UInt16 = 0
+        var seen: UInt32 = 0
         skipWhitespace()
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
@@ -199,6 +202,8 @@ struct JournalLineScanner {
         case .startedAt: result.startedAt = try null() ? nil : try number(field)
         case .exitCode: result.exitCode = try null() ? nil : try integer(field)
         case .signal: result.signal = try null() ? nil : try integer(field)
+        case .cpuSeconds: result.cpuSeconds = try null() ? nil : try number(field)
+        case .maxRSSBytes: result.maxRSSBytes = try null() ? nil : try integer(field)
         case .log:
             guard peek() == UInt8(ascii: "{") else { throw fail("expected an object for \"log\"") }
             result.log = try rawValue()

@@ -9,7 +9,10 @@ struct ResultsTable {
     /// The column names, in order.
     let header: [String]
     private let column: [String: Int]
-    private static let fixed = ["index", "status", "attempt", "rank", "slot", "seconds", "start", "started_at", "exit_code", "signal"]
+    private static let fixed = [
+        "index", "status", "attempt", "rank", "slot", "seconds", "start", "started_at", "exit_code", "signal", "cpu_seconds",
+        "max_rss_bytes",
+    ]
 
     /// The columns that `lines` need, in order of first appearance.
     init(lines: [UnsafeBufferPointer<UInt8>]) {
@@ -34,11 +37,15 @@ struct ResultsTable {
     func cells(of line: UnsafeBufferPointer<UInt8>) -> [String] {
         var cells = [String](repeating: "", count: header.count)
         guard let entry = try? JournalLineScanner.scan(line) else { return cells }
-        let fixedCells = [
+        let counters: [String] = [
             String(entry.index), entry.status.description, String(entry.attempt), String(entry.rank), String(entry.slot),
-            String(entry.seconds), String(entry.start), entry.startedAt.map { String($0) } ?? "",
-            entry.exitCode.map(String.init) ?? "", entry.signal.map(String.init) ?? "",
         ]
+        let times: [String] = [String(entry.seconds), String(entry.start), entry.startedAt.map { String($0) } ?? ""]
+        let process: [String] = [
+            entry.exitCode.map(String.init) ?? "", entry.signal.map(String.init) ?? "",
+            entry.cpuSeconds.map { String($0) } ?? "", entry.maxRSSBytes.map(String.init) ?? "",
+        ]
+        let fixedCells = counters + times + process
         for (name, text) in zip(Self.fixed, fixedCells) { cells[column[name]!] = text }
         for (prefix, range) in [("params.", entry.params), ("value", entry.value), ("error", entry.error)] {
             guard let range else { continue }

@@ -20,7 +20,8 @@ public enum RunReport {
         let ranks = fields.objects("per_rank").map { rank in
             RunSummary.Rank(
                 rank: rank.int("rank"), host: rank.string("host"), slots: rank.int("slots"), tasks: rank.int("tasks"),
-                busySeconds: rank.double("busy_seconds"), cpuSeconds: rank.double("cpu_seconds"))
+                busySeconds: rank.double("busy_seconds"), cpuSeconds: rank.double("cpu_seconds"),
+                maxTaskRSSBytes: rank.int("max_task_rss_bytes"))
         }
         return RunSummary(
             name: fields.string("name"), chunkPolicy: ChunkPolicy(rawValue: fields.string("chunk_policy")) ?? .auto,

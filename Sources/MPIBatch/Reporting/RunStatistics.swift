@@ -4,6 +4,8 @@ struct RunStatistics {
     struct SlotTally: Equatable {
         var tasks = 0
         var busySeconds = 0.0
+        /// The largest peak resident memory of its tasks, in bytes (0: none measured).
+        var maxRSSBytes = 0
     }
 
     private(set) var slots: [[SlotTally]]
@@ -31,6 +33,8 @@ struct RunStatistics {
             if record.rank < slots.count, record.slot < slots[record.rank].count {
                 slots[record.rank][record.slot].tasks += 1
                 slots[record.rank][record.slot].busySeconds += record.seconds
+                slots[record.rank][record.slot].maxRSSBytes = max(
+                    slots[record.rank][record.slot].maxRSSBytes, record.usage?.maxRSSBytes ?? 0)
             }
             if record.status == .failed || record.status == .timeout, record.attempt > retries(record.index),
                 finalFailures.count < Self.listedFailures
@@ -46,6 +50,7 @@ struct RunStatistics {
             rank.reduce(into: SlotTally()) {
                 $0.tasks += $1.tasks
                 $0.busySeconds += $1.busySeconds
+                $0.maxRSSBytes = max($0.maxRSSBytes, $1.maxRSSBytes)
             }
         }
     }

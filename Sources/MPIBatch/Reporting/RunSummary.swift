@@ -51,7 +51,10 @@ public struct RunSummary: Sendable {
         public var slots: Int
         public var tasks: Int
         public var busySeconds: Double
+        /// CPU seconds of the rank's process and of the command tasks it ran.
         public var cpuSeconds: Double
+        /// The largest peak resident memory of one of its command tasks, in bytes (0: none measured).
+        public var maxTaskRSSBytes = 0
     }
 
     /// One slot's figures.

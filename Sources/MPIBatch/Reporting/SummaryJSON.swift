@@ -111,6 +111,8 @@ extension RunSummary {
                 "utilisation",
                 partWallSeconds > 0 ? rank.busySeconds / (partWallSeconds * Double(max(1, rank.slots))) : 0)
             json.field("cpu_seconds", rank.cpuSeconds)
+            json.field("cpu_per_busy", rank.busySeconds > 0 ? rank.cpuSeconds / rank.busySeconds : 0)
+            json.field("max_task_rss_bytes", rank.maxTaskRSSBytes)
             json.endObject()
         }
         json.endArray()

@@ -12,6 +12,8 @@ final class CommandReport: Sendable {
         var signal: Int32?
         /// Where its stdout and stderr are.
         var log: TaskLog?
+        /// What it used.
+        var usage: TaskUsage?
     }
 
     /// Where command tasks of this slot append their output.

@@ -130,7 +130,8 @@ final class CoordinatorDriver: Sendable {
                 ranks: statistics.ranks.enumerated().map { rank, tally in
                     RunSummary.Rank(
                         rank: rank, host: reports[rank]?.host ?? "?", slots: slotsPerRank[rank], tasks: tally.tasks,
-                        busySeconds: tally.busySeconds, cpuSeconds: reports[rank]?.cpuSeconds ?? 0)
+                        busySeconds: tally.busySeconds, cpuSeconds: reports[rank]?.cpuSeconds ?? 0,
+                        maxTaskRSSBytes: tally.maxRSSBytes)
                 },
                 slots: statistics.slots.enumerated().flatMap { rank, slots in
                     slots.enumerated().map { slot, tally in

@@ -123,6 +123,8 @@ extension TaskRecord {
         if startedAt != nil { present.insert(.startedAt) }
         if exitCode != nil { present.insert(.exitCode) }
         if signal != nil { present.insert(.signal) }
+        if usage != nil { present.insert(.usage) }
+        if usage?.maxRSSBytes != nil { present.insert(.maxRSS) }
         switch log {
         case .rankFiles: present.insert(.rankFiles)
         case .taskFiles: present.insert(.taskFiles)
@@ -132,6 +134,10 @@ extension TaskRecord {
         if let startedAt { writer.write(startedAt) }
         if let exitCode { writer.write(UInt32(bitPattern: exitCode)) }
         if let signal { writer.write(UInt32(bitPattern: signal)) }
+        if let usage {
+            writer.write(usage.cpuSeconds)
+            if let maxRSSBytes = usage.maxRSSBytes { writer.write(maxRSSBytes) }
+        }
         switch log {
         case .rankFiles(let stdout, let stderr):
             for span in [stdout, stderr] {
@@ -154,6 +160,8 @@ extension TaskRecord {
         static let signal = Present(rawValue: 4)
         static let rankFiles = Present(rawValue: 8)
         static let taskFiles = Present(rawValue: 16)
+        static let usage = Present(rawValue: 32)
+        static let maxRSS = Present(rawValue: 64)
     }
 
     fileprivate init(decoding reader: inout ByteReader, rank: Int, slot: Int) throws(MessageDecodingError) {
@@ -171,6 +179,11 @@ extension TaskRecord {
         let startedAt = present.contains(.startedAt) ? try reader.readDouble() : nil
         let exitCode = present.contains(.exitCode) ? Int32(bitPattern: try reader.readUInt32()) : nil
         let signal = present.contains(.signal) ? Int32(bitPattern: try reader.readUInt32()) : nil
+        var usage: TaskUsage?
+        if present.contains(.usage) {
+            let cpuSeconds = try reader.readDouble()
+            usage = TaskUsage(cpuSeconds: cpuSeconds, maxRSSBytes: present.contains(.maxRSS) ? try reader.readInt() : nil)
+        }
         var log: TaskLog?
         if present.contains(.rankFiles) {
             var spans: [LogSpan] = []
@@ -183,7 +196,7 @@ extension TaskRecord {
         }
         self.init(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot, start: start, seconds: seconds,
-            value: value, error: error, startedAt: startedAt, exitCode: exitCode, signal: signal, log: log)
+            value: value, error: error, startedAt: startedAt, exitCode: exitCode, signal: signal, log: log, usage: usage)
     }
 }
 

@@ -42,12 +42,14 @@ public struct TaskRecord: Sendable, Equatable {
     public var signal: Int32?
     /// Where a command's stdout and stderr were kept; nil for kernels.
     public var log: TaskLog?
+    /// CPU time and peak memory it used, when measured (see `TaskUsage`).
+    public var usage: TaskUsage?
 
     /// Makes a record; workers do this for every task.
     public init(
         index: Int, attempt: Int, status: TaskStatus, rank: Int, slot: Int, start: Double, seconds: Double,
         value: TaskValue, error: String?, startedAt: Double? = nil, exitCode: Int32? = nil, signal: Int32? = nil,
-        log: TaskLog? = nil
+        log: TaskLog? = nil, usage: TaskUsage? = nil
     ) {
         self.index = index
         self.attempt = attempt
@@ -62,6 +64,7 @@ public struct TaskRecord: Sendable, Equatable {
         self.exitCode = exitCode
         self.signal = signal
         self.log = log
+        self.usage = usage
     }
 }
 

@@ -178,6 +178,8 @@ final class Worker: Sendable {
         var status = TaskStatus.ok
         var value = TaskValue.none
         var error: String?
+        // A kernel that does not suspend runs on one thread: its CPU time is that thread's.
+        let threadCPU = MonotonicClock.threadCPUNanoseconds()
         do {
             value = try await workload.run(context).journalForm
         } catch let timeout as TaskTimeout {
@@ -189,11 +191,14 @@ final class Worker: Sendable {
         }
         let ended = MonotonicClock.nanoseconds()
         let command = reports[slot].take()
+        let usage =
+            command.usage
+            ?? TaskUsage(cpuSeconds: Double(MonotonicClock.threadCPUNanoseconds() &- threadCPU) * 1e-9, maxRSSBytes: nil)
         let start = Double(started &- epoch) * 1e-9
         return TaskRecord(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot,
             start: start, seconds: Double(ended &- started) * 1e-9, value: value,
             error: error, startedAt: wallEpoch + start, exitCode: command.exitCode, signal: command.signal,
-            log: command.log)
+            log: command.log, usage: usage)
     }
 }

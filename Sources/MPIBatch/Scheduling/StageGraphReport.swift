@@ -98,11 +98,13 @@ extension StageGraphSource {
             json.field("tasks_failed", state.failures)
             for (key, number) in [
                 ("seconds", state.seconds ?? 0), ("start", offset(state.start)), ("end", offset(state.end)),
-                ("task_seconds", state.taskSeconds),
+                ("task_seconds", state.taskSeconds), ("cpu_seconds", state.cpuSeconds),
+                ("cpu_per_wall", state.taskSeconds > 0 ? state.cpuSeconds / state.taskSeconds : 0),
             ] {
                 json.key(key)
                 json.value(number)
             }
+            json.field("max_rss_bytes", state.maxRSSBytes)
             json.endObject()
         }
         json.endObject()

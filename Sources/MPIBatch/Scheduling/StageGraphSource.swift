@@ -98,6 +98,8 @@ struct StageGraphSource: WorkSource {
         if slot >= 0, outstanding[slot] > 0 { outstanding[slot] -= 1 }
         progress[stage].finished += 1
         progress[stage].taskSeconds += record.seconds
+        progress[stage].cpuSeconds += record.usage?.cpuSeconds ?? 0
+        progress[stage].maxRSSBytes = max(progress[stage].maxRSSBytes, record.usage?.maxRSSBytes ?? 0)
         progress[stage].values[local] = record.value
         if record.status != .ok { progress[stage].failures += 1 }
         prioritiesAreStale = true

@@ -28,6 +28,10 @@ struct StageProgress {
     var failures = 0
     /// Summed seconds of the final attempts that came back.
     var taskSeconds = 0.0
+    /// Summed CPU seconds of those attempts, where measured.
+    var cpuSeconds = 0.0
+    /// The largest peak resident memory among them, in bytes (0: none measured).
+    var maxRSSBytes = 0
     /// Rank 0's clock when its first task was handed out, and when its last came back.
     var start: UInt64?
     /// See `start`.

@@ -10,6 +10,7 @@ struct CommandOutput {
     init(_ finished: CommandProcess.Finished, report: CommandReport) throws(CommandFailure) {
         place = finished.output
         var facts = CommandReport.Facts()
+        facts.usage = finished.usage
         switch finished.ending {
         case .exited(let status): facts.exitCode = status
         case .signaled(let signal): facts.signal = signal

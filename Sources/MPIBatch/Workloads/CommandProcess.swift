@@ -51,6 +51,8 @@ struct CommandProcess: Sendable {
         var ending: Ending
         /// Its stdout and stderr.
         var output: Kept
+        /// What it used (`wait4`'s rusage: the child with the descendants it waited for).
+        var usage: TaskUsage
     }
 
     /// argv[0], resolved through PATH when it has no `/`.
@@ -105,7 +107,8 @@ struct CommandProcess: Sendable {
                         let status = watch.wait(draining: &drain)
                         continuation.resume(returning: (status, Kept.captured(stdout: drain.stdout, stderr: drain.stderr)))
                     case .files(let stdout, let stderr):
-                        continuation.resume(returning: (watch.wait(), Kept.files(stdout: stdout, stderr: stderr)))
+                        let status = watch.wait()
+                        continuation.resume(returning: (status, Kept.files(stdout: stdout, stderr: stderr)))
                     }
                 }
             }
@@ -113,15 +116,15 @@ struct CommandProcess: Sendable {
             watch.terminate(timedOut: false, grace: Self.cancelGrace)
         }
         timer?.cancel()
-        let signal = status & 0x7F
+        let signal = status.raw & 0x7F
         let ending: Ending =
             switch (watch.timedOut, signal) {
-            case (true, 0): .timedOut(signal: nil, exitCode: (status >> 8) & 0xFF)
+            case (true, 0): .timedOut(signal: nil, exitCode: (status.raw >> 8) & 0xFF)
             case (true, _): .timedOut(signal: signal, exitCode: nil)
-            case (false, 0): .exited((status >> 8) & 0xFF)
+            case (false, 0): .exited((status.raw >> 8) & 0xFF)
             case (false, _): .signaled(signal)
             }
-        return Finished(ending: ending, output: kept)
+        return Finished(ending: ending, output: kept, usage: status.usage)
     }
 
     /// Where the child's stdout and stderr go, made ready.
@@ -232,7 +235,7 @@ private final class Watch: Sendable {
     /// Reads `drain` until the pipes end or the child exits, then waits for it as `wait()`
     /// does, and reads what the rest of its group still writes until the pipes end, for at
     /// most `grace` + 0.5 s (a process that left the group may hold them for ever).
-    func wait(draining drain: inout OutputDrain) -> Int32 {
+    func wait(draining drain: inout OutputDrain) -> (raw: Int32, usage: TaskUsage) {
         drain.read(until: hasExited)
         let status = wait()
         let deadline = MonotonicClock.nanoseconds() &+ UInt64((grace + 0.5) * 1e9)
@@ -241,16 +244,18 @@ private final class Watch: Sendable {
         return status
     }
 
-    /// Blocks until the child exits, ends the rest of its group, reaps it; returns the raw wait status.
-    func wait() -> Int32 {
+    /// Blocks until the child exits, ends the rest of its group, reaps it; returns the raw wait
+    /// status and what the child used.
+    func wait() -> (raw: Int32, usage: TaskUsage) {
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
         state.withLock { $0.exited = true }
         kill(-pid, SIGTERM)  // the unreaped child keeps the group's id ours
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         ProcessGroups.shared.sweep(pid, grace: grace)
-        return status
+        return (status, TaskUsage(usage))
     }
 
     /// Whether the child has exited (it stays unreaped).
