@@ -20,8 +20,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Output directory (default: runs/<name>-<timestamp>/).")
     var out: String?
 
-    @Option(help: "Concurrent tasks per rank (default: the node's cores ÷ the ranks on the node).")
-    var slots: Int?
+    @Option(help: "Concurrent tasks per rank: a number, or auto (start at the cores and add slots while tasks wait). Default: the node's cores ÷ the ranks on the node.")
+    var slots: SlotsOption?
+
+    @Option(help: "With --slots auto: the most slots a rank may use (default 4 × the node's cores).")
+    var maxSlots: Int?
 
     @Option(help: "Chunk sizing: auto, static, dynamic or guided.")
     var chunk: ChunkPolicy = .auto
@@ -55,7 +58,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--resume needs --out DIR, the directory of the run to continue")
         }
         let problems = [
-            slots.flatMap { RunOptionBounds.slotsProblem($0) },
+            slots?.count.flatMap { RunOptionBounds.slotsProblem($0) },
+            maxSlots.flatMap { RunOptionBounds.slotsProblem($0).map { $0.replacingOccurrences(of: "--slots", with: "--max-slots") } },
+            maxSlots != nil && slots != .auto ? "--max-slots goes with --slots auto" : nil,
             RunOptionBounds.graceProblem(grace),
             RunOptionBounds.heartbeatTimeoutProblem(heartbeatTimeout),
             deadline.flatMap { RunOptionBounds.deadlineProblem($0, now: Date()) },
@@ -71,12 +76,13 @@ struct RunCommand: AsyncParsableCommand {
             throw fail(error, status: 2)
         }
         if let onlyPath { return try rerunPath(onlyPath, of: spec) }
-        let options = MPILaunch.Options(
-            slots: slots, outputDirectory: out,
-            behaviour: RunBehaviour(
-                chunkPolicy: chunk, failFast: failFast, resume: resume, force: force, graceSeconds: grace,
-                deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },
-                heartbeatTimeoutSeconds: heartbeatTimeout, showsProgress: !quiet))
+        var behaviour = RunBehaviour(
+            chunkPolicy: chunk, failFast: failFast, resume: resume, force: force, graceSeconds: grace,
+            deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },
+            heartbeatTimeoutSeconds: heartbeatTimeout, showsProgress: !quiet)
+        behaviour.adaptiveSlots = slots == .auto
+        behaviour.maxSlots = maxSlots
+        let options = MPILaunch.Options(slots: slots?.count, outputDirectory: out, behaviour: behaviour)
         let outcome: MPILaunch.Outcome
         do {
             outcome = try await MPILaunch.run(name: spec.name, jobHash: spec.contentHash, options: options) {
@@ -119,3 +125,24 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension ChunkPolicy: ExpressibleByArgument {}
+
+/// `--slots N` or `--slots auto`.
+enum SlotsOption: Equatable, ExpressibleByArgument {
+    case fixed(Int)
+    case auto
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let count = Int(argument) {
+            self = .fixed(count)
+        } else {
+            return nil
+        }
+    }
+
+    /// The number given, if one was.
+    var count: Int? {
+        if case .fixed(let count) = self { count } else { nil }
+    }
+}

@@ -73,3 +73,27 @@ assert "cpu_per_busy" in s["per_rank"][0], s["per_rank"]
 PY
 }
 check "resources: each task's CPU seconds (a 50 ms spin) and peak RSS (a 200 MiB command) within 10%" resources_per_task
+
+slots_auto() {
+    local dir=$WORK/auto
+    mkdir -p "$dir"
+    printf 'name: waits\nsweep:\n  grid: {i: {range: [0, 1000, 1]}}\ntask:\n  kernel: sleep\n  args: {ms: 20}\n' >"$dir/sleep.yaml"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/sleep.yaml" --out "$dir/sleep" --slots auto --max-slots 6 --quiet || return 1
+    printf 'name: busy\nsweep:\n  grid: {i: {range: [0, 2000, 1]}}\ntask:\n  kernel: spin\n  args: {ms: 1}\n' >"$dir/spin.yaml"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/spin.yaml" --out "$dir/spin" --slots auto --quiet || return 1
+    expect_status 2 "$BIN" run "$dir/spin.yaml" --max-slots 4 || return 1
+    python3 - "$dir" <<'PY'
+import json, sys
+d = sys.argv[1]
+waits = json.load(open(f"{d}/sleep/summary.json"))
+used = [r["slots"] for r in waits["per_rank"]]
+assert all(2 <= u <= 6 for u in used), f"sleep tasks: slots used {used} (cap 6)"
+assert max(r["slot"] for r in waits["per_slot"]) < 6
+assert any("slots auto" in n for n in waits["notes"]), waits["notes"]
+busy = json.load(open(f"{d}/spin/summary.json"))
+assert [r["slots"] for r in busy["per_rank"]] == [1, 1], busy["per_rank"]
+assert busy["efficiency"] >= 0.9, busy["efficiency"]
+print("sleep: slots", used, "; spin: efficiency", round(busy["efficiency"], 3))
+PY
+}
+check "slots auto: waiting tasks get more slots (never past --max-slots), CPU-bound ones keep one per core" slots_auto

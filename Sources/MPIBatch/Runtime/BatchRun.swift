@@ -19,6 +19,11 @@ public struct RunBehaviour: Sendable {
     public var heartbeatTimeoutSeconds: Double
     /// Whether rank 0 shows live progress on stderr (not with `--quiet`).
     public var showsProgress: Bool
+    /// `--slots auto`: each rank starts with its cores' worth of slots and adds more while its
+    /// tasks mostly wait, up to `maxSlots` (by default 4 × the node's cores).
+    public var adaptiveSlots = false
+    /// `--max-slots`: the cap of `--slots auto`, per rank.
+    public var maxSlots: Int?
 
     /// Makes a behaviour; the defaults are `mpibatch run`'s.
     public init(
@@ -75,13 +80,17 @@ public enum BatchRun {
     /// - Parameter signals: which signals interrupt the run (none in tests).
     public static func execute(
         workload: any Workload, transport: any Transport, slotsPerRank: [Int], host: String,
-        configuration: RunConfiguration, prepared: PreparedRun?, signals: [InterruptSignal] = []
+        configuration: RunConfiguration, prepared: PreparedRun?, signals: [InterruptSignal] = [],
+        initialSlots: Int? = nil
     ) async throws -> RunSummary? {
         let rank = transport.rank
+        let adaptive = initialSlots.map {
+            AdaptiveSlots(initial: $0, cap: slotsPerRank[rank], cores: Double($0))
+        }
         let worker = Worker(
             rank: rank, slots: slotsPerRank[rank], workload: workload,
             outputDirectory: configuration.outputDirectory, failFast: configuration.behaviour.failFast,
-            sendToCoordinator: { transport.send($0.encoded(), to: 0) })
+            adaptive: adaptive, sendToCoordinator: { transport.send($0.encoded(), to: 0) })
         guard rank == 0 else {
             let watcher = SignalWatcher(signals: signals) { signal in
                 worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds))

@@ -104,9 +104,17 @@ final class CoordinatorDriver: Sendable {
     /// The run's figures, over `earlierParts` and this one; call after `finished` fired and
     /// the journal closed. This part's wall time runs from this driver's creation to now:
     /// the journal's last write counts.
-    func summary(name: String, policy: ChunkPolicy, slotsPerRank: [Int], earlierParts: [RunPart]) -> RunSummary {
+    func summary(name: String, policy: ChunkPolicy, slotsPerRank configured: [Int], earlierParts: [RunPart]) -> RunSummary {
         state.withLock { state in
             let coordinator = state.coordinator
+            // Under --slots auto a rank used fewer slots than it had: its figures count those.
+            let slotsPerRank = configured.indices.map { rank in
+                coordinator.rankReports[rank].map { $0.slotsUsed > 0 ? min($0.slotsUsed, configured[rank]) : configured[rank] }
+                    ?? configured[rank]
+            }
+            let slotNotes = coordinator.rankReports.enumerated().compactMap { rank, report in
+                report.flatMap { $0.slotsNote.isEmpty ? nil : "rank \(rank): \($0.slotsNote)" }
+            }
             let statistics = state.statistics
             var part = RunPart(startOffset: earlierParts.last.map { $0.startOffset + $0.wallSeconds } ?? 0, startedAt: startedAtEpoch)
             part.wallSeconds = Double(MonotonicClock.nanoseconds() &- startedAt) * 1e-9
@@ -134,7 +142,7 @@ final class CoordinatorDriver: Sendable {
                         maxTaskRSSBytes: tally.maxRSSBytes)
                 },
                 slots: statistics.slots.enumerated().flatMap { rank, slots in
-                    slots.enumerated().map { slot, tally in
+                    slots.prefix(slotsPerRank[rank]).enumerated().map { slot, tally in
                         RunSummary.Slot(rank: rank, slot: slot, tasks: tally.tasks, busySeconds: tally.busySeconds)
                     }
                 },
@@ -143,7 +151,8 @@ final class CoordinatorDriver: Sendable {
                         index: $0.index, rank: $0.rank, attempt: $0.attempt, status: $0.status, error: $0.error ?? "")
                 },
                 extraFields: extra.objectMembers,
-                extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary(), parts: parts)
+                extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary() + slotNotes,
+                parts: parts)
         }
     }
 }

@@ -54,9 +54,13 @@ public enum MPILaunch {
         }
         let world = try Communicator.world()
         let node = try world.splitSharedMemory()
-        let slots = options.slots ?? max(1, ProcessInfo.processInfo.activeProcessorCount / node.size)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let slots = options.slots ?? max(1, cores / node.size)
+        // --slots auto: the coordinator is sized for the cap; the rank activates slots as it goes.
+        let adaptive = options.behaviour.adaptiveSlots
+        let cap = adaptive ? max(slots, options.behaviour.maxSlots ?? 4 * cores) : slots
         try node.free()
-        let slotsPerRank = try world.allgather(Int64(slots)).map { Int($0) }
+        let slotsPerRank = try world.allgather(Int64(cap)).map { Int($0) }
         let chosen = options.outputDirectory ?? defaultOutputDirectory(name: name)
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
@@ -86,7 +90,7 @@ public enum MPILaunch {
         let summary = try await BatchRun.execute(
             workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,
             host: try MPIEnvironment.processorName(), configuration: configuration, prepared: prepared,
-            signals: InterruptSignal.allCases)
+            signals: InterruptSignal.allCases, initialSlots: adaptive ? slots : nil)
         if summary?.unresponsiveRanks.isEmpty ?? true {
             try MPIEnvironment.finalize()  // with a rank gone silent it would hang: the caller aborts instead
         }

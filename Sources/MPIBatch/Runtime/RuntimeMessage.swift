@@ -24,6 +24,10 @@ struct RankReport: Sendable, Equatable {
     var host: String
     /// CPU seconds the rank's process used (user + system).
     var cpuSeconds: Double
+    /// Slots it used (fewer than it had under `--slots auto`); 0: all it had.
+    var slotsUsed = 0
+    /// What `--slots auto` decided, for the summary; empty otherwise.
+    var slotsNote = ""
 }
 
 extension RuntimeMessage {
@@ -48,6 +52,8 @@ extension RuntimeMessage {
             writer.write(Kind.done.rawValue)
             writer.write(report.host)
             writer.write(report.cpuSeconds)
+            writer.write(report.slotsUsed)
+            writer.write(report.slotsNote)
         case .assign(let slot, let chunk):
             writer.write(Kind.assign.rawValue)
             writer.write(slot)
@@ -86,7 +92,9 @@ extension RuntimeMessage {
             for _ in 0..<count { records.append(try TaskRecord(decoding: &reader, rank: source, slot: slot)) }
             self = .results(slot: slot, records: records, wantsMore: wantsMore)
         case .done:
-            self = .done(RankReport(host: try reader.readString(), cpuSeconds: try reader.readDouble()))
+            self = .done(RankReport(
+                host: try reader.readString(), cpuSeconds: try reader.readDouble(), slotsUsed: try reader.readInt(),
+                slotsNote: try reader.readString()))
         case .assign:
             let slot = try reader.readInt()
             self = .assign(

@@ -34,6 +34,8 @@ final class Worker: Sendable {
     private let wallEpoch = Date().timeIntervalSince1970
     /// One per slot: where its command tasks report exit status and output.
     private let reports: [CommandReport]
+    /// Under `--slots auto`, which of the slots are active; nil: all of them.
+    private let adaptive: AdaptiveSlots?
 
     /// A slot that has been busy this long sends what it has, even mid-chunk, so the
     /// journal keeps pace with the work (and loses little if the run is killed).
@@ -41,9 +43,10 @@ final class Worker: Sendable {
 
     init(
         rank: Int, slots: Int, workload: any Workload, outputDirectory: String, failFast: Bool = false,
-        sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
+        adaptive: AdaptiveSlots? = nil, sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
     ) {
         self.rank = rank
+        self.adaptive = adaptive
         self.workload = workload
         self.failFast = failFast
         self.outputDirectory = outputDirectory
@@ -99,12 +102,18 @@ final class Worker: Sendable {
             sendToCoordinator(.heartbeat(host: host))
         }
         defer { heartbeat.stop() }
-        enum Ended { case slot, grace }
+        enum Ended { case slot, grace, controller }
         await withTaskGroup(of: Ended.self) { group in
             for slot in streams.indices {
                 group.addTask {
                     await self.runSlot(slot)
                     return .slot
+                }
+            }
+            if let adaptive = self.adaptive {
+                group.addTask {
+                    await adaptive.control(cpuSeconds: MonotonicClock.processCPUSeconds)
+                    return .controller
                 }
             }
             group.addTask {
@@ -124,10 +133,15 @@ final class Worker: Sendable {
                 if slotsRunning == 0 || ended == .grace { group.cancelAll() }
             }
         }
-        sendToCoordinator(.done(RankReport(host: host, cpuSeconds: MonotonicClock.processCPUSeconds())))
+        sendToCoordinator(.done(RankReport(
+            host: host, cpuSeconds: MonotonicClock.processCPUSeconds(), slotsUsed: adaptive?.activeSlots ?? 0,
+            slotsNote: adaptive?.summary() ?? "")))
     }
 
     private func runSlot(_ slot: Int) async {
+        if let adaptive, !(await adaptive.waitUntilActive(slot, isStopping: { stopping.load(ordering: .relaxed) })) {
+            return
+        }
         sendToCoordinator(.request(slot: slot, chunks: 2))
         var records: [TaskRecord] = []
         var lastFlush = MonotonicClock.nanoseconds()
@@ -142,6 +156,7 @@ final class Worker: Sendable {
                 let started = MonotonicClock.nanoseconds()
                 let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started)
                 cores?.release(taken)
+                adaptive?.taskFinished()
                 records.append(record)
                 if failFast, record.failsForGood(retries: workload.retries(of: index)) {
                     // The coordinator will stop every rank; this one starts nothing more meanwhile.
