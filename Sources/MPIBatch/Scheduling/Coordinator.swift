@@ -172,9 +172,10 @@ struct Coordinator {
     mutating func abandon(ranks: [Int], silentFor seconds: Double) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
         guard phase != .finished else { return actions }
-        let lostHosts = Set(ranks.compactMap { hosts[$0] })
+        // Rank 0 runs this coordinator, so its node is alive: a silent rank beside it is lost alone.
+        let lostHosts = Set(ranks.compactMap { hosts[$0] }).subtracting([hosts[0]].compactMap { $0 })
         let lost = ranksDone.indices.filter { rank in
-            ranksDone[rank] == nil && (ranks.contains(rank) || hosts[rank].map(lostHosts.contains) == true)
+            rank != 0 && ranksDone[rank] == nil && (ranks.contains(rank) || hosts[rank].map(lostHosts.contains) == true)
         }
         guard !lost.isEmpty else { return actions }
         var interrupted: [TaskRecord] = []
