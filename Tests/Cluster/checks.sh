@@ -110,7 +110,7 @@ PY
 cluster_sbatch() {
     local out=$SH/sbatch-$1
     eval "$($VC env)"
-    MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=$1 timeout 300 sbatch --wait -N 2 --ntasks-per-node=2 --ntasks=4 \
+    MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=$1 timeout 300 sbatch --wait -N 2 --ntasks-per-node=2 \
         --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-small-spin.yaml" --out "$out" ||
         { cat "$out.log"; return 1; }
     "$HERE/check_results.py" "$out" 1500 --ranks 4 || return 1
