@@ -88,21 +88,30 @@ for key in ('paths', 'estimate', 'stderr'):
     assert repr(a[key]) == repr(b[key]), (key, a[key], b[key])"
 }
 
+# Each task writes its environment to env-INDEX.txt. The file name comes from
+# $MPIBATCH_INDEX, not {index}: a parameter in a shell: line is shell-quoted
+# ('3'), which inside double quotes would become part of the name.
 cluster_task_env() {
     local out=$SH/env
-    printf 'name: env\nsweep: {repeat: 12}\ntask:\n  shell: env > "$MPIBATCH_OUT/env-{index}.txt"\n  env: {JOB_SETTING: from-the-job}\n' >"$SH/env.yaml"
+    printf 'name: env\nsweep: {repeat: 12}\ntask:\n  shell: env > "$MPIBATCH_OUT/env-$MPIBATCH_INDEX.txt"\n  env: {JOB_SETTING: from-the-job}\n' >"$SH/env.yaml"
     expect_status 0 $VC mpirun -np 6 "$VBIN" run "$SH/env.yaml" --out "$out" || return 1
     python3 - "$out" <<'PY'
 import glob, json, sys
-rank = {l["index"]: l["rank"] for l in map(json.loads, open(sys.argv[1] + "/results.jsonl"))}
+out = sys.argv[1]
+rank = {l["index"]: l["rank"] for l in map(json.loads, open(out + "/results.jsonl"))}
+host = {r["rank"]: r["host"] for r in json.load(open(out + "/summary.json"))["per_rank"]}
+files = glob.glob(out + "/env-*.txt")
+assert len(files) == 12, files
 remote = 0
-for path in glob.glob(sys.argv[1] + "/env-*.txt"):
+for path in files:
+    index = int(path.rsplit("-", 1)[1].split(".")[0])
     env = dict(line.split("=", 1) for line in open(path).read().splitlines() if "=" in line)
     bad = [k for k in env if k.startswith("OMPI_COMM_WORLD_") or k.startswith("PMIX_RANK") or k == "PMIX_NAMESPACE"]
     assert not bad, (path, bad)
     assert env.get("JOB_SETTING") == "from-the-job", (path, env.get("JOB_SETTING"))
-    remote += rank[int(path.rsplit("-", 1)[1].split(".")[0])] >= 2
-assert remote > 0, "no task ran on a remote node"
+    assert env.get("MPIBATCH_INDEX") == str(index) and env.get("MPIBATCH_RANK") == str(rank[index]), (path, env)
+    remote += host[rank[index]] != host[0]
+assert remote > 0, "no task ran on a node other than rank 0's"
 PY
 }
 
