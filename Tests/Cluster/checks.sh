@@ -186,26 +186,34 @@ assert '$lost' in s['stop_reason'], s['stop_reason']" || return 1
     exactly_once_ok "$out" 1200
 }
 
-# A node powered off under srun: rank 0 gives up on it, the batch script requeues
-# the job, which resumes on the nodes it gets and finishes.
+# A node powered off under srun: rank 0 gives up on it and aborts the step
+# (exit status 4), srun ends KillWait + 2 s later, the batch script requeues
+# the job, which resumes on the nodes Slurm gives it and finishes. The node stays
+# down meanwhile, as a dead node does: the requeued job starts once slurmctld
+# has marked it down (SlurmdTimeout), on n1 and n3.
 cluster_slurm_loss() {
-    local out=$SH/slurm-loss job state waited=0
+    local out=$SH/slurm-loss job state started ended=
     eval "$($VC env)"
     job=$(MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=srun sbatch --parsable -N 2 --ntasks-per-node=2 \
         --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out") || return 1
     wait_for_file "$out/results.jsonl" 60 || { cat "$out.log"; return 1; }
     sleep 2
+    started=$SECONDS
     $VC kill-node n2 --hard
-    while [ "$waited" -lt 1800 ]; do
+    while [ $((SECONDS - started)) -lt 180 ]; do
         state=$(scontrol show job "$job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -n 1)
-        [ "$state" = JobState=COMPLETED ] && break
-        case $state in JobState=FAILED|JobState=CANCELLED|JobState=TIMEOUT) break ;; esac
+        [ -n "$ended" ] || ! grep -q "mpibatch exited with status" "$out.log" || ended=$((SECONDS - started))
+        case $state in JobState=COMPLETED|JobState=FAILED|JobState=CANCELLED|JobState=TIMEOUT|JobState=NODE_FAIL) break ;; esac
         sleep 0.2
-        waited=$((waited + 1))
-        [ "$waited" -eq 100 ] && $VC revive-node n2   # the node reboots 20 s later
     done
+    $VC revive-node n2
     cat "$out.log"
+    echo "srun ended ${ended:-never} s after the loss; the job was $state $((SECONDS - started)) s after it"
     [ "$state" = JobState=COMPLETED ] || { echo "job $job: $state"; return 1; }
+    [ -n "$ended" ] && [ "$ended" -le 15 ] || { echo "srun took too long to end"; return 1; }
+    grep -q "mpibatch exited with status 4" "$out.log" || { echo "the first run did not exit with status 4"; return 1; }
+    grep -q "stopped answering" "$out.log" || { echo "the lost node was not named"; return 1; }
+    grep -q -- "restart 1 on n\[1,3\]" "$out.log" || { echo "not requeued once, onto n1 and n3"; return 1; }
     grep -q -- "--resume" "$out.log" || { echo "the requeued job did not resume"; return 1; }
     exactly_once_ok "$out" 1200
 }
