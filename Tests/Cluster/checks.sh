@@ -127,38 +127,40 @@ cluster_sbatch() {
 assert sorted(n['host'] for n in s['per_node']) == ['n1', 'n2'], s['per_node']"
 }
 
-# mpibatch_pids NODE: the mpibatch processes running in NODE.
+# mpibatch_pids NODE: the mpibatch processes running in NODE. The few mpibatch
+# processes are found first, by one grep over /proc (a shell loop over every
+# process takes seconds on a loaded machine), then kept if they are in NODE.
 mpibatch_pids() {
-    local pid
-    for pid in $(node_pids_of "$1"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mpibatch ] && echo "$pid"
+    local inode comm pid
+    inode=$(stat -L -c %i "/var/run/netns/mpbvc$VC_ID-$1") || return 0
+    for comm in $(grep -lx mpibatch /proc/[0-9]*/comm 2>/dev/null); do
+        pid=${comm#/proc/}
+        pid=${pid%/comm}
+        [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "net:[$inode]" ] && echo "$pid"
     done
     return 0
-}
-
-# node_pids_of NODE: processes in NODE's network namespace.
-node_pids_of() {
-    local inode link
-    inode=$(stat -L -c %i "/var/run/netns/mpbvc$VC_ID-$1") || return 0
-    for link in /proc/[0-9]*/ns/net; do
-        [ "$(readlink "$link" 2>/dev/null)" = "net:[$inode]" ] && { link=${link#/proc/}; echo "${link%%/*}"; }
-    done
 }
 
 # cluster_loss soft|hard|stop: lose n2 (or stop one rank of n3) three seconds into
 # a 6-rank run; the launch must end within 15 s, and --resume on the nodes left
 # must finish the job with every index once.
 cluster_loss() {
-    local mode=$1 out=$SH/loss-$1 launcher started ended status lost=n2
+    local mode=$1 out=$SH/loss-$1 launcher started ended status lost=n2 stopped
     $VC mpirun -np 6 "$VBIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" >"$out.log" 2>&1 &
     launcher=$!
     wait_for_file "$out/results.jsonl" 60 || return 1
     sleep 2
+    # The rank to stop is found first: the loss is the SIGSTOP, not the /proc scan before it.
+    if [ "$mode" = stop ]; then
+        lost=n3
+        stopped=$(mpibatch_pids n3 | head -n 1)
+        [ -n "$stopped" ] || { echo "no mpibatch process on n3"; return 1; }
+    fi
     started=$(date +%s.%N)
     case $mode in
         soft) $VC kill-node n2 ;;
         hard) $VC kill-node n2 --hard ;;
-        stop) lost=n3; kill -STOP "$(mpibatch_pids n3 | head -n 1)" ;;
+        stop) kill -STOP "$stopped" ;;
     esac
     wait "$launcher"
     status=$?
