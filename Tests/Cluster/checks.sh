@@ -88,21 +88,30 @@ for key in ('paths', 'estimate', 'stderr'):
     assert repr(a[key]) == repr(b[key]), (key, a[key], b[key])"
 }
 
+# Each task writes its environment to env-INDEX.txt. The file name comes from
+# $MPIBATCH_INDEX, not {index}: a parameter in a shell: line is shell-quoted
+# ('3'), which inside double quotes would become part of the name.
 cluster_task_env() {
     local out=$SH/env
-    printf 'name: env\nsweep: {repeat: 12}\ntask:\n  shell: env > "$MPIBATCH_OUT/env-{index}.txt"\n  env: {JOB_SETTING: from-the-job}\n' >"$SH/env.yaml"
+    printf 'name: env\nsweep: {repeat: 12}\ntask:\n  shell: env > "$MPIBATCH_OUT/env-$MPIBATCH_INDEX.txt"\n  env: {JOB_SETTING: from-the-job}\n' >"$SH/env.yaml"
     expect_status 0 $VC mpirun -np 6 "$VBIN" run "$SH/env.yaml" --out "$out" || return 1
     python3 - "$out" <<'PY'
 import glob, json, sys
-rank = {l["index"]: l["rank"] for l in map(json.loads, open(sys.argv[1] + "/results.jsonl"))}
+out = sys.argv[1]
+rank = {l["index"]: l["rank"] for l in map(json.loads, open(out + "/results.jsonl"))}
+host = {r["rank"]: r["host"] for r in json.load(open(out + "/summary.json"))["per_rank"]}
+files = glob.glob(out + "/env-*.txt")
+assert len(files) == 12, files
 remote = 0
-for path in glob.glob(sys.argv[1] + "/env-*.txt"):
+for path in files:
+    index = int(path.rsplit("-", 1)[1].split(".")[0])
     env = dict(line.split("=", 1) for line in open(path).read().splitlines() if "=" in line)
     bad = [k for k in env if k.startswith("OMPI_COMM_WORLD_") or k.startswith("PMIX_RANK") or k == "PMIX_NAMESPACE"]
     assert not bad, (path, bad)
     assert env.get("JOB_SETTING") == "from-the-job", (path, env.get("JOB_SETTING"))
-    remote += rank[int(path.rsplit("-", 1)[1].split(".")[0])] >= 2
-assert remote > 0, "no task ran on a remote node"
+    assert env.get("MPIBATCH_INDEX") == str(index) and env.get("MPIBATCH_RANK") == str(rank[index]), (path, env)
+    remote += host[rank[index]] != host[0]
+assert remote > 0, "no task ran on a node other than rank 0's"
 PY
 }
 
@@ -110,7 +119,7 @@ PY
 cluster_sbatch() {
     local out=$SH/sbatch-$1
     eval "$($VC env)"
-    MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=$1 timeout 300 sbatch --wait -N 2 --ntasks-per-node=2 --ntasks=4 \
+    MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=$1 timeout 300 sbatch --wait -N 2 --ntasks-per-node=2 \
         --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-small-spin.yaml" --out "$out" ||
         { cat "$out.log"; return 1; }
     "$HERE/check_results.py" "$out" 1500 --ranks 4 || return 1
@@ -118,38 +127,40 @@ cluster_sbatch() {
 assert sorted(n['host'] for n in s['per_node']) == ['n1', 'n2'], s['per_node']"
 }
 
-# mpibatch_pids NODE: the mpibatch processes running in NODE.
+# mpibatch_pids NODE: the mpibatch processes running in NODE. The few mpibatch
+# processes are found first, by one grep over /proc (a shell loop over every
+# process takes seconds on a loaded machine), then kept if they are in NODE.
 mpibatch_pids() {
-    local pid
-    for pid in $(node_pids_of "$1"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mpibatch ] && echo "$pid"
+    local inode comm pid
+    inode=$(stat -L -c %i "/var/run/netns/mpbvc$VC_ID-$1") || return 0
+    for comm in $(grep -lx mpibatch /proc/[0-9]*/comm 2>/dev/null); do
+        pid=${comm#/proc/}
+        pid=${pid%/comm}
+        [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "net:[$inode]" ] && echo "$pid"
     done
     return 0
-}
-
-# node_pids_of NODE: processes in NODE's network namespace.
-node_pids_of() {
-    local inode link
-    inode=$(stat -L -c %i "/var/run/netns/mpbvc$VC_ID-$1") || return 0
-    for link in /proc/[0-9]*/ns/net; do
-        [ "$(readlink "$link" 2>/dev/null)" = "net:[$inode]" ] && { link=${link#/proc/}; echo "${link%%/*}"; }
-    done
 }
 
 # cluster_loss soft|hard|stop: lose n2 (or stop one rank of n3) three seconds into
 # a 6-rank run; the launch must end within 15 s, and --resume on the nodes left
 # must finish the job with every index once.
 cluster_loss() {
-    local mode=$1 out=$SH/loss-$1 launcher started ended status lost=n2
+    local mode=$1 out=$SH/loss-$1 launcher started ended status lost=n2 stopped
     $VC mpirun -np 6 "$VBIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" >"$out.log" 2>&1 &
     launcher=$!
     wait_for_file "$out/results.jsonl" 60 || return 1
     sleep 2
+    # The rank to stop is found first: the loss is the SIGSTOP, not the /proc scan before it.
+    if [ "$mode" = stop ]; then
+        lost=n3
+        stopped=$(mpibatch_pids n3 | head -n 1)
+        [ -n "$stopped" ] || { echo "no mpibatch process on n3"; return 1; }
+    fi
     started=$(date +%s.%N)
     case $mode in
         soft) $VC kill-node n2 ;;
         hard) $VC kill-node n2 --hard ;;
-        stop) lost=n3; kill -STOP "$(mpibatch_pids n3 | head -n 1)" ;;
+        stop) kill -STOP "$stopped" ;;
     esac
     wait "$launcher"
     status=$?
@@ -177,26 +188,34 @@ assert '$lost' in s['stop_reason'], s['stop_reason']" || return 1
     exactly_once_ok "$out" 1200
 }
 
-# A node powered off under srun: rank 0 gives up on it, the batch script requeues
-# the job, which resumes on the nodes it gets and finishes.
+# A node powered off under srun: rank 0 gives up on it and aborts the step
+# (exit status 4), srun ends KillWait + 2 s later, the batch script requeues
+# the job, which resumes on the nodes Slurm gives it and finishes. The node stays
+# down meanwhile, as a dead node does: the requeued job starts once slurmctld
+# has marked it down (SlurmdTimeout), on n1 and n3.
 cluster_slurm_loss() {
-    local out=$SH/slurm-loss job state waited=0
+    local out=$SH/slurm-loss job state started ended=
     eval "$($VC env)"
     job=$(MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=srun sbatch --parsable -N 2 --ntasks-per-node=2 \
         --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out") || return 1
     wait_for_file "$out/results.jsonl" 60 || { cat "$out.log"; return 1; }
     sleep 2
+    started=$SECONDS
     $VC kill-node n2 --hard
-    while [ "$waited" -lt 1800 ]; do
+    while [ $((SECONDS - started)) -lt 180 ]; do
         state=$(scontrol show job "$job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -n 1)
-        [ "$state" = JobState=COMPLETED ] && break
-        case $state in JobState=FAILED|JobState=CANCELLED|JobState=TIMEOUT) break ;; esac
+        [ -n "$ended" ] || ! grep -q "mpibatch exited with status" "$out.log" || ended=$((SECONDS - started))
+        case $state in JobState=COMPLETED|JobState=FAILED|JobState=CANCELLED|JobState=TIMEOUT|JobState=NODE_FAIL) break ;; esac
         sleep 0.2
-        waited=$((waited + 1))
-        [ "$waited" -eq 100 ] && $VC revive-node n2   # the node reboots 20 s later
     done
+    $VC revive-node n2
     cat "$out.log"
+    echo "srun ended ${ended:-never} s after the loss; the job was $state $((SECONDS - started)) s after it"
     [ "$state" = JobState=COMPLETED ] || { echo "job $job: $state"; return 1; }
+    [ -n "$ended" ] && [ "$ended" -le 15 ] || { echo "srun took too long to end"; return 1; }
+    grep -q "mpibatch exited with status 4" "$out.log" || { echo "the first run did not exit with status 4"; return 1; }
+    grep -q "stopped answering" "$out.log" || { echo "the lost node was not named"; return 1; }
+    grep -q -- "restart 1 on n\[1,3\]" "$out.log" || { echo "not requeued once, onto n1 and n3"; return 1; }
     grep -q -- "--resume" "$out.log" || { echo "the requeued job did not resume"; return 1; }
     exactly_once_ok "$out" 1200
 }

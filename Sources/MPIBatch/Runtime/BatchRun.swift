@@ -44,7 +44,7 @@ public struct RunBehaviour: Sendable {
 
     /// Silence after which a rank is given up on, by default: short, so that a run that
     /// lost a node ends (journal and summary written) before Open MPI's keepalive
-    /// takes the launch down (see `MPILaunch.launcherGraceSeconds`), yet five beats long.
+    /// takes the launch down (see `MPILauncher.graceSeconds`), yet five beats long.
     public static let defaultHeartbeatTimeoutSeconds = 5.0
 
     /// How often workers say they are alive: often enough that one lost beat never looks like silence.

@@ -101,19 +101,11 @@ public enum MPILaunch {
     /// journal and summary are written and the run is resumable.
     public static let lostRanksExitStatus: Int32 = 4
 
-    /// How long rank 0 leaves the launcher, after writing the summary of a run that
-    /// lost ranks, to end the job itself before aborting it.
-    ///
-    /// `mpirun` that notices a lost node by itself (its OOB keepalive, see
-    /// `scripts/mpi-env`) ends the job at once; but an `MPI_Abort` that reaches
-    /// it first makes it wait for the dead node's daemon to confirm, for ever.
-    public static let launcherGraceSeconds = 6.0
-
     /// Ends a run whose `summary` names unresponsive ranks (MPI could not be
-    /// finalised): waits `launcherGraceSeconds` for the launcher, then aborts the
-    /// whole job with `lostRanksExitStatus`.
+    /// finalised): leaves the launcher its grace (`mpirun`: 6 s to notice the lost
+    /// node itself; `srun`: none), then aborts the whole job with `lostRanksExitStatus`.
     public static func endAfterLostRanks() -> Never {
-        Thread.sleep(forTimeInterval: launcherGraceSeconds)
+        Thread.sleep(forTimeInterval: MPILauncher.current().graceSeconds)
         MPIEnvironment.abort(errorCode: lostRanksExitStatus)
     }
 
