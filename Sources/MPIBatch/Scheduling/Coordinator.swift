@@ -281,12 +281,23 @@ struct Coordinator {
     }
 
     /// Asks the source again for requests that found nothing ready (a stage may have become ready).
+    /// Not once nothing is left to hand out: in a run's tail every slot's request is parked, and
+    /// asking them all again for each result would cost rank 0 O(slots) per message.
     private mutating func serveParked(_ actions: inout [CoordinatorAction]) {
-        guard phase == .running, !parked.isEmpty else { return }
+        guard phase == .running, !parked.isEmpty, !nothingLeftToServe else { return }
         let waiting = parked
         parked.removeAll()
-        for request in waiting { serve(rank: request.rank, slot: request.slot, chunks: request.chunks, into: &actions) }
+        for (position, request) in waiting.enumerated() {
+            if nothingLeftToServe {
+                parked.append(contentsOf: waiting[position...])
+                break
+            }
+            serve(rank: request.rank, slot: request.slot, chunks: request.chunks, into: &actions)
+        }
     }
+
+    /// Whether no retry is queued and the source has handed out all its work.
+    private var nothingLeftToServe: Bool { source.isExhausted && retryHead == retryQueue.count }
 
     private mutating func queueRetry(_ chunk: Chunk) {
         guard phase == .running else { return }

@@ -1,6 +1,7 @@
 // Micro-benchmarks behind bench/run: MPI ping-pong latency and the journal's
-// line-formatting rate, and reading a journal for --resume.
-// Usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS
+// line-formatting rate, reading a journal for --resume, and rank 0's
+// scheduling capacity with simulated ranks (no MPI).
+// Usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS | coordinator RANKS SLOTS TASKS [POLICY]
 import Foundation
 import MPIBatch
 import SwiftMPI
@@ -46,7 +47,19 @@ case "resume":
     let read = try JournalBenchmark.readForResume(path: path, taskCount: tasks)
     let seconds = Double(MonotonicClock.nanoseconds() - started) * 1e-9
     print("resume_read_seconds=\(seconds) lines=\(read.lines) done=\(read.done) holes=\(read.holes)")
+case "coordinator":
+    let numbers = arguments.dropFirst().prefix(3).compactMap { Int($0) }
+    guard numbers.count == 3, let policy = ChunkPolicy(rawValue: String(arguments.dropFirst(4).first ?? "auto")) else {
+        FileHandle.standardError.write(Data("usage: mpibatch-bench coordinator RANKS SLOTS TASKS [auto|static|dynamic|guided]\n".utf8))
+        exit(2)
+    }
+    let figures = try CoordinatorLoad.run(ranks: numbers[0], slots: numbers[1], tasks: numbers[2], policy: policy)
+    print(
+        "ranks=\(figures.ranks) slots=\(figures.slots) tasks=\(figures.tasks) messages=\(figures.messages)",
+        "seconds=\(figures.seconds) messages_per_second=\(Int(figures.messagesPerSecond))",
+        "tasks_per_second=\(Int(figures.tasksPerSecond)) tasks_per_chunk=\(figures.tasksPerChunk)",
+        "peak_memory_growth_mb=\(figures.peakMemoryGrowth >> 20)")
 default:
-    FileHandle.standardError.write(Data("usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS\n".utf8))
+    FileHandle.standardError.write(Data("usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS | coordinator RANKS SLOTS TASKS [POLICY]\n".utf8))
     exit(2)
 }
