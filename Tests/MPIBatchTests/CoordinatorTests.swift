@@ -60,6 +60,20 @@ import Testing
         #expect(actions.contains(.send(.assign(slot: 0, chunk: Chunk(start: 0, end: 1, attempt: 2)), to: 1)))
     }
 
+    @Test func aRetryInTheTailGoesToTheIdleSlotNotToBusyPrefetches() {
+        var coordinator = Coordinator(
+            taskCount: 3, retries: 1, failFast: false, policy: .dynamic, slotsPerRank: [1, 1, 1], reducer: nil)
+        for rank in 0..<3 {
+            // One task each; the prefetch of a second single task is held back and parked.
+            #expect(assigned(coordinator.handle(.request(slot: 0, chunks: 2), from: rank)) == [Chunk(start: rank, end: rank + 1)])
+        }
+        let actions = coordinator.handle(.results(slot: 0, records: [record(2, rank: 2, status: .failed)], wantsMore: false), from: 2)
+        let retries = actions.compactMap { action -> Int? in
+            if case .send(.assign(_, let chunk), let rank) = action, chunk.attempt == 2 { rank } else { nil }
+        }
+        #expect(retries == [2])  // rank 2's slot is the idle one; ranks 0 and 1 still hold a task
+    }
+
     @Test func failFastStopsAtTheFirstFinalFailure() {
         var coordinator = Coordinator(
             taskCount: 1000, retries: 0, failFast: true, policy: .dynamic, slotsPerRank: [1], reducer: nil)

@@ -14,12 +14,6 @@ enum CoordinatorAction: Equatable {
 struct Coordinator {
     private enum Phase { case running, stopping, finished }
 
-    private struct ParkedRequest {
-        var rank: Int
-        var slot: Int
-        var chunks: Int
-    }
-
     private let retries: @Sendable (Int) -> Int
     private let failFast: Bool
     private let graceSeconds: Double
@@ -30,13 +24,15 @@ struct Coordinator {
     /// Succeeded indices a reducer has seen, so that a lowered limit can uncount those above it.
     private var reducedSuccesses = Set<Int>()
     private let ordinalBase: [Int]
+    /// The rank of each slot (by global ordinal).
+    private let rankOfOrdinal: [Int]
     /// Rank 0's reducer of task values, if the workload has one.
     let reducer: (any ResultReducer)?
     private var source: any WorkSource
     /// Chunks served before fresh work: retries and the parts of chunks cut short by the deadline.
     private var retryQueue: [Chunk] = []
     private var retryHead = 0
-    private var parked: [ParkedRequest] = []
+    private var parked: ParkedRequests
     private var inFlight = 0
     /// Tasks handed to each slot (by global ordinal) and not yet reported.
     private var inHand: [Int]
@@ -96,12 +92,16 @@ struct Coordinator {
         self.clock = clock
         self.reducer = reducer
         var bases: [Int] = []
+        var ranks: [Int] = []
         var total = 0
-        for slots in slotsPerRank {
+        for (rank, slots) in slotsPerRank.enumerated() {
             bases.append(total)
+            ranks += repeatElement(rank, count: slots)
             total += slots
         }
         ordinalBase = bases
+        rankOfOrdinal = ranks
+        parked = ParkedRequests(slots: total)
         inHand = Array(repeating: 0, count: total)
         held = Array(repeating: HeldChunks(), count: total)
         self.source = source
@@ -216,6 +216,7 @@ struct Coordinator {
                 inFlight -= chunk.count
             }
             inHand[ordinal] = 0
+            parked.drop(ordinal)
         }
         return records
     }
@@ -247,12 +248,14 @@ struct Coordinator {
         kept.reserveCapacity(records.count)
         for record in records {
             inFlight -= 1
-            inHand[ordinalBase[record.rank] + record.slot] -= 1
+            let ordinal = ordinalBase[record.rank] + record.slot
+            inHand[ordinal] -= 1
+            if inHand[ordinal] == 0 { parked.becameIdle(ordinal) }
             if failFast, record.failsForGood(retries: retries(record.index)) {
                 // Even past a lowered limit: the failing rank has already stopped starting tasks.
                 beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions)
             }
-            held[ordinalBase[record.rank] + record.slot].reported(record.index)
+            held[ordinal].reported(record.index)
             guard record.index < source.limit else { continue }
             kept.append(record)
             finishedTasks += 1
@@ -280,19 +283,22 @@ struct Coordinator {
         serveParked(&actions)
     }
 
-    /// Asks the source again for requests that found nothing ready (a stage may have become ready).
-    /// Not once nothing is left to hand out: in a run's tail every slot's request is parked, and
-    /// asking them all again for each result would cost rank 0 O(slots) per message.
+    /// Asks the source again for requests that found nothing ready (a stage may have become ready,
+    /// a retry may be queued). Not once nothing is left to hand out: in a run's tail every slot's
+    /// request is parked, and asking them all again for each result would cost rank 0 O(slots) per
+    /// message. Idle slots' requests come first; busy slots' are asked only until the tail rule
+    /// holds one back (the single task at the head waits for an idle slot, so every busy slot
+    /// after it would be refused the same way): O(requests served) per message.
     private mutating func serveParked(_ actions: inout [CoordinatorAction]) {
-        guard phase == .running, !parked.isEmpty, !nothingLeftToServe else { return }
-        let waiting = parked
-        parked.removeAll()
-        for (position, request) in waiting.enumerated() {
-            if nothingLeftToServe {
-                parked.append(contentsOf: waiting[position...])
-                break
+        guard phase == .running else { return }
+        for idle in [true, false] {
+            var asked = 0
+            let waiting = parked.count(idle: idle)
+            while asked < waiting, !nothingLeftToServe, let (ordinal, chunks) = parked.next(idle: idle) {
+                asked += 1
+                let heldBack = serve(ordinal: ordinal, chunks: chunks, into: &actions)
+                if heldBack, !idle { break }
             }
-            serve(rank: request.rank, slot: request.slot, chunks: request.chunks, into: &actions)
         }
     }
 
@@ -305,19 +311,29 @@ struct Coordinator {
     }
 
     private mutating func serve(rank: Int, slot: Int, chunks: Int, into actions: inout [CoordinatorAction]) {
-        guard phase == .running else { return }
+        serve(ordinal: ordinalBase[rank] + slot, chunks: chunks, into: &actions)
+    }
+
+    /// Hands up to `chunks` chunks to the slot with global `ordinal`, parking what it could not
+    /// serve. Returns whether the tail rule held a single task back from this busy slot.
+    @discardableResult
+    private mutating func serve(ordinal: Int, chunks: Int, into actions: inout [CoordinatorAction]) -> Bool {
+        guard phase == .running else { return false }
+        let rank = rankOfOrdinal[ordinal]
+        let slot = ordinal - ordinalBase[rank]
         var wanted = chunks
-        let ordinal = ordinalBase[rank] + slot
+        var heldBack = false
         while wanted > 0, let chunk = nextChunk(forSlotOrdinal: ordinal) {
             if chunk.count == 1, inHand[ordinal] > 0 {
                 // The tail: a single task waits for a slot with nothing in hand rather than
                 // queue behind this slot's work while another slot may sit idle.
                 retryQueue.insert(chunk, at: retryHead)
+                heldBack = true
                 break
             }
             guard let fitting = fitBeforeDeadline(chunk) else {
                 beginStopping(reason: "deadline: no time left for another task", interrupted: true, into: &actions)
-                return
+                return false
             }
             inFlight += fitting.count
             inHand[ordinal] += fitting.count
@@ -325,7 +341,8 @@ struct Coordinator {
             actions.append(.send(.assign(slot: slot, chunk: fitting), to: rank))
             wanted -= 1
         }
-        if wanted > 0 { parked.append(ParkedRequest(rank: rank, slot: slot, chunks: wanted)) }
+        if wanted > 0 { parked.park(ordinal, chunks: wanted, idle: inHand[ordinal] == 0) }
+        return heldBack
     }
 
     /// The part of `chunk` that one slot can finish before the deadline at the mean
