@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -26,7 +27,9 @@ let package = Package(
         .target(name: "SwiftMPI", dependencies: ["CMPI", "CMPIShim"]),
         .target(
             name: "MPIBatch",
-            dependencies: ["SwiftMPI", "CProcessGuard", "CLanes", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SwiftMPI", "CProcessGuard", "CLanes", .product(name: "Yams", package: "Yams"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .executableTarget(
             name: "mpibatch",

@@ -95,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         if !quiet {
             FileHandle.standardError.write(Data((summary.humanText() + "results in \(outcome.outputDirectory)/, report: \(outcome.outputDirectory)/report.html\n").utf8))
         }
-        if !summary.unresponsiveRanks.isEmpty { MPILaunch.endAfterLostRanks() }
+        if !summary.unresponsiveRanks.isEmpty { MPILaunch.endAfterLostRanks(lostSilentNode: summary.lostSilentNode) }
         if summary.interrupted { throw ExitCode(3) }
         if summary.tasksFailed > 0 || summary.tasksSucceeded < summary.tasksTotal { throw ExitCode(1) }
     }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -20,10 +19,8 @@ final class Journal: Sendable {
     }
 
     private let queue = Mutex<[[TaskRecord]]>([])
-    private let closing = Atomic<Bool>(false)
-    private let wake = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
     private let failure = Mutex(Failure())
+    private let writer = BackgroundLoop(name: "mpibatch-journal")
 
     /// How often the journal is forced to disk while the run goes on.
     static let syncIntervalSeconds = 2.0
@@ -36,12 +33,9 @@ final class Journal: Sendable {
         let goodLength = try file.length()
         // The file moves into the writer thread, which alone uses it from here on.
         nonisolated(unsafe) let owned = file
-        let thread = Thread { [self] in
-            drain(into: owned, goodLength: goodLength, workload: workload, startOffset: startOffset)
-            finished.signal()
+        writer.start { [self] loop in
+            drain(loop, into: owned, goodLength: goodLength, workload: workload, startOffset: startOffset)
         }
-        thread.name = "mpibatch-journal"
-        thread.start()
     }
 
     /// Calls `handler` (on the journal's thread) when a write fails; at once if one already has.
@@ -56,26 +50,24 @@ final class Journal: Sendable {
     /// Queues finished attempts for writing.
     func append(_ records: [TaskRecord]) {
         queue.withLock { $0.append(records) }
-        wake.signal()
+        writer.wake()
     }
 
     /// Writes everything queued, fsyncs, and stops the writer. Returns the first write
     /// error, if any, and how many successful attempts it left unwritten.
     func close() -> (error: OutputError, unwrittenSucceeded: Int)? {
-        closing.store(true, ordering: .releasing)
-        wake.signal()
-        finished.wait()
+        writer.stopAndJoin()
         return failure.withLock { failure in failure.error.map { ($0, failure.unwrittenSucceeded) } }
     }
 
-    private func drain(into file: OutputFile, goodLength: Int, workload: any Workload, startOffset: Double) {
+    private func drain(_ loop: BackgroundLoop, into file: OutputFile, goodLength: Int, workload: any Workload, startOffset: Double) {
         var json = JSONWriter(capacity: 1 << 16)
         var lastSync = MonotonicClock.nanoseconds()
         var dirty = false
         var length = goodLength
         var broken = false
         while true {
-            let isClosing = closing.load(ordering: .acquiring)
+            let isClosing = loop.isStopping
             let batches = queue.withLock { batches in
                 let taken = batches
                 batches = []
@@ -113,7 +105,7 @@ final class Journal: Sendable {
                 dirty = false
             }
             if isClosing && batches.isEmpty { return }
-            if batches.isEmpty { _ = wake.wait(timeout: .now() + .milliseconds(500)) }
+            if batches.isEmpty { loop.wait(seconds: 0.5) }
         }
     }
 

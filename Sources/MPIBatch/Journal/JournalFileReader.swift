@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
 
 /// Streams a `results.jsonl` file line by line, a few MiB at a time: no line is kept once
 /// its handler returned, so reading a journal of any size takes bounded memory.
@@ -49,19 +50,21 @@ struct JournalFileReader {
     static func read(
         path: String, _ handle: (Line) throws(RunFileError) -> Void
     ) throws(RunFileError) -> JournalTail {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else { throw RunFileError(path: path, reason: openFailure(errno)) }
-        defer { close(descriptor) }
+        let descriptor = try openForReading(path)
+        defer { try? descriptor.close() }
         var buffer = [UInt8](repeating: 0, count: bufferSize)
         var filled = 0
         var offset = 0  // of buffer[0] in the file
         var lines = 0
         while true {
             if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-            let received = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-            if received < 0 {
-                if errno == EINTR { continue }
-                throw RunFileError(path: path, reason: "read: " + String(cString: strerror(errno)))
+            let received: Int
+            do {
+                received = try buffer.withUnsafeMutableBytes {
+                    try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))  // EINTR retried
+                }
+            } catch {
+                throw RunFileError(path: path, reason: "read: \(error)")
             }
             if received == 0 {
                 let torn = Array(buffer[0..<min(filled, tornSampleLimit)])
@@ -108,6 +111,15 @@ struct JournalFileReader {
     }
 
     /// Why `open` failed, in words a user can act on.
+    /// Opens `path` to read, never through a symbolic link; the error says what went wrong in words.
+    static func openForReading(_ path: String) throws(RunFileError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(path, .readOnly, options: [.closeOnExec, .noFollow])
+        } catch {
+            throw RunFileError(path: path, reason: openFailure((error as? Errno)?.rawValue ?? EIO))
+        }
+    }
+
     static func openFailure(_ code: Int32) -> String {
         switch code {
         case ENOENT: "no such file (is this a run's output directory?)"

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import SystemPackage
 
 /// Reads a stretch of a log file for `mpibatch logs`, a MiB at a time, never through a
 /// symbolic link; a missing or short file is an error naming it and what was looked for.
@@ -15,13 +16,15 @@ enum LogFileReader {
     static func copy(
         path: String, range: Range<Int>?, to output: FileHandle, looking: () -> String
     ) throws(RunFileError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else {
-            throw RunFileError(path: path, reason: JournalFileReader.openFailure(errno) + "; " + looking())
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try JournalFileReader.openForReading(path)
+        } catch {
+            throw RunFileError(path: path, reason: error.reason + "; " + looking())
         }
-        defer { close(descriptor) }
+        defer { try? descriptor.close() }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
+        guard fstat(descriptor.rawValue, &status) == 0 else {
             throw RunFileError(path: path, reason: "fstat: " + String(cString: strerror(errno)))
         }
         let wanted = range ?? 0..<Int(status.st_size)
@@ -31,13 +34,17 @@ enum LogFileReader {
         var buffer = [UInt8](repeating: 0, count: min(chunk, max(1, wanted.count)))
         var position = wanted.lowerBound
         while position < wanted.upperBound {
-            let count = buffer.withUnsafeMutableBytes {
-                pread(descriptor, $0.baseAddress, min($0.count, wanted.upperBound - position), off_t(position))
+            let count: Int
+            do {
+                count = try buffer.withUnsafeMutableBytes {
+                    try descriptor.read(
+                        fromAbsoluteOffset: Int64(position),
+                        into: UnsafeMutableRawBufferPointer(rebasing: $0[..<min($0.count, wanted.upperBound - position)]))
+                }
+            } catch {
+                throw RunFileError(path: path, reason: "read: \(error)")
             }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                throw RunFileError(path: path, reason: "read: " + (count < 0 ? String(cString: strerror(errno)) : "the file ended early"))
-            }
+            guard count > 0 else { throw RunFileError(path: path, reason: "read: the file ended early") }
             output.write(Data(buffer[..<count]))
             position += count
         }

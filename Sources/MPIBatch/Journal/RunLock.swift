@@ -1,11 +1,12 @@
 import Foundation
+import SystemPackage
 
 /// `OUT/run.lock`: one run per output directory. Rank 0 holds an exclusive `flock` on it
 /// for the whole run and writes its host and pid into it; a second run on the directory is
 /// refused with the holder's name. The kernel drops the lock when its holder dies, however it
 /// dies, so a stale file left by a killed run is simply taken over.
 final class RunLock: Sendable {
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     /// The lock file.
     let path: String
 
@@ -13,15 +14,17 @@ final class RunLock: Sendable {
     /// system without `flock` support the run goes on unlocked, with a warning.
     init(directory: String, warn: (String) -> Void) throws(RunFileError) {
         path = directory + "/run.lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else {
-            throw RunFileError(path: path, reason: JournalFileReader.openFailure(errno))
+        do {
+            descriptor = try FileDescriptor.open(
+                path, .readWrite, options: [.create, .closeOnExec, .noFollow], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw RunFileError(path: path, reason: JournalFileReader.openFailure((error as? Errno)?.rawValue ?? EIO))
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor.rawValue, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             if code == EWOULDBLOCK {
                 let holder = Self.holder(of: descriptor)
-                close(descriptor)
+                try? descriptor.close()
                 throw RunFileError(
                     path: path,
                     reason: "another run is using this directory (\(holder.isEmpty ? "holder unknown" : holder)); "
@@ -32,21 +35,21 @@ final class RunLock: Sendable {
             return
         }
         let identity = Array("host \(Self.hostName()) pid \(getpid())\n".utf8)
-        _ = ftruncate(descriptor, 0)
-        _ = identity.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        _ = try? descriptor.resize(to: 0)
+        _ = try? identity.withUnsafeBytes { try descriptor.write(toAbsoluteOffset: 0, $0) }
     }
 
-    deinit { close(descriptor) }  // closing the last descriptor releases the lock
+    deinit { try? descriptor.close() }  // closing the last descriptor releases the lock
 
     /// Lets the next run take the directory now (the run is over), not whenever this value
     /// is freed.
     func release() {
-        _ = flock(descriptor, LOCK_UN)
+        _ = flock(descriptor.rawValue, LOCK_UN)
     }
 
-    private static func holder(of descriptor: Int32) -> String {
+    private static func holder(of descriptor: FileDescriptor) -> String {
         var bytes = [UInt8](repeating: 0, count: 256)
-        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        let count = (try? bytes.withUnsafeMutableBytes { try descriptor.read(fromAbsoluteOffset: 0, into: $0) }) ?? 0
         guard count > 0 else { return "" }
         return String(decoding: bytes[0..<count], as: UTF8.self).trimmingCharacters(in: .newlines)
     }

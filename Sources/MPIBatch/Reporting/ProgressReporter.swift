@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -8,33 +7,24 @@ final class ProgressReporter: Sendable {
     /// What the reporter shows: tasks finished (ok or failed for good), failed, in the run.
     typealias Counts = @Sendable () -> (finished: Int, failed: Int, total: Int)
 
-    private let stopped = Atomic<Bool>(false)
-    private let wake = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
+    private let loop: BackgroundLoop
 
     /// Starts reporting `counts` until `stop`.
     init(counts: @escaping Counts) {
         let terminal = isatty(STDERR_FILENO) != 0
         let interval = terminal ? 0.5 : 5.0
         let started = MonotonicClock.seconds()
-        let thread = Thread { [self] in
-            while wake.wait(timeout: .now() + interval) == .timedOut, !stopped.load(ordering: .acquiring) {
+        loop = BackgroundLoop(name: "mpibatch-progress") { loop in
+            while !loop.wait(seconds: interval), !loop.isStopping {
                 let line = Self.line(counts(), elapsed: MonotonicClock.seconds() - started, bar: terminal)
                 FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
             }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            finished.signal()
         }
-        thread.name = "mpibatch-progress"
-        thread.start()
     }
 
     /// Stops reporting and clears the bar.
-    func stop() {
-        stopped.store(true, ordering: .releasing)
-        wake.signal()
-        finished.wait()
-    }
+    func stop() { loop.stopAndJoin() }
 
     /// `[########            ] 41% 1640/4000 tasks, 2 failed, 812 tasks/s, ~3 s left`.
     static func line(_ counts: (finished: Int, failed: Int, total: Int), elapsed: Double, bar: Bool) -> String {

@@ -43,6 +43,10 @@ public struct RunSummary: Sendable {
     public var journalFailure: String? = nil
     /// Whether some task took more than one core, so `taskSeconds` is core-seconds.
     public var coreWeighted = false
+    /// Whether a whole node went silent (lost, not a hung process beside answering ones):
+    /// then `mpirun` needs time to notice the node itself before an abort can reach it.
+    /// Not written to `summary.json`.
+    public var lostSilentNode = false
 
     /// One rank's figures.
     public struct Rank: Sendable {

@@ -127,6 +127,7 @@ public enum BatchRun {
         let progress = configuration.behaviour.showsProgress ? ProgressReporter(counts: driver.counts) : nil
         await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
         await driver.finished.wait()
+        driver.stopWatching()
         progress?.stop()
         transport.stop()
         watcher.cancel()

@@ -17,6 +17,7 @@ final class CoordinatorDriver: Sendable {
     private let startedAtEpoch = Date().timeIntervalSince1970
     /// Fires when every rank has reported done.
     let finished = OneShot()
+    private let watchdog = BackgroundLoop(name: "mpibatch-watchdog")
 
     init(coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal) {
         state = Mutex(State(
@@ -30,10 +31,11 @@ final class CoordinatorDriver: Sendable {
     /// and starts watching for ranks silent longer than `silenceLimitSeconds`.
     func start(silenceLimitSeconds: Double) {
         perform(state.withLock { $0.coordinator.start() })
-        let watchdog = Thread { [self] in watchForSilence(limit: silenceLimitSeconds) }
-        watchdog.name = "mpibatch-watchdog"
-        watchdog.start()
+        watchdog.start { [self] loop in watchForSilence(loop, limit: silenceLimitSeconds) }
     }
+
+    /// Ends the watch for silent ranks (the run has finished) and waits for its thread.
+    func stopWatching() { watchdog.stopAndJoin() }
 
     /// Feeds one worker message from `source` to the coordinator.
     func handle(_ message: RuntimeMessage, from source: Int) {
@@ -45,11 +47,10 @@ final class CoordinatorDriver: Sendable {
     }
 
     /// Gives up on ranks not heard from for `limit` seconds (their heartbeats come far
-    /// more often), until the run finishes.
-    private func watchForSilence(limit: Double) {
+    /// more often), until the run finishes or the watch is stopped.
+    private func watchForSilence(_ loop: BackgroundLoop, limit: Double) {
         let limitNanoseconds = UInt64(max(0.05, limit) * 1e9)
-        while true {
-            Thread.sleep(forTimeInterval: min(0.5, limit / 4))
+        while !loop.wait(seconds: min(0.5, limit / 4)), !loop.isStopping {
             let actions: [CoordinatorAction]? = state.withLock { state in
                 guard !state.coordinator.isFinished else { return nil }
                 let now = MonotonicClock.nanoseconds()
@@ -152,7 +153,7 @@ final class CoordinatorDriver: Sendable {
                 },
                 extraFields: extra.objectMembers,
                 extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary() + slotNotes,
-                parts: parts)
+                parts: parts, lostSilentNode: coordinator.lostSilentNode)
         }
     }
 }

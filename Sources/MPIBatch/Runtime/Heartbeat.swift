@@ -1,26 +1,16 @@
-import Dispatch
-import Foundation
-import Synchronization
-
 /// Calls `beat` at once and then every `seconds`, on a thread of its own, until stopped.
 final class Heartbeat: Sendable {
-    private let stopped = Atomic<Bool>(false)
-    private let wake = DispatchSemaphore(value: 0)
+    private let loop: BackgroundLoop
 
     init(every seconds: Double, beat: @escaping @Sendable () -> Void) {
-        let thread = Thread { [self] in
-            while !stopped.load(ordering: .acquiring) {
+        loop = BackgroundLoop(name: "mpibatch-heartbeat") { loop in
+            while !loop.isStopping {
                 beat()
-                _ = wake.wait(timeout: .now() + .nanoseconds(Int(max(0.01, seconds) * 1e9)))
+                loop.wait(seconds: max(0.01, seconds))
             }
         }
-        thread.name = "mpibatch-heartbeat"
-        thread.start()
     }
 
-    /// Ends the beats (the thread exits within moments).
-    func stop() {
-        stopped.store(true, ordering: .releasing)
-        wake.signal()
-    }
+    /// Ends the beats and waits for the thread to exit (at most one beat's time).
+    func stop() { loop.stopAndJoin() }
 }

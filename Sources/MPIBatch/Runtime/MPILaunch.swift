@@ -65,7 +65,11 @@ public enum MPILaunch {
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
         var behaviour = options.behaviour
-        behaviour.deadlineSeconds = behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()
+        if world.rank == 0 {
+            // Only rank 0's coordinator uses the deadline: one squeue per job, not one per rank
+            // (1,000 ranks would each ask slurmctld), so there is nothing to broadcast.
+            behaviour.deadlineSeconds = behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()
+        }
         let configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
         var prepared: PreparedRun?
         var refusal = ""
@@ -102,10 +106,12 @@ public enum MPILaunch {
     public static let lostRanksExitStatus: Int32 = 4
 
     /// Ends a run whose `summary` names unresponsive ranks (MPI could not be
-    /// finalised): leaves the launcher its grace (`mpirun`: 6 s to notice the lost
-    /// node itself; `srun`: none), then aborts the whole job with `lostRanksExitStatus`.
-    public static func endAfterLostRanks() -> Never {
-        Thread.sleep(forTimeInterval: MPILauncher.current().graceSeconds)
+    /// finalised), then aborts the whole job with `lostRanksExitStatus`. When a whole
+    /// node went silent, it first leaves the launcher its grace (`mpirun`: 6 s to
+    /// notice the lost node itself; `srun`: none); a hung process on a node whose other
+    /// ranks answer (its daemon is alive) is aborted at once.
+    public static func endAfterLostRanks(lostSilentNode: Bool) -> Never {
+        if lostSilentNode { Thread.sleep(forTimeInterval: MPILauncher.current().graceSeconds) }
         MPIEnvironment.abort(errorCode: lostRanksExitStatus)
     }
 

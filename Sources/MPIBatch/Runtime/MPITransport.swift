@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import SwiftMPI
 import Synchronization
@@ -23,10 +22,8 @@ public final class MPITransport: Transport {
     public let size: Int
     private let communicator: Communicator
     private let outbox = Mutex<[(destination: Int, bytes: [UInt8])]>([])
-    private let wake = DispatchSemaphore(value: 0)
     private let sleeping = Atomic<Bool>(false)
-    private let stopRequested = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let loop = BackgroundLoop(name: "mpibatch-comm")
 
     /// The tag every runtime message travels with.
     static let tag: Int32 = 7
@@ -42,28 +39,21 @@ public final class MPITransport: Transport {
 
     /// Starts the communication thread.
     public func start(handler: @escaping @Sendable (Int, [UInt8]) -> Void) {
-        let thread = Thread { [self] in
-            pump(handler: handler)
-            finished.signal()
-        }
-        thread.name = "mpibatch-comm"
-        thread.start()
+        loop.start { [self] loop in pump(loop, handler: handler) }
     }
 
     /// Queues `bytes`; the communication thread sends them (or delivers them, to this rank).
     public func send(_ bytes: [UInt8], to destination: Int) {
         outbox.withLock { $0.append((destination, bytes)) }
-        if sleeping.exchange(false, ordering: .acquiringAndReleasing) { wake.signal() }
+        if sleeping.exchange(false, ordering: .acquiringAndReleasing) { loop.wake() }
     }
 
     /// Sends what is queued and ends the thread.
     public func stop() {
-        stopRequested.store(true, ordering: .releasing)
-        wake.signal()
-        finished.wait()
+        loop.stopAndJoin()
     }
 
-    private func pump(handler: @Sendable (Int, [UInt8]) -> Void) {
+    private func pump(_ loop: BackgroundLoop, handler: @Sendable (Int, [UInt8]) -> Void) {
         var idleRounds = 0
         do {
             while true {
@@ -84,11 +74,11 @@ public final class MPITransport: Transport {
                     idleRounds = 0
                     continue
                 }
-                if stopRequested.load(ordering: .acquiring), outbox.withLock({ $0.isEmpty }) {
+                if loop.isStopping, outbox.withLock({ $0.isEmpty }) {
                     return
                 }
                 idleRounds += 1
-                sleep(afterIdleRounds: idleRounds)
+                sleep(loop, afterIdleRounds: idleRounds)
             }
         } catch {
             FileHandle.standardError.write(Data("mpibatch: rank \(rank): \(error)\n".utf8))
@@ -105,7 +95,7 @@ public final class MPITransport: Transport {
     }
 
     /// Spins briefly (a reply is often microseconds away), then sleeps 2, 4, 8 … µs up to the cap.
-    private func sleep(afterIdleRounds rounds: Int) {
+    private func sleep(_ loop: BackgroundLoop, afterIdleRounds rounds: Int) {
         guard rounds > 16 else { return }
         let micros = min(Self.maximumBackoffMicroseconds, 1 << min(20, rounds - 16))
         sleeping.store(true, ordering: .releasing)
@@ -113,7 +103,7 @@ public final class MPITransport: Transport {
             sleeping.store(false, ordering: .releasing)
             return
         }
-        _ = wake.wait(timeout: .now() + .microseconds(micros))
+        loop.wait(seconds: Double(micros) * 1e-6)
         sleeping.store(false, ordering: .releasing)
     }
 }

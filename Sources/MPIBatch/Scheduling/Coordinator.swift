@@ -58,6 +58,9 @@ struct Coordinator {
     private(set) var hosts: [String?]
     /// Ranks that stopped answering and were given up on.
     private(set) var unresponsive: [Int] = []
+    /// Whether a whole node went silent (every rank of it given up on had stopped answering,
+    /// or its host is unknown): a lost node, not a hung process on a live one.
+    private(set) var lostSilentNode = false
     /// Whether `rank` has said it is done (or was given up on).
     func isDone(rank: Int) -> Bool { ranksDone[rank] != nil }
     /// Whether every rank has finished.
@@ -178,6 +181,9 @@ struct Coordinator {
             rank != 0 && ranksDone[rank] == nil && (ranks.contains(rank) || hosts[rank].map(lostHosts.contains) == true)
         }
         guard !lost.isEmpty else { return actions }
+        // Rank 0's node, and a node with a rank that still answers, are alive: a process there hung.
+        let answeringHosts = Set(lost.filter { !ranks.contains($0) }.compactMap { hosts[$0] } + [hosts[0]].compactMap { $0 })
+        if lost.contains(where: { hosts[$0].map { !answeringHosts.contains($0) } ?? true }) { lostSilentNode = true }
         var interrupted: [TaskRecord] = []
         for rank in lost {
             unresponsive.append(rank)

@@ -3,52 +3,43 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
 
-/// A file the run writes, opened with POSIX calls so appends and fsync are explicit.
-/// Never through a symbolic link: a link where an output goes is refused (`ELOOP`), so a
-/// planted link cannot make the run overwrite some other file.
+/// A file the run writes, through swift-system's `FileDescriptor` (whole writes, `EINTR`
+/// retried), with appends and fsync explicit. Never through a symbolic link: a link where an
+/// output goes is refused (`ELOOP`), so a planted link cannot make the run overwrite some other file.
 final class OutputFile {
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     /// The file's path, for error messages.
     let path: String
 
     /// Opens `path` for appending, creating it if needed (`truncate` empties it first;
     /// `exclusive` refuses a file that exists).
     init(appendingTo path: String, truncate: Bool = false, exclusive: Bool = false) throws(OutputError) {
-        let flags =
-            O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | (truncate ? O_TRUNC : 0) | (exclusive ? O_EXCL : 0)
-        descriptor = open(path, flags, 0o644)
+        var options: FileDescriptor.OpenOptions = [.create, .append, .closeOnExec, .noFollow]
+        if truncate { options.insert(.truncate) }
+        if exclusive { options.insert(.exclusiveCreate) }
         self.path = path
-        guard descriptor >= 0 else { throw OutputError(path: path, operation: "open", code: errno) }
+        descriptor = try Self.attempt("open", path) {
+            try FileDescriptor.open(path, .writeOnly, options: options, permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        }
     }
 
     /// The file's length now.
     func length() throws(OutputError) -> Int {
-        let end = lseek(descriptor, 0, SEEK_END)
-        guard end >= 0 else { throw OutputError(path: path, operation: "lseek", code: errno) }
-        return Int(end)
+        Int(try Self.attempt("lseek", path) { try descriptor.seek(offset: 0, from: .end) })
     }
 
     /// Cuts the file back to `length` bytes.
     func truncate(to length: Int) throws(OutputError) {
-        guard ftruncate(descriptor, off_t(length)) == 0 else {
-            throw OutputError(path: path, operation: "ftruncate", code: errno)
-        }
+        try Self.attempt("ftruncate", path) { try descriptor.resize(to: Int64(length)) }
     }
 
-    deinit { close(descriptor) }
+    deinit { try? descriptor.close() }
 
     /// Writes all of `bytes`.
     func write(_ bytes: [UInt8]) throws(OutputError) {
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: path, operation: "write", code: errno)
-            }
-            written += result
-        }
+        _ = try Self.attempt("write", path) { try descriptor.writeAll(bytes) }
     }
 
     /// Appends `bytes` (in one `write` unless the system takes less) and returns the offset
@@ -57,14 +48,24 @@ final class OutputFile {
     /// same file cannot make the offset wrong.
     func append(_ bytes: [UInt8]) throws(OutputError) -> Int {
         try write(bytes)
-        let end = lseek(descriptor, 0, SEEK_CUR)
-        guard end >= 0 else { throw OutputError(path: path, operation: "lseek", code: errno) }
-        return Int(end) - bytes.count
+        return Int(try Self.attempt("lseek", path) { try descriptor.seek(offset: 0, from: .current) }) - bytes.count
     }
 
-    /// Forces what was written to the disk.
+    /// Forces what was written to the disk (swift-system has no fsync).
     func sync() throws(OutputError) {
-        guard fsync(descriptor) == 0 else { throw OutputError(path: path, operation: "fsync", code: errno) }
+        guard fsync(descriptor.rawValue) == 0 else { throw OutputError(path: path, operation: "fsync", code: errno) }
+    }
+
+    /// `body`'s result, or the `Errno` it threw (swift-system throws nothing else) as an
+    /// `OutputError` naming `operation` on `path`.
+    private static func attempt<Result>(
+        _ operation: String, _ path: String, _ body: () throws -> Result
+    ) throws(OutputError) -> Result {
+        do {
+            return try body()
+        } catch {
+            throw OutputError(path: path, operation: operation, code: (error as? Errno)?.rawValue ?? EIO)
+        }
     }
 
     /// Writes `bytes` to `path` atomically: a new temporary file beside it (whatever was

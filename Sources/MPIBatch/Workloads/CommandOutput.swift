@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// A finished command's stdout and stderr, wherever they went: captured in memory (and
 /// appended to the rank's log), or in files of its own (`logs: per-task`).
@@ -22,7 +23,7 @@ struct CommandOutput {
                 facts.log = try report.log.append(stdout: stdout, stderr: stderr)
             } catch {
                 report.record(facts)
-                throw .logs(path: error.path, reason: "\(error.operation): \(Errno(error.code))")
+                throw .logs(path: error.path, reason: "\(error.operation): \(Errno(rawValue: error.code))")
             }
         case .files(let stdout, let stderr):
             let run = Self.standardized(report.log.runDirectory) + "/"

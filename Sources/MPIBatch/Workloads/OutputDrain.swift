@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
 
 /// The read ends of the two pipes a command task's stdout and stderr go through, read into
 /// `CapturedOutput`s on the thread that waits for the task (never on Swift's pool).
@@ -30,13 +31,13 @@ struct OutputDrain: Sendable {
     static func open(limit: Int) -> Result<(drain: OutputDrain, stdout: Int32, stderr: Int32), Errno> {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
-        guard let pipe2 = Self.pipe2 else { return .failure(Errno(ENOSYS)) }
-        guard pipe2(&out, O_CLOEXEC) == 0 else { return .failure(Errno(errno)) }
+        guard let pipe2 = Self.pipe2 else { return .failure(Errno(rawValue: ENOSYS)) }
+        guard pipe2(&out, O_CLOEXEC) == 0 else { return .failure(Errno(rawValue: errno)) }
         guard pipe2(&err, O_CLOEXEC) == 0 else {
             let code = errno
             _ = Glibc.close(out[0])
             _ = Glibc.close(out[1])
-            return .failure(Errno(code))
+            return .failure(Errno(rawValue: code))
         }
         let drain = OutputDrain(
             stdout: CapturedOutput(limit: limit), stderr: CapturedOutput(limit: limit), stdoutEnd: out[0],
@@ -66,10 +67,16 @@ struct OutputDrain: Sendable {
     }
 
     private mutating func readOnce(_ fd: Int32, into buffer: inout [UInt8]) {
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR || errno == EAGAIN { return }
+        let count: Int
+        do {
+            count = try buffer.withUnsafeMutableBytes { try FileDescriptor(rawValue: fd).read(into: $0) }  // EINTR retried
+        } catch Errno.resourceTemporarilyUnavailable {
+            return
+        } catch {
+            count = 0  // an error ends the pipe too
+        }
         guard count > 0 else {
-            unfinished.removeAll { $0 == fd }  // the end of the pipe (or an error, which ends it too)
+            unfinished.removeAll { $0 == fd }  // the end of the pipe
             return
         }
         buffer.withUnsafeBytes { bytes in
@@ -90,15 +97,4 @@ struct OutputDrain: Sendable {
         _ = Glibc.close(stdoutEnd)
         _ = Glibc.close(stderrEnd)
     }
-}
-
-/// An `errno` value, for messages.
-struct Errno: Error, Sendable, CustomStringConvertible {
-    /// The code.
-    let code: Int32
-
-    init(_ code: Int32) { self.code = code }
-
-    /// `strerror`'s text.
-    var description: String { String(cString: strerror(code)) }
 }
