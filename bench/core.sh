@@ -13,14 +13,14 @@
 #      against mpibatch at the same np and at the same number of workers
 #
 #   bench/core.sh          (BIN=path/to/mpibatch, TASKS=2000000 for item 2;
-#                           PEER_TASKS="noop:N 0.1:N 1:N", PEER_NOOP_CHUNK1_TASKS for item 6)
+#                           PEER_TASKS="noop:N 0.1:N 1:N", PEER_NOOP_SMALL_TASKS for item 6)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/mpibatch}
 BENCH=${BENCH:-$(dirname "$BIN")/mpibatch-bench}
 TASKS=${TASKS:-2000000}
-PEER_TASKS=${PEER_TASKS:-noop:1000000 0.1:30000 1:3000}
-PEER_NOOP_CHUNK1_TASKS=${PEER_NOOP_CHUNK1_TASKS:-100000}
+PEER_TASKS=${PEER_TASKS:-noop:1000000 0.1:20000 1:3000}
+PEER_NOOP_SMALL_TASKS=${PEER_NOOP_SMALL_TASKS:-20000}
 WORK=$(mktemp -d /tmp/mpibatch-bench.XXXXXX)
 OUT=${BENCH_OUT:-runs/bench}
 trap 'rm -rf "$WORK" "$OUT"' EXIT
@@ -128,11 +128,11 @@ for entry in $PEER_TASKS; do
     mpirun -np 1 "$BIN" run "$WORK/peer.yaml" --out "$OUT/peer-np1" --slots 1 --quiet
     echo "mpibatch workload=$workload tasks=$n np=1 workers=1 tasks_per_second=$(field "$OUT/peer-np1" throughput_tasks_per_second)" >>"$WORK/peer.txt"
     rm -rf "$OUT/peer-np2" "$OUT/peer-np1"
-    chunks="16 256 4096 $((n / 4))"   # n / (4 x its 1 worker) among them
-    if [ "$workload" = noop ]; then   # chunksize 1 on fewer tasks: at its rate all of them take minutes
-        mpirun -np 2 "$PYTHON" -m mpi4py.futures bench/core_mpi4py.py noop "$PEER_NOOP_CHUNK1_TASKS" 1 >>"$WORK/peer.txt"
+    chunks="256 4096 $((n / 4))"   # n / (4 x its 1 worker) among them
+    if [ "$workload" = noop ]; then   # chunksizes 1 and 16 on fewer noop tasks: all of them would take minutes
+        mpirun -np 2 "$PYTHON" -m mpi4py.futures bench/core_mpi4py.py noop "$PEER_NOOP_SMALL_TASKS" 1 16 >>"$WORK/peer.txt"
     else
-        chunks="1 $chunks"
+        chunks="1 16 $chunks"
     fi
     mpirun -np 2 "$PYTHON" -m mpi4py.futures bench/core_mpi4py.py "$workload" "$n" $chunks >>"$WORK/peer.txt"
 done
