@@ -40,7 +40,9 @@ ls_stop_is_precise() {
     [ -s "$dir/job.pid" ] || { echo "job $job did not start: $(squeue -h -j "$job" -o '%T %r')"; return 1; }
     steps=$(ls_job_steps "$job")
     [ -n "$steps" ] || { echo "no slurmstepd found for job $job"; return 1; }
-    daemons=$(cat /run/munge/munged.pid "$LS_STATE/run/slurmctld.pid" "$LS_STATE/run/slurmd.pid") || return 1
+    # What start recorded: its munged (when it started one), slurmctld, slurmd.
+    daemons=$(cat "$LS_STATE/run/slurmctld.pid" "$LS_STATE/run/slurmd.pid") || return 1
+    daemons="$daemons $(cat "$LS_STATE/run/munged.pid" 2>/dev/null)"
     # Processes it did not start that bear its daemons' names: copies of sleep.
     for name in slurmstepd slurmd slurmctld munged; do
         cp "$(command -v sleep)" "$dir/$name"
@@ -58,3 +60,20 @@ ls_stop_is_precise() {
     [ -z "$left" ] || { echo "still running after stop: $(ps -o pid=,args= -p "$(echo $left | tr ' ' ,)")"; return 1; }
 }
 check "slurm/local-cluster stop: stops its daemons and job steps by pid, spares same-named processes" ls_stop_is_precise
+
+# A munged that was running before start (the machine's own, say) is used, and left running by stop.
+ls_stop_spares_foreign_munged() {
+    local dir="$WORK/ls-munged" user=root foreign left
+    mkdir -p "$dir"
+    slurm/local-cluster stop >/dev/null 2>&1
+    id munge >/dev/null 2>&1 && user=munge
+    runuser -u "$user" -- munged || return 1
+    foreign=$(cat /run/munge/munged.pid) || return 1
+    slurm/local-cluster start >"$dir/start.log" 2>&1 || { cat "$dir/start.log"; kill "$foreign"; return 1; }
+    slurm/local-cluster stop >"$dir/stop.log" 2>&1 || { cat "$dir/stop.log"; kill "$foreign"; return 1; }
+    cat "$dir/start.log" "$dir/stop.log"
+    left=$(ls_running "$foreign")
+    kill "$foreign" 2>/dev/null
+    [ -n "$left" ] || { echo "stop killed the munged (pid $foreign) that was running before start"; return 1; }
+}
+check "slurm/local-cluster stop: leaves a munged it did not start running" ls_stop_spares_foreign_munged
