@@ -114,20 +114,25 @@ PY
 echo "== 6. mpi4py.futures.MPIPoolExecutor on the same tasks"
 # Launched as its documentation says (mpirun -np N python -m mpi4py.futures
 # SCRIPT). At np=2 its rank 0 is the executor's master and runs no task: one
-# worker. mpibatch's rank 0 coordinates and runs tasks: two workers at np=2,
-# one at np=1 --slots 1. Both rates are after MPI start-up, and mpibatch's
+# worker. mpibatch's rank 0 coordinates and runs tasks: two workers at np=2
+# --slots 1, one at np=1 --slots 1. Both rates are after MPI start-up, and mpibatch's
 # include its journal (on disk, fsync'd); mpi4py keeps its results in memory.
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+# peer_mpibatch NP: mpibatch on peer.yaml at NP ranks of one slot (NP workers); its rate to peer.txt.
+peer_mpibatch() {
+    local np=$1
+    mpirun -np "$np" "$BIN" run "$WORK/peer.yaml" --out "$OUT/peer-np$np" --slots 1 --quiet
+    echo "mpibatch workload=$workload tasks=$n np=$np workers=$np" \
+        "tasks_per_second=$(field "$OUT/peer-np$np" throughput_tasks_per_second)" >>"$WORK/peer.txt"
+    rm -rf "$OUT/peer-np$np"
+}
 : >"$WORK/peer.txt"
 for entry in $PEER_TASKS; do
     workload=${entry%%:*} n=${entry#*:}
     if [ "$workload" = noop ]; then task="{kernel: noop}"; else task="{kernel: spin, args: {ms: $workload}}"; fi
     printf 'name: peer\nsweep: {grid: {i: {range: [0, %s, 1]}}}\ntask: %s\n' "$n" "$task" >"$WORK/peer.yaml"
-    mpirun -np 2 "$BIN" run "$WORK/peer.yaml" --out "$OUT/peer-np2" --quiet
-    echo "mpibatch workload=$workload tasks=$n np=2 workers=2 tasks_per_second=$(field "$OUT/peer-np2" throughput_tasks_per_second)" >>"$WORK/peer.txt"
-    mpirun -np 1 "$BIN" run "$WORK/peer.yaml" --out "$OUT/peer-np1" --slots 1 --quiet
-    echo "mpibatch workload=$workload tasks=$n np=1 workers=1 tasks_per_second=$(field "$OUT/peer-np1" throughput_tasks_per_second)" >>"$WORK/peer.txt"
-    rm -rf "$OUT/peer-np2" "$OUT/peer-np1"
+    peer_mpibatch 2
+    peer_mpibatch 1
     chunks="256 4096 $((n / 4))"   # n / (4 x its 1 worker) among them
     if [ "$workload" = noop ]; then   # chunksizes 1 and 16 on fewer noop tasks: all of them would take minutes
         mpirun -np 2 "$PYTHON" -m mpi4py.futures bench/core_mpi4py.py noop "$PEER_NOOP_SMALL_TASKS" 1 16 >>"$WORK/peer.txt"
