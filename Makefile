@@ -18,7 +18,7 @@ endif
 # is not running; local runs need no munge (scripts/mpi-env, which the scripts source).
 export PMIX_MCA_psec ?= native
 
-.PHONY: deps deps-slurm deps-test build install demo test unit-test integration-test bench clean
+.PHONY: deps deps-slurm deps-test deps-bench build install demo test unit-test integration-test bench clean
 
 deps:
 	@scripts/install-deps
@@ -29,6 +29,10 @@ deps-slurm:
 # What the integration tests need: Slurm and munge, and Chromium for the report page.
 deps-test:
 	@scripts/install-deps --slurm --browser
+
+# What the benchmarks' peers need: mpi4py (built with pip against the system Open MPI).
+deps-bench:
+	@scripts/install-deps --bench
 
 build: deps
 	$(SWIFT) build -c release
@@ -52,7 +56,7 @@ integration-test: build deps-test
 
 test: unit-test integration-test
 
-bench: build
+bench: build deps-bench
 	bench/run
 
 clean:

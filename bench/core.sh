@@ -8,18 +8,25 @@
 #      under --chunk static and --chunk auto at np=2; then the same costs
 #      sorted so that cost grows with the index (a sweep over mesh sizes, say)
 #   5. CPU used by a rank that waits while the other works (np=2, one 6 s task)
+#   6. mpi4py.futures.MPIPoolExecutor on the same noop, 0.1 ms and 1 ms spin
+#      tasks (bench/core_mpi4py.py), at its best chunksize and at chunksize 1,
+#      against mpibatch at the same np and at the same number of workers
 #
-#   bench/core.sh          (BIN=path/to/mpibatch, TASKS=2000000 for item 2)
+#   bench/core.sh          (BIN=path/to/mpibatch, TASKS=2000000 for item 2;
+#                           PEER_TASKS="noop:N 0.1:N 1:N", PEER_NOOP_SMALL_TASKS for item 6)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/mpibatch}
 BENCH=${BENCH:-$(dirname "$BIN")/mpibatch-bench}
 TASKS=${TASKS:-2000000}
+PEER_TASKS=${PEER_TASKS:-noop:1000000 0.1:20000 1:3000}
+PEER_NOOP_SMALL_TASKS=${PEER_NOOP_SMALL_TASKS:-20000}
 WORK=$(mktemp -d /tmp/mpibatch-bench.XXXXXX)
 OUT=${BENCH_OUT:-runs/bench}
 trap 'rm -rf "$WORK" "$OUT"' EXIT
 mkdir -p "$OUT"
 . scripts/mpi-env
+scripts/install-deps --bench   # mpi4py for item 6 (quiet when it is there)
 
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1/summary.json" "$2"; }
 
@@ -102,4 +109,58 @@ s = json.load(open(sys.argv[1]))
 idle = [r for r in s["per_rank"] if r["tasks"] == 0][0]
 print(f"waiting_rank={idle['rank']} cpu_seconds={idle['cpu_seconds']:.3f} wall={s['wall_seconds']:.3f} "
       f"core_share={idle['cpu_seconds'] / s['wall_seconds'] * 100:.2f}% (includes MPI start-up)")
+PY
+
+echo "== 6. mpi4py.futures.MPIPoolExecutor on the same tasks"
+# Launched as its documentation says (mpirun -np N python -m mpi4py.futures
+# SCRIPT). At np=2 its rank 0 is the executor's master and runs no task: one
+# worker. mpibatch's rank 0 coordinates and runs tasks: two workers at np=2
+# --slots 1, one at np=1 --slots 1. Both rates are after MPI start-up, and mpibatch's
+# include its journal (on disk, fsync'd); mpi4py keeps its results in memory.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+# peer_mpibatch NP: mpibatch on peer.yaml at NP ranks of one slot (NP workers); its rate to peer.txt.
+peer_mpibatch() {
+    local np=$1
+    mpirun -np "$np" "$BIN" run "$WORK/peer.yaml" --out "$OUT/peer-np$np" --slots 1 --quiet
+    echo "mpibatch workload=$workload tasks=$n np=$np workers=$np" \
+        "tasks_per_second=$(field "$OUT/peer-np$np" throughput_tasks_per_second)" >>"$WORK/peer.txt"
+    rm -rf "$OUT/peer-np$np"
+}
+: >"$WORK/peer.txt"
+for entry in $PEER_TASKS; do
+    workload=${entry%%:*} n=${entry#*:}
+    if [ "$workload" = noop ]; then task="{kernel: noop}"; else task="{kernel: spin, args: {ms: $workload}}"; fi
+    printf 'name: peer\nsweep: {grid: {i: {range: [0, %s, 1]}}}\ntask: %s\n' "$n" "$task" >"$WORK/peer.yaml"
+    peer_mpibatch 2
+    peer_mpibatch 1
+    chunks="256 4096 $((n / 4))"   # n / (4 x its 1 worker) among them
+    if [ "$workload" = noop ]; then   # chunksizes 1 and 16 on fewer noop tasks: all of them would take minutes
+        mpirun -np 2 "$PYTHON" -m mpi4py.futures bench/core_mpi4py.py noop "$PEER_NOOP_SMALL_TASKS" 1 16 >>"$WORK/peer.txt"
+    else
+        chunks="1 16 $chunks"
+    fi
+    mpirun -np 2 "$PYTHON" -m mpi4py.futures bench/core_mpi4py.py "$workload" "$n" $chunks >>"$WORK/peer.txt"
+done
+python3 - "$WORK/peer.txt" <<'PY'
+import sys
+runs = [dict(field.split("=", 1) for field in line.split()[1:]) | {"runner": line.split()[0]} for line in open(sys.argv[1])]
+print("| workload | mpibatch np=2 (2 workers) | mpibatch np=1 (1 worker) | mpi4py np=2 (1 worker), best chunksize | "
+      "mpi4py np=2, chunksize 1 | mpibatch / mpi4py best, same np | mpibatch / mpi4py chunksize 1, same np | "
+      "mpibatch / mpi4py best, 1 worker each | mpibatch / mpi4py chunksize 1, 1 worker each |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+tried_by_workload = []
+for workload in dict.fromkeys(r["workload"] for r in runs):
+    rate = lambda r: float(r["tasks_per_second"])
+    of = [r for r in runs if r["workload"] == workload]
+    two = rate(next(r for r in of if r["runner"] == "mpibatch" and r["np"] == "2"))
+    one = rate(next(r for r in of if r["runner"] == "mpibatch" and r["np"] == "1"))
+    peers = [r for r in of if r["runner"] == "mpi4py"]
+    best = max(peers, key=rate)
+    chunk1 = rate(next(r for r in peers if r["chunksize"] == "1"))
+    tried = ", ".join(f"{r['chunksize']}: {rate(r):.0f}" for r in peers)
+    name = "noop" if workload == "noop" else f"spin {workload} ms"
+    print(f"| {name} | {two:.0f} | {one:.0f} | {rate(best):.0f} (chunksize {best['chunksize']}) | {chunk1:.0f} | "
+          f"{two / rate(best):.2f}x | {two / chunk1:.2f}x | {one / rate(best):.2f}x | {one / chunk1:.2f}x |")
+    tried_by_workload.append(f"{name}: mpi4py tasks/s by chunksize: {tried}")
+print("\n".join(tried_by_workload))
 PY
