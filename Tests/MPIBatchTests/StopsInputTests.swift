@@ -33,7 +33,7 @@ import Testing
         for level in 1..<10 { lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ",") + "]") }
         let started = ContinuousClock.now
         let problems = jobProblems(lines.joined(separator: "\n") + "\ntask: {kernel: noop}\n")
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(30))  // unguarded, 10⁹ nodes would never finish
         #expect(problems.count == 1)
         #expect(problems.first?.hasPrefix("6:5: aliases expand this document past") == true)
         // Aliases that stay small are fine.
