@@ -8,7 +8,7 @@ public struct JobPlan: Sendable {
     public let lines: [String]
 
     /// The plan of `job`. Costs O(parameters), whatever the task count.
-    public init(job: JobSpec, kernels: KernelRegistry = .builtIn) throws(SweepWorkloadError) {
+    public init(job: JobSpec) {
         var lines = ["job: \(job.name) (content hash \(job.contentHash))"]
         switch job.body {
         case .monteCarlo(let spec):
@@ -18,33 +18,32 @@ public struct JobPlan: Sendable {
             lines.append("params: " + (params.isEmpty ? "(none)" : params.joined(separator: ", ")))
             if let target = spec.target { lines.append("target: \(target.humanDescription) (stops on whole blocks)") }
         case .sweep(let sweep):
-            let workload = try SweepWorkload(sweep: sweep, jobSeed: job.seed, kernels: kernels)
+            let expansion = TemplateExpansion(space: sweep.space, jobSeed: job.seed)
             lines.append("tasks: \(sweep.taskCount)")
             for parameter in sweep.space.parameters {
                 let axis = sweep.space.parameters.filter { $0.axis == parameter.axis }.count > 1 ? " (axis \(parameter.axis), shared)" : ""
                 lines.append("  \(parameter.name) (\(parameter.column.typeName)): \(parameter.column.summary)\(axis)")
             }
-            lines.append("first task (index 0): " + workload.describeTask(0))
+            lines.append("first task (index 0): " + TaskDescription.of(sweep.task, at: 0, expansion: expansion))
             if sweep.taskCount > 1 {
-                lines.append("last task (index \(sweep.taskCount - 1)): " + workload.describeTask(sweep.taskCount - 1))
+                lines.append("last task (index \(sweep.taskCount - 1)): " + TaskDescription.of(sweep.task, at: sweep.taskCount - 1, expansion: expansion))
             }
             if let cores = sweep.task.cores.planLine(space: sweep.space) { lines.append(cores) }
             if let timeout = sweep.task.timeout { lines.append("timeout: \(timeout) s") }
             if sweep.task.retries > 0 { lines.append("retries: \(sweep.task.retries)") }
-            lines.append("estimated results.jsonl: " + Self.bytes(Self.journalBytes(workload)))
+            lines.append("estimated results.jsonl: " + Self.bytes(Self.journalBytes(sweep.space)))
         case .stages(let graph):
-            let workload = try StageGraphWorkload(graph: graph, jobSeed: job.seed, kernels: kernels, outputDirectory: "OUT")
-            lines += StagePlan.lines(graph, workload: workload)
+            lines += StagePlan.lines(graph, jobSeed: job.seed)
         }
         self.lines = lines
     }
 
     /// Bytes of `results.jsonl` if every task succeeds once: a line's fixed fields plus the first task's parameters.
-    static func journalBytes(_ workload: SweepWorkload) -> Double {
+    static func journalBytes(_ space: IndexSpace) -> Double {
         var json = JSONWriter()
-        workload.writeParameters(of: workload.taskCount - 1, to: &json)
+        space.writeParameters(of: space.taskCount - 1, to: &json)
         let fixed = 110.0  // {"index":…,"status":"ok","seconds":…,"rank":…,"slot":…,"attempt":1,"value":…,"error":null}
-        return Double(workload.taskCount) * (fixed + Double(json.bytes.count))
+        return Double(space.taskCount) * (fixed + Double(json.bytes.count))
     }
 
     /// `1.2 MB`.

@@ -21,20 +21,19 @@ public struct StageGraphWorkload: Workload {
     private let values: StageValues
     private let directories: StageDirectories
 
-    /// Builds the workload for `graph`, with stage directories under `outputDirectory`.
-    public init(
-        graph: StageGraph, jobSeed: UInt64, kernels: KernelRegistry = .builtIn, outputDirectory: String
-    ) throws(SweepWorkloadError) {
+    /// Builds the workload for `graph`, its kernels from `kernels`, with stage directories under `outputDirectory`.
+    public init(graph: StageGraph, jobSeed: UInt64, kernels: KernelCatalog, outputDirectory: String) throws {
         let values = StageValues(directory: URL(fileURLWithPath: outputDirectory).standardizedFileURL.path + "/stages")
         var stages: [StageTasks] = []
         for (number, stage) in graph.stages.enumerated() {
             switch stage.body {
             case .tasks(let sweep, _):
                 let own = Self.inStageDirectory(sweep, stage: number, of: graph, values: values)
-                let stageSeed = UInt64(TaskSeed.seed(job: jobSeed, index: number))
-                stages.append(.sweep(try SweepWorkload(sweep: own, jobSeed: stageSeed, kernels: kernels, stageValues: values)))
-            case .monteCarlo(let blocks):
-                stages.append(.monteCarlo(blocks))
+                let stageSeed = TaskSeed.stageSeed(job: jobSeed, stage: number)
+                stages.append(
+                    .sweep(try SweepWorkload(sweep: own, jobSeed: stageSeed, kernels: kernels.taskKernels, stageValues: values)))
+            case .monteCarlo(let spec):
+                stages.append(.monteCarlo(try MonteCarloWorkload(spec: spec, kernels: kernels.monteCarloKernels)))
             }
         }
         self.graph = graph
@@ -112,15 +111,15 @@ public struct StageGraphWorkload: Workload {
                 report: task.report))
     }
 
-    /// What global task `index` would run, for `plan`.
-    public func describeTask(_ index: Int) -> String {
-        let (stage, local) = graph.locate(index)
-        return stages[stage].describeTask(local)
-    }
-
     /// With `montecarlo:` stages, a reducer that folds each one's blocks in block order
     /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
-    public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph) }
+    public func makeReducer() -> (any ResultReducer)? {
+        var blocks: [Int: MonteCarloWorkload] = [:]
+        for (number, stage) in stages.enumerated() {
+            if case .monteCarlo(let workload) = stage { blocks[number] = workload }
+        }
+        return StageMonteCarloReducer(graph: graph, stages: blocks)
+    }
 
     /// Stage values feed the dependents' templates: a resumed graph needs the journaled ones.
     public var keepsJournaledValues: Bool { true }

@@ -14,14 +14,4 @@ enum StageTasks: Sendable {
         }
     }
 
-    /// What local task `index` would run, for `plan`.
-    func describeTask(_ index: Int) -> String {
-        switch self {
-        case .sweep(let workload):
-            return workload.describeTask(index)
-        case .monteCarlo(let workload):
-            let paths = workload.paths(ofBlock: index)
-            return "montecarlo \(workload.spec.kernel) block \(index): paths \(paths.lowerBound)..<\(paths.upperBound), seed \(workload.spec.seed)"
-        }
-    }
 }
