@@ -12,13 +12,7 @@ public enum JobValidation {
 
     /// `validate`: every problem, or `ok: N tasks`.
     public static func validate(path: String, kernels: any KernelLookup) -> Outcome {
-        check(path: path, kernels: kernels) { job in
-            switch job.body {
-            case .sweep(let sweep): ["ok: \(sweep.taskCount) tasks"]
-            case .monteCarlo(let spec): ["ok: montecarlo \(spec.paths) paths"]
-            case .stages(let graph): ["ok: \(graph.stages.count) stages, \(graph.taskCount) tasks"]
-            }
-        }
+        check(path: path, kernels: kernels) { [JobPlan.okLine($0)] }
     }
 
     /// `plan`: what would run.

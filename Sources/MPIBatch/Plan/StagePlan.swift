@@ -6,6 +6,9 @@
 /// one of its tasks); otherwise undeclared stages weigh the mean of the
 /// declared ones, or 1 unit each when none is declared.
 enum StagePlan {
+    /// `ok: N stages, M tasks`.
+    static func okLine(_ graph: StageGraph) -> String { "ok: \(graph.stages.count) stages, \(graph.taskCount) tasks" }
+
     /// The plan's lines for `graph`, in a job seeded `jobSeed`.
     static func lines(_ graph: StageGraph, jobSeed: UInt64) -> [String] {
         let topology = graph.topology
