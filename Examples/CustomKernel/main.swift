@@ -1,10 +1,14 @@
-// A Swift user's own Monte Carlo kernel, run by mpibatch's runtime from this
-// executable: the same coordinator, self-scheduling, reproducible streams and
-// block-ordered reduction as `mpibatch run`, with a kernel the CLI does not know.
+// A Swift user's own kernels, run by mpibatch's runtime from this executable: the
+// same coordinator, self-scheduling, reproducible streams and block-ordered
+// reduction as `mpibatch run`, with kernels the CLI does not know. Registered in
+// one `KernelCatalog`, they work in every role a job file gives them: the Monte
+// Carlo kernel as a `montecarlo:` job or stage, the task kernel in a sweep or as
+// a stage body.
 //
 //     swift build -c release
 //     mpirun -np 2 .build/release/custom-kernel-example            # or alone, without mpirun
 //     .build/release/custom-kernel-example --paths 200000 --b 2 --out /tmp/gauss
+//     .build/release/custom-kernel-example --job my-stages.yaml --out /tmp/stages
 //
 // The kernel estimates ∫₀ᵇ e^(−x²) dx = (√π / 2)·erf(b) by averaging
 // b·e^(−U²) over U uniform on (0, b). It reports that exact value as its
@@ -38,23 +42,34 @@ struct GaussianIntegralKernel: MonteCarloKernel {
     }
 }
 
+/// e^(−x²) at one point `x`: a task kernel (`kernel: gaussian-integrand`, `args: {x: …}`),
+/// called once per task rather than once per eight paths.
+struct GaussianIntegrandKernel: Kernel {
+    func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
+        let x = try arguments.double("x", default: 0)
+        return .number(exp(-x * x))
+    }
+}
+
 /// Writes `text` to stderr (Glibc's `stderr` is a global var, not concurrency-safe in Swift 6).
 func printError(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
 }
 
-// The built-in kernels plus ours, under the name a job would use.
-var kernels = MonteCarloKernelRegistry.builtIn
+// The built-in kernels plus ours, under the names a job would use.
+var kernels = KernelCatalog.builtIn
 kernels.register("gaussian-integral") { parameters throws(MonteCarloSpecError) in
     try parameters.allowOnly(["b"])
     return GaussianIntegralKernel(upper: try parameters.number("b", default: 1, .positive))
 }
+kernels.register("gaussian-integrand", GaussianIntegrandKernel())
 
-// A deliberately small argument parser: --paths N, --b X, --out DIR, --slots N.
+// A deliberately small argument parser: --paths N, --b X, --out DIR, --slots N, --job FILE.
 var paths = 1_000_000
 var upper = 1.0
 var outputDirectory: String?
 var slots: Int?
+var jobFile: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
     guard let value = arguments.popFirst() else {
@@ -66,32 +81,41 @@ while let flag = arguments.popFirst() {
     case "--b": upper = Double(value) ?? .nan
     case "--out": outputDirectory = value
     case "--slots": slots = Int(value)
+    case "--job": jobFile = value
     default:
-        printError("usage: custom-kernel-example [--paths N] [--b X] [--out DIR] [--slots N]\n")
+        printError("usage: custom-kernel-example [--paths N] [--b X] [--out DIR] [--slots N] [--job FILE]\n")
         exit(2)
     }
 }
 
-// The job, built in code rather than read from a file (a job file naming
-// `kernel: gaussian-integral` works the same way: load it with
-// `JobLoader.load(path:monteCarloKernels: kernels)`, which checks the kernel's
-// name and params, and build `MonteCarloWorkload(spec:kernels:)` from its
-// `.monteCarlo` body).
-let spec = MonteCarloSpec(kernel: "gaussian-integral", params: ["b": upper], paths: paths, seed: 2024, block: 4096)
-let workload: MonteCarloWorkload
-do {
-    // Checks paths, block and the kernel's parameters before any rank starts work.
-    workload = try MonteCarloWorkload(spec: spec, kernels: kernels)
-} catch {
-    printError("custom-kernel-example: \(error.field): \(error.message)\n")
-    exit(2)
+// The job: a job file naming our kernels (`--job`), loaded with the catalog, which
+// checks kernel names and `params:` at path:line:col; or a `montecarlo:` job built
+// here in code, checked the same way.
+let job: JobSpec
+if let jobFile {
+    do {
+        job = try JobLoader.load(path: jobFile, kernels: kernels)
+    } catch {
+        printError("custom-kernel-example: \(error)\n")
+        exit(2)
+    }
+} else {
+    let spec = MonteCarloSpec(kernel: "gaussian-integral", params: ["b": upper], paths: paths, seed: 2024, block: 4096)
+    do {
+        // Checks paths, block and the kernel's parameters before any rank starts work.
+        try spec.checkCounts()
+        try kernels.checkMonteCarloKernel(of: spec)
+    } catch {
+        printError("custom-kernel-example: \(error.field): \(error.message)\n")
+        exit(2)
+    }
+    job = JobSpec(name: "gaussian-integral", seed: spec.seed, body: .monteCarlo(spec), contentHash: "")
 }
 
-// Every rank runs this; rank 0 also coordinates and gets the summary.
+// Every rank runs this; rank 0 also coordinates and gets the summary. The catalog
+// goes along, so the runtime builds our kernels wherever the job names them.
 let outcome = try await MPILaunch.run(
-    name: "gaussian-integral",
-    options: MPILaunch.Options(slots: slots, outputDirectory: outputDirectory),
-    makeWorkload: { _ in workload })
+    job: job, kernels: kernels, options: MPILaunch.Options(slots: slots, outputDirectory: outputDirectory))
 if let summary = outcome.summary {
     printError(summary.humanText() + "results in \(outcome.outputDirectory)/\n")
     if summary.tasksSucceeded < summary.tasksTotal { exit(1) }

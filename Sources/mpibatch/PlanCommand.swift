@@ -11,6 +11,6 @@ struct PlanCommand: AsyncParsableCommand {
     var job: String
 
     func run() async throws {
-        try JobValidation.plan(path: job).emit()
+        try JobValidation.plan(path: job, kernels: KernelCatalog.builtIn).emit()
     }
 }

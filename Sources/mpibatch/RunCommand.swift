@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let spec: JobSpec
         do {
-            spec = try JobLoader.load(path: job)
+            spec = try JobLoader.load(path: job, kernels: KernelCatalog.builtIn)
         } catch {
             throw fail(error, status: 2)
         }
@@ -85,9 +85,7 @@ struct RunCommand: AsyncParsableCommand {
         let options = MPILaunch.Options(slots: slots?.count, outputDirectory: out, behaviour: behaviour)
         let outcome: MPILaunch.Outcome
         do {
-            outcome = try await MPILaunch.run(name: spec.name, jobHash: spec.contentHash, options: options) {
-                try WorkloadFactory.makeWorkload(for: spec, outputDirectory: $0)
-            }
+            outcome = try await MPILaunch.run(job: spec, kernels: .builtIn, options: options)
         } catch let refusal as RunSetupError {
             throw fail(refusal, status: 2)
         }
@@ -109,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let workload: MonteCarloWorkload
         do {
-            workload = try MonteCarloWorkload(spec: monteCarlo)
+            workload = try MonteCarloWorkload(spec: monteCarlo, kernels: KernelCatalog.builtIn.monteCarloKernels)
         } catch {
             throw fail(error, status: 2)
         }

@@ -40,7 +40,7 @@ struct ScaleCommand: ParsableCommand {
     func run() throws {
         let spec: JobSpec
         do {
-            spec = try JobLoader.load(path: job)
+            spec = try JobLoader.load(path: job, kernels: KernelCatalog.builtIn)
         } catch {
             FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
             throw ExitCode(2)

@@ -12,7 +12,7 @@ struct ValidateCommand: AsyncParsableCommand {
     var job: String
 
     func run() async throws {
-        try JobValidation.validate(path: job).emit()
+        try JobValidation.validate(path: job, kernels: KernelCatalog.builtIn).emit()
     }
 }
 

@@ -159,3 +159,29 @@ mc_custom_kernel() {
     grep -q '^paths=2000000$' "$WORK/mc-custom-1.fields" && cmp "$WORK/mc-custom-1.fields" "$WORK/mc-custom-2.fields"
 }
 check "montecarlo: Examples/CustomKernel runs alone and at np=2, same result, within 3 stderr" mc_custom_kernel
+
+# The same executable's kernels in the other roles, through MPILaunch with its
+# catalog: its task kernel as a sweep and a stage body, its Monte Carlo kernel as a stage.
+mc_custom_kernel_roles() {
+    local example
+    example="$(dirname "$BIN")/custom-kernel-example"
+    [ -x "$example" ] || { echo "$example not built (swift build -c release)"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$example" --job "$HERE/custom-kernel-sweep.yaml" --out "$WORK/mc-custom-sweep" ||
+        return 1
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$example" --job "$HERE/custom-kernel-stages.yaml" --out "$WORK/mc-custom-stages" ||
+        return 1
+    python3 - "$WORK/mc-custom-sweep" "$WORK/mc-custom-stages" <<'PY'
+import json, math, sys
+sweep, stages = sys.argv[1], sys.argv[2]
+values = {line["params"]["x"]: line["value"] for line in map(json.loads, open(sweep + "/results.jsonl"))}
+assert len(values) == 5 and all(abs(v - math.exp(-x * x)) < 1e-12 for x, v in values.items()), values
+exact = math.sqrt(math.pi) / 2 * math.erf(1.5)
+integral = json.load(open(stages + "/stages/integral/value.json"))
+assert abs(integral - exact) < 0.01, integral
+at = json.load(open(stages + "/stages/at-estimate/value.json"))
+assert abs(at - math.exp(-integral * integral)) < 1e-12, at
+points = json.load(open(stages + "/stages/points/value.json"))
+assert len(points) == 3 and abs(points[0] - 1) < 1e-12, points
+PY
+}
+check "montecarlo: Examples/CustomKernel's kernels as a sweep, a Monte Carlo stage and a stage body (MPILaunch)" mc_custom_kernel_roles

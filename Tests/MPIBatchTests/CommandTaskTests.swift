@@ -9,7 +9,7 @@ import Testing
     private func workload(_ task: String, directory: String, sweep: String? = nil) throws -> SweepWorkload {
         let values = Self.hostile.map { "'" + $0.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\n", with: "\n\n") + "'" }
         let text = (sweep ?? "sweep:\n  grid:\n    v: [\(values.joined(separator: ", "))]") + "\ntask:\n" + task
-        return try SweepWorkload(job: JobLoader.load(path: writeJobFile(text, in: directory)))
+        return try SweepWorkload(job: JobLoader.load(path: writeJobFile(text, in: directory), kernels: KernelCatalog.builtIn))
     }
 
     private func context(_ index: Int, _ directory: String, attempt: Int = 1) -> TaskContext {

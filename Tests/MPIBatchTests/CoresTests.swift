@@ -43,7 +43,7 @@ import Testing
 
     @Test func planShowsCoresAndTypes() throws {
         let path = writeJobFile("sweep: {grid: {c: [1, 2], n: {range: [0, 3, 1]}}}\ntask: {kernel: noop, cores: \"{c}\"}\n")
-        let lines = JobValidation.plan(path: path).output
+        let lines = JobValidation.plan(path: path, kernels: KernelCatalog.builtIn).output
         #expect(lines.contains("  c (integer): [1, 2]"))
         #expect(lines.contains("  n (integer): range 0..<3 step 1 (3 values)"))
         #expect(lines.contains { $0.hasPrefix("cores: from 'c', up to 2") })

@@ -69,7 +69,7 @@ import Testing
               paths: 1e6
               target: {rel_error: 0.001}
               paths_out: paths.bin
-            """))
+            """), kernels: KernelCatalog.builtIn)
         guard case .monteCarlo(let spec) = job.body else { Issue.record("not montecarlo"); return }
         #expect(spec == MonteCarloSpec(
             kernel: "gbm-european-call", params: ["s0": 42, "k": 40, "r": 0.1, "sigma": 0.2, "t": 0.5, "steps": 64],

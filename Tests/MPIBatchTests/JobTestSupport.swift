@@ -20,7 +20,7 @@ func writeJobFile(_ text: String, named name: String = "job.yaml", in directory:
 func jobProblems(_ text: String, named name: String = "job.yaml") -> [String] {
     let path = writeJobFile(text, named: name)
     do {
-        _ = try JobLoader.loadReportingAll(path: path)
+        _ = try JobLoader.loadReportingAll(path: path, kernels: KernelCatalog.builtIn)
         return []
     } catch {
         return error.errors.map { "\($0.line):\($0.column): \($0.message)" }
@@ -29,7 +29,7 @@ func jobProblems(_ text: String, named name: String = "job.yaml") -> [String] {
 
 /// The sweep of a job that must load.
 func loadSweep(_ text: String, named name: String = "job.yaml") throws -> (JobSpec, SweepSpec) {
-    let job = try JobLoader.load(path: writeJobFile(text, named: name))
+    let job = try JobLoader.load(path: writeJobFile(text, named: name), kernels: KernelCatalog.builtIn)
     guard case .sweep(let sweep) = job.body else { throw SweepWorkloadError.notASweep(job: job.name) }
     return (job, sweep)
 }

@@ -44,7 +44,7 @@ import Testing
         let directory = makeJobTestDirectory()
         writeJobFile("id,n\na,1\nb, two\n", named: "t.csv", in: directory)
         #expect(throws: JobFileError(path: directory + "/t.csv", line: 3, column: 3, message: "'two' in column 'n' is not an integer, as types: declares")) {
-            try JobLoader.load(path: writeJobFile("sweep: {table: t.csv, types: {n: integer}}\ntask: {kernel: noop}\n", in: directory))
+            try JobLoader.load(path: writeJobFile("sweep: {table: t.csv, types: {n: integer}}\ntask: {kernel: noop}\n", in: directory), kernels: KernelCatalog.builtIn)
         }
         #expect(jobProblems("sweep: {repeat: 2, types: {n: integer}}\ntask: {kernel: noop}\n")
             == ["1:20: types: declares the columns of a table:, and this sweep has none"])

@@ -9,8 +9,8 @@ struct MonteCarloWorkloadTests {
     func blocks() throws {
         let workload = try MonteCarloWorkload(spec: MonteCarloSpec(kernel: "pi", params: [:], paths: 10_001, seed: 1, block: 1000))
         #expect(workload.taskCount == 11)
-        #expect(workload.paths(ofBlock: 0) == 0..<1000)
-        #expect(workload.paths(ofBlock: 10) == 10_000..<10_001)
+        #expect(workload.spec.paths(ofBlock: 0) == 0..<1000)
+        #expect(workload.spec.paths(ofBlock: 10) == 10_000..<10_001)
         var json = JSONWriter()
         workload.writeParameters(of: 3, to: &json)
         #expect(json.string == #"{"block":3,"first_path":3000,"paths":1000}"#)

@@ -7,7 +7,7 @@ import Testing
     static let examples = ["command-sweep.yaml", "kernel-sweep.yaml", "table-sweep.yaml", "tasks.txt", "timeout-sweep.yaml", "true-tasks.yaml"]
 
     @Test(arguments: examples) func everyExampleValidates(_ name: String) {
-        let outcome = JobValidation.validate(path: Self.root + "/jobs/" + name)
+        let outcome = JobValidation.validate(path: Self.root + "/jobs/" + name, kernels: KernelCatalog.builtIn)
         #expect(outcome.problems == [])
         #expect(outcome.output.first?.hasPrefix("ok: ") == true)
     }
@@ -16,7 +16,7 @@ import Testing
         let out = makeJobTestDirectory()
         let context = commandContext(3, out)
         func last(_ name: String) async throws -> TaskValue {
-            let workload = try SweepWorkload(job: JobLoader.load(path: Self.root + "/jobs/" + name))
+            let workload = try SweepWorkload(job: JobLoader.load(path: Self.root + "/jobs/" + name, kernels: KernelCatalog.builtIn))
             let task = TaskContext(
                 index: workload.taskCount - 1, attempt: 1, rank: 0, slot: 0, outputDirectory: out, report: context.report)
             return try await workload.run(task)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func planShowsParametersExpansionsAndSize() {
-        let outcome = JobValidation.plan(path: Self.root + "/jobs/command-sweep.yaml")
+        let outcome = JobValidation.plan(path: Self.root + "/jobs/command-sweep.yaml", kernels: KernelCatalog.builtIn)
         #expect(outcome.exitStatus == 0)
         #expect(outcome.output.contains("tasks: 15"))
         #expect(outcome.output.contains("  n (integer): range 10..<60 step 10 (5 values)"))
@@ -40,7 +40,7 @@ import Testing
 
     @Test func validateReportsEveryProblemWithExitStatus2() {
         let path = writeJobFile("sweep: {grid: {a: []}}\ntask: {kernel: spinn}\nnmae: x\n")
-        let outcome = JobValidation.validate(path: path)
+        let outcome = JobValidation.validate(path: path, kernels: KernelCatalog.builtIn)
         #expect(outcome.exitStatus == 2)
         #expect(outcome.problems == [
             "\(path):1:19: 'a' has no values",

@@ -79,7 +79,7 @@ import Testing
 
     @Test func planShowsLevelsCriticalPathAndSpeedup() throws {
         let path = writeJobFile(stagesYAML([("a", [], "estimate: 1s"), ("b", ["a"], "estimate: 1s"), ("c", ["a"], "estimate: 1s")]))
-        let outcome = JobValidation.plan(path: path)
+        let outcome = JobValidation.plan(path: path, kernels: KernelCatalog.builtIn)
         #expect(outcome.exitStatus == 0)
         #expect(outcome.output.contains("  level 1: b, c"))
         #expect(outcome.output.contains("critical path: a -> b = 2.000 s"))

@@ -42,8 +42,8 @@ import Testing
             Issue.record("price is not a Monte Carlo stage")
             return
         }
-        #expect(blocks.spec.seed == 11)
-        #expect(blocks.spec.kernel == "gbm-european-call")
+        #expect(blocks.seed == 11)
+        #expect(blocks.kernel == "gbm-european-call")
         #expect(graph.stages[1].taskCount == 20)
         #expect(graph.stages[1].fansOut)
         #expect(graph.taskCount == 22)
@@ -61,17 +61,17 @@ import Testing
 
     @Test func thePlanShowsTheBlockCount() throws {
         let (job, _) = try loadStageGraph(Self.pipeline)
-        let plan = try JobPlan(job: job).lines.joined(separator: "\n")
+        let plan = JobPlan(job: job).lines.joined(separator: "\n")
         #expect(plan.contains("price: 20 blocks of 200 paths (4,000 paths, kernel gbm-european-call), after prepare"), "\(plan)")
     }
 
     @Test func theEstimateIsTheStageValueAndTheSameForAnyNumberOfRanks() async throws {
         let (job, graph) = try loadStageGraph(Self.pipeline)
         guard case .monteCarlo(let blocks) = graph.stages[1].body else { throw SweepWorkloadError.notASweep(job: "price") }
-        let expected = try Self.expectedEstimate(blocks)
+        let expected = try Self.expectedEstimate(MonteCarloWorkload(spec: blocks))
         for ranks in 1...3 {
             let directory = makeJobTestDirectory()
-            let workload = try StageGraphWorkload(graph: graph, jobSeed: job.seed, outputDirectory: directory)
+            let workload = try StageGraphWorkload(graph: graph, jobSeed: job.seed, kernels: KernelCatalog.builtIn, outputDirectory: directory)
             let (summary, lines) = try await runInMemory(workload, ranks: ranks, slots: 2)
             #expect(summary.tasksSucceeded == 22)
             let value = try String(contentsOfFile: directory + "/stages/price/value.json", encoding: .utf8)

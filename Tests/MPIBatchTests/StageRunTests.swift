@@ -7,7 +7,7 @@ import Testing
     private func run(_ yaml: String, ranks: Int = 2, slots: Int = 2) async throws -> (RunSummary, [[String: Any]], String) {
         let (job, graph) = try loadStageGraph(yaml)
         let directory = makeJobTestDirectory()
-        let workload = try StageGraphWorkload(graph: graph, jobSeed: job.seed, outputDirectory: directory)
+        let workload = try StageGraphWorkload(graph: graph, jobSeed: job.seed, kernels: KernelCatalog.builtIn, outputDirectory: directory)
         let (summary, lines) = try await runInMemory(workload, ranks: ranks, slots: slots)
         return (summary, lines, directory)
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// The graph of a `stages:` job that must load.
 func loadStageGraph(_ text: String) throws -> (JobSpec, StageGraph) {
-    let job = try JobLoader.load(path: writeJobFile(text))
+    let job = try JobLoader.load(path: writeJobFile(text), kernels: KernelCatalog.builtIn)
     guard case .stages(let graph) = job.body else { throw SweepWorkloadError.notASweep(job: job.name) }
     return (job, graph)
 }

@@ -61,7 +61,7 @@ import Testing
         let directory = makeJobTestDirectory()
         writeJobFile("name,size,note\nalpha,1,\"a, quoted \"\"note\"\"\"\nbeta,2.5,plain\n", named: "params.csv", in: directory)
         let path = writeJobFile("sweep: {table: params.csv, types: {size: number}, repeat: 2}\ntask: {kernel: noop}\n", in: directory)
-        let job = try JobLoader.load(path: path)
+        let job = try JobLoader.load(path: path, kernels: KernelCatalog.builtIn)
         guard case .sweep(let sweep) = job.body else { Issue.record("not a sweep"); return }
         #expect(sweep.taskCount == 4)
         #expect(parameters(sweep, 1) == #"{"name":"alpha","size":1,"note":"a, quoted \"note\"","replicate":1}"#)
@@ -70,7 +70,7 @@ import Testing
         writeJobFile("a,b\n1,2\n3\n", named: "ragged.csv", in: directory)
         let ragged = writeJobFile("sweep: {table: ragged.csv}\ntask: {kernel: noop}\n", in: directory)
         #expect(throws: JobFileError(path: directory + "/ragged.csv", line: 3, column: 1, message: "CSV row has 1 fields, the header has 2")) {
-            try JobLoader.load(path: ragged)
+            try JobLoader.load(path: ragged, kernels: KernelCatalog.builtIn)
         }
     }
 
@@ -96,7 +96,7 @@ import Testing
                 c: {linspace: [0, 1, 1000]}
             task: {command: [echo, "{a}", "{b}", "{c}"]}
             """)
-        let outcome = JobValidation.plan(path: path)
+        let outcome = JobValidation.plan(path: path, kernels: KernelCatalog.builtIn)
         // Materialising 10^9 tasks would take minutes; the < 1 s figure is measured in release by bench/commands.sh.
         #expect(Date().timeIntervalSince(started) < 20)
         #expect(outcome.output.contains("tasks: 1000000000"))

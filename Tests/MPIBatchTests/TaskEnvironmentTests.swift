@@ -5,7 +5,7 @@ import Testing
 /// What a command task sees: its identity variables, bash, `OMP_NUM_THREADS` for multi-core tasks.
 @Suite struct TaskEnvironmentTests {
     private func run(_ task: String, sweep: String = "sweep: {repeat: 1}", index: Int = 0, in directory: String) async throws -> TaskValue {
-        let workload = try SweepWorkload(job: JobLoader.load(path: writeJobFile(sweep + "\ntask:\n" + task, in: directory)))
+        let workload = try SweepWorkload(job: JobLoader.load(path: writeJobFile(sweep + "\ntask:\n" + task, in: directory), kernels: KernelCatalog.builtIn))
         return try await workload.run(TaskContext(index: index, attempt: 2, rank: 3, slot: 1, outputDirectory: directory + "/out"))
     }
 

@@ -95,7 +95,7 @@ func commandContext(_ index: Int, _ outputDirectory: String, attempt: Int = 1, r
 @Suite struct CommandLogTests {
     private func run(_ task: String, index: Int = 0, sweep: String = "sweep: {repeat: 3}") async throws -> (TaskContext, Result<TaskValue, any Error>) {
         let directory = makeJobTestDirectory()
-        let workload = try SweepWorkload(job: JobLoader.load(path: writeJobFile(sweep + "\ntask:\n" + task, in: directory)))
+        let workload = try SweepWorkload(job: JobLoader.load(path: writeJobFile(sweep + "\ntask:\n" + task, in: directory), kernels: KernelCatalog.builtIn))
         let context = commandContext(index, directory + "/out", rank: 1)
         do {
             return (context, .success(try await workload.run(context)))

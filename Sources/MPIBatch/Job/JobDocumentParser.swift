@@ -3,8 +3,7 @@ import Yams
 /// Reads a composed job document's top level: `name`, `seed`, `sweep` + `task`, `montecarlo`, `stages`.
 struct JobDocumentParser {
     let reader: NodeReader
-    let kernels: KernelRegistry
-    let monteCarloKernels: MonteCarloKernelRegistry
+    let kernels: any KernelLookup
     let jobDirectory: String
     let defaultName: String
 
@@ -39,7 +38,7 @@ struct JobDocumentParser {
         var spec: JobSpec.Body?
         switch body {
         case .montecarlo(let node)?:
-            spec = errors.collecting { () throws(JobFileError) in .monteCarlo(try MonteCarloParser(reader: reader, kernels: monteCarloKernels).parse(node, jobSeed: seed)) }
+            spec = errors.collecting { () throws(JobFileError) in .monteCarlo(try MonteCarloParser(reader: reader, kernels: kernels).parse(node, jobSeed: seed)) }
         case .sweep(let sweepNode, let taskNode)?:
             if let (sweep, tableText) = sweepSpec(sweepNode, taskNode, errors: &errors) {
                 hash.add(tableText)
@@ -47,7 +46,7 @@ struct JobDocumentParser {
             }
         case .stages(let node)?:
             let parser = StageParser(
-                reader: reader, kernels: kernels, monteCarloKernels: monteCarloKernels, jobSeed: seed, jobDirectory: jobDirectory)
+                reader: reader, kernels: kernels, jobSeed: seed, jobDirectory: jobDirectory)
             if let (graph, tableText) = parser.parse(node, errors: &errors) {
                 hash.add(tableText)
                 spec = .stages(graph)

@@ -7,35 +7,28 @@ import Yams
 /// Every rank calls this on the same file and gets the same `JobSpec`.
 public enum JobLoader {
     /// The parsed, checked job; the first problem (in file order) is thrown.
-    /// `monteCarloKernels` are the names a `montecarlo:` job may use (checked with their `params:`).
-    public static func load(
-        path: String, kernels: KernelRegistry = .builtIn, monteCarloKernels: MonteCarloKernelRegistry = .builtIn
-    ) throws(JobFileError) -> JobSpec {
+    /// `kernels` are the names a task or a `montecarlo:` section may use (checked with their `params:`).
+    public static func load(path: String, kernels: any KernelLookup) throws(JobFileError) -> JobSpec {
         do {
-            return try loadReportingAll(path: path, kernels: kernels, monteCarloKernels: monteCarloKernels)
+            return try loadReportingAll(path: path, kernels: kernels)
         } catch {
             throw error.first
         }
     }
 
     /// The parsed, checked job, or every problem found (what `validate` prints).
-    public static func loadReportingAll(
-        path: String, kernels: KernelRegistry = .builtIn, monteCarloKernels: MonteCarloKernelRegistry = .builtIn
-    ) throws(JobFileErrors) -> JobSpec {
+    public static func loadReportingAll(path: String, kernels: any KernelLookup) throws(JobFileErrors) -> JobSpec {
         let text: String
         do {
             text = try SourceText.read(path: path, what: "job file")
         } catch {
             throw JobFileErrors([error])
         }
-        return try load(text: text, path: path, kernels: kernels, monteCarloKernels: monteCarloKernels)
+        return try load(text: text, path: path, kernels: kernels)
     }
 
     /// Parses `text` as if read from `path` (whose extension picks the format).
-    public static func load(
-        text: String, path: String, kernels: KernelRegistry = .builtIn,
-        monteCarloKernels: MonteCarloKernelRegistry = .builtIn
-    ) throws(JobFileErrors) -> JobSpec {
+    public static func load(text: String, path: String, kernels: any KernelLookup) throws(JobFileErrors) -> JobSpec {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let defaultName = url.deletingPathExtension().lastPathComponent
@@ -65,8 +58,7 @@ public enum JobLoader {
             throw JobFileErrors([error])
         }
         let parser = JobDocumentParser(
-            reader: reader, kernels: kernels, monteCarloKernels: monteCarloKernels,
-            jobDirectory: directory, defaultName: defaultName)
+            reader: reader, kernels: kernels, jobDirectory: directory, defaultName: defaultName)
         return try parser.parse(root)
     }
 

@@ -5,17 +5,12 @@ struct MonteCarloParser {
     let reader: NodeReader
     /// The kernels the job may name; the kernel and its `params:` are checked at load time,
     /// so `validate` catches them and `run` exits 2 before any rank starts work.
-    let kernels: MonteCarloKernelRegistry
+    let kernels: any KernelLookup
 
     private static let keys = ["kernel", "params", "paths", "seed", "block", "target", "paths_out"]
 
-    /// The spec; `seed:` defaults to the job's seed.
+    /// The checked spec; `seed:` defaults to the job's seed.
     func parse(_ node: Node, jobSeed: UInt64) throws(JobFileError) -> MonteCarloSpec {
-        try parseWorkload(node, jobSeed: jobSeed).spec
-    }
-
-    /// The spec as a workload, its kernel built from `kernels` (what a `montecarlo:` stage keeps).
-    func parseWorkload(_ node: Node, jobSeed: UInt64) throws(JobFileError) -> MonteCarloWorkload {
         let entries = try reader.mapping(node, "montecarlo", allowed: Self.keys)
         var values: [String: Node] = [:]
         for entry in entries { values[entry.key] = entry.value }
@@ -40,7 +35,9 @@ struct MonteCarloParser {
         if let targetNode = values["target"] { spec.target = try target(targetNode) }
         if let pathsOut = values["paths_out"] { spec.pathsOut = try reader.string(pathsOut, "paths_out") }
         do {
-            return try MonteCarloWorkload(spec: spec, kernels: kernels)
+            try spec.checkCounts()
+            try kernels.checkMonteCarloKernel(of: spec)
+            return spec
         } catch {
             // Point at the offending node: the parameter's value, else the key's section.
             var at = values[error.field] ?? kernelNode

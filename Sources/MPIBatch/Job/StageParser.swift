@@ -10,9 +10,8 @@ import Yams
 /// `MonteCarloParser`; its `seed:` defaults to the job's, and `target:` is refused).
 struct StageParser {
     let reader: NodeReader
-    let kernels: KernelRegistry
-    /// The kernels a `montecarlo:` stage may name.
-    let monteCarloKernels: MonteCarloKernelRegistry
+    /// The kernels a stage may name (`kernel:`, `montecarlo: {kernel:}`).
+    let kernels: any KernelLookup
     /// The job's `seed:`, the default of a `montecarlo:` stage's.
     let jobSeed: UInt64
     /// The job file's directory, against which `cwd:` and `table:` are resolved.
@@ -150,9 +149,9 @@ struct StageParser {
 
     /// A `montecarlo:` stage body. A precision `target:` is refused: the run's early stop
     /// cuts the whole graph's index space, so it cannot end one stage's blocks.
-    private func monteCarlo(_ node: Node) throws(JobFileError) -> MonteCarloWorkload {
-        let blocks = try MonteCarloParser(reader: reader, kernels: monteCarloKernels).parseWorkload(node, jobSeed: jobSeed)
-        if blocks.spec.target != nil {
+    private func monteCarlo(_ node: Node) throws(JobFileError) -> MonteCarloSpec {
+        let blocks = try MonteCarloParser(reader: reader, kernels: kernels).parse(node, jobSeed: jobSeed)
+        if blocks.target != nil {
             let target = node.mapping?.first { $0.key.scalar?.string == "target" }
             throw reader.error(
                 at: target?.key ?? node,

@@ -7,7 +7,7 @@ struct TaskParser {
     let scope: TemplateScope
     /// The sweep's index space, whose parameter `cores: "{name}"` may name.
     let space: IndexSpace
-    let kernels: KernelRegistry
+    let kernels: any KernelLookup
     /// The job file's directory, against which a relative `cwd:` is resolved.
     let jobDirectory: String
 
@@ -79,8 +79,8 @@ struct TaskParser {
             return .shell(try template(entry.value, "shell"), quoteValues: true)
         default:
             let name = try reader.string(entry.value, "kernel")
-            guard kernels.kernel(named: name) != nil else {
-                throw reader.error(at: entry.value, "unknown kernel '\(name)'" + DidYouMean.suffix(for: name, among: kernels.names))
+            guard kernels.taskKernelNames.contains(name) else {
+                throw reader.error(at: entry.value, "unknown kernel '\(name)'" + DidYouMean.suffix(for: name, among: kernels.taskKernelNames))
             }
             guard let args = entries["args"] else { return .kernel(name: name, arguments: []) }
             return .kernel(name: name, arguments: try arguments(args.value))

@@ -28,7 +28,7 @@ final class Journal: Sendable {
     /// Opens (appending) the journal at `path` and starts its writer thread.
     ///
     /// - Parameter startOffset: added to every `start` (a resumed run's times follow the earlier runs').
-    init(path: String, workload: any Workload, startOffset: Double = 0) throws(OutputError) {
+    init(path: String, workload: any ParameterFormatter, startOffset: Double = 0) throws(OutputError) {
         let file = try OutputFile(appendingTo: path)
         let goodLength = try file.length()
         // The file moves into the writer thread, which alone uses it from here on.
@@ -60,7 +60,9 @@ final class Journal: Sendable {
         return failure.withLock { failure in failure.error.map { ($0, failure.unwrittenSucceeded) } }
     }
 
-    private func drain(_ loop: BackgroundLoop, into file: OutputFile, goodLength: Int, workload: any Workload, startOffset: Double) {
+    private func drain(
+        _ loop: BackgroundLoop, into file: OutputFile, goodLength: Int, workload: any ParameterFormatter, startOffset: Double
+    ) {
         var json = JSONWriter(capacity: 1 << 16)
         var lastSync = MonotonicClock.nanoseconds()
         var dirty = false

@@ -6,7 +6,7 @@ struct JournalLine {
     /// Appends `record`'s line, newline included, to `json`. Keys are fixed
     /// fragments and times fixed-point: this runs once per task on rank 0.
     /// `startOffset` is added to the record's start (see `Journal.init`).
-    static func write(_ record: TaskRecord, workload: any Workload, startOffset: Double = 0, to json: inout JSONWriter) {
+    static func write(_ record: TaskRecord, workload: any ParameterFormatter, startOffset: Double = 0, to json: inout JSONWriter) {
         json.fragment("{\"index\":")
         json.value(record.index)
         json.fragment(",\"params\":")
@@ -91,7 +91,7 @@ extension TaskValue {
 /// The journal's formatting alone, for `mpibatch-bench journal`.
 public enum JournalBenchmark {
     /// Formats `count` typical lines (in batches, as the journal does); returns the bytes produced.
-    public static func formatLines(_ count: Int, workload: any Workload) -> Int {
+    public static func formatLines(_ count: Int, workload: any ParameterFormatter) -> Int {
         var json = JSONWriter(capacity: 1 << 20)
         var total = 0
         var record = TaskRecord(

@@ -11,34 +11,19 @@ public enum JobValidation {
     }
 
     /// `validate`: every problem, or `ok: N tasks`.
-    public static func validate(path: String, kernels: KernelRegistry = .builtIn) -> Outcome {
-        check(path: path, kernels: kernels) { job, _ in
-            switch job.body {
-            case .sweep(let sweep): ["ok: \(sweep.taskCount) tasks"]
-            case .monteCarlo(let spec): ["ok: montecarlo \(spec.paths) paths"]
-            case .stages(let graph): ["ok: \(graph.stages.count) stages, \(graph.taskCount) tasks"]
-            }
-        }
+    public static func validate(path: String, kernels: any KernelLookup) -> Outcome {
+        check(path: path, kernels: kernels) { [JobPlan.okLine($0)] }
     }
 
     /// `plan`: what would run.
-    public static func plan(path: String, kernels: KernelRegistry = .builtIn) -> Outcome {
-        check(path: path, kernels: kernels) { job, kernels throws(SweepWorkloadError) in
-            try JobPlan(job: job, kernels: kernels).lines
-        }
+    public static func plan(path: String, kernels: any KernelLookup) -> Outcome {
+        check(path: path, kernels: kernels) { JobPlan(job: $0).lines }
     }
 
-    private static func check(
-        path: String, kernels: KernelRegistry, report: (JobSpec, KernelRegistry) throws(SweepWorkloadError) -> [String]
-    ) -> Outcome {
+    private static func check(path: String, kernels: any KernelLookup, report: (JobSpec) -> [String]) -> Outcome {
         var outcome = Outcome()
         do {
-            let job = try JobLoader.loadReportingAll(path: path, kernels: kernels)
-            do {
-                outcome.output = try report(job, kernels)
-            } catch {
-                outcome.problems = ["\(path): \(error)"]
-            }
+            outcome.output = report(try JobLoader.loadReportingAll(path: path, kernels: kernels))
         } catch {
             outcome.problems = error.errors.map(\.description)
         }

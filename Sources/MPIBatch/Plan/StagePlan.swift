@@ -6,8 +6,11 @@
 /// one of its tasks); otherwise undeclared stages weigh the mean of the
 /// declared ones, or 1 unit each when none is declared.
 enum StagePlan {
-    /// The plan's lines for `graph`, whose tasks `workload` describes.
-    static func lines(_ graph: StageGraph, workload: StageGraphWorkload) -> [String] {
+    /// `ok: N stages, M tasks`.
+    static func okLine(_ graph: StageGraph) -> String { "ok: \(graph.stages.count) stages, \(graph.taskCount) tasks" }
+
+    /// The plan's lines for `graph`, in a job seeded `jobSeed`.
+    static func lines(_ graph: StageGraph, jobSeed: UInt64) -> [String] {
         let topology = graph.topology
         let levels = topology.levels
         let unit = graph.isFullyEstimated ? " s" : " units"
@@ -26,7 +29,7 @@ enum StagePlan {
                 if case .tasks(let sweep, _) = stage.body, sweep.task.cores.largest > 1 {
                     notes.append("cores up to \(sweep.task.cores.largest)")
                 }
-                let first = workload.describeTask(graph.offsets[number])
+                let first = TaskDescription.of(stage: number, of: graph, at: 0, jobSeed: jobSeed)
                 lines.append("    \(stage.name): " + notes.joined(separator: ", ") + (stage.taskCount > 0 ? " — " + first : ""))
             }
         }
@@ -44,9 +47,8 @@ enum StagePlan {
     /// `1 task`, `12 tasks`, or for a Monte Carlo stage `245 blocks of 4096 paths (1,000,000 paths, kernel pi)`.
     private static func tasks(of stage: StageGraph.Stage) -> String {
         switch stage.body {
-        case .monteCarlo(let blocks):
-            let spec = blocks.spec
-            return "\(DecimalText.grouped(blocks.taskCount)) blocks of \(DecimalText.grouped(spec.block)) paths "
+        case .monteCarlo(let spec):
+            return "\(DecimalText.grouped(spec.blockCount)) blocks of \(DecimalText.grouped(spec.block)) paths "
                 + "(\(DecimalText.grouped(spec.paths)) paths, kernel \(spec.kernel))"
         case .tasks:
             return stage.taskCount == 1 ? "1 task" : "\(stage.taskCount) tasks"

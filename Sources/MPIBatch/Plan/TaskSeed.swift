@@ -8,6 +8,11 @@ public enum TaskSeed {
         return Int(truncatingIfNeeded: mixed >> 1)
     }
 
+    /// The job seed of stage `stage`'s tasks in a stage graph: each stage draws its own `{seed}`s.
+    public static func stageSeed(job: UInt64, stage: Int) -> UInt64 {
+        UInt64(seed(job: job, index: stage))
+    }
+
     /// The SplitMix64 output function.
     @inline(__always)
     static func mix(_ value: UInt64) -> UInt64 {

@@ -41,6 +41,15 @@ public struct TemplateExpansion: Sendable {
         return text
     }
 
+    /// The argv `task` runs as task `index` (a `shell:` task: `shell -c LINE`; a kernel: none).
+    public func arguments(of task: TaskSpec, shell: String, at index: Int) -> [String] {
+        switch task.action {
+        case .command(let argv): argv.map { render($0, at: index) }
+        case .shell(let line, let quoteValues): [shell, "-c", render(line, at: index, shellQuoted: quoteValues)]
+        case .kernel: []
+        }
+    }
+
     /// `template`'s value for task `index`: typed when it is exactly one reference, else its text.
     public func parameterValue(_ template: Template, at index: Int) -> ParameterValue {
         if let reference = template.singleReference { return value(of: reference, at: index) }

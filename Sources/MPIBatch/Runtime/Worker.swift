@@ -12,7 +12,7 @@ import Synchronization
 /// slots' worth of cores at once.
 final class Worker: Sendable {
     private let rank: Int
-    private let workload: any Workload
+    private let workload: any TaskExecutor
     private let failFast: Bool
     private let outputDirectory: String
     private let sendToCoordinator: @Sendable (RuntimeMessage) -> Void
@@ -42,7 +42,7 @@ final class Worker: Sendable {
     static let flushIntervalNanoseconds: UInt64 = 50_000_000
 
     init(
-        rank: Int, slots: Int, workload: any Workload, outputDirectory: String, failFast: Bool = false,
+        rank: Int, slots: Int, workload: any TaskExecutor, outputDirectory: String, failFast: Bool = false,
         adaptive: AdaptiveSlots? = nil, sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
     ) {
         self.rank = rank

@@ -1,46 +1,15 @@
 /// What a run executes: the index space `0..<taskCount`, where every rank can
 /// build task `i` from `i` alone. Only index ranges and results travel.
-public protocol Workload: Sendable {
+///
+/// Three parts, each used where it is needed: the `TaskExecutor` runs tasks (every
+/// rank), the `ParameterFormatter` writes a task's parameters (the journal), and the
+/// `RankZeroPolicy` hands out work and folds values (rank 0's coordinator).
+public typealias Workload = TaskExecutor & ParameterFormatter & RankZeroPolicy
+
+/// The tasks of a run: indices `0..<taskCount`.
+public protocol IndexedTasks: Sendable {
     /// How many tasks there are.
     var taskCount: Int { get }
-    /// How many times a failed task is tried again.
-    var retries: Int { get }
-    /// How many times task `index` is tried again when it fails (stages differ).
-    func retries(of index: Int) -> Int
-    /// Writes task `index`'s parameters as a JSON object for its journal line.
-    func writeParameters(of index: Int, to json: inout JSONWriter)
-    /// Runs one task; a thrown error records it as failed, `TaskTimeout` as timed out.
-    func run(_ task: TaskContext) async throws -> TaskValue
-    /// Rank 0's reducer of task values (Monte Carlo blocks, say), or nil when values are only journaled.
-    func makeReducer() -> (any ResultReducer)?
-    /// Whether a resumed run needs the values the earlier run journaled (a reducer's or a
-    /// stage graph's inputs); without, resume keeps none, so its memory stays small.
-    var keepsJournaledValues: Bool { get }
-    /// Rank 0's source of chunks: by default the flat range `0..<taskCount` under `policy`.
-    func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource
-    /// How many slots of its rank task `index` occupies while it runs (`cores:`).
-    func cores(of index: Int) -> Int
-    /// The most cores a task asks for, and where (`path:line:col`): more than a rank's slots is refused before work starts.
-    var widestTask: (cores: Int, place: String) { get }
-    /// Notes rank 0 prints once at the start (the shell that runs shell tasks, when it is not bash).
-    var startNotes: [String] { get }
-}
-
-extension Workload {
-    /// No retries unless the workload says so.
-    public var retries: Int { 0 }
-    /// The same for every task unless the workload says otherwise.
-    public func retries(of index: Int) -> Int { retries }
-    /// No reducer unless the workload has one.
-    public func makeReducer() -> (any ResultReducer)? { nil }
-    /// Journaled values are needed exactly when there is a reducer to feed.
-    public var keepsJournaledValues: Bool { makeReducer() != nil }
-    /// One core per task unless the workload says otherwise.
-    public func cores(of index: Int) -> Int { 1 }
-    /// One core per task unless the workload says otherwise.
-    public var widestTask: (cores: Int, place: String) { (1, "") }
-    /// Nothing to say unless the workload has something.
-    public var startNotes: [String] { [] }
 }
 
 /// Thrown by a task that ran past its time limit: recorded with status `timeout`.

@@ -1,14 +1,15 @@
-/// Turns a parsed job into the workload every rank runs.
+/// Turns a parsed job into the workload every rank runs: the one place a spec becomes
+/// what runs, its kernels built from the same catalog the job was loaded with.
 public enum WorkloadFactory {
-    /// The workload for `spec`, writing task outputs under `outputDirectory`.
+    /// The workload for `spec`, its kernels from `kernels`, writing task outputs under `outputDirectory`.
     public static func makeWorkload(
-        for spec: JobSpec, kernels: KernelRegistry = .builtIn, outputDirectory: String
+        for spec: JobSpec, kernels: KernelCatalog, outputDirectory: String
     ) throws -> any Workload {
         switch spec.body {
         case .sweep(let sweep):
-            return try SweepWorkload(sweep: sweep, jobSeed: spec.seed, kernels: kernels)
+            return try SweepWorkload(sweep: sweep, jobSeed: spec.seed, kernels: kernels.taskKernels)
         case .monteCarlo(let monteCarlo):
-            return try MonteCarloWorkload(spec: monteCarlo)
+            return try MonteCarloWorkload(spec: monteCarlo, kernels: kernels.monteCarloKernels)
         case .stages(let graph):
             return try StageGraphWorkload(graph: graph, jobSeed: spec.seed, kernels: kernels, outputDirectory: outputDirectory)
         }

@@ -45,10 +45,3 @@ extension WorkSource {
     /// No findings of its own.
     public func findings() -> [Finding] { [] }
 }
-
-extension Workload {
-    /// A flat index range under `policy`; stage graphs provide their own source.
-    public func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource {
-        IndexDispenser(policy: policy, taskCount: taskCount, totalSlots: totalSlots)
-    }
-}

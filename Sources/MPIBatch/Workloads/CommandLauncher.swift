@@ -31,13 +31,7 @@ struct CommandLauncher: Sendable {
     }
 
     /// The argv task `index` runs (for a shell task: `SHELL -c LINE`).
-    func arguments(at index: Int) -> [String] {
-        switch spec.action {
-        case .command(let argv): argv.map { expansion.render($0, at: index) }
-        case .shell(let line, let quoteValues): [shell, "-c", expansion.render(line, at: index, shellQuoted: quoteValues)]
-        case .kernel: []
-        }
-    }
+    func arguments(at index: Int) -> [String] { expansion.arguments(of: spec, shell: shell, at: index) }
 
     /// Runs task `context.index` once.
     func run(_ context: TaskContext) async throws -> TaskValue {

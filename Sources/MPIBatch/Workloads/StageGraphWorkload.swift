@@ -17,28 +17,34 @@ import Synchronization
 public struct StageGraphWorkload: Workload {
     /// The graph it runs.
     public let graph: StageGraph
-    private let stages: [StageTasks]
+    /// Each stage's tasks as the runtime runs them, by local index: its sweep (one task for
+    /// an inline stage) or its Monte Carlo blocks.
+    private let stages: [any Workload]
+    /// The `montecarlo:` stages' workloads, by stage number (their reducers need the kernels).
+    private let monteCarloStages: [Int: MonteCarloWorkload]
     private let values: StageValues
     private let directories: StageDirectories
 
-    /// Builds the workload for `graph`, with stage directories under `outputDirectory`.
-    public init(
-        graph: StageGraph, jobSeed: UInt64, kernels: KernelRegistry = .builtIn, outputDirectory: String
-    ) throws(SweepWorkloadError) {
+    /// Builds the workload for `graph`, its kernels from `kernels`, with stage directories under `outputDirectory`.
+    public init(graph: StageGraph, jobSeed: UInt64, kernels: KernelCatalog, outputDirectory: String) throws {
         let values = StageValues(directory: URL(fileURLWithPath: outputDirectory).standardizedFileURL.path + "/stages")
-        var stages: [StageTasks] = []
+        var stages: [any Workload] = []
+        var monteCarloStages: [Int: MonteCarloWorkload] = [:]
         for (number, stage) in graph.stages.enumerated() {
             switch stage.body {
             case .tasks(let sweep, _):
                 let own = Self.inStageDirectory(sweep, stage: number, of: graph, values: values)
-                let stageSeed = UInt64(TaskSeed.seed(job: jobSeed, index: number))
-                stages.append(.sweep(try SweepWorkload(sweep: own, jobSeed: stageSeed, kernels: kernels, stageValues: values)))
-            case .monteCarlo(let blocks):
-                stages.append(.monteCarlo(blocks))
+                let stageSeed = TaskSeed.stageSeed(job: jobSeed, stage: number)
+                stages.append(try SweepWorkload(sweep: own, jobSeed: stageSeed, kernels: kernels.taskKernels, stageValues: values))
+            case .monteCarlo(let spec):
+                let blocks = try MonteCarloWorkload(spec: spec, kernels: kernels.monteCarloKernels)
+                monteCarloStages[number] = blocks
+                stages.append(blocks)
             }
         }
         self.graph = graph
         self.stages = stages
+        self.monteCarloStages = monteCarloStages
         self.values = values
         directories = StageDirectories(count: stages.count)
     }
@@ -68,33 +74,33 @@ public struct StageGraphWorkload: Workload {
     public var taskCount: Int { graph.taskCount }
 
     /// The most `retries:` any stage asks for.
-    public var retries: Int { stages.map(\.workload.retries).max() ?? 0 }
+    public var retries: Int { stages.map(\.retries).max() ?? 0 }
 
     /// The `retries:` of the stage task `index` belongs to.
-    public func retries(of index: Int) -> Int { stages[graph.locate(index).stage].workload.retries }
+    public func retries(of index: Int) -> Int { stages[graph.locate(index).stage].retries }
 
     /// The `cores:` of the stage task `index` belongs to.
     public func cores(of index: Int) -> Int {
         let (stage, local) = graph.locate(index)
-        return stages[stage].workload.cores(of: local)
+        return stages[stage].cores(of: local)
     }
 
     /// The widest task of any stage.
     public var widestTask: (cores: Int, place: String) {
-        stages.map(\.workload.widestTask).max { $0.cores < $1.cores } ?? (1, "")
+        stages.map(\.widestTask).max { $0.cores < $1.cores } ?? (1, "")
     }
 
     /// Every stage's notes, each once.
     public var startNotes: [String] {
         var seen: Set<String> = []
-        return stages.flatMap(\.workload.startNotes).filter { seen.insert($0).inserted }
+        return stages.flatMap(\.startNotes).filter { seen.insert($0).inserted }
     }
 
     /// `{"stage": NAME, …the stage's own parameters}`.
     public func writeParameters(of index: Int, to json: inout JSONWriter) {
         let (stage, local) = graph.locate(index)
         var own = JSONWriter()
-        stages[stage].workload.writeParameters(of: local, to: &own)
+        stages[stage].writeParameters(of: local, to: &own)
         json.beginObject()
         json.field("stage", graph.stages[stage].name)
         json.members(own.objectMembers)
@@ -106,21 +112,15 @@ public struct StageGraphWorkload: Workload {
         let (stage, local) = graph.locate(task.index)
         let directory = values.stageDirectory(graph.stages[stage].name)
         try directories.make(stage, at: directory)
-        return try await stages[stage].workload.run(
+        return try await stages[stage].run(
             TaskContext(
                 index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory,
                 report: task.report))
     }
 
-    /// What global task `index` would run, for `plan`.
-    public func describeTask(_ index: Int) -> String {
-        let (stage, local) = graph.locate(index)
-        return stages[stage].describeTask(local)
-    }
-
     /// With `montecarlo:` stages, a reducer that folds each one's blocks in block order
     /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
-    public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph) }
+    public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph, stages: monteCarloStages) }
 
     /// Stage values feed the dependents' templates: a resumed graph needs the journaled ones.
     public var keepsJournaledValues: Bool { true }

@@ -10,13 +10,10 @@ final class StageMonteCarloReducer: ResultReducer {
     /// The reducer of each `montecarlo:` stage, by stage number.
     private let reducers: [Int: MonteCarloReducer]
 
-    /// A reducer for `graph`'s Monte Carlo stages; nil when it has none.
-    init?(graph: StageGraph) {
-        var reducers: [Int: MonteCarloReducer] = [:]
-        for (number, stage) in graph.stages.enumerated() {
-            if case .monteCarlo(let blocks) = stage.body { reducers[number] = MonteCarloReducer(workload: blocks) }
-        }
-        guard !reducers.isEmpty else { return nil }
+    /// A reducer for `graph`'s Monte Carlo `stages` (built, by stage number); nil when it has none.
+    init?(graph: StageGraph, stages: [Int: MonteCarloWorkload]) {
+        guard !stages.isEmpty else { return nil }
+        let reducers = stages.mapValues { MonteCarloReducer(workload: $0) }
         self.graph = graph
         self.reducers = reducers
     }

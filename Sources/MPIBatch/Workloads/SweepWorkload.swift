@@ -89,23 +89,7 @@ public struct SweepWorkload: Workload {
     }
 
     /// What task `index` would run, for `plan`: the argv, the shell line or the kernel call.
-    public func describeTask(_ index: Int) -> String {
-        switch executor {
-        case .constantKernel, .templatedKernel:
-            guard case .kernel(let name, let declared) = sweep.task.action else { return "" }
-            let values = declared.map { argument in
-                switch argument.value {
-                case .constant(let value): "\(argument.name)=\(value)"
-                case .template(let template): "\(argument.name)=\(expansion.parameterValue(template, at: index))"
-                }
-            }
-            return "kernel \(name)(\(values.joined(separator: ", ")))"
-        case .command(let launcher):
-            let argv = launcher.arguments(at: index)
-            if case .shell = sweep.task.action { return "\(launcher.shell) -c " + argv[2] }
-            return argv.map(ShellQuoting.quoteIfNeeded).joined(separator: " ")
-        }
-    }
+    public func describeTask(_ index: Int) -> String { TaskDescription.of(sweep.task, at: index, expansion: expansion) }
 }
 
 /// Why a job cannot become a `SweepWorkload`.

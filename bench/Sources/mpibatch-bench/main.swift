@@ -34,8 +34,8 @@ case "pingpong":
     try MPIEnvironment.finalize()
 case "journal":
     let lines = Int(arguments.dropFirst().first ?? "") ?? 2_000_000
-    let spec = try JobLoader.load(path: "jobs/spin.yaml")
-    let workload = try WorkloadFactory.makeWorkload(for: spec, outputDirectory: "/tmp")
+    let spec = try JobLoader.load(path: "jobs/spin.yaml", kernels: KernelCatalog.builtIn)
+    let workload = try WorkloadFactory.makeWorkload(for: spec, kernels: .builtIn, outputDirectory: "/tmp")
     let started = MonotonicClock.nanoseconds()
     let bytes = JournalBenchmark.formatLines(lines, workload: workload)
     let seconds = Double(MonotonicClock.nanoseconds() - started) * 1e-9

@@ -11,31 +11,15 @@ public struct MonteCarloWorkload: Workload {
 
     /// Checks `spec` and builds its kernel from `kernels`; the error names the field at fault.
     public init(spec: MonteCarloSpec, kernels: MonteCarloKernelRegistry = .builtIn) throws(MonteCarloSpecError) {
-        guard spec.paths >= 1 else {
-            throw MonteCarloSpecError(field: "paths", message: "needs at least 1 path, got \(spec.paths)")
-        }
-        guard spec.block >= 1 else {
-            throw MonteCarloSpecError(field: "block", message: "needs at least 1 path per block, got \(spec.block)")
-        }
-        if let target = spec.target {
-            guard target.limit.isFinite, target.limit > 0 else {
-                throw MonteCarloSpecError(field: "target", message: "needs a precision > 0, got \(target.limit)")
-            }
-        }
+        try spec.checkCounts()
         self.spec = spec
         kernel = try kernels.makeKernel(named: spec.kernel, params: spec.params)
-        taskCount = (spec.paths - 1) / spec.block + 1
-    }
-
-    /// The paths of block `block`.
-    public func paths(ofBlock block: Int) -> Range<Int> {
-        let first = block * spec.block
-        return first..<min(first + spec.block, spec.paths)
+        taskCount = spec.blockCount
     }
 
     /// `{"block":b,"first_path":…,"paths":…}`.
     public func writeParameters(of index: Int, to json: inout JSONWriter) {
-        let paths = paths(ofBlock: index)
+        let paths = spec.paths(ofBlock: index)
         json.beginObject()
         json.field("block", index)
         json.field("first_path", paths.lowerBound)
@@ -56,7 +40,7 @@ public struct MonteCarloWorkload: Workload {
     public func simulate(
         block: Int, observe: (UInt64, Double) -> Void = { _, _ in }
     ) throws(MonteCarloPathError) -> MonteCarloAccumulator {
-        let paths = paths(ofBlock: block)
+        let paths = spec.paths(ofBlock: block)
         let range = UInt64(paths.lowerBound)..<UInt64(paths.upperBound)
         switch kernel.simulateBlock(paths: range, seed: spec.seed, observe: observe) {
         case .completed(let accumulator):

@@ -27,7 +27,7 @@ public struct StageGraph: Sendable {
         public var taskCount: Int {
             switch body {
             case .tasks(let sweep, _): sweep.taskCount
-            case .monteCarlo(let blocks): blocks.taskCount
+            case .monteCarlo(let spec): spec.blockCount
             }
         }
 
@@ -48,8 +48,8 @@ public struct StageGraph: Sendable {
         /// A sweep of tasks: one task (`command:`, `shell:`, `kernel:`) is a sweep over an empty
         /// space; `fansOut` when it is a nested `sweep:` (its value is then the array of its tasks' values).
         case tasks(SweepSpec, fansOut: Bool)
-        /// A nested `montecarlo:`, its kernel built: its blocks fan out over the ranks; its value is the estimate.
-        case monteCarlo(MonteCarloWorkload)
+        /// A nested `montecarlo:`: its blocks fan out over the ranks; its value is the estimate.
+        case monteCarlo(MonteCarloSpec)
     }
 
     /// The stages, in file order.
