@@ -165,7 +165,7 @@ cluster_loss() {
     wait "$launcher"
     status=$?
     ended=$(date +%s.%N)
-    echo "launch ended with status $status $(python3 -c "print(round($ended - $started, 1))") s after the loss"
+    echo "measured: $mode loss: launch ended with status $status $(python3 -c "print(round($ended - $started, 1))") s after the loss"
     [ "$status" -ne 0 ] || { cat "$out.log"; return 1; }
     python3 -c "assert $ended - $started <= 15" || { echo "too slow"; tail -n 20 "$out.log"; return 1; }
     local node
