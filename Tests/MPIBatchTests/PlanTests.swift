@@ -47,17 +47,4 @@ import Testing
             "\(path):3:1: unknown key 'nmae' (did you mean 'name'?)",
         ])
     }
-
-    @Test func noopKernelTasksCostWellUnderAMicrosecond() async throws {
-        let (job, _) = try loadSweep("sweep: {repeat: 1000000}\ntask: {kernel: noop}\n")
-        let workload = try SweepWorkload(job: job)
-        let count = 200_000
-        let started = MonotonicClock.nanoseconds()
-        for index in 0..<count {
-            _ = try await workload.run(TaskContext(index: index, attempt: 1, rank: 0, slot: 0, outputDirectory: "/tmp"))
-        }
-        let perTask = Double(MonotonicClock.nanoseconds() - started) / Double(count)
-        print("noop sweep run(): \(perTask) ns per task")
-        #expect(perTask < 1000)
-    }
 }
