@@ -31,8 +31,8 @@ extension RunSummary {
             lines.append("  task \(failure.index) \(failure.status) on rank \(failure.rank) (attempt \(failure.attempt)): \(failure.error)")
         }
         if failures.count > 10 { lines.append("  … \(tasksFailed - 10) more failures in results.jsonl") }
-        for (rank, host) in unresponsiveRanks {
-            lines.append("rank \(rank) on \(host) stopped answering: its unfinished tasks were not run (--resume reruns them)")
+        for lost in unresponsiveRanks {
+            lines.append("rank \(lost.rank) on \(lost.host) stopped answering: its unfinished tasks were not run (--resume reruns them)")
         }
         if let stopReason { lines.append("stopped early: \(stopReason)") }
         if let journalFailure { lines.append("journal failed: \(journalFailure)") }

@@ -42,7 +42,9 @@ extension ScalingStudy {
 
     /// Writes `scaling.json`, `scaling.svg` and `scaling.html` into `directory` (never through a link).
     public func write(directory: String) throws(RunFileError) {
-        for (file, bytes) in [("scaling.json", json()), ("scaling.svg", Array(svg().utf8)), ("scaling.html", Array(html().utf8))] {
+        let json: [UInt8]
+        do { json = try self.json() } catch { throw RunFileError(path: directory + "/scaling.json", reason: "\(error)") }
+        for (file, bytes) in [("scaling.json", json), ("scaling.svg", Array(svg().utf8)), ("scaling.html", Array(html().utf8))] {
             do {
                 try OutputFile.replace(directory + "/" + file, with: bytes)
             } catch {

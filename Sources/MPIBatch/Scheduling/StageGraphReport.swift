@@ -64,50 +64,24 @@ extension StageGraphSource {
     private func offset(_ time: UInt64?) -> Double { time.map { Double($0 &- origin) * 1e-9 } ?? 0 }
 
     /// `critical_path_seconds`, `max_speedup`, concurrency, `stages: {name: {…}}`, failed and skipped stages.
-    func writeSummaryFields(to json: inout JSONWriter) {
+    func summaryFigures() -> SummaryFigures? {
         let critical = measuredCriticalPath
         let work = finishedTaskSeconds
         let wall = graphWallSeconds
-        for (key, number) in [
-            ("critical_path_seconds", critical.length), ("max_speedup", critical.length > 0 ? work / critical.length : 0),
-            ("graph_wall_seconds", wall),
-            ("mean_concurrency", wall > 0 ? work / wall : 0),
-        ] {
-            json.key(key)
-            json.value(number)
-        }
-        json.field("peak_tasks_in_flight", peakTasks)
-        json.field("peak_stages_running", peakStages)
-        json.key("critical_path")
-        writeNames(critical.stages.map { graph.stages[$0].name }, to: &json)
-        json.key("stages_failed")
-        writeNames(names(.failed), to: &json)
-        json.key("stages_skipped")
-        writeNames(names(.skipped), to: &json)
-        json.key("warnings")
-        writeNames(warnings, to: &json)
-        json.key("stages")
-        json.beginObject()
+        var stages: [String: StageGraphSummary.Stage] = [:]
         for (number, stage) in graph.stages.enumerated() {
             let state = progress[number]
-            json.key(stage.name)
-            json.beginObject()
-            json.field("status", state.status.rawValue)
-            json.field("level", graph.topology.level[number])
-            json.field("tasks", stage.taskCount)
-            json.field("tasks_failed", state.failures)
-            for (key, number) in [
-                ("seconds", state.seconds ?? 0), ("start", offset(state.start)), ("end", offset(state.end)),
-                ("task_seconds", state.taskSeconds), ("cpu_seconds", state.cpuSeconds),
-                ("cpu_per_wall", state.taskSeconds > 0 ? state.cpuSeconds / state.taskSeconds : 0),
-            ] {
-                json.key(key)
-                json.value(number)
-            }
-            json.field("max_rss_bytes", state.maxRSSBytes)
-            json.endObject()
+            stages[stage.name] = StageGraphSummary.Stage(
+                status: state.status.rawValue, level: graph.topology.level[number], tasks: stage.taskCount,
+                tasksFailed: state.failures, seconds: state.seconds ?? 0, start: offset(state.start), end: offset(state.end),
+                taskSeconds: state.taskSeconds, cpuSeconds: state.cpuSeconds,
+                cpuPerWall: state.taskSeconds > 0 ? state.cpuSeconds / state.taskSeconds : 0, maxRSSBytes: state.maxRSSBytes)
         }
-        json.endObject()
+        return .stageGraph(StageGraphSummary(
+            criticalPathSeconds: critical.length, maxSpeedup: critical.length > 0 ? work / critical.length : 0,
+            graphWallSeconds: wall, meanConcurrency: wall > 0 ? work / wall : 0, peakTasksInFlight: peakTasks,
+            peakStagesRunning: peakStages, criticalPath: critical.stages.map { graph.stages[$0].name },
+            stagesFailed: names(.failed), stagesSkipped: names(.skipped), warnings: warnings, stages: stages))
     }
 
     /// The stage tally, the critical path and improvement, failed and skipped stages, warnings.
@@ -125,11 +99,5 @@ extension StageGraphSource {
         if !names(.skipped).isEmpty { lines.append("skipped stages: " + names(.skipped).joined(separator: ", ")) }
         lines += warnings.map { "warning: " + $0 }
         return lines
-    }
-
-    private func writeNames(_ names: [String], to json: inout JSONWriter) {
-        json.beginArray()
-        for name in names { json.value(name) }
-        json.endArray()
     }
 }
