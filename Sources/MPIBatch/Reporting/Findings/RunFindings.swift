@@ -13,13 +13,11 @@ enum RunFindings {
     /// Ranks busy for less than this in all are too short a run to judge their balance.
     static let shortestBusySeconds = 1.0
 
-    /// Every finding of `summary`'s run, whose journal is `journal`; `source` are the work source's own.
-    static func make(summary: RunSummary, journal: String, source: [Finding]) -> [Finding] {
+    /// Every finding of `summary`'s run from its figures, from `tasks` (its journal's task
+    /// times, nil where the journal could not be read) and `source` (the work source's own).
+    static func make(summary: RunSummary, tasks: TaskTimeAnalysis?, source: [Finding]) -> [Finding] {
         var findings: [Finding] = []
-        let startOffset = summary.parts.last?.startOffset ?? 0
-        if let tasks = try? TaskTimeAnalysis(journal: journal, startOffset: startOffset) {
-            findings += taskTimeFindings(tasks)
-        }
+        if let tasks { findings += taskTimeFindings(tasks) }
         findings += imbalance(summary)
         findings += overheadAndCPU(summary)
         return findings + source

@@ -5,12 +5,9 @@ import Foundation
 /// and per-node busy time, and for a Monte Carlo run the running estimate with its 95%
 /// interval. Written at the end of every run and by `mpibatch report DIR`, after the timeline.
 public enum ReportPage {
-    /// Writes `directory/report.html` from its summary, journal and timeline; returns its path.
-    @discardableResult
-    public static func write(directory: String) throws(RunFileError) -> String {
-        let summary = try RunReport.load(directory: directory)
-        let start = summary.parts.last?.startOffset ?? 0
-        let data = try PageData(journal: directory + "/results.jsonl", span: start...(start + max(summary.partWallSeconds, 1e-6)))
+    /// Writes `directory/report.html` from `summary`, `data` (read from the run's journal) and
+    /// the timeline's SVG; returns its path.
+    static func write(directory: String, summary: RunSummary, data: PageData) throws(RunFileError) -> String {
         var sections = [summarySection(summary), findingsSection(summary), ganttSection(directory: directory)]
         sections.append(PageHTML.section(
             "Busy slots over time", id: "busy",
