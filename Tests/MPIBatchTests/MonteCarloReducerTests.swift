@@ -128,11 +128,11 @@ struct MonteCarloReducerTests {
 
     @Test("human numbers: decimals follow the standard error, paths are grouped")
     func humanLine() {
-        #expect(DecimalText.fixed(4.759_42, 4) == "4.7594")
-        #expect(DecimalText.fixed(-0.000_04, 4) == "0.0000")
-        #expect(DecimalText.fixed(-1.25, 1) == "-1.3")
-        #expect(DecimalText.fixed(3.0, 0) == "3")
-        #expect(DecimalText.grouped(10_000_000) == "10,000,000")
-        #expect(DecimalText.grouped(999) == "999")
+        #expect(NumberText.fixed(4.759_42, digits: 4) == "4.7594")
+        #expect(NumberText.fixed(-0.000_04, digits: 4) == "0.0000")
+        #expect(NumberText.fixed(-1.25, digits: 1) == "-1.3")
+        #expect(NumberText.fixed(3.0, digits: 0) == "3")
+        #expect(NumberText.grouped(10_000_000) == "10,000,000")
+        #expect(NumberText.grouped(999) == "999")
     }
 }

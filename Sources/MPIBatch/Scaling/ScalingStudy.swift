@@ -79,10 +79,10 @@ public struct ScalingStudy: Sendable, Codable {
             lines.append(
                 String(repeating: " ", count: max(0, 5 - String(point.ranks).count)) + "\(point.ranks)  "
                     + String(repeating: " ", count: max(0, 5 - String(point.slots).count)) + "\(point.slots)  "
-                    + pad(format(point.wallSeconds), 9) + "  " + pad(format(point.speedup), 8) + "  "
-                    + pad(format(point.efficiency * 100, digits: 1) + "%", 10))
+                    + pad(NumberText.fixed(point.wallSeconds), 9) + "  " + pad(NumberText.fixed(point.speedup), 8) + "  "
+                    + pad(NumberText.fixed(point.efficiency * 100, digits: 1) + "%", 10))
         }
-        lines.append("Amdahl's serial fraction: \(format(serialFraction * 100, digits: 2))% (best possible speedup \(serialFraction > 0 ? format(1 / serialFraction, digits: 1) : "unbounded"))")
+        lines.append("Amdahl's serial fraction: \(NumberText.fixed(serialFraction * 100, digits: 2))% (best possible speedup \(serialFraction > 0 ? NumberText.fixed(1 / serialFraction, digits: 1) : "unbounded"))")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -30,7 +30,7 @@ extension StageGraphSource {
             let name = graph.stages[stage].name
             return Finding(
                 kind: "stage_over_warn_after",
-                message: "stage '\(name)' ran \(format(seconds)) s, past its warn_after of \(format(limit)) s",
+                message: "stage '\(name)' ran \(NumberText.fixed(seconds)) s, past its warn_after of \(NumberText.fixed(limit)) s",
                 numbers: [.init("seconds", seconds), .init("warn_after", limit)],
                 recommendation: "look at its tasks' logs; raise warn_after if this is now normal")
         }
@@ -42,14 +42,14 @@ extension StageGraphSource {
         if wall <= 1.15 * critical.length, let longest = critical.stages.max(by: { stageSeconds[$0] < stageSeconds[$1] }) {
             findings.append(Finding(
                 kind: "critical_path",
-                message: "the critical path \(path) (\(format(critical.length)) s) set the graph's \(format(wall)) s",
+                message: "the critical path \(path) (\(NumberText.fixed(critical.length)) s) set the graph's \(NumberText.fixed(wall)) s",
                 numbers: numbers,
                 recommendation: "more slots will not make it faster; shorten the path's longest stage, "
-                    + "'\(graph.stages[longest].name)' (\(format(stageSeconds[longest])) s), or split it"))
+                    + "'\(graph.stages[longest].name)' (\(NumberText.fixed(stageSeconds[longest])) s), or split it"))
         } else if wall > 1.5 * critical.length {
             findings.append(Finding(
                 kind: "critical_path",
-                message: "the graph took \(format(wall)) s against a critical path of \(format(critical.length)) s: "
+                message: "the graph took \(NumberText.fixed(wall)) s against a critical path of \(NumberText.fixed(critical.length)) s: "
                     + "ready stages waited for slots",
                 numbers: numbers,
                 recommendation: "more slots (or ranks) could bring the graph close to its critical path"))
@@ -91,9 +91,9 @@ extension StageGraphSource {
         let wall = graphWallSeconds
         var lines = [
             "stages: \(names(.succeeded).count) ok, \(names(.failed).count) failed, \(names(.skipped).count) skipped of \(graph.stages.count)",
-            "critical path \(format(critical.length)) s (" + critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
-                + "), max speedup \(format(critical.length > 0 ? work / critical.length : 0)), graph wall \(format(wall)) s, "
-                + "\(format(work > 0 ? (1 - wall / work) * 100 : 0, digits: 1))% faster than sequential",
+            "critical path \(NumberText.fixed(critical.length)) s (" + critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
+                + "), max speedup \(NumberText.fixed(critical.length > 0 ? work / critical.length : 0)), graph wall \(NumberText.fixed(wall)) s, "
+                + "\(NumberText.fixed(work > 0 ? (1 - wall / work) * 100 : 0, digits: 1))% faster than sequential",
         ]
         if !names(.failed).isEmpty { lines.append("failed stages: " + names(.failed).joined(separator: ", ")) }
         if !names(.skipped).isEmpty { lines.append("skipped stages: " + names(.skipped).joined(separator: ", ")) }

@@ -102,19 +102,19 @@ public final class MonteCarloReducer: ResultReducer {
             let difference = estimate.mean - reference.value
             let sigmas = estimate.standardError > 0 ? difference / estimate.standardError : 0
             lines.append(
-                "\(reference.name) \(DecimalText.fixed(reference.value, estimate.decimals))"
-                    + " (estimate − reference = \(DecimalText.fixed(difference, estimate.decimals)),"
-                    + " \(DecimalText.fixed(sigmas, 1)) standard errors)")
+                "\(reference.name) \(NumberText.fixed(reference.value, digits: estimate.decimals))"
+                    + " (estimate − reference = \(NumberText.fixed(difference, digits: estimate.decimals)),"
+                    + " \(NumberText.fixed(sigmas, digits: 1)) standard errors)")
         }
         if let target {
             lines.append(
                 targetMet
-                    ? "target \(target.humanDescription) met after \(DecimalText.grouped(blockCount)) blocks"
+                    ? "target \(target.humanDescription) met after \(NumberText.grouped(blockCount)) blocks"
                     : "target \(target.humanDescription) not met")
         }
         let missing = blockCount - blocksReceived
         if missing > 0 {
-            lines.append("\(DecimalText.grouped(missing)) of \(DecimalText.grouped(blockCount)) blocks missing (failed or not run)")
+            lines.append("\(NumberText.grouped(missing)) of \(NumberText.grouped(blockCount)) blocks missing (failed or not run)")
         }
         if !malformedBlocks.isEmpty {
             lines.append("blocks with malformed values, left out: \(malformedBlocks.map(String.init).joined(separator: ", "))")
