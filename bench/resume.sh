@@ -4,7 +4,8 @@
 # about 15 GB of disk and a few minutes). Two figures per size: `mpibatch-bench resume`
 # (the journal read alone) and a whole `mpibatch run --resume` of a sweep whose tasks are
 # all journaled (read, nothing to run, summary and timeline written), both under
-# /usr/bin/time for the peak memory.
+# /usr/bin/time for the peak memory; then `mpibatch report` of that run (the end-of-run
+# report step alone: timeline and report page redrawn from the journal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-$PWD/.build/release/mpibatch}
@@ -12,7 +13,7 @@ BENCH=${BENCH:-$PWD/.build/release/mpibatch-bench}
 WORK=${WORK:-$(mktemp -d /tmp/mpibatch-resume.XXXXXX)}
 trap 'rm -rf "$WORK"' EXIT
 cc -O2 -o "$WORK/journal-gen" bench/journal-gen.c
-printf '%-12s %10s %14s %12s %14s %12s\n' lines GB read_s read_MB run_resume_s run_MB
+printf '%-12s %10s %14s %12s %14s %12s %10s\n' lines GB read_s read_MB run_resume_s run_MB report_s
 for lines in ${RESUME_SIZES:-1000000 10000000}; do
     out=$WORK/run-$lines
     mkdir -p "$out"
@@ -27,6 +28,8 @@ for lines in ${RESUME_SIZES:-1000000 10000000}; do
     read -r read_s read_kb <"$WORK/read.time"
     /usr/bin/time -f '%e %M' -o "$WORK/run.time" "$BIN" run "$WORK/job.yaml" --out "$out" --resume --force --quiet
     read -r run_s run_kb <"$WORK/run.time"
-    printf '%-12s %10s %14s %12s %14s %12s\n' "$lines" "$gb" "$read_s" "$((read_kb / 1024))" "$run_s" "$((run_kb / 1024))"
+    /usr/bin/time -f '%e' -o "$WORK/report.time" "$BIN" report "$out" >/dev/null
+    read -r report_s <"$WORK/report.time"
+    printf '%-12s %10s %14s %12s %14s %12s %10s\n' "$lines" "$gb" "$read_s" "$((read_kb / 1024))" "$run_s" "$((run_kb / 1024))" "$report_s"
     rm -rf "$out"
 done

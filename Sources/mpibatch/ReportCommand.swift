@@ -13,9 +13,9 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             print(try RunReport.render(directory: directory), terminator: "")
-            try Timeline.write(directory: directory)
+            let page = try RunReports.write(directory: directory)
             print("timeline: \(directory)/timeline.json (Perfetto), \(directory)/timeline.svg")
-            print("report: \(try ReportPage.write(directory: directory))")
+            print("report: \(page)")
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)

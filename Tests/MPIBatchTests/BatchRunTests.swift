@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MPIBatch
 
@@ -58,11 +59,11 @@ import Testing
         let summary = RunSummary(
             name: "x", chunkPolicy: .auto, tasksTotal: 1, tasksSucceeded: 1, tasksFailed: 0, attempts: 1,
             wallSeconds: 2, taskSeconds: 8, slotsPerRank: [4], stopReason: nil, interrupted: false,
-            unresponsiveRanks: [], ranks: [], slots: [], failures: [], extraFields: [], extraLines: [])
-        let text = String(decoding: summary.json(), as: UTF8.self)
-        #expect(text.contains("\"improvement_over_sequential\":0.75"))
-        #expect(text.contains("\"speedup\":4.0"))
-        #expect(text.contains("\"efficiency\":1.0"))
+            unresponsiveRanks: [], ranks: [], slots: [], failures: [], extraLines: [])
+        let fields = try JSONSerialization.jsonObject(with: Data(try summary.json())) as? [String: Any] ?? [:]
+        #expect(fields["improvement_over_sequential"] as? Double == 0.75)
+        #expect(fields["speedup"] as? Double == 4)
+        #expect(fields["efficiency"] as? Double == 1)
     }
 }
 

@@ -106,7 +106,7 @@ import Testing
     /// Stops the run at task 5, whatever order results come in.
     private final class StopAtFive: ResultReducer {
         func accept(index: Int, value: TaskValue) -> Int? { index == 5 ? 5 : nil }
-        func writeSummaryFields(to json: inout JSONWriter) {}
+        func summaryFigures() -> SummaryFigures? { nil }
         func humanSummary() -> [String] { [] }
     }
 

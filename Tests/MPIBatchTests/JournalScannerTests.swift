@@ -55,8 +55,8 @@ import Testing
         #expect(axis.end >= 2.07)
         #expect(axis.ticks.first == 0)
         #expect(TimelineAxis(end: 3600 * 5, ticks: 10).step == 2000)
-        #expect(TimelineFormat.decimal(0.30000000000000004, digits: 2) == "0.3")
-        #expect(TimelineFormat.grouped(4_000_000) == "4,000,000")
-        #expect(TimelineFormat.duration(0.0012) == "1.2 ms")
+        #expect(NumberText.trimmed(0.30000000000000004, digits: 2) == "0.3")
+        #expect(NumberText.grouped(4_000_000) == "4,000,000")
+        #expect(NumberText.duration(0.0012) == "1.2 ms")
     }
 }

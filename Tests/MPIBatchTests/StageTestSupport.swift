@@ -26,8 +26,8 @@ func stageRecord(_ index: Int, status: TaskStatus = .ok, seconds: Double = 0.01)
         error: status == .ok ? nil : "boom")
 }
 
-/// The summary fields a stage source wrote, parsed.
+/// The summary as `summary.json` holds it (a stage source's fields beside the run's own), parsed.
 func stageSummaryFields(_ summary: RunSummary) -> [String: Any] {
-    let bytes = [UInt8(ascii: "{")] + summary.extraFields + [UInt8(ascii: "}")]
+    guard let bytes = try? summary.json() else { return [:] }
     return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
 }

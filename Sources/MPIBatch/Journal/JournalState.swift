@@ -90,7 +90,7 @@ struct JournalState {
 }
 
 /// One part of a run that was resumed: from one start (or `--resume`) to the next.
-public struct RunPart: Sendable, Equatable {
+public struct RunPart: Sendable, Equatable, Codable {
     /// Where this part's task times begin on the run's time axis, in seconds.
     public var startOffset: Double
     /// When it began, in seconds since the Unix epoch.
@@ -101,6 +101,11 @@ public struct RunPart: Sendable, Equatable {
     public var taskSeconds = 0.0
     /// Its wall seconds: for an earlier part, up to the next part's start offset.
     public var wallSeconds = 0.0
+
+    enum CodingKeys: String, CodingKey {
+        case startOffset = "start_offset", startedAt = "started_at", attempts, taskSeconds = "task_seconds"
+        case wallSeconds = "wall_seconds"
+    }
 
     /// A part that began at `startOffset` on the run's axis, at `startedAt` on the clock.
     public init(startOffset: Double, startedAt: Double) {

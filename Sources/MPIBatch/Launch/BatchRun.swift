@@ -73,8 +73,10 @@ public enum BatchRun {
             summary.journalFailure = "\(error); the run stopped, and \(unwritten) successful tasks whose lines were not "
                 + "written will run again on --resume"
         }
-        summary.findings = RunFindings.make(
-            summary: summary, journal: configuration.outputDirectory + "/results.jsonl", source: driver.sourceFindings())
+        let directory = configuration.outputDirectory
+        // One pass over the journal for every report; without it the summary still goes out.
+        let pass = Result { () throws(RunFileError) in try RunReportPass(directory: directory, summary: summary, findings: true) }
+        summary.findings = RunFindings.make(summary: summary, tasks: try? pass.get().taskTimes, source: driver.sourceFindings())
         do {
             try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
         } catch {
@@ -84,8 +86,7 @@ public enum BatchRun {
             return summary
         }
         do {
-            try Timeline.write(directory: configuration.outputDirectory)
-            try ReportPage.write(directory: configuration.outputDirectory)
+            _ = try RunReports.write(directory: directory, summary: summary, pass: pass.get())
         } catch {
             // The results are safe; a picture that cannot be drawn must not fail the run.
             FileHandle.standardError.write(Data("mpibatch: timeline or report page not written: \(error)\n".utf8))

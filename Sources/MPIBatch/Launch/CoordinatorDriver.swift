@@ -124,18 +124,13 @@ final class CoordinatorDriver: Sendable {
             let parts = earlierParts + [part]
             let reports = coordinator.rankReports
             let reducer = coordinator.reducer
-            var extra = JSONWriter()
-            extra.beginObject()
-            reducer?.writeSummaryFields(to: &extra)
-            coordinator.workSource.writeSummaryFields(to: &extra)
-            extra.endObject()
-            return RunSummary(
+            var summary = RunSummary(
                 name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit,
                 tasksSucceeded: coordinator.succeeded, tasksFailed: coordinator.failed,
                 attempts: parts.reduce(0) { $0 + $1.attempts }, wallSeconds: parts.reduce(0) { $0 + $1.wallSeconds },
                 taskSeconds: parts.reduce(0) { $0 + $1.taskSeconds },
                 slotsPerRank: slotsPerRank, stopReason: coordinator.stopReason, interrupted: coordinator.interrupted,
-                unresponsiveRanks: coordinator.unresponsive.map { (rank: $0, host: coordinator.hosts[$0] ?? "?") },
+                unresponsiveRanks: coordinator.unresponsive.map { RunSummary.LostRank(rank: $0, host: coordinator.hosts[$0] ?? "?") },
                 ranks: statistics.ranks.enumerated().map { rank, tally in
                     RunSummary.Rank(
                         rank: rank, host: reports[rank]?.host ?? "?", slots: slotsPerRank[rank], tasks: tally.tasks,
@@ -151,9 +146,11 @@ final class CoordinatorDriver: Sendable {
                     RunSummary.Failure(
                         index: $0.index, rank: $0.rank, attempt: $0.attempt, status: $0.status, error: $0.error ?? "")
                 },
-                extraFields: extra.objectMembers,
                 extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary() + slotNotes,
                 parts: parts, lostSilentNode: coordinator.lostSilentNode)
+            summary.add(reducer?.summaryFigures())
+            summary.add(coordinator.workSource.summaryFigures())
+            return summary
         }
     }
 }

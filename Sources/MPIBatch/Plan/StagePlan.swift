@@ -23,8 +23,8 @@ enum StagePlan {
                 if !topology.dependencies[number].isEmpty {
                     notes.append("after " + topology.dependencies[number].map { graph.stages[$0].name }.joined(separator: ", "))
                 }
-                if let estimate = stage.estimate { notes.append("estimate \(format(estimate)) s") }
-                if let warnAfter = stage.warnAfter { notes.append("warn after \(format(warnAfter)) s") }
+                if let estimate = stage.estimate { notes.append("estimate \(NumberText.fixed(estimate)) s") }
+                if let warnAfter = stage.warnAfter { notes.append("warn after \(NumberText.fixed(warnAfter)) s") }
                 if stage.exclusive { notes.append("exclusive") }
                 if case .tasks(let sweep, _) = stage.body, sweep.task.cores.largest > 1 {
                     notes.append("cores up to \(sweep.task.cores.largest)")
@@ -36,10 +36,10 @@ enum StagePlan {
         let figures = graph.plannedFigures
         lines.append(
             "critical path: " + figures.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
-                + " = \(format(figures.criticalPath))\(unit)")
-        lines.append("total work: \(format(figures.totalWork))\(unit)")
+                + " = \(NumberText.fixed(figures.criticalPath))\(unit)")
+        lines.append("total work: \(NumberText.fixed(figures.totalWork))\(unit)")
         lines.append(
-            "best possible speedup: \(format(figures.criticalPath > 0 ? figures.totalWork / figures.criticalPath : 0)) "
+            "best possible speedup: \(NumberText.fixed(figures.criticalPath > 0 ? figures.totalWork / figures.criticalPath : 0)) "
                 + "(total work ÷ critical path)")
         return lines
     }
@@ -48,8 +48,8 @@ enum StagePlan {
     private static func tasks(of stage: StageGraph.Stage) -> String {
         switch stage.body {
         case .monteCarlo(let spec):
-            return "\(DecimalText.grouped(spec.blockCount)) blocks of \(DecimalText.grouped(spec.block)) paths "
-                + "(\(DecimalText.grouped(spec.paths)) paths, kernel \(spec.kernel))"
+            return "\(NumberText.grouped(spec.blockCount)) blocks of \(NumberText.grouped(spec.block)) paths "
+                + "(\(NumberText.grouped(spec.paths)) paths, kernel \(spec.kernel))"
         case .tasks:
             return stage.taskCount == 1 ? "1 task" : "\(stage.taskCount) tasks"
         }

@@ -22,7 +22,7 @@ enum SweepPlan {
         if let cores = sweep.task.cores.planLine(space: sweep.space) { lines.append(cores) }
         if let timeout = sweep.task.timeout { lines.append("timeout: \(timeout) s") }
         if sweep.task.retries > 0 { lines.append("retries: \(sweep.task.retries)") }
-        lines.append("estimated results.jsonl: " + bytes(journalBytes(sweep.space)))
+        lines.append("estimated results.jsonl: " + NumberText.bytes(journalBytes(sweep.space)))
         return lines
     }
 
@@ -32,17 +32,5 @@ enum SweepPlan {
         space.writeParameters(of: space.taskCount - 1, to: &json)
         let fixed = 110.0  // {"index":…,"status":"ok","seconds":…,"rank":…,"slot":…,"attempt":1,"value":…,"error":null}
         return Double(space.taskCount) * (fixed + Double(json.bytes.count))
-    }
-
-    /// `1.2 MB`.
-    static func bytes(_ count: Double) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
-        var value = count
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(Int(value)) B" : String(format: "%.1f %@", value, units[unit])
     }
 }

@@ -1,6 +1,6 @@
 extension RunSummary {
     /// One node's figures: its ranks' summed over.
-    public struct Node: Sendable, Equatable {
+    public struct Node: Sendable, Equatable, Encodable {
         /// The node's name, as its ranks reported it.
         public var host: String
         /// The ranks that ran on it.
@@ -11,6 +11,8 @@ extension RunSummary {
         public var tasks: Int
         /// Seconds their slots spent in tasks.
         public var busySeconds: Double
+
+        enum CodingKeys: String, CodingKey { case host, ranks = "rank_numbers", slots, tasks, busySeconds = "busy_seconds" }
     }
 
     /// Per-node figures, nodes in the order of their first rank: a node is a unit of

@@ -36,8 +36,8 @@ final class ProgressReporter: Sendable {
         var text = bar ? "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] " : ""
         text += "\(Int(fraction * 100))% \(counts.finished)/\(counts.total) tasks"
         if counts.failed > 0 { text += ", \(counts.failed) failed" }
-        text += ", \(format(rate, digits: 0)) tasks/s"
-        if counts.finished > 0, counts.finished < counts.total { text += ", ~\(format(left, digits: 0)) s left" }
+        text += ", \(NumberText.fixed(rate, digits: 0)) tasks/s"
+        if counts.finished > 0, counts.finished < counts.total { text += ", ~\(NumberText.fixed(left, digits: 0)) s left" }
         return text
     }
 }

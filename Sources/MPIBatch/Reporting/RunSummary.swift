@@ -24,16 +24,14 @@ public struct RunSummary: Sendable {
     /// Whether a signal or the deadline stopped it (resumable: exit status 3).
     public var interrupted: Bool
     /// Ranks that stopped answering and were given up on, with their nodes.
-    public var unresponsiveRanks: [(rank: Int, host: String)]
+    public var unresponsiveRanks: [LostRank]
     /// Per-rank figures, in rank order.
     public var ranks: [Rank]
     /// Per-slot figures, rank-major.
     public var slots: [Slot]
     /// The first failures, by task.
     public var failures: [Failure]
-    /// Extra `summary.json` fields from the workload's reducer, as a JSON object's members.
-    public var extraFields: [UInt8]
-    /// Extra lines for the human summary from the workload's reducer.
+    /// Extra lines for the human summary from the workload's reducer and work source (`notes` in summary.json).
     public var extraLines: [String]
     /// The run's parts, this one last: one unless it was resumed.
     public var parts: [RunPart] = []
@@ -48,8 +46,32 @@ public struct RunSummary: Sendable {
     /// Not written to `summary.json`.
     public var lostSilentNode = false
 
+    /// A Monte Carlo run's estimate (its fields sit beside the run's own in summary.json).
+    public var monteCarlo: MonteCarloSummary? = nil
+    /// A stage graph's critical path and stages (beside the run's own fields).
+    public var stageGraph: StageGraphSummary? = nil
+    /// A stage graph's `montecarlo:` stages' estimates, by stage name (`montecarlo` in summary.json).
+    public var stageMonteCarlo: [String: MonteCarloSummary]? = nil
+
+    /// Keeps what a reducer or work source adds, in the field for its kind.
+    public mutating func add(_ figures: SummaryFigures?) {
+        switch figures {
+        case .monteCarlo(let summary): monteCarlo = summary
+        case .stageMonteCarlo(let stages): stageMonteCarlo = stages
+        case .stageGraph(let summary): stageGraph = summary
+        case nil: break
+        }
+    }
+
+    /// A rank that stopped answering and was given up on.
+    public struct LostRank: Codable, Sendable, Equatable {
+        public var rank: Int
+        /// Its node.
+        public var host: String
+    }
+
     /// One rank's figures.
-    public struct Rank: Sendable {
+    public struct Rank: Sendable, Encodable {
         public var rank: Int
         public var host: String
         public var slots: Int
@@ -59,23 +81,32 @@ public struct RunSummary: Sendable {
         public var cpuSeconds: Double
         /// The largest peak resident memory of one of its command tasks, in bytes (0: none measured).
         public var maxTaskRSSBytes = 0
+
+        enum CodingKeys: String, CodingKey {
+            case rank, host, slots, tasks, busySeconds = "busy_seconds", cpuSeconds = "cpu_seconds"
+            case maxTaskRSSBytes = "max_task_rss_bytes"
+        }
     }
 
     /// One slot's figures.
-    public struct Slot: Sendable {
+    public struct Slot: Sendable, Codable {
         public var rank: Int
         public var slot: Int
         public var tasks: Int
         public var busySeconds: Double
+
+        enum CodingKeys: String, CodingKey { case rank, slot, tasks, busySeconds = "busy_seconds" }
     }
 
     /// One task that failed for good.
-    public struct Failure: Sendable {
+    public struct Failure: Sendable, Codable {
         public var index: Int
         public var rank: Int
         public var attempt: Int
         public var status: TaskStatus
         public var error: String
+
+        enum CodingKeys: String, CodingKey { case index, rank, attempt, status, error }
     }
 
     /// This part's wall seconds: what its ranks' and slots' utilisation is measured against.

@@ -7,23 +7,23 @@ extension RunSummary {
             "\(name): \(tasksSucceeded)/\(tasksTotal) tasks ok, \(tasksFailed) failed"
                 + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : ""))
         lines.append(
-            "wall \(format(wallSeconds)) s, task time \(format(taskSeconds)) \(coreWeighted ? "core-s" : "s") on \(slotsPerRank.count) rank(s) × "
+            "wall \(NumberText.fixed(wallSeconds)) s, task time \(NumberText.fixed(taskSeconds)) \(coreWeighted ? "core-s" : "s") on \(slotsPerRank.count) rank(s) × "
                 + "\(slotsPerRank.map(String.init).joined(separator: "+")) slot(s)")
         lines.append(
-            "speedup \(format(speedup)), efficiency \(format(efficiency * 100, digits: 1))%, "
-                + "imbalance \(format(imbalance * 100, digits: 1))%, \(format(throughput, digits: 0)) tasks/s, "
-                + "overhead \(format(overheadSecondsPerTask * 1e6, digits: 2)) µs/task")
+            "speedup \(NumberText.fixed(speedup)), efficiency \(NumberText.fixed(efficiency * 100, digits: 1))%, "
+                + "imbalance \(NumberText.fixed(imbalance * 100, digits: 1))%, \(NumberText.fixed(throughput, digits: 0)) tasks/s, "
+                + "overhead \(NumberText.fixed(overheadSecondsPerTask * 1e6, digits: 2)) µs/task")
         if parts.count > 1 {
             lines.append(
                 "in \(parts.count) parts (resumed): "
-                    + parts.map { "\(format($0.wallSeconds)) s, \($0.attempts) attempts" }.joined(separator: "; "))
+                    + parts.map { "\(NumberText.fixed($0.wallSeconds)) s, \($0.attempts) attempts" }.joined(separator: "; "))
         }
         let nodes = nodes
         if nodes.count > 1 {
             for node in nodes {
                 lines.append(
                     "  node \(node.host): \(node.ranks.count) rank(s), \(node.slots) slot(s), \(node.tasks) tasks, "
-                        + "busy \(format(node.busySeconds)) s")
+                        + "busy \(NumberText.fixed(node.busySeconds)) s")
             }
         }
         lines.append(contentsOf: extraLines)
@@ -31,28 +31,12 @@ extension RunSummary {
             lines.append("  task \(failure.index) \(failure.status) on rank \(failure.rank) (attempt \(failure.attempt)): \(failure.error)")
         }
         if failures.count > 10 { lines.append("  … \(tasksFailed - 10) more failures in results.jsonl") }
-        for (rank, host) in unresponsiveRanks {
-            lines.append("rank \(rank) on \(host) stopped answering: its unfinished tasks were not run (--resume reruns them)")
+        for lost in unresponsiveRanks {
+            lines.append("rank \(lost.rank) on \(lost.host) stopped answering: its unfinished tasks were not run (--resume reruns them)")
         }
         if let stopReason { lines.append("stopped early: \(stopReason)") }
         if let journalFailure { lines.append("journal failed: \(journalFailure)") }
         for finding in findings { lines.append("finding (\(finding.kind)): \(finding.message); \(finding.recommendation)") }
         return lines.joined(separator: "\n") + "\n"
     }
-}
-
-/// `3.142` — a number with a fixed count of decimals, for people.
-func format(_ number: Double, digits: Int = 3) -> String {
-    guard number.isFinite else { return String(number) }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let rounded = (abs(number) * scale).rounded()
-    let whole = Int(rounded / scale)
-    let fraction = Int(rounded - Double(whole) * scale)
-    var text = (number < 0 && rounded > 0 ? "-" : "") + String(whole)
-    if digits > 0 {
-        let digitsText = String(fraction)
-        text += "." + String(repeating: "0", count: max(0, digits - digitsText.count)) + digitsText
-    }
-    return text
 }

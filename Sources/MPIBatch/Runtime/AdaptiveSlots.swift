@@ -72,19 +72,19 @@ final class AdaptiveSlots: Sendable {
             let slots = activeSlots
             let perSlot = cpuPerWall / Double(slots)
             if let before = throughputBeforeStep, throughput < Self.requiredGain * before {
-                note("stopped at \(slots): throughput \(format(throughput, digits: 0))/s, not above the "
-                    + "\(format(before, digits: 0))/s before the last step")
+                note("stopped at \(slots): throughput \(NumberText.fixed(throughput, digits: 0))/s, not above the "
+                    + "\(NumberText.fixed(before, digits: 0))/s before the last step")
                 growing = false
             } else if perSlot >= Self.waitingShare || cpuPerWall >= 0.9 * cores {
-                note("kept \(slots): tasks use the CPU (\(format(perSlot, digits: 2)) CPU s per slot per second)")
+                note("kept \(slots): tasks use the CPU (\(NumberText.fixed(perSlot, digits: 2)) CPU s per slot per second)")
                 growing = false
             } else if slots >= cap {
                 note("kept \(slots): the cap (--max-slots)")
                 growing = false
             } else {
                 let next = min(cap, slots * 2)
-                note("grew \(slots) → \(next): tasks wait (\(format(perSlot, digits: 2)) CPU s per slot per second), "
-                    + "\(format(throughput, digits: 0)) tasks/s")
+                note("grew \(slots) → \(next): tasks wait (\(NumberText.fixed(perSlot, digits: 2)) CPU s per slot per second), "
+                    + "\(NumberText.fixed(throughput, digits: 0)) tasks/s")
                 throughputBeforeStep = throughput
                 settling = true
                 active.store(next, ordering: .releasing)

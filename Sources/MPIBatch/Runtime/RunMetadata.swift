@@ -51,9 +51,6 @@ struct RunMetadata: Codable {
     }
 
     func write(to path: String) throws(OutputError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(self)) ?? Data()
-        try OutputFile.replace(path, with: Array(data) + [UInt8(ascii: "\n")])
+        try OutputFile.replace(path, with: (try? ReportCoding.encode(self)) ?? [])
     }
 }

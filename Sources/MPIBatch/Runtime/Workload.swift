@@ -29,8 +29,8 @@ public protocol ResultReducer: AnyObject {
     /// Takes task `index`'s value. Returns a new, smaller task count when the run
     /// may stop early (a precision target met), or nil to go on.
     func accept(index: Int, value: TaskValue) -> Int?
-    /// Fields to add to `summary.json`, written into an open JSON object.
-    func writeSummaryFields(to json: inout JSONWriter)
+    /// What the reducer adds to `summary.json` (a Monte Carlo estimate), if anything.
+    func summaryFigures() -> SummaryFigures?
     /// Lines to add to the human summary on stderr.
     func humanSummary() -> [String]
 }

@@ -14,7 +14,7 @@ extension ScalingStudy {
             + "font-family=\"sans-serif\" font-size=\"12\">"
         svg += "<title>\(PageHTML.escape(name)): speedup against ranks</title>"
         svg += "<text x=\"\(plot.x)\" y=\"22\" font-size=\"15\">\(PageHTML.escape(name)): speedup against ranks "
-            + "(Amdahl's serial fraction \(format(serialFraction * 100, digits: 2))%)</text>"
+            + "(Amdahl's serial fraction \(NumberText.fixed(serialFraction * 100, digits: 2))%)</text>"
         svg += "<line x1=\"\(plot.x)\" y1=\"\(plot.y + plot.height)\" x2=\"\(plot.x + plot.width)\" y2=\"\(plot.y + plot.height)\" stroke=\"#888\"/>"
         svg += "<line x1=\"\(plot.x)\" y1=\"\(plot.y)\" x2=\"\(plot.x)\" y2=\"\(plot.y + plot.height)\" stroke=\"#888\"/>"
         svg += "<line x1=\"\(x(1))\" y1=\"\(y(1))\" x2=\"\(x(maxRanks))\" y2=\"\(y(maxRanks))\" stroke=\"#999\" stroke-dasharray=\"5 4\"/>"
@@ -27,14 +27,14 @@ extension ScalingStudy {
             let px = x(Double(point.ranks))
             let py = y(point.speedup)
             svg += "<circle cx=\"\(px)\" cy=\"\(py)\" r=\"4\" fill=\"#4c78a8\"><title>\(point.ranks) ranks: speedup "
-                + "\(format(point.speedup)), efficiency \(format(point.efficiency * 100, digits: 1))%</title></circle>"
+                + "\(NumberText.fixed(point.speedup)), efficiency \(NumberText.fixed(point.efficiency * 100, digits: 1))%</title></circle>"
             let nearRightEdge = px > plot.x + plot.width * 0.7
             svg += "<text x=\"\(nearRightEdge ? px - 6 : px + 6)\" y=\"\(py + 16)\" text-anchor=\"\(nearRightEdge ? "end" : "start")\">"
-                + "\(format(point.speedup, digits: 2))× · \(format(point.efficiency * 100, digits: 0))%</text>"
+                + "\(NumberText.fixed(point.speedup, digits: 2))× · \(NumberText.fixed(point.efficiency * 100, digits: 0))%</text>"
             svg += "<text x=\"\(px - 4)\" y=\"\(plot.y + plot.height + 16)\">\(point.ranks)</text>"
         }
         svg += "<text x=\"\(plot.x + plot.width / 2 - 20)\" y=\"\(height - 12)\">ranks</text>"
-        svg += "<text x=\"8\" y=\"\(plot.y + 10)\">\(format(top, digits: 1))×</text>"
+        svg += "<text x=\"8\" y=\"\(plot.y + 10)\">\(NumberText.fixed(top, digits: 1))×</text>"
         svg += "<text x=\"\(plot.x + 10)\" y=\"\(plot.y + 14)\" fill=\"#4c78a8\">measured</text>"
         svg += "<text x=\"\(plot.x + 10)\" y=\"\(plot.y + 30)\" fill=\"#f58518\">Amdahl's fit</text>"
         return svg + "</svg>\n"
@@ -42,7 +42,9 @@ extension ScalingStudy {
 
     /// Writes `scaling.json`, `scaling.svg` and `scaling.html` into `directory` (never through a link).
     public func write(directory: String) throws(RunFileError) {
-        for (file, bytes) in [("scaling.json", json()), ("scaling.svg", Array(svg().utf8)), ("scaling.html", Array(html().utf8))] {
+        let json: [UInt8]
+        do { json = try self.json() } catch { throw RunFileError(path: directory + "/scaling.json", reason: "\(error)") }
+        for (file, bytes) in [("scaling.json", json), ("scaling.svg", Array(svg().utf8)), ("scaling.html", Array(html().utf8))] {
             do {
                 try OutputFile.replace(directory + "/" + file, with: bytes)
             } catch {
@@ -55,7 +57,7 @@ extension ScalingStudy {
     public func html() -> String {
         let rows = points.map { point in
             ("\(point.ranks) ranks (\(point.slots) slots)",
-             "wall \(format(point.wallSeconds)) s, speedup \(format(point.speedup)), efficiency \(format(point.efficiency * 100, digits: 1))%")
+             "wall \(NumberText.fixed(point.wallSeconds)) s, speedup \(NumberText.fixed(point.speedup)), efficiency \(NumberText.fixed(point.efficiency * 100, digits: 1))%")
         }
         return PageHTML.page(
             title: "mpibatch scaling: \(name)",
@@ -63,7 +65,7 @@ extension ScalingStudy {
                 PageHTML.section("Speedup against ranks", id: "chart", svg()),
                 PageHTML.section(
                     "Runs", id: "runs",
-                    PageHTML.table(rows + [("Amdahl's serial fraction", "\(format(serialFraction * 100, digits: 2))%")])),
+                    PageHTML.table(rows + [("Amdahl's serial fraction", "\(NumberText.fixed(serialFraction * 100, digits: 2))%")])),
             ])
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 /// A scaling study: the same job run at several rank counts, each run's wall time against
 /// the one-rank run (or the smallest measured), speedup and efficiency per rank count, and
 /// Amdahl's law fitted to them (the serial fraction f of S(N) = 1 ÷ (f + (1 − f) ÷ N)).
-public struct ScalingStudy: Sendable {
+public struct ScalingStudy: Sendable, Codable {
     /// One rank count's run.
-    public struct Point: Sendable {
+    public struct Point: Sendable, Codable {
         /// Ranks.
         public var ranks: Int
         /// Its run directory.
@@ -18,6 +18,12 @@ public struct ScalingStudy: Sendable {
         public var speedup: Double
         /// Speedup ÷ ranks.
         public var efficiency: Double
+        /// Amdahl's speedup at its rank count, with the study's fitted serial fraction.
+        public var amdahlSpeedup = 0.0
+
+        enum CodingKeys: String, CodingKey {
+            case ranks, slots, wallSeconds = "wall_seconds", speedup, efficiency, amdahlSpeedup = "amdahl_speedup", directory
+        }
     }
 
     /// The job's name.
@@ -26,6 +32,8 @@ public struct ScalingStudy: Sendable {
     public var points: [Point]
     /// Amdahl's serial fraction fitted by least squares to 1 ÷ S = f + (1 − f) ÷ N, in [0, 1].
     public var serialFraction: Double
+
+    enum CodingKeys: String, CodingKey { case name, serialFraction = "serial_fraction", points }
 
     /// The study of the runs in `directories` (rank count → run directory), from their summaries.
     public init(name: String, runs: [(ranks: Int, directory: String)]) throws(RunFileError) {
@@ -43,6 +51,7 @@ public struct ScalingStudy: Sendable {
                 slots: run.summary.totalSlots, speedup: speedup, efficiency: speedup / Double(run.ranks))
         }
         serialFraction = Self.amdahl(points.map { (Double($0.ranks), $0.speedup) })
+        for point in points.indices { points[point].amdahlSpeedup = amdahlSpeedup(at: Double(points[point].ranks)) }
     }
 
     /// Least squares on 1 ÷ S − 1 ÷ N = f (1 − 1 ÷ N); 0 with too few points to say.
@@ -60,30 +69,8 @@ public struct ScalingStudy: Sendable {
     /// Amdahl's speedup at `ranks` with the fitted serial fraction.
     public func amdahlSpeedup(at ranks: Double) -> Double { 1 / (serialFraction + (1 - serialFraction) / ranks) }
 
-    /// `scaling.json`.
-    public func json() -> [UInt8] {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("name", name)
-        json.field("serial_fraction", serialFraction)
-        json.key("points")
-        json.beginArray()
-        for point in points {
-            json.beginObject()
-            json.field("ranks", point.ranks)
-            json.field("slots", point.slots)
-            json.field("wall_seconds", point.wallSeconds)
-            json.field("speedup", point.speedup)
-            json.field("efficiency", point.efficiency)
-            json.field("amdahl_speedup", amdahlSpeedup(at: Double(point.ranks)))
-            json.field("directory", point.directory)
-            json.endObject()
-        }
-        json.endArray()
-        json.endObject()
-        json.newline()
-        return json.bytes
-    }
+    /// `scaling.json`: one line of JSON with sorted keys.
+    public func json() throws(ReportEncodingError) -> [UInt8] { try ReportCoding.encode(self) }
 
     /// The table, for the terminal.
     public func table() -> String {
@@ -92,10 +79,10 @@ public struct ScalingStudy: Sendable {
             lines.append(
                 String(repeating: " ", count: max(0, 5 - String(point.ranks).count)) + "\(point.ranks)  "
                     + String(repeating: " ", count: max(0, 5 - String(point.slots).count)) + "\(point.slots)  "
-                    + pad(format(point.wallSeconds), 9) + "  " + pad(format(point.speedup), 8) + "  "
-                    + pad(format(point.efficiency * 100, digits: 1) + "%", 10))
+                    + pad(NumberText.fixed(point.wallSeconds), 9) + "  " + pad(NumberText.fixed(point.speedup), 8) + "  "
+                    + pad(NumberText.fixed(point.efficiency * 100, digits: 1) + "%", 10))
         }
-        lines.append("Amdahl's serial fraction: \(format(serialFraction * 100, digits: 2))% (best possible speedup \(serialFraction > 0 ? format(1 / serialFraction, digits: 1) : "unbounded"))")
+        lines.append("Amdahl's serial fraction: \(NumberText.fixed(serialFraction * 100, digits: 2))% (best possible speedup \(serialFraction > 0 ? NumberText.fixed(1 / serialFraction, digits: 1) : "unbounded"))")
         return lines.joined(separator: "\n") + "\n"
     }
 

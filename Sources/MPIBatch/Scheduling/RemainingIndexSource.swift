@@ -46,7 +46,7 @@ struct RemainingIndexSource: WorkSource {
     }
 
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
-    func writeSummaryFields(to json: inout JSONWriter) { inner.writeSummaryFields(to: &json) }
+    func summaryFigures() -> SummaryFigures? { inner.summaryFigures() }
     func humanSummary() -> [String] { inner.humanSummary() }
     func findings() -> [Finding] { inner.findings() }
 

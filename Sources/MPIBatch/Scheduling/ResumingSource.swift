@@ -45,7 +45,7 @@ struct ResumingSource: WorkSource {
 
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
     mutating func restored(_ index: Int, value: TaskValue) { inner.restored(index, value: value) }
-    func writeSummaryFields(to json: inout JSONWriter) { inner.writeSummaryFields(to: &json) }
+    func summaryFigures() -> SummaryFigures? { inner.summaryFigures() }
     func humanSummary() -> [String] { inner.humanSummary() }
     func findings() -> [Finding] { inner.findings() }
 }

@@ -30,7 +30,7 @@ extension StageGraphSource {
             let name = graph.stages[stage].name
             return Finding(
                 kind: "stage_over_warn_after",
-                message: "stage '\(name)' ran \(format(seconds)) s, past its warn_after of \(format(limit)) s",
+                message: "stage '\(name)' ran \(NumberText.fixed(seconds)) s, past its warn_after of \(NumberText.fixed(limit)) s",
                 numbers: [.init("seconds", seconds), .init("warn_after", limit)],
                 recommendation: "look at its tasks' logs; raise warn_after if this is now normal")
         }
@@ -42,14 +42,14 @@ extension StageGraphSource {
         if wall <= 1.15 * critical.length, let longest = critical.stages.max(by: { stageSeconds[$0] < stageSeconds[$1] }) {
             findings.append(Finding(
                 kind: "critical_path",
-                message: "the critical path \(path) (\(format(critical.length)) s) set the graph's \(format(wall)) s",
+                message: "the critical path \(path) (\(NumberText.fixed(critical.length)) s) set the graph's \(NumberText.fixed(wall)) s",
                 numbers: numbers,
                 recommendation: "more slots will not make it faster; shorten the path's longest stage, "
-                    + "'\(graph.stages[longest].name)' (\(format(stageSeconds[longest])) s), or split it"))
+                    + "'\(graph.stages[longest].name)' (\(NumberText.fixed(stageSeconds[longest])) s), or split it"))
         } else if wall > 1.5 * critical.length {
             findings.append(Finding(
                 kind: "critical_path",
-                message: "the graph took \(format(wall)) s against a critical path of \(format(critical.length)) s: "
+                message: "the graph took \(NumberText.fixed(wall)) s against a critical path of \(NumberText.fixed(critical.length)) s: "
                     + "ready stages waited for slots",
                 numbers: numbers,
                 recommendation: "more slots (or ranks) could bring the graph close to its critical path"))
@@ -64,50 +64,24 @@ extension StageGraphSource {
     private func offset(_ time: UInt64?) -> Double { time.map { Double($0 &- origin) * 1e-9 } ?? 0 }
 
     /// `critical_path_seconds`, `max_speedup`, concurrency, `stages: {name: {…}}`, failed and skipped stages.
-    func writeSummaryFields(to json: inout JSONWriter) {
+    func summaryFigures() -> SummaryFigures? {
         let critical = measuredCriticalPath
         let work = finishedTaskSeconds
         let wall = graphWallSeconds
-        for (key, number) in [
-            ("critical_path_seconds", critical.length), ("max_speedup", critical.length > 0 ? work / critical.length : 0),
-            ("graph_wall_seconds", wall),
-            ("mean_concurrency", wall > 0 ? work / wall : 0),
-        ] {
-            json.key(key)
-            json.value(number)
-        }
-        json.field("peak_tasks_in_flight", peakTasks)
-        json.field("peak_stages_running", peakStages)
-        json.key("critical_path")
-        writeNames(critical.stages.map { graph.stages[$0].name }, to: &json)
-        json.key("stages_failed")
-        writeNames(names(.failed), to: &json)
-        json.key("stages_skipped")
-        writeNames(names(.skipped), to: &json)
-        json.key("warnings")
-        writeNames(warnings, to: &json)
-        json.key("stages")
-        json.beginObject()
+        var stages: [String: StageGraphSummary.Stage] = [:]
         for (number, stage) in graph.stages.enumerated() {
             let state = progress[number]
-            json.key(stage.name)
-            json.beginObject()
-            json.field("status", state.status.rawValue)
-            json.field("level", graph.topology.level[number])
-            json.field("tasks", stage.taskCount)
-            json.field("tasks_failed", state.failures)
-            for (key, number) in [
-                ("seconds", state.seconds ?? 0), ("start", offset(state.start)), ("end", offset(state.end)),
-                ("task_seconds", state.taskSeconds), ("cpu_seconds", state.cpuSeconds),
-                ("cpu_per_wall", state.taskSeconds > 0 ? state.cpuSeconds / state.taskSeconds : 0),
-            ] {
-                json.key(key)
-                json.value(number)
-            }
-            json.field("max_rss_bytes", state.maxRSSBytes)
-            json.endObject()
+            stages[stage.name] = StageGraphSummary.Stage(
+                status: state.status.rawValue, level: graph.topology.level[number], tasks: stage.taskCount,
+                tasksFailed: state.failures, seconds: state.seconds ?? 0, start: offset(state.start), end: offset(state.end),
+                taskSeconds: state.taskSeconds, cpuSeconds: state.cpuSeconds,
+                cpuPerWall: state.taskSeconds > 0 ? state.cpuSeconds / state.taskSeconds : 0, maxRSSBytes: state.maxRSSBytes)
         }
-        json.endObject()
+        return .stageGraph(StageGraphSummary(
+            criticalPathSeconds: critical.length, maxSpeedup: critical.length > 0 ? work / critical.length : 0,
+            graphWallSeconds: wall, meanConcurrency: wall > 0 ? work / wall : 0, peakTasksInFlight: peakTasks,
+            peakStagesRunning: peakStages, criticalPath: critical.stages.map { graph.stages[$0].name },
+            stagesFailed: names(.failed), stagesSkipped: names(.skipped), warnings: warnings, stages: stages))
     }
 
     /// The stage tally, the critical path and improvement, failed and skipped stages, warnings.
@@ -117,19 +91,13 @@ extension StageGraphSource {
         let wall = graphWallSeconds
         var lines = [
             "stages: \(names(.succeeded).count) ok, \(names(.failed).count) failed, \(names(.skipped).count) skipped of \(graph.stages.count)",
-            "critical path \(format(critical.length)) s (" + critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
-                + "), max speedup \(format(critical.length > 0 ? work / critical.length : 0)), graph wall \(format(wall)) s, "
-                + "\(format(work > 0 ? (1 - wall / work) * 100 : 0, digits: 1))% faster than sequential",
+            "critical path \(NumberText.fixed(critical.length)) s (" + critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
+                + "), max speedup \(NumberText.fixed(critical.length > 0 ? work / critical.length : 0)), graph wall \(NumberText.fixed(wall)) s, "
+                + "\(NumberText.fixed(work > 0 ? (1 - wall / work) * 100 : 0, digits: 1))% faster than sequential",
         ]
         if !names(.failed).isEmpty { lines.append("failed stages: " + names(.failed).joined(separator: ", ")) }
         if !names(.skipped).isEmpty { lines.append("skipped stages: " + names(.skipped).joined(separator: ", ")) }
         lines += warnings.map { "warning: " + $0 }
         return lines
-    }
-
-    private func writeNames(_ names: [String], to json: inout JSONWriter) {
-        json.beginArray()
-        for name in names { json.value(name) }
-        json.endArray()
     }
 }

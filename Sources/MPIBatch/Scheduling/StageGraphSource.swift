@@ -192,7 +192,7 @@ struct StageGraphSource: WorkSource {
                 Double(now &- start) * 1e-9 > limit
             else { continue }
             progress[stage].warned = true
-            warn("stage '\(graph.stages[stage].name)' has run \(format(Double(now &- start) * 1e-9)) s, past its warn_after of \(format(limit)) s")
+            warn("stage '\(graph.stages[stage].name)' has run \(NumberText.fixed(Double(now &- start) * 1e-9)) s, past its warn_after of \(NumberText.fixed(limit)) s")
         }
     }
 

@@ -21,8 +21,8 @@ public protocol WorkSource {
     /// `done` (whose values are `values`), with the previously failed tasks `failed` each
     /// handed out alone.
     func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource
-    /// Summary fields the source adds to `summary.json`, written into an open object.
-    func writeSummaryFields(to json: inout JSONWriter)
+    /// What the source adds to `summary.json` (a stage graph's critical path and stages), if anything.
+    func summaryFigures() -> SummaryFigures?
     /// Lines the source adds to the human summary.
     func humanSummary() -> [String]
     /// What the source found about the run (a stage graph's critical path, say).
@@ -38,8 +38,8 @@ extension WorkSource {
     public func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource {
         ResumingSource(inner: self, skipping: done, isolating: failed, values: values)
     }
-    /// No extra summary fields.
-    public func writeSummaryFields(to json: inout JSONWriter) {}
+    /// No extra summary figures.
+    public func summaryFigures() -> SummaryFigures? { nil }
     /// No extra summary lines.
     public func humanSummary() -> [String] { [] }
     /// No findings of its own.

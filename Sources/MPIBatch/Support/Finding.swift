@@ -34,13 +34,29 @@ public struct Finding: Sendable, Equatable {
         self.recommendation = recommendation
     }
 
-    /// Writes the finding as a JSON object: `kind`, `message`, its numbers, `recommendation`.
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("kind", kind)
-        json.field("message", message)
-        for number in numbers { json.field(number.name, number.value) }
-        json.field("recommendation", recommendation)
-        json.endObject()
+}
+
+extension Finding: Codable {
+    private static let textKeys: Set = ["kind", "message", "recommendation"]
+
+    /// The finding as a JSON object: `kind`, `message`, `recommendation` and its numbers as fields.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ReportKey.self)
+        for (key, text) in [("kind", kind), ("message", message), ("recommendation", recommendation)] {
+            try container.encode(text, forKey: ReportKey(key))
+        }
+        for number in numbers { try container.encodeNumber(number.value, forKey: ReportKey(number.name)) }
+    }
+
+    /// A finding read back: its text fields, and every other field as one of its numbers (by name).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: ReportKey.self)
+        func text(_ key: String) throws -> String { try container.decodeIfPresent(String.self, forKey: ReportKey(key)) ?? "" }
+        self.init(
+            kind: try text("kind"), message: try text("message"),
+            numbers: try container.allKeys.filter { !Self.textKeys.contains($0.stringValue) }
+                .sorted { $0.stringValue < $1.stringValue }
+                .map { Number($0.stringValue, try container.decodeNumber(forKey: $0)) },
+            recommendation: try text("recommendation"))
     }
 }

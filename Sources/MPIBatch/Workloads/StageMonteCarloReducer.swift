@@ -30,17 +30,9 @@ final class StageMonteCarloReducer: ResultReducer {
         return nil
     }
 
-    /// `montecarlo: {NAME: {…each stage's MonteCarloReducer fields…}}`.
-    func writeSummaryFields(to json: inout JSONWriter) {
-        json.key("montecarlo")
-        json.beginObject()
-        for stage in monteCarloStages {
-            json.key(graph.stages[stage].name)
-            json.beginObject()
-            reducers[stage]!.writeSummaryFields(to: &json)
-            json.endObject()
-        }
-        json.endObject()
+    /// `montecarlo: {NAME: {…each stage's Monte Carlo summary…}}`.
+    func summaryFigures() -> SummaryFigures? {
+        .stageMonteCarlo(Dictionary(uniqueKeysWithValues: reducers.map { (graph.stages[$0.key].name, $0.value.summary) }))
     }
 
     /// Each Monte Carlo stage's lines, as `NAME: …`.

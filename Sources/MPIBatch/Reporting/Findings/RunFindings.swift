@@ -13,13 +13,11 @@ enum RunFindings {
     /// Ranks busy for less than this in all are too short a run to judge their balance.
     static let shortestBusySeconds = 1.0
 
-    /// Every finding of `summary`'s run, whose journal is `journal`; `source` are the work source's own.
-    static func make(summary: RunSummary, journal: String, source: [Finding]) -> [Finding] {
+    /// Every finding of `summary`'s run from its figures, from `tasks` (its journal's task
+    /// times, nil where the journal could not be read) and `source` (the work source's own).
+    static func make(summary: RunSummary, tasks: TaskTimeAnalysis?, source: [Finding]) -> [Finding] {
         var findings: [Finding] = []
-        let startOffset = summary.parts.last?.startOffset ?? 0
-        if let tasks = try? TaskTimeAnalysis(journal: journal, startOffset: startOffset) {
-            findings += taskTimeFindings(tasks)
-        }
+        if let tasks { findings += taskTimeFindings(tasks) }
         findings += imbalance(summary)
         findings += overheadAndCPU(summary)
         return findings + source
@@ -31,9 +29,9 @@ enum RunFindings {
             let place = straggler.group.isEmpty ? "the sweep's" : "stage '\(straggler.group)''s"
             findings.append(Finding(
                 kind: "straggler",
-                message: "task \(straggler.index) took \(format(straggler.seconds)) s, "
-                    + "\(format(straggler.seconds / straggler.groupMean, digits: 1))× \(place) mean of "
-                    + "\(format(straggler.groupMean)) s, and ran while other slots had nothing left to do",
+                message: "task \(straggler.index) took \(NumberText.fixed(straggler.seconds)) s, "
+                    + "\(NumberText.fixed(straggler.seconds / straggler.groupMean, digits: 1))× \(place) mean of "
+                    + "\(NumberText.fixed(straggler.groupMean)) s, and ran while other slots had nothing left to do",
                 numbers: [
                     .init("index", Double(straggler.index)), .init("seconds", straggler.seconds),
                     .init("mean_seconds", straggler.groupMean),
@@ -44,8 +42,8 @@ enum RunFindings {
         if tasks.idleTailShare > idleTailShare, tasks.tailSeconds > 0.5 {
             findings.append(Finding(
                 kind: "idle_tail",
-                message: "\(format(tasks.idleTailShare * 100, digits: 0))% of the slot time was idle at the end "
-                    + "(the last \(format(tasks.tailSeconds)) s ran on fewer and fewer slots)",
+                message: "\(NumberText.fixed(tasks.idleTailShare * 100, digits: 0))% of the slot time was idle at the end "
+                    + "(the last \(NumberText.fixed(tasks.tailSeconds)) s ran on fewer and fewer slots)",
                 numbers: [.init("idle_share", tasks.idleTailShare), .init("tail_seconds", tasks.tailSeconds)],
                 recommendation: "the last chunks were too long for what was left: use --chunk auto or guided, "
                     + "or make the longest tasks start first"))
@@ -61,8 +59,8 @@ enum RunFindings {
         {
             findings.append(Finding(
                 kind: "imbalance",
-                message: "rank \(hot.rank) (\(hot.host)) was busy \(format(hot.busySeconds)) s, "
-                    + "\(format(summary.imbalance * 100, digits: 0))% above the ranks' mean",
+                message: "rank \(hot.rank) (\(hot.host)) was busy \(NumberText.fixed(hot.busySeconds)) s, "
+                    + "\(NumberText.fixed(summary.imbalance * 100, digits: 0))% above the ranks' mean",
                 numbers: [.init("imbalance", summary.imbalance), .init("hot_rank", Double(hot.rank))],
                 recommendation: "hand work out dynamically (--chunk auto, the default) rather than static blocks, "
                     + "or check that rank's node"))
@@ -75,7 +73,7 @@ enum RunFindings {
         {
             findings.append(Finding(
                 kind: "node_imbalance",
-                message: "node \(nodes[worst].host) was busy \(format((perSlot[worst] / mean - 1) * 100, digits: 0))% "
+                message: "node \(nodes[worst].host) was busy \(NumberText.fixed((perSlot[worst] / mean - 1) * 100, digits: 0))% "
                     + "more per slot than the nodes' mean",
                 numbers: [.init("imbalance", perSlot[worst] / mean - 1)],
                 recommendation: "a slower or overloaded node: give it fewer ranks, or leave it out"))
@@ -91,8 +89,8 @@ enum RunFindings {
         if attempts >= 100, summary.overheadSecondsPerTask > overheadShare * meanTask {
             findings.append(Finding(
                 kind: "dispatch_overhead",
-                message: "each task cost \(format(summary.overheadSecondsPerTask * 1e6, digits: 1)) µs of slot time "
-                    + "beyond its own \(format(meanTask * 1e6, digits: 1)) µs",
+                message: "each task cost \(NumberText.fixed(summary.overheadSecondsPerTask * 1e6, digits: 1)) µs of slot time "
+                    + "beyond its own \(NumberText.fixed(meanTask * 1e6, digits: 1)) µs",
                 numbers: [.init("overhead_seconds_per_task", summary.overheadSecondsPerTask), .init("mean_task_seconds", meanTask)],
                 recommendation: "the tasks are too small for this many slots: put more work in each task, use "
                     + "--chunk auto (the default), or run fewer ranks"))
@@ -102,8 +100,8 @@ enum RunFindings {
         if busy >= shortestBusySeconds, cpu / busy < cpuShare {
             findings.append(Finding(
                 kind: "io_bound",
-                message: "tasks used \(format(cpu)) CPU seconds in \(format(busy)) busy seconds "
-                    + "(CPU ÷ wall \(format(cpu / busy, digits: 2))): they mostly wait",
+                message: "tasks used \(NumberText.fixed(cpu)) CPU seconds in \(NumberText.fixed(busy)) busy seconds "
+                    + "(CPU ÷ wall \(NumberText.fixed(cpu / busy, digits: 2))): they mostly wait",
                 numbers: [.init("cpu_seconds", cpu), .init("busy_seconds", busy), .init("cpu_per_wall", cpu / busy)],
                 recommendation: "run more slots per rank (--slots N above the cores) so the waiting overlaps"))
         }

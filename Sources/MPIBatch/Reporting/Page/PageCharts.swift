@@ -15,7 +15,7 @@ enum PageCharts {
             let length = (width - 260) * item.value / largest
             svg += "<text x=\"4\" y=\"\(y + 15)\">\(PageHTML.escape(item.label))</text>"
             svg += "<rect class=\"bar\" x=\"140\" y=\"\(y + 2)\" width=\"\(max(1, length))\" height=\"16\"/>"
-            svg += "<text x=\"\(146 + length)\" y=\"\(y + 15)\">\(format(item.value)) \(unit)</text>"
+            svg += "<text x=\"\(146 + length)\" y=\"\(y + 15)\">\(NumberText.fixed(item.value)) \(unit)</text>"
         }
         return svg + "</svg>"
     }
@@ -66,9 +66,9 @@ enum PageCharts {
             svg += "<line class=\"reference\" x1=\"\(plot.x)\" x2=\"\(plot.x + plot.width)\" y1=\"\(y(reference))\" y2=\"\(y(reference))\"/>"
         }
         svg += "<polyline class=\"line\" points=\"\(zip(xs, ys).map { "\(x($0)),\(y($1))" }.joined(separator: " "))\"/>"
-        svg += "<text x=\"4\" y=\"\(plot.y + 10)\">\(format(high))</text><text x=\"4\" y=\"\(plot.y + plot.height)\">\(format(low))</text>"
-        svg += "<text x=\"\(plot.x)\" y=\"\(height - 18)\">\(format(xFirst))</text>"
-        svg += "<text x=\"\(plot.x + plot.width - 60)\" y=\"\(height - 18)\">\(format(xLast)) \(PageHTML.escape(xLabel))</text>"
+        svg += "<text x=\"4\" y=\"\(plot.y + 10)\">\(NumberText.fixed(high))</text><text x=\"4\" y=\"\(plot.y + plot.height)\">\(NumberText.fixed(low))</text>"
+        svg += "<text x=\"\(plot.x)\" y=\"\(height - 18)\">\(NumberText.fixed(xFirst))</text>"
+        svg += "<text x=\"\(plot.x + plot.width - 60)\" y=\"\(height - 18)\">\(NumberText.fixed(xLast)) \(PageHTML.escape(xLabel))</text>"
         return svg + "</svg>"
     }
 

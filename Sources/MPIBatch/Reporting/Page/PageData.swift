@@ -3,13 +3,15 @@ import Foundation
 /// What the report page draws beyond the summary, gathered in one streaming pass over the
 /// journal's last part: task durations (log-scale bins), busy slots over time (fixed bins),
 /// and, for a Monte Carlo run, each block's accumulator (to draw the running estimate).
-struct PageData {
+struct PageData: JournalVisitor {
     /// Duration bins: bin k holds tasks of 10^(k/4 - 6) s up to the next edge (1 µs to ~10⁴ s).
     private(set) var durationCounts = [Int](repeating: 0, count: PageData.durationBins)
     /// Busy slots (summed task time ÷ bin width) per time bin over the part's span.
     private(set) var busy: [Double]
     /// The span drawn, in seconds on the run's axis.
     private(set) var span: ClosedRange<Double>
+    /// One time bin's width, in seconds.
+    private let width: Double
     /// Monte Carlo blocks by index, when the values are accumulators (at most `maximumBlocks`).
     private(set) var blocks: [Int: MonteCarloAccumulator] = [:]
 
@@ -20,29 +22,29 @@ struct PageData {
     /// The lower edge of duration bin `bin`, in seconds.
     static func durationEdge(_ bin: Int) -> Double { pow(10, Double(bin) / 4 - 6) }
 
-    /// Reads the journal at `path` from `span.lowerBound` on.
-    init(journal path: String, span: ClosedRange<Double>) throws(RunFileError) {
+    /// Charts of `span` (on the run's time axis), empty until lines are visited.
+    init(span: ClosedRange<Double>) {
         self.span = span
         busy = Array(repeating: 0, count: Self.timeBins)
-        let width = max(1e-9, (span.upperBound - span.lowerBound) / Double(Self.timeBins))
-        var data = self
-        _ = try JournalFileReader.read(path: path) { line in
-            let entry = line.entry
-            guard entry.start >= span.lowerBound else { return }
-            let bin = entry.seconds > 0 ? Int((log10(entry.seconds) + 6) * 4) : 0
-            data.durationCounts[min(max(bin, 0), Self.durationBins - 1)] += 1
-            data.addBusy(from: entry.start, to: entry.start + entry.seconds, width: width)
-            if entry.status == .ok, let range = entry.value, data.blocks.count < Self.maximumBlocks,
-                let block = MonteCarloAccumulator(TaskValue(journalBytes: UnsafeBufferPointer(rebasing: line.bytes[range])))
-            {
-                data.blocks[entry.index] = block
-            }
+        width = max(1e-9, (span.upperBound - span.lowerBound) / Double(Self.timeBins))
+    }
+
+    /// Counts one attempt that started within the span: its duration, its busy time, its block.
+    mutating func visit(_ line: JournalFileReader.Line) {
+        let entry = line.entry
+        guard entry.start >= span.lowerBound else { return }
+        let bin = entry.seconds > 0 ? Int((log10(entry.seconds) + 6) * 4) : 0
+        durationCounts[min(max(bin, 0), Self.durationBins - 1)] += 1
+        addBusy(from: entry.start, to: entry.start + entry.seconds)
+        if entry.status == .ok, let range = entry.value, blocks.count < Self.maximumBlocks,
+            let block = MonteCarloAccumulator(TaskValue(journalBytes: UnsafeBufferPointer(rebasing: line.bytes[range])))
+        {
+            blocks[entry.index] = block
         }
-        self = data
     }
 
     /// Spreads one task's time over the bins it overlaps.
-    private mutating func addBusy(from start: Double, to end: Double, width: Double) {
+    private mutating func addBusy(from start: Double, to end: Double) {
         var time = max(start, span.lowerBound)
         let stop = min(end, span.upperBound)
         while time < stop {

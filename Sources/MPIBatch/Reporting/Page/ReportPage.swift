@@ -5,12 +5,9 @@ import Foundation
 /// and per-node busy time, and for a Monte Carlo run the running estimate with its 95%
 /// interval. Written at the end of every run and by `mpibatch report DIR`, after the timeline.
 public enum ReportPage {
-    /// Writes `directory/report.html` from its summary, journal and timeline; returns its path.
-    @discardableResult
-    public static func write(directory: String) throws(RunFileError) -> String {
-        let summary = try RunReport.load(directory: directory)
-        let start = summary.parts.last?.startOffset ?? 0
-        let data = try PageData(journal: directory + "/results.jsonl", span: start...(start + max(summary.partWallSeconds, 1e-6)))
+    /// Writes `directory/report.html` from `summary`, `data` (read from the run's journal) and
+    /// the timeline's SVG; returns its path.
+    static func write(directory: String, summary: RunSummary, data: PageData) throws(RunFileError) -> String {
         var sections = [summarySection(summary), findingsSection(summary), ganttSection(directory: directory)]
         sections.append(PageHTML.section(
             "Busy slots over time", id: "busy",
@@ -20,7 +17,7 @@ public enum ReportPage {
         sections.append(PageHTML.section(
             "Task durations", id: "durations",
             PageCharts.histogram(
-                counts: data.durationCounts, label: { "\(format(PageData.durationEdge($0), digits: 6)) s" },
+                counts: data.durationCounts, label: { "\(NumberText.fixed(PageData.durationEdge($0), digits: 6)) s" },
                 caption: "tasks per duration (log scale)")))
         sections.append(PageHTML.section(
             "Busy time per rank", id: "ranks",
@@ -51,11 +48,11 @@ public enum ReportPage {
             ("tasks", "\(summary.tasksSucceeded) ok, \(summary.tasksFailed) failed, \(notRun) not run, of \(summary.tasksTotal)"),
             ("attempts", String(summary.attempts)),
             ("ranks × slots", "\(summary.slotsPerRank.count) × \(summary.slotsPerRank.map(String.init).joined(separator: "+"))"),
-            ("wall", "\(format(summary.wallSeconds)) s"), ("task time", "\(format(summary.taskSeconds)) s"),
-            ("speedup", format(summary.speedup)), ("efficiency", "\(format(summary.efficiency * 100, digits: 1))%"),
-            ("imbalance", "\(format(summary.imbalance * 100, digits: 1))%"),
-            ("throughput", "\(format(summary.throughput, digits: 1)) tasks/s"),
-            ("dispatch overhead", "\(format(summary.overheadSecondsPerTask * 1e6, digits: 2)) µs/task"),
+            ("wall", "\(NumberText.fixed(summary.wallSeconds)) s"), ("task time", "\(NumberText.fixed(summary.taskSeconds)) s"),
+            ("speedup", NumberText.fixed(summary.speedup)), ("efficiency", "\(NumberText.fixed(summary.efficiency * 100, digits: 1))%"),
+            ("imbalance", "\(NumberText.fixed(summary.imbalance * 100, digits: 1))%"),
+            ("throughput", "\(NumberText.fixed(summary.throughput, digits: 1)) tasks/s"),
+            ("dispatch overhead", "\(NumberText.fixed(summary.overheadSecondsPerTask * 1e6, digits: 2)) µs/task"),
         ]
         if summary.parts.count > 1 { rows.append(("parts (resumed)", String(summary.parts.count))) }
         if let stopReason = summary.stopReason { rows.append(("stopped early", stopReason)) }

@@ -8,7 +8,12 @@ public enum Timeline {
     /// merged into busy spans, which both files say.
     public static func write(directory: String, limits: TimelineLimits = .standard) throws(RunFileError) {
         let summary = try RunReport.load(directory: directory)
-        let content = try TimelineReader.read(path: directory + "/results.jsonl", limits: limits)
+        let content = try TimelineContent(journal: directory + "/results.jsonl", limits: limits)
+        try write(directory: directory, summary: summary, content: content, limits: limits)
+    }
+
+    /// Writes the timeline of `summary`'s run from `content`, read from its journal under `limits`.
+    static func write(directory: String, summary: RunSummary, content: TimelineContent, limits: TimelineLimits) throws(RunFileError) {
         let rows = TimelineRow.rows(of: content.spans, summary: summary)
         let caption = TimelineCaption(rows: rows, spans: content.spans, summary: summary, limits: limits)
         try replace(

@@ -24,23 +24,23 @@ struct TimelineCaption {
         }
         self.counts = counts
         self.bars = bars
-        title = "\(summary.name): wall \(TimelineFormat.duration(summary.wallSeconds))"
-            + " · speedup \(TimelineFormat.decimal(summary.speedup, digits: 2))"
-            + " · efficiency \(TimelineFormat.decimal(summary.efficiency * 100, digits: 1))%"
+        title = "\(summary.name): wall \(NumberText.duration(summary.wallSeconds))"
+            + " · speedup \(NumberText.trimmed(summary.speedup, digits: 2))"
+            + " · efficiency \(NumberText.trimmed(summary.efficiency * 100, digits: 1))%"
         let ranks = Set(rows.map(\.id.rank)).count
         let statuses = TimelineCaption.statuses.filter { counts[Int($0.rawValue)] > 0 }
-            .map { "\(TimelineFormat.grouped(Int(counts[Int($0.rawValue)]))) \($0)" }
-        attempts = "\(TimelineFormat.grouped(spans.attempts)) attempts on \(ranks) rank\(ranks == 1 ? "" : "s"),"
+            .map { "\(NumberText.grouped(Int(counts[Int($0.rawValue)]))) \($0)" }
+        attempts = "\(NumberText.grouped(spans.attempts)) attempts on \(ranks) rank\(ranks == 1 ? "" : "s"),"
             + " \(rows.count) slot\(rows.count == 1 ? "" : "s")"
             + (statuses.isEmpty ? "" : ": " + statuses.joined(separator: ", "))
         mixesStatuses = spans.mergeCost?.mixesStatuses == true
         if let cost = spans.mergeCost {
-            let within = cost.gap.isFinite ? " at most \(TimelineFormat.duration(max(0, cost.gap))) apart" : ""
+            let within = cost.gap.isFinite ? " at most \(NumberText.duration(max(0, cost.gap))) apart" : ""
             let which = cost.mixesStatuses
                 ? "all tasks of one slot with the same status, and tasks of different statuses\(within),"
                 : "tasks of one slot with the same status\(within)"
-            merging = "more than \(TimelineFormat.grouped(limits.maximumEvents)) attempts: \(which)"
-                + " are merged into busy spans (\(TimelineFormat.grouped(bars)) bars)"
+            merging = "more than \(NumberText.grouped(limits.maximumEvents)) attempts: \(which)"
+                + " are merged into busy spans (\(NumberText.grouped(bars)) bars)"
         } else {
             merging = nil
         }

@@ -70,7 +70,7 @@ struct TimelineSVG {
         }
         var legendX = 16.0
         let legendY = 26 + Self.lineHeight * line
-        let entries = TimelineCaption.statuses.map { (Optional($0), "\($0) (\(TimelineFormat.grouped(Int(caption.counts[Int($0.rawValue)]))))") }
+        let entries = TimelineCaption.statuses.map { (Optional($0), "\($0) (\(NumberText.grouped(Int(caption.counts[Int($0.rawValue)]))))") }
             + (caption.mixesStatuses ? [(nil, "merged, mixed statuses")] : [])
         for (status, label) in entries {
             svg.rect(x: legendX, y: legendY - 10, width: 12, height: 12, fill: Self.colour(of: status))
@@ -99,7 +99,7 @@ struct TimelineSVG {
         let bottom = top + plotHeight
         for tick in axis.ticks {
             svg.line(x1: x(tick), y1: top, x2: x(tick), y2: bottom + 5, stroke: tick == 0 ? "#888888" : "#dddddd")
-            svg.text(TimelineFormat.decimal(tick, digits: axis.digits), x: x(tick), y: bottom + 18, anchor: "middle", style: "tick")
+            svg.text(NumberText.trimmed(tick, digits: axis.digits), x: x(tick), y: bottom + 18, anchor: "middle", style: "tick")
         }
         svg.line(x1: left, y1: bottom, x2: left + plotWidth, y2: bottom, stroke: "#888888")
         svg.text(
@@ -148,12 +148,12 @@ struct TimelineSVG {
     }
 
     private func tooltip(_ span: TimelineSpan, row: TimelineRow) -> String {
-        let when = "\(TimelineFormat.duration(span.seconds)) from \(TimelineFormat.decimal(span.start, digits: 6)) s"
+        let when = "\(NumberText.duration(span.seconds)) from \(NumberText.trimmed(span.start, digits: 6)) s"
         let place = "\(row.rankName) \(row.slotName)"
         guard span.count == 1 else {
             let statuses = TimelineCaption.statuses.filter { span.counts[Int($0.rawValue)] > 0 }
-                .map { "\(TimelineFormat.grouped(Int(span.counts[Int($0.rawValue)]))) \($0)" }
-            return "busy: \(TimelineFormat.grouped(span.count)) tasks from index \(span.index), \(when), \(place): "
+                .map { "\(NumberText.grouped(Int(span.counts[Int($0.rawValue)]))) \($0)" }
+            return "busy: \(NumberText.grouped(span.count)) tasks from index \(span.index), \(when), \(place): "
                 + statuses.joined(separator: ", ")
         }
         let attempt = span.attempt > 1 ? " (attempt \(span.attempt))" : ""

@@ -15,7 +15,7 @@ struct TimelineSVGWriter {
         bytes.append(UInt8(ascii: " "))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: "=\"".utf8)
-        TimelineFormat.appendDecimal(value, digits: 2, to: &bytes)
+        NumberText.appendTrimmed(value, digits: 2, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 

@@ -37,8 +37,8 @@ public struct MonteCarloEstimate: Sendable, Equatable {
     /// `estimate 4.7594 ± 0.0021 (95% CI 4.7552 … 4.7636), 10,000,000 paths`.
     public var humanLine: String {
         let digits = decimals
-        return "estimate \(DecimalText.fixed(mean, digits)) ± \(DecimalText.fixed(standardError, digits))"
-            + " (95% CI \(DecimalText.fixed(ci95Low, digits)) … \(DecimalText.fixed(ci95High, digits))),"
-            + " \(DecimalText.grouped(paths)) paths"
+        return "estimate \(NumberText.fixed(mean, digits: digits)) ± \(NumberText.fixed(standardError, digits: digits))"
+            + " (95% CI \(NumberText.fixed(ci95Low, digits: digits)) … \(NumberText.fixed(ci95High, digits: digits))),"
+            + " \(NumberText.grouped(paths)) paths"
     }
 }

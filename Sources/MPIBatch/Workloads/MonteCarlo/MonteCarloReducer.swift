@@ -83,34 +83,14 @@ public final class MonteCarloReducer: ResultReducer {
 
     /// `paths, estimate, stderr, ci95_low, ci95_high, min, max, blocks, blocks_total`, the
     /// kernel's reference value if it has one, and the target's outcome if one was set.
-    public func writeSummaryFields(to json: inout JSONWriter) {
-        let total = accumulator
-        let estimate = MonteCarloEstimate(total)
-        json.field("kernel", kernel)
-        json.field("seed", String(seed))
-        json.field("paths", estimate.paths)
-        json.field("estimate", estimate.mean)
-        json.field("stderr", estimate.standardError)
-        json.field("ci95_low", estimate.ci95Low)
-        json.field("ci95_high", estimate.ci95High)
-        json.field("min", total.minimum)
-        json.field("max", total.maximum)
-        json.field("blocks", blocksReceived)
-        json.field("blocks_total", blockCount)
-        if let reference {
-            json.key(reference.name)
-            json.value(reference.value)
-        }
-        if target != nil {
-            json.field("target_met", targetMet)
-        }
-        if !malformedBlocks.isEmpty {
-            json.key("blocks_malformed")
-            json.beginArray()
-            for index in malformedBlocks { json.value(index) }
-            json.endArray()
-        }
+    public var summary: MonteCarloSummary {
+        MonteCarloSummary(
+            kernel: kernel, seed: seed, total: accumulator, blocks: blocksReceived, blocksTotal: blockCount,
+            reference: reference, targetMet: target == nil ? nil : targetMet, blocksMalformed: malformedBlocks)
     }
+
+    /// The run's estimate, for `summary.json`.
+    public func summaryFigures() -> SummaryFigures? { .monteCarlo(summary) }
 
     /// The estimate line, then the reference, target and missing blocks if any.
     public func humanSummary() -> [String] {
@@ -122,19 +102,19 @@ public final class MonteCarloReducer: ResultReducer {
             let difference = estimate.mean - reference.value
             let sigmas = estimate.standardError > 0 ? difference / estimate.standardError : 0
             lines.append(
-                "\(reference.name) \(DecimalText.fixed(reference.value, estimate.decimals))"
-                    + " (estimate − reference = \(DecimalText.fixed(difference, estimate.decimals)),"
-                    + " \(DecimalText.fixed(sigmas, 1)) standard errors)")
+                "\(reference.name) \(NumberText.fixed(reference.value, digits: estimate.decimals))"
+                    + " (estimate − reference = \(NumberText.fixed(difference, digits: estimate.decimals)),"
+                    + " \(NumberText.fixed(sigmas, digits: 1)) standard errors)")
         }
         if let target {
             lines.append(
                 targetMet
-                    ? "target \(target.humanDescription) met after \(DecimalText.grouped(blockCount)) blocks"
+                    ? "target \(target.humanDescription) met after \(NumberText.grouped(blockCount)) blocks"
                     : "target \(target.humanDescription) not met")
         }
         let missing = blockCount - blocksReceived
         if missing > 0 {
-            lines.append("\(DecimalText.grouped(missing)) of \(DecimalText.grouped(blockCount)) blocks missing (failed or not run)")
+            lines.append("\(NumberText.grouped(missing)) of \(NumberText.grouped(blockCount)) blocks missing (failed or not run)")
         }
         if !malformedBlocks.isEmpty {
             lines.append("blocks with malformed values, left out: \(malformedBlocks.map(String.init).joined(separator: ", "))")
