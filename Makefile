@@ -4,7 +4,16 @@
 
 SWIFT   ?= swift
 NP      ?= $(shell nproc)
-BIN     := .build/release/mpibatch
+# The CPU the build may use: empty (the default) builds for the architecture's
+# baseline, which runs on every node; TARGET_CPU=x86-64-v3 (AVX2, FMA) or native
+# (this machine's CPU) make the Monte Carlo kernels about twice as fast on nodes
+# that have it, with bit-identical estimates. Such a build goes to its own
+# .build-$(TARGET_CPU), and stops at once, exit status 2 naming what is missing,
+# on a CPU without those features (CSources/CCPUCheck).
+TARGET_CPU ?=
+SCRATCH := $(if $(TARGET_CPU),.build-$(TARGET_CPU),.build)
+CPU_FLAGS := $(if $(TARGET_CPU),--scratch-path $(SCRATCH) -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU) -Xcc -march=$(TARGET_CPU))
+BIN     := $(SCRATCH)/release/mpibatch
 PREFIX  ?= /usr/local
 # Where `make integration-test` installs the binary the multi-node checks run.
 TEST_PREFIX := .build/test-install
@@ -35,13 +44,13 @@ deps-bench:
 	@scripts/install-deps --bench
 
 build: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release $(CPU_FLAGS)
 
 # The Swift runtime linked in (--static-swift-stdlib): nodes need only libc and
 # the system's Open MPI, no Swift toolchain. Only the link step differs from
 # `build`, so this relinks .build/release/mpibatch rather than rebuilding.
 install: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product mpibatch
+	$(SWIFT) build -c release --static-swift-stdlib $(CPU_FLAGS) --product mpibatch
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mpibatch
 
 demo: build
@@ -60,4 +69,4 @@ bench: build deps-bench
 	bench/run
 
 clean:
-	rm -rf .build runs
+	rm -rf .build .build-* runs

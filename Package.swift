@@ -24,10 +24,11 @@ let package = Package(
         .target(name: "CMPIShim", dependencies: ["CMPI"], path: "CSources/CMPIShim"),
         .target(name: "CProcessGuard", path: "CSources/CProcessGuard"),
         .target(name: "CLanes", path: "CSources/CLanes"),
+        .target(name: "CCPUCheck", path: "CSources/CCPUCheck"),
         .target(name: "SwiftMPI", dependencies: ["CMPI", "CMPIShim"]),
         .target(
             name: "MPIBatch",
-            dependencies: ["SwiftMPI", "CProcessGuard", "CLanes", .product(name: "Yams", package: "Yams"),
+            dependencies: ["SwiftMPI", "CProcessGuard", "CLanes", "CCPUCheck", .product(name: "Yams", package: "Yams"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -185,3 +185,28 @@ assert len(points) == 3 and abs(points[0] - 1) < 1e-12, points
 PY
 }
 check "montecarlo: Examples/CustomKernel's kernels as a sweep, a Monte Carlo stage and a stage body (MPILaunch)" mc_custom_kernel_roles
+
+# A build for a newer CPU than the node's (make install TARGET_CPU=...) must stop before
+# any of its code runs, exit 2, naming the level and what the CPU lacks: the start-up
+# check, compiled as every build compiles it, for the first level above this CPU.
+mc_cpu_level_refused() {
+    local level=
+    grep -qw avx2 /proc/cpuinfo || level=x86-64-v3
+    [ -n "$level" ] || grep -qw avx512f /proc/cpuinfo || level=x86-64-v4
+    [ -n "$level" ] || { echo "this CPU has AVX-512: no x86-64 level above it to try (passes vacuously)"; return 0; }
+    printf 'int main(void) { return 0; }\n' >"$WORK/cpu-main.c"
+    clang -O2 -march="$level" -ICSources/CCPUCheck/include CSources/CCPUCheck/CCPUCheck.c "$WORK/cpu-main.c" \
+        -o "$WORK/cpu-$level" || return 1
+    expect_status 2 "$WORK/cpu-$level" 2>"$WORK/cpu.err" || return 1
+    grep -q "built for $level, but the CPU of .* lacks .*TARGET_CPU=x86-64" "$WORK/cpu.err" || { cat "$WORK/cpu.err"; return 1; }
+    clang -O2 -march=native -ICSources/CCPUCheck/include CSources/CCPUCheck/CCPUCheck.c "$WORK/cpu-main.c" -o "$WORK/cpu-native" &&
+        expect_status 0 "$WORK/cpu-native" || return 1
+    # The default build is the baseline's, and run.json says so for each part.
+    expect_status 0 "$BIN" run "$HERE/mc-repro.yaml" --out "$WORK/cpu-run" --quiet || return 1
+    python3 -c "
+import json; part = json.load(open('$WORK/cpu-run/run.json'))['parts'][-1]
+assert part['built_for'] == 'x86-64' and part['version'], part"
+}
+if [ "$(uname -m)" = x86_64 ]; then
+    check "montecarlo: a binary built for a newer CPU stops at start, exit 2, naming what is missing" mc_cpu_level_refused
+fi

@@ -43,7 +43,7 @@ public struct PreparedRun: Sendable {
                     path: journal, reason: "an earlier run's journal is here; pass --resume to continue it, or another --out")
             }
             // Also --resume with nothing journaled yet: a requeued job that never began starts afresh.
-            metadata.parts = [RunMetadata.Part(startOffset: 0, startedAt: now)]
+            metadata.parts = [.startingNow(at: 0, startedAt: now)]
             try metadata.write(to: metadataPath)
             return PreparedRun(resumed: nil, lock: lock)
         }
@@ -63,7 +63,7 @@ public struct PreparedRun: Sendable {
             let end = part + 1 < earlierParts.count ? earlierParts[part + 1].startOffset : state.lastEnd
             earlierParts[part].wallSeconds = max(0, end - earlierParts[part].startOffset)
         }
-        metadata.parts = recorded.parts + [RunMetadata.Part(startOffset: state.lastEnd, startedAt: now)]
+        metadata.parts = recorded.parts + [.startingNow(at: state.lastEnd, startedAt: now)]
         try metadata.write(to: metadataPath)
         return PreparedRun(
             resumed: ResumedWork(

@@ -1,3 +1,4 @@
+import CCPUCheck
 import Foundation
 
 /// `run.json`: which job a run directory holds and the parts it ran in.
@@ -17,9 +18,21 @@ struct RunMetadata: Codable {
         var startOffset: Double
         /// When it began, in seconds since the Unix epoch.
         var startedAt: Double
+        /// The mpibatch version that ran it (absent in parts written before it was recorded).
+        var version: String? = nil
+        /// The CPU level the binary that ran it was built for (`x86-64`, `x86-64-v3`, …):
+        /// estimates are bit-identical across levels, speed is not.
+        var builtFor: String? = nil
+
+        /// A part that begins now, run by this binary.
+        static func startingNow(at startOffset: Double, startedAt: Double) -> Part {
+            Part(
+                startOffset: startOffset, startedAt: startedAt, version: MPIBatchVersion.current,
+                builtFor: String(cString: ccpucheck_built_for()))
+        }
 
         enum CodingKeys: String, CodingKey {
-            case startOffset = "start_offset", startedAt = "started_at"
+            case startOffset = "start_offset", startedAt = "started_at", version, builtFor = "built_for"
         }
     }
 
