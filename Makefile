@@ -43,14 +43,16 @@ deps-test:
 deps-bench:
 	@scripts/install-deps --bench
 
-build: deps
-	$(SWIFT) build -c release $(CPU_FLAGS)
-
 # The Swift runtime linked in (--static-swift-stdlib): nodes need only libc and
-# the system's Open MPI, no Swift toolchain. Only the link step differs from
-# `build`, so this relinks .build/release/mpibatch rather than rebuilding.
-install: deps
-	$(SWIFT) build -c release --static-swift-stdlib $(CPU_FLAGS) --product mpibatch
+# the system's Open MPI, no Swift toolchain. `build` and `install` use the same
+# flags, so that `install` after `build` only copies (other flags would rebuild
+# every module, the packages' included).
+RELEASE_FLAGS := -c release --static-swift-stdlib $(CPU_FLAGS)
+
+build: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mpibatch
 
 demo: build
