@@ -7,6 +7,8 @@ public struct SweepSpec: Sendable {
     public var task: TaskSpec
     /// The directory of the job file, against which relative `cwd:` and `table:` paths were resolved.
     public var jobDirectory: String
+    /// `stop_when:` or `race: true` of a job's sweep; a stage's are the stage's own.
+    public var earlyStop: EarlyStopSpec?
 
     /// How many tasks the sweep has.
     public var taskCount: Int { space.taskCount }

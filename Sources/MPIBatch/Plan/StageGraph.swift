@@ -14,6 +14,8 @@ public struct StageGraph: Sendable {
         public var estimate: Double?
         /// `warn_after:` — seconds after which a warning says the stage is running long.
         public var warnAfter: Double?
+        /// `stop_when:` or `race: true`.
+        public var earlyStop: EarlyStopSpec?
 
         /// Whether its tasks fan out over the ranks (a nested `sweep:` or `montecarlo:`), as opposed to being one task.
         public var fansOut: Bool {
@@ -33,8 +35,10 @@ public struct StageGraph: Sendable {
 
         /// Makes a stage; the job loader does this.
         public init(
-            name: String, body: Body, exclusive: Bool = false, estimate: Double? = nil, warnAfter: Double? = nil
+            name: String, body: Body, exclusive: Bool = false, estimate: Double? = nil, warnAfter: Double? = nil,
+            earlyStop: EarlyStopSpec? = nil
         ) {
+            self.earlyStop = earlyStop
             self.name = name
             self.body = body
             self.exclusive = exclusive

@@ -17,13 +17,30 @@ final class CoordinatorDriver: Sendable {
     private let startedAtEpoch = Date().timeIntervalSince1970
     /// Fires when every rank has reported done.
     let finished = OneShot()
+    /// Where stage values go.
+    private let stageValues: StageValues
+    /// The run directory, for `early-stops.json`.
+    private let outputDirectory: String
+    /// Carries out the work source's effects and records early stops, in order, off the
+    /// communication thread.
+    private let effects = DispatchQueue(label: "mpibatch-effects")
+    /// Every early stop of the run (earlier parts included), as written to `early-stops.json`.
+    private let earlyStops: Mutex<[EarlyStop]>
 
-    init(coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal) {
+    /// A driver of `coordinator`; stage values go through `stageValues`, early stops to
+    /// `outputDirectory`, after `earlierStops` (a resumed run's).
+    init(
+        coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal,
+        stageValues: StageValues = StageValues(directory: nil), outputDirectory: String = "", earlierStops: [EarlyStop] = []
+    ) {
         state = Mutex(State(
             coordinator: coordinator, statistics: statistics,
             lastHeard: Array(repeating: MonotonicClock.nanoseconds(), count: statistics.slots.count)))
         self.transport = transport
         self.journal = journal
+        self.stageValues = stageValues
+        self.outputDirectory = outputDirectory
+        earlyStops = Mutex(earlierStops)
     }
 
     /// Lets the coordinator act before any message (an empty workload finishes at once),
@@ -96,8 +113,39 @@ final class CoordinatorDriver: Sendable {
                 journal.append(records)
                 state.withLock { $0.statistics.add(records) }
             case .finished:
-                finished.fire()
+                // Whatever effect is still queued (a last stage's value) is done before the run ends.
+                effects.async { [finished] in finished.fire() }
+            case .effect(let effect):
+                effects.async { [self] in carryOut(effect) }
+            case .recordEarlyStop(let stop):
+                effects.async { [self] in record(stop) }
             }
+        }
+    }
+
+    /// Carries out one of the work source's effects (on the effects queue).
+    private func carryOut(_ effect: SourceEffect) {
+        switch effect {
+        case .storeStageValue(let stage, let name, let bytes):
+            var failure: String?
+            do { try stageValues.store(bytes, of: name) } catch { failure = "\(error)" }
+            perform(state.withLock { $0.coordinator.stageValueStored(stage, failure: failure) })
+        case .warn(let message):
+            FileHandle.standardError.write(Data(("mpibatch: warning: " + message + "\n").utf8))
+        }
+    }
+
+    /// Adds `stop` to `early-stops.json` (on the effects queue).
+    private func record(_ stop: EarlyStop) {
+        let stops = earlyStops.withLock { stops in
+            stops.append(stop)
+            return stops
+        }
+        guard !outputDirectory.isEmpty else { return }
+        do {
+            try EarlyStopFile.write(stops, to: outputDirectory)
+        } catch {
+            FileHandle.standardError.write(Data("mpibatch: warning: early stop not recorded (a resume would run its scope again): \(error)\n".utf8))
         }
     }
 
@@ -105,7 +153,8 @@ final class CoordinatorDriver: Sendable {
     /// the journal closed. This part's wall time runs from this driver's creation to now:
     /// the journal's last write counts.
     func summary(name: String, policy: ChunkPolicy, slotsPerRank configured: [Int], earlierParts: [RunPart]) -> RunSummary {
-        state.withLock { state in
+        effects.sync {}  // the last effects (a stage value, an early stop's record) are done
+        return state.withLock { state in
             let coordinator = state.coordinator
             // Under --slots auto a rank used fewer slots than it had: its figures count those.
             let slotsPerRank = configured.indices.map { rank in
@@ -127,6 +176,7 @@ final class CoordinatorDriver: Sendable {
             extra.beginObject()
             reducer?.writeSummaryFields(to: &extra)
             coordinator.workSource.writeSummaryFields(to: &extra)
+            coordinator.earlyStops.writeSummaryFields(to: &extra)
             extra.endObject()
             return RunSummary(
                 name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit,
@@ -151,8 +201,11 @@ final class CoordinatorDriver: Sendable {
                         index: $0.index, rank: $0.rank, attempt: $0.attempt, status: $0.status, error: $0.error ?? "")
                 },
                 extraFields: extra.objectMembers,
-                extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary() + slotNotes,
-                parts: parts)
+                extraLines: (reducer?.humanSummary() ?? []) + coordinator.earlyStops.humanSummary()
+                    + coordinator.workSource.humanSummary() + slotNotes,
+                parts: parts, tasksCancelled: coordinator.cancelled,
+                tasksSettledByEarlyStops: coordinator.earlyStops.settledByStops,
+                failuresInStoppedScopes: coordinator.earlyStops.failuresInStoppedScopes)
         }
     }
 }

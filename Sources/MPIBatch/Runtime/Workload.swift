@@ -24,6 +24,10 @@ public protocol Workload: Sendable {
     var widestTask: (cores: Int, place: String) { get }
     /// Notes rank 0 prints once at the start (the shell that runs shell tasks, when it is not bash).
     var startNotes: [String] { get }
+    /// Its sweeps' and stages' early stops (`stop_when:`, `race:`), by index range.
+    var stopRules: [StopRule] { get }
+    /// Where its stages' values are written and read (nowhere without stages).
+    var stageValues: StageValues { get }
 }
 
 extension Workload {
@@ -41,6 +45,10 @@ extension Workload {
     public var widestTask: (cores: Int, place: String) { (1, "") }
     /// Nothing to say unless the workload has something.
     public var startNotes: [String] { [] }
+    /// No early stop unless the workload has one.
+    public var stopRules: [StopRule] { [] }
+    /// No stage values unless the workload has stages.
+    public var stageValues: StageValues { StageValues(directory: nil) }
 }
 
 /// Thrown by a task that ran past its time limit: recorded with status `timeout`.

@@ -8,7 +8,7 @@ struct StageProgress {
         case ready
         /// Some of its tasks have been handed out.
         case running
-        /// Every task finished ok.
+        /// Every task finished ok, or it stopped early.
         case succeeded
         /// Every task finished, and some failed for good.
         case failed
@@ -38,6 +38,8 @@ struct StageProgress {
     var end: UInt64?
     /// Its tasks' values, by local index, for `value.json`.
     var values: [TaskValue]
+    /// The local index of the task that stopped it early (`stop_when:` met, `race:` won), if one did.
+    var winner: Int?
     /// Whether its `warn_after:` warning was given.
     var warned = false
 

@@ -122,13 +122,25 @@ public struct StageGraphWorkload: Workload {
     /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
     public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph) }
 
+    /// Where stage values go: `<out>/stages/NAME/value.json`.
+    public var stageValues: StageValues { values }
+
+    /// Each stage's `stop_when:` or `race:`, over its range.
+    public var stopRules: [StopRule] {
+        graph.stages.indices.compactMap { stage in
+            graph.stages[stage].earlyStop.map {
+                StopRule(scope: graph.stages[stage].name, range: graph.offsets[stage]..<graph.offsets[stage + 1], spec: $0)
+            }
+        }
+    }
+
     /// Stage values feed the dependents' templates: a resumed graph needs the journaled ones.
     public var keepsJournaledValues: Bool { true }
 
     /// The graph scheduler: ready stages by remaining critical path, exclusive stages alone.
     /// `--chunk` does not apply: a fan-out stage is always handed out in guided chunks.
     public func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource {
-        StageGraphSource(graph: graph, totalSlots: totalSlots, values: values)
+        StageGraphSource(graph: graph, totalSlots: totalSlots)
     }
 }
 
