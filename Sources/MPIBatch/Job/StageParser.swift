@@ -148,7 +148,12 @@ struct StageParser {
             return nil
         }
         let parsed: (space: IndexSpace, tableText: String)?
-        if let sweep {
+        var runTimeTable: RunTimeTable?
+        if let sweep, let table = RunTimeTableParser.tableNode(of: sweep.value) {
+            let parser = RunTimeTableParser(reader: reader, jobDirectory: jobDirectory)
+            runTimeTable = errors.collecting { () throws(JobFileError) in try parser.parse(sweep.value, table: table, upstream: upstream) }
+            parsed = runTimeTable.map { ($0.placeholderSpace, "") }
+        } else if let sweep {
             parsed = SweepParser(reader: reader, jobDirectory: jobDirectory).parse(sweep.value, errors: &errors)
         } else {
             parsed = IndexSpace(axes: []).map { ($0, "") }
@@ -159,7 +164,9 @@ struct StageParser {
             reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), space: parsed.space,
             kernels: kernels, jobDirectory: jobDirectory)
         guard let spec = taskParser.parse(taskNode, errors: &errors) else { return nil }
-        return (.tasks(SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory), fansOut: sweep != nil), parsed.tableText)
+        var sweepSpec = SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory)
+        sweepSpec.runTimeTable = runTimeTable
+        return (.tasks(sweepSpec, fansOut: sweep != nil), parsed.tableText)
     }
 
     /// A `montecarlo:` stage body. A precision `target:` is refused: the run's early stop

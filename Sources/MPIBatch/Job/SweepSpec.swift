@@ -9,9 +9,11 @@ public struct SweepSpec: Sendable {
     public var jobDirectory: String
     /// `stop_when:` or `race: true` of a job's sweep; a stage's are the stage's own.
     public var earlyStop: EarlyStopSpec?
+    /// A stage's table read when the stage becomes ready; `space` is then a placeholder.
+    public var runTimeTable: RunTimeTable?
 
-    /// How many tasks the sweep has.
-    public var taskCount: Int { space.taskCount }
+    /// How many tasks the sweep has: with a run-time table, the most it may have.
+    public var taskCount: Int { runTimeTable?.maxTasks ?? space.taskCount }
 
     /// Makes a spec; the job loader does this.
     public init(space: IndexSpace, task: TaskSpec, jobDirectory: String) {

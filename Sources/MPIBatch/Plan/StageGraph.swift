@@ -25,7 +25,14 @@ public struct StageGraph: Sendable {
             }
         }
 
-        /// How many tasks it has: a Monte Carlo stage's are its blocks.
+        /// Whether its size is known only once it becomes ready (a `RunTimeTable`).
+        public var sizeKnownAtRunTime: Bool {
+            if case .tasks(let sweep, _) = body { return sweep.runTimeTable != nil }
+            return false
+        }
+
+        /// How many tasks it has: a Monte Carlo stage's are its blocks; a stage whose size is
+        /// known at run time, the most it may have (its room in the index space).
         public var taskCount: Int {
             switch body {
             case .tasks(let sweep, _): sweep.taskCount

@@ -48,7 +48,10 @@ enum StagePlan {
             let spec = blocks.spec
             return "\(DecimalText.grouped(blocks.taskCount)) blocks of \(DecimalText.grouped(spec.block)) paths "
                 + "(\(DecimalText.grouped(spec.paths)) paths, kernel \(spec.kernel))"
-        case .tasks:
+        case .tasks(let sweep, _):
+            if let table = sweep.runTimeTable {
+                return "size known at run time (at most \(DecimalText.grouped(table.maxTasks)) tasks, table: \"\(table.source)\")"
+            }
             return stage.taskCount == 1 ? "1 task" : "\(stage.taskCount) tasks"
         }
     }

@@ -111,7 +111,8 @@ public enum BatchRun {
             statistics: RunStatistics(
                 slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }, cores: { workload.cores(of: $0) }),
             transport: transport, journal: journal, stageValues: workload.stageValues,
-            outputDirectory: configuration.outputDirectory, earlierStops: prepared?.resumed?.earlyStops ?? [])
+            outputDirectory: configuration.outputDirectory, earlierStops: prepared?.resumed?.earlyStops ?? [],
+            expandStage: (workload as? StageGraphWorkload)?.expandStage)  // only stage graphs have run-time tables
         let watcher = SignalWatcher(signals: signals) { signal in
             worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds))
             driver.interrupt(reason: "\(signal.name) on rank 0")

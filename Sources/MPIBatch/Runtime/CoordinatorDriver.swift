@@ -26,13 +26,17 @@ final class CoordinatorDriver: Sendable {
     private let effects = DispatchQueue(label: "mpibatch-effects")
     /// Every early stop of the run (earlier parts included), as written to `early-stops.json`.
     private let earlyStops: Mutex<[EarlyStop]>
+    /// Expands a stage's run-time table (a stage graph's; nil for other workloads).
+    private let expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)?
 
     /// A driver of `coordinator`; stage values go through `stageValues`, early stops to
     /// `outputDirectory`, after `earlierStops` (a resumed run's).
     init(
         coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal,
-        stageValues: StageValues = StageValues(directory: nil), outputDirectory: String = "", earlierStops: [EarlyStop] = []
+        stageValues: StageValues = StageValues(directory: nil), outputDirectory: String = "", earlierStops: [EarlyStop] = [],
+        expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)? = nil
     ) {
+        self.expandStage = expandStage
         state = Mutex(State(
             coordinator: coordinator, statistics: statistics,
             lastHeard: Array(repeating: MonotonicClock.nanoseconds(), count: statistics.slots.count)))
@@ -130,6 +134,9 @@ final class CoordinatorDriver: Sendable {
             var failure: String?
             do { try stageValues.store(bytes, of: name) } catch { failure = "\(error)" }
             perform(state.withLock { $0.coordinator.stageValueStored(stage, failure: failure) })
+        case .expandStage(let stage):
+            let outcome = expandStage?(stage) ?? .failure(RunTimeTableError("this workload has no stage to expand"))
+            perform(state.withLock { $0.coordinator.stageExpanded(stage, outcome: outcome) })
         case .warn(let message):
             FileHandle.standardError.write(Data(("mpibatch: warning: " + message + "\n").utf8))
         }
@@ -179,7 +186,7 @@ final class CoordinatorDriver: Sendable {
             coordinator.earlyStops.writeSummaryFields(to: &extra)
             extra.endObject()
             return RunSummary(
-                name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit,
+                name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit - coordinator.workSource.reservedButUnused,
                 tasksSucceeded: coordinator.succeeded, tasksFailed: coordinator.failed,
                 attempts: parts.reduce(0) { $0 + $1.attempts }, wallSeconds: parts.reduce(0) { $0 + $1.wallSeconds },
                 taskSeconds: parts.reduce(0) { $0 + $1.taskSeconds },

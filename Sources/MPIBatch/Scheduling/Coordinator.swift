@@ -165,6 +165,16 @@ struct Coordinator {
         return actions
     }
 
+    /// The driver expanded stage `stage`'s run-time table: it has `outcome` tasks, or it fails.
+    mutating func stageExpanded(_ stage: Int, outcome: Result<Int, RunTimeTableError>) -> [CoordinatorAction] {
+        var actions: [CoordinatorAction] = []
+        source.stageExpanded(stage: stage, outcome: outcome)
+        serveParked(&actions)
+        collectEffects(&actions)
+        stopIfComplete(&actions)
+        return actions
+    }
+
     /// Turns what the source asked for into actions.
     private mutating func collectEffects(_ actions: inout [CoordinatorAction]) {
         for effect in source.takeEffects() { actions.append(.effect(effect)) }

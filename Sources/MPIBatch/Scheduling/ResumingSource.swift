@@ -47,6 +47,10 @@ struct ResumingSource: WorkSource {
     mutating func restored(_ index: Int, value: TaskValue) { inner.restored(index, value: value) }
     mutating func takeEffects() -> [SourceEffect] { inner.takeEffects() }
     mutating func stageValueStored(stage: Int, failure: String?) { inner.stageValueStored(stage: stage, failure: failure) }
+    mutating func stageExpanded(stage: Int, outcome: Result<Int, RunTimeTableError>) {
+        inner.stageExpanded(stage: stage, outcome: outcome)
+    }
+    var reservedButUnused: Int { inner.reservedButUnused }
 
     /// Stops `range` in the inner source; pieces already cut from it are handed back as
     /// finished `cancelled`, so the inner source's count of them comes out right.

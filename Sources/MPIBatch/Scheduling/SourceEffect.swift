@@ -5,6 +5,9 @@ public enum SourceEffect: Sendable, Equatable {
     /// `name`), then tell the source through `WorkSource.stageValueStored`: its dependents
     /// start only once the file is there.
     case storeStageValue(stage: Int, name: String, bytes: [UInt8])
+    /// Expand stage `stage`'s run-time table (`RunTimeTable`), then tell the source its size
+    /// through `WorkSource.stageExpanded`: the stage starts only then.
+    case expandStage(stage: Int)
     /// Print a warning on stderr (`mpibatch: warning: …`).
     case warn(String)
 }

@@ -94,7 +94,7 @@ extension StageGraphSource {
             json.beginObject()
             json.field("status", state.status.rawValue)
             json.field("level", graph.topology.level[number])
-            json.field("tasks", stage.taskCount)
+            json.field("tasks", state.taskCount)
             json.field("tasks_failed", state.failures)
             for (key, number) in [
                 ("seconds", state.seconds ?? 0), ("start", offset(state.start)), ("end", offset(state.end)),

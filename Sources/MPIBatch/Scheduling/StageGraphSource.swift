@@ -54,7 +54,9 @@ struct StageGraphSource: WorkSource {
         self.clock = clock
         origin = clock()
         progress = graph.stages.indices.map {
-            StageProgress(taskCount: graph.stages[$0].taskCount, dependencies: graph.topology.dependencies[$0].count)
+            var stage = StageProgress(taskCount: graph.stages[$0].taskCount, dependencies: graph.topology.dependencies[$0].count)
+            stage.awaitsExpansion = graph.stages[$0].sizeKnownAtRunTime
+            return stage
         }
         owner = Array(repeating: -1, count: graph.taskCount)
         outstanding = Array(repeating: 0, count: max(1, totalSlots))
@@ -63,7 +65,9 @@ struct StageGraphSource: WorkSource {
     }
 
     /// Whether every stage has been handed out in full, or will never run.
-    var isExhausted: Bool { graph.stages.indices.allSatisfy { progress[$0].isSettled || untaken($0) == 0 } }
+    var isExhausted: Bool {
+        graph.stages.indices.allSatisfy { progress[$0].isSettled || (untaken($0) == 0 && !progress[$0].awaitsExpansion) }
+    }
 
     /// The next chunk for slot `slotOrdinal`: nil while that slot still has work, or nothing may start now.
     mutating func next(forSlotOrdinal slotOrdinal: Int) -> Range<Int>? {
@@ -138,7 +142,7 @@ struct StageGraphSource: WorkSource {
     /// How many of `stage`'s tasks come back before it completes: all of them, or those
     /// handed out once it stopped early.
     private func expectedTasks(_ stage: Int) -> Int {
-        progress[stage].winner == nil ? graph.stages[stage].taskCount : progress[stage].handedOut
+        progress[stage].winner == nil ? progress[stage].taskCount : progress[stage].handedOut
     }
 
     /// A task the earlier run finished: handed out (by `ResumingSource`) and back at once,
@@ -150,7 +154,7 @@ struct StageGraphSource: WorkSource {
     /// Tasks of `stage` not handed out yet (none beyond the limit, none once it stopped early).
     private func untaken(_ stage: Int) -> Int {
         guard progress[stage].winner == nil else { return 0 }
-        let available = min(graph.stages[stage].taskCount, limit - graph.offsets[stage])
+        let available = min(progress[stage].taskCount, limit - graph.offsets[stage])
         return max(0, available - progress[stage].handedOut)
     }
 
@@ -178,14 +182,44 @@ struct StageGraphSource: WorkSource {
         let measured = known.compactMap { $0 }
         let fallback = measured.isEmpty ? 1 : measured.reduce(0, +) / Double(measured.count)
         return graph.stages.indices.map { stage in
-            let left = graph.stages[stage].taskCount - progress[stage].finished
+            let left = progress[stage].taskCount - progress[stage].finished
             let rounds = (left + totalSlots - 1) / totalSlots
             return (known[stage] ?? fallback) * Double(rounds)
         }
     }
 
-    /// Makes `stage` ready; one with no tasks completes at once.
+    /// Stage `stage`'s run-time table is expanded: it has `outcome` tasks and becomes ready,
+    /// or it fails (and everything downstream is skipped).
+    mutating func stageExpanded(stage: Int, outcome: Result<Int, RunTimeTableError>) {
+        guard progress[stage].awaitsExpansion else { return }
+        progress[stage].awaitsExpansion = false
+        switch outcome {
+        case .success(let count):
+            progress[stage].taskCount = min(count, graph.stages[stage].taskCount)
+            progress[stage].values = Array(repeating: .none, count: progress[stage].taskCount)
+            release(stage)
+        case .failure(let problem):
+            warn("stage '\(graph.stages[stage].name)': its table could not be expanded: \(problem)")
+            progress[stage].start = clock()
+            progress[stage].failures = 1
+            complete(stage)
+        }
+    }
+
+    /// Reserved indices of expanded stages beyond their rows: they never run.
+    var reservedButUnused: Int {
+        graph.stages.indices.reduce(0) { total, stage in
+            total + (progress[stage].awaitsExpansion ? 0 : graph.stages[stage].taskCount - progress[stage].taskCount)
+        }
+    }
+
+    /// Makes `stage` ready (a stage whose size is known at run time is expanded first); one
+    /// with no tasks completes at once.
     private mutating func release(_ stage: Int) {
+        if progress[stage].awaitsExpansion {
+            effects.append(.expandStage(stage: stage))
+            return
+        }
         progress[stage].status = .ready
         prioritiesAreStale = true
         if expectedTasks(stage) == 0 {

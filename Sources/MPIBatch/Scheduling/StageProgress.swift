@@ -20,6 +20,10 @@ struct StageProgress {
     var status: Status
     /// Dependencies not finished yet.
     var pendingDependencies: Int
+    /// How many tasks it has: the graph's count, or a run-time table's rows once expanded.
+    var taskCount: Int
+    /// Whether its size is still to be found (a run-time table not expanded yet).
+    var awaitsExpansion = false
     /// Tasks handed out (first attempts).
     var handedOut = 0
     /// Tasks whose final attempt came back.
@@ -46,6 +50,7 @@ struct StageProgress {
     /// A stage of `taskCount` tasks waiting for `dependencies` others.
     init(taskCount: Int, dependencies: Int) {
         status = .waiting
+        self.taskCount = taskCount
         pendingDependencies = dependencies
         values = Array(repeating: .none, count: taskCount)
     }

@@ -27,6 +27,11 @@ public protocol WorkSource {
     /// The value `SourceEffect.storeStageValue` asked for is written, or could not be
     /// (`failure`): the stage's dependents may start.
     mutating func stageValueStored(stage: Int, failure: String?)
+    /// The expansion `SourceEffect.expandStage` asked for is done: the stage has `outcome`
+    /// tasks, or it fails.
+    mutating func stageExpanded(stage: Int, outcome: Result<Int, RunTimeTableError>)
+    /// Indices the job reserved that will never run (a run-time table's rows short of its `max_tasks:`).
+    var reservedButUnused: Int { get }
     /// This source for a resumed run of `taskCount` tasks: without the journaled successes
     /// `done` (whose values are `values`), with the previously failed tasks `failed` each
     /// handed out alone.
@@ -48,6 +53,10 @@ extension WorkSource {
     public mutating func takeEffects() -> [SourceEffect] { [] }
     /// A flat range writes no stage values.
     public mutating func stageValueStored(stage: Int, failure: String?) {}
+    /// A flat range expands nothing.
+    public mutating func stageExpanded(stage: Int, outcome: Result<Int, RunTimeTableError>) {}
+    /// A flat range reserves nothing.
+    public var reservedButUnused: Int { 0 }
     /// The journaled successes cut out of this source's own ranges.
     public func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource {
         ResumingSource(inner: self, skipping: done, isolating: failed, values: values)

@@ -32,6 +32,12 @@ public struct StageGraphWorkload: Workload {
             case .tasks(let sweep, _):
                 let own = Self.inStageDirectory(sweep, stage: number, of: graph, values: values)
                 let stageSeed = UInt64(TaskSeed.seed(job: jobSeed, index: number))
+                if let table = sweep.runTimeTable {
+                    stages.append(.runTime(RunTimeStage(
+                        sweep: own, table: table, jobSeed: stageSeed, kernels: kernels, values: values,
+                        directory: values.stageDirectory(stage.name))))
+                    continue
+                }
                 stages.append(.sweep(try SweepWorkload(sweep: own, jobSeed: stageSeed, kernels: kernels, stageValues: values)))
             case .monteCarlo(let blocks):
                 stages.append(.monteCarlo(blocks))
@@ -121,6 +127,13 @@ public struct StageGraphWorkload: Workload {
     /// With `montecarlo:` stages, a reducer that folds each one's blocks in block order
     /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
     public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph) }
+
+    /// Rank 0, when stage `stage` becomes ready: expands its run-time table (see
+    /// `RunTimeTable`) and returns its size; other stages keep the size they were loaded with.
+    public func expandStage(_ stage: Int) -> Result<Int, RunTimeTableError> {
+        guard case .runTime(let runTime) = stages[stage] else { return .success(graph.stages[stage].taskCount) }
+        return Result { () throws(RunTimeTableError) in try runTime.expand() }
+    }
 
     /// Where stage values go: `<out>/stages/NAME/value.json`.
     public var stageValues: StageValues { values }
