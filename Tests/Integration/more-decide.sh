@@ -56,3 +56,66 @@ print('race: solve took %.2f s; the losers cost %.2f s' % (s['stages']['solve'][
 "
 }
 check "decide -np 2: a race of sleep 0.2/1/3 ends in about 0.2 s, the others cancelled" decide_race
+
+# refinement_values OUT: every stage's value.json, and each ok task's stage, params and value, sorted.
+refinement_values() {
+    python3 - "$1" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+for stage in ('coarse', 'pick', 'refine', 'best'):
+    print(stage, open(os.path.join(out, 'stages', stage, 'value.json')).read().strip())
+rows = set()
+for line in open(os.path.join(out, 'results.jsonl')):
+    l = json.loads(line)
+    if l['status'] == 'ok':
+        rows.add(json.dumps([l['params'], l['value']], sort_keys=True))
+print('\n'.join(sorted(rows)))
+PY
+}
+
+decide_refinement() {
+    local out="$WORK/decide-refine"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run jobs/adaptive-refinement.yaml --out "$out" --slots 2 2>"$out.err" \
+        || { cat "$out.err"; return 1; }
+    "$BIN" plan jobs/adaptive-refinement.yaml | grep -q "refine: size known at run time" || { echo "plan does not say so"; return 1; }
+    decide_assert "$out" "
+coarse = json.load(open(out + '/stages/coarse/value.json'))
+best = min(coarse, key=lambda p: p['f'])
+near = [p['x'] for p in coarse if p['f'] <= 4 * best['f'] + 1e-3]
+expected = int(round((max(near) - min(near) + 0.1) / 0.01)) + 1
+refine = [l for l in lines if l['params']['stage'] == 'refine']
+assert len(refine) == expected == s['stages']['refine']['tasks'], (len(refine), expected, s['stages']['refine'])
+assert s['tasks_total'] == 11 + 1 + expected + 1 and s['tasks_succeeded'] == s['tasks_total'], s
+final = json.load(open(out + '/stages/best/value.json'))
+assert abs(final['x'] - 0.637) <= 0.005, final
+print('refinement: %d coarse points -> %d refined (from the coarse results) -> best x %.3f' % (len(coarse), len(refine), final['x']))
+"
+}
+check "decide -np 2: the adaptive refinement example runs end to end, its refined size set by the coarse results" decide_refinement
+
+decide_refinement_resume() {
+    local reference="$WORK/decide-refine-ref" out="$WORK/decide-refine-kill" tries status
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run jobs/adaptive-refinement.yaml --out "$reference" --slots 2 --quiet || return 1
+    # Slow tasks (0.3 s each), every rank killed with SIGKILL while the refined sweep runs.
+    "${MPIRUN[@]}" -np 2 -x SLEEP=0.3 "$BIN" run jobs/adaptive-refinement.yaml --out "$out" --slots 2 --quiet &
+    local launcher=$! waited
+    for waited in $(seq 1 100); do
+        [ -n "$(grep -s '"stage":"refine"' "$out/results.jsonl")" ] && break
+        sleep 0.1
+    done
+    kill -KILL $(pgrep -P "$launcher") 2>/dev/null
+    wait "$launcher"
+    local done_before
+    done_before=$(grep -c '"stage":"refine".*"status":"ok"' "$out/results.jsonl")
+    echo "killed with $done_before refined tasks done"
+    [ -s "$out/stages/refine/sweep-table.csv" ] || { echo "killed before the refined sweep was expanded"; return 1; }
+    for tries in 1 2 3; do
+        timeout 120 "${MPIRUN[@]}" -np 2 "$BIN" run jobs/adaptive-refinement.yaml --out "$out" --slots 2 --resume --quiet
+        status=$?
+        [ $status -eq 0 ] && break
+        echo "resume $tries: exit $status"
+    done
+    [ $status -eq 0 ] || return 1
+    diff <(refinement_values "$reference") <(refinement_values "$out") || return 1
+}
+check "decide -np 2: the refinement example killed mid-refinement and resumed gives the same results" decide_refinement_resume
