@@ -15,7 +15,7 @@ struct ResultsCommand: AsyncParsableCommand {
     @Option(help: "jsonl (the journal's lines), csv or tsv (params.* and value.* as columns).")
     var format: ResultsFormat = .jsonl
 
-    @Option(help: "Only tasks whose final attempt ended so: ok, failed, timeout or interrupted.")
+    @Option(help: "Only tasks whose final attempt ended so: ok, failed, timeout, interrupted or cancelled.")
     var status: TaskStatus?
 
     func run() async throws {
@@ -31,9 +31,9 @@ struct ResultsCommand: AsyncParsableCommand {
 extension ResultsFormat: ExpressibleByArgument {}
 
 extension TaskStatus: ExpressibleByArgument {
-    /// `ok`, `failed`, `timeout` or `interrupted`, as in the journal.
+    /// `ok`, `failed`, `timeout`, `interrupted` or `cancelled`, as in the journal.
     public init?(argument: String) {
-        guard let status = [TaskStatus.ok, .failed, .timeout, .interrupted].first(where: { $0.description == argument })
+        guard let status = TaskStatus.allCases.first(where: { $0.description == argument })
         else { return nil }
         self = status
     }

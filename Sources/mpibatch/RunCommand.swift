@@ -95,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !summary.unresponsiveRanks.isEmpty { MPILaunch.endAfterLostRanks(lostSilentNode: summary.lostSilentNode) }
         if summary.interrupted { throw ExitCode(3) }
-        if summary.tasksFailed > 0 || summary.tasksSucceeded < summary.tasksTotal { throw ExitCode(1) }
+        if summary.endsFailed { throw ExitCode(1) }
     }
 
     private func rerunPath(_ path: Int, of spec: JobSpec) throws {

@@ -5,7 +5,7 @@ import Testing
 @Suite struct StageSourceTests {
     private func source(_ stages: [(name: String, after: [String], extra: String)], slots: Int) throws -> StageGraphSource {
         let (_, graph) = try loadStageGraph(stagesYAML(stages))
-        return StageGraphSource(graph: graph, totalSlots: slots, values: StageValues(directory: nil))
+        return StageGraphSource(graph: graph, totalSlots: slots)
     }
 
     @Test func theLongestRemainingPathGoesFirst() throws {
@@ -14,13 +14,13 @@ import Testing
             ("mid", [], "estimate: 1500ms"),
         ], slots: 1)
         #expect(source.next(forSlotOrdinal: 0) == 1..<2)  // long1: 2 s to the end
-        source.finished(stageRecord(1))
+        source.finishedAndStored(stageRecord(1))
         #expect(source.next(forSlotOrdinal: 0) == 3..<4)  // mid 1.5 s beats long2 1 s
-        source.finished(stageRecord(3))
+        source.finishedAndStored(stageRecord(3))
         #expect(source.next(forSlotOrdinal: 0) == 2..<3)
-        source.finished(stageRecord(2))
+        source.finishedAndStored(stageRecord(2))
         #expect(source.next(forSlotOrdinal: 0) == 0..<1)
-        source.finished(stageRecord(0))
+        source.finishedAndStored(stageRecord(0))
         #expect(source.isExhausted)
     }
 
@@ -29,7 +29,7 @@ import Testing
         #expect(source.next(forSlotOrdinal: 0) == 2..<3)  // c, the longest
         #expect(source.next(forSlotOrdinal: 1) == 0..<1)  // a
         #expect(source.next(forSlotOrdinal: 1) == nil)  // the slot is still busy
-        source.finished(stageRecord(0))
+        source.finishedAndStored(stageRecord(0))
         #expect(source.next(forSlotOrdinal: 1) == 1..<2)  // b starts while c (level 0) still runs
     }
 
@@ -46,11 +46,11 @@ import Testing
         ], slots: 3)
         #expect(source.next(forSlotOrdinal: 0) == 0..<1)  // x, the most urgent
         #expect(source.next(forSlotOrdinal: 1) == nil)  // e is next: it waits for x, and y does not jump ahead
-        source.finished(stageRecord(0))
+        source.finishedAndStored(stageRecord(0))
         #expect(source.next(forSlotOrdinal: 1) == 1..<2)  // e, alone
         #expect(source.next(forSlotOrdinal: 0) == nil)
         #expect(source.next(forSlotOrdinal: 2) == nil)
-        source.finished(stageRecord(1))
+        source.finishedAndStored(stageRecord(1))
         #expect(source.next(forSlotOrdinal: 2) == 2..<3)
     }
 
@@ -64,16 +64,16 @@ import Testing
               - name: other
                 kernel: noop
             """)
-        var source = StageGraphSource(graph: graph, totalSlots: 2, values: StageValues(directory: nil))
+        var source = StageGraphSource(graph: graph, totalSlots: 2)
         #expect(source.next(forSlotOrdinal: 0) == 0..<1)
         #expect(source.next(forSlotOrdinal: 1) == 1..<2)
-        source.finished(stageRecord(0))
+        source.finishedAndStored(stageRecord(0))
         #expect(source.next(forSlotOrdinal: 0) == 2..<3)
-        source.finished(stageRecord(1))
+        source.finishedAndStored(stageRecord(1))
         #expect(source.next(forSlotOrdinal: 1) == 3..<4)
-        source.finished(stageRecord(2))
+        source.finishedAndStored(stageRecord(2))
         #expect(source.next(forSlotOrdinal: 0) == nil)  // acc's last task still runs
-        source.finished(stageRecord(3))
+        source.finishedAndStored(stageRecord(3))
         #expect(source.next(forSlotOrdinal: 0) == 4..<5)
     }
 
@@ -81,10 +81,10 @@ import Testing
         var source = try source([("a", [], "estimate: 2s"), ("b", ["a"], ""), ("c", ["b"], ""), ("d", [], "estimate: 1s")], slots: 2)
         #expect(source.next(forSlotOrdinal: 0) == 0..<1)
         #expect(source.next(forSlotOrdinal: 1) == 3..<4)
-        source.finished(stageRecord(0, status: .failed))
+        source.finishedAndStored(stageRecord(0, status: .failed))
         #expect(source.next(forSlotOrdinal: 0) == nil)
         #expect(source.isExhausted)  // b and c never run; d is in flight
-        source.finished(stageRecord(3))
+        source.finishedAndStored(stageRecord(3))
         #expect(source.progress.map(\.status) == [.failed, .skipped, .skipped, .succeeded])
         #expect(source.humanSummary().contains("skipped stages: b, c"))
     }
@@ -96,7 +96,7 @@ import Testing
                 sweep: {grid: {i: {range: [0, 40, 1]}}}
                 task: {kernel: noop}
             """)
-        var source = StageGraphSource(graph: graph, totalSlots: 2, values: StageValues(directory: nil))
+        var source = StageGraphSource(graph: graph, totalSlots: 2)
         #expect(source.next(forSlotOrdinal: 0) == 0..<10)
         #expect(source.next(forSlotOrdinal: 1) == 10..<17)
     }
@@ -104,28 +104,28 @@ import Testing
     @Test func warnAfterIsReportedOnce() throws {
         nonisolated(unsafe) var now: UInt64 = 0
         let (_, graph) = try loadStageGraph(stagesYAML([("slow", [], "warn_after: 1s"), ("b", [], "")]))
-        var source = StageGraphSource(graph: graph, totalSlots: 2, values: StageValues(directory: nil), clock: { now })
+        var source = StageGraphSource(graph: graph, totalSlots: 2, clock: { now })
         _ = source.next(forSlotOrdinal: 0)
         _ = source.next(forSlotOrdinal: 1)
         now = 2_000_000_000
-        source.finished(stageRecord(1))
-        source.finished(stageRecord(0))
+        source.finishedAndStored(stageRecord(1))
+        source.finishedAndStored(stageRecord(0))
         #expect(source.warnings == ["stage 'slow' has run 2.000 s, past its warn_after of 1.000 s"])
     }
 
     @Test func measuredCriticalPathAndSummaryFields() throws {
         nonisolated(unsafe) var now: UInt64 = 0
         let (_, graph) = try loadStageGraph(stagesYAML([("a", [], ""), ("b", ["a"], ""), ("c", [], "")]))
-        var source = StageGraphSource(graph: graph, totalSlots: 2, values: StageValues(directory: nil), clock: { now })
+        var source = StageGraphSource(graph: graph, totalSlots: 2, clock: { now })
         #expect(source.next(forSlotOrdinal: 0) == 0..<1)  // a at 0 s (a -> b is the longer path)
         #expect(source.next(forSlotOrdinal: 1) == 2..<3)  // c at 0 s
         now = 1_000_000_000
-        source.finished(stageRecord(0, seconds: 1))
+        source.finishedAndStored(stageRecord(0, seconds: 1))
         #expect(source.next(forSlotOrdinal: 0) == 1..<2)  // b at 1 s
         now = 2_000_000_000
-        source.finished(stageRecord(2, seconds: 4))
+        source.finishedAndStored(stageRecord(2, seconds: 4))
         now = 4_000_000_000
-        source.finished(stageRecord(1, seconds: 3))
+        source.finishedAndStored(stageRecord(1, seconds: 3))
         #expect(source.measuredCriticalPath.length == 4)
         #expect(source.measuredCriticalPath.stages == [0, 1])
         guard case .stageGraph(let figures) = source.summaryFigures() else {

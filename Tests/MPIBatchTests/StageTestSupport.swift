@@ -31,3 +31,17 @@ func stageSummaryFields(_ summary: RunSummary) -> [String: Any] {
     guard let bytes = try? summary.json() else { return [:] }
     return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
 }
+
+extension StageGraphSource {
+    /// `finished(record)`, then the driver's part: every stage value asked for is taken as
+    /// written, so dependents are released as in a run.
+    mutating func finishedAndStored(_ record: TaskRecord) {
+        finished(record)
+        storeAskedValues()
+    }
+
+    /// Takes the effects asked for and answers every stage-value write as done.
+    mutating func storeAskedValues() {
+        for case .storeStageValue(let stage, _, _) in takeEffects() { stageValueStored(stage: stage, failure: nil) }
+    }
+}

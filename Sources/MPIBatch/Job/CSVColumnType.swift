@@ -1,6 +1,6 @@
 /// A `types:` entry beside `table:`: how one CSV column's fields become values.
 /// Undeclared columns are `text`, so `007` stays `007` and `1e3` stays `1e3`.
-enum CSVColumnType: String, CaseIterable {
+public enum CSVColumnType: String, CaseIterable, Sendable {
     /// The field as written (the default).
     case text
     /// A whole number (`Int`).

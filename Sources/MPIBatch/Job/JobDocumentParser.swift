@@ -7,7 +7,7 @@ struct JobDocumentParser {
     let jobDirectory: String
     let defaultName: String
 
-    private static let keys = ["name", "seed", "sweep", "task", "montecarlo", "stages"]
+    private static let keys = ["name", "seed", "sweep", "task", "montecarlo", "stages"] + EarlyStopParser.keys
 
     /// The job, or every problem found.
     func parse(_ root: Node) throws(JobFileErrors) -> JobSpec {
@@ -40,8 +40,13 @@ struct JobDocumentParser {
         case .montecarlo(let node)?:
             spec = errors.collecting { () throws(JobFileError) in .monteCarlo(try MonteCarloParser(reader: reader, kernels: kernels).parse(node, jobSeed: seed)) }
         case .sweep(let sweepNode, let taskNode)?:
-            if let (sweep, tableText) = sweepSpec(sweepNode, taskNode, errors: &errors) {
+            let earlyStop = errors.collecting { () throws(JobFileError) in
+                try EarlyStopParser(reader: reader).parse(stopWhen: entries["stop_when"], race: entries["race"])
+            }
+            if let (parsed, tableText) = sweepSpec(sweepNode, taskNode, errors: &errors) {
                 hash.add(tableText)
+                var sweep = parsed
+                sweep.earlyStop = earlyStop ?? nil
                 spec = .sweep(sweep)
             }
         case .stages(let node)?:
@@ -66,6 +71,10 @@ struct JobDocumentParser {
 
     /// Which kind of job the top-level keys make, or why they make none.
     private func kind(_ entries: [String: (keyNode: Node, value: Node)], root: Node) throws(JobFileError) -> Kind {
+        if entries["task"] == nil, let stop = entries["stop_when"] ?? entries["race"] {
+            throw reader.error(
+                at: stop.keyNode, "\(stop.keyNode.scalar?.string ?? "stop_when"): belongs to a sweep (beside task:) or to a stage")
+        }
         if let stages = entries["stages"] {
             if let other = entries["montecarlo"] ?? entries["sweep"] ?? entries["task"] {
                 throw reader.error(at: other.keyNode, "a job has either stages: or sweep:/task:/montecarlo:, not both (a stage may hold its own)")

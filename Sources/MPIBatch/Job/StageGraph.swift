@@ -14,6 +14,8 @@ public struct StageGraph: Sendable {
         public var estimate: Double?
         /// `warn_after:` — seconds after which a warning says the stage is running long.
         public var warnAfter: Double?
+        /// `stop_when:` or `race: true`.
+        public var earlyStop: EarlyStopSpec?
 
         /// Whether its tasks fan out over the ranks (a nested `sweep:` or `montecarlo:`), as opposed to being one task.
         public var fansOut: Bool {
@@ -23,7 +25,14 @@ public struct StageGraph: Sendable {
             }
         }
 
-        /// How many tasks it has: a Monte Carlo stage's are its blocks.
+        /// Whether its size is known only once it becomes ready (a `RunTimeTable`).
+        public var sizeKnownAtRunTime: Bool {
+            if case .tasks(let sweep, _) = body { return sweep.runTimeTable != nil }
+            return false
+        }
+
+        /// How many tasks it has: a Monte Carlo stage's are its blocks; a stage whose size is
+        /// known at run time, the most it may have (its room in the index space).
         public var taskCount: Int {
             switch body {
             case .tasks(let sweep, _): sweep.taskCount
@@ -33,8 +42,10 @@ public struct StageGraph: Sendable {
 
         /// Makes a stage; the job loader does this.
         public init(
-            name: String, body: Body, exclusive: Bool = false, estimate: Double? = nil, warnAfter: Double? = nil
+            name: String, body: Body, exclusive: Bool = false, estimate: Double? = nil, warnAfter: Double? = nil,
+            earlyStop: EarlyStopSpec? = nil
         ) {
+            self.earlyStop = earlyStop
             self.name = name
             self.body = body
             self.exclusive = exclusive

@@ -18,6 +18,7 @@ struct StageParser {
     let jobDirectory: String
 
     private static let ownKeys = ["name", "after", "exclusive", "estimate", "warn_after", "sweep", "task", "montecarlo"]
+        + EarlyStopParser.keys
     private static let taskKeys = TaskParser.keys
 
     private typealias Entry = (key: String, keyNode: Node, value: Node)
@@ -31,6 +32,7 @@ struct StageParser {
         var exclusive: Bool
         var estimate: Double?
         var warnAfter: Double?
+        var earlyStop: EarlyStopSpec?
     }
 
     /// The graph plus the text of any CSV tables (for the content hash); problems go to `errors` and give nil.
@@ -65,7 +67,7 @@ struct StageParser {
             stages.append(
                 StageGraph.Stage(
                     name: header.name, body: body, exclusive: header.exclusive, estimate: header.estimate,
-                    warnAfter: header.warnAfter))
+                    warnAfter: header.warnAfter, earlyStop: header.earlyStop))
         }
         guard errors.count == errorCount else { return nil }
         return (StageGraph(stages: stages, topology: topology), tableText)
@@ -88,7 +90,19 @@ struct StageParser {
             node: node, entries: entries, name: name, after: after,
             exclusive: try entries["exclusive"].map { (entry) throws(JobFileError) in try flag(entry.value, "exclusive") } ?? false,
             estimate: try entries["estimate"].map { (entry) throws(JobFileError) in try duration(entry.value, "estimate") },
-            warnAfter: try entries["warn_after"].map { (entry) throws(JobFileError) in try duration(entry.value, "warn_after") })
+            warnAfter: try entries["warn_after"].map { (entry) throws(JobFileError) in try duration(entry.value, "warn_after") },
+            earlyStop: try earlyStop(entries))
+    }
+
+    /// The stage's `stop_when:` or `race:`; not on a `montecarlo:` stage, whose blocks are not alternatives.
+    private func earlyStop(_ entries: [String: Entry]) throws(JobFileError) -> EarlyStopSpec? {
+        let stopWhen = entries["stop_when"].map { ($0.keyNode, $0.value) }
+        let race = entries["race"].map { ($0.keyNode, $0.value) }
+        let spec = try EarlyStopParser(reader: reader).parse(stopWhen: stopWhen, race: race)
+        if spec != nil, entries["montecarlo"] != nil, let key = stopWhen?.0 ?? race?.0 {
+            throw reader.error(at: key, "\(key.scalar?.string ?? "stop_when"): does not apply to a montecarlo: stage (its blocks are parts of one estimate)")
+        }
+        return spec
     }
 
     /// A graph problem at the stage (or dependency) it concerns.
@@ -133,7 +147,12 @@ struct StageParser {
             return nil
         }
         let parsed: (space: IndexSpace, tableText: String)?
-        if let sweep {
+        var runTimeTable: RunTimeTable?
+        if let sweep, let table = RunTimeTableParser.tableNode(of: sweep.value) {
+            let parser = RunTimeTableParser(reader: reader, jobDirectory: jobDirectory)
+            runTimeTable = errors.collecting { () throws(JobFileError) in try parser.parse(sweep.value, table: table, upstream: upstream) }
+            parsed = runTimeTable.map { ($0.placeholderSpace, "") }
+        } else if let sweep {
             parsed = SweepParser(reader: reader, jobDirectory: jobDirectory).parse(sweep.value, errors: &errors)
         } else {
             parsed = IndexSpace(axes: []).map { ($0, "") }
@@ -144,7 +163,9 @@ struct StageParser {
             reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), space: parsed.space,
             kernels: kernels, jobDirectory: jobDirectory)
         guard let spec = taskParser.parse(taskNode, errors: &errors) else { return nil }
-        return (.tasks(SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory), fansOut: sweep != nil), parsed.tableText)
+        var sweepSpec = SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory)
+        sweepSpec.runTimeTable = runTimeTable
+        return (.tasks(sweepSpec, fansOut: sweep != nil), parsed.tableText)
     }
 
     /// A `montecarlo:` stage body. A precision `target:` is refused: the run's early stop

@@ -7,9 +7,13 @@ public struct SweepSpec: Sendable {
     public var task: TaskSpec
     /// The directory of the job file, against which relative `cwd:` and `table:` paths were resolved.
     public var jobDirectory: String
+    /// `stop_when:` or `race: true` of a job's sweep; a stage's are the stage's own.
+    public var earlyStop: EarlyStopSpec?
+    /// A stage's table read when the stage becomes ready; `space` is then a placeholder.
+    public var runTimeTable: RunTimeTable?
 
-    /// How many tasks the sweep has.
-    public var taskCount: Int { space.taskCount }
+    /// How many tasks the sweep has: with a run-time table, the most it may have.
+    public var taskCount: Int { runTimeTable?.maxTasks ?? space.taskCount }
 
     /// Makes a spec; the job loader does this.
     public init(space: IndexSpace, task: TaskSpec, jobDirectory: String) {

@@ -16,6 +16,7 @@ struct JournalLine {
         case .failed: json.fragment(",\"status\":\"failed\",\"seconds\":")
         case .timeout: json.fragment(",\"status\":\"timeout\",\"seconds\":")
         case .interrupted: json.fragment(",\"status\":\"interrupted\",\"seconds\":")
+        case .cancelled: json.fragment(",\"status\":\"cancelled\",\"seconds\":")
         }
         json.fixedPoint(record.seconds)
         json.fragment(",\"start\":")

@@ -230,11 +230,11 @@ struct JournalLineScanner {
         let begin = position
         try expect(UInt8(ascii: "\""))
         let text = try stringContents()
-        for status in [TaskStatus.ok, .failed, .timeout, .interrupted]
+        for status in TaskStatus.allCases
         where status.description.utf8.elementsEqual(bytes[text]) {
             return status
         }
-        throw JournalSyntaxError(offset: begin, reason: "unknown status (expected ok, failed, timeout or interrupted)")
+        throw JournalSyntaxError(offset: begin, reason: "unknown status (expected ok, failed, timeout, interrupted or cancelled)")
     }
 
     // MARK: Values

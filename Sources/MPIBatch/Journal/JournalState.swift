@@ -73,8 +73,8 @@ struct JournalState {
             }
         case .failed, .timeout:
             if !succeeded.contains(entry.index) { failedAttempts[entry.index, default: 0] += 1 }
-        case .interrupted:
-            break  // consumed nothing
+        case .interrupted, .cancelled:
+            break  // consumed nothing (an early stop's record keeps a cancelled task from running again)
         }
     }
 

@@ -42,7 +42,9 @@ public enum BatchRun {
             coordinator: makeCoordinator(workload, slotsPerRank, configuration, prepared?.resumed),
             statistics: RunStatistics(
                 slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }, cores: { workload.cores(of: $0) }),
-            transport: transport, journal: journal)
+            transport: transport, journal: journal, stageValues: workload.stageValues,
+            outputDirectory: configuration.outputDirectory, earlierStops: prepared?.resumed?.earlyStops ?? [],
+            expandStage: (workload as? StageGraphWorkload)?.expandStage)  // only stage graphs have run-time tables
         let watcher = SignalWatcher(signals: signals) { signal in
             worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds))
             driver.interrupt(reason: "\(signal.name) on rank 0")
@@ -50,7 +52,7 @@ public enum BatchRun {
         transport.start { source, bytes in
             let message = decode(bytes, from: source)
             switch message {
-            case .assign, .stop: worker.receive(message)
+            case .assign, .stop, .cancel: worker.receive(message)
             case .request, .results, .done, .interrupt, .heartbeat: driver.handle(message, from: source)
             }
         }
@@ -109,7 +111,8 @@ public enum BatchRun {
         var coordinator = Coordinator(
             source: source, retries: { workload.retries(of: $0) }, failFast: configuration.behaviour.failFast, slotsPerRank: slotsPerRank,
             reducer: workload.makeReducer(), graceSeconds: configuration.behaviour.graceSeconds,
-            deadline: configuration.behaviour.deadlineSeconds.map { MonotonicClock.seconds() + $0 })
+            deadline: configuration.behaviour.deadlineSeconds.map { MonotonicClock.seconds() + $0 },
+            stopRules: workload.stopRules)
         if let resumed { coordinator.resume(from: resumed) }
         return coordinator
     }

@@ -18,13 +18,34 @@ final class CoordinatorDriver: Sendable {
     /// Fires when every rank has reported done.
     let finished = OneShot()
     private let watchdog = BackgroundLoop(name: "mpibatch-watchdog")
+    /// Where stage values go.
+    private let stageValues: StageValues
+    /// The run directory, for `early-stops.json`.
+    private let outputDirectory: String
+    /// Carries out the work source's effects and records early stops, in order, off the
+    /// communication thread.
+    private let effects = DispatchQueue(label: "mpibatch-effects")
+    /// Every early stop of the run (earlier parts included), as written to `early-stops.json`.
+    private let earlyStops: Mutex<[EarlyStop]>
+    /// Expands a stage's run-time table (a stage graph's; nil for other workloads).
+    private let expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)?
 
-    init(coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal) {
+    /// A driver of `coordinator`; stage values go through `stageValues`, early stops to
+    /// `outputDirectory`, after `earlierStops` (a resumed run's).
+    init(
+        coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal,
+        stageValues: StageValues = StageValues(directory: nil), outputDirectory: String = "", earlierStops: [EarlyStop] = [],
+        expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)? = nil
+    ) {
+        self.expandStage = expandStage
         state = Mutex(State(
             coordinator: coordinator, statistics: statistics,
             lastHeard: Array(repeating: MonotonicClock.nanoseconds(), count: statistics.slots.count)))
         self.transport = transport
         self.journal = journal
+        self.stageValues = stageValues
+        self.outputDirectory = outputDirectory
+        earlyStops = Mutex(earlierStops)
     }
 
     /// Lets the coordinator act before any message (an empty workload finishes at once),
@@ -97,8 +118,42 @@ final class CoordinatorDriver: Sendable {
                 journal.append(records)
                 state.withLock { $0.statistics.add(records) }
             case .finished:
-                finished.fire()
+                // Whatever effect is still queued (a last stage's value) is done before the run ends.
+                effects.async { [finished] in finished.fire() }
+            case .effect(let effect):
+                effects.async { [self] in carryOut(effect) }
+            case .recordEarlyStop(let stop):
+                effects.async { [self] in record(stop) }
             }
+        }
+    }
+
+    /// Carries out one of the work source's effects (on the effects queue).
+    private func carryOut(_ effect: SourceEffect) {
+        switch effect {
+        case .storeStageValue(let stage, let name, let bytes):
+            var failure: String?
+            do { try stageValues.store(bytes, of: name) } catch { failure = "\(error)" }
+            perform(state.withLock { $0.coordinator.stageValueStored(stage, failure: failure) })
+        case .expandStage(let stage):
+            let outcome = expandStage?(stage) ?? .failure(RunTimeTableError("this workload has no stage to expand"))
+            perform(state.withLock { $0.coordinator.stageExpanded(stage, outcome: outcome) })
+        case .warn(let message):
+            FileHandle.standardError.write(Data(("mpibatch: warning: " + message + "\n").utf8))
+        }
+    }
+
+    /// Adds `stop` to `early-stops.json` (on the effects queue).
+    private func record(_ stop: EarlyStop) {
+        let stops = earlyStops.withLock { stops in
+            stops.append(stop)
+            return stops
+        }
+        guard !outputDirectory.isEmpty else { return }
+        do {
+            try EarlyStopFile.write(stops, to: outputDirectory)
+        } catch {
+            FileHandle.standardError.write(Data("mpibatch: warning: early stop not recorded (a resume would run its scope again): \(error)\n".utf8))
         }
     }
 
@@ -106,7 +161,8 @@ final class CoordinatorDriver: Sendable {
     /// the journal closed. This part's wall time runs from this driver's creation to now:
     /// the journal's last write counts.
     func summary(name: String, policy: ChunkPolicy, slotsPerRank configured: [Int], earlierParts: [RunPart]) -> RunSummary {
-        state.withLock { state in
+        effects.sync {}  // the last effects (a stage value, an early stop's record) are done
+        return state.withLock { state in
             let coordinator = state.coordinator
             // Under --slots auto a rank used fewer slots than it had: its figures count those.
             let slotsPerRank = configured.indices.map { rank in
@@ -125,7 +181,7 @@ final class CoordinatorDriver: Sendable {
             let reports = coordinator.rankReports
             let reducer = coordinator.reducer
             var summary = RunSummary(
-                name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit,
+                name: name, chunkPolicy: policy, tasksTotal: coordinator.taskLimit - coordinator.workSource.reservedButUnused,
                 tasksSucceeded: coordinator.succeeded, tasksFailed: coordinator.failed,
                 attempts: parts.reduce(0) { $0 + $1.attempts }, wallSeconds: parts.reduce(0) { $0 + $1.wallSeconds },
                 taskSeconds: parts.reduce(0) { $0 + $1.taskSeconds },
@@ -146,8 +202,11 @@ final class CoordinatorDriver: Sendable {
                     RunSummary.Failure(
                         index: $0.index, rank: $0.rank, attempt: $0.attempt, status: $0.status, error: $0.error ?? "")
                 },
-                extraLines: (reducer?.humanSummary() ?? []) + coordinator.workSource.humanSummary() + slotNotes,
-                parts: parts, lostSilentNode: coordinator.lostSilentNode)
+                extraLines: (reducer?.humanSummary() ?? []) + coordinator.earlyStops.humanSummary()
+                    + coordinator.workSource.humanSummary() + slotNotes,
+                parts: parts, lostSilentNode: coordinator.lostSilentNode, earlyStops: coordinator.earlyStops.summary(),
+                tasksCancelled: coordinator.cancelled, tasksSettledByEarlyStops: coordinator.earlyStops.settledByStops,
+                failuresInStoppedScopes: coordinator.earlyStops.failuresInStoppedScopes)
             summary.add(reducer?.summaryFigures())
             summary.add(coordinator.workSource.summaryFigures())
             return summary

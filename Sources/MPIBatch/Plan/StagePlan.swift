@@ -50,7 +50,10 @@ enum StagePlan {
         case .monteCarlo(let spec):
             return "\(NumberText.grouped(spec.blockCount)) blocks of \(NumberText.grouped(spec.block)) paths "
                 + "(\(NumberText.grouped(spec.paths)) paths, kernel \(spec.kernel))"
-        case .tasks:
+        case .tasks(let sweep, _):
+            if let table = sweep.runTimeTable {
+                return "size known at run time (at most \(NumberText.grouped(table.maxTasks)) tasks, table: \"\(table.source)\")"
+            }
             return stage.taskCount == 1 ? "1 task" : "\(stage.taskCount) tasks"
         }
     }

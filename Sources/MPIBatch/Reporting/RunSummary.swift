@@ -70,6 +70,22 @@ public struct RunSummary: Sendable {
         public var host: String
     }
 
+    /// Sweeps and stages that stopped early (`early_stops` in summary.json), when some did.
+    public var earlyStops: [EarlyStopSummary]? = nil
+    /// Tasks cancelled by an early stop (`stop_when:`, `race:`).
+    public var tasksCancelled = 0
+    /// Tasks of sweeps and stages that stopped early and did not succeed (cancelled, failed or
+    /// never started): the stop settled them, so they neither fail the run nor wait for a resume.
+    public var tasksSettledByEarlyStops = 0
+    /// Failures inside sweeps and stages that stopped early (a search's misses before its hit).
+    public var failuresInStoppedScopes = 0
+
+    /// Whether the run failed (exit status 1): a task failed for good outside a sweep or stage
+    /// that stopped early, or some task neither succeeded nor was settled by an early stop.
+    public var endsFailed: Bool {
+        tasksFailed > failuresInStoppedScopes || tasksSucceeded + tasksSettledByEarlyStops < tasksTotal
+    }
+
     /// One rank's figures.
     public struct Rank: Sendable, Encodable {
         public var rank: Int

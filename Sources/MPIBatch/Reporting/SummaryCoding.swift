@@ -5,7 +5,7 @@
 extension RunSummary: Codable {
     enum CodingKeys: String, CodingKey {
         case name, tasksTotal = "tasks_total", tasksSucceeded = "tasks_succeeded", tasksFailed = "tasks_failed"
-        case tasksNotRun = "tasks_not_run", attempts, ranks, slots, wallSeconds = "wall_seconds"
+        case tasksNotRun = "tasks_not_run", tasksCancelled = "tasks_cancelled", earlyStops = "early_stops", attempts, ranks, slots, wallSeconds = "wall_seconds"
         case taskSeconds = "task_seconds", speedup, efficiency, imbalance, throughput = "throughput_tasks_per_second"
         case overheadSecondsPerTask = "overhead_seconds_per_task", improvement = "improvement_over_sequential"
         case sequentialBaseline = "sequential_baseline", coreWeighted = "task_seconds_weighted_by_cores"
@@ -20,7 +20,8 @@ extension RunSummary: Codable {
         try container.encode(name, forKey: .name)
         for (key, count) in [
             (CodingKeys.tasksTotal, tasksTotal), (.tasksSucceeded, tasksSucceeded), (.tasksFailed, tasksFailed),
-            (.tasksNotRun, max(0, tasksTotal - tasksSucceeded - tasksFailed)), (.attempts, attempts),
+            (.tasksCancelled, tasksCancelled), (.tasksNotRun, max(0, tasksTotal - tasksSucceeded - tasksFailed - tasksCancelled)),
+            (.attempts, attempts),
             (.ranks, slotsPerRank.count), (.slots, totalSlots),
         ] {
             try container.encode(count, forKey: key)
@@ -50,6 +51,7 @@ extension RunSummary: Codable {
         try monteCarlo?.encode(to: encoder)
         try stageGraph?.encode(to: encoder)
         try container.encodeIfPresent(stageMonteCarlo, forKey: .stageMonteCarlo)
+        try container.encodeIfPresent(earlyStops, forKey: .earlyStops)
         let wall = partWallSeconds
         func utilisation(_ busy: Double, slots: Int) -> Double { wall > 0 ? busy / (wall * Double(max(1, slots))) : 0 }
         try container.encode(
@@ -87,7 +89,8 @@ extension RunSummary: Codable {
             coreWeighted: try field(.coreWeighted, or: false),
             monteCarlo: present.contains(ReportKey("blocks_total")) ? try MonteCarloSummary(from: decoder) : nil,
             stageGraph: present.contains(ReportKey("stages")) ? try StageGraphSummary(from: decoder) : nil,
-            stageMonteCarlo: try field(.stageMonteCarlo, or: nil))
+            stageMonteCarlo: try field(.stageMonteCarlo, or: nil), earlyStops: try field(.earlyStops, or: nil),
+            tasksCancelled: try field(.tasksCancelled, or: 0))
     }
 
     /// `summary.json`'s bytes: one line of JSON with sorted keys.

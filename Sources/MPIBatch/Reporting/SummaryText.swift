@@ -2,10 +2,10 @@ extension RunSummary {
     /// The short human summary printed on stderr at the end of a run.
     public func humanText() -> String {
         var lines: [String] = []
-        let notRun = max(0, tasksTotal - tasksSucceeded - tasksFailed)
+        let notRun = max(0, tasksTotal - tasksSucceeded - tasksFailed - tasksCancelled)
         lines.append(
             "\(name): \(tasksSucceeded)/\(tasksTotal) tasks ok, \(tasksFailed) failed"
-                + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : ""))
+                + (tasksCancelled > 0 ? ", \(tasksCancelled) cancelled" : "") + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : ""))
         lines.append(
             "wall \(NumberText.fixed(wallSeconds)) s, task time \(NumberText.fixed(taskSeconds)) \(coreWeighted ? "core-s" : "s") on \(slotsPerRank.count) rank(s) × "
                 + "\(slotsPerRank.map(String.init).joined(separator: "+")) slot(s)")

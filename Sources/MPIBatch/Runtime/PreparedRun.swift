@@ -19,6 +19,8 @@ public struct PreparedRun: Sendable {
         var startOffset: Double
         /// The earlier parts of the run, with their figures.
         var earlierParts: [RunPart]
+        /// The sweeps and stages that stopped early in them.
+        var earlyStops: [EarlyStop] = []
     }
 
     /// Prepares `configuration.outputDirectory` for `jobHash`.
@@ -68,7 +70,7 @@ public struct PreparedRun: Sendable {
         return PreparedRun(
             resumed: ResumedWork(
                 succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values,
-                startOffset: state.lastEnd, earlierParts: earlierParts),
+                startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try EarlyStopFile.read(from: directory)),
             lock: lock)
     }
 }

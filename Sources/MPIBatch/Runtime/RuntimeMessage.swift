@@ -16,6 +16,10 @@ enum RuntimeMessage: Sendable, Equatable {
     /// Coordinator → worker: start no more tasks, drop what is queued, let running tasks
     /// finish for up to `graceSeconds` (then cancel them), report, and end.
     case stop(graceSeconds: Double)
+    /// Coordinator → worker: an early stop (`stop_when:`, `race:`) ended the tasks of `range`:
+    /// cancel those running (a command's process group is killed as on a timeout) and drop
+    /// those held, reporting each as `cancelled`.
+    case cancel(Range<Int>)
 }
 
 /// A rank's last word: what the coordinator cannot see from the results alone.
@@ -31,7 +35,7 @@ struct RankReport: Sendable, Equatable {
 }
 
 extension RuntimeMessage {
-    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat }
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel }
 
     /// The message as bytes for the transport.
     func encoded() -> [UInt8] {
@@ -69,6 +73,10 @@ extension RuntimeMessage {
         case .heartbeat(let host):
             writer.write(Kind.heartbeat.rawValue)
             writer.write(host)
+        case .cancel(let range):
+            writer.write(Kind.cancel.rawValue)
+            writer.write(range.lowerBound)
+            writer.write(range.upperBound)
         }
         return writer.bytes
     }
@@ -105,6 +113,11 @@ extension RuntimeMessage {
             self = .interrupt(reason: try reader.readString())
         case .heartbeat:
             self = .heartbeat(host: try reader.readString())
+        case .cancel:
+            let lower = try reader.readInt()
+            let upper = try reader.readInt()
+            guard lower <= upper else { throw MessageDecodingError(reason: "cancel message with range \(lower)..<\(upper)") }
+            self = .cancel(lower..<upper)
         case nil:
             throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
         }

@@ -1,14 +1,18 @@
 /// How one task attempt ended.
-public enum TaskStatus: UInt8, Sendable, CustomStringConvertible {
+public enum TaskStatus: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case ok, failed, timeout, interrupted
+    /// Stopped, or never started, because its sweep or stage stopped early (`stop_when:`,
+    /// `race:`): consumes no retry, and a resume does not run it again.
+    case cancelled
 
-    /// `ok`, `failed`, `timeout` or `interrupted`, as in `results.jsonl`.
+    /// `ok`, `failed`, `timeout`, `interrupted` or `cancelled`, as in `results.jsonl`.
     public var description: String {
         switch self {
         case .ok: "ok"
         case .failed: "failed"
         case .timeout: "timeout"
         case .interrupted: "interrupted"
+        case .cancelled: "cancelled"
         }
     }
 }
@@ -72,5 +76,14 @@ extension TaskRecord {
     /// Whether this attempt failed (or timed out) with no retry left of the `retries` allowed.
     public func failsForGood(retries: Int) -> Bool {
         (status == .failed || status == .timeout) && attempt > retries
+    }
+}
+
+extension TaskRecord {
+    /// Task `index` at `attempt`, cancelled before it started (an early stop).
+    static func cancelled(_ index: Int, attempt: Int = 1, rank: Int = 0, slot: Int = 0) -> TaskRecord {
+        TaskRecord(
+            index: index, attempt: attempt, status: .cancelled, rank: rank, slot: slot, start: 0, seconds: 0, value: .none,
+            error: "cancelled: its sweep or stage stopped early")
     }
 }

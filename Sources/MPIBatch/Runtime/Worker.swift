@@ -36,6 +36,8 @@ final class Worker: Sendable {
     private let reports: [CommandReport]
     /// Under `--slots auto`, which of the slots are active; nil: all of them.
     private let adaptive: AdaptiveSlots?
+    /// Cancelled ranges and running tasks, when the workload has an early stop; nil otherwise.
+    private let cancellation: EarlyCancellation?
 
     /// A slot that has been busy this long sends what it has, even mid-chunk, so the
     /// journal keeps pace with the work (and loses little if the run is killed).
@@ -52,6 +54,7 @@ final class Worker: Sendable {
         self.outputDirectory = outputDirectory
         self.sendToCoordinator = sendToCoordinator
         cores = workload.widestTask.cores > 1 ? CorePool(size: max(1, slots)) : nil
+        cancellation = workload.stopRules.isEmpty ? nil : EarlyCancellation(slots: slots)
         var streams: [AsyncStream<Chunk>] = []
         var inboxes: [AsyncStream<Chunk>.Continuation] = []
         for _ in 0..<max(1, slots) {
@@ -73,6 +76,8 @@ final class Worker: Sendable {
         case .stop(let graceSeconds):
             stopStarting(graceSeconds: graceSeconds)
             for inbox in inboxes { inbox.finish() }
+        case .cancel(let range):
+            cancellation?.cancel(range)
         case .request, .results, .done, .interrupt, .heartbeat:
             break  // coordinator-bound traffic only
         }
@@ -148,6 +153,10 @@ final class Worker: Sendable {
         for await chunk in streams[slot] {
             for index in chunk.start..<chunk.end {
                 if stopping.load(ordering: .relaxed) { break }
+                if let cancellation, cancellation.isCancelled(index) {
+                    records.append(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot))
+                    continue
+                }
                 let taken = await takeCores(for: index)
                 if stopping.load(ordering: .relaxed) {
                     cores?.release(taken)
@@ -196,13 +205,17 @@ final class Worker: Sendable {
         // A kernel that does not suspend runs on one thread: its CPU time is that thread's.
         let threadCPU = MonotonicClock.threadCPUNanoseconds()
         do {
-            value = try await workload.run(context).journalForm
+            value = try await execute(context)
         } catch let timeout as TaskTimeout {
             status = .timeout
             error = timeout.description
         } catch let thrown {
             status = Task.isCancelled ? .interrupted : .failed
             error = Task.isCancelled ? "interrupted: the run was stopped (grace period over)" : String(describing: thrown)
+        }
+        if cancellation?.end(slot: slot) == true, status != .ok {
+            status = .cancelled
+            error = "cancelled: its sweep or stage stopped early"
         }
         let ended = MonotonicClock.nanoseconds()
         let command = reports[slot].take()
@@ -215,5 +228,15 @@ final class Worker: Sendable {
             start: start, seconds: Double(ended &- started) * 1e-9, value: value,
             error: error, startedAt: wallEpoch + start, exitCode: command.exitCode, signal: command.signal,
             log: command.log, usage: usage)
+    }
+
+    /// Runs `context`'s task: inline, or with an early stop in the workload as a task of its
+    /// own that a `cancel` message can end (refused with `CancellationError` if already cancelled).
+    private func execute(_ context: TaskContext) async throws -> TaskValue {
+        guard let cancellation else { return try await workload.run(context).journalForm }
+        let workload = workload
+        guard let task = cancellation.start(slot: context.slot, index: context.index, { try await workload.run(context).journalForm })
+        else { throw CancellationError() }
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 }

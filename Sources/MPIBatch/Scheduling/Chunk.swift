@@ -20,3 +20,11 @@ public struct Chunk: Sendable, Equatable, CustomStringConvertible {
     /// `[10, 20)` or `[10, 20) attempt 2`.
     public var description: String { "[\(start), \(end))" + (attempt > 1 ? " attempt \(attempt)" : "") }
 }
+
+extension Range<Int> {
+    /// The parts of this range outside `other` (none, one or two).
+    func cutting(_ other: Range<Int>) -> [Range<Int>] {
+        [lowerBound..<Swift.max(lowerBound, Swift.min(upperBound, other.lowerBound)),
+         Swift.min(upperBound, Swift.max(lowerBound, other.upperBound))..<upperBound].filter { !$0.isEmpty }
+    }
+}

@@ -53,6 +53,15 @@ struct IndexDispenser: WorkSource {
     /// Lowers the limit (a precision target met): indices from `newLimit` on are not handed out.
     mutating func lowerLimit(to newLimit: Int) { limit = min(limit, max(0, newLimit)) }
 
+    /// Hands out nothing more from `range` (a flat sweep's early stop covers all of it).
+    mutating func stopEarly(_ range: Range<Int>, winner: Int, value: TaskValue) {
+        if range.lowerBound <= nextIndex { nextIndex = max(nextIndex, range.upperBound) }
+        if range.lowerBound == 0, range.upperBound >= taskCount {
+            staticTaken = staticTaken.map { _ in true }
+            staticUntaken = 0
+        }
+    }
+
     /// Feeds finished task times to the `auto` policy's floor.
     mutating func finished(_ record: TaskRecord) {
         measuredTasks += 1

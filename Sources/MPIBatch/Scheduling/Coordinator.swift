@@ -6,6 +6,11 @@ enum CoordinatorAction: Equatable {
     case record([TaskRecord])
     /// Every rank has reported `done`: the run is over.
     case finished
+    /// A side effect the work source asked for (write a stage value, warn), to carry out
+    /// off the communication thread.
+    case effect(SourceEffect)
+    /// An early stop happened: record it, so that a resume runs nothing more of its scope.
+    case recordEarlyStop(EarlyStop)
 }
 
 /// Rank 0's scheduler as a pure state machine: messages in, actions out.
@@ -43,11 +48,15 @@ struct Coordinator {
     private var held: [HeldChunks]
     private var phase = Phase.running
     private var ranksDone: [RankReport?]
+    /// `stop_when:` and `race:` of the workload's sweeps and stages.
+    private(set) var earlyStops: EarlyStops
 
     /// Attempts that succeeded.
     private(set) var succeeded = 0
     /// Tasks that failed on their last allowed attempt.
     private(set) var failed = 0
+    /// Tasks cancelled by an early stop (started or not).
+    private(set) var cancelled = 0
     /// Why the run stopped early, if it did.
     private(set) var stopReason: String?
     /// Whether a signal or the deadline stopped the run (exit status 3: resumable).
@@ -86,9 +95,11 @@ struct Coordinator {
     /// - Parameter retries: how many retries task `index` is allowed.
     init(
         source: any WorkSource, retries: @escaping @Sendable (Int) -> Int, failFast: Bool, slotsPerRank: [Int], reducer: (any ResultReducer)?,
-        graceSeconds: Double = 30, deadline: Double? = nil, clock: @escaping () -> Double = MonotonicClock.seconds
+        graceSeconds: Double = 30, deadline: Double? = nil, clock: @escaping () -> Double = MonotonicClock.seconds,
+        stopRules: [StopRule] = []
     ) {
         self.retries = retries
+        earlyStops = EarlyStops(rules: stopRules)
         self.failFast = failFast
         self.graceSeconds = graceSeconds
         self.deadline = deadline
@@ -118,6 +129,12 @@ struct Coordinator {
     mutating func resume(from earlier: PreparedRun.ResumedWork) {
         succeeded = earlier.succeeded.count
         earlierFailures = earlier.failedAttempts
+        let values = earlier.values.isEmpty ? [:] : Dictionary(earlier.values.map { ($0.index, $0.value) }, uniquingKeysWith: { $1 })
+        for stop in earlier.earlyStops {
+            let successes = earlyStops.rules.first { $0.scope == stop.scope }.map { earlier.succeeded.count(in: $0.range) } ?? 0
+            guard let rule = earlyStops.restore(scope: stop.scope, index: stop.index, successes: successes) else { continue }
+            source.stopEarly(earlyStops.rules[rule].range, winner: stop.index, value: values[stop.index] ?? .none)
+        }
         guard let reducer else { return }
         for (index, value) in earlier.values {
             reducedSuccesses.insert(index)
@@ -136,8 +153,34 @@ struct Coordinator {
     /// Actions to take before any message arrives (an empty workload stops at once).
     mutating func start() -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
+        collectEffects(&actions)
         stopIfComplete(&actions)
         return actions
+    }
+
+    /// The driver wrote stage `stage`'s value (or could not, `failure`): its dependents may start.
+    mutating func stageValueStored(_ stage: Int, failure: String?) -> [CoordinatorAction] {
+        var actions: [CoordinatorAction] = []
+        source.stageValueStored(stage: stage, failure: failure)
+        serveParked(&actions)
+        collectEffects(&actions)
+        stopIfComplete(&actions)
+        return actions
+    }
+
+    /// The driver expanded stage `stage`'s run-time table: it has `outcome` tasks, or it fails.
+    mutating func stageExpanded(_ stage: Int, outcome: Result<Int, RunTimeTableError>) -> [CoordinatorAction] {
+        var actions: [CoordinatorAction] = []
+        source.stageExpanded(stage: stage, outcome: outcome)
+        serveParked(&actions)
+        collectEffects(&actions)
+        stopIfComplete(&actions)
+        return actions
+    }
+
+    /// Turns what the source asked for into actions.
+    private mutating func collectEffects(_ actions: inout [CoordinatorAction]) {
+        for effect in source.takeEffects() { actions.append(.effect(effect)) }
     }
 
     /// Reacts to one message from `rank`.
@@ -159,9 +202,10 @@ struct Coordinator {
         case .done(let report):
             ranksDone[rank] = report
             finishIfAllDone(&actions)
-        case .assign, .stop:
+        case .assign, .stop, .cancel:
             break  // coordinator-bound traffic only; these go to workers
         }
+        collectEffects(&actions)
         stopIfComplete(&actions)
         return actions
     }
@@ -275,18 +319,52 @@ struct Coordinator {
                     if let newLimit = reducer.accept(index: record.index, value: record.value) { lowerLimit(to: newLimit) }
                 }
             case .failed, .timeout:
-                if record.attempt <= retries(record.index) {
+                if record.attempt <= retries(record.index), !earlyStops.isStopped(record.index) {
                     queueRetry(Chunk(start: record.index, end: record.index + 1, attempt: record.attempt + 1))
-                } else {
-                    failed += 1
-                    source.finished(record)
+                    continue
                 }
+                failed += 1
+                source.finished(record)
+            case .cancelled:
+                cancelled += 1
+                source.finished(record)
             case .interrupted:
-                break  // only a stopping run interrupts tasks; --resume runs them again at the same attempt
+                continue  // only a stopping run interrupts tasks; --resume runs them again at the same attempt
             }
+            if !earlyStops.isEmpty, let rule = earlyStops.count(record) { stopEarly(rule, by: record, into: &actions, kept: &kept) }
         }
         if !kept.isEmpty { actions.insert(.record(kept), at: 0) }
         serveParked(&actions)
+    }
+
+    /// Rule `rule`'s condition held for `record`: nothing more of its range starts; what is
+    /// queued for a retry there is cancelled now (into `kept`, to journal), and every rank
+    /// cancels what it runs or holds there (those come back `cancelled`).
+    private mutating func stopEarly(
+        _ rule: Int, by record: TaskRecord, into actions: inout [CoordinatorAction], kept: inout [TaskRecord]
+    ) {
+        let range = earlyStops.rules[rule].range
+        source.stopEarly(range, winner: record.index, value: record.value)
+        var queued: [Chunk] = []
+        for chunk in retryQueue[retryHead...] {
+            for index in (chunk.start..<chunk.end).clamped(to: range) {
+                let dropped = TaskRecord.cancelled(index, attempt: chunk.attempt)
+                kept.append(dropped)
+                cancelled += 1
+                _ = earlyStops.count(dropped)
+                source.finished(dropped)
+            }
+            for piece in (chunk.start..<chunk.end).cutting(range) {
+                queued.append(Chunk(start: piece.lowerBound, end: piece.upperBound, attempt: chunk.attempt))
+            }
+        }
+        retryQueue = queued
+        retryHead = 0
+        if let stop = earlyStops.met[rule] { actions.append(.recordEarlyStop(stop)) }
+        guard phase == .running else { return }
+        for rank in ranksDone.indices where ranksDone[rank] == nil && !unresponsive.contains(rank) {
+            actions.append(.send(.cancel(range), to: rank))
+        }
     }
 
     /// Asks the source again for requests that found nothing ready (a stage may have become ready,

@@ -10,6 +10,8 @@ public protocol RankZeroPolicy: IndexedTasks {
     func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource
     /// Notes rank 0 prints once at the start (the shell that runs shell tasks, when it is not bash).
     var startNotes: [String] { get }
+    /// Where its stages' values are written (nowhere without stages): rank 0's driver writes them.
+    var stageValues: StageValues { get }
 }
 
 extension RankZeroPolicy {
@@ -23,4 +25,6 @@ extension RankZeroPolicy {
     }
     /// Nothing to say unless the workload has something.
     public var startNotes: [String] { [] }
+    /// No stage values unless the workload has stages.
+    public var stageValues: StageValues { StageValues(directory: nil) }
 }

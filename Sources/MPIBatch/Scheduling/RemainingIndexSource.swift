@@ -45,6 +45,12 @@ struct RemainingIndexSource: WorkSource {
         pieces = pieces.compactMap { $0.lowerBound < limit ? $0.lowerBound..<min($0.upperBound, limit) : nil }
     }
 
+    /// Stops the positions standing for `range`, and the pieces inside it.
+    mutating func stopEarly(_ range: Range<Int>, winner: Int, value: TaskValue) {
+        inner.stopEarly(position(of: range.lowerBound)..<position(of: range.upperBound), winner: winner, value: value)
+        pieces = pieces.flatMap { $0.cutting(range) }
+    }
+
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
     func summaryFigures() -> SummaryFigures? { inner.summaryFigures() }
     func humanSummary() -> [String] { inner.humanSummary() }

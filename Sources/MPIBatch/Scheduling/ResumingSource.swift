@@ -45,6 +45,22 @@ struct ResumingSource: WorkSource {
 
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
     mutating func restored(_ index: Int, value: TaskValue) { inner.restored(index, value: value) }
+    mutating func takeEffects() -> [SourceEffect] { inner.takeEffects() }
+    mutating func stageValueStored(stage: Int, failure: String?) { inner.stageValueStored(stage: stage, failure: failure) }
+    mutating func stageExpanded(stage: Int, outcome: Result<Int, RunTimeTableError>) {
+        inner.stageExpanded(stage: stage, outcome: outcome)
+    }
+    var reservedButUnused: Int { inner.reservedButUnused }
+
+    /// Stops `range` in the inner source; pieces already cut from it are handed back as
+    /// finished `cancelled`, so the inner source's count of them comes out right.
+    mutating func stopEarly(_ range: Range<Int>, winner: Int, value: TaskValue) {
+        inner.stopEarly(range, winner: winner, value: value)
+        for piece in pieces {
+            for index in piece.clamped(to: range) { inner.finished(TaskRecord.cancelled(index)) }
+        }
+        pieces = pieces.flatMap { $0.cutting(range) }
+    }
     func summaryFigures() -> SummaryFigures? { inner.summaryFigures() }
     func humanSummary() -> [String] { inner.humanSummary() }
     func findings() -> [Finding] { inner.findings() }

@@ -72,7 +72,7 @@ extension StageGraphSource {
         for (number, stage) in graph.stages.enumerated() {
             let state = progress[number]
             stages[stage.name] = StageGraphSummary.Stage(
-                status: state.status.rawValue, level: graph.topology.level[number], tasks: stage.taskCount,
+                status: state.status.rawValue, level: graph.topology.level[number], tasks: state.taskCount,
                 tasksFailed: state.failures, seconds: state.seconds ?? 0, start: offset(state.start), end: offset(state.end),
                 taskSeconds: state.taskSeconds, cpuSeconds: state.cpuSeconds,
                 cpuPerWall: state.taskSeconds > 0 ? state.cpuSeconds / state.taskSeconds : 0, maxRSSBytes: state.maxRSSBytes)

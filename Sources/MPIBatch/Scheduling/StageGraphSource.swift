@@ -1,5 +1,3 @@
-import Foundation
-
 /// Rank 0's scheduler of a stage graph, behind the coordinator's `WorkSource` seam.
 ///
 /// A stage is ready once all its dependencies succeeded; there is no barrier
@@ -15,12 +13,17 @@ import Foundation
 /// handed out while any of its tasks is; when it is the most urgent stage,
 /// lower ones wait for it rather than start. A stage with a task that failed
 /// for good fails, and every stage downstream of it is skipped; the rest of the
-/// graph goes on. When a stage succeeds its values go to `value.json` for its
-/// dependents (`StageValues`).
+/// graph goes on. When a stage succeeds its value goes to `value.json` for its
+/// dependents (`StageValues`): the source asks for the write (`SourceEffect`), which rank
+/// 0's driver carries out off the communication thread, and releases the dependents once
+/// it is told the file is there. The source itself does no I/O.
+///
+/// A stage stopped early (`stop_when:` met, a `race:` won) hands out nothing more; once
+/// its tasks in flight are back (`cancelled` or finished) it succeeds, whatever failed
+/// before, and its value is the value of the task that stopped it.
 struct StageGraphSource: WorkSource {
     let graph: StageGraph
     private let totalSlots: Int
-    private let values: StageValues
     private let clock: () -> UInt64
     /// Rank 0's clock when the source was made: stage times are relative to it.
     let origin: UInt64
@@ -41,19 +44,19 @@ struct StageGraphSource: WorkSource {
     /// Warnings given during the run (`warn_after:` exceeded, a value not written).
     private(set) var warnings: [String] = []
     private(set) var limit: Int
+    /// Side effects asked for and not yet taken by the driver.
+    private var effects: [SourceEffect] = []
 
-    /// A source over `graph` for `totalSlots` slots writing stage values through `values`.
-    init(
-        graph: StageGraph, totalSlots: Int, values: StageValues,
-        clock: @escaping () -> UInt64 = MonotonicClock.nanoseconds
-    ) {
+    /// A source over `graph` for `totalSlots` slots.
+    init(graph: StageGraph, totalSlots: Int, clock: @escaping () -> UInt64 = MonotonicClock.nanoseconds) {
         self.graph = graph
         self.totalSlots = max(1, totalSlots)
-        self.values = values
         self.clock = clock
         origin = clock()
         progress = graph.stages.indices.map {
-            StageProgress(taskCount: graph.stages[$0].taskCount, dependencies: graph.topology.dependencies[$0].count)
+            var stage = StageProgress(taskCount: graph.stages[$0].taskCount, dependencies: graph.topology.dependencies[$0].count)
+            stage.awaitsExpansion = graph.stages[$0].sizeKnownAtRunTime
+            return stage
         }
         owner = Array(repeating: -1, count: graph.taskCount)
         outstanding = Array(repeating: 0, count: max(1, totalSlots))
@@ -62,7 +65,9 @@ struct StageGraphSource: WorkSource {
     }
 
     /// Whether every stage has been handed out in full, or will never run.
-    var isExhausted: Bool { graph.stages.indices.allSatisfy { progress[$0].isSettled || untaken($0) == 0 } }
+    var isExhausted: Bool {
+        graph.stages.indices.allSatisfy { progress[$0].isSettled || (untaken($0) == 0 && !progress[$0].awaitsExpansion) }
+    }
 
     /// The next chunk for slot `slotOrdinal`: nil while that slot still has work, or nothing may start now.
     mutating func next(forSlotOrdinal slotOrdinal: Int) -> Range<Int>? {
@@ -101,10 +106,43 @@ struct StageGraphSource: WorkSource {
         progress[stage].cpuSeconds += record.usage?.cpuSeconds ?? 0
         progress[stage].maxRSSBytes = max(progress[stage].maxRSSBytes, record.usage?.maxRSSBytes ?? 0)
         progress[stage].values[local] = record.value
-        if record.status != .ok { progress[stage].failures += 1 }
+        if record.status == .failed || record.status == .timeout { progress[stage].failures += 1 }
         prioritiesAreStale = true
         warnAboutLongStages()
-        if progress[stage].finished == graph.stages[stage].taskCount { complete(stage) }
+        if progress[stage].finished == expectedTasks(stage) { complete(stage) }
+    }
+
+    /// Stops the stage owning `range` (its whole range, for a stage's `stop_when:` or `race:`).
+    mutating func stopEarly(_ range: Range<Int>, winner: Int, value: TaskValue) {
+        guard graph.offsets.last! > range.lowerBound, range.lowerBound >= 0 else { return }
+        let (stage, _) = graph.locate(range.lowerBound)
+        guard !progress[stage].isSettled, progress[stage].winner == nil else { return }
+        let local = winner - graph.offsets[stage]
+        progress[stage].winner = local
+        if progress[stage].values.indices.contains(local) { progress[stage].values[local] = value }
+        prioritiesAreStale = true
+        if progress[stage].status != .waiting, progress[stage].finished == expectedTasks(stage) { complete(stage) }
+    }
+
+    /// The effects asked for since the last call.
+    mutating func takeEffects() -> [SourceEffect] {
+        defer { effects.removeAll() }
+        return effects
+    }
+
+    /// Stage `stage`'s value is written (or not, `failure`): its dependents may start.
+    mutating func stageValueStored(stage: Int, failure: String?) {
+        if let failure { warn("stage '\(graph.stages[stage].name)': value not written: \(failure)") }
+        for dependent in graph.topology.dependents[stage] {
+            progress[dependent].pendingDependencies -= 1
+            if progress[dependent].pendingDependencies == 0, progress[dependent].status == .waiting { release(dependent) }
+        }
+    }
+
+    /// How many of `stage`'s tasks come back before it completes: all of them, or those
+    /// handed out once it stopped early.
+    private func expectedTasks(_ stage: Int) -> Int {
+        progress[stage].winner == nil ? progress[stage].taskCount : progress[stage].handedOut
     }
 
     /// A task the earlier run finished: handed out (by `ResumingSource`) and back at once,
@@ -113,9 +151,10 @@ struct StageGraphSource: WorkSource {
         finished(TaskRecord(index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0, value: value, error: nil))
     }
 
-    /// Tasks of `stage` not handed out yet (none beyond the limit).
+    /// Tasks of `stage` not handed out yet (none beyond the limit, none once it stopped early).
     private func untaken(_ stage: Int) -> Int {
-        let available = min(graph.stages[stage].taskCount, limit - graph.offsets[stage])
+        guard progress[stage].winner == nil else { return 0 }
+        let available = min(progress[stage].taskCount, limit - graph.offsets[stage])
         return max(0, available - progress[stage].handedOut)
     }
 
@@ -143,17 +182,47 @@ struct StageGraphSource: WorkSource {
         let measured = known.compactMap { $0 }
         let fallback = measured.isEmpty ? 1 : measured.reduce(0, +) / Double(measured.count)
         return graph.stages.indices.map { stage in
-            let left = graph.stages[stage].taskCount - progress[stage].finished
+            let left = progress[stage].taskCount - progress[stage].finished
             let rounds = (left + totalSlots - 1) / totalSlots
             return (known[stage] ?? fallback) * Double(rounds)
         }
     }
 
-    /// Makes `stage` ready; one with no tasks completes at once.
+    /// Stage `stage`'s run-time table is expanded: it has `outcome` tasks and becomes ready,
+    /// or it fails (and everything downstream is skipped).
+    mutating func stageExpanded(stage: Int, outcome: Result<Int, RunTimeTableError>) {
+        guard progress[stage].awaitsExpansion else { return }
+        progress[stage].awaitsExpansion = false
+        switch outcome {
+        case .success(let count):
+            progress[stage].taskCount = min(count, graph.stages[stage].taskCount)
+            progress[stage].values = Array(repeating: .none, count: progress[stage].taskCount)
+            release(stage)
+        case .failure(let problem):
+            warn("stage '\(graph.stages[stage].name)': its table could not be expanded: \(problem)")
+            progress[stage].start = clock()
+            progress[stage].failures = 1
+            complete(stage)
+        }
+    }
+
+    /// Reserved indices of expanded stages beyond their rows: they never run.
+    var reservedButUnused: Int {
+        graph.stages.indices.reduce(0) { total, stage in
+            total + (progress[stage].awaitsExpansion ? 0 : graph.stages[stage].taskCount - progress[stage].taskCount)
+        }
+    }
+
+    /// Makes `stage` ready (a stage whose size is known at run time is expanded first); one
+    /// with no tasks completes at once.
     private mutating func release(_ stage: Int) {
+        if progress[stage].awaitsExpansion {
+            effects.append(.expandStage(stage: stage))
+            return
+        }
         progress[stage].status = .ready
         prioritiesAreStale = true
-        if graph.stages[stage].taskCount == 0 {
+        if expectedTasks(stage) == 0 {
             progress[stage].start = clock()
             complete(stage)
         }
@@ -162,7 +231,7 @@ struct StageGraphSource: WorkSource {
     private mutating func complete(_ stage: Int) {
         progress[stage].end = clock()
         if exclusiveStage == stage { exclusiveStage = nil }
-        guard progress[stage].failures == 0 else {
+        guard progress[stage].failures == 0 || progress[stage].winner != nil else {
             progress[stage].status = .failed
             for downstream in graph.topology.descendants(of: stage) where !progress[downstream].isSettled {
                 progress[downstream].status = .skipped
@@ -170,18 +239,9 @@ struct StageGraphSource: WorkSource {
             return
         }
         progress[stage].status = .succeeded
-        if values.directory != nil {
-            do {
-                try values.write(progress[stage].values, of: graph.stages[stage])
-            } catch {
-                warn("stage '\(graph.stages[stage].name)': value not written: \(error)")
-            }
-        }
+        let bytes = StageValues.encode(progress[stage].values, of: graph.stages[stage], winner: progress[stage].winner)
+        effects.append(.storeStageValue(stage: stage, name: graph.stages[stage].name, bytes: bytes))
         progress[stage].values = []
-        for dependent in graph.topology.dependents[stage] {
-            progress[dependent].pendingDependencies -= 1
-            if progress[dependent].pendingDependencies == 0, progress[dependent].status == .waiting { release(dependent) }
-        }
     }
 
     /// Warns, once per stage, about running stages past their `warn_after:`.
@@ -198,6 +258,6 @@ struct StageGraphSource: WorkSource {
 
     private mutating func warn(_ message: String) {
         warnings.append(message)
-        FileHandle.standardError.write(Data(("mpibatch: warning: " + message + "\n").utf8))
+        effects.append(.warn(message))
     }
 }

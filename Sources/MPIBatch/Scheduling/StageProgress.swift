@@ -8,7 +8,7 @@ struct StageProgress {
         case ready
         /// Some of its tasks have been handed out.
         case running
-        /// Every task finished ok.
+        /// Every task finished ok, or it stopped early.
         case succeeded
         /// Every task finished, and some failed for good.
         case failed
@@ -20,6 +20,10 @@ struct StageProgress {
     var status: Status
     /// Dependencies not finished yet.
     var pendingDependencies: Int
+    /// How many tasks it has: the graph's count, or a run-time table's rows once expanded.
+    var taskCount: Int
+    /// Whether its size is still to be found (a run-time table not expanded yet).
+    var awaitsExpansion = false
     /// Tasks handed out (first attempts).
     var handedOut = 0
     /// Tasks whose final attempt came back.
@@ -38,12 +42,15 @@ struct StageProgress {
     var end: UInt64?
     /// Its tasks' values, by local index, for `value.json`.
     var values: [TaskValue]
+    /// The local index of the task that stopped it early (`stop_when:` met, `race:` won), if one did.
+    var winner: Int?
     /// Whether its `warn_after:` warning was given.
     var warned = false
 
     /// A stage of `taskCount` tasks waiting for `dependencies` others.
     init(taskCount: Int, dependencies: Int) {
         status = .waiting
+        self.taskCount = taskCount
         pendingDependencies = dependencies
         values = Array(repeating: .none, count: taskCount)
     }

@@ -1,9 +1,15 @@
 extension StageValues {
-    /// Writes `stage`'s value from its tasks' `values` (by local index): an inline stage's one
-    /// task's value, a fan-out stage's array of its tasks' values, or a Monte Carlo stage's
-    /// estimate, its blocks merged in block order (so it is the same whatever ran them).
-    public func write(_ values: [TaskValue], of stage: StageGraph.Stage) throws(OutputError) {
+    /// `stage`'s `value.json` from its tasks' `values` (by local index): an inline stage's one
+    /// task's value, a fan-out stage's array of its tasks' values, a Monte Carlo stage's
+    /// estimate, its blocks merged in block order (so it is the same whatever ran them), or,
+    /// for a stage that stopped early (`winner`), the value of the task that stopped it.
+    public static func encode(_ values: [TaskValue], of stage: StageGraph.Stage, winner: Int? = nil) -> [UInt8] {
         var json = JSONWriter()
+        if let winner {
+            values[winner].write(to: &json)
+            json.newline()
+            return json.bytes
+        }
         switch stage.body {
         case .tasks(_, fansOut: true):
             json.beginArray()
@@ -17,7 +23,13 @@ extension StageValues {
             json.value(MonteCarloEstimate(total).mean)
         }
         json.newline()
-        try OutputFile.makeDirectory(stageDirectory(stage.name))
-        try OutputFile.replace(stageDirectory(stage.name) + "/value.json", with: json.bytes)
+        return json.bytes
+    }
+
+    /// Writes `bytes` (from `encode`) as stage `name`'s `value.json`; nothing without a directory.
+    public func store(_ bytes: [UInt8], of name: String) throws(OutputError) {
+        guard directory != nil else { return }
+        try OutputFile.makeDirectory(stageDirectory(name))
+        try OutputFile.replace(stageDirectory(name) + "/value.json", with: bytes)
     }
 }

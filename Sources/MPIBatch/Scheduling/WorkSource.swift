@@ -17,6 +17,21 @@ public protocol WorkSource {
     mutating func finished(_ record: TaskRecord)
     /// A task the earlier run of a resumed run finished with `value` (no time is counted for it).
     mutating func restored(_ index: Int, value: TaskValue)
+    /// Hands out nothing more from `range`: an early stop (`stop_when:`, `race:`) met by task
+    /// `winner`, whose value is `value`. Tasks in flight there still come back (`cancelled`,
+    /// or finished); a stage there then completes as succeeded, its value the winner's.
+    mutating func stopEarly(_ range: Range<Int>, winner: Int, value: TaskValue)
+    /// The side effects asked for since the last call (a stage value to write, a warning),
+    /// for rank 0's driver to carry out off the communication thread.
+    mutating func takeEffects() -> [SourceEffect]
+    /// The value `SourceEffect.storeStageValue` asked for is written, or could not be
+    /// (`failure`): the stage's dependents may start.
+    mutating func stageValueStored(stage: Int, failure: String?)
+    /// The expansion `SourceEffect.expandStage` asked for is done: the stage has `outcome`
+    /// tasks, or it fails.
+    mutating func stageExpanded(stage: Int, outcome: Result<Int, RunTimeTableError>)
+    /// Indices the job reserved that will never run (a run-time table's rows short of its `max_tasks:`).
+    var reservedButUnused: Int { get }
     /// This source for a resumed run of `taskCount` tasks: without the journaled successes
     /// `done` (whose values are `values`), with the previously failed tasks `failed` each
     /// handed out alone.
@@ -34,6 +49,14 @@ extension WorkSource {
     public mutating func finished(_ record: TaskRecord) {}
     /// A flat range keeps no state about finished tasks.
     public mutating func restored(_ index: Int, value: TaskValue) {}
+    /// A flat range asks for no side effects.
+    public mutating func takeEffects() -> [SourceEffect] { [] }
+    /// A flat range writes no stage values.
+    public mutating func stageValueStored(stage: Int, failure: String?) {}
+    /// A flat range expands nothing.
+    public mutating func stageExpanded(stage: Int, outcome: Result<Int, RunTimeTableError>) {}
+    /// A flat range reserves nothing.
+    public var reservedButUnused: Int { 0 }
     /// The journaled successes cut out of this source's own ranges.
     public func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource {
         ResumingSource(inner: self, skipping: done, isolating: failed, values: values)

@@ -47,6 +47,11 @@ public struct IndexRanges: Sendable, Equatable {
     /// How many indices the set holds.
     public var count: Int { ranges.reduce(0) { $0 + $1.count } }
 
+    /// How many of the indices lie in `range`.
+    public func count(in range: Range<Int>) -> Int {
+        ranges.reduce(0) { $0 + $1.clamped(to: range).count }
+    }
+
     /// Whether `index` is in the set.
     public func contains(_ index: Int) -> Bool {
         let position = firstRange(endingAfter: index)

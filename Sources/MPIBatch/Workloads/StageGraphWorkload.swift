@@ -22,6 +22,8 @@ public struct StageGraphWorkload: Workload {
     private let stages: [any Workload]
     /// The `montecarlo:` stages' workloads, by stage number (their reducers need the kernels).
     private let monteCarloStages: [Int: MonteCarloWorkload]
+    /// The stages whose sweep table is read when they become ready, by stage number.
+    private let runTimeStages: [Int: RunTimeStage]
     private let values: StageValues
     private let directories: StageDirectories
 
@@ -30,11 +32,20 @@ public struct StageGraphWorkload: Workload {
         let values = StageValues(directory: URL(fileURLWithPath: outputDirectory).standardizedFileURL.path + "/stages")
         var stages: [any Workload] = []
         var monteCarloStages: [Int: MonteCarloWorkload] = [:]
+        var runTimeStages: [Int: RunTimeStage] = [:]
         for (number, stage) in graph.stages.enumerated() {
             switch stage.body {
             case .tasks(let sweep, _):
                 let own = Self.inStageDirectory(sweep, stage: number, of: graph, values: values)
                 let stageSeed = TaskSeed.stageSeed(job: jobSeed, stage: number)
+                if let table = sweep.runTimeTable {
+                    let runTime = RunTimeStage(
+                        sweep: own, table: table, jobSeed: stageSeed, kernels: kernels.taskKernels, values: values,
+                        directory: values.stageDirectory(stage.name))
+                    runTimeStages[number] = runTime
+                    stages.append(runTime)
+                    continue
+                }
                 stages.append(try SweepWorkload(sweep: own, jobSeed: stageSeed, kernels: kernels.taskKernels, stageValues: values))
             case .monteCarlo(let spec):
                 let blocks = try MonteCarloWorkload(spec: spec, kernels: kernels.monteCarloKernels)
@@ -45,6 +56,7 @@ public struct StageGraphWorkload: Workload {
         self.graph = graph
         self.stages = stages
         self.monteCarloStages = monteCarloStages
+        self.runTimeStages = runTimeStages
         self.values = values
         directories = StageDirectories(count: stages.count)
     }
@@ -122,13 +134,32 @@ public struct StageGraphWorkload: Workload {
     /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
     public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph, stages: monteCarloStages) }
 
+    /// Rank 0, when stage `stage` becomes ready: expands its run-time table (see
+    /// `RunTimeTable`) and returns its size; other stages keep the size they were loaded with.
+    public func expandStage(_ stage: Int) -> Result<Int, RunTimeTableError> {
+        guard let runTime = runTimeStages[stage] else { return .success(graph.stages[stage].taskCount) }
+        return Result { () throws(RunTimeTableError) in try runTime.expand() }
+    }
+
+    /// Where stage values go: `<out>/stages/NAME/value.json`.
+    public var stageValues: StageValues { values }
+
+    /// Each stage's `stop_when:` or `race:`, over its range.
+    public var stopRules: [StopRule] {
+        graph.stages.indices.compactMap { stage in
+            graph.stages[stage].earlyStop.map {
+                StopRule(scope: graph.stages[stage].name, range: graph.offsets[stage]..<graph.offsets[stage + 1], spec: $0)
+            }
+        }
+    }
+
     /// Stage values feed the dependents' templates: a resumed graph needs the journaled ones.
     public var keepsJournaledValues: Bool { true }
 
     /// The graph scheduler: ready stages by remaining critical path, exclusive stages alone.
     /// `--chunk` does not apply: a fan-out stage is always handed out in guided chunks.
     public func makeWorkSource(policy: ChunkPolicy, totalSlots: Int) -> any WorkSource {
-        StageGraphSource(graph: graph, totalSlots: totalSlots, values: values)
+        StageGraphSource(graph: graph, totalSlots: totalSlots)
     }
 }
 

@@ -56,6 +56,11 @@ public struct SweepWorkload: Workload {
     /// `retries:` of the task.
     public var retries: Int { sweep.task.retries }
 
+    /// The sweep's `stop_when:` or `race:`, over all its tasks.
+    public var stopRules: [StopRule] {
+        sweep.earlyStop.map { [StopRule(scope: "sweep", range: 0..<taskCount, spec: $0)] } ?? []
+    }
+
     /// `cores:` of task `index`.
     public func cores(of index: Int) -> Int { sweep.task.cores.count(at: index, in: sweep.space) }
 

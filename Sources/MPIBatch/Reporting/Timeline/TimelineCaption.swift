@@ -10,13 +10,13 @@ struct TimelineCaption {
     /// Whether some bars merge attempts of different statuses.
     let mixesStatuses: Bool
     /// Attempts per status, by `TaskStatus.rawValue`.
-    let counts: SIMD4<UInt32>
+    let counts: SIMD8<UInt32>
     /// The bars drawn.
     let bars: Int
 
     /// The caption of `rows`, read with `limits`, for the run `summary` describes.
     init(rows: [TimelineRow], spans: TimelineSpans, summary: RunSummary, limits: TimelineLimits) {
-        var counts = SIMD4<UInt32>.zero
+        var counts = SIMD8<UInt32>.zero
         var bars = 0
         for row in rows {
             bars += row.spans.count
@@ -47,5 +47,5 @@ struct TimelineCaption {
     }
 
     /// Every status, in the order the legend lists them.
-    static let statuses: [TaskStatus] = [.ok, .failed, .timeout, .interrupted]
+    static let statuses = TaskStatus.allCases
 }

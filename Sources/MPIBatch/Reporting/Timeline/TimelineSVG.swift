@@ -111,7 +111,7 @@ struct TimelineSVG {
     private mutating func drawBars() {
         let barHeight = rowHeight >= 6 ? rowHeight - 2 : rowHeight
         let inset = (rowHeight - barHeight) / 2
-        for status in [TaskStatus?.some(.ok), .some(.interrupted), nil, .some(.timeout), .some(.failed)] {
+        for status in [TaskStatus?.some(.ok), .some(.interrupted), .some(.cancelled), nil, .some(.timeout), .some(.failed)] {
             svg.raw("<g fill=\"\(Self.colour(of: status))\">\n")
             for (number, row) in rows.enumerated() {
                 for span in row.spans where span.status == status {
@@ -170,6 +170,7 @@ struct TimelineSVG {
         case .failed: "#d62728"
         case .timeout: "#ff9f1c"
         case .interrupted: "#8c8c8c"
+        case .cancelled: "#c7c7c7"
         case nil: "#9467bd"
         }
     }

@@ -11,8 +11,8 @@ struct TimelineSpan {
     var attempt: Int32
     /// The first task's params and error in `TimelineDetails`, or -1.
     var detail: Int32
-    /// How many attempts ended `ok`, `failed`, `timeout` and `interrupted`, by `TaskStatus.rawValue`.
-    var counts: SIMD4<UInt32>
+    /// How many attempts ended `ok`, `failed`, `timeout`, `interrupted` and `cancelled`, by `TaskStatus.rawValue`.
+    var counts: SIMD8<UInt32>
 
     /// The span of one attempt.
     init(_ attempt: JournalEntry, detail: Int32) {
@@ -30,7 +30,7 @@ struct TimelineSpan {
 
     /// The status all its attempts share, or `nil` when they differ.
     var status: TaskStatus? {
-        for status in [TaskStatus.ok, .failed, .timeout, .interrupted] where counts[Int(status.rawValue)] == counts.wrappedSum() {
+        for status in TaskStatus.allCases where counts[Int(status.rawValue)] == counts.wrappedSum() {
             return status
         }
         return nil

@@ -36,6 +36,7 @@ enum TimelineTrace {
         case .failed: ("bad", "failed")
         case .timeout: ("yellow", "timeout")
         case .interrupted: ("grey", "interrupted")
+        case .cancelled: ("white", "cancelled")
         case nil: ("olive", "mixed")
         }
     }

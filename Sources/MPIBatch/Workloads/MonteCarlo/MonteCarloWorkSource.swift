@@ -51,6 +51,9 @@ struct MonteCarloWorkSource: WorkSource {
         return piece
     }
 
+    /// A Monte Carlo job has no `stop_when:` (its `target:` is its early stop): nothing to stop.
+    mutating func stopEarly(_ range: Range<Int>, winner: Int, value: TaskValue) {}
+
     mutating func lowerLimit(to newLimit: Int) {
         inner.lowerLimit(to: newLimit)
         let limit = inner.limit
