@@ -65,25 +65,19 @@ public struct StageTopology: Sendable {
     }
 
     /// Every stage `stage` runs after, directly or through others, in file order.
-    public func ancestors(of stage: Int) -> [Int] {
-        var seen = Array(repeating: false, count: names.count)
-        var stack = dependencies[stage]
-        while let next = stack.popLast() {
-            guard !seen[next] else { continue }
-            seen[next] = true
-            stack += dependencies[next]
-        }
-        return names.indices.filter { seen[$0] }
-    }
+    public func ancestors(of stage: Int) -> [Int] { reachable(from: stage, along: dependencies) }
 
     /// Every stage that runs after `stage`, directly or through others.
-    public func descendants(of stage: Int) -> [Int] {
+    public func descendants(of stage: Int) -> [Int] { reachable(from: stage, along: dependents) }
+
+    /// The stages reached from `stage` by following `edges` (not `stage` itself, unless in a cycle), in file order.
+    private func reachable(from stage: Int, along edges: [[Int]]) -> [Int] {
         var seen = Array(repeating: false, count: names.count)
-        var stack = dependents[stage]
+        var stack = edges[stage]
         while let next = stack.popLast() {
             guard !seen[next] else { continue }
             seen[next] = true
-            stack += dependents[next]
+            stack += edges[next]
         }
         return names.indices.filter { seen[$0] }
     }

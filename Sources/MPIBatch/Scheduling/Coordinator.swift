@@ -160,18 +160,18 @@ struct Coordinator {
 
     /// The driver wrote stage `stage`'s value (or could not, `failure`): its dependents may start.
     mutating func stageValueStored(_ stage: Int, failure: String?) -> [CoordinatorAction] {
-        var actions: [CoordinatorAction] = []
-        source.stageValueStored(stage: stage, failure: failure)
-        serveParked(&actions)
-        collectEffects(&actions)
-        stopIfComplete(&actions)
-        return actions
+        afterSourceEffect { $0.stageValueStored(stage: stage, failure: failure) }
     }
 
     /// The driver expanded stage `stage`'s run-time table: it has `outcome` tasks, or it fails.
     mutating func stageExpanded(_ stage: Int, outcome: Result<Int, RunTimeTableError>) -> [CoordinatorAction] {
+        afterSourceEffect { $0.stageExpanded(stage: stage, outcome: outcome) }
+    }
+
+    /// Tells the source that one of its effects was carried out, then serves what it released.
+    private mutating func afterSourceEffect(_ tell: (inout any WorkSource) -> Void) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
-        source.stageExpanded(stage: stage, outcome: outcome)
+        tell(&source)
         serveParked(&actions)
         collectEffects(&actions)
         stopIfComplete(&actions)
