@@ -375,14 +375,18 @@ struct Coordinator {
     /// after it would be refused the same way): O(requests served) per message.
     private mutating func serveParked(_ actions: inout [CoordinatorAction]) {
         guard phase == .running else { return }
-        for idle in [true, false] {
-            var asked = 0
-            let waiting = parked.count(idle: idle)
-            while asked < waiting, !nothingLeftToServe, let (ordinal, chunks) = parked.next(idle: idle) {
-                asked += 1
-                let heldBack = serve(ordinal: ordinal, chunks: chunks, into: &actions)
-                if heldBack, !idle { break }
-            }
+        serveParked(idle: true, &actions)
+        serveParked(idle: false, &actions)
+    }
+
+    /// Serves the requests waiting in one queue now, each once (one re-parked goes to the back).
+    private mutating func serveParked(idle: Bool, _ actions: inout [CoordinatorAction]) {
+        var asked = 0
+        let waiting = parked.count(idle: idle)
+        while asked < waiting, !nothingLeftToServe, let (ordinal, chunks) = parked.next(idle: idle) {
+            asked += 1
+            let heldBack = serve(ordinal: ordinal, chunks: chunks, into: &actions)
+            if heldBack, !idle { break }
         }
     }
 
