@@ -1,27 +1,26 @@
 #ifndef CLANES_H
 #define CLANES_H
 
-// Lane-wise operations on eight lanes that Swift's SIMD types cannot express as
-// one vector instruction. Clang's ext_vector_type(8) types are imported as
-// SIMD8<Double>, SIMD8<UInt64> and SIMD8<UInt32>, and these static inline
-// functions are inlined into the Swift caller as single vector operations.
+// Lane-wise arithmetic on eight lanes, for the Monte Carlo hot loops.
+//
+// Why C: Swift's SIMD8<Double> arithmetic is a loop over the lanes that LLVM's
+// SLP vectoriser re-vectorises only in part (two lanes at a time, with scalar
+// leftovers, measured on an AVX2 build), and a lane mask from a comparison is
+// packed to bytes and back or built one lane at a time through memory. Clang's
+// ext_vector_type(8) types are eight lanes in the IR, imported into Swift as
+// SIMD8<Double>, SIMD8<UInt64> and SIMD8<UInt32>; these static inline functions
+// are inlined into the Swift caller as whole-width vector code (four xmm on
+// SSE2, two ymm on AVX2, one zmm on AVX-512).
+//
+// Reproducibility: only additions, multiplications, divisions, square roots and
+// integer bit operations, each correctly rounded and never fused (contraction
+// is off below), so every function gives the same bits on any x86-64 or arm64
+// build, whatever vector width the compiler picks.
 
-typedef double clanes_double8 __attribute__((ext_vector_type(8)));
-typedef unsigned long long clanes_ulong8 __attribute__((ext_vector_type(8)));
-typedef unsigned int clanes_uint8 __attribute__((ext_vector_type(8)));
-
-/// The square root of each lane (`sqrtpd`). Why C: on Linux, Swift's
-/// `Double.squareRoot()` is C's `sqrt` with errno semantics, so
-/// `SIMD8<Double>.squareRoot()` becomes eight scalar square roots, each with a
-/// branch to libm for negative input; `__builtin_elementwise_sqrt` has no errno.
-static inline clanes_double8 clanes_sqrt(clanes_double8 x) {
-    return __builtin_elementwise_sqrt(x);
-}
-
-/// The low 32 bits of each lane (`vpmovqd`). Why C: `SIMD8<UInt32>(truncatingIfNeeded:)`
-/// is a generic lane-by-lane loop that the optimiser leaves as an out-of-line call.
-static inline clanes_uint8 clanes_narrow(clanes_ulong8 x) {
-    return __builtin_convertvector(x, clanes_uint8);
-}
+#include "clanes_types.h"
+#include "clanes_exp.h"
+#include "clanes_log.h"
+#include "clanes_sincos.h"
+#include "clanes_box_muller.h"
 
 #endif

@@ -95,9 +95,7 @@ public struct PathDraws: Sendable {
         for offset in 0..<Self.blocksPerRefill {
             (raw[4 * offset], raw[4 * offset + 1], raw[4 * offset + 2], raw[4 * offset + 3]) = block(offset)
         }
-        for pair in 0..<16 {
-            (normals[2 * pair], normals[2 * pair + 1]) = BoxMuller.normals(radius: raw[2 * pair], angle: raw[2 * pair + 1])
-        }
+        BoxMuller.transform(&raw, into: &normals)
         nextBlock &+= UInt64(Self.blocksPerRefill)
         normalIndex = 0
     }
@@ -117,17 +115,10 @@ public struct PathDraws: Sendable {
     mutating func refillUniforms() {
         for offset in 0..<Self.blocksPerRefill {
             let (w0, w1, w2, w3) = block(offset)
-            uniforms[2 * offset] = Self.uniform(high: w0, low: w1)
-            uniforms[2 * offset + 1] = Self.uniform(high: w2, low: w3)
+            uniforms[2 * offset] = clanes_uniform(w0, w1)
+            uniforms[2 * offset + 1] = clanes_uniform(w2, w3)
         }
         nextBlock &+= UInt64(Self.blocksPerRefill)
         uniformIndex = 0
-    }
-
-    /// (n + ½)·2^-52 for n the top 52 of the 64 bits `high:low`.
-    @inline(__always)
-    static func uniform(high: Philox4x32.Lanes, low: Philox4x32.Lanes) -> SIMD8<Double> {
-        let bits = high &<< 32 | low
-        return (LaneMath.double(exactly: bits &>> 12) + 0.5) * 0x1p-52
     }
 }
