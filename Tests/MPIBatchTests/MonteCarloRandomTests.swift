@@ -58,6 +58,24 @@ struct MonteCarloRandomTests {
         #expect(first != laneDraws(seed: 8, firstPath: 3, count: 8) { $0.nextNormal() })
     }
 
+    @Test("the fused refill (its AVX2 copy where the CPU has one) gives the bits of Philox then Box–Muller in baseline code")
+    func fusedRefillMatchesItsParts() {
+        let seed: UInt64 = 0x0bad_cafe_dead_beef
+        let firstPath: UInt64 = 1 << 33 + 5
+        var draws = PathDraws(seed: seed)
+        draws.start(firstPath: firstPath)
+        let normals = (0..<64).map { _ in draws.nextNormal() }  // two refills
+        let key = SIMD2<UInt32>(0xdead_beef, 0x0bad_cafe)
+        let paths = SIMD8<UInt64>(repeating: firstPath) &+ SIMD8(0, 1, 2, 3, 4, 5, 6, 7)
+        for block in 0..<16 {
+            let words = Philox4x32.blocks(
+                Philox4x32.Lanes(repeating: UInt64(block)), Philox4x32.Lanes(), paths & 0xFFFF_FFFF, paths &>> 32, key: key)
+            let (first, second) = BoxMuller.normals(radius: words.0, angle: words.1)
+            let (third, fourth) = BoxMuller.normals(radius: words.2, angle: words.3)
+            #expect([first, second, third, fourth].map { $0.bitPattern } == normals[4 * block..<4 * block + 4].map { $0.bitPattern })
+        }
+    }
+
     @Test("uniforms are strictly inside (0, 1) with mean 1/2, variance 1/12 and flat bins")
     func uniformStatistics() {
         let count = 400_000
@@ -92,4 +110,9 @@ struct MonteCarloRandomTests {
         let slightlyOff = uniforms[100_000...].map { min(0.999_999, $0 * 1.02) }
         #expect(!chiSquareIsPlausible(chiSquare(histogram(slightlyOff, bins: 100)), bins: 100))
     }
+}
+
+extension SIMD8<Double> {
+    /// The lanes' IEEE bits, for comparing results bit for bit.
+    var bitPattern: [UInt64] { indices.map { self[$0].bitPattern } }
 }

@@ -21,6 +21,8 @@
 #include "clanes_exp.h"
 #include "clanes_log.h"
 #include "clanes_sincos.h"
+#include "clanes_philox.h"
 #include "clanes_box_muller.h"
+#include "clanes_normals.h"
 
 #endif

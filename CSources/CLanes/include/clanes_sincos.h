@@ -3,14 +3,14 @@
 
 #include "clanes_types.h"
 
-/// The cosine (into `cos`) and sine (into `sin`), eight Doubles each, of each lane's angle 2π·t, for
+/// The cosine (`first`) and sine (`second`) of each lane's angle 2π·t, for
 /// `turn` t given as 32 bits (32-bit words in 64-bit lanes): the top two bits
 /// pick the quadrant, the other 30 an angle in it, (n + ½)/2^30 of a quarter
 /// turn (never on a quadrant's edge). So a uniform word gives a uniform angle
 /// with no range reduction, and the cosine and sine are fdlibm's
 /// `__kernel_cos`/`__kernel_sin` polynomials on [−π/4, π/4] (error below 1 ulp),
 /// rotated by the quadrant with sign flips and a swap.
-static inline void clanes_sincos_turn(clanes_ulong8 turn, double *cos, double *sin) {
+static inline clanes_double8_pair clanes_sincos_lanes(clanes_ulong8 turn) {
     clanes_ulong8 quadrant = turn >> 30;
     clanes_double8 fraction = clanes_exactly(turn & 0x3FFFFFFFULL);
     // x in (−π/4, π/4): the offset within the quadrant, centred.
@@ -36,8 +36,18 @@ static inline void clanes_sincos_turn(clanes_ulong8 turn, double *cos, double *s
     clanes_ulong8 exchanged = (clanes_bits(cosX) ^ clanes_bits(sinX)) & swap;
     clanes_ulong8 flipFirst = ((quadrant ^ (quadrant >> 1)) & 1) << 63;
     clanes_ulong8 flipSecond = (quadrant >> 1) << 63;
-    *(clanes_double8_in_memory *)cos = clanes_from_bits(clanes_bits(cosX) ^ exchanged ^ flipFirst);
-    *(clanes_double8_in_memory *)sin = clanes_from_bits(clanes_bits(sinX) ^ exchanged ^ flipSecond);
+    clanes_double8_pair result = {
+        clanes_from_bits(clanes_bits(cosX) ^ exchanged ^ flipFirst),
+        clanes_from_bits(clanes_bits(sinX) ^ exchanged ^ flipSecond),
+    };
+    return result;
+}
+
+/// `clanes_sincos_lanes` for Swift: the cosines into `cos[0..<8]`, the sines into `sin[0..<8]`.
+static inline void clanes_sincos_turn(clanes_ulong8 turn, double *cos, double *sin) {
+    clanes_double8_pair pair = clanes_sincos_lanes(turn);
+    *(clanes_double8_in_memory *)cos = pair.first;
+    *(clanes_double8_in_memory *)sin = pair.second;
 }
 
 #endif

@@ -3,6 +3,11 @@
 
 // No a*b+c may become a fused multiply-add: results must not depend on the CPU.
 #pragma clang fp contract(off)
+// Eight-lane vectors passed between these functions would use a different
+// calling convention with and without AVX-512; every function here is inlined
+// into its caller (the one out-of-line function takes pointers), so no vector
+// ever crosses a call.
+#pragma clang diagnostic ignored "-Wpsabi"
 
 typedef double clanes_double8 __attribute__((ext_vector_type(8)));
 typedef unsigned long long clanes_ulong8 __attribute__((ext_vector_type(8)));
@@ -13,6 +18,11 @@ typedef unsigned int clanes_uint8 __attribute__((ext_vector_type(8)));
 /// to a vector type as an opaque one).
 typedef double clanes_double8_in_memory __attribute__((ext_vector_type(8), aligned(8)));
 typedef unsigned long long clanes_ulong8_in_memory __attribute__((ext_vector_type(8), aligned(8)));
+
+/// Two vectors of eight Doubles, a pair of results (C only: Swift cannot import it).
+typedef struct {
+    clanes_double8 first, second;
+} clanes_double8_pair;
 
 /// The IEEE bits of each lane.
 static inline clanes_ulong8 clanes_bits(clanes_double8 x) { return (clanes_ulong8)x; }

@@ -9,28 +9,15 @@ import CLanes
 /// is within a few ulp of the exact transform of the same words (log, sin and
 /// cos below 1 ulp each, tested against Glibc). Range: u ≥ 2^-33, so
 /// |z| ≤ √(66 ln 2) ≈ 6.76; the tail beyond (probability 1.3·10⁻¹¹) is cut.
-/// Computed by `clanes_box_muller` over a whole buffer (why C: see `LaneMath`).
+/// Computed in C (`clanes_box_muller_lanes`; why C: see `LaneMath`); the
+/// draws' refill calls it inside `clanes_fill_normals`, Philox and all.
 enum BoxMuller {
-    /// Turns each pair of word vectors (radius, angle) of `words` into the pair of
-    /// normal vectors at the same places of `normals` (32-bit words in 64-bit lanes).
-    @inline(__always)
-    static func transform<let count: Int>(
-        _ words: inout InlineArray<count, Philox4x32.Lanes>, into normals: inout InlineArray<count, SIMD8<Double>>
-    ) {
-        withUnsafeMutableBytes(of: &words) { words in
-            withUnsafeMutableBytes(of: &normals) { normals in
-                clanes_box_muller(
-                    words.baseAddress!.assumingMemoryBound(to: UInt64.self),
-                    normals.baseAddress!.assumingMemoryBound(to: Double.self), count / 2)
-            }
-        }
-    }
-
-    /// The pair of normals of each lane's two words.
+    /// The pair of normals of each lane's two words (32-bit words in 64-bit lanes).
     static func normals(radius: Philox4x32.Lanes, angle: Philox4x32.Lanes) -> (SIMD8<Double>, SIMD8<Double>) {
-        var words: InlineArray<2, Philox4x32.Lanes> = [radius, angle]
         var normals = InlineArray<2, SIMD8<Double>>(repeating: .zero)
-        transform(&words, into: &normals)
+        withUnsafeMutableBytes(of: &normals) { normals in
+            clanes_box_muller(radius, angle, normals.baseAddress!.assumingMemoryBound(to: Double.self))
+        }
         return (normals[0], normals[1])
     }
 }

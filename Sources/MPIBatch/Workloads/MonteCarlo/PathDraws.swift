@@ -89,13 +89,18 @@ public struct PathDraws: Sendable {
 
     @usableFromInline
     mutating func refillNormals() {
-        // Two passes, each a tight loop: the Philox blocks (integer code), then
-        // the Box–Muller pairs (floating-point code).
-        var raw = InlineArray<32, Philox4x32.Lanes>(repeating: .zero)
-        for offset in 0..<Self.blocksPerRefill {
-            (raw[4 * offset], raw[4 * offset + 1], raw[4 * offset + 2], raw[4 * offset + 3]) = block(offset)
+        // One C call, Philox and Box–Muller fused, compiled for the CPU it runs on
+        // (`clanes_fill_normals`).
+        withUnsafeBytes(of: pathLow) { low in
+            withUnsafeBytes(of: pathHigh) { high in
+                withUnsafeMutableBytes(of: &normals) { normals in
+                    clanes_fill_normals(
+                        key.x, key.y, low.baseAddress!.assumingMemoryBound(to: UInt64.self),
+                        high.baseAddress!.assumingMemoryBound(to: UInt64.self), nextBlock,
+                        normals.baseAddress!.assumingMemoryBound(to: Double.self))
+                }
+            }
         }
-        BoxMuller.transform(&raw, into: &normals)
         nextBlock &+= UInt64(Self.blocksPerRefill)
         normalIndex = 0
     }
