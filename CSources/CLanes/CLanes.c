@@ -1,5 +1,6 @@
-// The one function of CLanes that is not inline: the normal refill, compiled for
-// more than one CPU level (see clanes_normals.h). The rest is in include/.
+// The functions of CLanes that are not inline, the hot loops over buffers: each is
+// compiled for more than one CPU level (see clanes_normals.h). The rest is in
+// include/.
 #include "CLanes.h"
 
 #if defined(__x86_64__) && defined(__linux__) && !defined(__AVX2__)
@@ -28,4 +29,10 @@ void clanes_fill_normals(
         out[4 * offset + 2] = second.first;
         out[4 * offset + 3] = second.second;
     }
+}
+
+CLANES_DISPATCH
+void clanes_exp_many(double *values, long vectors) {
+    clanes_double8_in_memory *lanes = (clanes_double8_in_memory *)values;
+    for (long i = 0; i < vectors; i++) lanes[i] = clanes_exp(lanes[i]);
 }

@@ -10,7 +10,7 @@
 /// (`clanes_sincos_lanes`). Each normal is within a few ulp of the exact
 /// transform of the same words. Range: u ≥ 2^-33, so |z| ≤ √(66 ln 2) ≈ 6.76;
 /// the tail beyond (probability 1.3·10⁻¹¹) is cut.
-static inline clanes_double8_pair clanes_box_muller_lanes(clanes_ulong8 radius, clanes_ulong8 angle) {
+CLANES_INLINE clanes_double8_pair clanes_box_muller_lanes(clanes_ulong8 radius, clanes_ulong8 angle) {
     clanes_double8 u = (clanes_exactly(radius) + 0.5) * 0x1p-32;
     clanes_double8 r = clanes_sqrt(-2 * clanes_log(u));
     clanes_double8_pair turn = clanes_sincos_lanes(angle);
@@ -19,7 +19,7 @@ static inline clanes_double8_pair clanes_box_muller_lanes(clanes_ulong8 radius, 
 }
 
 /// `clanes_box_muller_lanes` for Swift: the pair into `normals[0..<8]` and `normals[8..<16]`.
-static inline void clanes_box_muller(clanes_ulong8 radius, clanes_ulong8 angle, double *normals) {
+CLANES_INLINE void clanes_box_muller(clanes_ulong8 radius, clanes_ulong8 angle, double *normals) {
     clanes_double8_pair pair = clanes_box_muller_lanes(radius, angle);
     *(clanes_double8_in_memory *)normals = pair.first;
     *(clanes_double8_in_memory *)(normals + 8) = pair.second;

@@ -7,7 +7,7 @@
 /// inputs give unspecified values). fdlibm's `__ieee754_log` reduction and
 /// polynomial (x = 2^k·m, √½ ≤ m < √2, log m = 2·atanh(f/(2+f))); error below
 /// 1 ulp, measured against Glibc's `log` in the tests.
-static inline clanes_double8 clanes_log(clanes_double8 x) {
+CLANES_INLINE clanes_double8 clanes_log(clanes_double8 x) {
     clanes_ulong8 bits = clanes_bits(x);
     // m in [1, 2): x's mantissa with 1.0's exponent; halve it above √2.
     clanes_double8 mantissa = clanes_from_bits((bits & 0x000FFFFFFFFFFFFFULL) | 0x3FF0000000000000ULL);

@@ -18,7 +18,7 @@ typedef struct {
 /// `index` times. 32×32→64 products of the low halves; x1 and x3 keep a
 /// product's high half as garbage, which only ever reaches the next multiply's
 /// ignored high half (the results are masked at the end).
-static inline clanes_philox_words clanes_philox_round(
+CLANES_INLINE clanes_philox_words clanes_philox_round(
     clanes_philox_words x, unsigned long long key0, unsigned long long key1, unsigned long long index) {
     const unsigned long long low32 = 0xFFFFFFFFULL;
     unsigned long long roundKey0 = (key0 + index * 0x9E3779B9ULL) & low32;
@@ -31,7 +31,7 @@ static inline clanes_philox_words clanes_philox_round(
 }
 
 /// The blocks of counters c0…c3 under the key (key0, key1): ten rounds.
-static inline clanes_philox_words clanes_philox_lanes(
+CLANES_INLINE clanes_philox_words clanes_philox_lanes(
     clanes_ulong8 c0, clanes_ulong8 c1, clanes_ulong8 c2, clanes_ulong8 c3, unsigned key0, unsigned key1) {
     clanes_philox_words x = {c0, c1, c2, c3};
 #pragma clang loop unroll(full)
@@ -43,7 +43,7 @@ static inline clanes_philox_words clanes_philox_lanes(
 
 /// The blocks of eight counters: `counters` holds c0…c3, eight 64-bit lanes
 /// each (32-bit values); `words` receives words 0…3 the same way.
-static inline void clanes_philox(
+CLANES_INLINE void clanes_philox(
     const unsigned long long *counters, unsigned key0, unsigned key1, unsigned long long *words) {
     const clanes_ulong8_in_memory *c = (const clanes_ulong8_in_memory *)counters;
     clanes_philox_words x = clanes_philox_lanes(c[0], c[1], c[2], c[3], key0, key1);

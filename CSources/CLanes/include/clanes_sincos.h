@@ -10,7 +10,7 @@
 /// with no range reduction, and the cosine and sine are fdlibm's
 /// `__kernel_cos`/`__kernel_sin` polynomials on [−π/4, π/4] (error below 1 ulp),
 /// rotated by the quadrant with sign flips and a swap.
-static inline clanes_double8_pair clanes_sincos_lanes(clanes_ulong8 turn) {
+CLANES_INLINE clanes_double8_pair clanes_sincos_lanes(clanes_ulong8 turn) {
     clanes_ulong8 quadrant = turn >> 30;
     clanes_double8 fraction = clanes_exactly(turn & 0x3FFFFFFFULL);
     // x in (−π/4, π/4): the offset within the quadrant, centred.
@@ -44,7 +44,7 @@ static inline clanes_double8_pair clanes_sincos_lanes(clanes_ulong8 turn) {
 }
 
 /// `clanes_sincos_lanes` for Swift: the cosines into `cos[0..<8]`, the sines into `sin[0..<8]`.
-static inline void clanes_sincos_turn(clanes_ulong8 turn, double *cos, double *sin) {
+CLANES_INLINE void clanes_sincos_turn(clanes_ulong8 turn, double *cos, double *sin) {
     clanes_double8_pair pair = clanes_sincos_lanes(turn);
     *(clanes_double8_in_memory *)cos = pair.first;
     *(clanes_double8_in_memory *)sin = pair.second;
