@@ -5,9 +5,10 @@
 SWIFT   ?= swift
 NP      ?= $(shell nproc)
 # The CPU the build may use: empty (the default) builds for the architecture's
-# baseline, which runs on every node; TARGET_CPU=x86-64-v3 (AVX2, FMA) or native
-# (this machine's CPU) make the Monte Carlo kernels about twice as fast on nodes
-# that have it, with bit-identical estimates. Such a build goes to its own
+# baseline, which runs on every node (its normal generator also has an AVX2 copy,
+# picked at load time); TARGET_CPU=x86-64-v3 (AVX2, FMA) or native (this
+# machine's CPU) also compile the Monte Carlo kernels' own arithmetic for it
+# (the Asian call ~1.3x faster), with bit-identical estimates. Such a build goes to its own
 # .build-$(TARGET_CPU), and stops at once, exit status 2 naming what is missing,
 # on a CPU without those features (CSources/CCPUCheck).
 TARGET_CPU ?=

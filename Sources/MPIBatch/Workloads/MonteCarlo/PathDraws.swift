@@ -90,7 +90,8 @@ public struct PathDraws: Sendable {
     @usableFromInline
     mutating func refillNormals() {
         // One C call, Philox and Box–Muller fused, compiled for the CPU it runs on
-        // (`clanes_fill_normals`).
+        // (`clanes_fill_normals`), which fills exactly this buffer.
+        assert(normals.count == Int(CLANES_NORMALS_PER_FILL) && Self.blocksPerRefill == normals.count / 4)
         withUnsafeBytes(of: pathLow) { low in
             withUnsafeBytes(of: pathHigh) { high in
                 withUnsafeMutableBytes(of: &normals) { normals in
