@@ -3,12 +3,14 @@
 // include/.
 #include "CLanes.h"
 
+#ifndef CLANES_DISPATCH  // defined empty by the test that compiles each level alone
 #if defined(__x86_64__) && defined(__linux__) && !defined(__AVX2__)
 // A baseline build: an AVX2 copy too, chosen at load time. Not FMA: contraction
 // is off, so both copies compute the same operations and give the same bits.
 #define CLANES_DISPATCH __attribute__((target_clones("avx2", "default")))
 #else
 #define CLANES_DISPATCH
+#endif
 #endif
 
 CLANES_DISPATCH

@@ -186,6 +186,45 @@ PY
 }
 check "montecarlo: Examples/CustomKernel's kernels as a sweep, a Monte Carlo stage and a stage body (MPILaunch)" mc_custom_kernel_roles
 
+# The normal generator and the batched exp give the same bits at every CPU level the
+# machine runs: CLanes.c compiled alone (no load-time copies) for the baseline (SSE2),
+# for x86-64-v3 (AVX2 and FMA: contraction must stay off) and for this CPU; each prints
+# the bits of 2^17 normals and of exp over [-30, 30]. The default binary's two copies
+# are these levels' code.
+mc_levels_bit_identical() {
+    cat >"$WORK/levels-main.c" <<'C'
+#include <stdio.h>
+#include "CLanes.h"
+int main(void) {
+    unsigned long long low[8], high[8], sum = 0, bits;
+    double normals[256], values[8 * 64];
+    for (int lane = 0; lane < 8; lane++) { low[lane] = 1000 + lane; high[lane] = 7; }
+    for (unsigned long long block = 0; block < 4096; block += 8) {
+        clanes_fill_normals(0xdeadbeef, 0x2024, low, high, block, normals);
+        for (int i = 0; i < 256; i++) { __builtin_memcpy(&bits, &normals[i], 8); sum = sum * 31 + bits; }
+    }
+    for (int i = 0; i < 8 * 64; i++) values[i] = -30 + 60.0 * i / (8 * 64);
+    clanes_exp_many(values, 64);
+    for (int i = 0; i < 8 * 64; i++) { __builtin_memcpy(&bits, &values[i], 8); sum = sum * 31 + bits; }
+    printf("%016llx %.17g %.17g\n", sum, normals[255], values[8 * 64 - 1]);
+    return 0;
+}
+C
+    local level levels="x86-64" outputs=
+    grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && levels="$levels x86-64-v3"
+    levels="$levels native"
+    for level in $levels; do
+        clang -O2 -march="$level" -DCLANES_DISPATCH= -ICSources/CLanes/include CSources/CLanes/CLanes.c \
+            "$WORK/levels-main.c" -o "$WORK/levels-$level" || return 1
+        outputs="$outputs$("$WORK/levels-$level")"$'\n'
+        echo "$level: $("$WORK/levels-$level")"
+    done
+    [ "$(printf '%s' "$outputs" | sort -u | wc -l)" = 1 ]
+}
+if [ "$(uname -m)" = x86_64 ]; then
+    check "montecarlo: normals and exp give the same bits compiled for x86-64, x86-64-v3 (AVX2, FMA) and this CPU" mc_levels_bit_identical
+fi
+
 # A build for a newer CPU than the node's (make install TARGET_CPU=...) must stop before
 # any of its code runs, exit 2, naming the level and what the CPU lacks: the start-up
 # check, compiled as every build compiles it, for the first level above this CPU.
