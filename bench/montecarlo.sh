@@ -32,13 +32,17 @@
 # 64-step job at 10^5, 10^6 and 10^7 paths with the number of blocks held at 25
 # (block = paths / 24.4), and at 10^6 paths with the default 4096-path blocks:
 #   LD_PRELOAD=$tmp/count.so mpibatch run alloc.yaml --slots 1 --quiet
-# Result on this machine (Debian 12, Swift 6.3, release build; counts vary by
-# a few hundred between runs with start-up, never with paths):
-#   10^5 paths,  25 blocks of   4096: 31,259 allocations
-#   10^6 paths,  25 blocks of  40960: 31,309
-#   10^7 paths,  25 blocks of 409600: 31,393   -> flat in paths: none per path
-#   10^6 paths, 245 blocks of   4096: 32,582   -> about 6 per block (result
-#   message, journal line, task record), none inside a block's path loop.
+# Result on this machine (Debian 12, Swift 6.3.1, default release build,
+# 2026-12-02; counts vary by a few hundred between runs with start-up, never
+# with paths):
+#   10^5 paths,  25 blocks of   4096: 34,389 allocations
+#   10^6 paths,  25 blocks of  40960: 34,430
+#   10^7 paths,  25 blocks of 409600: 34,490   -> flat in paths: none per path
+#   10^6 paths, 245 blocks of   4096: 44,288   -> about 45 per block, none inside
+#   a block's path loop. Where they are (perf probe on malloc, call graphs): the
+#   end of the run's one pass over the journal (each block's line decoded for the
+#   report and the timeline: keys, strings, numbers), then the block's result
+#   message, journal line and task record.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/mpibatch}
