@@ -15,8 +15,8 @@
 
 CLANES_DISPATCH
 void clanes_fill_normals(
-    unsigned key0, unsigned key1, const unsigned long long *paths_low, const unsigned long long *paths_high,
-    unsigned long long first_block, double *normals) {
+    unsigned key0, unsigned key1, const void *paths_low, const void *paths_high, unsigned long long first_block,
+    void *normals) {
     clanes_ulong8 low = *(const clanes_ulong8_in_memory *)paths_low;
     clanes_ulong8 high = *(const clanes_ulong8_in_memory *)paths_high;
     clanes_double8_in_memory *out = (clanes_double8_in_memory *)normals;
@@ -34,7 +34,7 @@ void clanes_fill_normals(
 }
 
 CLANES_DISPATCH
-void clanes_exp_many(double *values, long vectors) {
+void clanes_exp_many(void *values, long vectors) {
     clanes_double8_in_memory *lanes = (clanes_double8_in_memory *)values;
     for (long i = 0; i < vectors; i++) lanes[i] = clanes_exp(lanes[i]);
 }

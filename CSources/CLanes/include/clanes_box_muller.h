@@ -18,11 +18,12 @@ CLANES_INLINE clanes_double8_pair clanes_box_muller_lanes(clanes_ulong8 radius, 
     return normals;
 }
 
-/// `clanes_box_muller_lanes` for Swift: the pair into `normals[0..<8]` and `normals[8..<16]`.
-CLANES_INLINE void clanes_box_muller(clanes_ulong8 radius, clanes_ulong8 angle, double *normals) {
+/// `clanes_box_muller_lanes` for Swift: the pair into `normals`, two vectors of eight Doubles.
+CLANES_INLINE void clanes_box_muller(clanes_ulong8 radius, clanes_ulong8 angle, void *normals) {
     clanes_double8_pair pair = clanes_box_muller_lanes(radius, angle);
-    *(clanes_double8_in_memory *)normals = pair.first;
-    *(clanes_double8_in_memory *)(normals + 8) = pair.second;
+    clanes_double8_in_memory *out = (clanes_double8_in_memory *)normals;
+    out[0] = pair.first;
+    out[1] = pair.second;
 }
 
 #endif

@@ -43,6 +43,6 @@ CLANES_INLINE clanes_double8 clanes_exp(clanes_double8 x) {
 /// 8·vectors Doubles): many independent exponentials at once, which overlap,
 /// and on x86-64 Linux from a baseline build in the AVX2 copy where the CPU has
 /// one (see `clanes_fill_normals`). The same bits as `clanes_exp`.
-void clanes_exp_many(double *values, long vectors);
+void clanes_exp_many(void *values, long vectors);
 
 #endif

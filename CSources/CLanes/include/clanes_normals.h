@@ -10,14 +10,14 @@
 /// blocks `first_block` … `first_block + 7`, each block's words (0, 1) and
 /// (2, 3) through Box–Muller. Writes CLANES_NORMALS_PER_FILL vectors of eight
 /// Doubles to `normals` (block b gives vectors 4b … 4b+3). `paths_low` and
-/// `paths_high` hold each lane's path number's low and high 32 bits, in 64-bit
-/// lanes.
+/// `paths_high` are eight 64-bit lanes each, the low and high 32 bits of each
+/// lane's path number.
 ///
 /// Not inline: on x86-64 Linux a baseline build compiles it twice, for the
 /// baseline (SSE2) and for AVX2, and the loader picks the one the CPU runs
 /// (`target_clones`); the two give the same bits.
 void clanes_fill_normals(
-    unsigned key0, unsigned key1, const unsigned long long *paths_low, const unsigned long long *paths_high,
-    unsigned long long first_block, double *normals);
+    unsigned key0, unsigned key1, const void *paths_low, const void *paths_high, unsigned long long first_block,
+    void *normals);
 
 #endif

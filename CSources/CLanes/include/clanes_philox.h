@@ -43,8 +43,7 @@ CLANES_INLINE clanes_philox_words clanes_philox_lanes(
 
 /// The blocks of eight counters: `counters` holds c0…c3, eight 64-bit lanes
 /// each (32-bit values); `words` receives words 0…3 the same way.
-CLANES_INLINE void clanes_philox(
-    const unsigned long long *counters, unsigned key0, unsigned key1, unsigned long long *words) {
+CLANES_INLINE void clanes_philox(const void *counters, unsigned key0, unsigned key1, void *words) {
     const clanes_ulong8_in_memory *c = (const clanes_ulong8_in_memory *)counters;
     clanes_philox_words x = clanes_philox_lanes(c[0], c[1], c[2], c[3], key0, key1);
     clanes_ulong8_in_memory *out = (clanes_ulong8_in_memory *)words;

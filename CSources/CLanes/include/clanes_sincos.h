@@ -43,11 +43,13 @@ CLANES_INLINE clanes_double8_pair clanes_sincos_lanes(clanes_ulong8 turn) {
     return result;
 }
 
-/// `clanes_sincos_lanes` for Swift: the cosines into `cos[0..<8]`, the sines into `sin[0..<8]`.
-CLANES_INLINE void clanes_sincos_turn(clanes_ulong8 turn, double *cos, double *sin) {
-    clanes_double8_pair pair = clanes_sincos_lanes(turn);
-    *(clanes_double8_in_memory *)cos = pair.first;
-    *(clanes_double8_in_memory *)sin = pair.second;
+/// `clanes_sincos_lanes` for Swift: the cosines then the sines into `pair`, two
+/// vectors of eight Doubles.
+CLANES_INLINE void clanes_sincos_turn(clanes_ulong8 turn, void *pair) {
+    clanes_double8_pair result = clanes_sincos_lanes(turn);
+    clanes_double8_in_memory *out = (clanes_double8_in_memory *)pair;
+    out[0] = result.first;
+    out[1] = result.second;
 }
 
 #endif

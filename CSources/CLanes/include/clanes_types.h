@@ -16,9 +16,10 @@ typedef double clanes_double8 __attribute__((ext_vector_type(8)));
 typedef unsigned long long clanes_ulong8 __attribute__((ext_vector_type(8)));
 typedef long clanes_long8 __attribute__((ext_vector_type(8)));
 typedef unsigned int clanes_uint8 __attribute__((ext_vector_type(8)));
-/// Eight Doubles or words in memory aligned only as one Double is (a Swift
-/// `SIMD8` in a buffer, reached through a plain pointer: Swift imports a pointer
-/// to a vector type as an opaque one).
+/// Eight Doubles or words in memory aligned only as one Double is: a Swift
+/// `SIMD8` (or a buffer of them) reached through a `void *`. Swift imports a
+/// pointer to a vector type as an opaque one; a `void *` takes the raw address
+/// of any Swift value (`withUnsafeMutableBytes(of:)`).
 typedef double clanes_double8_in_memory __attribute__((ext_vector_type(8), aligned(8)));
 typedef unsigned long long clanes_ulong8_in_memory __attribute__((ext_vector_type(8), aligned(8)));
 

@@ -15,9 +15,7 @@ enum BoxMuller {
     /// The pair of normals of each lane's two words (32-bit words in 64-bit lanes).
     static func normals(radius: Philox4x32.Lanes, angle: Philox4x32.Lanes) -> (SIMD8<Double>, SIMD8<Double>) {
         var normals = InlineArray<2, SIMD8<Double>>(repeating: .zero)
-        withUnsafeMutableBytes(of: &normals) { normals in
-            clanes_box_muller(radius, angle, normals.baseAddress!.assumingMemoryBound(to: Double.self))
-        }
+        withUnsafeMutableBytes(of: &normals) { clanes_box_muller(radius, angle, $0.baseAddress) }
         return (normals[0], normals[1])
     }
 }

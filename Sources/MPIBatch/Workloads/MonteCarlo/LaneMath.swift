@@ -26,9 +26,7 @@ public enum LaneMath {
     @inlinable
     public static func exp<let capacity: Int>(_ values: inout InlineArray<capacity, Lanes>, count: Int) {
         precondition(count >= 0 && count <= capacity, "exp of \(count) vectors of \(capacity)")
-        withUnsafeMutableBytes(of: &values) { values in
-            clanes_exp_many(values.baseAddress!.assumingMemoryBound(to: Double.self), count)
-        }
+        withUnsafeMutableBytes(of: &values) { clanes_exp_many($0.baseAddress, count) }
     }
 
     /// The natural logarithm of each lane, for positive normal finite lanes
@@ -41,10 +39,7 @@ public enum LaneMath {
     /// angle (n + ½)/2^30 of a quarter turn in it; below 1 ulp.
     static func sinCos(turn: SIMD8<UInt64>) -> (cos: Lanes, sin: Lanes) {
         var pair = InlineArray<2, Lanes>(repeating: .zero)
-        withUnsafeMutableBytes(of: &pair) { pair in
-            let doubles = pair.baseAddress!.assumingMemoryBound(to: Double.self)
-            clanes_sincos_turn(turn, doubles, doubles + Lanes.scalarCount)
-        }
+        withUnsafeMutableBytes(of: &pair) { clanes_sincos_turn(turn, $0.baseAddress) }
         return (pair[0], pair[1])
     }
 }

@@ -94,11 +94,8 @@ public struct PathDraws: Sendable {
         assert(normals.count == Int(CLANES_NORMALS_PER_FILL) && Self.blocksPerRefill == normals.count / 4)
         withUnsafeBytes(of: pathLow) { low in
             withUnsafeBytes(of: pathHigh) { high in
-                withUnsafeMutableBytes(of: &normals) { normals in
-                    clanes_fill_normals(
-                        key.x, key.y, low.baseAddress!.assumingMemoryBound(to: UInt64.self),
-                        high.baseAddress!.assumingMemoryBound(to: UInt64.self), nextBlock,
-                        normals.baseAddress!.assumingMemoryBound(to: Double.self))
+                withUnsafeMutableBytes(of: &normals) {
+                    clanes_fill_normals(key.x, key.y, low.baseAddress, high.baseAddress, nextBlock, $0.baseAddress)
                 }
             }
         }

@@ -35,12 +35,8 @@ public enum Philox4x32 {
     ) -> (Lanes, Lanes, Lanes, Lanes) {
         var counters: InlineArray<4, Lanes> = [c0, c1, c2, c3]
         var words = InlineArray<4, Lanes>(repeating: .zero)
-        withUnsafeMutableBytes(of: &counters) { counters in
-            withUnsafeMutableBytes(of: &words) { words in
-                clanes_philox(
-                    counters.baseAddress!.assumingMemoryBound(to: UInt64.self), key.x, key.y,
-                    words.baseAddress!.assumingMemoryBound(to: UInt64.self))
-            }
+        withUnsafeBytes(of: &counters) { counters in
+            withUnsafeMutableBytes(of: &words) { clanes_philox(counters.baseAddress, key.x, key.y, $0.baseAddress) }
         }
         return (words[0], words[1], words[2], words[3])
     }
