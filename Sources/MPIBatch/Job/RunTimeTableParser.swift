@@ -17,13 +17,13 @@ struct RunTimeTableParser {
     }
 
     /// The run-time table of `sweep` (whose `table:` is `table`), in a stage after `upstream`.
-    func parse(_ sweep: Node, table: Node, upstream: [String]) throws(JobFileError) -> RunTimeTable {
+    func parse(_ sweep: Node, table: Node, upstream: UpstreamStages) throws(JobFileError) -> RunTimeTable {
         let entries = try reader.mapping(sweep, "sweep", allowed: ["table", "types", "max_tasks"])
         let source = try reader.string(table, "table")
         for name in RunTimeTable.referencedStages(in: source) where !upstream.contains(name) {
             throw reader.error(
                 at: table, "table: reads stage '\(name)', which is not upstream of this stage (add it to after:)"
-                    + DidYouMean.suffix(for: name, among: upstream))
+                    + DidYouMean.suffix(for: name, among: upstream.names))
         }
         if source.contains(".value}"), RunTimeTable.valueSource(source) == nil {
             throw reader.error(at: table, "table: \"{stages.NAME.value}\" must be the whole text (a JSON list of objects in the stage's value)")

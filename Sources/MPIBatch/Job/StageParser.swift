@@ -61,7 +61,7 @@ struct StageParser {
         var stages: [StageGraph.Stage] = []
         var tableText = ""
         for (number, header) in headers.enumerated() {
-            let upstream = topology.ancestors(of: number).map { topology.names[$0] }
+            let upstream = UpstreamStages(of: number, in: topology)
             guard let (body, table) = body(header, upstream: upstream, errors: &errors) else { continue }
             tableText += table
             stages.append(
@@ -118,7 +118,7 @@ struct StageParser {
 
     /// The stage's body and any table text.
     private func body(
-        _ header: Header, upstream: [String], errors: inout [JobFileError]
+        _ header: Header, upstream: UpstreamStages, errors: inout [JobFileError]
     ) -> (StageGraph.Body, tableText: String)? {
         let inline = Self.taskKeys.compactMap { header.entries[$0] }
         let task = header.entries["task"]

@@ -13,10 +13,15 @@ public struct StageTopology: Sendable {
     /// For each stage, its level: 0 without dependencies, else one more than its deepest dependency.
     public let level: [Int]
 
+    /// Each name's stage number.
+    private let numbers: [String: Int]
+
     /// Checks and builds the graph of `names` where stage i runs after the stages named in `after[i]`.
-    /// Throws every duplicate and unknown name found, or else the first cycle.
+    /// Throws every duplicate and unknown name found, or else the first cycle. Linear in stages
+    /// plus dependencies, and without recursion, so a graph of millions of stages is fine.
     public init(names: [String], after: [[String]]) throws(StageGraphErrors) {
         var numbers: [String: Int] = [:]
+        numbers.reserveCapacity(names.count)
         var problems: [StageGraphError] = []
         for (stage, name) in names.enumerated() {
             if let first = numbers[name] {
@@ -26,11 +31,15 @@ public struct StageTopology: Sendable {
             }
         }
         var dependencies: [[Int]] = []
+        dependencies.reserveCapacity(names.count)
+        /// The last stage that listed each stage as a dependency: repeats in one `after:` count once.
+        var listedBy = Array(repeating: -1, count: names.count)
         for (stage, wanted) in after.enumerated() {
             var found: [Int] = []
             for (position, name) in wanted.enumerated() {
                 if let number = numbers[name] {
-                    if !found.contains(number) { found.append(number) }
+                    if listedBy[number] != stage { found.append(number) }
+                    listedBy[number] = stage
                 } else {
                     problems.append(.unknownDependency(name, stage: stage, position: position, known: names))
                 }
@@ -42,8 +51,9 @@ public struct StageTopology: Sendable {
         for (stage, before) in dependencies.enumerated() {
             for dependency in before { dependents[dependency].append(stage) }
         }
-        guard let order = Self.topologicalOrder(dependencies: dependencies, dependents: dependents) else {
-            let cycle = Self.findCycle(dependencies: dependencies)
+        let (order, pending) = Self.topologicalOrder(dependencies: dependencies, dependents: dependents)
+        guard order.count == names.count else {
+            let cycle = Self.findCycle(dependencies: dependencies, unordered: pending)
             throw StageGraphErrors([.cycle(cycle, names: cycle.map { names[$0] })])
         }
         var level = Array(repeating: 0, count: names.count)
@@ -51,10 +61,28 @@ public struct StageTopology: Sendable {
             level[stage] = dependencies[stage].map { level[$0] + 1 }.max() ?? 0
         }
         self.names = names
+        self.numbers = numbers
         self.dependencies = dependencies
         self.dependents = dependents
         self.order = order
         self.level = level
+    }
+
+    /// The number of the stage called `name`, if there is one.
+    public func number(of name: String) -> Int? { numbers[name] }
+
+    /// Whether `stage` runs after `candidate`, directly or through others. Searches back from
+    /// `stage` only through stages deeper than `candidate` (no path to it leads elsewhere).
+    public func isUpstream(_ candidate: Int, of stage: Int) -> Bool {
+        var seen: Set<Int> = []
+        var stack = [stage]
+        while let next = stack.popLast() {
+            for dependency in dependencies[next] where dependency == candidate || level[dependency] > level[candidate] {
+                if dependency == candidate { return true }
+                if seen.insert(dependency).inserted { stack.append(dependency) }
+            }
+        }
+        return false
     }
 
     /// Stages grouped by level, each group in file order.
@@ -66,9 +94,6 @@ public struct StageTopology: Sendable {
 
     /// Every stage `stage` runs after, directly or through others, in file order.
     public func ancestors(of stage: Int) -> [Int] { reachable(from: stage, along: dependencies) }
-
-    /// Every stage that runs after `stage`, directly or through others.
-    public func descendants(of stage: Int) -> [Int] { reachable(from: stage, along: dependents) }
 
     /// The stages reached from `stage` by following `edges` (not `stage` itself, unless in a cycle), in file order.
     private func reachable(from stage: Int, along edges: [[Int]]) -> [Int] {
@@ -105,51 +130,39 @@ public struct StageTopology: Sendable {
         return (remaining[path[0]], path)
     }
 
-    /// Kahn's algorithm, smallest stage number first among the ready; nil when there is a cycle.
-    private static func topologicalOrder(dependencies: [[Int]], dependents: [[Int]]) -> [Int]? {
+    /// Kahn's algorithm, smallest stage number first among the ready: the order (every stage
+    /// when there is no cycle) and each stage's dependencies left out of it.
+    private static func topologicalOrder(dependencies: [[Int]], dependents: [[Int]]) -> (order: [Int], pending: [Int]) {
         var pending = dependencies.map(\.count)
-        var ready = pending.indices.filter { pending[$0] == 0 }.reversed() as [Int]
+        var ready = MinHeap(pending.indices.filter { pending[$0] == 0 })
         var order: [Int] = []
-        while let stage = ready.popLast() {
+        order.reserveCapacity(dependencies.count)
+        while let stage = ready.popMin() {
             order.append(stage)
             for dependent in dependents[stage] {
                 pending[dependent] -= 1
-                if pending[dependent] == 0 {
-                    ready.append(dependent)
-                    ready.sort(by: >)
-                }
+                if pending[dependent] == 0 { ready.insert(dependent) }
             }
         }
-        return order.count == dependencies.count ? order : nil
+        return (order, pending)
     }
 
-    /// A cycle, as stage numbers with the first repeated at the end, found by depth-first search.
-    private static func findCycle(dependencies: [[Int]]) -> [Int] {
-        enum Mark { case unvisited, onPath, done }
-        var marks = Array(repeating: Mark.unvisited, count: dependencies.count)
-        var path: [Int] = []
-        func visit(_ stage: Int) -> [Int]? {
-            marks[stage] = .onPath
-            path.append(stage)
-            for dependency in dependencies[stage] {
-                switch marks[dependency] {
-                case .onPath:
-                    let start = path.firstIndex(of: dependency)!
-                    return Array(path[start...]).reversed() + [path[path.count - 1]]
-                case .unvisited:
-                    if let cycle = visit(dependency) { return cycle }
-                case .done:
-                    break
-                }
-            }
-            path.removeLast()
-            marks[stage] = .done
-            return nil
+    /// A cycle, as stage numbers with the first repeated at the end, each stage followed by one
+    /// that runs after it. `pending` is what Kahn's algorithm left: a stage it could not order
+    /// waits for another it could not order, so walking back from one through those must
+    /// come round to a stage already walked; the walk from there is the cycle.
+    private static func findCycle(dependencies: [[Int]], unordered pending: [Int]) -> [Int] {
+        guard let first = pending.firstIndex(where: { $0 > 0 }) else { return [] }
+        var step = Array(repeating: -1, count: dependencies.count)
+        var walk: [Int] = []
+        var stage = first
+        while step[stage] < 0 {
+            step[stage] = walk.count
+            walk.append(stage)
+            stage = dependencies[stage].first { pending[$0] > 0 }!
         }
-        for stage in dependencies.indices where marks[stage] == .unvisited {
-            if let cycle = visit(stage) { return cycle }
-        }
-        return []
+        let cycle = walk[step[stage]...].reversed()
+        return Array(cycle) + [cycle.first!]
     }
 }
 

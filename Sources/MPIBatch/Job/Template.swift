@@ -113,10 +113,10 @@ public struct TemplateError: Error, Sendable {
 /// `seed`, and in a stage `stages.NAME.value` for every stage upstream of it.
 public struct TemplateScope: Sendable {
     private let parameters: [String: Int]
-    private let upstreamStages: [String]
+    private let upstreamStages: UpstreamStages
 
     /// The names of `space`'s parameters plus the built-ins, plus the values of `upstreamStages`.
-    public init(space: IndexSpace, upstreamStages: [String] = []) {
+    public init(space: IndexSpace, upstreamStages: UpstreamStages = .none) {
         var parameters: [String: Int] = [:]
         for (number, parameter) in space.parameters.enumerated() { parameters[parameter.name] = number }
         self.parameters = parameters
@@ -125,7 +125,7 @@ public struct TemplateScope: Sendable {
 
     /// Every name, for did-you-mean.
     public var names: [String] {
-        Array(parameters.keys) + ["index", "replicate", "seed"] + upstreamStages.map { "stages.\($0).value" }
+        Array(parameters.keys) + ["index", "replicate", "seed"] + upstreamStages.names.map { "stages.\($0).value" }
     }
 
     /// What `{name}` stands for; `{replicate}` without `repeat:` is the constant 0.

@@ -6,13 +6,18 @@ import Yams
 /// program's arguments and environment are C strings, which would cut it off).
 ///
 /// Aliased nodes are counted once per anchor (by the anchor's identity, which
-/// the parser keeps alive), so the check takes time in the document's size.
+/// the parser keeps alive), so the check takes time in the document's size. Only
+/// what aliases add counts against the bound: a document written out in full (a
+/// graph of 10⁶ stages is some 7 million nodes) costs its own size to read, bounded
+/// by the file, however large.
 struct YAMLExpansionGuard {
-    /// More nodes than any job needs: a 10⁶-value grid list is an alias-free 10⁶ nodes.
+    /// More nodes than any job needs through aliases: a 10⁶-value grid list is an alias-free 10⁶ nodes.
     static let maximumNodes = 5_000_000
 
     let reader: NodeReader
     private var sizes: [ObjectIdentifier: Int] = [:]
+    /// Nodes walked so far, each once (an anchored node's repeats are not walked again).
+    private var walked = 0
 
     init(reader: NodeReader) { self.reader = reader }
 
@@ -25,6 +30,7 @@ struct YAMLExpansionGuard {
         let anchor = node.anchor.map(ObjectIdentifier.init)
         if let anchor, let known = sizes[anchor] { return known }
         var total = 1
+        walked += 1
         switch node {
         case .scalar(let scalar):
             if scalar.string.utf8.contains(0) {
@@ -43,7 +49,7 @@ struct YAMLExpansionGuard {
 
     private mutating func add(_ total: Int, _ child: Node) throws(JobFileError) -> Int {
         let sum = total + (try size(of: child))
-        guard sum <= Self.maximumNodes else {
+        guard sum <= Self.maximumNodes || sum <= walked else {
             throw reader.error(
                 at: child, "aliases expand this document past \(Self.maximumNodes) nodes (a \"billion laughs\" document?)")
         }

@@ -21,7 +21,26 @@
 /// A stage stopped early (`stop_when:` met, a `race:` won) hands out nothing more; once
 /// its tasks in flight are back (`cancelled` or finished) it succeeds, whatever failed
 /// before, and its value is the value of the task that stopped it.
+///
+/// Nothing here walks every stage per task: ready stages wait in a heap by priority, and
+/// the priorities (a pass over the whole graph) are refreshed when there is a choice to
+/// make, after every finished task in a graph of up to `refreshStages` stages, after every
+/// stages ÷ `refreshStages` tasks in a larger one, so a graph of a million stages schedules
+/// in time linear in its size.
 struct StageGraphSource: WorkSource {
+    /// A stage that may hand out work, ordered most urgent first: highest priority, then lowest number.
+    private struct Candidate: Comparable {
+        let priority: Double
+        let stage: Int
+
+        static func < (a: Candidate, b: Candidate) -> Bool {
+            a.priority > b.priority || (a.priority == b.priority && a.stage < b.stage)
+        }
+    }
+
+    /// Graphs up to this many stages refresh their priorities after every finished task.
+    private static let refreshStages = 64
+
     let graph: StageGraph
     private let totalSlots: Int
     private let clock: () -> UInt64
@@ -37,6 +56,18 @@ struct StageGraphSource: WorkSource {
     private var exclusiveStage: Int?
     private var priorities: [Double] = []
     private var prioritiesAreStale = true
+    /// Priority-changing events (tasks finished, stages released or stopped) since the last refresh.
+    private var changesSinceRefresh = 0
+    /// Stages released with work left to hand out (as far as known: a lowered limit or an early stop is found as met).
+    private var released: Set<Int> = []
+    /// `released` by priority, as of the last refresh or their release.
+    private var candidates = MinHeap<Candidate>()
+    /// Running stages whose `warn_after:` has not been warned about yet.
+    private var watched: Set<Int> = []
+    /// Stages running now.
+    private var runningStages = 0
+    /// Stages before this one have all been handed out in full, or will never run.
+    private var exhaustedStages = 0
     /// Most tasks in flight at once, and most stages running at once.
     private(set) var peakTasks = 0
     /// See `peakTasks`.
@@ -62,11 +93,21 @@ struct StageGraphSource: WorkSource {
         outstanding = Array(repeating: 0, count: max(1, totalSlots))
         limit = graph.taskCount
         for stage in graph.stages.indices where progress[stage].pendingDependencies == 0 { release(stage) }
+        countExhaustedStages()
     }
 
     /// Whether every stage has been handed out in full, or will never run.
-    var isExhausted: Bool {
-        graph.stages.indices.allSatisfy { progress[$0].isSettled || (untaken($0) == 0 && !progress[$0].awaitsExpansion) }
+    var isExhausted: Bool { exhaustedStages == graph.stages.count }
+
+    /// Whether `stage` has been handed out in full, or will never run; once so, it stays so
+    /// (the limit only falls, a stopped stage hands out nothing, a table is expanded once).
+    private func isExhausted(_ stage: Int) -> Bool {
+        progress[stage].isSettled || (untaken(stage) == 0 && !progress[stage].awaitsExpansion)
+    }
+
+    /// Moves `exhaustedStages` past the stages now exhausted: linear over the whole run.
+    private mutating func countExhaustedStages() {
+        while exhaustedStages < graph.stages.count, isExhausted(exhaustedStages) { exhaustedStages += 1 }
     }
 
     /// The next chunk for slot `slotOrdinal`: nil while that slot still has work, or nothing may start now.
@@ -79,19 +120,26 @@ struct StageGraphSource: WorkSource {
         if progress[stage].status == .ready {
             progress[stage].status = .running
             progress[stage].start = clock()
-            peakStages = max(peakStages, progress.filter { $0.status == .running }.count)
+            runningStages += 1
+            peakStages = max(peakStages, runningStages)
+            if graph.stages[stage].warnAfter != nil { watched.insert(stage) }
         }
         progress[stage].handedOut += size
+        if untaken(stage) == 0 { released.remove(stage) }
         if graph.stages[stage].exclusive { exclusiveStage = stage }
         for index in start..<(start + size) { owner[index] = Int32(slot) }
         outstanding[slot] += size
         inFlight += size
         peakTasks = max(peakTasks, inFlight)
+        countExhaustedStages()
         return start..<(start + size)
     }
 
     /// Tasks from `newLimit` on are not handed out.
-    mutating func lowerLimit(to newLimit: Int) { limit = min(limit, max(0, newLimit)) }
+    mutating func lowerLimit(to newLimit: Int) {
+        limit = min(limit, max(0, newLimit))
+        countExhaustedStages()
+    }
 
     /// Counts a task's final attempt; a stage whose last task came back succeeds (releasing
     /// its dependents) or fails (skipping everything downstream).
@@ -107,9 +155,10 @@ struct StageGraphSource: WorkSource {
         progress[stage].maxRSSBytes = max(progress[stage].maxRSSBytes, record.usage?.maxRSSBytes ?? 0)
         progress[stage].values[local] = record.value
         if record.status == .failed || record.status == .timeout { progress[stage].failures += 1 }
-        prioritiesAreStale = true
+        prioritiesChanged()
         warnAboutLongStages()
         if progress[stage].finished == expectedTasks(stage) { complete(stage) }
+        countExhaustedStages()
     }
 
     /// Stops the stage owning `range` (its whole range, for a stage's `stop_when:` or `race:`).
@@ -120,8 +169,9 @@ struct StageGraphSource: WorkSource {
         let local = winner - graph.offsets[stage]
         progress[stage].winner = local
         if progress[stage].values.indices.contains(local) { progress[stage].values[local] = value }
-        prioritiesAreStale = true
+        prioritiesChanged()
         if progress[stage].status != .waiting, progress[stage].finished == expectedTasks(stage) { complete(stage) }
+        countExhaustedStages()
     }
 
     /// The effects asked for since the last call.
@@ -137,6 +187,7 @@ struct StageGraphSource: WorkSource {
             progress[dependent].pendingDependencies -= 1
             if progress[dependent].pendingDependencies == 0, progress[dependent].status == .waiting { release(dependent) }
         }
+        countExhaustedStages()
     }
 
     /// How many of `stage`'s tasks come back before it completes: all of them, or those
@@ -161,16 +212,38 @@ struct StageGraphSource: WorkSource {
     /// The stage to hand work from now, if any may start.
     private mutating func mostUrgentStage() -> Int? {
         if let exclusive = exclusiveStage { return untaken(exclusive) > 0 ? exclusive : nil }
-        if prioritiesAreStale {
-            priorities = graph.topology.remainingPath(weights: scheduledDurations())
-            prioritiesAreStale = false
+        if prioritiesAreStale, released.count > 1, changesSinceRefresh >= max(1, graph.stages.count / Self.refreshStages) {
+            refreshPriorities()
         }
-        let candidates = graph.stages.indices.filter {
-            (progress[$0].status == .ready || progress[$0].status == .running) && untaken($0) > 0
+        while let best = candidates.min?.stage {
+            guard hasWorkToHandOut(best) else {
+                _ = candidates.popMin()
+                released.remove(best)
+                continue
+            }
+            return graph.stages[best].exclusive && inFlight > 0 ? nil : best
         }
-        guard let best = candidates.max(by: { priorities[$0] < priorities[$1] || (priorities[$0] == priorities[$1] && $0 > $1) })
-        else { return nil }
-        return graph.stages[best].exclusive && inFlight > 0 ? nil : best
+        return nil
+    }
+
+    /// Whether `stage` is released and has tasks to hand out (once not, never again).
+    private func hasWorkToHandOut(_ stage: Int) -> Bool {
+        (progress[stage].status == .ready || progress[stage].status == .running) && untaken(stage) > 0
+    }
+
+    /// Something that weighs on the priorities happened.
+    private mutating func prioritiesChanged() {
+        prioritiesAreStale = true
+        changesSinceRefresh += 1
+    }
+
+    /// Recomputes every stage's priority (its remaining critical path) and re-sorts the released stages.
+    private mutating func refreshPriorities() {
+        priorities = graph.topology.remainingPath(weights: scheduledDurations())
+        prioritiesAreStale = false
+        changesSinceRefresh = 0
+        released = released.filter(hasWorkToHandOut)
+        candidates = MinHeap(released.map { Candidate(priority: priorities[$0], stage: $0) })
     }
 
     /// Each stage's expected seconds from now if it had every slot: ⌈tasks left ÷ slots⌉ × seconds per task.
@@ -204,6 +277,7 @@ struct StageGraphSource: WorkSource {
             progress[stage].failures = 1
             complete(stage)
         }
+        countExhaustedStages()
     }
 
     /// Reserved indices of expanded stages beyond their rows: they never run.
@@ -221,7 +295,10 @@ struct StageGraphSource: WorkSource {
             return
         }
         progress[stage].status = .ready
-        prioritiesAreStale = true
+        prioritiesChanged()
+        if priorities.isEmpty { refreshPriorities() }
+        released.insert(stage)
+        candidates.insert(Candidate(priority: priorities[stage], stage: stage))
         if expectedTasks(stage) == 0 {
             progress[stage].start = clock()
             complete(stage)
@@ -231,11 +308,12 @@ struct StageGraphSource: WorkSource {
     private mutating func complete(_ stage: Int) {
         progress[stage].end = clock()
         if exclusiveStage == stage { exclusiveStage = nil }
+        if progress[stage].status == .running { runningStages -= 1 }
+        watched.remove(stage)
+        released.remove(stage)
         guard progress[stage].failures == 0 || progress[stage].winner != nil else {
             progress[stage].status = .failed
-            for downstream in graph.topology.descendants(of: stage) where !progress[downstream].isSettled {
-                progress[downstream].status = .skipped
-            }
+            skipDownstream(of: stage)
             return
         }
         progress[stage].status = .succeeded
@@ -244,14 +322,26 @@ struct StageGraphSource: WorkSource {
         progress[stage].values = []
     }
 
+    /// Marks every stage downstream of the failed `stage` skipped. A skipped stage's own
+    /// downstream was skipped with it, so each stage is walked once over the whole run.
+    private mutating func skipDownstream(of stage: Int) {
+        var stack = graph.topology.dependents[stage]
+        while let downstream = stack.popLast() {
+            guard !progress[downstream].isSettled else { continue }
+            progress[downstream].status = .skipped
+            stack += graph.topology.dependents[downstream]
+        }
+    }
+
     /// Warns, once per stage, about running stages past their `warn_after:`.
     private mutating func warnAboutLongStages() {
         let now = clock()
-        for stage in graph.stages.indices where progress[stage].status == .running && !progress[stage].warned {
+        for stage in watched {
             guard let limit = graph.stages[stage].warnAfter, let start = progress[stage].start,
                 Double(now &- start) * 1e-9 > limit
             else { continue }
             progress[stage].warned = true
+            watched.remove(stage)
             warn("stage '\(graph.stages[stage].name)' has run \(NumberText.fixed(Double(now &- start) * 1e-9)) s, past its warn_after of \(NumberText.fixed(limit)) s")
         }
     }
