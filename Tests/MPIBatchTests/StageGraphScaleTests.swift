@@ -62,4 +62,22 @@ import Testing
         #expect(source.isExhausted)
         #expect(source.measuredCriticalPath.stages.count == 100_000)
     }
+
+    /// The environment of a stage after a long chain holds its direct dependency's directory
+    /// and `MPIBATCH_STAGES_DIR`, not one variable per ancestor: with one per ancestor, this
+    /// stage's command could not start ("Argument list too long").
+    @Test(.timeLimit(.minutes(3))) func aStageAfterTwelveThousandStagesGetsItsDirectDependencyOnly() async throws {
+        let count = 12_000
+        let prefix = String(repeating: "a-long-stage-name-", count: 3) + "x"
+        let variable = StageGraphWorkload.directoryVariable(prefix + "0")
+        let last = "echo ${{\(variable)-none}} $(env | grep -c '^MPIBATCH_STAGE_.*_DIR=') "
+            + "$(ls -d $MPIBATCH_STAGES_DIR/\(prefix)0 | wc -l) $(basename $MPIBATCH_STAGE_\(prefix.uppercased().replacing("-", with: "_"))\(count - 2)_DIR)"
+        let (job, graph) = try loadStageGraph(chain(count, prefix: prefix, last: last))
+        let directory = makeJobTestDirectory()
+        let workload = try StageGraphWorkload(graph: graph, jobSeed: job.seed, kernels: KernelCatalog.builtIn, outputDirectory: directory)
+        let (summary, lines) = try await runInMemory(workload, ranks: 1, slots: 2, directory: directory)
+        #expect(summary.tasksSucceeded == count)
+        let final = lines.first { $0["index"] as? Int == count - 1 }
+        #expect(final?["value"] as? String == "none 1 1 \(prefix)\(count - 2)", "\(final ?? [:])")
+    }
 }

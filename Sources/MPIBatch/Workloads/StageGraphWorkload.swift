@@ -11,8 +11,11 @@ import Synchronization
 /// to the run's `logs/rank-R.*` through the worker's report), and receives `value.json`
 /// when it finishes.
 /// Commands see `MPIBATCH_STAGE_NAME`, `MPIBATCH_STAGE_DIR`, `MPIBATCH_OUT` (the run
-/// directory; `MPIBATCH_INDEX` is the index within the stage) and, for every
-/// upstream stage, `MPIBATCH_STAGE_<NAME>_DIR` (upper case, `-` as `_`).
+/// directory; `MPIBATCH_INDEX` is the index within the stage), `MPIBATCH_STAGES_DIR`
+/// (`<out>/stages`, where every stage's directory is) and, for each stage named in its
+/// `after:`, `MPIBATCH_STAGE_<NAME>_DIR` (upper case, `-` as `_`). Only direct
+/// dependencies get a variable: one per ancestor would grow the environment with the
+/// graph until `exec` fails ("Argument list too long").
 /// The order stages run in is the business of `StageGraphSource`.
 public struct StageGraphWorkload: Workload {
     /// The graph it runs.
@@ -65,13 +68,15 @@ public struct StageGraphWorkload: Workload {
     private static func inStageDirectory(_ sweep: SweepSpec, stage number: Int, of graph: StageGraph, values: StageValues) -> SweepSpec {
         let name = graph.stages[number].name
         let directory = values.stageDirectory(name)
+        let stagesDirectory = (directory as NSString).deletingLastPathComponent
         var sweep = sweep
         sweep.task.workingDirectory = sweep.task.workingDirectory ?? Template(literal: directory)
         sweep.task.environment += [
             ("MPIBATCH_STAGE_NAME", Template(literal: name)), ("MPIBATCH_STAGE_DIR", Template(literal: directory)),
-            ("MPIBATCH_OUT", Template(literal: ((directory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent)),
+            ("MPIBATCH_STAGES_DIR", Template(literal: stagesDirectory)),
+            ("MPIBATCH_OUT", Template(literal: (stagesDirectory as NSString).deletingLastPathComponent)),
         ]
-        for upstream in graph.topology.ancestors(of: number).map({ graph.stages[$0].name }) {
+        for upstream in graph.topology.dependencies[number].map({ graph.stages[$0].name }) {
             sweep.task.environment.append((directoryVariable(upstream), Template(literal: values.stageDirectory(upstream))))
         }
         return sweep
