@@ -45,6 +45,9 @@ public struct RunSummary: Sendable {
     /// then `mpirun` needs time to notice the node itself before an abort can reach it.
     /// Not written to `summary.json`.
     public var lostSilentNode = false
+    /// Where the run's report page was written; nil when it could not be (a full disk, say).
+    /// Not written to `summary.json`.
+    public var reportPage: String? = nil
 
     /// A Monte Carlo run's estimate (its fields sit beside the run's own in summary.json).
     public var monteCarlo: MonteCarloSummary? = nil
