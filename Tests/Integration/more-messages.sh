@@ -31,3 +31,23 @@ messages_no_report_line_for_an_unwritten_page() {
 }
 check "messages: a report page that could not be written is not announced, and its path is named once" messages_no_report_line_for_an_unwritten_page
 
+# logs --failed says a timeout is one; results --status lists the names it takes; --csv-safe.
+messages_logs_and_results() {
+    local dir=$WORK/msg-results
+    mkdir -p "$dir"
+    cat >"$dir/job.yaml" <<'YAML'
+name: cells
+sweep: {grid: {n: [1, 2]}}
+task: {shell: "if [ {n} = 2 ]; then sleep 5; fi; echo \"=cmd|' /C calc'!A0\"", result: stdout-last-line, timeout: 1s}
+YAML
+    expect_status 1 "$BIN" run "$dir/job.yaml" --out "$dir/out" --quiet || return 1
+    "$BIN" logs "$dir/out" --failed >"$dir/failed.txt" || return 1
+    cat "$dir/failed.txt"
+    grep -q '^== task 1: timed out after 1.0 s (attempt 1, rank 0) ==$' "$dir/failed.txt" || return 1
+    expect_status 2 "$BIN" results "$dir/out" --status bad 2>"$dir/status.txt"
+    cat "$dir/status.txt"
+    grep -qF "'ok', 'failed', 'timeout', 'interrupted' or 'cancelled'" "$dir/status.txt" || return 1
+    "$BIN" results "$dir/out" --format csv | grep -qF ",=cmd|' /C calc'!A0," || { echo "plain csv changed the cell"; return 1; }
+    "$BIN" results "$dir/out" --format csv --csv-safe | grep -qF ",'=cmd|' /C calc'!A0," || { echo "--csv-safe did not guard the cell"; return 1; }
+}
+check "messages: logs --failed names a timeout, results --status lists its names, --csv-safe guards formulas" messages_logs_and_results
