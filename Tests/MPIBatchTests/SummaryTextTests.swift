@@ -51,5 +51,6 @@ import Testing
             criticalPathSeconds: 1, maxSpeedup: 1, graphWallSeconds: 1, meanConcurrency: 1, peakTasksInFlight: 1,
             peakStagesRunning: 1, criticalPath: ["prep", "use"], stagesFailed: ["use"], stagesSkipped: [], warnings: [], stages: [:])
         #expect(run.humanText().hasPrefix("s: 3/3 tasks ok, 0 failed; failed stages: use\n"))
+        #expect(run.endsFailed, "a failed stage fails the run, though none of its tasks failed")
     }
 }

@@ -84,9 +84,11 @@ public struct RunSummary: Sendable {
     public var failuresInStoppedScopes = 0
 
     /// Whether the run failed (exit status 1): a task failed for good outside a sweep or stage
-    /// that stopped early, or some task neither succeeded nor was settled by an early stop.
+    /// that stopped early, some task neither succeeded nor was settled by an early stop, or a
+    /// stage failed (one whose run-time table could not be read fails without a task).
     public var endsFailed: Bool {
         tasksFailed > failuresInStoppedScopes || tasksSucceeded + tasksSettledByEarlyStops < tasksTotal
+            || stageGraph?.stagesFailed.isEmpty == false
     }
 
     /// One rank's figures.
