@@ -28,8 +28,9 @@ import Testing
         #expect(RunFindings.make(summary: finishedRun(tasks: 100), tasks: nil, source: [waited]).map(\.kind) == ["io_bound", "critical_path"])
     }
 
-    @Test func theIdleTailFindingNeverAdvisesThePolicyInUse() throws {
-        // Slot 0 runs one 10 s task; slot 1 runs ten of 0.1 s and then idles: an idle tail.
+    /// A run directory whose journal has an idle tail: slot 0 runs one 10 s task, slot 1 runs
+    /// ten of 0.1 s and then idles.
+    private func idleTailRun() throws -> String {
         let directory = makeJobTestDirectory()
         var lines = [#"{"index":0,"params":{},"status":"ok","seconds":10,"start":0,"rank":0,"slot":0,"attempt":1,"value":null,"error":null}"#]
         for index in 1...10 {
@@ -37,15 +38,32 @@ import Testing
                 #"{"index":\#(index),"params":{},"status":"ok","seconds":0.1,"start":\#(Double(index - 1) * 0.1),"rank":0,"slot":1,"attempt":1,"value":null,"error":null}"#)
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/results.jsonl", atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    /// The findings of the idle-tail run under `policy`, beside `source`'s.
+    private func idleTailFindings(policy: ChunkPolicy, source: [Finding] = []) throws -> [Finding] {
+        var run = finishedRun(tasks: 11, slots: 2, busy: 11)
+        run.ranks[0].cpuSeconds = 11
+        run.chunkPolicy = policy
+        let pass = try RunReportPass(directory: try idleTailRun(), summary: run, findings: true)
+        return RunFindings.make(summary: run, tasks: pass.taskTimes, source: source)
+    }
+
+    @Test func theIdleTailFindingNeverAdvisesThePolicyInUse() throws {
         for policy in ChunkPolicy.allCases {
-            var run = finishedRun(tasks: 11, slots: 2, busy: 11)
-            run.ranks[0].cpuSeconds = 11
-            run.chunkPolicy = policy
-            let pass = try RunReportPass(directory: directory, summary: run, findings: true)
-            let tail = try #require(RunFindings.make(summary: run, tasks: pass.taskTimes, source: []).first { $0.kind == "idle_tail" })
+            let tail = try #require(try idleTailFindings(policy: policy).first { $0.kind == "idle_tail" })
             #expect(!tail.recommendation.contains("--chunk \(policy.rawValue)"), "\(policy): \(tail.recommendation)")
             #expect(tail.recommendation.contains("--chunk"))
         }
+    }
+
+    @Test func noIdleTailBesideAPathThatSetTheWallTime() throws {
+        let bound = Finding(
+            kind: "critical_path", message: "m", numbers: [.init("critical_path_seconds", 10), .init("graph_wall_seconds", 10.1)],
+            recommendation: "more slots will not make it faster")
+        let kinds = try idleTailFindings(policy: .static, source: [bound]).map(\.kind)
+        #expect(!kinds.contains("idle_tail") && kinds.contains("critical_path"), "\(kinds)")
     }
 
     @Test func timeSavedIsCalledSoAndNeverNegative() {

@@ -22,10 +22,13 @@ enum RunFindings {
         let judged = !summary.interrupted && summary.journalFailure == nil && summary.attempts >= 2
             && summary.taskSeconds >= shortestBusySeconds
         guard judged else { return source.filter { $0.kind == "stage_over_warn_after" } }
+        // A stage graph's critical path that set the wall time: neither the chunk policy nor
+        // more slots would have shortened it, so the idle tail and waiting tasks go unmentioned.
+        let pathBound = source.contains(where: StageGraphSource.saysPathBound)
         var findings: [Finding] = []
-        if let tasks { findings += taskTimeFindings(tasks, policy: summary.chunkPolicy) }
+        if let tasks { findings += taskTimeFindings(tasks, policy: summary.chunkPolicy, pathBound: pathBound) }
         findings += imbalance(summary)
-        findings += overheadAndCPU(summary, pathBound: source.contains(where: StageGraphSource.saysPathBound))
+        findings += overheadAndCPU(summary, pathBound: pathBound)
         return findings + source
     }
 
@@ -35,7 +38,8 @@ enum RunFindings {
         [ChunkPolicy.auto, .guided].filter { $0 != policy }
     }
 
-    private static func taskTimeFindings(_ tasks: TaskTimeAnalysis, policy: ChunkPolicy) -> [Finding] {
+    /// Stragglers, and an idle tail unless a critical path set the wall time (`pathBound`).
+    private static func taskTimeFindings(_ tasks: TaskTimeAnalysis, policy: ChunkPolicy, pathBound: Bool) -> [Finding] {
         var findings: [Finding] = []
         for straggler in tasks.stragglers {
             let place = straggler.group.isEmpty ? "the sweep's" : "stage '\(straggler.group)''s"
@@ -51,7 +55,7 @@ enum RunFindings {
                 recommendation: "split it into smaller tasks, give it more cores (cores:), or declare long tasks' "
                     + "estimate: so they start first"))
         }
-        if tasks.idleTailShare > idleTailShare, tasks.tailSeconds > 0.5 {
+        if tasks.idleTailShare > idleTailShare, tasks.tailSeconds > 0.5, !pathBound {
             findings.append(Finding(
                 kind: "idle_tail",
                 message: "\(NumberText.fixed(tasks.idleTailShare * 100, digits: 0))% of the slot time was idle at the end "
