@@ -18,9 +18,19 @@ struct ResultsCommand: AsyncParsableCommand {
     @Option(help: "Only tasks whose final attempt ended so: ok, failed, timeout, interrupted or cancelled.")
     var status: TaskStatus?
 
+    @Flag(help: ArgumentHelp(
+        "Write a ' before csv or tsv cells that start with = + - @, a tab or a carriage return (and are not numbers).",
+        discussion: "A spreadsheet would otherwise run such a cell as a formula: task output like =cmd|' /C calc'!A0."))
+    var csvSafe = false
+
+    func validate() throws {
+        if csvSafe && format == .jsonl { throw ValidationError("--csv-safe applies to --format csv or tsv") }
+    }
+
     func run() async throws {
         do {
-            try CompactedResults.write(directory: directory, format: format, status: status, to: .standardOutput)
+            try CompactedResults.write(
+                directory: directory, format: format, status: status, formulaSafe: csvSafe, to: .standardOutput)
         } catch {
             FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
             throw ExitCode(2)
@@ -37,4 +47,7 @@ extension TaskStatus: ExpressibleByArgument {
         else { return nil }
         self = status
     }
+
+    /// The names a user types, for the message of a wrong one.
+    public static var allValueStrings: [String] { allCases.map(\.description) }
 }

@@ -91,7 +91,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard let summary = outcome.summary else { return }
         if !quiet {
-            FileHandle.standardError.write(Data((summary.humanText() + "results in \(outcome.outputDirectory)/, report: \(outcome.outputDirectory)/report.html\n").utf8))
+            let report = summary.reportPage.map { ", report: \($0)" } ?? ""
+            FileHandle.standardError.write(Data((summary.humanText(directory: outcome.outputDirectory) + "results in \(outcome.outputDirectory)/\(report)\n").utf8))
         }
         if !summary.unresponsiveRanks.isEmpty { MPILaunch.endAfterLostRanks(lostSilentNode: summary.lostSilentNode) }
         if summary.interrupted { throw ExitCode(3) }

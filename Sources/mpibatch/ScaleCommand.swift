@@ -10,7 +10,8 @@ struct ScaleCommand: ParsableCommand {
         discussion: """
             Each run goes to OUT/ranks-N. Every rank gets one slot (so N ranks are N workers; pass
             -- --slots K to change it). Speedup is measured against the smallest rank count's wall
-            time; Amdahl's law is fitted to the points. Options after -- are passed to every `run`.
+            time; Amdahl's law is fitted to the points (two rank counts always fit, so give three or
+            more to test it). Options after -- are passed to every `run`.
             """)
 
     @Argument(help: "The job file.")

@@ -33,6 +33,7 @@ BIN_ABSOLUTE=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 # full stop covers daemons killed moments before (as when a session ends) that the
 # sandbox has not reaped yet. The first failure is still printed.
 slurm_up() {
+    SLURM_STARTED_BY_TESTS=1  # run-all stops it at the end unless it was up before
     slurm/local-cluster start >"$WORK/cluster-start.log" 2>&1 && return 0
     echo "first start failed:"; cat "$WORK/cluster-start.log"
     slurm/local-cluster stop >/dev/null 2>&1; sleep 3

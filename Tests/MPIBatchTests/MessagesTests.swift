@@ -40,6 +40,15 @@ import Testing
         #expect(json.string == #"{"id":"010","x":"2.50","n":"6","label":"b"}"#)
     }
 
+    @Test func unquotedCSVFieldsKeepTheirSpaces() throws {
+        let directory = makeJobTestDirectory()
+        writeJobFile("label, n\n  two words , 5 \n", named: "t.csv", in: directory)
+        let (_, sweep) = try loadSweep("sweep: {table: \(directory)/t.csv, types: {n: integer}}\ntask: {kernel: noop}\n")
+        var json = JSONWriter()
+        sweep.space.writeParameters(of: 0, to: &json)
+        #expect(json.string == #"{"label":"  two words ","n":5}"#)
+    }
+
     @Test func badTypesAreReportedInTheFileAtFault() {
         let directory = makeJobTestDirectory()
         writeJobFile("id,n\na,1\nb, two\n", named: "t.csv", in: directory)

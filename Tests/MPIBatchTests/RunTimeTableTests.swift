@@ -88,5 +88,7 @@ import Testing
         #expect(source.progress.map(\.status) == [.succeeded, .failed])
         #expect(source.isExhausted)
         #expect(source.warnings.last?.contains("cannot read x") == true)
+        // Its reservation is not tasks that were not run: none of them was ever made.
+        #expect(source.reservedButUnused == graph.stages[1].taskCount)
     }
 }

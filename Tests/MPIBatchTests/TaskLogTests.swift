@@ -203,7 +203,7 @@ func commandContext(_ index: Int, _ outputDirectory: String, attempt: Int = 1, r
         #expect(first.reason == "exit code 3")
         var failures: [String] = []
         try TaskLogs.forEachFailure(directory: directory) { failures.append("\($0.index): \($0.reason)") }
-        #expect(failures == ["2: signal 15"])
+        #expect(failures == ["2: timed out"])
     }
 
     @Test func unknownIndicesKernelsAndCutFilesAreErrorsThatSaySo() throws {

@@ -1,8 +1,10 @@
 import Foundation
 
 /// A `table:` CSV file: a header row of parameter names, then one task per row.
-/// Fields may be quoted (`"a, b"`, `""` for a quote). A field keeps its text unless
-/// its column is declared numeric (`types:`, `CSVColumnType`).
+/// Fields may be quoted (`"a, b"`, `""` for a quote). A field keeps its text, spaces
+/// included, unless its column is declared numeric (`types:`, `CSVColumnType`): then the
+/// spaces around the number are not part of it. Header names are names: spaces around them
+/// are dropped.
 struct CSVTable {
     /// The header's names.
     let names: [String]
@@ -19,7 +21,8 @@ struct CSVTable {
         guard rows.count > 1 else {
             throw JobFileError(path: path, line: header.line, column: 1, message: "CSV table has a header but no rows")
         }
-        let columnTypes = header.fields.map { types[$0.text] ?? .text }
+        let headerNames = header.fields.map { $0.text.trimmingCharacters(in: .whitespaces) }
+        let columnTypes = headerNames.map { types[$0] ?? .text }
         var columns = [[ParameterValue]](repeating: [], count: header.fields.count)
         for row in rows.dropFirst() {
             guard row.fields.count == header.fields.count else {
@@ -28,16 +31,17 @@ struct CSVTable {
                     message: "CSV row has \(row.fields.count) fields, the header has \(header.fields.count)")
             }
             for (column, field) in row.fields.enumerated() {
-                guard let value = columnTypes[column].value(field.text) else {
+                let text = columnTypes[column] == .text ? field.text : field.text.trimmingCharacters(in: .whitespaces)
+                guard let value = columnTypes[column].value(text) else {
                     throw JobFileError(
                         path: path, line: field.line, column: field.column,
-                        message: "'\(field.text)' in column '\(header.fields[column].text)' is not \(columnTypes[column] == .integer ? "an" : "a") "
+                        message: "'\(text)' in column '\(headerNames[column])' is not \(columnTypes[column] == .integer ? "an" : "a") "
                             + "\(columnTypes[column].rawValue), as types: declares")
                 }
                 columns[column].append(value)
             }
         }
-        self.names = header.fields.map(\.text)
+        self.names = headerNames
         self.columns = columns
     }
 
@@ -94,12 +98,6 @@ struct CSVTable {
             }
         }
         endRecord()
-        return records.map { record in
-            (record.line, record.fields.map { field in
-                var trimmed = field
-                if !field.quoted { trimmed.text = field.text.trimmingCharacters(in: .whitespaces) }
-                return trimmed
-            })
-        }
+        return records
     }
 }

@@ -14,9 +14,11 @@ public enum ResultsFormat: String, Sendable, CaseIterable {
 /// `ok` line if it has one, see `FinalAttempts`), in index order. What `mpibatch results DIR` prints.
 public enum CompactedResults {
     /// Writes the compacted lines of `directory/results.jsonl` to `output` in `format`, only
-    /// those whose final attempt has `status` when one is given.
+    /// those whose final attempt has `status` when one is given; with `formulaSafe`, csv and
+    /// tsv cells that a spreadsheet would run as a formula get a leading `'`.
     public static func write(
-        directory: String, format: ResultsFormat = .jsonl, status: TaskStatus? = nil, to output: FileHandle
+        directory: String, format: ResultsFormat = .jsonl, status: TaskStatus? = nil, formulaSafe: Bool = false,
+        to output: FileHandle
     ) throws(RunFileError) {
         let path = directory + "/results.jsonl"
         let chosen = try FinalAttempts.read(path: path).places
@@ -44,7 +46,7 @@ public enum CompactedResults {
                     flush(false)
                 }
             case .csv, .tsv:
-                let table = ResultsTable(lines: places.map { UnsafeBufferPointer(rebasing: bytes[$0]) })
+                let table = ResultsTable(lines: places.map { UnsafeBufferPointer(rebasing: bytes[$0]) }, formulaSafe: formulaSafe)
                 buffer.append(contentsOf: table.row(table.header, format: format))
                 for line in places {
                     buffer.append(contentsOf: table.row(table.cells(of: UnsafeBufferPointer(rebasing: bytes[line])), format: format))

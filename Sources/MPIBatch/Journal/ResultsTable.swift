@@ -9,13 +9,17 @@ struct ResultsTable {
     /// The column names, in order.
     let header: [String]
     private let column: [String: Int]
+    /// Whether cells that would start a spreadsheet formula get a leading `'` (`--csv-safe`).
+    private let formulaSafe: Bool
     private static let fixed = [
         "index", "status", "attempt", "rank", "slot", "seconds", "start", "started_at", "exit_code", "signal", "cpu_seconds",
         "max_rss_bytes",
     ]
 
-    /// The columns that `lines` need, in order of first appearance.
-    init(lines: [UnsafeBufferPointer<UInt8>]) {
+    /// The columns that `lines` need, in order of first appearance; with `formulaSafe`, rows
+    /// guard their cells against spreadsheet formulas.
+    init(lines: [UnsafeBufferPointer<UInt8>], formulaSafe: Bool = false) {
+        self.formulaSafe = formulaSafe
         var parameters: [String] = []
         var values: [String] = []
         var seen = Set<String>()
@@ -64,7 +68,16 @@ struct ResultsTable {
     /// One row in `format`, newline included.
     func row(_ cells: [String], format: ResultsFormat) -> [UInt8] {
         let separator = format == .tsv ? "\t" : ","
-        return Array((cells.map { format == .tsv ? Self.tsvEscaped($0) : Self.csvQuoted($0) }.joined(separator: separator) + "\n").utf8)
+        let guarded = formulaSafe ? cells.map(Self.formulaGuarded) : cells
+        return Array((guarded.map { format == .tsv ? Self.tsvEscaped($0) : Self.csvQuoted($0) }.joined(separator: separator) + "\n").utf8)
+    }
+
+    /// `text` with a `'` before it when a spreadsheet would take it as a formula: it starts
+    /// with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a number (`-2.5` stays).
+    static func formulaGuarded(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil
+        else { return text }
+        return "'" + text
     }
 
     private static func columns(prefix: String, of raw: UnsafeBufferPointer<UInt8>) -> [String] {

@@ -19,11 +19,16 @@ public enum TaskLogs {
         public var signal: Int?
         /// Why it failed, if it did.
         public var error: String?
-        /// Where its output is; nil for a kernel task, which has none.
+        /// Where its output is; nil for a kernel task, which has none, or when `log` is unreadable.
         public var log: TaskLog?
+        /// Whether its line has a `log` field that does not read as a place (a number out of
+        /// range, a malformed span): its output cannot be found, though it had some.
+        public var logUnreadable = false
 
-        /// `exit code 3`, `signal 9`, or the error: why it did not succeed, in a few words.
+        /// `timed out after 1.0 s`, `exit code 3`, `signal 9`, or the error: why it did not
+        /// succeed, in a few words. A timeout says so, not the signal that ended the task.
         public var reason: String {
+            if status == .timeout, let error { return error }
             if let signal { return "signal \(signal)" }
             if let exitCode, exitCode != 0 { return "exit code \(exitCode)" }
             return error ?? "ok"
@@ -77,6 +82,11 @@ public enum TaskLogs {
         _ stream: LogStream, of attempt: Attempt, directory: String, to output: FileHandle
     ) throws(RunFileError) {
         switch attempt.log {
+        case nil where attempt.logUnreadable:
+            throw RunFileError(
+                path: directory + "/results.jsonl",
+                reason: "task \(attempt.index)'s line has a log field that is not a place mpibatch can read "
+                    + "(an offset or length out of range, or not [offset,length]): its output cannot be found")
         case nil:
             throw RunFileError(
                 path: directory + "/results.jsonl",
@@ -99,10 +109,11 @@ public enum TaskLogs {
     /// The attempt a journal line describes; the reader checked the line when it first read it.
     private static func attempt(line: UnsafeBufferPointer<UInt8>) -> Attempt {
         let entry = (try? JournalLineScanner.scan(line)) ?? JournalEntry()
+        let log = entry.log.flatMap { JournalLineScanner.taskLog(UnsafeBufferPointer(rebasing: line[$0])) }
         return Attempt(
             index: entry.index, attempt: entry.attempt, rank: entry.rank, status: entry.status,
             exitCode: entry.exitCode, signal: entry.signal,
             error: entry.error.flatMap { JournalString.decode(UnsafeBufferPointer(rebasing: line[$0])) },
-            log: entry.log.flatMap { JournalLineScanner.taskLog(UnsafeBufferPointer(rebasing: line[$0])) })
+            log: log, logUnreadable: entry.log != nil && log == nil)
     }
 }

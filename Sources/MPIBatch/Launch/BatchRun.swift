@@ -88,7 +88,7 @@ public enum BatchRun {
             return summary
         }
         do {
-            _ = try RunReports.write(directory: directory, summary: summary, pass: pass.get())
+            summary.reportPage = try RunReports.write(directory: directory, summary: summary, pass: pass.get())
         } catch {
             // The results are safe; a picture that cannot be drawn must not fail the run.
             FileHandle.standardError.write(Data("mpibatch: timeline or report page not written: \(error)\n".utf8))

@@ -2,7 +2,7 @@
 public enum RunReport {
     /// The human summary of the run in `directory`.
     public static func render(directory: String) throws(RunFileError) -> String {
-        try load(directory: directory).humanText()
+        try load(directory: directory).humanText(directory: directory)
     }
 
     /// The summary stored in `directory/summary.json`.

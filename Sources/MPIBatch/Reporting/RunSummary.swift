@@ -45,6 +45,9 @@ public struct RunSummary: Sendable {
     /// then `mpirun` needs time to notice the node itself before an abort can reach it.
     /// Not written to `summary.json`.
     public var lostSilentNode = false
+    /// Where the run's report page was written; nil when it could not be (a full disk, say).
+    /// Not written to `summary.json`.
+    public var reportPage: String? = nil
 
     /// A Monte Carlo run's estimate (its fields sit beside the run's own in summary.json).
     public var monteCarlo: MonteCarloSummary? = nil
@@ -81,9 +84,11 @@ public struct RunSummary: Sendable {
     public var failuresInStoppedScopes = 0
 
     /// Whether the run failed (exit status 1): a task failed for good outside a sweep or stage
-    /// that stopped early, or some task neither succeeded nor was settled by an early stop.
+    /// that stopped early, some task neither succeeded nor was settled by an early stop, or a
+    /// stage failed (one whose run-time table could not be read fails without a task).
     public var endsFailed: Bool {
         tasksFailed > failuresInStoppedScopes || tasksSucceeded + tasksSettledByEarlyStops < tasksTotal
+            || stageGraph?.stagesFailed.isEmpty == false
     }
 
     /// One rank's figures.

@@ -1,18 +1,22 @@
 extension RunSummary {
-    /// The short human summary printed on stderr at the end of a run.
-    public func humanText() -> String {
+    /// The short human summary printed on stderr at the end of a run, for the run in
+    /// `directory` (named in the pointer to the failed tasks' logs, when given). Failures are
+    /// grouped and capped, so its length does not grow with what tasks print; control
+    /// characters from tasks are shown, not obeyed (`TerminalText`).
+    public func humanText(directory: String? = nil) -> String {
         var lines: [String] = []
+        let unit = monteCarlo == nil ? "task" : "block"
         let notRun = max(0, tasksTotal - tasksSucceeded - tasksFailed - tasksCancelled)
         lines.append(
-            "\(name): \(tasksSucceeded)/\(tasksTotal) tasks ok, \(tasksFailed) failed"
-                + (tasksCancelled > 0 ? ", \(tasksCancelled) cancelled" : "") + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : ""))
+            "\(name): \(tasksSucceeded)/\(tasksTotal) \(unit)s ok, \(tasksFailed) failed"
+                + (tasksCancelled > 0 ? ", \(tasksCancelled) cancelled" : "") + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : "")
+                + (stageGraph?.stagesFailed.isEmpty == false ? "; failed stages: " + stageGraph!.stagesFailed.joined(separator: ", ") : ""))
         lines.append(
-            "wall \(NumberText.fixed(wallSeconds)) s, task time \(NumberText.fixed(taskSeconds)) \(coreWeighted ? "core-s" : "s") on \(slotsPerRank.count) rank(s) × "
+            "wall \(NumberText.fixed(wallSeconds)) s, \(unit) time \(NumberText.fixed(taskSeconds)) \(coreWeighted ? "core-s" : "s") on \(slotsPerRank.count) rank(s) × "
                 + "\(slotsPerRank.map(String.init).joined(separator: "+")) slot(s)")
         lines.append(
             "speedup \(NumberText.fixed(speedup)), efficiency \(NumberText.fixed(efficiency * 100, digits: 1))%, "
-                + "imbalance \(NumberText.fixed(imbalance * 100, digits: 1))%, \(NumberText.fixed(throughput, digits: 0)) tasks/s, "
-                + "overhead \(NumberText.fixed(overheadSecondsPerTask * 1e6, digits: 2)) µs/task")
+                + "imbalance \(NumberText.fixed(imbalance * 100, digits: 1))%, \(NumberText.fixed(throughput, digits: 0)) \(unit)s/s")
         if parts.count > 1 {
             lines.append(
                 "in \(parts.count) parts (resumed): "
@@ -22,21 +26,31 @@ extension RunSummary {
         if nodes.count > 1 {
             for node in nodes {
                 lines.append(
-                    "  node \(node.host): \(node.ranks.count) rank(s), \(node.slots) slot(s), \(node.tasks) tasks, "
+                    "  node \(node.host): \(node.ranks.count) rank(s), \(node.slots) slot(s), \(node.tasks) \(unit)s, "
                         + "busy \(NumberText.fixed(node.busySeconds)) s")
             }
         }
         lines.append(contentsOf: extraLines)
-        for failure in failures.prefix(10) {
-            lines.append("  task \(failure.index) \(failure.status) on rank \(failure.rank) (attempt \(failure.attempt)): \(failure.error)")
-        }
-        if failures.count > 10 { lines.append("  … \(tasksFailed - 10) more failures in results.jsonl") }
+        lines.append(contentsOf: failureLines(unit: unit, directory: directory))
         for lost in unresponsiveRanks {
-            lines.append("rank \(lost.rank) on \(lost.host) stopped answering: its unfinished tasks were not run (--resume reruns them)")
+            lines.append("rank \(lost.rank) on \(lost.host) stopped answering: its unfinished \(unit)s were not run (--resume reruns them)")
         }
         if let stopReason { lines.append("stopped early: \(stopReason)") }
         if let journalFailure { lines.append("journal failed: \(journalFailure)") }
         for finding in findings { lines.append("finding (\(finding.kind)): \(finding.message); \(finding.recommendation)") }
-        return lines.joined(separator: "\n") + "\n"
+        return TerminalText.visible(lines.joined(separator: "\n") + "\n")
+    }
+
+    /// One line per group of alike failures (the largest groups), a count of the rest, and
+    /// where each failed task's whole stderr is.
+    private func failureLines(unit: String, directory: String?) -> [String] {
+        guard !failures.isEmpty else { return [] }
+        let groups = FailureGroup.groups(failures)
+        let shown = groups.prefix(FailureGroup.shownGroups)
+        var lines = shown.map { "  " + $0.line(unit: unit) }
+        let unlisted = max(0, tasksFailed - shown.reduce(0) { $0 + $1.indices.count })
+        if unlisted > 0 { lines.append("  … and \(unlisted) more failed \(unit)\(unlisted == 1 ? "" : "s") (results --status failed lists them)") }
+        lines.append("  each failed \(unit)'s stderr: mpibatch logs \(directory.map(ShellQuoting.quoteIfNeeded) ?? "DIR") --failed")
+        return lines
     }
 }

@@ -14,7 +14,7 @@ extension ScalingStudy {
             + "font-family=\"sans-serif\" font-size=\"12\">"
         svg += "<title>\(PageHTML.escape(name)): speedup against ranks</title>"
         svg += "<text x=\"\(plot.x)\" y=\"22\" font-size=\"15\">\(PageHTML.escape(name)): speedup against ranks "
-            + "(Amdahl's serial fraction \(NumberText.fixed(serialFraction * 100, digits: 2))%)</text>"
+            + "(Amdahl's serial fraction \(NumberText.fixed(serialFraction * 100, digits: 2))%\(fitCaveat == nil ? "" : ", from too few runs to test it"))</text>"
         svg += "<line x1=\"\(plot.x)\" y1=\"\(plot.y + plot.height)\" x2=\"\(plot.x + plot.width)\" y2=\"\(plot.y + plot.height)\" stroke=\"#888\"/>"
         svg += "<line x1=\"\(plot.x)\" y1=\"\(plot.y)\" x2=\"\(plot.x)\" y2=\"\(plot.y + plot.height)\" stroke=\"#888\"/>"
         svg += "<line x1=\"\(x(1))\" y1=\"\(y(1))\" x2=\"\(x(maxRanks))\" y2=\"\(y(maxRanks))\" stroke=\"#999\" stroke-dasharray=\"5 4\"/>"
@@ -48,7 +48,7 @@ extension ScalingStudy {
             do {
                 try OutputFile.replace(directory + "/" + file, with: bytes)
             } catch {
-                throw RunFileError(path: error.path, reason: "\(error.operation): \(error)")
+                throw RunFileError(writing: error)
             }
         }
     }
@@ -65,7 +65,8 @@ extension ScalingStudy {
                 PageHTML.section("Speedup against ranks", id: "chart", svg()),
                 PageHTML.section(
                     "Runs", id: "runs",
-                    PageHTML.table(rows + [("Amdahl's serial fraction", "\(NumberText.fixed(serialFraction * 100, digits: 2))%")])),
+                    PageHTML.table(rows + [("Amdahl's serial fraction", "\(NumberText.fixed(serialFraction * 100, digits: 2))%"
+                        + (fitCaveat.map { " (" + $0 + ")" } ?? ""))])),
             ])
     }
 }

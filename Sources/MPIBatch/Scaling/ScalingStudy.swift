@@ -66,6 +66,16 @@ public struct ScalingStudy: Sendable, Codable {
         return denominator > 0 ? min(1, max(0, numerator / denominator)) : 0
     }
 
+    /// Runs a fit needs to test Amdahl's law: with fewer, one serial fraction always fits.
+    static let runsToTestTheFit = 3
+
+    /// What the fit cannot tell, when it was fitted to too few runs to test the law; nil otherwise.
+    public var fitCaveat: String? {
+        guard points.count < Self.runsToTestTheFit else { return nil }
+        return "fitted to \(points.count) run\(points.count == 1 ? "" : "s") only: a serial fraction always fits so few, "
+            + "so this does not test Amdahl's law; measure \(Self.runsToTestTheFit) or more rank counts"
+    }
+
     /// Amdahl's speedup at `ranks` with the fitted serial fraction.
     public func amdahlSpeedup(at ranks: Double) -> Double { 1 / (serialFraction + (1 - serialFraction) / ranks) }
 
@@ -83,6 +93,7 @@ public struct ScalingStudy: Sendable, Codable {
                     + pad(NumberText.fixed(point.efficiency * 100, digits: 1) + "%", 10))
         }
         lines.append("Amdahl's serial fraction: \(NumberText.fixed(serialFraction * 100, digits: 2))% (best possible speedup \(serialFraction > 0 ? NumberText.fixed(1 / serialFraction, digits: 1) : "unbounded"))")
+        if let fitCaveat { lines.append("  " + fitCaveat) }
         return lines.joined(separator: "\n") + "\n"
     }
 

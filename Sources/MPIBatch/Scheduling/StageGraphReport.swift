@@ -36,10 +36,12 @@ extension StageGraphSource {
         }
         let critical = measuredCriticalPath
         let wall = graphWallSeconds
-        guard graph.stages.count > 1, critical.length > 0, wall > 0 else { return findings }
+        // A graph that did not finish (a stage failed or was skipped) says nothing of slots.
+        guard graph.stages.count > 1, critical.length > 0, wall > 0, names(.failed).isEmpty, names(.skipped).isEmpty
+        else { return findings }
         let path = critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
         let numbers: [Finding.Number] = [.init("critical_path_seconds", critical.length), .init("graph_wall_seconds", wall)]
-        if wall <= 1.15 * critical.length, let longest = critical.stages.max(by: { stageSeconds[$0] < stageSeconds[$1] }) {
+        if wall <= Self.pathBoundShare * critical.length, let longest = critical.stages.max(by: { stageSeconds[$0] < stageSeconds[$1] }) {
             findings.append(Finding(
                 kind: "critical_path",
                 message: "the critical path \(path) (\(NumberText.fixed(critical.length)) s) set the graph's \(NumberText.fixed(wall)) s",
@@ -55,6 +57,25 @@ extension StageGraphSource {
                 recommendation: "more slots (or ranks) could bring the graph close to its critical path"))
         }
         return findings
+    }
+
+    /// A graph wall time within this multiple of its critical path: the path set it, and more slots cannot help.
+    static let pathBoundShare = 1.15
+
+    /// Whether `finding` says that the critical path set the graph's wall time.
+    static func saysPathBound(_ finding: Finding) -> Bool {
+        guard finding.kind == "critical_path",
+            let path = finding.numbers.first(where: { $0.name == "critical_path_seconds" })?.value,
+            let wall = finding.numbers.first(where: { $0.name == "graph_wall_seconds" })?.value
+        else { return false }
+        return wall <= pathBoundShare * path
+    }
+
+    /// `saved 32.8% of the sequential time` (work ÷ wall beyond 1), or that running the
+    /// stages side by side saved nothing: the tasks' summed time is the sequential time.
+    static func timeSaved(work: Double, wall: Double) -> String {
+        guard work > 0, wall > 0, wall < work else { return "no time saved against running its tasks one after another" }
+        return "saved \(NumberText.fixed((1 - wall / work) * 100, digits: 1))% of the sequential time (its tasks one after another)"
     }
 
     private func names(_ status: StageProgress.Status) -> [String] {
@@ -84,7 +105,7 @@ extension StageGraphSource {
             stagesFailed: names(.failed), stagesSkipped: names(.skipped), warnings: warnings, stages: stages))
     }
 
-    /// The stage tally, the critical path and improvement, failed and skipped stages, warnings.
+    /// The stage tally, the critical path and the time saved, failed and skipped stages, warnings.
     func humanSummary() -> [String] {
         let critical = measuredCriticalPath
         let work = finishedTaskSeconds
@@ -93,7 +114,7 @@ extension StageGraphSource {
             "stages: \(names(.succeeded).count) ok, \(names(.failed).count) failed, \(names(.skipped).count) skipped of \(graph.stages.count)",
             "critical path \(NumberText.fixed(critical.length)) s (" + critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
                 + "), max speedup \(NumberText.fixed(critical.length > 0 ? work / critical.length : 0)), graph wall \(NumberText.fixed(wall)) s, "
-                + "\(NumberText.fixed(work > 0 ? (1 - wall / work) * 100 : 0, digits: 1))% faster than sequential",
+                + Self.timeSaved(work: work, wall: wall),
         ]
         if !names(.failed).isEmpty { lines.append("failed stages: " + names(.failed).joined(separator: ", ")) }
         if !names(.skipped).isEmpty { lines.append("skipped stages: " + names(.skipped).joined(separator: ", ")) }

@@ -273,6 +273,7 @@ struct StageGraphSource: WorkSource {
             release(stage)
         case .failure(let problem):
             warn("stage '\(graph.stages[stage].name)': its table could not be expanded: \(problem)")
+            progress[stage].taskCount = 0  // no task of it was made: none is "not run"; the stage failed
             progress[stage].start = clock()
             progress[stage].failures = 1
             complete(stage)

@@ -104,10 +104,12 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
     public let operation: String
     /// `errno`.
     public let code: Int32
-    /// `results.jsonl: write: No space left on device`.
-    public var description: String {
+    /// `write: No space left on device`: what went wrong, without the path.
+    public var reason: String {
         code == ELOOP
-            ? "\(path): is a symbolic link; mpibatch does not write its outputs through one (remove it)"
-            : "\(path): \(operation): \(String(cString: strerror(code)))"
+            ? "is a symbolic link; mpibatch does not write its outputs through one (remove it)"
+            : "\(operation): \(String(cString: strerror(code)))"
     }
+    /// `results.jsonl: write: No space left on device`.
+    public var description: String { "\(path): \(reason)" }
 }

@@ -19,6 +19,11 @@ public struct RunFileError: Error, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// A file of the run that could not be written: its path once, then what went wrong.
+    public init(writing error: OutputError) {
+        self.init(path: error.path, reason: error.reason)
+    }
+
     /// `runs/x/results.jsonl:12:40: expected a number for "seconds"`.
     public var description: String {
         var location = path

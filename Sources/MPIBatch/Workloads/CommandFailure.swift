@@ -22,5 +22,8 @@ public enum CommandFailure: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func tail(_ text: String) -> String { text.isEmpty ? "" : "; stderr: " + text }
+    /// What stands between the cause and the end of stderr in `description`.
+    static let stderrMarker = "; stderr: "
+
+    private static func tail(_ text: String) -> String { text.isEmpty ? "" : stderrMarker + text }
 }

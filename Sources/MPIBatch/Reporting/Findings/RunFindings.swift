@@ -15,15 +15,31 @@ enum RunFindings {
 
     /// Every finding of `summary`'s run from its figures, from `tasks` (its journal's task
     /// times, nil where the journal could not be read) and `source` (the work source's own).
+    /// A run that was interrupted, whose journal failed, or too small to judge (under two
+    /// attempts, or under a second of task time) gets only the stages past their own
+    /// `warn_after:`: its figures say nothing about how the work was spread.
     static func make(summary: RunSummary, tasks: TaskTimeAnalysis?, source: [Finding]) -> [Finding] {
+        let judged = !summary.interrupted && summary.journalFailure == nil && summary.attempts >= 2
+            && summary.taskSeconds >= shortestBusySeconds
+        guard judged else { return source.filter { $0.kind == "stage_over_warn_after" } }
+        // A stage graph's critical path that set the wall time: neither the chunk policy nor
+        // more slots would have shortened it, so the idle tail and waiting tasks go unmentioned.
+        let pathBound = source.contains(where: StageGraphSource.saysPathBound)
         var findings: [Finding] = []
-        if let tasks { findings += taskTimeFindings(tasks) }
+        if let tasks { findings += taskTimeFindings(tasks, policy: summary.chunkPolicy, pathBound: pathBound) }
         findings += imbalance(summary)
-        findings += overheadAndCPU(summary)
+        findings += overheadAndCPU(summary, pathBound: pathBound)
         return findings + source
     }
 
-    private static func taskTimeFindings(_ tasks: TaskTimeAnalysis) -> [Finding] {
+    /// The chunk policies to suggest against an idle tail: those that shrink the last chunks,
+    /// less the one in use.
+    static func tailPolicies(instead policy: ChunkPolicy) -> [ChunkPolicy] {
+        [ChunkPolicy.auto, .guided].filter { $0 != policy }
+    }
+
+    /// Stragglers, and an idle tail unless a critical path set the wall time (`pathBound`).
+    private static func taskTimeFindings(_ tasks: TaskTimeAnalysis, policy: ChunkPolicy, pathBound: Bool) -> [Finding] {
         var findings: [Finding] = []
         for straggler in tasks.stragglers {
             let place = straggler.group.isEmpty ? "the sweep's" : "stage '\(straggler.group)''s"
@@ -39,14 +55,15 @@ enum RunFindings {
                 recommendation: "split it into smaller tasks, give it more cores (cores:), or declare long tasks' "
                     + "estimate: so they start first"))
         }
-        if tasks.idleTailShare > idleTailShare, tasks.tailSeconds > 0.5 {
+        if tasks.idleTailShare > idleTailShare, tasks.tailSeconds > 0.5, !pathBound {
             findings.append(Finding(
                 kind: "idle_tail",
                 message: "\(NumberText.fixed(tasks.idleTailShare * 100, digits: 0))% of the slot time was idle at the end "
                     + "(the last \(NumberText.fixed(tasks.tailSeconds)) s ran on fewer and fewer slots)",
                 numbers: [.init("idle_share", tasks.idleTailShare), .init("tail_seconds", tasks.tailSeconds)],
-                recommendation: "the last chunks were too long for what was left: use --chunk auto or guided, "
-                    + "or make the longest tasks start first"))
+                recommendation: "the last chunks were too long for what was left: "
+                    + tailPolicies(instead: policy).map { "use --chunk \($0.rawValue)" }.joined(separator: ", ")
+                    + ", or make the longest tasks start first (estimate:)"))
         }
         return findings
     }
@@ -81,7 +98,9 @@ enum RunFindings {
         return findings
     }
 
-    private static func overheadAndCPU(_ summary: RunSummary) -> [Finding] {
+    /// Dispatch overhead, and tasks that mostly wait: more slots overlap the waiting only when
+    /// tasks queued for slots and no critical path set the wall time (`pathBound`).
+    private static func overheadAndCPU(_ summary: RunSummary, pathBound: Bool) -> [Finding] {
         var findings: [Finding] = []
         let thisPart = summary.parts.last
         let attempts = thisPart?.attempts ?? summary.attempts
@@ -97,7 +116,7 @@ enum RunFindings {
         }
         let busy = summary.ranks.reduce(0) { $0 + $1.busySeconds }
         let cpu = summary.ranks.reduce(0) { $0 + $1.cpuSeconds }
-        if busy >= shortestBusySeconds, cpu / busy < cpuShare {
+        if busy >= shortestBusySeconds, cpu / busy < cpuShare, summary.tasksTotal > summary.totalSlots, !pathBound {
             findings.append(Finding(
                 kind: "io_bound",
                 message: "tasks used \(NumberText.fixed(cpu)) CPU seconds in \(NumberText.fixed(busy)) busy seconds "

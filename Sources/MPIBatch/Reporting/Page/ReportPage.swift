@@ -37,7 +37,7 @@ public enum ReportPage {
         do {
             try OutputFile.replace(path, with: Array(PageHTML.page(title: "mpibatch run: \(summary.name)", sections: sections).utf8))
         } catch {
-            throw RunFileError(path: error.path, reason: "\(error.operation): \(error)")
+            throw RunFileError(writing: error)
         }
         return path
     }

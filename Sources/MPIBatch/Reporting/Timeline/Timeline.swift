@@ -28,7 +28,7 @@ public enum Timeline {
         do {
             try OutputFile.replace(path, with: bytes)
         } catch {
-            throw RunFileError(path: error.path, reason: "\(error.operation): \(error)")
+            throw RunFileError(writing: error)
         }
     }
 }
