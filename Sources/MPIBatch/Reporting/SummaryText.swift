@@ -15,7 +15,8 @@ extension RunSummary {
                 + "overhead \(NumberText.fixed(overheadSecondsPerTask * 1e6, digits: 2)) µs/task")
         if parts.count > 1 {
             lines.append(
-                "in \(parts.count) parts (resumed): "
+                "in \(parts.count) parts (resumed"
+                    + (tasksRerunChanged > 0 ? "; \(tasksRerunChanged) tasks rerun: the job changed their parameters" : "") + "): "
                     + parts.map { "\(NumberText.fixed($0.wallSeconds)) s, \($0.attempts) attempts" }.joined(separator: "; "))
         }
         let nodes = nodes
