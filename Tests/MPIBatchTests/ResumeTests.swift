@@ -71,11 +71,13 @@ import Testing
         _ = try await runInMemory(CountingWorkload(taskCount: 5), ranks: 1, directory: directory)
         let configuration = RunConfiguration(name: "test", outputDirectory: directory, behaviour: RunBehaviour(resume: true))
         #expect(throws: RunFileError.self) {
-            try PreparedRun.prepare(configuration: configuration, jobHash: "other", taskCount: 5, keepValues: false)
+            try PreparedRun.prepare(
+                configuration: configuration, jobHash: "other", job: CountingWorkload(taskCount: 5), taskCount: 5, keepValues: false)
         }
         let forced = RunConfiguration(
             name: "test", outputDirectory: directory, behaviour: RunBehaviour(resume: true, force: true))
-        _ = try PreparedRun.prepare(configuration: forced, jobHash: "other", taskCount: 5, keepValues: false)
+        _ = try PreparedRun.prepare(
+            configuration: forced, jobHash: "other", job: CountingWorkload(taskCount: 5), taskCount: 5, keepValues: false)
     }
 
     @Test func anEarlierJournalWithoutResumeIsRefused() async throws {
@@ -85,7 +87,7 @@ import Testing
         #expect(throws: RunFileError.self) {
             try PreparedRun.prepare(
                 configuration: RunConfiguration(name: "test", outputDirectory: directory), jobHash: "test",
-                taskCount: 5, keepValues: false)
+                job: CountingWorkload(taskCount: 5), taskCount: 5, keepValues: false)
         }
     }
 }
@@ -205,7 +207,7 @@ import Testing
             name: "test", outputDirectory: directory, behaviour: RunBehaviour(heartbeatTimeoutSeconds: 0.5))
         let workload = CountingWorkload(taskCount: 50)
         let prepared = try PreparedRun.prepare(
-            configuration: configuration, jobHash: "test", taskCount: 50, keepValues: false)
+            configuration: configuration, jobHash: "test", job: workload, taskCount: 50, keepValues: false)
         let started = ContinuousClock.now
         let summary = try #require(
             try await BatchRun.execute(

@@ -47,17 +47,17 @@ func temporaryRunDirectory() -> String {
 /// Pass `directory` to keep the output (and `resume` to continue a run there).
 func runInMemory(
     _ workload: any Workload, ranks: Int, slots: Int = 2, policy: ChunkPolicy = .auto, failFast: Bool = false,
-    directory given: String? = nil, resume: Bool = false, graceSeconds: Double = 30,
-    interruptWhen: (@Sendable () async throws -> Void)? = nil
+    directory given: String? = nil, resume: Bool = false, graceSeconds: Double = 30, jobHash: String = "test",
+    force: Bool = false, interruptWhen: (@Sendable () async throws -> Void)? = nil
 ) async throws -> (RunSummary, [[String: Any]]) {
     let directory = given ?? temporaryRunDirectory()
     defer { if given == nil { try? FileManager.default.removeItem(atPath: directory) } }
     let network = InMemoryNetwork(size: ranks)
     let configuration = RunConfiguration(
         name: "test", outputDirectory: directory,
-        behaviour: RunBehaviour(chunkPolicy: policy, failFast: failFast, resume: resume, graceSeconds: graceSeconds))
+        behaviour: RunBehaviour(chunkPolicy: policy, failFast: failFast, resume: resume, force: force, graceSeconds: graceSeconds))
     let prepared = try PreparedRun.prepare(
-        configuration: configuration, jobHash: "test", taskCount: workload.taskCount,
+        configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
         keepValues: workload.makeReducer() != nil)
     let slotsPerRank = Array(repeating: slots, count: ranks)
     let summary = try await withThrowingTaskGroup(of: RunSummary?.self) { group in

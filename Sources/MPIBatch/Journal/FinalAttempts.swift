@@ -1,5 +1,7 @@
 /// Each index's final attempt in a journal: its first `ok` line if it has one, else its last
-/// line — what `mpibatch results` and `mpibatch logs` show. Only where each line lies is
+/// line — what `mpibatch results` and `mpibatch logs` show. A line whose `params` differ from
+/// the index's earlier lines starts afresh: it is of a changed job resumed with `--force`,
+/// and the earlier lines are history. Only where each line lies is
 /// kept, not the line, so memory grows by a few words per task, not by the journal's size.
 struct FinalAttempts {
     /// Where an index's final line lies in the journal, and how that attempt ended.
@@ -10,6 +12,8 @@ struct FinalAttempts {
         var length: Int
         /// Its status.
         var status: TaskStatus
+        /// A hash of its `params` (within this process).
+        var parameters: Int
 
         /// The line's bytes in the file.
         var range: Range<Int> { offset..<(offset + length) }
@@ -28,8 +32,10 @@ struct FinalAttempts {
     /// Takes the journal's next line.
     mutating func consider(_ line: JournalFileReader.Line) {
         let index = line.entry.index
-        if places[index]?.status != .ok {
-            places[index] = Place(offset: line.offset, length: line.bytes.count, status: line.entry.status)
-        }
+        var hasher = Hasher()
+        if let params = line.entry.params { hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line.bytes[params]))) }
+        let parameters = hasher.finalize()
+        if let place = places[index], place.status == .ok, place.parameters == parameters { return }
+        places[index] = Place(offset: line.offset, length: line.bytes.count, status: line.entry.status, parameters: parameters)
     }
 }

@@ -26,27 +26,53 @@ struct JournalState {
     private(set) var tornBytes = 0
     /// Attempts and task seconds per earlier part of the run, by the parts' start offsets.
     private(set) var parts: [RunPart]
+    /// Indices with a line whose parameters are not this job's (read with `expecting:`).
+    private(set) var changed = IndexRanges()
+
+    /// How many tasks run again because the journal holds other work at their index (a
+    /// changed job resumed with `--force`) and no line of this job's work succeeded there.
+    var changedToRerun: Int { changed.ranges.reduce(0) { $0 + $1.count - succeeded.count(in: $1) } }
 
     /// Reads the journal at `path` of a job of `taskCount` tasks.
     ///
     /// - Parameter parts: the earlier parts of the run (from `run.json`); each line counts
     ///   towards the last part that began at or before its `start`.
     /// - Parameter keepValues: whether to keep the ok lines' values.
-    init(path: String, taskCount: Int, parts: [RunPart], keepValues: Bool) throws(RunFileError) {
+    /// - Parameter job: for a job that changed since the journal began (`--resume --force`):
+    ///   a line counts only when its `params` are what `job` writes for its index; any
+    ///   other line is history (its task runs again), and a line beyond the job's tasks too.
+    init(
+        path: String, taskCount: Int, parts: [RunPart], keepValues: Bool, expecting job: (any ParameterFormatter)? = nil
+    ) throws(RunFileError) {
         self.parts = parts.isEmpty ? [RunPart(startOffset: 0, startedAt: 0)] : parts
         let offsets = self.parts.map(\.startOffset)
         var state = self
+        var expected = JSONWriter()
         let tail = try JournalFileReader.read(path: path) { (line) throws(RunFileError) in
             let entry = line.entry
+            let part = max(0, (offsets.lastIndex { $0 <= entry.start }) ?? 0)
+            state.parts[part].count(entry)
+            state.lastEnd = max(state.lastEnd, entry.start + entry.seconds)
             guard (0..<taskCount).contains(entry.index) else {
+                if job != nil { return }
                 throw RunFileError(
                     path: path, line: line.number,
                     reason: "index \(entry.index) is outside this job's \(taskCount) tasks "
                         + "(a journal of another job, or one edited by hand: resume into a new --out)")
             }
+            if let job {
+                let recorded = entry.params.map { Array(line.bytes[$0]) } ?? []
+                expected.reset()
+                job.writeParameters(of: entry.index, to: &expected)
+                guard recorded == expected.bytes else {
+                    if let refusal = job.changedWorkRefusal(at: entry.index, recorded: recorded) {
+                        throw RunFileError(path: path, line: line.number, column: (entry.params?.lowerBound ?? 0) + 1, reason: refusal)
+                    }
+                    state.changed.insert(entry.index)
+                    return
+                }
+            }
             state.add(entry, line: line.bytes, keepValues: keepValues)
-            let part = max(0, (offsets.lastIndex { $0 <= entry.start }) ?? 0)
-            state.parts[part].count(entry)
         }
         self = state
         tornBytes = tail.tornLength
@@ -61,7 +87,6 @@ struct JournalState {
     }
 
     private mutating func add(_ entry: JournalEntry, line: UnsafeBufferPointer<UInt8>, keepValues: Bool) {
-        lastEnd = max(lastEnd, entry.start + entry.seconds)
         switch entry.status {
         case .ok:
             guard !succeeded.contains(entry.index) else { return }  // a duplicate: the first one stands

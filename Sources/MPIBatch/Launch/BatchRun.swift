@@ -70,6 +70,7 @@ public enum BatchRun {
             name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank,
             earlierParts: prepared?.resumed?.earlierParts ?? [])
         summary.coreWeighted = workload.widestTask.cores > 1
+        summary.tasksRerunChanged = prepared?.resumed?.changedToRerun ?? 0
         if let (error, unwritten) = journalFailure {
             summary.tasksSucceeded -= unwritten
             summary.journalFailure = "\(error); the run stopped, and \(unwritten) successful tasks whose lines were not "

@@ -79,7 +79,7 @@ public enum MPILaunch {
             for note in workload.startNotes { FileHandle.standardError.write(Data("mpibatch: note: \(note)\n".utf8)) }
             do {
                 prepared = try PreparedRun.prepare(
-                    configuration: configuration, jobHash: jobHash, taskCount: workload.taskCount,
+                    configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
                     keepValues: workload.keepsJournaledValues,
                     warn: { FileHandle.standardError.write(Data("mpibatch: warning: \($0)\n".utf8)) })
             } catch {

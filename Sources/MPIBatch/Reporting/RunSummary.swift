@@ -35,6 +35,9 @@ public struct RunSummary: Sendable {
     public var extraLines: [String]
     /// The run's parts, this one last: one unless it was resumed.
     public var parts: [RunPart] = []
+    /// Tasks a `--resume --force` ran again because the journal's line at their index was
+    /// of other work (other parameters) than the changed job's.
+    public var tasksRerunChanged = 0
     /// What the run's figures and journal say to do differently (`findings` in summary.json).
     public var findings: [Finding] = []
     /// Why the journal stopped taking lines (a full disk, say), if it did: the run failed.

@@ -19,7 +19,8 @@ extension RunSummary {
                 + "imbalance \(NumberText.fixed(imbalance * 100, digits: 1))%, \(NumberText.fixed(throughput, digits: 0)) \(unit)s/s")
         if parts.count > 1 {
             lines.append(
-                "in \(parts.count) parts (resumed): "
+                "in \(parts.count) parts (resumed"
+                    + (tasksRerunChanged > 0 ? "; \(tasksRerunChanged) tasks rerun: the job changed their parameters" : "") + "): "
                     + parts.map { "\(NumberText.fixed($0.wallSeconds)) s, \($0.attempts) attempts" }.joined(separator: "; "))
         }
         let nodes = nodes

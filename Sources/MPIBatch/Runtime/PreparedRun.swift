@@ -21,14 +21,18 @@ public struct PreparedRun: Sendable {
         var earlierParts: [RunPart]
         /// The sweeps and stages that stopped early in them.
         var earlyStops: [EarlyStop] = []
+        /// Tasks that run again because the journal holds other work at their index (`--force`).
+        var changedToRerun = 0
     }
 
     /// Prepares `configuration.outputDirectory` for `jobHash`.
     ///
+    /// - Parameter job: writes each task's parameters; when the job changed (`--force`), a
+    ///   journaled task counts as done only if its recorded parameters are the same.
     /// - Parameter keepValues: whether to read the journaled values back (reducers and stage graphs use them).
     /// - Parameter warn: where a warning goes (a file system without locks, say).
     public static func prepare(
-        configuration: RunConfiguration, jobHash: String, taskCount: Int, keepValues: Bool,
+        configuration: RunConfiguration, jobHash: String, job: any ParameterFormatter, taskCount: Int, keepValues: Bool,
         warn: (String) -> Void = { _ in }
     ) throws -> PreparedRun {
         let directory = configuration.outputDirectory
@@ -59,7 +63,7 @@ public struct PreparedRun: Sendable {
         let state = try JournalState(
             path: journal, taskCount: taskCount,
             parts: recorded.parts.map { RunPart(startOffset: $0.startOffset, startedAt: $0.startedAt) },
-            keepValues: keepValues)
+            keepValues: keepValues, expecting: recorded.contentHash == jobHash ? nil : job)
         var earlierParts = state.parts
         for part in earlierParts.indices {
             let end = part + 1 < earlierParts.count ? earlierParts[part + 1].startOffset : state.lastEnd
@@ -70,7 +74,8 @@ public struct PreparedRun: Sendable {
         return PreparedRun(
             resumed: ResumedWork(
                 succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values,
-                startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try EarlyStopFile.read(from: directory)),
+                startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try EarlyStopFile.read(from: directory),
+                changedToRerun: state.changedToRerun),
             lock: lock)
     }
 }

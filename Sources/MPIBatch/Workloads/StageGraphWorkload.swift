@@ -124,6 +124,18 @@ public struct StageGraphWorkload: Workload {
         json.endObject()
     }
 
+    /// What the stage of `index` says of its own parameters, when the journal's line is of
+    /// the same stage (`"stage"` is the first member; the stage's own ones follow it).
+    public func changedWorkRefusal(at index: Int, recorded: [UInt8]) -> String? {
+        let (stage, local) = graph.locate(index)
+        var prefix = JSONWriter()
+        prefix.beginObject()
+        prefix.field("stage", graph.stages[stage].name)
+        guard recorded.starts(with: prefix.bytes) else { return nil }
+        let own = [UInt8(ascii: "{")] + recorded.dropFirst(prefix.bytes.count).drop { $0 == UInt8(ascii: ",") }
+        return stages[stage].changedWorkRefusal(at: local, recorded: own).map { "stage '\(graph.stages[stage].name)': " + $0 }
+    }
+
     /// Runs global task `task.index` as its stage's task, in the stage's directory.
     public func run(_ task: TaskContext) async throws -> TaskValue {
         let (stage, local) = graph.locate(task.index)

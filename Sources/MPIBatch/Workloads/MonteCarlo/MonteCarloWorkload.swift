@@ -27,6 +27,23 @@ public struct MonteCarloWorkload: Workload {
         json.endObject()
     }
 
+    /// Refuses a journaled block that starts at another path than this job's block `index`
+    /// (its `block:` changed): the journal's blocks and this job's would overlap and leave
+    /// gaps, so no set of reruns gives this job's estimate. A block of the same start whose
+    /// size changed (the last one, after `paths:` changed) just runs again.
+    public func changedWorkRefusal(at index: Int, recorded: [UInt8]) -> String? {
+        let firstPath = recorded.withUnsafeBufferPointer { bytes -> Int? in
+            guard let member = JournalLineScanner.members(of: bytes)?.first(where: { $0.key == "first_path" }) else {
+                return nil
+            }
+            return Int(String(decoding: bytes[member.value], as: UTF8.self))
+        }
+        guard index > 0, let firstPath, firstPath != spec.paths(ofBlock: index).lowerBound else { return nil }
+        return "block \(index) of the journal starts at path \(firstPath) (blocks of \(firstPath / index) paths), "
+            + "but this job's block: is \(spec.block): a Monte Carlo run cannot change its block size on --resume "
+            + "(it would count some paths twice and others never); run it into a new --out"
+    }
+
     /// Simulates block `task.index`; its value is the block's accumulator. With
     /// `paths_out:`, each path's value is also written (see `simulate(block:writingPathsTo:)`).
     public func run(_ task: TaskContext) async throws -> TaskValue {
