@@ -17,3 +17,31 @@ paths_empty_out() {
     [ ! -e /results.jsonl ] && [ ! -e /run.json ] || { echo "a run was written into /"; return 1; }
 }
 check "paths: an empty --out is refused (exit 2), nothing written" paths_empty_out
+
+paths_default_unique() {
+    local dir=$WORK/paths-twice bin
+    bin=$(realpath "$BIN")
+    mkdir -p "$dir" && paths_job "$dir/job.yaml"
+    for _ in 1 2 3; do
+        (cd "$dir" && expect_status 0 "$bin" run job.yaml --quiet) || return 1
+    done
+    local made
+    made=$(find "$dir/runs" -mindepth 1 -maxdepth 1 -type d -name 'quick-*' | wc -l)
+    [ "$made" -eq 3 ] || { ls -la "$dir/runs"; return 1; }
+}
+check "paths: the same job run three times at once-a-second pace gets three default directories" paths_default_unique
+
+paths_job_names() {
+    local dir=$WORK/paths-names bin
+    bin=$(realpath "$BIN")
+    mkdir -p "$dir/runs"
+    printf 'name: "../escaped"\ntask: {kernel: noop}\n' >"$dir/bad.yaml"
+    (cd "$dir" && expect_status 2 "$bin" run bad.yaml 2>"$dir/err") || return 1
+    grep -q "bad.yaml:1:7: job name '../escaped' must be letters, digits" "$dir/err" || { cat "$dir/err"; return 1; }
+    [ ! -e "$dir/escaped" ] && [ -z "$(ls "$dir/runs")" ] || { echo "a directory was made for a bad name"; return 1; }
+    sed 's|"project_name": "shop"|"project_name": "../../x y"|' "$HERE/dbt-shop/manifest.json" >"$dir/manifest.json"
+    "$bin" import dbt "$dir/manifest.json" >"$dir/dbt.yaml" || return 1
+    expect_status 0 "$bin" validate "$dir/dbt.yaml" || return 1
+    grep -q '^name: "______x_y"$' "$dir/dbt.yaml" || { head -n 3 "$dir/dbt.yaml"; return 1; }
+}
+check "paths: job names that are paths are refused at path:line:col; dbt's project_name becomes a valid one" paths_job_names
