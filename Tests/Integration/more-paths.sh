@@ -45,3 +45,21 @@ paths_job_names() {
     grep -q '^name: "______x_y"$' "$dir/dbt.yaml" || { head -n 3 "$dir/dbt.yaml"; return 1; }
 }
 check "paths: job names that are paths are refused at path:line:col; dbt's project_name becomes a valid one" paths_job_names
+
+paths_concurrent_report() {
+    local out=$WORK/paths-report pids=() pid status=0
+    paths_job "$WORK/paths-report.yaml"
+    expect_status 0 "$BIN" run "$WORK/paths-report.yaml" --out "$out" --quiet || return 1
+    for round in 1 2 3 4; do
+        pids=()
+        for _ in 1 2 3 4 5; do
+            "$BIN" report "$out" >"$WORK/paths-report-$round.log" 2>&1 &
+            pids+=($!)
+        done
+        for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+        [ "$status" -eq 0 ] || { echo "round $round: a report failed"; cat "$WORK/paths-report-$round.log"; return 1; }
+    done
+    ls "$out" | grep -q tmp && { ls "$out"; return 1; }
+    return 0
+}
+check "paths: 5 concurrent report on one run directory all succeed (4 rounds), no temporary left" paths_concurrent_report

@@ -29,4 +29,23 @@ import Testing
         let escaping = MPILaunch.makeDefaultOutputDirectory(name: "../../x", in: parent)
         #expect(URL(fileURLWithPath: escaping).deletingLastPathComponent().path == parent, "\(escaping)")
     }
+
+    @Test func concurrentReplacementsOfOneFileAllSucceed() throws {
+        let directory = makeJobTestDirectory()
+        let path = directory + "/report.html"
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 5) { writer in
+            for _ in 0..<40 {
+                do {
+                    try OutputFile.replace(path, with: Array(String(repeating: "\(writer)", count: 4096).utf8))
+                } catch {
+                    failures.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.count == 4096 && Set(text).count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["report.html"])
+    }
 }

@@ -68,12 +68,12 @@ final class OutputFile {
         }
     }
 
-    /// Writes `bytes` to `path` atomically: a new temporary file beside it (whatever was
-    /// at its name, a link included, is removed first, never written through), fsync, rename.
+    /// Writes `bytes` to `path` atomically: a new temporary file beside it, fsync, rename.
+    /// The temporary's name is this call's own (`NAME.tmp-PID-RANDOM`, created exclusively,
+    /// never through a link), so processes replacing the same file at once (two `mpibatch
+    /// report DIR`) each write a whole file and the last rename wins.
     static func replace(_ path: String, with bytes: [UInt8]) throws(OutputError) {
-        let temporary = path + ".tmp"
-        if unlink(temporary) != 0, errno != ENOENT { throw OutputError(path: temporary, operation: "unlink", code: errno) }
-        let file = try OutputFile(appendingTo: temporary, exclusive: true)
+        let (file, temporary) = try temporary(beside: path)
         do {
             try file.write(bytes)
             try file.sync()
@@ -81,7 +81,23 @@ final class OutputFile {
             unlink(temporary)  // no half-written file left behind
             throw error
         }
-        guard rename(temporary, path) == 0 else { throw OutputError(path: path, operation: "rename", code: errno) }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw OutputError(path: path, operation: "rename", code: code)
+        }
+    }
+
+    /// A new, empty temporary file beside `path`, under a name no one else has, and that name.
+    private static func temporary(beside path: String) throws(OutputError) -> (OutputFile, String) {
+        while true {
+            let name = "\(path).tmp-\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 16))"
+            do {
+                return (try OutputFile(appendingTo: name, exclusive: true), name)
+            } catch where error.code == EEXIST {
+                continue  // taken: draw another name
+            }
+        }
     }
 
     /// Creates `path` and its parents, like `mkdir -p`.
