@@ -63,3 +63,37 @@ paths_concurrent_report() {
     return 0
 }
 check "paths: 5 concurrent report on one run directory all succeed (4 rounds), no temporary left" paths_concurrent_report
+
+paths_linked_directories() {
+    local dir=$WORK/paths-links out target=$WORK/paths-links/target link
+    mkdir -p "$dir" "$target"
+    printf 'name: linked\nsweep: {grid: {i: [1, 2]}}\ntask: {shell: "echo out-{i}"}\n' >"$dir/sweep.yaml"
+    printf 'name: linked\nstages:\n  - {name: a, shell: "echo a"}\n  - {name: b, after: [a], shell: "echo b"}\n' >"$dir/stages.yaml"
+    for link in logs stages stages/a; do
+        out=$dir/run-${link//\//-}
+        mkdir -p "$(dirname "$out/$link")"
+        ln -s "$target" "$out/$link"
+        local job=$dir/stages.yaml
+        [ "$link" = logs ] && job=$dir/sweep.yaml
+        expect_status 2 "$BIN" run "$job" --out "$out" --quiet 2>"$dir/err" || return 1
+        grep -q "$out/$link: is a symbolic link" "$dir/err" || { cat "$dir/err"; return 1; }
+        [ -z "$(ls "$target")" ] || { echo "$link: written into its target: $(ls "$target")"; return 1; }
+    done
+}
+check "paths: a logs/, stages/ or stages/NAME symlink is refused (exit 2, named), its target untouched" paths_linked_directories
+
+paths_logs_confined() {
+    local out=$WORK/paths-logs
+    printf 'name: confined\nsweep: {grid: {i: [1]}}\ntask: {shell: "echo hello", logs: per-task}\n' >"$WORK/paths-logs.yaml"
+    expect_status 0 "$BIN" run "$WORK/paths-logs.yaml" --out "$out" --quiet || return 1
+    [ "$("$BIN" logs "$out" 0)" = hello ] || return 1
+    local journal=$out/results.jsonl original
+    original=$(cat "$journal")
+    for bad in /etc/passwd logs/../../../../../etc/passwd; do
+        printf '%s\n' "$original" | sed "s|\"out\":\"[^\"]*\"|\"out\":\"$bad\"|" >"$journal"
+        expect_status 2 "$BIN" logs "$out" 0 >"$WORK/paths-logs.out" 2>"$WORK/paths-logs.err" || return 1
+        grep -q "lies outside the run directory" "$WORK/paths-logs.err" || { cat "$WORK/paths-logs.err"; return 1; }
+        ! grep -q root "$WORK/paths-logs.out" || { echo "printed /etc/passwd"; return 1; }
+    done
+}
+check "paths: mpibatch logs reads a journal's log path only inside the run directory" paths_logs_confined

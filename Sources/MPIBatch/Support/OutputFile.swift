@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import SystemPackage
 
 /// A file the run writes, through swift-system's `FileDescriptor` (whole writes, `EINTR`
@@ -100,13 +101,42 @@ final class OutputFile {
         }
     }
 
-    /// Creates `path` and its parents, like `mkdir -p`.
-    static func makeDirectory(_ path: String) throws(OutputError) {
+    /// Refuses a run directory whose own directories (`logs`, `stages`, `stages/NAME`) are
+    /// symbolic links (`ELOOP`, naming the first), before the run writes anything into them.
+    static func refuseLinkedDirectories(in runDirectory: String) throws(OutputError) {
+        func refuseLink(_ path: String) throws(OutputError) {
+            var status = stat()
+            if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+                throw OutputError(path: path, operation: "open", code: ELOOP)
+            }
+        }
+        try refuseLink(runDirectory + "/logs")
+        try refuseLink(runDirectory + "/stages")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: runDirectory + "/stages")) ?? [] {
+            try refuseLink(runDirectory + "/stages/" + name)
+        }
+    }
+
+    /// Creates `path` and its parents, like `mkdir -p`. The last `runsOwn` components are
+    /// the run's own directories (`logs`, `stages/NAME`): one that exists must be a directory,
+    /// not a symbolic link (`ELOOP`, naming it), so a planted link cannot send the run's files
+    /// elsewhere. Those above (the `--out` the user gave) may go through links.
+    static func makeDirectory(_ path: String, runsOwn: Int = 0) throws(OutputError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
+        let components = path.split(separator: "/")
+        for (number, component) in components.enumerated() {
             prefix += component + "/"
-            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw OutputError(path: path, operation: "mkdir", code: errno)
+            guard mkdir(prefix, 0o755) != 0 else { continue }
+            let code = errno
+            guard code == EEXIST else { throw OutputError(path: path, operation: "mkdir", code: code) }
+            guard number >= components.count - runsOwn else { continue }
+            let directory = String(prefix.dropLast())  // without the '/', which would resolve a link
+            var status = stat()
+            guard lstat(directory, &status) == 0 else { throw OutputError(path: directory, operation: "lstat", code: errno) }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: continue
+            case S_IFLNK: throw OutputError(path: directory, operation: "mkdir", code: ELOOP)
+            default: throw OutputError(path: directory, operation: "mkdir", code: ENOTDIR)
             }
         }
     }

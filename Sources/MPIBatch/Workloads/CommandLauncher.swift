@@ -126,9 +126,9 @@ private final class LogDirectories: Sendable {
         try created.withLock { (created) throws(CommandFailure) in
             guard !created.contains(path) else { return }
             do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                try OutputFile.makeDirectory(path, runsOwn: 1)
             } catch {
-                throw .logs(path: path, reason: error.localizedDescription)
+                throw .logs(path: path, reason: "\(error)")
             }
             created.insert(path)
         }
