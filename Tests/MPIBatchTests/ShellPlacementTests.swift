@@ -27,6 +27,8 @@ import Testing
         Placement(name: "unquoted heredoc", body: "cat <<EOF\nX{v}X \"{v}\" '{v}'\nEOF", expected: { _, v in "X\(v)X \"\(v)\" '\(v)'\n" }),
         Placement(name: "heredoc <<-", body: "cat <<-END\n\tX{v}X\n\tEND\nprintf done", expected: { _, v in "X\(v)X\ndone" }),
         Placement(name: "after a quoted heredoc", body: "cat <<'EOF'\n$literal\nEOF\nprintf %s {v}", expected: { _, v in "$literal\n\(v)" }),
+        Placement(name: "here-string", body: "cat <<< {v}", expected: { _, v in "\(v)\n" }),
+        Placement(name: "after ${#…}", body: "x=ab; printf '%s|%s' \"${{#x}} {v}\" {v}", expected: { _, v in "2 \(v)|\(v)" }),
         Placement(name: "$( )", body: "printf 'X%sX' \"$(printf %s {v})\"", expected: { _, v in "X\(v)X" }),
         Placement(name: "backticks", body: "printf 'X%sX' \"`printf %s {v}`\"", expected: { _, v in "X\(v)X" }),
         Placement(name: "${ :- }", body: "printf 'X%sX' \"${{MPIBATCH_UNSET_X:-{v}}}\" ${{MPIBATCH_UNSET_X:-{v}}}", expected: { _, v in "X\(v)XX\(v)X" }),

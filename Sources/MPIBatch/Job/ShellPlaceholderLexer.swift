@@ -98,7 +98,7 @@ enum ShellPlaceholderLexer {
         var atWordStart: Bool {
             guard position > 0 else { return true }
             guard case .character(let previous) = items[position - 1] else { return false }
-            return " \t\n;|&(){}".unicodeScalars.contains(previous)
+            return " \t\n;|&()".unicodeScalars.contains(previous)
         }
 
         var atLineStart: Bool { position == 0 || items[position - 1] == .character("\n") }
@@ -246,7 +246,9 @@ enum ShellPlaceholderLexer {
                     if parentheses == 0 { stack.removeLast() } else { stack[stack.count - 1] = .command(parentheses: parentheses - 1, backtick: false) }
                 }
                 emit(1)
-            case "<" where character(at: 1) == "<" && character(at: 2) != "<":
+            case "<" where character(at: 1) == "<" && character(at: 2) == "<":
+                emit(3)  // a here-string: its word is command text
+            case "<" where character(at: 1) == "<":
                 heredocOperator()
             case "\n":
                 newline()
