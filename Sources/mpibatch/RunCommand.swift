@@ -54,6 +54,7 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
+        try OutDirectoryCheck.validate(out)
         if resume, out == nil {
             throw ValidationError("--resume needs --out DIR, the directory of the run to continue")
         }

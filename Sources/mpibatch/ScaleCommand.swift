@@ -32,6 +32,7 @@ struct ScaleCommand: ParsableCommand {
     enum Launcher: String, ExpressibleByArgument { case mpirun, srun }
 
     func validate() throws {
+        try OutDirectoryCheck.validate(out)
         let counts = ranks.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 100_000 }) else {
             throw ValidationError("--ranks '\(ranks)': give rank counts from 1 up, comma-separated (e.g. 1,2,4)")

@@ -63,7 +63,7 @@ sw_injection() {
         python3 - "$dir/$form" "$form" <<'EOF' || return 1
 import json, sys
 expected = ["$(touch pwned)", '"; touch pwned; "', "`touch pwned`", "'; touch pwned; '",
-            "a b\tc", "line1\nline2; touch pwned", "$HOME", "{index}", "-n", "*", "\\"]
+            "a b\tc", "line1\nline2; touch pwned", "$HOME", "{index}", "-n", "*", "\\", "!!", "EOF", "'", '"']
 form = sys.argv[2]
 lines = [json.loads(l) for l in open(sys.argv[1] + "/results.jsonl")]
 assert sorted(l["params"]["v"] for l in lines) == sorted(expected), [l["params"] for l in lines]
@@ -77,7 +77,7 @@ EOF
     found=$(find "$WORK" "$PWD" /tmp -maxdepth 4 -name pwned 2>/dev/null | head -n 5)
     [ -z "$found" ] || { echo "injection created: $found"; return 1; }
 }
-check "sweep: injection values reach argv unchanged and shell: quoted; no pwned file" sw_injection
+check "sweep: injection values reach argv unchanged and shell: unquoted, in quotes and heredocs; no pwned file" sw_injection
 
 # A command that sleeps forever with a child: the whole process group is
 # killed at the timeout, recorded as status timeout; the other tasks succeed.

@@ -4,9 +4,9 @@ import Testing
 @Suite struct TemplateTests {
     private let space = IndexSpace(axes: [[("mesh", .list([.integer(16), .integer(32)]))]])!
 
-    private func render(_ text: String, at index: Int = 1, shell: Bool = false) throws(TemplateError) -> String {
+    private func render(_ text: String, at index: Int = 1) throws(TemplateError) -> String {
         let template = try Template(parsing: text, scope: TemplateScope(space: space))
-        return TemplateExpansion(space: space, jobSeed: 5).render(template, at: index, shellQuoted: shell)
+        return TemplateExpansion(space: space, jobSeed: 5).render(template, at: index)
     }
 
     @Test func parametersBuiltInsAndEscapedBraces() throws {

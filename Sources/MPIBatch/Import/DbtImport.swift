@@ -47,7 +47,7 @@ public enum DbtImport {
             "# Made by `mpibatch import dbt \(manifestPath)`: \(order.count) stages"
                 + (exclusive.isEmpty ? "." : "; run alone, in this order: \(exclusive.map { names[$0]! }.joined(separator: ", ")).")
         ]
-        lines.append("name: \(yamlString(manifest.projectName ?? "dbt"))")
+        lines.append("name: \(yamlString(NameRule.conforming(manifest.projectName ?? "dbt", fallback: "dbt")))")
         lines.append("stages:")
         for id in order {
             let node = graph.node(id)

@@ -28,7 +28,14 @@ struct JobDocumentParser {
         hash.add(root)
         let name = errors.collecting { () throws(JobFileError) -> String? in
             guard let node = entries["name"]?.value else { return nil }
-            return try reader.string(node, "name")
+            let name = try reader.string(node, "name")
+            guard NameRule.isValid(name) else {
+                throw reader.error(
+                    at: node,
+                    "job name '\(name)' must be \(NameRule.description) (it names the run directory runs/NAME-…); "
+                        + "for example '\(NameRule.conforming(name, fallback: "job"))'")
+            }
+            return name
         } ?? defaultName
         let seed = errors.collecting { () throws(JobFileError) -> UInt64? in
             guard let node = entries["seed"]?.value else { return nil }

@@ -31,7 +31,7 @@ public enum JobLoader {
     public static func load(text: String, path: String, kernels: any KernelLookup) throws(JobFileErrors) -> JobSpec {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        let defaultName = url.deletingPathExtension().lastPathComponent
+        let defaultName = NameRule.conforming(url.deletingPathExtension().lastPathComponent, fallback: "job")
         guard ["yaml", "yml", "json"].contains(url.pathExtension.lowercased()) else {
             let (sweep, hash) = try TaskFileParser.parse(text, path: path, jobDirectory: directory)
             return JobSpec(name: defaultName, seed: 0, body: .sweep(sweep), contentHash: hash)

@@ -58,7 +58,7 @@ public struct RunTimeTable: Sendable {
         }
         let frozen = stageDirectory + "/" + (isJSON ? Self.frozenJSON : Self.frozenCSV)
         do {
-            try OutputFile.makeDirectory(stageDirectory)
+            try OutputFile.makeDirectory(stageDirectory, runsOwn: 2)  // stages/NAME
             try OutputFile.replace(frozen, with: bytes)
         } catch {
             throw RunTimeTableError("cannot freeze the stage's table into \(frozen): \(error)")

@@ -78,8 +78,8 @@ struct StageParser {
         let entries = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         guard let nameEntry = entries["name"] else { throw reader.error(at: node, "a stage needs a name:") }
         let name = try reader.string(nameEntry.value, "a stage name")
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
-            throw reader.error(at: nameEntry.value, "stage name '\(name)' must be letters, digits, '_' and '-' (it names a directory and variables)")
+        guard NameRule.isValid(name) else {
+            throw reader.error(at: nameEntry.value, "stage name '\(name)' must be \(NameRule.description) (it names a directory and variables)")
         }
         var after: [(name: String, node: Node)] = []
         if let entry = entries["after"] {

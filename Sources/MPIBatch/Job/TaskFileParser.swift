@@ -151,7 +151,7 @@ struct TaskFileParser {
             ("DISBATCH_NAMETASKS", Template(literal: URL(fileURLWithPath: path).lastPathComponent)),
         ]
         let task = TaskSpec(
-            action: .shell(Template(reference: .parameter(1)), quoteValues: false), environment: environment,
+            action: .shell(ShellScript(verbatim: Template(reference: .parameter(1)))), environment: environment,
             cores: multiCore
                 ? TaskCores(source: .parameter(axis.count - 1), largest: largestCores.count, place: largestCores.place) : .one,
             shellProgram: shell)

@@ -33,6 +33,11 @@ struct TaskParser {
         }
         spec.workingDirectory = workingDirectory
         spec.environment = field("env", environment) ?? []
+        if case .shell(let script) = spec.action, let env = entries["env"],
+            let clash = spec.environment.first(where: { variable in script.variables.contains { $0.name == variable.name } })
+        {
+            errors.append(reader.error(at: env.value, "env '\(clash.name)' is the variable that carries a placeholder's value into shell:; name it otherwise"))
+        }
         spec.timeout = field("timeout", timeout)
         spec.retries = field("retries", retries) ?? 0
         spec.result = field("result") { (node) throws(JobFileError) in try result(node, action: spec.action) } ?? .none
@@ -48,6 +53,22 @@ struct TaskParser {
         let text = try reader.string(node, what)
         do {
             return try Template(parsing: text, scope: scope)
+        } catch {
+            throw reader.error(at: node, offset: error.offset, error.message)
+        }
+    }
+
+    /// A `shell:` body: its placeholders checked as templates, then placed as variable expansions.
+    private func shellScript(_ node: Node) throws(JobFileError) -> ShellScript {
+        let parsed = try template(node, "shell")
+        do {
+            return try ShellScript(compiling: parsed.source, scope: scope) { reference in
+                switch reference {
+                case .index, .seed: true
+                case .parameter(let number): space.parameters[number].column.integerBounds != nil
+                case .stageValue: false
+                }
+            }
         } catch {
             throw reader.error(at: node, offset: error.offset, error.message)
         }
@@ -76,7 +97,7 @@ struct TaskParser {
             try checkProgram(argv[0], at: program, workingDirectory: workingDirectory)
             return .command(argv)
         case "shell":
-            return .shell(try template(entry.value, "shell"), quoteValues: true)
+            return .shell(try shellScript(entry.value))
         default:
             let name = try reader.string(entry.value, "kernel")
             guard kernels.taskKernelNames.contains(name) else {

@@ -4,10 +4,9 @@ public struct TaskSpec: Sendable {
     public enum Action: Sendable {
         /// `command: [prog, arg, …]`: argv, never through a shell.
         case command([Template])
-        /// `shell: "…"`: the shell (`shellProgram`) runs the expanded line. With `quoteValues`
-        /// (always, for job files) every substituted value is shell-quoted; plain
-        /// task files pass their lines as they are.
-        case shell(Template, quoteValues: Bool)
+        /// `shell: "…"`: the shell (`shellProgram`) runs the script's line, with the values of
+        /// its placeholders in environment variables (a task file's line runs as written).
+        case shell(ShellScript)
         /// `kernel: NAME` with `args:`.
         case kernel(name: String, arguments: [KernelArgument])
     }

@@ -11,6 +11,26 @@ import SystemPackage
 enum LogFileReader {
     private static let chunk = 1 << 20
 
+    /// The path of a log that a journal line places at `relative` in the run at `directory`,
+    /// when it lies inside it: relative, without `.` or `..`, and through real directories
+    /// only (no symbolic link on the way); else an error naming `journal` and the path, so a
+    /// doctored journal cannot make `mpibatch logs` print `/etc/passwd`.
+    static func confined(_ relative: String, in directory: String, journal: String) throws(RunFileError) -> String {
+        let components = relative.split(separator: "/", omittingEmptySubsequences: false)
+        guard !relative.hasPrefix("/"), !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw RunFileError(path: journal, reason: "log path '\(relative)' lies outside the run directory; mpibatch logs reads only files inside it")
+        }
+        var path = directory
+        for component in components.dropLast() {
+            path += "/" + component
+            var status = stat()
+            guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                throw RunFileError(path: path, reason: "is not a directory of the run (a symbolic link?); mpibatch logs reads only files inside it")
+            }
+        }
+        return directory + "/" + relative
+    }
+
     /// Writes bytes `range` of the file at `path` (all of it when nil) to `output`;
     /// `looking` says what the bytes are, for the error when they are not there.
     static func copy(

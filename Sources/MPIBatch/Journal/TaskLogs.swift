@@ -81,6 +81,7 @@ public enum TaskLogs {
     public static func copy(
         _ stream: LogStream, of attempt: Attempt, directory: String, to output: FileHandle
     ) throws(RunFileError) {
+        let journal = directory + "/results.jsonl"
         switch attempt.log {
         case nil where attempt.logUnreadable:
             throw RunFileError(
@@ -89,18 +90,18 @@ public enum TaskLogs {
                     + "(an offset or length out of range, or not [offset,length]): its output cannot be found")
         case nil:
             throw RunFileError(
-                path: directory + "/results.jsonl",
+                path: journal,
                 reason: "task \(attempt.index) has no captured output: only command and shell tasks have logs")
         case .rankFiles(let stdout, let stderr)?:
             let span = stream == .out ? stdout : stderr
             guard span.length > 0 else { return }
-            let path = directory + "/" + RankLog.path(rank: attempt.rank, stream: stream)
+            let path = try LogFileReader.confined(RankLog.path(rank: attempt.rank, stream: stream), in: directory, journal: journal)
             try LogFileReader.copy(path: path, range: span.offset..<(span.offset + span.length), to: output) {
                 "task \(attempt.index)'s \(stream.name) lies at bytes \(span.offset)..<\(span.offset + span.length)"
             }
         case .taskFiles(let stdout, let stderr)?:
             let file = stream == .out ? stdout : stderr
-            try LogFileReader.copy(path: file.hasPrefix("/") ? file : directory + "/" + file, range: nil, to: output) {
+            try LogFileReader.copy(path: try LogFileReader.confined(file, in: directory, journal: journal), range: nil, to: output) {
                 "task \(attempt.index)'s \(stream.name) (logs: per-task)"
             }
         }

@@ -61,7 +61,7 @@ public enum MPILaunch {
         let cap = adaptive ? max(slots, options.behaviour.maxSlots ?? 4 * cores) : slots
         try node.free()
         let slotsPerRank = try world.allgather(Int64(cap)).map { Int($0) }
-        let chosen = options.outputDirectory ?? defaultOutputDirectory(name: name)
+        let chosen = options.outputDirectory ?? (world.rank == 0 ? makeDefaultOutputDirectory(name: name) : "")
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
         var behaviour = options.behaviour
@@ -115,15 +115,26 @@ public enum MPILaunch {
         MPIEnvironment.abort(errorCode: lostRanksExitStatus)
     }
 
-    /// `runs/NAME-20261123-110512` (UTC).
-    static func defaultOutputDirectory(name: String) -> String {
+    /// A new directory `runs/NAME-20261123-110512` (UTC), created here so that no other run
+    /// can have it: when that name is taken (a run started in the same second), `…-110512-2`,
+    /// `-3` and so on. A name that does not follow `NameRule` (a library caller's) is made
+    /// to, so the directory is always a child of `runs/`. When `runs/` cannot be written, the
+    /// first name is returned uncreated and preparing the run reports why.
+    static func makeDefaultOutputDirectory(name: String, in parent: String = "runs") -> String {
         var now = time(nil)
         var parts = tm()
         gmtime_r(&now, &parts)
         let stamp = String(
             format: "%04d%02d%02d-%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
             parts.tm_min, parts.tm_sec)
-        return "runs/\(name)-\(stamp)"
+        let stem = "\(parent)/\(NameRule.conforming(name, fallback: "job"))-\(stamp)"
+        mkdir(parent, 0o755)
+        for attempt in 1...10_000 {
+            let candidate = attempt == 1 ? stem : "\(stem)-\(attempt)"
+            if mkdir(candidate, 0o755) == 0 { return candidate }
+            if errno != EEXIST { break }
+        }
+        return stem
     }
 }
 

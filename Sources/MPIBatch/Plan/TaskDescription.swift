@@ -12,9 +12,12 @@ public enum TaskDescription {
                 }
             }
             return "kernel \(name)(\(values.joined(separator: ", ")))"
-        case .shell:
+        case .shell(let script):
             let shell = ShellProgram.path(for: task.shellProgram)
-            return "\(shell) -c " + expansion.arguments(of: task, shell: shell, at: index)[2]
+            let variables = script.variables.map {
+                "\($0.name)=\(ShellQuoting.quoteIfNeeded(expansion.value(of: $0.reference, at: index).description)) "
+            }
+            return variables.joined() + "\(shell) -c " + expansion.arguments(of: task, shell: shell, at: index)[2]
         case .command:
             return expansion.arguments(of: task, shell: "", at: index).map(ShellQuoting.quoteIfNeeded).joined(separator: " ")
         }

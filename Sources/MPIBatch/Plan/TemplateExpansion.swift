@@ -26,16 +26,13 @@ public struct TemplateExpansion: Sendable {
         }
     }
 
-    /// `template` expanded for task `index`; with `shellQuoted`, every substituted
-    /// value is single-quoted for `/bin/sh` so no value can inject a command.
-    public func render(_ template: Template, at index: Int, shellQuoted: Bool = false) -> String {
+    /// `template` expanded for task `index`.
+    public func render(_ template: Template, at index: Int) -> String {
         var text = ""
         for segment in template.segments {
             switch segment {
             case .literal(let literal): text += literal
-            case .reference(let reference):
-                let value = value(of: reference, at: index).description
-                text += shellQuoted ? ShellQuoting.quote(value) : value
+            case .reference(let reference): text += value(of: reference, at: index).description
             }
         }
         return text
@@ -45,9 +42,14 @@ public struct TemplateExpansion: Sendable {
     public func arguments(of task: TaskSpec, shell: String, at index: Int) -> [String] {
         switch task.action {
         case .command(let argv): argv.map { render($0, at: index) }
-        case .shell(let line, let quoteValues): [shell, "-c", render(line, at: index, shellQuoted: quoteValues)]
+        case .shell(let script): [shell, "-c", render(script.line, at: index)]
         case .kernel: []
         }
+    }
+
+    /// `NAME=value` for each of `variables` (a `shell:` body's placeholder values) for task `index`.
+    public func environment(of variables: [ShellScript.Variable], at index: Int) -> [String] {
+        variables.map { "\($0.name)=\(value(of: $0.reference, at: index).description)" }
     }
 
     /// `template`'s value for task `index`: typed when it is exactly one reference, else its text.

@@ -39,6 +39,7 @@ public struct PreparedRun: Sendable {
         let journal = directory + "/results.jsonl"
         let metadataPath = directory + "/run.json"
         try OutputFile.makeDirectory(directory)
+        try OutputFile.refuseLinkedDirectories(in: directory)
         let lock = try RunLock(directory: directory, warn: warn)
         let hasJournal = FileManager.default.fileExists(atPath: journal)
         let now = Date().timeIntervalSince1970

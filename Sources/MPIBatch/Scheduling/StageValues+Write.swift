@@ -29,7 +29,7 @@ extension StageValues {
     /// Writes `bytes` (from `encode`) as stage `name`'s `value.json`; nothing without a directory.
     public func store(_ bytes: [UInt8], of name: String) throws(OutputError) {
         guard directory != nil else { return }
-        try OutputFile.makeDirectory(stageDirectory(name))
+        try OutputFile.makeDirectory(stageDirectory(name), runsOwn: 2)
         try OutputFile.replace(stageDirectory(name) + "/value.json", with: bytes)
     }
 }

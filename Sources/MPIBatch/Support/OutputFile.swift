@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import SystemPackage
 
 /// A file the run writes, through swift-system's `FileDescriptor` (whole writes, `EINTR`
@@ -68,12 +69,12 @@ final class OutputFile {
         }
     }
 
-    /// Writes `bytes` to `path` atomically: a new temporary file beside it (whatever was
-    /// at its name, a link included, is removed first, never written through), fsync, rename.
+    /// Writes `bytes` to `path` atomically: a new temporary file beside it, fsync, rename.
+    /// The temporary's name is this call's own (`NAME.tmp-PID-RANDOM`, created exclusively,
+    /// never through a link), so processes replacing the same file at once (two `mpibatch
+    /// report DIR`) each write a whole file and the last rename wins.
     static func replace(_ path: String, with bytes: [UInt8]) throws(OutputError) {
-        let temporary = path + ".tmp"
-        if unlink(temporary) != 0, errno != ENOENT { throw OutputError(path: temporary, operation: "unlink", code: errno) }
-        let file = try OutputFile(appendingTo: temporary, exclusive: true)
+        let (file, temporary) = try temporary(beside: path)
         do {
             try file.write(bytes)
             try file.sync()
@@ -81,16 +82,61 @@ final class OutputFile {
             unlink(temporary)  // no half-written file left behind
             throw error
         }
-        guard rename(temporary, path) == 0 else { throw OutputError(path: path, operation: "rename", code: errno) }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw OutputError(path: path, operation: "rename", code: code)
+        }
     }
 
-    /// Creates `path` and its parents, like `mkdir -p`.
-    static func makeDirectory(_ path: String) throws(OutputError) {
+    /// A new, empty temporary file beside `path`, under a name no one else has, and that name.
+    private static func temporary(beside path: String) throws(OutputError) -> (OutputFile, String) {
+        while true {
+            let name = "\(path).tmp-\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 16))"
+            do {
+                return (try OutputFile(appendingTo: name, exclusive: true), name)
+            } catch where error.code == EEXIST {
+                continue  // taken: draw another name
+            }
+        }
+    }
+
+    /// Refuses a run directory whose own directories (`logs`, `stages`, `stages/NAME`) are
+    /// symbolic links (`ELOOP`, naming the first), before the run writes anything into them.
+    static func refuseLinkedDirectories(in runDirectory: String) throws(OutputError) {
+        func refuseLink(_ path: String) throws(OutputError) {
+            var status = stat()
+            if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+                throw OutputError(path: path, operation: "open", code: ELOOP)
+            }
+        }
+        try refuseLink(runDirectory + "/logs")
+        try refuseLink(runDirectory + "/stages")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: runDirectory + "/stages")) ?? [] {
+            try refuseLink(runDirectory + "/stages/" + name)
+        }
+    }
+
+    /// Creates `path` and its parents, like `mkdir -p`. The last `runsOwn` components are
+    /// the run's own directories (`logs`, `stages/NAME`): one that exists must be a directory,
+    /// not a symbolic link (`ELOOP`, naming it), so a planted link cannot send the run's files
+    /// elsewhere. Those above (the `--out` the user gave) may go through links.
+    static func makeDirectory(_ path: String, runsOwn: Int = 0) throws(OutputError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
+        let components = path.split(separator: "/")
+        for (number, component) in components.enumerated() {
             prefix += component + "/"
-            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw OutputError(path: path, operation: "mkdir", code: errno)
+            guard mkdir(prefix, 0o755) != 0 else { continue }
+            let code = errno
+            guard code == EEXIST else { throw OutputError(path: path, operation: "mkdir", code: code) }
+            guard number >= components.count - runsOwn else { continue }
+            let directory = String(prefix.dropLast())  // without the '/', which would resolve a link
+            var status = stat()
+            guard lstat(directory, &status) == 0 else { throw OutputError(path: directory, operation: "lstat", code: errno) }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: continue
+            case S_IFLNK: throw OutputError(path: directory, operation: "mkdir", code: ELOOP)
+            default: throw OutputError(path: directory, operation: "mkdir", code: ENOTDIR)
             }
         }
     }

@@ -15,12 +15,15 @@ struct CommandLauncher: Sendable {
     private let identity: TaskIdentity
     /// The shell of `shell:` tasks (`ShellProgram`).
     let shell: String
+    /// The variables carrying a `shell:` body's values (`ShellScript`); none for a `command:`.
+    private let shellVariables: [ShellScript.Variable]
     private let logDirectories = LogDirectories()
 
     init(spec: TaskSpec, expansion: TemplateExpansion) {
         self.spec = spec
         self.expansion = expansion
-        let overridden = Set(spec.environment.map(\.name))
+        if case .shell(let script) = spec.action { shellVariables = script.variables } else { shellVariables = [] }
+        let overridden = Set(spec.environment.map(\.name) + shellVariables.map(\.name))
         let identity = TaskIdentity(overridden: overridden, largestCores: spec.cores.largest)
         baseEnvironment = CommandEnvironment(
             ProcessInfo.processInfo.environment
@@ -44,7 +47,8 @@ struct CommandLauncher: Sendable {
             program: program, arguments: arguments,
             inherited: baseEnvironment,
             environment: identity.variables(context, cores: spec.cores.count(at: index, in: expansion.space))
-                + spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" },
+                + spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" }
+                + expansion.environment(of: shellVariables, at: index),
             workingDirectory: workingDirectory,
             output: files.map { .files(stdout: $0.stdout, stderr: $0.stderr) } ?? .captured(limit: spec.maxOutput),
             timeout: spec.timeout)
@@ -122,9 +126,9 @@ private final class LogDirectories: Sendable {
         try created.withLock { (created) throws(CommandFailure) in
             guard !created.contains(path) else { return }
             do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                try OutputFile.makeDirectory(path, runsOwn: 1)
             } catch {
-                throw .logs(path: path, reason: error.localizedDescription)
+                throw .logs(path: path, reason: "\(error)")
             }
             created.insert(path)
         }

@@ -40,7 +40,7 @@ final class RankLog: Sendable {
     }
 
     private func open() throws(OutputError) -> (stdout: OutputFile, stderr: OutputFile) {
-        try OutputFile.makeDirectory(runDirectory + "/logs")
+        try OutputFile.makeDirectory(runDirectory + "/logs", runsOwn: 1)
         return (
             try OutputFile(appendingTo: runDirectory + "/" + Self.path(rank: rank, stream: .out)),
             try OutputFile(appendingTo: runDirectory + "/" + Self.path(rank: rank, stream: .err))

@@ -190,7 +190,7 @@ private final class StageDirectories: Sendable {
     func make(_ stage: Int, at directory: String) throws(OutputError) {
         try made.withLock { (made) throws(OutputError) in
             guard !made[stage] else { return }
-            try OutputFile.makeDirectory(directory)
+            try OutputFile.makeDirectory(directory, runsOwn: 2)  // stages/NAME
             made[stage] = true
         }
     }
