@@ -5,7 +5,7 @@ extension RunSummary {
     /// characters from tasks are shown, not obeyed (`TerminalText`).
     public func humanText(directory: String? = nil) -> String {
         var lines: [String] = []
-        let unit = monteCarlo == nil ? "task" : "block"
+        let unit = workUnit
         let notRun = max(0, tasksTotal - tasksSucceeded - tasksFailed - tasksCancelled)
         lines.append(
             "\(name): \(tasksSucceeded)/\(tasksTotal) \(unit)s ok, \(tasksFailed) failed"
