@@ -53,6 +53,25 @@ import Testing
         #expect(try await file.run(context(0, directory)) == .json("[5]"))
     }
 
+    @Test func aStderrTailCutFromLongerOutputStartsAtAWholeLineAfterAMark() async throws {
+        let directory = makeJobTestDirectory()
+        let whole = (1...500).map { "line \($0)\n" }.joined() + "boom\n"
+        for logs in ["", "\n  logs: per-task"] {
+            let job = try workload(
+                "  shell: 'for i in $(seq 500); do echo line $i >&2; done; echo boom >&2; exit 1'" + logs,
+                directory: directory, sweep: "sweep: {repeat: 1}")
+            do {
+                _ = try await job.run(context(0, directory))
+                Issue.record("the task did not fail")
+            } catch let failure as CommandFailure {
+                guard case .exited(_, _, let tail) = failure else { Issue.record("\(failure)"); continue }
+                #expect(tail.hasPrefix("… line "), "\(tail.prefix(20))")
+                #expect(whole.hasSuffix(String(tail.dropFirst(2)) + "\n"), "not whole lines: \(tail.prefix(20))")
+                #expect(whole.dropLast().hasSuffix("\n" + tail.dropFirst(2)))
+            }
+        }
+    }
+
     @Test func failuresCarryExitStatusAndStderrTail() async throws {
         let directory = makeJobTestDirectory()
         let job = try workload("  shell: 'echo bad thing >&2; exit 3'", directory: directory, sweep: "sweep: {repeat: 1}")

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import MPIBatch
 
-/// A report file that cannot be written is named once in the error.
+/// The report page: a file that cannot be written is named once in the error; its summary
+/// counts blocks as blocks and says what its per-attempt slot time is.
 @Suite struct ReportWriteTests {
     @Test func aReportThatCannotBeWrittenNamesItsFileOnce() throws {
         let directory = makeJobTestDirectory()
@@ -11,5 +12,17 @@ import Testing
             try ReportPage.write(directory: directory, summary: finishedRun(), data: PageData(span: 0...1))
         }
         #expect(error.description == directory + "/report.html: rename: Is a directory")
+    }
+
+    @Test func thePageCountsBlocksAndExplainsTheSlotTimeBetweenThem() throws {
+        let directory = makeJobTestDirectory()
+        var run = finishedRun()
+        run.monteCarlo = MonteCarloSummary(
+            kernel: "k", seed: 1, total: MonteCarloAccumulator(), blocks: 3, blocksTotal: 3, reference: nil, targetMet: false,
+            blocksMalformed: [])
+        let page = try String(contentsOfFile: ReportPage.write(directory: directory, summary: run, data: PageData(span: 0...1)), encoding: .utf8)
+        #expect(page.contains("<th>blocks</th>") && page.contains("blocks/s"))
+        #expect(page.contains("slot time not spent in a block"))
+        #expect(!page.contains("dispatch overhead"))
     }
 }

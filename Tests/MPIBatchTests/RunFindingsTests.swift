@@ -12,8 +12,8 @@ import Testing
         #expect(RunFindings.make(summary: waiting, tasks: nil, source: []).isEmpty)
         let late = Finding(kind: "stage_over_warn_after", message: "m", numbers: [], recommendation: "r")
         #expect(RunFindings.make(summary: waiting, tasks: nil, source: [late]) == [late])
-        let tiny = finishedRun(tasks: 1, slots: 2, busy: 0.2)
-        #expect(RunFindings.make(summary: tiny, tasks: nil, source: []).isEmpty)
+        let single = finishedRun(tasks: 1, slots: 2, busy: 20)
+        #expect(RunFindings.make(summary: single, tasks: nil, source: []).isEmpty)
         // Every task had a slot: more slots would not have overlapped anything.
         #expect(RunFindings.make(summary: finishedRun(tasks: 2, slots: 2), tasks: nil, source: []).isEmpty)
     }
@@ -41,9 +41,9 @@ import Testing
         return directory
     }
 
-    /// The findings of the idle-tail run under `policy`, beside `source`'s.
-    private func idleTailFindings(policy: ChunkPolicy, source: [Finding] = []) throws -> [Finding] {
-        var run = finishedRun(tasks: 11, slots: 2, busy: 11)
+    /// The findings of the idle-tail run under `policy` on `slots` slots, beside `source`'s.
+    private func idleTailFindings(policy: ChunkPolicy, slots: Int = 2, source: [Finding] = []) throws -> [Finding] {
+        var run = finishedRun(tasks: 11, slots: slots, busy: 11)
         run.ranks[0].cpuSeconds = 11
         run.chunkPolicy = policy
         let pass = try RunReportPass(directory: try idleTailRun(), summary: run, findings: true)
@@ -56,6 +56,11 @@ import Testing
             #expect(!tail.recommendation.contains("--chunk \(policy.rawValue)"), "\(policy): \(tail.recommendation)")
             #expect(tail.recommendation.contains("--chunk"))
         }
+    }
+
+    @Test func noIdleTailWhenEveryTaskHadASlot() throws {
+        #expect(try idleTailFindings(policy: .static, slots: 2).contains { $0.kind == "idle_tail" })
+        #expect(try !idleTailFindings(policy: .static, slots: 11).contains { $0.kind == "idle_tail" })
     }
 
     @Test func noIdleTailBesideAPathThatSetTheWallTime() throws {

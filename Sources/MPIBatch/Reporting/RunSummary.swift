@@ -133,6 +133,8 @@ public struct RunSummary: Sendable {
         enum CodingKeys: String, CodingKey { case index, rank, attempt, status, error }
     }
 
+    /// What one unit of work is called: a Monte Carlo run's are `block`s, every other run's `task`s.
+    public var workUnit: String { monteCarlo == nil ? "task" : "block" }
     /// This part's wall seconds: what its ranks' and slots' utilisation is measured against.
     public var partWallSeconds: Double { parts.last?.wallSeconds ?? wallSeconds }
     /// All slots of all ranks.

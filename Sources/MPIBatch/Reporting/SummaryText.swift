@@ -5,12 +5,12 @@ extension RunSummary {
     /// characters from tasks are shown, not obeyed (`TerminalText`).
     public func humanText(directory: String? = nil) -> String {
         var lines: [String] = []
-        let unit = monteCarlo == nil ? "task" : "block"
+        let unit = workUnit
         let notRun = max(0, tasksTotal - tasksSucceeded - tasksFailed - tasksCancelled)
         lines.append(
             "\(name): \(tasksSucceeded)/\(tasksTotal) \(unit)s ok, \(tasksFailed) failed"
                 + (tasksCancelled > 0 ? ", \(tasksCancelled) cancelled" : "") + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : "")
-                + (stageGraph?.stagesFailed.isEmpty == false ? "; failed stages: " + stageGraph!.stagesFailed.joined(separator: ", ") : ""))
+                + (stageGraph.map { $0.stagesFailed.isEmpty ? "" : "; failed stages: " + $0.stagesFailed.joined(separator: ", ") } ?? ""))
         lines.append(
             "wall \(NumberText.fixed(wallSeconds)) s, \(unit) time \(NumberText.fixed(taskSeconds)) \(coreWeighted ? "core-s" : "s") on \(slotsPerRank.count) rank(s) × "
                 + "\(slotsPerRank.map(String.init).joined(separator: "+")) slot(s)")
@@ -50,7 +50,7 @@ extension RunSummary {
         let shown = groups.prefix(FailureGroup.shownGroups)
         var lines = shown.map { "  " + $0.line(unit: unit) }
         let unlisted = max(0, tasksFailed - shown.reduce(0) { $0 + $1.indices.count })
-        if unlisted > 0 { lines.append("  … and \(unlisted) more failed \(unit)\(unlisted == 1 ? "" : "s") (results --status failed lists them)") }
+        if unlisted > 0 { lines.append("  … and \(unlisted) more failed \(unit)\(unlisted == 1 ? "" : "s")") }
         lines.append("  each failed \(unit)'s stderr: mpibatch logs \(directory.map(ShellQuoting.quoteIfNeeded) ?? "DIR") --failed")
         return lines
     }

@@ -36,8 +36,10 @@ extension StageGraphSource {
         }
         let critical = measuredCriticalPath
         let wall = graphWallSeconds
-        // A graph that did not finish (a stage failed or was skipped) says nothing of slots.
-        guard graph.stages.count > 1, critical.length > 0, wall > 0, names(.failed).isEmpty, names(.skipped).isEmpty
+        // A graph that did not finish (a stage failed or was skipped), or whose path took under
+        // a second, says nothing worth acting on about slots.
+        guard graph.stages.count > 1, critical.length >= Self.shortestCriticalPath, wall > 0, names(.failed).isEmpty,
+            names(.skipped).isEmpty
         else { return findings }
         let path = critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
         let numbers: [Finding.Number] = [.init("critical_path_seconds", critical.length), .init("graph_wall_seconds", wall)]
@@ -58,6 +60,9 @@ extension StageGraphSource {
         }
         return findings
     }
+
+    /// A critical path shorter than this, in seconds, is too short a graph to judge.
+    static let shortestCriticalPath = 1.0
 
     /// A graph wall time within this multiple of its critical path: the path set it, and more slots cannot help.
     static let pathBoundShare = 1.15

@@ -65,19 +65,25 @@ struct CommandOutput {
         }
     }
 
-    /// The last KiB of stderr, trimmed, for the failure's message.
+    /// The last KiB of stderr, trimmed, for the failure's message. Where earlier output was
+    /// left out, it starts at a whole line (when the KiB holds a line break) after `… `.
     func stderrTail(bytes: Int = 1024) -> String {
-        let tail: [UInt8]
+        var tail: [UInt8]
+        let cut: Bool
         switch place {
         case .captured(_, let stderr):
             tail = stderr.suffix(bytes)
+            cut = stderr.dropped > 0 || stderr.count > tail.count
         case .files(_, let stderr):
             guard let handle = FileHandle(forReadingAtPath: stderr) else { return "" }
             defer { try? handle.close() }
             let size = (try? handle.seekToEnd()) ?? 0
             try? handle.seek(toOffset: size > UInt64(bytes) ? size - UInt64(bytes) : 0)
             tail = Array((try? handle.readToEnd()) ?? Data())
+            cut = size > UInt64(tail.count)
         }
-        return String(decoding: tail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if cut, let lineBreak = tail.firstIndex(of: UInt8(ascii: "\n")) { tail.removeSubrange(...lineBreak) }
+        let text = String(decoding: tail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return cut && !text.isEmpty ? "… " + text : text
     }
 }

@@ -15,18 +15,20 @@ enum RunFindings {
 
     /// Every finding of `summary`'s run from its figures, from `tasks` (its journal's task
     /// times, nil where the journal could not be read) and `source` (the work source's own).
-    /// A run that was interrupted, whose journal failed, or too small to judge (under two
-    /// attempts, or under a second of task time) gets only the stages past their own
-    /// `warn_after:`: its figures say nothing about how the work was spread.
+    /// A run that was interrupted, whose journal failed, or of one attempt gets only the
+    /// stages past their own `warn_after:`: its figures say nothing about how the work was
+    /// spread. (Each finding has its own floor besides: a second of busy time, a tail of half
+    /// a second, a hundred attempts, a critical path of a second.)
     static func make(summary: RunSummary, tasks: TaskTimeAnalysis?, source: [Finding]) -> [Finding] {
         let judged = !summary.interrupted && summary.journalFailure == nil && summary.attempts >= 2
-            && summary.taskSeconds >= shortestBusySeconds
         guard judged else { return source.filter { $0.kind == "stage_over_warn_after" } }
         // A stage graph's critical path that set the wall time: neither the chunk policy nor
         // more slots would have shortened it, so the idle tail and waiting tasks go unmentioned.
         let pathBound = source.contains(where: StageGraphSource.saysPathBound)
         var findings: [Finding] = []
-        if let tasks { findings += taskTimeFindings(tasks, policy: summary.chunkPolicy, pathBound: pathBound) }
+        // With no more tasks than slots, every task started at once: no policy shapes the tail.
+        let tailCanChange = summary.tasksTotal > summary.totalSlots && !pathBound
+        if let tasks { findings += taskTimeFindings(tasks, policy: summary.chunkPolicy, tailCanChange: tailCanChange) }
         findings += imbalance(summary)
         findings += overheadAndCPU(summary, pathBound: pathBound)
         return findings + source
@@ -38,8 +40,8 @@ enum RunFindings {
         [ChunkPolicy.auto, .guided].filter { $0 != policy }
     }
 
-    /// Stragglers, and an idle tail unless a critical path set the wall time (`pathBound`).
-    private static func taskTimeFindings(_ tasks: TaskTimeAnalysis, policy: ChunkPolicy, pathBound: Bool) -> [Finding] {
+    /// Stragglers, and an idle tail when another chunk policy could have changed it (`tailCanChange`).
+    private static func taskTimeFindings(_ tasks: TaskTimeAnalysis, policy: ChunkPolicy, tailCanChange: Bool) -> [Finding] {
         var findings: [Finding] = []
         for straggler in tasks.stragglers {
             let place = straggler.group.isEmpty ? "the sweep's" : "stage '\(straggler.group)''s"
@@ -55,7 +57,7 @@ enum RunFindings {
                 recommendation: "split it into smaller tasks, give it more cores (cores:), or declare long tasks' "
                     + "estimate: so they start first"))
         }
-        if tasks.idleTailShare > idleTailShare, tasks.tailSeconds > 0.5, !pathBound {
+        if tasks.idleTailShare > idleTailShare, tasks.tailSeconds > 0.5, tailCanChange {
             findings.append(Finding(
                 kind: "idle_tail",
                 message: "\(NumberText.fixed(tasks.idleTailShare * 100, digits: 0))% of the slot time was idle at the end "

@@ -44,15 +44,17 @@ public enum ReportPage {
 
     private static func summarySection(_ summary: RunSummary) -> String {
         let notRun = max(0, summary.tasksTotal - summary.tasksSucceeded - summary.tasksFailed)
+        let unit = summary.workUnit
         var rows: [(String, String)] = [
-            ("tasks", "\(summary.tasksSucceeded) ok, \(summary.tasksFailed) failed, \(notRun) not run, of \(summary.tasksTotal)"),
+            ("\(unit)s", "\(summary.tasksSucceeded) ok, \(summary.tasksFailed) failed, \(notRun) not run, of \(summary.tasksTotal)"),
             ("attempts", String(summary.attempts)),
             ("ranks × slots", "\(summary.slotsPerRank.count) × \(summary.slotsPerRank.map(String.init).joined(separator: "+"))"),
-            ("wall", "\(NumberText.fixed(summary.wallSeconds)) s"), ("task time", "\(NumberText.fixed(summary.taskSeconds)) s"),
+            ("wall", "\(NumberText.fixed(summary.wallSeconds)) s"), ("\(unit) time", "\(NumberText.fixed(summary.taskSeconds)) s"),
             ("speedup", NumberText.fixed(summary.speedup)), ("efficiency", "\(NumberText.fixed(summary.efficiency * 100, digits: 1))%"),
             ("imbalance", "\(NumberText.fixed(summary.imbalance * 100, digits: 1))%"),
-            ("throughput", "\(NumberText.fixed(summary.throughput, digits: 1)) tasks/s"),
-            ("dispatch overhead", "\(NumberText.fixed(summary.overheadSecondsPerTask * 1e6, digits: 2)) µs/task"),
+            ("throughput", "\(NumberText.fixed(summary.throughput, digits: 1)) \(unit)s/s"),
+            ("slot time between \(unit)s", "\(NumberText.fixed(summary.overheadSecondsPerTask * 1e6, digits: 2)) µs per attempt "
+                + "(slot time not spent in a \(unit): dispatch, start-up, idle slots)"),
         ]
         if summary.parts.count > 1 { rows.append(("parts (resumed)", String(summary.parts.count))) }
         if let stopReason = summary.stopReason { rows.append(("stopped early", stopReason)) }
