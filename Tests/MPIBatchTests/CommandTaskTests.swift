@@ -92,7 +92,8 @@ import Testing
     @Test func missingProgramOnPathIsARunTimeFailure() async throws {
         let directory = makeJobTestDirectory()
         let job = try workload("  command: [no-such-program-xyz]", directory: directory, sweep: "sweep: {repeat: 1}")
-        await #expect(throws: CommandFailure.cannotStart(program: "no-such-program-xyz", reason: "not found on PATH")) {
+        // A job's task runs in the job file's directory, which the message names.
+        await #expect(throws: CommandFailure.cannotStart(program: "no-such-program-xyz", reason: "not found on PATH (cwd: \(directory))")) {
             try await job.run(context(0, directory))
         }
     }

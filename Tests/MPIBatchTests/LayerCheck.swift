@@ -1,6 +1,6 @@
 import Foundation
 
-/// The library's folders and the one direction they may depend in (README, "How it works").
+/// The library's folders and the one direction they may depend in (docs/how-it-works.md, "Layers").
 ///
 /// Everything is one Swift module, so the compiler does not keep the layers: this does.
 /// Each folder declares types at the top level of its files; a file may mention a type

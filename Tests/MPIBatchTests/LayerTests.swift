@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The library's folders depend one way (README, "How it works"): `LayerCheck` on the real sources, and on a planted violation.
+/// The library's folders depend one way (docs/how-it-works.md, "Layers"): `LayerCheck` on the real sources, and on a planted violation.
 @Suite struct LayerTests {
     static let sourcesRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -6,7 +6,7 @@ import Testing
 
     private func render(_ text: String, at index: Int = 1) throws(TemplateError) -> String {
         let template = try Template(parsing: text, scope: TemplateScope(space: space))
-        return TemplateExpansion(space: space, jobSeed: 5).render(template, at: index)
+        return TemplateExpansion(space: space, jobSeed: 5, jobDirectory: "/jobs").render(template, at: index)
     }
 
     @Test func parametersBuiltInsAndEscapedBraces() throws {

@@ -110,7 +110,7 @@ struct JobDocumentParser {
         guard let parsed else { return nil }
         let taskParser = TaskParser(
             reader: reader, scope: TemplateScope(space: parsed.space), space: parsed.space, kernels: kernels,
-            jobDirectory: jobDirectory)
+            jobDirectory: jobDirectory, defaultWorkingDirectory: jobDirectory)
         guard let task = taskParser.parse(taskNode, errors: &errors) else { return nil }
         return (SweepSpec(space: parsed.space, task: task, jobDirectory: jobDirectory), parsed.tableText)
     }

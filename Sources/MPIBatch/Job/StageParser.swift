@@ -161,7 +161,7 @@ struct StageParser {
         let taskNode = task?.value ?? Node.mapping(Node.Mapping(inline.map { ($0.keyNode, $0.value) }, .implicit, .any, header.node.mark))
         let taskParser = TaskParser(
             reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), space: parsed.space,
-            kernels: kernels, jobDirectory: jobDirectory)
+            kernels: kernels, jobDirectory: jobDirectory, defaultWorkingDirectory: nil)
         guard let spec = taskParser.parse(taskNode, errors: &errors) else { return nil }
         var sweepSpec = SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory)
         sweepSpec.runTimeTable = runTimeTable

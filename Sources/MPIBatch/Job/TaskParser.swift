@@ -10,6 +10,9 @@ struct TaskParser {
     let kernels: any KernelLookup
     /// The job file's directory, against which a relative `cwd:` is resolved.
     let jobDirectory: String
+    /// Where a task without `cwd:` runs: the job file's directory for a job's `task:`; nil for
+    /// a stage's, which runs in the stage's own directory (made at run time).
+    let defaultWorkingDirectory: String?
 
     /// The keys of a task (also allowed inline in a stage).
     static let keys = [
@@ -26,7 +29,7 @@ struct TaskParser {
         func field<T>(_ key: String, _ read: (Node) throws(JobFileError) -> T) -> T? {
             errors.collecting { () throws(JobFileError) in try entries[key].map { (entry) throws(JobFileError) in try read(entry.value) } }
         }
-        let workingDirectory = field("cwd", directory)
+        let workingDirectory = entries["cwd"] == nil ? defaultWorkingDirectory.map(Template.init(literal:)) : field("cwd", directory)
         var spec = TaskSpec(action: .command([]))
         if let action = errors.collecting({ () throws(JobFileError) in try action(entries, in: node, workingDirectory: workingDirectory) }) {
             spec.action = action
@@ -66,7 +69,7 @@ struct TaskParser {
                 switch reference {
                 case .index, .seed: true
                 case .parameter(let number): space.parameters[number].column.integerBounds != nil
-                case .stageValue: false
+                case .stageValue, .jobDirectory: false
                 }
             }
         } catch {
@@ -108,13 +111,13 @@ struct TaskParser {
         }
     }
 
-    /// A program given by path must exist and be executable, relative to the task's directory.
+    /// A program given by path must exist and be executable, relative to the task's directory
+    /// (unless that is a stage's own directory, which exists only once the run has started).
     private func checkProgram(_ program: Template, at node: Node, workingDirectory: Template?) throws(JobFileError) {
         guard program.isConstant, program.source.contains("/") else { return }
         var path = program.source
         if !path.hasPrefix("/") {
-            let directory = workingDirectory ?? Template(literal: FileManager.default.currentDirectoryPath)
-            guard directory.isConstant else { return }
+            guard let directory = workingDirectory, directory.isConstant else { return }
             path = (directory.source as NSString).appendingPathComponent(path)
         }
         guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -133,9 +136,11 @@ struct TaskParser {
         return arguments
     }
 
+    /// `cwd:`, taken from the job file's directory unless it is absolute or starts with `{job_dir}`.
     private func directory(_ node: Node) throws(JobFileError) -> Template {
         let parsed = try template(node, "cwd")
-        return parsed.source.hasPrefix("/") ? parsed : parsed.prefixed(with: jobDirectory + "/")
+        let isAbsolute = parsed.source.hasPrefix("/") || parsed.segments.first == .reference(.jobDirectory)
+        return isAbsolute ? parsed : parsed.prefixed(with: jobDirectory + "/")
     }
 
     private func environment(_ node: Node) throws(JobFileError) -> [(name: String, value: Template)] {

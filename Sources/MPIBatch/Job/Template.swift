@@ -1,7 +1,7 @@
 /// A templated string from the job file, parsed once at load into literal
 /// pieces and references, so expanding it for a task is one concatenation.
 ///
-/// `{name}` is a parameter; `{index}`, `{replicate}` and `{seed}` always exist.
+/// `{name}` is a parameter; `{index}`, `{replicate}`, `{seed}` and `{job_dir}` always exist.
 /// `{{` and `}}` stand for literal braces. An unknown name or an unbalanced
 /// brace is a load-time error.
 public struct Template: Sendable, Equatable {
@@ -13,6 +13,8 @@ public struct Template: Sendable, Equatable {
         case index
         /// The per-task seed (`TaskSeed`).
         case seed
+        /// `{job_dir}`: the job file's directory, absolute.
+        case jobDirectory
         /// `{stages.NAME.value}`: the result value of an upstream stage (`StageValues`).
         case stageValue(String)
     }
@@ -110,7 +112,7 @@ public struct TemplateError: Error, Sendable {
 }
 
 /// The names a template may use: the sweep's parameters plus `index`, `replicate`,
-/// `seed`, and in a stage `stages.NAME.value` for every stage upstream of it.
+/// `seed`, `job_dir`, and in a stage `stages.NAME.value` for every stage upstream of it.
 public struct TemplateScope: Sendable {
     private let parameters: [String: Int]
     private let upstreamStages: UpstreamStages
@@ -125,7 +127,7 @@ public struct TemplateScope: Sendable {
 
     /// Every name, for did-you-mean.
     public var names: [String] {
-        Array(parameters.keys) + ["index", "replicate", "seed"] + upstreamStages.names.map { "stages.\($0).value" }
+        Array(parameters.keys) + ["index", "replicate", "seed", "job_dir"] + upstreamStages.names.map { "stages.\($0).value" }
     }
 
     /// What `{name}` stands for; `{replicate}` without `repeat:` is the constant 0.
@@ -138,6 +140,7 @@ public struct TemplateScope: Sendable {
         switch name {
         case "index": return .reference(.index)
         case "seed": return .reference(.seed)
+        case "job_dir": return .reference(.jobDirectory)
         case "replicate": return .literal("0")
         default: return nil
         }

@@ -9,7 +9,7 @@ enum SweepPlan {
 
     /// The plan's lines for `sweep` in a job seeded `jobSeed`. Costs O(parameters), whatever the task count.
     static func lines(_ sweep: SweepSpec, jobSeed: UInt64) -> [String] {
-        let expansion = TemplateExpansion(space: sweep.space, jobSeed: jobSeed)
+        let expansion = TemplateExpansion(sweep: sweep, jobSeed: jobSeed)
         var lines = ["tasks: \(sweep.taskCount)"]
         for parameter in sweep.space.parameters {
             let axis = sweep.space.parameters.filter { $0.axis == parameter.axis }.count > 1 ? " (axis \(parameter.axis), shared)" : ""

@@ -33,7 +33,7 @@ public enum TaskDescription {
     static func of(stage number: Int, of graph: StageGraph, at index: Int, jobSeed: UInt64) -> String {
         switch graph.stages[number].body {
         case .tasks(let sweep, _):
-            let expansion = TemplateExpansion(space: sweep.space, jobSeed: TaskSeed.stageSeed(job: jobSeed, stage: number))
+            let expansion = TemplateExpansion(sweep: sweep, jobSeed: TaskSeed.stageSeed(job: jobSeed, stage: number))
             return of(sweep.task, at: index, expansion: expansion)
         case .monteCarlo(let spec):
             return of(spec, block: index)

@@ -1,18 +1,26 @@
 /// Fills templates in for one task: the index space, the job seed, the task
-/// index, and in a stage the values its upstream stages left behind.
+/// index, the job file's directory, and in a stage the values its upstream stages left behind.
 public struct TemplateExpansion: Sendable {
     /// The sweep's index space.
     public let space: IndexSpace
     /// The job seed, from which `{seed}` derives.
     public let jobSeed: UInt64
+    /// `{job_dir}`: the job file's directory, absolute.
+    public let jobDirectory: String
     /// Where `{stages.NAME.value}` is read from.
     public let stageValues: StageValues
 
     /// Makes an expander.
-    public init(space: IndexSpace, jobSeed: UInt64, stageValues: StageValues = StageValues(directory: nil)) {
+    public init(space: IndexSpace, jobSeed: UInt64, jobDirectory: String, stageValues: StageValues = StageValues(directory: nil)) {
         self.space = space
         self.jobSeed = jobSeed
+        self.jobDirectory = jobDirectory
         self.stageValues = stageValues
+    }
+
+    /// An expander for `sweep`'s tasks (`{job_dir}` is its job file's directory).
+    public init(sweep: SweepSpec, jobSeed: UInt64, stageValues: StageValues = StageValues(directory: nil)) {
+        self.init(space: sweep.space, jobSeed: jobSeed, jobDirectory: sweep.jobDirectory, stageValues: stageValues)
     }
 
     /// `reference`'s typed value for task `index`.
@@ -22,6 +30,7 @@ public struct TemplateExpansion: Sendable {
         case .parameter(let number): space.value(of: number, at: index)
         case .index: .integer(index)
         case .seed: .integer(TaskSeed.seed(job: jobSeed, index: index))
+        case .jobDirectory: .string(jobDirectory)
         case .stageValue(let stage): stageValues.value(of: stage)
         }
     }

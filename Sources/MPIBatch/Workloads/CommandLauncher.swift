@@ -9,7 +9,8 @@ struct CommandLauncher: Sendable {
     let spec: TaskSpec
     let expansion: TemplateExpansion
     /// The parent's environment minus the variables `env:` sets, the MPI
-    /// launcher's (`LauncherVariables`) and the task's identity, built once.
+    /// launcher's (`LauncherVariables`) and the task's identity, plus
+    /// `MPIBATCH_JOB_DIR` (the job file's directory), built once.
     private let baseEnvironment: CommandEnvironment
     /// `MPIBATCH_INDEX` and the rest, set per task.
     private let identity: TaskIdentity
@@ -25,13 +26,20 @@ struct CommandLauncher: Sendable {
         if case .shell(let script) = spec.action { shellVariables = script.variables } else { shellVariables = [] }
         let overridden = Set(spec.environment.map(\.name) + shellVariables.map(\.name))
         let identity = TaskIdentity(overridden: overridden, largestCores: spec.cores.largest)
+        let jobDirectory = overridden.contains(Self.jobDirectoryVariable) ? [] : ["\(Self.jobDirectoryVariable)=\(expansion.jobDirectory)"]
         baseEnvironment = CommandEnvironment(
             ProcessInfo.processInfo.environment
-                .filter { !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) && !identity.replaces($0.key) }
-                .map { "\($0.key)=\($0.value)" })
+                .filter {
+                    !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) && !identity.replaces($0.key)
+                        && $0.key != Self.jobDirectoryVariable
+                }
+                .map { "\($0.key)=\($0.value)" } + jobDirectory)
         self.identity = identity
         shell = ShellProgram.path(for: spec.shellProgram)
     }
+
+    /// The variable that gives every command task the job file's directory (`{job_dir}` in templates).
+    static let jobDirectoryVariable = "MPIBATCH_JOB_DIR"
 
     /// The argv task `index` runs (for a shell task: `SHELL -c LINE`).
     func arguments(at index: Int) -> [String] { expansion.arguments(of: spec, shell: shell, at: index) }
@@ -61,7 +69,10 @@ struct CommandLauncher: Sendable {
         case .signaled(let signal):
             throw CommandFailure.signaled(program: program, signal: signal, stderrTail: output.stderrTail())
         case .exited(let status) where status != 0:
-            throw CommandFailure.exited(program: program, status: status, stderrTail: output.stderrTail())
+            let tail = output.stderrTail()
+            throw CommandFailure.exited(
+                program: program, status: status, stderrTail: tail,
+                hint: MissingFileHint.text(stderrTail: tail, workingDirectory: workingDirectory))
         case .exited:
             return try capture(output, workingDirectory: workingDirectory, index: index, program: program)
         }

@@ -30,7 +30,7 @@ public struct SweepWorkload: Workload {
         stageValues: StageValues = StageValues(directory: nil)
     ) throws(SweepWorkloadError) {
         self.sweep = sweep
-        expansion = TemplateExpansion(space: sweep.space, jobSeed: jobSeed, stageValues: stageValues)
+        expansion = TemplateExpansion(sweep: sweep, jobSeed: jobSeed, stageValues: stageValues)
         switch sweep.task.action {
         case .kernel(let name, let arguments):
             guard let kernel = kernels.kernel(named: name) else {
