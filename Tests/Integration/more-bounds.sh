@@ -34,3 +34,26 @@ PY
     grep -q 'results.jsonl:1:[0-9]*: "seconds" is out of range' "$WORK/bounds-report.err" || { cat "$WORK/bounds-report.err"; return 1; }
 }
 check "bounds: report of a summary with wall_seconds 1e19 prints it; a journal time of 1e999 is refused at its place" report_of_huge_figures
+
+run_time_table_over_max_tasks_is_not_held() {
+    local dir=$WORK/bounds-table out=$WORK/bounds-table/out
+    mkdir -p "$dir"
+    cat >"$dir/job.yaml" <<'YAML'
+name: big-table
+stages:
+  - name: gen
+    shell: "seq 1 1000000 | awk 'BEGIN {{print \"x,label\"}} {{print $1 \",label-number-\" $1}}' > cases.csv"
+  - name: fan
+    after: [gen]
+    sweep: {table: "{stages.gen.dir}/cases.csv", types: {x: integer, label: text}, max_tasks: 1000}
+    task: {kernel: noop}
+YAML
+    expect_status 1 /usr/bin/time -v "$BIN" run "$dir/job.yaml" --out "$out" 2>"$dir/time.txt" || { tail -20 "$dir/time.txt"; return 1; }
+    grep -q "more rows than the stage's max_tasks of 1000" "$dir/time.txt" || { grep -v '^\s' "$dir/time.txt" | tail; return 1; }
+    local size rss
+    size=$(stat -c %s "$out/stages/gen/cases.csv")
+    rss=$(awk '/Maximum resident set size/ {print $6}' "$dir/time.txt")
+    echo "measured: a ${size}-byte table of 1,000,000 rows over max_tasks: 1000: peak RSS ${rss} KiB"
+    [ "$rss" -lt 200000 ] || { echo "peak RSS ${rss} KiB"; return 1; }
+}
+check "bounds: a run-time table of 10^6 rows over max_tasks: is refused without being held (peak RSS)" run_time_table_over_max_tasks_is_not_held
