@@ -48,6 +48,20 @@ import Testing
         #expect(summary.parts.last?.attempts == 3)  // n = 128 alone
     }
 
+    @Test func aJobChangedAndChangedBackRerunsWhatTheJournalLastHeld() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try await runInMemory(try sweep([1, 2]), ranks: 1, directory: directory, jobHash: "first")
+        _ = try await runInMemory(try sweep([3, 4]), ranks: 1, directory: directory, resume: true, jobHash: "second", force: true)
+        // Back to the first job: its lines are older than the second job's, which results show.
+        let (summary, lines) = try await runInMemory(
+            try sweep([1, 2]), ranks: 1, directory: directory, resume: true, jobHash: "first", force: true)
+        #expect(summary.tasksRerunChanged == 6)
+        #expect(lines.count == 18)
+        let final = try finalLines(in: directory)
+        #expect((0..<6).map { (final[$0]?["params"] as? [String: Any])?["n"] as? Int } == [1, 1, 1, 2, 2, 2])
+    }
+
     @Test func aStageInsertedFirstDoesNotAdoptTheOldFirstStagesResult() async throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -10,11 +10,17 @@ struct CSVTable {
     let names: [String]
     /// Column by column: `columns[c][r]` is row r's value of `names[c]`.
     let columns: [[ParameterValue]]
+    /// Whether the text has more than the `maxRows` rows read (the rest were not read).
+    let hasMoreRows: Bool
 
     /// Parses `text` read from `path`, typing the columns `types` names; a ragged or empty
     /// table, or a field that does not read as its column's type, is an error in that file.
-    init(parsing text: String, path: String, types: [String: CSVColumnType] = [:]) throws(JobFileError) {
-        let rows = Self.records(text)
+    /// At most `maxRows` rows are read (`hasMoreRows` says whether there are more).
+    init(parsing text: String, path: String, types: [String: CSVColumnType] = [:], maxRows: Int = .max) throws(JobFileError) {
+        let wanted = maxRows.addingReportingOverflow(2)  // the header, the rows, one more
+        var rows = Self.records(text, limit: wanted.overflow ? .max : wanted.partialValue)
+        hasMoreRows = !wanted.overflow && rows.count == wanted.partialValue
+        if hasMoreRows { rows.removeLast() }
         guard let header = rows.first else {
             throw JobFileError(path: path, line: 1, column: 1, message: "CSV table has no header row")
         }
@@ -53,8 +59,8 @@ struct CSVTable {
         var column = 1
     }
 
-    /// The non-blank records of `text` with their 1-based starting lines.
-    private static func records(_ text: String) -> [(line: Int, fields: [Field])] {
+    /// The first `limit` non-blank records of `text` with their 1-based starting lines.
+    private static func records(_ text: String, limit: Int) -> [(line: Int, fields: [Field])] {
         var records: [(line: Int, fields: [Field])] = []
         var fields: [Field] = []
         var field = Field()
@@ -68,7 +74,7 @@ struct CSVTable {
         }
         func startField() { field = Field(line: line, column: column) }
         startField()
-        while let scalar = scalars.popFirst() {
+        while records.count < limit, let scalar = scalars.popFirst() {
             column += 1
             if inQuotes {
                 if scalar == "\"" {
@@ -97,7 +103,7 @@ struct CSVTable {
             default: field.text.unicodeScalars.append(scalar)
             }
         }
-        endRecord()
+        if records.count < limit { endRecord() }
         return records
     }
 }

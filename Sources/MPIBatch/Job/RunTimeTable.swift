@@ -52,10 +52,6 @@ public struct RunTimeTable: Sendable {
         if (try? Self.frozen(in: stageDirectory)) != nil { return try expand(in: stageDirectory).taskCount }
         let (bytes, isJSON, path) = try read(directoryOf: directoryOf)
         let table = try rows(bytes, isJSON: isJSON, path: path)
-        guard table.count <= maxTasks else {
-            throw RunTimeTableError(
-                "\(path) has \(table.count) rows, more than the stage's max_tasks of \(maxTasks): raise max_tasks:")
-        }
         let frozen = stageDirectory + "/" + (isJSON ? Self.frozenJSON : Self.frozenCSV)
         do {
             try OutputFile.makeDirectory(stageDirectory, runsOwn: 2)  // stages/NAME
@@ -106,19 +102,28 @@ public struct RunTimeTable: Sendable {
         return ([UInt8](data), valueOf != nil, path)
     }
 
-    /// The rows of a CSV or JSON table, each with the declared columns' values in order.
+    /// The rows of a CSV or JSON table, each with the declared columns' values in order. A
+    /// table of more than `maxTasks` rows is refused as soon as its next row is seen, so that
+    /// the rows beyond are never held.
     private func rows(_ bytes: [UInt8], isJSON: Bool, path: String) throws(RunTimeTableError) -> [[ParameterValue]] {
         isJSON ? try jsonRows(bytes, path: path) : try csvRows(bytes, path: path)
+    }
+
+    private func tooManyRows(_ path: String) -> RunTimeTableError {
+        RunTimeTableError("\(path) has more rows than the stage's max_tasks of \(maxTasks): raise max_tasks:")
     }
 
     private func csvRows(_ bytes: [UInt8], path: String) throws(RunTimeTableError) -> [[ParameterValue]] {
         let table: CSVTable
         do {
             let text = try SourceText.decode(bytes, path: path)
-            table = try CSVTable(parsing: text, path: path, types: Dictionary(columns.map { ($0.name, $0.type) }, uniquingKeysWith: { $1 }))
+            table = try CSVTable(
+                parsing: text, path: path, types: Dictionary(columns.map { ($0.name, $0.type) }, uniquingKeysWith: { $1 }),
+                maxRows: maxTasks)
         } catch {
             throw RunTimeTableError("\(error)")
         }
+        guard !table.hasMoreRows else { throw tooManyRows(path) }
         let positions = try columns.map { (column) throws(RunTimeTableError) -> Int in
             guard let position = table.names.firstIndex(of: column.name) else {
                 throw RunTimeTableError("\(path):1:1: the table has no column '\(column.name)', which types: declares")
@@ -129,19 +134,26 @@ public struct RunTimeTable: Sendable {
         return (0..<count).map { row in positions.map { table.columns[$0][row] } }
     }
 
+    /// A JSON list of objects: each declared column is the member's own JSON text (a string's
+    /// contents), read as its declared type, so `true` stays `true` and an object its JSON.
     private func jsonRows(_ bytes: [UInt8], path: String) throws(RunTimeTableError) -> [[ParameterValue]] {
-        guard let list = (try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)) as? [Any] else {
-            throw RunTimeTableError("\(path): the stage's value is not a JSON list of objects")
+        let notAList = "\(path): the stage's value is not a JSON list of objects"
+        let list: (items: [Range<Int>], more: Bool)
+        do {
+            list = try JSONExtents.items(ofList: bytes, limit: maxTasks)
+        } catch {
+            throw RunTimeTableError("\(notAList) (\(error.reason) at byte \(error.offset + 1))")
         }
-        return try list.enumerated().map { (row, item) throws(RunTimeTableError) -> [ParameterValue] in
-            guard let object = item as? [String: Any] else {
+        guard !list.more else { throw tooManyRows(path) }
+        return try list.items.enumerated().map { (row, item) throws(RunTimeTableError) -> [ParameterValue] in
+            guard let members = try? JSONExtents.members(ofObject: bytes, in: item) else {
                 throw RunTimeTableError("\(path): item \(row) of the list is not an object")
             }
             return try columns.map { (column) throws(RunTimeTableError) -> ParameterValue in
-                guard let field = object[column.name] else {
+                guard let field = members.last(where: { $0.key == column.name }) else {
                     throw RunTimeTableError("\(path): item \(row) has no '\(column.name)', which types: declares")
                 }
-                let text = (field as? String) ?? "\(field)"
+                let text = JSONExtents.text(of: bytes, in: field.value)
                 guard let value = column.type.value(text) else {
                     throw RunTimeTableError("\(path): item \(row)'s '\(column.name)' (\(text)) is not a \(column.type.rawValue)")
                 }

@@ -42,6 +42,7 @@ struct RunTimeTableParser {
             if ["index", "seed", "replicate"].contains(entry.key) {
                 throw reader.error(at: entry.keyNode, "parameter name '\(entry.key)' is reserved ({index}, {seed}, {replicate} always exist)")
             }
+            if entry.key == SweepParser.stageKey { throw reader.error(at: entry.keyNode, SweepParser.stageKeyReserved) }
             columns.append((entry.key, type))
         }
         guard !columns.isEmpty else { throw reader.error(at: typesEntry.value, "types: is empty: name the table's columns") }

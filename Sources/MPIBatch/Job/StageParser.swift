@@ -153,7 +153,7 @@ struct StageParser {
             runTimeTable = errors.collecting { () throws(JobFileError) in try parser.parse(sweep.value, table: table, upstream: upstream) }
             parsed = runTimeTable.map { ($0.placeholderSpace, "") }
         } else if let sweep {
-            parsed = SweepParser(reader: reader, jobDirectory: jobDirectory).parse(sweep.value, errors: &errors)
+            parsed = SweepParser(reader: reader, jobDirectory: jobDirectory, inStage: true).parse(sweep.value, errors: &errors)
         } else {
             parsed = IndexSpace(axes: []).map { ($0, "") }
         }

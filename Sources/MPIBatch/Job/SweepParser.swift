@@ -6,9 +6,17 @@ struct SweepParser {
     let reader: NodeReader
     /// The job file's directory, against which `table:` is resolved.
     let jobDirectory: String
+    /// Whether the sweep is a stage's: its journal lines' `params` begin with `"stage": NAME`,
+    /// so no parameter may be called `stage`.
+    var inStage = false
 
     private typealias Axis = [(name: String, column: ParameterColumn)]
     private static let reserved: Set = ["index", "seed", "replicate"]
+    /// The key a stage task's journal `params` name its stage under.
+    static let stageKey = "stage"
+    /// Why a stage's parameter may not be called `stage`.
+    static let stageKeyReserved =
+        "parameter name 'stage' is reserved in a stage (its tasks' journal params name the stage under it): rename the column"
 
     /// The index space, plus the text of any CSV table (it belongs in the job's content hash).
     /// Problems are appended to `errors`; the result is nil when there were any.
@@ -67,6 +75,9 @@ struct SweepParser {
     private func claim(_ name: String, at node: Node, seen: inout [String: Node]) throws(JobFileError) {
         if Self.reserved.contains(name) {
             throw reader.error(at: node, "parameter name '\(name)' is reserved ({index}, {seed}, {replicate} always exist)")
+        }
+        if inStage, name == Self.stageKey {
+            throw reader.error(at: node, Self.stageKeyReserved)
         }
         if let first = seen[name] {
             throw reader.error(at: node, "parameter '\(name)' is defined twice (first at line \(first.mark?.line ?? 0))")
@@ -165,6 +176,18 @@ struct SweepParser {
         let stop = try reader.number(bounds[1], "\(entry.key) stop")
         let count = try reader.integer(bounds[2], "\(entry.key) count")
         guard count >= 1 else { throw reader.error(at: bounds[2], "\(entry.key) of '\(name)' needs n ≥ 1, not \(count)") }
+        // The points are start + (stop - start) · i / (n - 1): every step must stay finite.
+        guard ((stop - start) * Double(max(count - 1, 1))).isFinite else {
+            throw reader.error(at: entry.value, "\(entry.key) of '\(name)' overflows: from \(start) to \(stop) is beyond a double's range")
+        }
+        if entry.key == "logspace" {
+            for (bound, node) in [(start, bounds[0]), (stop, bounds[1])] {
+                let point = Foundation.pow(10, bound)
+                guard point.isFinite, point > 0 else {
+                    throw reader.error(at: node, "logspace of '\(name)': 10^\(bound) is \(point > 0 ? "beyond" : "below") a double's range (exponents from -307 to 308)")
+                }
+            }
+        }
         return entry.key == "linspace"
             ? .linspace(start: start, stop: stop, count: count) : .logspace(start: start, stop: stop, count: count)
     }

@@ -32,10 +32,18 @@ struct FinalAttempts {
     /// Takes the journal's next line.
     mutating func consider(_ line: JournalFileReader.Line) {
         let index = line.entry.index
-        var hasher = Hasher()
-        if let params = line.entry.params { hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line.bytes[params]))) }
-        let parameters = hasher.finalize()
+        let parameters = line.parametersHash
         if let place = places[index], place.status == .ok, place.parameters == parameters { return }
         places[index] = Place(offset: line.offset, length: line.bytes.count, status: line.entry.status, parameters: parameters)
+    }
+}
+
+extension JournalFileReader.Line {
+    /// A hash of the line's `params` (valid within this process): lines of one index whose
+    /// hashes differ are of different work (a job changed and resumed with `--force`).
+    var parametersHash: Int {
+        var hasher = Hasher()
+        if let params = entry.params { hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[params]))) }
+        return hasher.finalize()
     }
 }

@@ -184,8 +184,8 @@ struct JournalLineScanner {
         case .attempt: result.attempt = try integer(field)
         case .rank: result.rank = try integer(field)
         case .slot: result.slot = try integer(field)
-        case .start: result.start = try number(field)
-        case .seconds: result.seconds = try number(field)
+        case .start: result.start = try time(field)
+        case .seconds: result.seconds = try time(field)
         case .status: result.status = try status()
         case .params:
             result.params = try rawValue()
@@ -199,10 +199,10 @@ struct JournalLineScanner {
                 _ = try stringContents()
                 result.error = begin..<position
             }
-        case .startedAt: result.startedAt = try null() ? nil : try number(field)
+        case .startedAt: result.startedAt = try null() ? nil : try time(field)
         case .exitCode: result.exitCode = try null() ? nil : try integer(field)
         case .signal: result.signal = try null() ? nil : try integer(field)
-        case .cpuSeconds: result.cpuSeconds = try null() ? nil : try number(field)
+        case .cpuSeconds: result.cpuSeconds = try null() ? nil : try time(field)
         case .maxRSSBytes: result.maxRSSBytes = try null() ? nil : try integer(field)
         case .log:
             guard peek() == UInt8(ascii: "{") else { throw fail("expected an object for \"log\"") }
@@ -400,6 +400,17 @@ struct JournalLineScanner {
             return value
         }
         return text.negative ? -magnitude : magnitude
+    }
+
+    /// Seconds (a duration, an offset or an epoch time): finite, under 10¹² in magnitude
+    /// (31,000 years), so every reader can turn it into whole units without overflow.
+    private mutating func time(_ field: Field) throws(JournalSyntaxError) -> Double {
+        let begin = position
+        let value = try number(field)
+        guard value.isFinite, value.magnitude < 1e12 else {
+            throw JournalSyntaxError(offset: begin, reason: "\"\(field.key)\" is out of range (seconds under 10^12 expected)")
+        }
+        return value
     }
 
     private mutating func integer(_ field: Field) throws(JournalSyntaxError) -> Int {

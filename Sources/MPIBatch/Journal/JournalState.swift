@@ -39,8 +39,10 @@ struct JournalState {
     ///   towards the last part that began at or before its `start`.
     /// - Parameter keepValues: whether to keep the ok lines' values.
     /// - Parameter job: for a job that changed since the journal began (`--resume --force`):
-    ///   a line counts only when its `params` are what `job` writes for its index; any
-    ///   other line is history (its task runs again), and a line beyond the job's tasks too.
+    ///   a line counts only when its `params` are what `job` writes for its index and what
+    ///   the index's last line holds (as `FinalAttempts` shows it); any other line is history
+    ///   (its task runs again), and a line beyond the job's tasks too. The journal is then
+    ///   read twice, the first time for each index's last `params`.
     init(
         path: String, taskCount: Int, parts: [RunPart], keepValues: Bool, expecting job: (any ParameterFormatter)? = nil
     ) throws(RunFileError) {
@@ -48,6 +50,10 @@ struct JournalState {
         let offsets = self.parts.map(\.startOffset)
         var state = self
         var expected = JSONWriter()
+        var lastParameters: [Int: Int] = [:]
+        if job != nil {
+            _ = try JournalFileReader.read(path: path) { line in lastParameters[line.entry.index] = line.parametersHash }
+        }
         let tail = try JournalFileReader.read(path: path) { (line) throws(RunFileError) in
             let entry = line.entry
             let part = max(0, (offsets.lastIndex { $0 <= entry.start }) ?? 0)
@@ -64,10 +70,10 @@ struct JournalState {
                 let recorded = entry.params.map { Array(line.bytes[$0]) } ?? []
                 expected.reset()
                 job.writeParameters(of: entry.index, to: &expected)
-                guard recorded == expected.bytes else {
-                    if let refusal = job.changedWorkRefusal(at: entry.index, recorded: recorded) {
-                        throw RunFileError(path: path, line: line.number, column: (entry.params?.lowerBound ?? 0) + 1, reason: refusal)
-                    }
+                if recorded != expected.bytes, let refusal = job.changedWorkRefusal(at: entry.index, recorded: recorded) {
+                    throw RunFileError(path: path, line: line.number, column: (entry.params?.lowerBound ?? 0) + 1, reason: refusal)
+                }
+                guard recorded == expected.bytes, lastParameters[entry.index] == line.parametersHash else {
                     state.changed.insert(entry.index)
                     return
                 }

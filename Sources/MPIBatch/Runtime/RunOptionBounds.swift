@@ -17,16 +17,22 @@ public enum RunOptionBounds {
         return nil
     }
 
-    /// `--grace S`: a finite number of seconds, zero or more.
+    /// The longest time any option may give, in seconds: 10⁸ (about 3 years). Times become
+    /// whole nanoseconds (UInt64) where they are waited for, which 10⁸ s leaves far from overflow.
+    public static let longestSeconds = 1e8
+
+    /// `--grace S`: from 0 to `longestSeconds`.
     public static func graceProblem(_ seconds: Double) -> String? {
-        guard seconds.isFinite, seconds >= 0 else { return "--grace must be a finite number of seconds, 0 or more, got \(seconds)" }
+        guard seconds.isFinite, (0...longestSeconds).contains(seconds) else {
+            return "--grace must be a number of seconds from 0 to \(Int(longestSeconds)), got \(seconds)"
+        }
         return nil
     }
 
-    /// `--heartbeat-timeout S`: a finite number of seconds, more than zero.
+    /// `--heartbeat-timeout S`: more than 0, at most `longestSeconds`.
     public static func heartbeatTimeoutProblem(_ seconds: Double) -> String? {
-        guard seconds.isFinite, seconds > 0 else {
-            return "--heartbeat-timeout must be a finite number of seconds, more than 0, got \(seconds)"
+        guard seconds.isFinite, seconds > 0, seconds <= longestSeconds else {
+            return "--heartbeat-timeout must be a number of seconds more than 0 and at most \(Int(longestSeconds)), got \(seconds)"
         }
         return nil
     }
@@ -40,6 +46,9 @@ public enum RunOptionBounds {
             return "--deadline '\(text)' is neither a duration (90s, 45m, 2h) nor a time (HH:MM, YYYY-MM-DDTHH:MM:SS)"
         }
         guard seconds.isFinite, seconds > 0 else { return "--deadline '\(text)' is in the past" }
+        guard seconds <= longestSeconds else {
+            return "--deadline '\(text)' is more than \(Int(longestSeconds)) s away (about 3 years)"
+        }
         return nil
     }
 }

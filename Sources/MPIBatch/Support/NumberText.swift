@@ -57,9 +57,11 @@ enum NumberText {
         return text
     }
 
-    /// A duration read at a glance: `850 µs`, `12.3 ms`, `2.07 s`, `4 min 05 s`, `1 h 02 min`.
+    /// A duration read at a glance: `850 µs`, `12.3 ms`, `2.07 s`, `4 min 05 s`, `1 h 02 min`
+    /// (past 10⁹ hours, NaN or an infinity: in seconds, as `fixed` writes them).
     static func duration(_ seconds: Double) -> String {
-        switch seconds {
+        guard seconds.isFinite, seconds < 3.6e12 else { return fixed(seconds, digits: 0) + " s" }
+        return switch seconds {
         case ..<1e-3: trimmed(seconds * 1e6, digits: 1) + " µs"
         case ..<1: trimmed(seconds * 1e3, digits: 1) + " ms"
         case ..<100: trimmed(seconds, digits: 2) + " s"
@@ -68,7 +70,7 @@ enum NumberText {
         }
     }
 
-    /// A size in decimal units with one decimal: `950 B`, `1.2 MB`, `16.8 GB`.
+    /// A size in decimal units with one decimal: `950 B`, `1.2 MB`, `16.8 GB` (any number, NaN included).
     static func bytes(_ count: Double) -> String {
         let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
         var value = count
@@ -77,7 +79,7 @@ enum NumberText {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(Int(value)) B" : fixed(value, digits: 1) + " " + units[unit]
+        return unit == 0 ? fixed(value, digits: 0) + " B" : fixed(value, digits: 1) + " " + units[unit]
     }
 
     private static func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }

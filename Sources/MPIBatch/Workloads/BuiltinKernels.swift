@@ -8,14 +8,14 @@ public struct NoopKernel: Kernel {
 public struct SpinKernel: Kernel {
     /// Spins, then returns the milliseconds spun.
     public func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
-        let milliseconds = try arguments.double("ms", default: 1)
+        let milliseconds = try arguments.milliseconds("ms", default: 1)
         Self.spin(milliseconds: milliseconds)
         return .number(milliseconds)
     }
 
     /// Burns `milliseconds` of CPU time on the calling thread.
     public static func spin(milliseconds: Double) {
-        let end = MonotonicClock.threadCPUNanoseconds() &+ UInt64(max(0, milliseconds) * 1e6)
+        let end = MonotonicClock.threadCPUNanoseconds() &+ UInt64(min(max(0, milliseconds), KernelArguments.longestMilliseconds) * 1e6)
         var sink: UInt64 = 0
         repeat {
             for step in 0..<256 { sink = sink &* 6_364_136_223_846_793_005 &+ UInt64(step) }
@@ -28,8 +28,8 @@ public struct SpinKernel: Kernel {
 public struct SleepKernel: Kernel {
     /// Sleeps, then returns the milliseconds slept.
     public func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
-        let milliseconds = try arguments.double("ms", default: 1)
-        try await Task.sleep(nanoseconds: UInt64(max(0, milliseconds) * 1e6))
+        let milliseconds = try arguments.milliseconds("ms", default: 1)
+        try await Task.sleep(nanoseconds: UInt64(milliseconds * 1e6))
         return .number(milliseconds)
     }
 }
@@ -42,7 +42,7 @@ public struct FailKernel: Kernel {
     public func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
         let indices = try arguments.integers("when")
         let probability = try arguments.double("p", default: 0)
-        SpinKernel.spin(milliseconds: try arguments.double("ms", default: 0))
+        SpinKernel.spin(milliseconds: try arguments.milliseconds("ms", default: 0))
         if indices.contains(context.index) || Self.unitValue(of: context.index) < probability {
             throw InjectedFailure(index: context.index)
         }

@@ -92,7 +92,7 @@ struct CommandLauncher: Sendable {
         case .none:
             return .none
         case .stdoutJSON:
-            let text = try output.stdoutText(program: program).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = try output.stdoutText(program: program, limit: spec.maxOutput).trimmingCharacters(in: .whitespacesAndNewlines)
             guard Self.isJSON(text) else {
                 throw .badResult(program: program, reason: "stdout is not one JSON document: \(text.prefix(200))")
             }
@@ -108,16 +108,22 @@ struct CommandLauncher: Sendable {
             if !path.hasPrefix("/") {
                 path = ((workingDirectory ?? FileManager.default.currentDirectoryPath) as NSString).appendingPathComponent(path)
             }
-            let text = try Self.read(path, program: program)
+            let text = try Self.read(path, limit: spec.maxOutput, program: program)
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return Self.isJSON(trimmed) ? .json(trimmed) : .text(text)
         }
     }
 
-    /// The text of the file at `path`.
-    static func read(_ path: String, program: String) throws(CommandFailure) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// The text of the file at `path`, which must hold at most `limit` bytes (`max_output:`):
+    /// a larger one fails the task after `limit` + 1 bytes were read, so a result never takes
+    /// more memory, or room on its journal line, than the task's output may.
+    static func read(_ path: String, limit: Int, program: String) throws(CommandFailure) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: limit + 1) ?? Data() else {
             throw .badResult(program: program, reason: "cannot read \(path)")
+        }
+        try? handle.close()
+        guard data.count <= limit else {
+            throw .badResult(program: program, reason: "\(path) is larger than max_output: (\(limit) bytes)")
         }
         return String(decoding: data, as: UTF8.self)
     }

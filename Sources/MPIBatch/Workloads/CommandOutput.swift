@@ -41,8 +41,9 @@ struct CommandOutput {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
-    /// All of stdout, as text; an error when some of it was dropped (`max_output:`).
-    func stdoutText(program: String) throws(CommandFailure) -> String {
+    /// All of stdout, as text; an error when some of it was dropped, or its file holds more
+    /// than `limit` bytes (`max_output:`).
+    func stdoutText(program: String, limit: Int) throws(CommandFailure) -> String {
         switch place {
         case .captured(let stdout, _):
             guard let whole = stdout.whole else {
@@ -50,7 +51,7 @@ struct CommandOutput {
             }
             return String(decoding: whole, as: UTF8.self)
         case .files(let stdout, _):
-            return try CommandLauncher.read(stdout, program: program)
+            return try CommandLauncher.read(stdout, limit: limit, program: program)
         }
     }
 

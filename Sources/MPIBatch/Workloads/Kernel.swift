@@ -21,6 +21,21 @@ public struct KernelArguments: Sendable {
         return number
     }
 
+    /// The argument `name` as a duration in milliseconds, `fallback` if absent: a number from
+    /// 0 to `longestMilliseconds` (so that it fits in nanoseconds).
+    public func milliseconds(_ name: String, default fallback: Double) throws(KernelArgumentError) -> Double {
+        let number = try double(name, default: fallback)
+        guard (0...Self.longestMilliseconds).contains(number) else {
+            throw KernelArgumentError(
+                name: name, value: values[name]?.description ?? "",
+                expected: "milliseconds from 0 to \(Int(Self.longestMilliseconds))")
+        }
+        return number
+    }
+
+    /// The longest duration a kernel argument may give: 10¹¹ ms, about 3 years.
+    public static let longestMilliseconds = 1e11
+
     /// The argument `name` as a list of integers: `7`, `3,7` or `[3, 7]`; empty if absent.
     public func integers(_ name: String) throws(KernelArgumentError) -> [Int] {
         guard let value = values[name] else { return [] }
@@ -41,8 +56,10 @@ public struct KernelArgumentError: Error, Sendable, CustomStringConvertible {
     public let name: String
     /// The value it had.
     public let value: String
-    /// `kernel argument 'ms' = 'abc' is not a number`.
-    public var description: String { "kernel argument '\(name)' = '\(value)' is not of the expected kind" }
+    /// What it should have been, when the kernel says.
+    public var expected = "of the expected kind"
+    /// `kernel argument 'ms' = '1e20' is not milliseconds from 0 to 100000000000`.
+    public var description: String { "kernel argument '\(name)' = '\(value)' is not \(expected)" }
 }
 
 /// Kernels by name: the built-ins plus whatever a library user registers.

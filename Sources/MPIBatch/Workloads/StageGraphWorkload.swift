@@ -119,7 +119,7 @@ public struct StageGraphWorkload: Workload {
         var own = JSONWriter()
         stages[stage].writeParameters(of: local, to: &own)
         json.beginObject()
-        json.field("stage", graph.stages[stage].name)
+        json.field(SweepParser.stageKey, graph.stages[stage].name)
         json.members(own.objectMembers)
         json.endObject()
     }
@@ -130,7 +130,7 @@ public struct StageGraphWorkload: Workload {
         let (stage, local) = graph.locate(index)
         var prefix = JSONWriter()
         prefix.beginObject()
-        prefix.field("stage", graph.stages[stage].name)
+        prefix.field(SweepParser.stageKey, graph.stages[stage].name)
         guard recorded.starts(with: prefix.bytes) else { return nil }
         let own = [UInt8(ascii: "{")] + recorded.dropFirst(prefix.bytes.count).drop { $0 == UInt8(ascii: ",") }
         return stages[stage].changedWorkRefusal(at: local, recorded: own).map { "stage '\(graph.stages[stage].name)': " + $0 }
