@@ -8,8 +8,8 @@ struct ScaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale", abstract: "Run a job at several rank counts and plot speedup and efficiency against ranks.",
         discussion: """
-            Each run goes to OUT/ranks-N. Every rank gets one slot (so N ranks are N workers; pass
-            -- --slots K to change it). Speedup is measured against the smallest rank count's wall
+            Each run goes to OUT/ranks-N. Every rank gets one slot (so N ranks are N workers; pass \
+            -- --slots K to change it). Speedup is measured against the smallest rank count's wall \
             time; Amdahl's law is fitted to the points. Options after -- are passed to every `run`.
             """)
 
