@@ -37,6 +37,13 @@ import Testing
         #expect((problems.first?.count ?? .max) < 300)
     }
 
+    @Test func planShowsTheEndsOfALongCriticalPath() {
+        let outcome = JobValidation.plan(path: writeJobFile(chain(1_000)), kernels: KernelCatalog.builtIn)
+        #expect(outcome.exitStatus == 0)
+        #expect(outcome.output.contains(
+            "critical path: s0 -> s1 -> s2 -> s3 -> s4 -> s5 -> … -> s994 -> s995 -> s996 -> s997 -> s998 -> s999 (1000 stages) = 1000.000 units"))
+    }
+
     @Test func aShortCycleIsNamedInFull() {
         let problems = jobProblems(chain(12, closed: true))
         #expect(problems.first?.hasSuffix("dependency cycle: s1 -> s2 -> s3 -> s4 -> s5 -> s6 -> s7 -> s8 -> s9 -> s10 -> s11 -> s0 -> s1") == true, "\(problems)")
