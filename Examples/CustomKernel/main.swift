@@ -45,6 +45,9 @@ struct GaussianIntegralKernel: MonteCarloKernel {
 /// e^(−x²) at one point `x`: a task kernel (`kernel: gaussian-integrand`, `args: {x: …}`),
 /// called once per task rather than once per eight paths.
 struct GaussianIntegrandKernel: Kernel {
+    /// Its one argument: any other name in `args:` is refused when the job is loaded.
+    var argumentNames: [String]? { ["x"] }
+
     func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
         let x = try arguments.double("x", default: 0)
         return .number(exp(-x * x))

@@ -14,9 +14,9 @@ struct ImportDbtCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dbt", abstract: "A dbt project's models, seeds, snapshots and tests as a stage graph.",
         discussion: """
-            Each model runs as `dbt run --select MODEL` once its selected parents have; tests run
-            after what they test. Models matching --exclusive (default *_state_accumulator*) run
-            alone, one after another in dependency order. Run `dbt parse` (or compile) first to
+            Each model runs as `dbt run --select MODEL` once its selected parents have; tests run \
+            after what they test. Models matching --exclusive (default *_state_accumulator*) run \
+            alone, one after another in dependency order. Run `dbt parse` (or compile) first to \
             have target/manifest.json.
             """)
 

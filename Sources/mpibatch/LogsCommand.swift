@@ -8,11 +8,13 @@ struct LogsCommand: AsyncParsableCommand {
         commandName: "logs",
         abstract: "Print a command task's captured stdout and stderr, or the failed tasks' stderr.",
         discussion: """
-            With INDEX: the task's final attempt (its ok attempt if it has one, else its last), or
-            --attempt A; its stdout goes to stdout and its stderr to stderr, so each can be
+            With INDEX: the task's final attempt (its ok attempt if it has one, else its last), or \
+            --attempt A; its stdout goes to stdout and its stderr to stderr, so each can be \
             redirected on its own. --stdout or --stderr prints one of them alone, to stdout.
-            With --failed: for every task whose final attempt failed or timed out, in index order,
+
+            With --failed: for every task whose final attempt failed or timed out, in index order, \
             a header line '== task INDEX: REASON (attempt A, rank R) ==' and its stderr, to stdout.
+
             An index the journal does not have, or a task without captured output (a kernel), exits 2.
             """)
 

@@ -9,7 +9,7 @@ struct MPIBatchCommand: AsyncParsableCommand {
         commandName: "mpibatch",
         abstract: "Run batches of tasks across MPI ranks: sweeps, Monte Carlo paths, stage graphs.",
         discussion: """
-            Launch with `mpirun -np N mpibatch run JOB`, inside a Slurm job with `srun`,
+            Launch with `mpirun -np N mpibatch run JOB`, inside a Slurm job with `srun`, \
             or alone (one process) while developing.
             """,
         version: "mpibatch \(MPIBatchVersion.current)",

@@ -8,9 +8,9 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run a job file on every rank of this MPI job (or alone).",
         discussion: """
-            Exit status: 0 all tasks succeeded; 1 some failed (after retries); 2 bad input,
-            nothing ran; 3 interrupted (SIGTERM, SIGINT, SIGUSR1 or the deadline): drained,
-            journal flushed, continue with --resume; 4 ranks lost (a node died or hung):
+            Exit status: 0 all tasks succeeded; 1 some failed (after retries); 2 bad input, \
+            nothing ran; 3 interrupted (SIGTERM, SIGINT, SIGUSR1 or the deadline): drained, \
+            journal flushed, continue with --resume; 4 ranks lost (a node died or hung): \
             journal and summary written, continue with --resume.
             """)
 

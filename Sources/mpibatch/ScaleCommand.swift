@@ -8,9 +8,9 @@ struct ScaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale", abstract: "Run a job at several rank counts and plot speedup and efficiency against ranks.",
         discussion: """
-            Each run goes to OUT/ranks-N. Every rank gets one slot (so N ranks are N workers; pass
-            -- --slots K to change it). Speedup is measured against the smallest rank count's wall
-            time; Amdahl's law is fitted to the points (two rank counts always fit, so give three or
+            Each run goes to OUT/ranks-N. Every rank gets one slot (so N ranks are N workers; pass \
+            -- --slots K to change it). Speedup is measured against the smallest rank count's wall \
+            time; Amdahl's law is fitted to the points (two rank counts always fit, so give three or \
             more to test it). Options after -- are passed to every `run`.
             """)
 

@@ -100,3 +100,61 @@ assert one_by_one / wall > 1.5, "no faster than one by one"
 PY
 }
 check "dbt: the imported graph runs with a stub dbt: each node once, parents first, accumulators alone, faster than one by one" dbt_run_with_stub
+
+# A table of hostile manifests: each is refused (exit 2, naming the node or nodes) or
+# imported into a job that validates; never a broken job with exit 0 (issue 23, item 12).
+dbt_hostile_manifests() {
+    local dir=$WORK/dbt-hostile
+    mkdir -p "$dir"
+    python3 - "$dir" <<'PY' || return 1
+import json, sys
+def node(uid, name, after=(), kind="model"):
+    return uid, {"resource_type": kind, "name": name, "package_name": "p", "depends_on": {"nodes": list(after)}}
+cases = {
+    # name: (nodes, expected: "ok" or text the error must hold)
+    "cycle-beside-healthy": ([node("model.p.a", "a"), node("model.p.b", "b", ["model.p.c", "model.p.a"]),
+                              node("model.p.c", "c", ["model.p.b"]), node("model.p.d", "d", ["model.p.c"])],
+                             "dependency cycle: model.p."),
+    "only-a-cycle": ([node("model.p.a", "a", ["model.p.b"]), node("model.p.b", "b", ["model.p.a"])], "dependency cycle: model.p."),
+    "self-cycle": ([node("model.p.a", "a", ["model.p.a"])], "dependency cycle: model.p.a -> model.p.a"),
+    "space": ([node("model.p.x1", "a b"), node("model.p.x3", "a_b")], 'node model.p.x1 is named "a b"'),
+    "dot": ([node("model.p.x2", "a.b"), node("model.p.x3", "a_b")], 'node model.p.x2 is named "a.b"'),
+    "dash": ([node("model.p.dash", "-")], 'node model.p.dash is named "-"'),
+    "leading-dash": ([node("model.p.opt", "--full-refresh")], 'node model.p.opt is named "--full-refresh"'),
+    "empty": ([node("model.p.empty", "")], 'node model.p.empty is named ""'),
+    "line-break": ([node("model.p.nl", "a\nb")], 'node model.p.nl is named "a\\nb"'),
+    "braces": ([node("model.p.br", "a{b}")], 'node model.p.br is named "a{b}"'),
+    "versions": ([node("model.p.dim.v1", "dim"), node("model.p.dim.v2", "dim")],
+                 "nodes model.p.dim.v1 and model.p.dim.v2 would both be the stage 'model-dim'"),
+    "kind-clash": ([node("model.p.o", "orders"), node("seed.p.o", "orders", kind="seed"), node("model.p.so", "seed-orders")],
+                   "would both be the stage 'seed-orders'"),
+    "yaml-words": ([node("model.p.n", "null"), node("model.p.t", "true", ["model.p.n"]), node("model.p.i", "123", ["model.p.t"])],
+                   "ok"),
+}
+for name, (nodes, expected) in cases.items():
+    manifest = {"metadata": {"project_name": "hostile"}, "nodes": dict(nodes)}
+    json.dump(manifest, open(f"{sys.argv[1]}/{name}.json", "w"))
+    open(f"{sys.argv[1]}/{name}.expected", "w").write(expected)
+PY
+    local manifest name expected status
+    for manifest in "$dir"/*.json; do
+        name=${manifest%.json}
+        expected=$(cat "$name.expected")
+        timeout 60 "$BIN" import dbt "$manifest" --project-dir $'dir {x}\nwith "quotes"' \
+            --dbt-arg='--vars={"k": "v\w"}' --dbt-arg=$'two\nlines' >"$name.yaml" 2>"$name.err"
+        status=$?
+        if [ "$expected" = ok ]; then
+            [ "$status" -eq 0 ] || { echo "$name: exit $status: $(cat "$name.err")"; return 1; }
+            expect_status 0 "$BIN" validate "$name.yaml" || { echo "$name: the job does not validate"; cat "$name.yaml"; return 1; }
+            grep -q -- '--vars={{\\"k\\": \\"v\\\\w\\"}}' "$name.yaml" || { echo "$name: --dbt-arg changed"; cat "$name.yaml"; return 1; }
+        else
+            [ "$status" -eq 2 ] || { echo "$name: exit $status, wanted 2"; cat "$name.yaml"; return 1; }
+            [ ! -s "$name.yaml" ] || { echo "$name: a job was written"; return 1; }
+            grep -qF -- "$expected" "$name.err" || { echo "$name: wanted '$expected' in: $(cat "$name.err")"; return 1; }
+            [ "$(wc -l <"$name.err")" -eq 1 ] || { echo "$name: not one line: $(cat "$name.err")"; return 1; }
+        fi
+    done
+    # The argv dbt receives is exactly what was given, line break and braces included.
+    "$BIN" plan "$dir/yaml-words.yaml" >"$dir/plan.out" 2>&1 || { cat "$dir/plan.out"; return 1; }
+}
+check "dbt: hostile manifests (cycles, names that collide or break YAML or --select) are refused with the node named, or validate" dbt_hostile_manifests

@@ -64,7 +64,7 @@ import Testing
                 _ = try await job.run(context(0, directory))
                 Issue.record("the task did not fail")
             } catch let failure as CommandFailure {
-                guard case .exited(_, _, let tail) = failure else { Issue.record("\(failure)"); continue }
+                guard case .exited(_, _, let tail, _) = failure else { Issue.record("\(failure)"); continue }
                 #expect(tail.hasPrefix("… line "), "\(tail.prefix(20))")
                 #expect(whole.hasSuffix(String(tail.dropFirst(2)) + "\n"), "not whole lines: \(tail.prefix(20))")
                 #expect(whole.dropLast().hasSuffix("\n" + tail.dropFirst(2)))

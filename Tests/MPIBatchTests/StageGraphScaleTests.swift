@@ -37,21 +37,44 @@ import Testing
         #expect((problems.first?.count ?? .max) < 300)
     }
 
+    @Test func planShowsTheEndsOfALongCriticalPath() {
+        let outcome = JobValidation.plan(path: writeJobFile(chain(1_000)), kernels: KernelCatalog.builtIn)
+        #expect(outcome.exitStatus == 0)
+        #expect(outcome.output.contains(
+            "critical path: s0 -> s1 -> s2 -> s3 -> s4 -> s5 -> … -> s994 -> s995 -> s996 -> s997 -> s998 -> s999 (1000 stages) = 1000.000 units"))
+    }
+
     @Test func aShortCycleIsNamedInFull() {
         let problems = jobProblems(chain(12, closed: true))
         #expect(problems.first?.hasSuffix("dependency cycle: s1 -> s2 -> s3 -> s4 -> s5 -> s6 -> s7 -> s8 -> s9 -> s10 -> s11 -> s0 -> s1") == true, "\(problems)")
     }
 
-    @Test(.timeLimit(.minutes(1))) func theSchedulerRunsAHundredThousandStageChainInLinearTime() throws {
+    /// A graph of `count` one-task noop stages, stage i after the stages `after(i)`.
+    private func graph(_ count: Int, after: (Int) -> [Int]) throws -> StageGraph {
         let (_, one) = try loadStageGraph(chain(2))
-        let names = (0..<100_000).map { "s\($0)" }
+        let names = (0..<count).map { "s\($0)" }
         let stages = names.map { name in
             var stage = one.stages[0]
             stage.name = name
             return stage
         }
-        let topology = try StageTopology(names: names, after: [[]] + names.dropLast().map { [$0] })
-        let graph = StageGraph(stages: stages, topology: topology)
+        let topology = try StageTopology(names: names, after: names.indices.map { after($0).map { names[$0] } })
+        return StageGraph(stages: stages, topology: topology)
+    }
+
+    @Test(.timeLimit(.minutes(3))) func theSchedulerRunsAHundredThousandIndependentStagesInOrder() throws {
+        var source = StageGraphSource(graph: try graph(100_000) { _ in [] }, totalSlots: 4)
+        var order: [Int] = []
+        while let range = source.next(forSlotOrdinal: 0) {
+            order += Array(range)
+            for index in range { source.finishedAndStored(stageRecord(index)) }
+        }
+        #expect(order == Array(0..<100_000))
+        #expect(source.isExhausted)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func theSchedulerRunsAHundredThousandStageChainInLinearTime() throws {
+        let graph = try graph(100_000) { $0 > 0 ? [$0 - 1] : [] }
         var source = StageGraphSource(graph: graph, totalSlots: 4)
         var order: [Int] = []
         while let range = source.next(forSlotOrdinal: 0) {

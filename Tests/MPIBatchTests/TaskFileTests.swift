@@ -85,4 +85,13 @@ import Testing
         #expect(workload.describeTask(0).hasSuffix("sh -c echo a"))
         #expect(workload.widestTask.cores == 3)
     }
+
+    @Test func aYAMLJobWithoutItsExtensionIsRefusedAtEachJobKey() {
+        let text = "name: heat-sweep\nsweep:\n  grid: {n: [1, 2]}\ntask:\n  shell: \"echo {n}\"\nstages:\nmontecarlo:\tx\n"
+        let problems = jobProblems(text, named: "heat")
+        #expect(problems.map { String($0.prefix(while: { $0 != " " })) } == ["1:1:", "2:1:", "4:1:", "6:1:", "7:1:"], "\(problems)")
+        #expect(problems.first == "1:1: 'name:' looks like a YAML job's key, but this file is read as a task file (one shell "
+            + "command per line): a job file's name must end in .yaml, .yml or .json")
+        #expect(jobProblems("echo name: x\nnamed:x\nname:x\n  task: y\n", named: "tasks.txt").isEmpty)
+    }
 }

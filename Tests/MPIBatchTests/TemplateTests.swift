@@ -46,11 +46,11 @@ import Testing
         let (job, _) = try loadSweep("""
             sweep: {grid: {ms: [0, 2]}}
             task:
-              kernel: sleep
-              args: {ms: "{ms}", label: "run-{index}", fixed: 3}
+              kernel: fail
+              args: {ms: "{ms}", when: "7,{index}9", p: 0}
             """)
         let workload = try SweepWorkload(job: job)
-        #expect(workload.describeTask(1) == "kernel sleep(ms=2, label=run-1, fixed=3)")
-        #expect(try await workload.run(TaskContext(index: 1, attempt: 1, rank: 0, slot: 0, outputDirectory: "/tmp")) == .number(2))
+        #expect(workload.describeTask(1) == "kernel fail(ms=2, when=7,19, p=0)")
+        #expect(try await workload.run(TaskContext(index: 1, attempt: 1, rank: 0, slot: 0, outputDirectory: "/tmp")) == .number(1))
     }
 }

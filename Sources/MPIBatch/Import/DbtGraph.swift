@@ -40,7 +40,8 @@ struct DbtGraph {
         return seen
     }
 
-    /// `ids` in an order where every node comes after its parents (ties by id, so the order is stable).
+    /// `ids` in an order where every node comes after its parents (ties by id, so the order is
+    /// stable); nodes on a cycle, and those after one, are left out (see `cycle(among:)`).
     func topologicalOrder(of ids: Set<String>) -> [String] {
         var pending = Dictionary(uniqueKeysWithValues: ids.map { id in (id, (parents[id] ?? []).filter(ids.contains).count) })
         var ready = pending.filter { $0.value == 0 }.keys.sorted()
@@ -56,5 +57,21 @@ struct DbtGraph {
             }
         }
         return order
+    }
+
+    /// A cycle among `left`, the nodes `topologicalOrder` left out: each node followed by one
+    /// that depends on it, the first repeated at the end. A node left out waits for a parent
+    /// also left out, so walking back through those comes round to a node already walked.
+    func cycle(among left: Set<String>) -> [String] {
+        guard var id = left.min() else { return [] }
+        var step: [String: Int] = [:]
+        var walk: [String] = []
+        while step[id] == nil {
+            step[id] = walk.count
+            walk.append(id)
+            id = (parents[id] ?? []).first(where: left.contains)!
+        }
+        let cycle = Array(walk[step[id]!...].reversed())
+        return cycle + [cycle[0]]
     }
 }

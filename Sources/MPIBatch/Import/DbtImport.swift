@@ -39,12 +39,18 @@ public enum DbtImport {
         }
         guard !chosen.isEmpty else { throw DbtImportError(path: manifestPath, reason: "nothing to run: the manifest has no models") }
         let order = graph.topologicalOrder(of: chosen)
-        let names = stageNames(order, graph: graph)
+        guard order.count == chosen.count else {
+            let cycle = graph.cycle(among: chosen.subtracting(order))
+            throw DbtImportError(
+                path: manifestPath,
+                reason: "dependency cycle: " + cycle.map(shown).joined(separator: " -> ") + " (dbt cannot run it either; --select around it)")
+        }
+        let names = try stageNames(order, graph: graph, manifestPath: manifestPath)
         let exclusive = order.filter { id in
             graph.node(id).resourceType == "model" && options.exclusivePatterns.contains { fnmatch($0, graph.node(id).name, 0) == 0 }
         }
         var lines = [
-            "# Made by `mpibatch import dbt \(manifestPath)`: \(order.count) stages"
+            "# Made by `mpibatch import dbt \(shown(manifestPath))`: \(order.count) stages"
                 + (exclusive.isEmpty ? "." : "; run alone, in this order: \(exclusive.map { names[$0]! }.joined(separator: ", ")).")
         ]
         lines.append("name: \(yamlString(NameRule.conforming(manifest.projectName ?? "dbt", fallback: "dbt")))")
@@ -56,28 +62,80 @@ public enum DbtImport {
                 after.append(exclusive[position - 1])  // the accumulators' fixed order
             }
             let argv = [options.program, DbtGraph.commands[node.resourceType]!, "--select", node.name] + options.extraArguments
-            lines.append("  - name: \(names[id]!)")
-            lines.append("    command: [\(argv.map(yamlString).joined(separator: ", "))]")
-            if !after.isEmpty { lines.append("    after: [\(after.map { names[$0]! }.joined(separator: ", "))]") }
+            lines.append("  - name: \(yamlString(names[id]!))")
+            lines.append("    command: [\(argv.map { yamlString(literalTemplate($0)) }.joined(separator: ", "))]")
+            if !after.isEmpty { lines.append("    after: [\(after.map { yamlString(names[$0]!) }.joined(separator: ", "))]") }
             if exclusive.contains(id) { lines.append("    exclusive: true") }
-            if let directory = options.workingDirectory { lines.append("    cwd: \(yamlString(directory))") }
+            if let directory = options.workingDirectory { lines.append("    cwd: \(yamlString(literalTemplate(directory)))") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// Each node's stage name: its dbt name, or `KIND-NAME` where two kinds share a name.
-    private static func stageNames(_ ids: [String], graph: DbtGraph) -> [String: String] {
+    /// A name that cannot be a stage's, or that dbt's `--select` would read as more than
+    /// one node or as an option (a space, a `.`, a `+`, a leading `-`, a line break), and two
+    /// nodes that would share a stage, are refused, the nodes named.
+    private static func stageNames(
+        _ ids: [String], graph: DbtGraph, manifestPath: String
+    ) throws(DbtImportError) -> [String: String] {
         var count: [String: Int] = [:]
         for id in ids { count[graph.node(id).name, default: 0] += 1 }
-        return Dictionary(uniqueKeysWithValues: ids.map { id in
+        var names: [String: String] = [:]
+        var owners: [String: String] = [:]
+        for id in ids {
             let node = graph.node(id)
+            guard isPlainName(node.name) else {
+                throw DbtImportError(
+                    path: manifestPath,
+                    reason: "node \(shown(id)) is named \(String(reflecting: node.name)), which cannot be imported: a name must be letters, "
+                        + "digits, '_' and '-', not starting with '-' (it names a stage and is what dbt --select receives)")
+            }
             let name = count[node.name]! > 1 ? "\(node.resourceType)-\(node.name)" : node.name
-            return (id, String(name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" }))
-        })
+            if let other = owners[name] {
+                throw DbtImportError(
+                    path: manifestPath, reason: "nodes \(shown(other)) and \(shown(id)) would both be the stage '\(name)'; --select one of them")
+            }
+            owners[name] = id
+            names[id] = name
+        }
+        return names
     }
 
-    /// A YAML double-quoted string.
-    private static func yamlString(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    /// Whether `name` is non-empty ASCII letters, digits, `_` and `-`, not starting with `-`.
+    private static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix("-")
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
     }
+
+    /// `text` as it is when it holds no space or control character, else in double quotes with
+    /// its escapes: one line, whatever a manifest holds.
+    private static func shown(_ text: String) -> String {
+        text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F } ? text : String(reflecting: text)
+    }
+
+    /// `text` as a template that stands for itself: braces doubled.
+    private static func literalTemplate(_ text: String) -> String {
+        text.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+    }
+
+    /// A YAML double-quoted string: backslashes, quotes and control characters escaped (a
+    /// raw line break inside one would fold to a space).
+    private static func yamlString(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                quoted += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
+    }
+}
+
+extension String {
+    /// This text with `0`s in front up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

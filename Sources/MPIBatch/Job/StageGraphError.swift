@@ -15,16 +15,12 @@ public enum StageGraphError: Error, Sendable, Equatable, CustomStringConvertible
             "duplicate stage name '\(name)' (stage \(first + 1) already has it)"
         case .unknownDependency(let name, _, _, let known):
             "unknown stage '\(name)' in after:" + DidYouMean.suffix(for: name, among: known)
-        case .cycle(_, let names) where names.count > Self.cycleShown + 1:
-            "dependency cycle through \(names.count - 1) stages: "
-                + (names.prefix(Self.cycleShown / 2) + ["…"] + names.suffix(Self.cycleShown / 2)).joined(separator: " -> ")
+        case .cycle(_, let names) where names.count > 2 * StagePath.shownEnds + 1:
+            "dependency cycle through \(names.count - 1) stages: " + StagePath.text(names)
         case .cycle(_, let names):
-            "dependency cycle: " + names.joined(separator: " -> ")
+            "dependency cycle: " + StagePath.text(names)
         }
     }
-
-    /// The most stages of a cycle its message names (the first and the last halves).
-    private static let cycleShown = 12
 
     /// The stage the problem is reported at.
     public var stage: Int {

@@ -9,7 +9,9 @@ import Foundation
 /// or refused; so are mpibatch's own, which apply to the task lines after them:
 /// `#MPIBATCH cores=N` (until the next one) and `#MPIBATCH shell=PROGRAM` (once,
 /// before the first task). A task's parameters are `{"line", "command"}`, plus
-/// `repeat_index` when the file has a REPEAT and `cores` when it sets any.
+/// `repeat_index` when the file has a REPEAT and `cores` when it sets any. A line that
+/// starts with a YAML job's key (`name:`, `sweep:`, `task:`, `stages:`, `montecarlo:`) is
+/// refused: it is a job file whose name lacks its `.yaml`, `.yml` or `.json`.
 /// Commands see disBatch's `DISBATCH_TASKID`, `DISBATCH_STREAM_INDEX`,
 /// `DISBATCH_REPEAT_INDEX` (-1 outside a REPEAT) and `DISBATCH_NAMETASKS`.
 struct TaskFileParser {
@@ -47,6 +49,13 @@ struct TaskFileParser {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return }
         let looksLikeDirective = ["#DISBATCH", "#MPIBATCH"].contains { trimmed.uppercased().hasPrefix($0) }
+        if let key = Self.jobKey(startingLine: line) {
+            report(
+                number, 0,
+                "'\(key):' looks like a YAML job's key, but this file is read as a task file (one shell command per line): "
+                    + "a job file's name must end in .yaml, .yml or .json")
+            return
+        }
         guard looksLikeDirective else {
             if !trimmed.hasPrefix("#") { add(prefix.isEmpty && suffix.isEmpty ? trimmed : prefix + line + suffix, line: number, repeat: -1) }
             return
@@ -102,6 +111,16 @@ struct TaskFileParser {
                 line, setting.column - setting.key.unicodeScalars.count - 1,
                 "unknown #MPIBATCH setting '\(setting.key)' (known: cores, shell)"
                     + DidYouMean.suffix(for: setting.key, among: ["cores", "shell"]))
+        }
+    }
+
+    /// The top-level keys of a YAML job, which no shell command starts with.
+    private static let jobKeys = ["name", "sweep", "task", "stages", "montecarlo"]
+
+    /// The job key `line` starts with (`name:` then a space or the end), if any.
+    private static func jobKey(startingLine line: Substring) -> String? {
+        jobKeys.first { key in
+            line.hasPrefix(key + ":") && line.dropFirst(key.count + 1).first.map { $0 == " " || $0 == "\t" } ?? true
         }
     }
 

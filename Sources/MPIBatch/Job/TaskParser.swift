@@ -31,9 +31,7 @@ struct TaskParser {
         }
         let workingDirectory = entries["cwd"] == nil ? defaultWorkingDirectory.map(Template.init(literal:)) : field("cwd", directory)
         var spec = TaskSpec(action: .command([]))
-        if let action = errors.collecting({ () throws(JobFileError) in try action(entries, in: node, workingDirectory: workingDirectory) }) {
-            spec.action = action
-        }
+        if let action = action(entries, in: node, workingDirectory: workingDirectory, errors: &errors) { spec.action = action }
         spec.workingDirectory = workingDirectory
         spec.environment = field("env", environment) ?? []
         if case .shell(let script) = spec.action, let env = entries["env"],
@@ -77,8 +75,26 @@ struct TaskParser {
         }
     }
 
+    /// What the task runs; every problem found goes to `errors` (each bad argument of a
+    /// `command:` or of `args:`, not only the first) and gives nil.
     private func action(
-        _ entries: [String: (keyNode: Node, value: Node)], in node: Node, workingDirectory: Template?
+        _ entries: [String: (keyNode: Node, value: Node)], in node: Node, workingDirectory: Template?,
+        errors: inout [JobFileError]
+    ) -> TaskSpec.Action? {
+        var listed: [JobFileError] = []
+        var thrown: [JobFileError] = []
+        let action = thrown.collecting { () throws(JobFileError) in
+            try readAction(entries, in: node, workingDirectory: workingDirectory, problems: &listed)
+        }
+        errors += listed + thrown
+        return listed.isEmpty && thrown.isEmpty ? action : nil
+    }
+
+    /// See `action(_:in:workingDirectory:errors:)`: the first problem is thrown, those found
+    /// while reading a list go to `problems`.
+    private func readAction(
+        _ entries: [String: (keyNode: Node, value: Node)], in node: Node, workingDirectory: Template?,
+        problems: inout [JobFileError]
     ) throws(JobFileError) -> TaskSpec.Action {
         let given = ["command", "shell", "kernel"].filter { entries[$0] != nil }
         guard given.count == 1, let kind = given.first, let entry = entries[kind] else {
@@ -95,8 +111,10 @@ struct TaskParser {
             }
             let items = try reader.sequence(entry.value, "command")
             guard let program = items.first else { throw reader.error(at: entry.value, "command is empty") }
-            var argv: [Template] = []
-            for item in items { argv.append(try template(item, "a command argument")) }
+            let argv = items.compactMap { item in
+                problems.collecting { () throws(JobFileError) in try template(item, "a command argument") }
+            }
+            guard argv.count == items.count else { return .command([]) }
             try checkProgram(argv[0], at: program, workingDirectory: workingDirectory)
             return .command(argv)
         case "shell":
@@ -107,7 +125,7 @@ struct TaskParser {
                 throw reader.error(at: entry.value, "unknown kernel '\(name)'" + DidYouMean.suffix(for: name, among: kernels.taskKernelNames))
             }
             guard let args = entries["args"] else { return .kernel(name: name, arguments: []) }
-            return .kernel(name: name, arguments: try arguments(args.value))
+            return .kernel(name: name, arguments: try arguments(args.value, of: name, problems: &problems))
         }
     }
 
@@ -126,12 +144,25 @@ struct TaskParser {
         }
     }
 
-    private func arguments(_ node: Node) throws(JobFileError) -> [TaskSpec.KernelArgument] {
+    /// Kernel `kernel`'s `args:`: each must be one the kernel declares (when it declares them).
+    private func arguments(
+        _ node: Node, of kernel: String, problems: inout [JobFileError]
+    ) throws(JobFileError) -> [TaskSpec.KernelArgument] {
+        let known = kernels.taskKernelArgumentNames(of: kernel)
         var arguments: [TaskSpec.KernelArgument] = []
         for entry in try reader.mapping(node, "args") {
-            let value = try reader.parameterValue(entry.value, "kernel argument '\(entry.key)'")
-            let parsed = try template(entry.value, "kernel argument '\(entry.key)'")
-            arguments.append(.init(name: entry.key, value: parsed.isConstant ? .constant(value) : .template(parsed)))
+            let argument = problems.collecting { () throws(JobFileError) -> TaskSpec.KernelArgument in
+                if let known, !known.contains(entry.key) {
+                    let takes = known.isEmpty ? "it takes no arguments" : "it takes " + known.joined(separator: ", ")
+                    throw reader.error(
+                        at: entry.keyNode,
+                        "kernel '\(kernel)' has no argument '\(entry.key)' (\(takes))" + DidYouMean.suffix(for: entry.key, among: known))
+                }
+                let value = try reader.parameterValue(entry.value, "kernel argument '\(entry.key)'")
+                let parsed = try template(entry.value, "kernel argument '\(entry.key)'")
+                return .init(name: entry.key, value: parsed.isConstant ? .constant(value) : .template(parsed))
+            }
+            if let argument { arguments.append(argument) }
         }
         return arguments
     }

@@ -35,7 +35,8 @@ enum StagePlan {
         }
         let figures = graph.plannedFigures
         lines.append(
-            "critical path: " + figures.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
+            "critical path: " + StagePath.text(figures.stages.map { graph.stages[$0].name })
+                + (figures.stages.count > 2 * StagePath.shownEnds + 1 ? " (\(figures.stages.count) stages)" : "")
                 + " = \(NumberText.fixed(figures.criticalPath))\(unit)")
         lines.append("total work: \(NumberText.fixed(figures.totalWork))\(unit)")
         lines.append(

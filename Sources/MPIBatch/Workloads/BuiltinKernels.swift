@@ -1,11 +1,17 @@
 /// `noop`: does nothing; measures the runtime's own overhead.
 public struct NoopKernel: Kernel {
+    /// None.
+    public var argumentNames: [String]? { [] }
+
     /// Returns `.none` at once.
     public func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue { .none }
 }
 
 /// `spin`: keeps a core busy for `ms` milliseconds of this thread's CPU time.
 public struct SpinKernel: Kernel {
+    /// `ms`.
+    public var argumentNames: [String]? { ["ms"] }
+
     /// Spins, then returns the milliseconds spun.
     public func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
         let milliseconds = try arguments.milliseconds("ms", default: 1)
@@ -26,6 +32,9 @@ public struct SpinKernel: Kernel {
 
 /// `sleep`: waits `ms` milliseconds of wall time without using the CPU.
 public struct SleepKernel: Kernel {
+    /// `ms`.
+    public var argumentNames: [String]? { ["ms"] }
+
     /// Sleeps, then returns the milliseconds slept.
     public func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
         let milliseconds = try arguments.milliseconds("ms", default: 1)
@@ -38,6 +47,9 @@ public struct SleepKernel: Kernel {
 /// from the index alone, so the same tasks fail on every run); else returns the
 /// index. With `ms`, first spins that long, like `spin`.
 public struct FailKernel: Kernel {
+    /// `when`, `p`, `ms`.
+    public var argumentNames: [String]? { ["when", "p", "ms"] }
+
     /// Throws `InjectedFailure` or returns the index.
     public func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue {
         let indices = try arguments.integers("when")

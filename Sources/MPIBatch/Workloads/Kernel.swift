@@ -1,9 +1,20 @@
 /// An in-process Swift function a task can call by name (`kernel: spin`).
 ///
-/// Library users register their own in a `KernelRegistry`.
+/// Library users register their own in a `KernelRegistry`. A kernel that declares
+/// `argumentNames` has its `args:` checked when the job is loaded: a name it does not
+/// take is a `path:line:col` error with a suggestion. Without the declaration (the
+/// default) any `args:` are accepted.
 public protocol Kernel: Sendable {
     /// Runs once with the task's templated arguments.
     func run(_ arguments: KernelArguments, context: TaskContext) async throws -> TaskValue
+
+    /// The names of the arguments it takes; nil: any (not checked).
+    var argumentNames: [String]? { get }
+}
+
+extension Kernel {
+    /// Any arguments are accepted unless a kernel declares its own.
+    public var argumentNames: [String]? { nil }
 }
 
 /// A kernel's arguments for one task, after templates were filled in.
@@ -81,4 +92,7 @@ public struct KernelRegistry: Sendable {
 
     /// Every registered name, sorted (for did-you-mean messages).
     public var names: [String] { kernels.keys.sorted() }
+
+    /// The argument names the kernel called `name` declares; nil when it takes any, or there is no such kernel.
+    public func argumentNames(of name: String) -> [String]? { kernels[name]?.argumentNames }
 }

@@ -28,6 +28,9 @@ public struct KernelCatalog: KernelLookup {
     /// Every task kernel's name, sorted.
     public var taskKernelNames: [String] { taskKernels.names }
 
+    /// The argument names task kernel `name` declares; nil when it takes any.
+    public func taskKernelArgumentNames(of name: String) -> [String]? { taskKernels.argumentNames(of: name) }
+
     /// Builds `spec`'s kernel once, to see that it exists and takes `spec.params`.
     public func checkMonteCarloKernel(of spec: MonteCarloSpec) throws(MonteCarloSpecError) {
         _ = try monteCarloKernels.makeKernel(named: spec.kernel, params: spec.params)
