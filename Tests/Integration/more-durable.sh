@@ -2,6 +2,36 @@
 # on (issues 23 and 24). Sourced by run-all: uses its check/expect_status helpers and $BIN,
 # $WORK, $MPIRUN, $HERE. Functions are prefixed du_ so they do not clash with other more-*.sh.
 
+# du_side_job DIR TASKS SECONDS: writes DIR/job.yaml, TASKS tasks that each sleep SECONDS
+# and then append "done N" to DIR/side.txt.
+du_side_job() {
+    mkdir -p "$1"
+    rm -f "$1/side.txt"
+    cat >"$1/job.yaml" <<EOF
+name: side
+sweep: {grid: {n: {range: [0, $2, 1]}}}
+task: {shell: "sleep $3; echo done {n} >> $1/side.txt"}
+EOF
+}
+
+# Issue 23, item 1: 4 tasks of 3 s, one slot, SIGKILL at 5.5 s. Task 0 ended at ~3 s: its
+# line is in the journal (it used to wait for task 1's end), and --resume does not rerun it.
+du_first_of_chunk() {
+    local dir=$WORK/du-first out=$WORK/du-first/out
+    du_side_job "$dir" 4 3
+    "$BIN" run "$dir/job.yaml" --out "$out" --slots 1 --quiet &
+    local rank=$!
+    sleep 5.5
+    kill -9 $rank
+    wait $rank 2>/dev/null
+    grep -qx "done 0" "$dir/side.txt" || { echo "task 0 did not finish: $(cat "$dir/side.txt" 2>&1)"; return 1; }
+    grep -q '"index":0,.*"status":"ok"' "$out/results.jsonl" ||
+        { echo "task 0 finished 2.5 s before the kill but is not in the journal:"; cat "$out/results.jsonl"; return 1; }
+    expect_status 0 "$BIN" run "$dir/job.yaml" --out "$out" --slots 1 --resume --quiet || return 1
+    [ "$(grep -cx "done 0" "$dir/side.txt")" -eq 1 ] || { echo "--resume ran task 0 again:"; cat "$dir/side.txt"; return 1; }
+}
+check "durable: a chunk's first task (3 s), killed -9 during the second, is journaled and not rerun" du_first_of_chunk
+
 # Issue 23, item 4: only logs/ is full (a 64 KiB tmpfs mounted there; tasks print 8 KiB each).
 # Tasks are journaled without their output, with their values; no retry is spent; one warning.
 du_logs_full() {

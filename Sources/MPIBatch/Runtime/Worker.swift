@@ -39,8 +39,12 @@ final class Worker: Sendable {
     /// Cancelled ranges and running tasks, when the workload has an early stop; nil otherwise.
     private let cancellation: EarlyCancellation?
 
-    /// A slot that has been busy this long sends what it has, even mid-chunk, so the
-    /// journal keeps pace with the work (and loses little if the run is killed).
+    /// One per slot: the records it finished and has not yet sent.
+    private let pending: [PendingResults]
+
+    /// A finished task's record is sent within this time of its end, even mid-chunk and
+    /// however long the next task runs, so the journal keeps pace with the work (and a
+    /// killed run loses no finished task older than this).
     static let flushIntervalNanoseconds: UInt64 = 50_000_000
 
     init(
@@ -66,6 +70,7 @@ final class Worker: Sendable {
         self.inboxes = inboxes
         let log = RankLog(runDirectory: outputDirectory, rank: rank)
         reports = streams.map { _ in CommandReport(log: log) }
+        pending = streams.map { _ in PendingResults(dueAfterNanoseconds: Self.flushIntervalNanoseconds / 2) }
     }
 
     /// Takes a coordinator message (on the transport's thread).
@@ -101,12 +106,22 @@ final class Worker: Sendable {
     /// Tasks still running a grace period after `stop` are cancelled (commands get
     /// SIGTERM, then SIGKILL) and recorded as `interrupted`. Meanwhile a thread of
     /// its own (busy slots cannot starve it) tells the coordinator every
-    /// `heartbeatSeconds` that this rank is alive.
+    /// `heartbeatSeconds` that this rank is alive, and another sends the records that
+    /// have waited half the flush interval (it looks as often).
     func run(host: String, heartbeatSeconds: Double) async {
         let heartbeat = Heartbeat(every: heartbeatSeconds) { [sendToCoordinator] in
             sendToCoordinator(.heartbeat(host: host))
         }
         defer { heartbeat.stop() }
+        let flusher = BackgroundLoop(name: "mpibatch-flush") { [self] loop in
+            while !loop.isStopping {
+                loop.wait(seconds: Double(Self.flushIntervalNanoseconds / 2) * 1e-9)
+                let now = MonotonicClock.nanoseconds()
+                for slot in pending.indices {
+                    pending[slot].sendIfDue(now: now) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) }
+                }
+            }
+        }
         enum Ended { case slot, grace, controller }
         await withTaskGroup(of: Ended.self) { group in
             for slot in streams.indices {
@@ -138,6 +153,7 @@ final class Worker: Sendable {
                 if slotsRunning == 0 || ended == .grace { group.cancelAll() }
             }
         }
+        flusher.stopAndJoin()  // every slot has sent all it had: `done` comes after the last record
         sendToCoordinator(.done(RankReport(
             host: host, cpuSeconds: MonotonicClock.processCPUSeconds(), slotsUsed: adaptive?.activeSlots ?? 0,
             slotsNote: adaptive?.summary() ?? "")))
@@ -148,13 +164,12 @@ final class Worker: Sendable {
             return
         }
         sendToCoordinator(.request(slot: slot, chunks: 2))
-        var records: [TaskRecord] = []
-        var lastFlush = MonotonicClock.nanoseconds()
+        let pending = pending[slot]
         for await chunk in streams[slot] {
             for index in chunk.start..<chunk.end {
                 if stopping.load(ordering: .relaxed) { break }
                 if let cancellation, cancellation.isCancelled(index) {
-                    records.append(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot))
+                    pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: MonotonicClock.nanoseconds())
                     continue
                 }
                 let taken = await takeCores(for: index)
@@ -164,26 +179,21 @@ final class Worker: Sendable {
                 }
                 let started = MonotonicClock.nanoseconds()
                 let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started)
+                let ended = MonotonicClock.nanoseconds()
                 cores?.release(taken)
                 adaptive?.taskFinished()
-                records.append(record)
+                pending.add(record, ended: ended)
                 if failFast, record.failsForGood(retries: workload.retries(of: index)) {
                     // The coordinator will stop every rank; this one starts nothing more meanwhile.
                     stopping.store(true, ordering: .releasing)
                     break
                 }
-                if started &- lastFlush > Self.flushIntervalNanoseconds, index + 1 < chunk.end {
-                    sendToCoordinator(.results(slot: slot, records: records, wantsMore: false))
-                    records.removeAll(keepingCapacity: true)
-                    lastFlush = started
+                if index + 1 < chunk.end {
+                    pending.sendIfDue(now: ended) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) }
                 }
             }
             let wantsMore = !stopping.load(ordering: .relaxed)
-            if wantsMore || !records.isEmpty {
-                sendToCoordinator(.results(slot: slot, records: records, wantsMore: wantsMore))
-                records.removeAll(keepingCapacity: true)
-            }
-            lastFlush = MonotonicClock.nanoseconds()
+            pending.sendAll(always: wantsMore) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: wantsMore)) }
         }
     }
 
