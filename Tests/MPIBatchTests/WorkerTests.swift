@@ -34,6 +34,22 @@ private final class Gate: Sendable {
 private final class SentMessages: Sendable {
     private let messages = Mutex<[(RuntimeMessage, UInt64)]>([])
     func add(_ message: RuntimeMessage) { messages.withLock { $0.append((message, MonotonicClock.nanoseconds())) } }
+    /// Every record sent, in order.
+    func records() -> [TaskRecord] {
+        messages.withLock { messages in
+            messages.flatMap { message, _ -> [TaskRecord] in
+                if case .results(_, let records, _) = message { records } else { [] }
+            }
+        }
+    }
+    /// The reasons of the interrupts sent.
+    func interrupts() -> [String] {
+        messages.withLock { messages in
+            messages.compactMap { message, _ in
+                if case .interrupt(let reason) = message { reason } else { nil }
+            }
+        }
+    }
     /// When the record of task `index` was sent, if it was.
     func sent(index: Int) -> UInt64? {
         messages.withLock { messages in
@@ -86,5 +102,30 @@ private final class SentMessages: Sendable {
         worker.receive(.stop(graceSeconds: 1))
         await running.value
         #expect(sent.sent(index: 1) != nil)
+    }
+}
+
+@Suite struct WorkerDeadlineTests {
+    /// Issue 23: the tasks of a chunk handed out before the deadline started regardless of it.
+    @Test func noTaskOfAChunkStartsThatWouldEndAfterTheDeadline() async throws {
+        let sent = SentMessages()
+        let deadline = MonotonicClock.seconds() + 0.35
+        let worker = Worker(
+            rank: 0, slots: 1, workload: CountingWorkload(taskCount: 20, sleepMicroseconds: 100_000),
+            outputDirectory: temporaryRunDirectory(), deadline: deadline, sendToCoordinator: { sent.add($0) })
+        let created = MonotonicClock.seconds()  // after the worker's epoch: its starts are at most this late
+        let running = Task { await worker.run(host: "test", heartbeatSeconds: 60) }
+        worker.receive(.assign(slot: 0, chunk: Chunk(start: 0, end: 20)))
+        // However late a busy test machine runs the worker, it ends up refusing a task.
+        while sent.interrupts().isEmpty, MonotonicClock.seconds() < deadline + 300 { try await Task.sleep(for: .milliseconds(5)) }
+        worker.receive(.stop(graceSeconds: 1))
+        await running.value
+        #expect(sent.interrupts() == [Coordinator.deadlineStopReason])
+        let records = sent.records()
+        #expect(records.count < 20)
+        for record in records {
+            // Each started when a task of its measured mean (at least 0.1 s) still fit.
+            #expect(created + record.start + 0.1 <= deadline + 0.001, "task \(record.index) started at \(record.start) s")
+        }
     }
 }

@@ -9,7 +9,9 @@ import Synchronization
 /// task that fails for good also stops its own rank at once, before `stop` arrives.
 /// When some task takes more than one core, every task first takes its cores from
 /// the rank's `CorePool` (one token per slot), so a rank never runs more than its
-/// slots' worth of cores at once.
+/// slots' worth of cores at once. With a deadline, no slot starts a task that would not
+/// end by then at the rank's mean task time so far, whatever its chunk holds: the first to
+/// refuse stops the rank and asks the coordinator to stop the run.
 final class Worker: Sendable {
     private let rank: Int
     private let workload: any TaskExecutor
@@ -38,6 +40,12 @@ final class Worker: Sendable {
     private let adaptive: AdaptiveSlots?
     /// Cancelled ranges and running tasks, when the workload has an early stop; nil otherwise.
     private let cancellation: EarlyCancellation?
+    /// Until when no task starts (monotonic nanoseconds; 0: no hold): see `hold(seconds:)`.
+    private let heldUntil = Atomic<UInt64>(0)
+    /// When the run must end (monotonic nanoseconds), if it has a deadline.
+    private let deadline: UInt64?
+    /// The tasks this rank finished and their total time (nanoseconds), for the deadline.
+    private let taskTimes = Mutex<(count: UInt64, nanoseconds: UInt64)>((0, 0))
 
     /// One per slot: the records it finished and has not yet sent.
     private let pending: [PendingResults]
@@ -49,9 +57,11 @@ final class Worker: Sendable {
 
     init(
         rank: Int, slots: Int, workload: any TaskExecutor, outputDirectory: String, failFast: Bool = false,
-        adaptive: AdaptiveSlots? = nil, sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
+        deadline: Double? = nil, adaptive: AdaptiveSlots? = nil,
+        sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
     ) {
         self.rank = rank
+        self.deadline = deadline.map { UInt64(max(0, min($0, 1e9)) * 1e9) }
         self.adaptive = adaptive
         self.workload = workload
         self.failFast = failFast
@@ -92,6 +102,19 @@ final class Worker: Sendable {
     /// `stop` arrives), and cancel running ones after `graceSeconds` at the latest.
     func interrupt(graceSeconds: Double) {
         stopStarting(graceSeconds: graceSeconds)
+    }
+
+    /// Starts no task for `seconds` (a stop meanwhile ends the wait): the first sign of a
+    /// Ctrl-C under `mpirun`, whose SIGTERM follows 1 s later.
+    func hold(seconds: Double) {
+        heldUntil.store(MonotonicClock.nanoseconds() &+ UInt64(max(0, min(seconds, 1e6)) * 1e9), ordering: .releasing)
+    }
+
+    /// Returns once no hold is in force or the worker is stopping.
+    private func waitWhileHeld() async {
+        while !stopping.load(ordering: .relaxed), MonotonicClock.nanoseconds() < heldUntil.load(ordering: .acquiring) {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
     }
 
     private func stopStarting(graceSeconds: Double) {
@@ -167,6 +190,7 @@ final class Worker: Sendable {
         let pending = pending[slot]
         for await chunk in streams[slot] {
             for index in chunk.start..<chunk.end {
+                if heldUntil.load(ordering: .relaxed) != 0 { await waitWhileHeld() }
                 if stopping.load(ordering: .relaxed) { break }
                 if let cancellation, cancellation.isCancelled(index) {
                     pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: MonotonicClock.nanoseconds())
@@ -178,8 +202,14 @@ final class Worker: Sendable {
                     break
                 }
                 let started = MonotonicClock.nanoseconds()
+                if let deadline, !fitsBefore(deadline, now: started) {
+                    cores?.release(taken)
+                    stopAtDeadline()
+                    break
+                }
                 let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started)
                 let ended = MonotonicClock.nanoseconds()
+                if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
                 cores?.release(taken)
                 adaptive?.taskFinished()
                 pending.add(record, ended: ended)
@@ -195,6 +225,20 @@ final class Worker: Sendable {
             let wantsMore = !stopping.load(ordering: .relaxed)
             pending.sendAll(always: wantsMore) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: wantsMore)) }
         }
+    }
+
+    /// Whether a task started at `now` would end by `deadline` at this rank's mean task time
+    /// so far (before any task ended: whether `now` is before it).
+    private func fitsBefore(_ deadline: UInt64, now: UInt64) -> Bool {
+        let mean = taskTimes.withLock { $0.count == 0 ? 0 : $0.nanoseconds / $0.count }
+        return now <= deadline && deadline - now >= mean
+    }
+
+    /// No time is left for another task: this rank starts none, and asks the coordinator to
+    /// stop the run (once; not when it is stopping already).
+    private func stopAtDeadline() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        sendToCoordinator(.interrupt(reason: Coordinator.deadlineStopReason))
     }
 
     /// Waits for task `index`'s cores (none to take without a pool); returns how many were taken.
