@@ -29,6 +29,8 @@ struct MPIBatchCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
+                // Under a launcher every rank parses the same arguments: rank 0 alone reports them.
+                guard LaunchRank.isFirst else { Foundation.exit(0) }
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(2)
             }

@@ -8,10 +8,6 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run a job file on every rank of this MPI job (or alone).",
         discussion: """
-            Exit status: 0 all tasks succeeded; 1 some failed (after retries); 2 bad input, \
-            nothing ran; 3 interrupted (SIGTERM, SIGINT, SIGUSR1 or the deadline): drained, \
-            journal flushed, continue with --resume; 4 ranks lost (a node died or hung): \
-            journal and summary written, continue with --resume.
             """)
 
     @Argument(help: "The job: a YAML or JSON job file, or a text file with one shell command per line.")
@@ -83,7 +79,10 @@ struct RunCommand: AsyncParsableCommand {
             heartbeatTimeoutSeconds: heartbeatTimeout, showsProgress: !quiet)
         behaviour.adaptiveSlots = slots == .auto
         behaviour.maxSlots = maxSlots
-        let options = MPILaunch.Options(slots: slots?.count, outputDirectory: out, behaviour: behaviour)
+        var options = MPILaunch.Options(slots: slots?.count, outputDirectory: out, behaviour: behaviour)
+        options.announce = { [job, quiet, resume] summary, directory in
+            Self.announce(summary, directory: directory, job: job, quiet: quiet, resume: resume)
+        }
         let outcome: MPILaunch.Outcome
         do {
             outcome = try await MPILaunch.run(job: spec, kernels: .builtIn, options: options)
@@ -91,13 +90,30 @@ struct RunCommand: AsyncParsableCommand {
             throw fail(refusal, status: 2)
         }
         guard let summary = outcome.summary else { return }
-        if !quiet {
-            let report = summary.reportPage.map { ", report: \($0)" } ?? ""
-            FileHandle.standardError.write(Data((summary.humanText(directory: outcome.outputDirectory) + "results in \(outcome.outputDirectory)/\(report)\n").utf8))
-        }
         if !summary.unresponsiveRanks.isEmpty { MPILaunch.endAfterLostRanks(lostSilentNode: summary.lostSilentNode) }
         if summary.interrupted { throw ExitCode(3) }
         if summary.endsFailed { throw ExitCode(1) }
+    }
+
+    /// What rank 0 says when the run ends (as soon as `summary.json` is written): the summary,
+    /// or that a resume found nothing to do; last, for a run that can go on, the command that continues it.
+    private static func announce(_ summary: RunSummary, directory: String, job: String, quiet: Bool, resume: Bool) {
+        let resumable = summary.interrupted || !summary.unresponsiveRanks.isEmpty
+        if !quiet {
+            let nothingToDo = resume && !resumable && summary.parts.last?.attempts == 0
+            let text =
+                nothingToDo
+                ? "mpibatch: nothing to do: every task of the run in \(directory)/ has already run "
+                    + "(\(summary.tasksSucceeded)/\(summary.tasksTotal) ok)\n"
+                : summary.humanText(directory: directory) + "results in \(directory)/"
+                    + (summary.reportPage.map { ", report: \($0)" } ?? "") + "\n"
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+        if resumable {
+            // Even with --quiet: the one thing an interrupted run must say is how to go on.
+            let command = ContinueCommand.text(job: job, outputDirectory: directory, ranks: summary.slotsPerRank.count)
+            FileHandle.standardError.write(Data("mpibatch: continue with: \(command)\n".utf8))
+        }
     }
 
     private func rerunPath(_ path: Int, of spec: JobSpec) throws {
@@ -118,7 +134,11 @@ struct RunCommand: AsyncParsableCommand {
         if !value.isFinite { throw ExitCode(1) }
     }
 
+    /// Reports `error` and exits `status`. Under a launcher only rank 0 reports bad input (every
+    /// rank reads the same job); the others end quietly with status 0, so that the launcher's
+    /// exit status is rank 0's and its banner names one process.
     private func fail(_ error: Any, status: Int32) -> ExitCode {
+        guard status != 2 || LaunchRank.isFirst else { return ExitCode(0) }
         FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
         return ExitCode(status)
     }

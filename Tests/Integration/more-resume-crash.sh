@@ -112,3 +112,46 @@ check "crash: Monte Carlo with a target killed ${CRASH_KILLS:-10} times resumes 
     crash_kind mc "$CRASH_JOBS/mc.yaml" -
 check "crash: a stage graph with a failing-then-fixed stage killed ${CRASH_KILLS:-10} times resumes, same stage values" \
     crash_kind graph "$CRASH_JOBS/graph/dag.yaml" 24 fix_graph
+
+# Hour-scale tasks in miniature (issue 23): 16 tasks of 2 s, static chunks of 4 on 2 ranks ×
+# 2 slots, a random rank SIGKILLed at a random moment. Every task that the side file says
+# ended more than the flush interval (50 ms, plus 100 ms for the message and the write)
+# before the kill has its ok line in the journal; then resumes complete it exactly once.
+# CRASH_LONG_KILLS (default 3) kills.
+crash_long_tasks() {
+    local dir=$WORK/crash-long trial
+    mkdir -p "$dir"
+    for trial in $(seq 1 "${CRASH_LONG_KILLS:-3}"); do
+        local out=$dir/trial-$trial side=$dir/side-$trial.txt
+        cat >"$dir/job-$trial.yaml" <<EOF
+name: crash-long
+sweep: {grid: {i: {range: [0, 16, 1]}}}
+task: {shell: "sleep 2; echo {i} \$(date +%s.%N) >> $side"}
+EOF
+        "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job-$trial.yaml" --out "$out" --slots 2 --chunk static --quiet >"$out.log" 2>&1 &
+        local launcher=$!
+        sleep "$(python3 -c "import random; print(round(random.uniform(3.2, 7.5), 2))")"
+        local ranks victim killed
+        mapfile -t ranks < <(pgrep -P "$launcher")
+        [ ${#ranks[@]} -gt 0 ] || { echo "trial $trial: finished before the kill"; return 1; }
+        victim=${ranks[$((RANDOM % ${#ranks[@]}))]}
+        killed=$(date +%s.%N)
+        kill -KILL "$victim"
+        timeout 60 tail --pid=$launcher -f /dev/null || { echo "trial $trial: mpirun still running 60 s after the kill"; kill -9 $launcher; return 1; }
+        wait $launcher
+        python3 - "$out/results.jsonl" "$side" "$killed" "$trial" <<'PY' || return 1
+import json, os, sys
+journal, side, killed, trial = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+ok = {json.loads(l)["index"] for l in open(journal) if '"status":"ok"' in l} if os.path.exists(journal) else set()
+ended = [(int(i), float(t)) for i, t in (line.split() for line in open(side))] if os.path.exists(side) else []
+due = [(i, t) for i, t in ended if t < killed - 0.15]
+missing = [(i, round(killed - t, 3)) for i, t in due if i not in ok]
+assert not missing, f"trial {trial}: ended this long before the kill, not journaled (index, seconds): {missing}"
+print(f"measured: trial {trial}: {len(due)} tasks ended more than 0.15 s before the kill, all journaled")
+PY
+        run_until_done "$out" "$dir/job-$trial.yaml" || { echo "trial $trial: did not complete"; return 1; }
+        "$JCHECK" "$out" 16 || return 1
+    done
+}
+check "crash: tasks of 2 s in chunks of 4 killed -9 ${CRASH_LONG_KILLS:-3} times: every finished task journaled within the flush interval" \
+    crash_long_tasks

@@ -71,7 +71,7 @@ func runInMemory(
         if let interruptWhen, ranks > 1 {
             // What a worker rank does on SIGTERM: ask the coordinator to stop.
             try await interruptWhen()
-            network.endpoints[ranks - 1].send(RuntimeMessage.interrupt(reason: "test signal").encoded(), to: 0)
+            network.endpoints[ranks - 1].send(RuntimeMessage.interrupt(reason: "interrupted: test signal").encoded(), to: 0)
         }
         var rankZero: RunSummary?
         for try await result in group where result != nil { rankZero = result }

@@ -10,23 +10,29 @@ public enum BatchRun {
     /// - Parameter host: this rank's node name, for the summary.
     /// - Parameter prepared: rank 0's `PreparedRun` (ignored on other ranks).
     /// - Parameter signals: which signals interrupt the run (none in tests).
+    /// - Parameter launcher: under `mpirun`, the watch on it that a SIGCONT starts (see `LauncherWatch`).
+    /// - Parameter announce: called on rank 0 with the summary and the output directory as
+    ///   soon as `summary.json` is written, before the report page: a rank that `mpirun` is
+    ///   killing still reports.
     public static func execute(
         workload: any Workload, transport: any Transport, slotsPerRank: [Int], host: String,
         configuration: RunConfiguration, prepared: PreparedRun?, signals: [InterruptSignal] = [],
-        initialSlots: Int? = nil
+        initialSlots: Int? = nil, launcher: LauncherWatch? = nil,
+        announce: (@Sendable (RunSummary, _ outputDirectory: String) -> Void)? = nil
     ) async throws -> RunSummary? {
         let rank = transport.rank
         let adaptive = initialSlots.map {
             AdaptiveSlots(initial: $0, cap: slotsPerRank[rank], cores: Double($0))
         }
+        // On the monotonic clock; every rank reads it at about the same moment (after a collective).
+        let deadline = configuration.behaviour.deadlineSeconds.map { MonotonicClock.seconds() + $0 }
         let worker = Worker(
             rank: rank, slots: slotsPerRank[rank], workload: workload,
             outputDirectory: configuration.outputDirectory, failFast: configuration.behaviour.failFast,
-            adaptive: adaptive, sendToCoordinator: { transport.send($0.encoded(), to: 0) })
+            deadline: deadline, adaptive: adaptive, sendToCoordinator: { transport.send($0.encoded(), to: 0) })
         guard rank == 0 else {
-            let watcher = SignalWatcher(signals: signals) { signal in
-                worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds))
-                transport.send(RuntimeMessage.interrupt(reason: "\(signal.name) on rank \(rank)").encoded(), to: 0)
+            let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
+                transport.send(RuntimeMessage.interrupt(reason: "interrupted: \($0)").encoded(), to: 0)
             }
             transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
             await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
@@ -39,15 +45,14 @@ public enum BatchRun {
             path: configuration.outputDirectory + "/results.jsonl", workload: workload,
             startOffset: prepared?.resumed?.startOffset ?? 0)
         let driver = CoordinatorDriver(
-            coordinator: makeCoordinator(workload, slotsPerRank, configuration, prepared?.resumed),
+            coordinator: makeCoordinator(workload, slotsPerRank, configuration, deadline: deadline, prepared?.resumed),
             statistics: RunStatistics(
                 slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }, cores: { workload.cores(of: $0) }),
             transport: transport, journal: journal, stageValues: workload.stageValues,
             outputDirectory: configuration.outputDirectory, earlierStops: prepared?.resumed?.earlyStops ?? [],
             expandStage: (workload as? StageGraphWorkload)?.expandStage)  // only stage graphs have run-time tables
-        let watcher = SignalWatcher(signals: signals) { signal in
-            worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds))
-            driver.interrupt(reason: "\(signal.name) on rank 0")
+        let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
+            driver.interrupt(reason: $0)
         }
         transport.start { source, bytes in
             let message = decode(bytes, from: source)
@@ -86,21 +91,49 @@ public enum BatchRun {
             FileHandle.standardError.write(Data("mpibatch: summary not written: \(error)\n".utf8))
             summary.journalFailure = summary.journalFailure ?? "summary.json not written: \(error)"
             prepared?.lock.release()
+            announce?(summary, directory)
             return summary
         }
+        // An interrupted run speaks before drawing its pictures: under mpirun its ranks may be
+        // killed a moment later. A whole run names its report page once the page is written.
+        let speaksFirst = summary.interrupted || !summary.unresponsiveRanks.isEmpty
+        if speaksFirst { announce?(summary, directory) }
         do {
             summary.reportPage = try RunReports.write(directory: directory, summary: summary, pass: pass.get())
         } catch {
             // The results are safe; a picture that cannot be drawn must not fail the run.
             FileHandle.standardError.write(Data("mpibatch: timeline or report page not written: \(error)\n".utf8))
         }
+        if !speaksFirst { announce?(summary, directory) }
         prepared?.lock.release()
         return summary
     }
 
+    /// Watches `signals` on `rank`: each stops the worker's starts and the run (through `stop`,
+    /// given the reason). Under `mpirun` (a `launcher` to watch), SIGCONT holds the worker's
+    /// starts and watches the launcher, whose end stops the run at once.
+    private static func watch(
+        _ signals: [InterruptSignal], worker: Worker, rank: Int, configuration: RunConfiguration,
+        launcher: LauncherWatch?, stop: @escaping @Sendable (String) -> Void
+    ) -> SignalWatcher {
+        let continued = launcher != nil && !signals.isEmpty ? [SIGCONT] : []
+        return SignalWatcher(signals: signals.map(\.rawValue) + continued) { number, repeated in
+            guard let signal = InterruptSignal(rawValue: number) else {
+                worker.hold(seconds: LauncherWatch.holdSeconds)
+                launcher?.watch {
+                    worker.interrupt(graceSeconds: 0)
+                    stop("mpirun ended (Ctrl-C twice?) while rank \(rank) ran")
+                }
+                return
+            }
+            worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds, repeated: repeated))
+            stop("\(signal.name) on rank \(rank)")
+        }
+    }
+
     /// Rank 0's scheduler for `workload`, carrying on from an earlier run when resuming.
     private static func makeCoordinator(
-        _ workload: any Workload, _ slotsPerRank: [Int], _ configuration: RunConfiguration,
+        _ workload: any Workload, _ slotsPerRank: [Int], _ configuration: RunConfiguration, deadline: Double?,
         _ resumed: PreparedRun.ResumedWork?
     ) -> Coordinator {
         var source = workload.makeWorkSource(policy: configuration.behaviour.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
@@ -112,7 +145,7 @@ public enum BatchRun {
         var coordinator = Coordinator(
             source: source, retries: { workload.retries(of: $0) }, failFast: configuration.behaviour.failFast, slotsPerRank: slotsPerRank,
             reducer: workload.makeReducer(), graceSeconds: configuration.behaviour.graceSeconds,
-            deadline: configuration.behaviour.deadlineSeconds.map { MonotonicClock.seconds() + $0 },
+            deadline: deadline,
             stopRules: workload.stopRules)
         if let resumed { coordinator.resume(from: resumed) }
         return coordinator

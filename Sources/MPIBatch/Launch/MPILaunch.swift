@@ -13,6 +13,10 @@ public enum MPILaunch {
         public var outputDirectory: String?
         /// How the run behaves.
         public var behaviour: RunBehaviour
+        /// Called on rank 0 with the summary and the output directory as soon as `summary.json`
+        /// is written, before the report page and MPI's finalize: under `mpirun`, a Ctrl-C leaves
+        /// a rank 1 s between SIGTERM and SIGKILL, and what it reports after that is lost.
+        public var announce: (@Sendable (RunSummary, _ outputDirectory: String) -> Void)?
 
         /// Makes options.
         public init(slots: Int? = nil, outputDirectory: String? = nil, behaviour: RunBehaviour = RunBehaviour()) {
@@ -65,11 +69,10 @@ public enum MPILaunch {
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
         var behaviour = options.behaviour
-        if world.rank == 0 {
-            // Only rank 0's coordinator uses the deadline: one squeue per job, not one per rank
-            // (1,000 ranks would each ask slurmctld), so there is nothing to broadcast.
-            behaviour.deadlineSeconds = behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()
-        }
+        // Rank 0 reads the deadline (one squeue per job, not one per rank: 1,000 ranks would each
+        // ask slurmctld) and tells the others, whose workers start no task past it either.
+        let deadline = world.rank == 0 ? (behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()).map { "\($0)" } ?? "" : ""
+        behaviour.deadlineSeconds = Double(String(decoding: try world.broadcast(Array(deadline.utf8)), as: UTF8.self))
         let configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
         var prepared: PreparedRun?
         var refusal = ""
@@ -91,11 +94,14 @@ public enum MPILaunch {
             try MPIEnvironment.finalize()
             throw RunSetupError(reason: refusal)
         }
+        let launcher = MPILauncher.current() == .mpirun ? LauncherWatch() : nil
         let summary = try await BatchRun.execute(
             workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,
             host: try MPIEnvironment.processorName(), configuration: configuration, prepared: prepared,
-            signals: InterruptSignal.allCases, initialSlots: adaptive ? slots : nil)
-        if summary?.unresponsiveRanks.isEmpty ?? true {
+            signals: InterruptSignal.allCases, initialSlots: adaptive ? slots : nil, launcher: launcher,
+            announce: options.announce)
+        // Without its launcher MPI cannot be finalised (it would wait for it): the process just ends.
+        if summary?.unresponsiveRanks.isEmpty ?? true, launcher?.launcherGone != true {
             try MPIEnvironment.finalize()  // with a rank gone silent it would hang: the caller aborts instead
         }
         return Outcome(rank: world.rank, outputDirectory: outputDirectory, summary: summary)

@@ -7,7 +7,8 @@ enum RuntimeMessage: Sendable, Equatable {
     case results(slot: Int, records: [TaskRecord], wantsMore: Bool)
     /// Worker → coordinator, after `stop`: this rank has sent everything and will send nothing more.
     case done(RankReport)
-    /// Worker → coordinator: this rank got a signal; stop handing out work and drain.
+    /// Worker → coordinator: this rank got a signal or reached the deadline; stop handing out
+    /// work and drain, the run ending resumable for `reason` (the summary's stop reason).
     case interrupt(reason: String)
     /// Worker → coordinator, at the start and every few seconds: this rank (on `host`) is alive.
     case heartbeat(host: String)

@@ -9,7 +9,9 @@ import Synchronization
 /// task that fails for good also stops its own rank at once, before `stop` arrives.
 /// When some task takes more than one core, every task first takes its cores from
 /// the rank's `CorePool` (one token per slot), so a rank never runs more than its
-/// slots' worth of cores at once.
+/// slots' worth of cores at once. With a deadline, no slot starts a task that would not
+/// end by then at the rank's mean task time so far, whatever its chunk holds: the first to
+/// refuse stops the rank and asks the coordinator to stop the run.
 final class Worker: Sendable {
     private let rank: Int
     private let workload: any TaskExecutor
@@ -38,16 +40,28 @@ final class Worker: Sendable {
     private let adaptive: AdaptiveSlots?
     /// Cancelled ranges and running tasks, when the workload has an early stop; nil otherwise.
     private let cancellation: EarlyCancellation?
+    /// Until when no task starts (monotonic nanoseconds; 0: no hold): see `hold(seconds:)`.
+    private let heldUntil = Atomic<UInt64>(0)
+    /// When the run must end (monotonic nanoseconds), if it has a deadline.
+    private let deadline: UInt64?
+    /// The tasks this rank finished and their total time (nanoseconds), for the deadline.
+    private let taskTimes = Mutex<(count: UInt64, nanoseconds: UInt64)>((0, 0))
 
-    /// A slot that has been busy this long sends what it has, even mid-chunk, so the
-    /// journal keeps pace with the work (and loses little if the run is killed).
+    /// One per slot: the records it finished and has not yet sent.
+    private let pending: [PendingResults]
+
+    /// A finished task's record is sent within this time of its end, even mid-chunk and
+    /// however long the next task runs, so the journal keeps pace with the work (and a
+    /// killed run loses no finished task older than this).
     static let flushIntervalNanoseconds: UInt64 = 50_000_000
 
     init(
         rank: Int, slots: Int, workload: any TaskExecutor, outputDirectory: String, failFast: Bool = false,
-        adaptive: AdaptiveSlots? = nil, sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
+        deadline: Double? = nil, adaptive: AdaptiveSlots? = nil,
+        sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
     ) {
         self.rank = rank
+        self.deadline = deadline.map { UInt64(max(0, min($0, 1e9)) * 1e9) }
         self.adaptive = adaptive
         self.workload = workload
         self.failFast = failFast
@@ -66,6 +80,7 @@ final class Worker: Sendable {
         self.inboxes = inboxes
         let log = RankLog(runDirectory: outputDirectory, rank: rank)
         reports = streams.map { _ in CommandReport(log: log) }
+        pending = streams.map { _ in PendingResults(dueAfterNanoseconds: Self.flushIntervalNanoseconds / 2) }
     }
 
     /// Takes a coordinator message (on the transport's thread).
@@ -89,6 +104,19 @@ final class Worker: Sendable {
         stopStarting(graceSeconds: graceSeconds)
     }
 
+    /// Starts no task for `seconds` (a stop meanwhile ends the wait): the first sign of a
+    /// Ctrl-C under `mpirun`, whose SIGTERM follows 1 s later.
+    func hold(seconds: Double) {
+        heldUntil.store(MonotonicClock.nanoseconds() &+ UInt64(max(0, min(seconds, 1e6)) * 1e9), ordering: .releasing)
+    }
+
+    /// Returns once no hold is in force or the worker is stopping.
+    private func waitWhileHeld() async {
+        while !stopping.load(ordering: .relaxed), MonotonicClock.nanoseconds() < heldUntil.load(ordering: .acquiring) {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+    }
+
     private func stopStarting(graceSeconds: Double) {
         let grace = UInt64(max(0, min(graceSeconds, 1e9)) * 1e9)
         let ends = MonotonicClock.nanoseconds() &+ grace
@@ -101,12 +129,22 @@ final class Worker: Sendable {
     /// Tasks still running a grace period after `stop` are cancelled (commands get
     /// SIGTERM, then SIGKILL) and recorded as `interrupted`. Meanwhile a thread of
     /// its own (busy slots cannot starve it) tells the coordinator every
-    /// `heartbeatSeconds` that this rank is alive.
+    /// `heartbeatSeconds` that this rank is alive, and another sends the records that
+    /// have waited half the flush interval (it looks as often).
     func run(host: String, heartbeatSeconds: Double) async {
         let heartbeat = Heartbeat(every: heartbeatSeconds) { [sendToCoordinator] in
             sendToCoordinator(.heartbeat(host: host))
         }
         defer { heartbeat.stop() }
+        let flusher = BackgroundLoop(name: "mpibatch-flush") { [self] loop in
+            while !loop.isStopping {
+                loop.wait(seconds: Double(Self.flushIntervalNanoseconds / 2) * 1e-9)
+                let now = MonotonicClock.nanoseconds()
+                for slot in pending.indices {
+                    pending[slot].sendIfDue(now: now) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) }
+                }
+            }
+        }
         enum Ended { case slot, grace, controller }
         await withTaskGroup(of: Ended.self) { group in
             for slot in streams.indices {
@@ -138,6 +176,7 @@ final class Worker: Sendable {
                 if slotsRunning == 0 || ended == .grace { group.cancelAll() }
             }
         }
+        flusher.stopAndJoin()  // every slot has sent all it had: `done` comes after the last record
         sendToCoordinator(.done(RankReport(
             host: host, cpuSeconds: MonotonicClock.processCPUSeconds(), slotsUsed: adaptive?.activeSlots ?? 0,
             slotsNote: adaptive?.summary() ?? "")))
@@ -148,13 +187,13 @@ final class Worker: Sendable {
             return
         }
         sendToCoordinator(.request(slot: slot, chunks: 2))
-        var records: [TaskRecord] = []
-        var lastFlush = MonotonicClock.nanoseconds()
+        let pending = pending[slot]
         for await chunk in streams[slot] {
             for index in chunk.start..<chunk.end {
+                if heldUntil.load(ordering: .relaxed) != 0 { await waitWhileHeld() }
                 if stopping.load(ordering: .relaxed) { break }
                 if let cancellation, cancellation.isCancelled(index) {
-                    records.append(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot))
+                    pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: MonotonicClock.nanoseconds())
                     continue
                 }
                 let taken = await takeCores(for: index)
@@ -163,28 +202,43 @@ final class Worker: Sendable {
                     break
                 }
                 let started = MonotonicClock.nanoseconds()
+                if let deadline, !fitsBefore(deadline, now: started) {
+                    cores?.release(taken)
+                    stopAtDeadline()
+                    break
+                }
                 let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started)
+                let ended = MonotonicClock.nanoseconds()
+                if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
                 cores?.release(taken)
                 adaptive?.taskFinished()
-                records.append(record)
+                pending.add(record, ended: ended)
                 if failFast, record.failsForGood(retries: workload.retries(of: index)) {
                     // The coordinator will stop every rank; this one starts nothing more meanwhile.
                     stopping.store(true, ordering: .releasing)
                     break
                 }
-                if started &- lastFlush > Self.flushIntervalNanoseconds, index + 1 < chunk.end {
-                    sendToCoordinator(.results(slot: slot, records: records, wantsMore: false))
-                    records.removeAll(keepingCapacity: true)
-                    lastFlush = started
+                if index + 1 < chunk.end {
+                    pending.sendIfDue(now: ended) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) }
                 }
             }
             let wantsMore = !stopping.load(ordering: .relaxed)
-            if wantsMore || !records.isEmpty {
-                sendToCoordinator(.results(slot: slot, records: records, wantsMore: wantsMore))
-                records.removeAll(keepingCapacity: true)
-            }
-            lastFlush = MonotonicClock.nanoseconds()
+            pending.sendAll(always: wantsMore) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: wantsMore)) }
         }
+    }
+
+    /// Whether a task started at `now` would end by `deadline` at this rank's mean task time
+    /// so far (before any task ended: whether `now` is before it).
+    private func fitsBefore(_ deadline: UInt64, now: UInt64) -> Bool {
+        let mean = taskTimes.withLock { $0.count == 0 ? 0 : $0.nanoseconds / $0.count }
+        return now <= deadline && deadline - now >= mean
+    }
+
+    /// No time is left for another task: this rank starts none, and asks the coordinator to
+    /// stop the run (once; not when it is stopping already).
+    private func stopAtDeadline() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        sendToCoordinator(.interrupt(reason: Coordinator.deadlineStopReason))
     }
 
     /// Waits for task `index`'s cores (none to take without a pool); returns how many were taken.

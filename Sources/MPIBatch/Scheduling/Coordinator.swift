@@ -196,7 +196,7 @@ struct Coordinator {
             take(records, into: &actions)
             if wantsMore { serve(rank: rank, slot: slot, chunks: 1, into: &actions) }
         case .interrupt(let reason):
-            beginStopping(reason: "interrupted: \(reason)", interrupted: true, into: &actions)
+            beginStopping(reason: reason, interrupted: true, into: &actions)
         case .heartbeat(let host):
             hosts[rank] = host
         case .done(let report):
@@ -246,6 +246,9 @@ struct Coordinator {
         finishIfAllDone(&actions)
         return actions
     }
+
+    /// Why a run stops at its deadline (`--deadline`, or the Slurm job's end).
+    static let deadlineStopReason = "deadline: no time left for another task"
 
     /// How long the surviving ranks' running tasks may go on after a rank is lost:
     /// short, so that the launch ends soon after the loss (they are rerun on resume).
@@ -420,7 +423,7 @@ struct Coordinator {
                 break
             }
             guard let fitting = fitBeforeDeadline(chunk) else {
-                beginStopping(reason: "deadline: no time left for another task", interrupted: true, into: &actions)
+                beginStopping(reason: Self.deadlineStopReason, interrupted: true, into: &actions)
                 return false
             }
             inFlight += fitting.count

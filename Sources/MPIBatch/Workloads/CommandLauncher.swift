@@ -62,7 +62,7 @@ struct CommandLauncher: Sendable {
             timeout: spec.timeout)
         let finished = try await process.run()
         let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
-        let output = try CommandOutput(finished, report: report)
+        let output = CommandOutput(finished, report: report)
         switch finished.ending {
         case .timedOut:
             throw TaskTimeout(seconds: spec.timeout ?? 0)

@@ -8,7 +8,7 @@ struct CommandOutput {
 
     /// Takes `finished`'s output: captured output is appended to the rank's log. Records in
     /// `report` how the command ended and where its output lies.
-    init(_ finished: CommandProcess.Finished, report: CommandReport) throws(CommandFailure) {
+    init(_ finished: CommandProcess.Finished, report: CommandReport) {
         place = finished.output
         var facts = CommandReport.Facts()
         facts.usage = finished.usage
@@ -19,11 +19,12 @@ struct CommandOutput {
         }
         switch finished.output {
         case .captured(let stdout, let stderr):
+            // A log that cannot be written (a full disk) does not fail the task: it is journaled
+            // without its output (no `log` field), and the rank says so once.
             do {
                 facts.log = try report.log.append(stdout: stdout, stderr: stderr)
             } catch {
-                report.record(facts)
-                throw .logs(path: error.path, reason: "\(error.operation): \(Errno(rawValue: error.code))")
+                report.log.warnUnwritten(error)
             }
         case .files(let stdout, let stderr):
             let run = Self.standardized(report.log.runDirectory) + "/"

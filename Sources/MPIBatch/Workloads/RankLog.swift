@@ -1,3 +1,5 @@
+import Foundation
+import SystemPackage
 import Synchronization
 
 /// A rank's log files, `logs/rank-R.out` and `logs/rank-R.err` in the run directory:
@@ -14,6 +16,8 @@ final class RankLog: Sendable {
     /// The rank whose files these are.
     let rank: Int
     private let files = Mutex<(stdout: OutputFile, stderr: OutputFile)?>(nil)
+    /// Whether a task's output could not be written (said once per rank).
+    private let warned = Atomic<Bool>(false)
 
     /// The log of `rank` in `runDirectory`; nothing is created until a task prints something.
     init(runDirectory: String, rank: Int) {
@@ -37,6 +41,15 @@ final class RankLog: Sendable {
                 stdout: try Self.append(stdout, stream: .out, to: opened.stdout),
                 stderr: try Self.append(stderr, stream: .err, to: opened.stderr))
         }
+    }
+
+    /// A task's output could not be appended (`error`): the first time, says on stderr that
+    /// tasks are journaled without their output from now on while the logs cannot be written.
+    func warnUnwritten(_ error: OutputError) {
+        guard !warned.exchange(true, ordering: .relaxed) else { return }
+        FileHandle.standardError.write(Data((
+            "mpibatch: warning: rank \(rank): \(error.path): \(error.operation): \(Errno(rawValue: error.code)); "
+            + "tasks whose output cannot be written are journaled without it (their values are kept)\n").utf8))
     }
 
     private func open() throws(OutputError) -> (stdout: OutputFile, stderr: OutputFile) {
