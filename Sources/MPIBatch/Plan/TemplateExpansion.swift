@@ -46,7 +46,7 @@ public struct TemplateExpansion: Sendable {
         switch task.action {
         case .command(let argv): argv.map { render($0, at: index) }
         case .shell(let line, let quoteValues): [shell, "-c", render(line, at: index, shellQuoted: quoteValues)]
-        case .kernel: []
+        case .kernel, .worker: []
         }
     }
 

@@ -15,6 +15,8 @@ public struct SweepWorkload: Workload {
         case templatedKernel(any Kernel, KernelArguments, [(name: String, template: Template)])
         /// `command:` or `shell:`.
         case command(CommandLauncher)
+        /// `python:` or `worker:`: the slot's persistent worker.
+        case worker(WorkerTasks)
     }
 
     /// Builds the workload for `job`, whose body must be a sweep.
@@ -47,6 +49,8 @@ public struct SweepWorkload: Workload {
             executor = templated.isEmpty ? .constantKernel(kernel, constants) : .templatedKernel(kernel, constants, templated)
         case .command, .shell:
             executor = .command(CommandLauncher(spec: sweep.task, expansion: expansion))
+        case .worker(let worker):
+            executor = .worker(WorkerTasks(spec: worker, task: sweep.task, expansion: expansion))
         }
     }
 
@@ -90,6 +94,8 @@ public struct SweepWorkload: Workload {
             return try await kernel.run(arguments, context: task)
         case .command(let launcher):
             return try await launcher.run(task)
+        case .worker(let workers):
+            return try await workers.run(task)
         }
     }
 
