@@ -78,7 +78,7 @@ extension TaskParser {
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue { return }
         }
-        guard PythonModuleProbe.cannotImport(top, interpreter: interpreter) else { return }
+        guard PythonProbe.cannotImport(top, interpreter: interpreter) else { return }
         throw reader.error(
             at: node, "python module '\(top)' not found: no \(top).py beside the job file (\(jobDirectory)) or on PYTHONPATH, and \(interpreter) cannot import it")
     }
@@ -90,20 +90,35 @@ extension TaskParser {
     }
 }
 
-/// Asks the interpreter whether it can find a module (an installed package the job file's
-/// directory does not hold).
-enum PythonModuleProbe {
+/// Asks a Python interpreter about itself: whether it can find a module (an installed
+/// package the job file's directory does not hold), and what it is.
+enum PythonProbe {
     /// True only when `interpreter` ran and said it cannot find `module`; any other outcome
     /// leaves the question to the worker's start-up.
     static func cannotImport(_ module: String, interpreter: String) -> Bool {
-        guard let path = ShellProgram.locate(interpreter) else { return false }
+        let script = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(sys.argv[1]) else 3)"
+        return run(interpreter, [script, module])?.status == 3
+    }
+
+    /// `CPython 3.12.3 /usr/bin/python3`; nil when the interpreter does not run.
+    static func describe(_ interpreter: String) -> String? {
+        let script = "import platform, sys; print(platform.python_implementation(), platform.python_version(), sys.executable)"
+        guard let (status, output) = run(interpreter, [script]), status == 0 else { return nil }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func run(_ interpreter: String, _ arguments: [String]) -> (status: Int32, output: String)? {
+        guard let path = ShellProgram.locate(interpreter) else { return nil }
         let process = Process()
+        let output = Pipe()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-c", "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(sys.argv[1]) else 3)", module]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["-c"] + arguments
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
+        do { try process.run() } catch { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return process.terminationReason == .exit && process.terminationStatus == 3
+        guard process.terminationReason == .exit else { return nil }
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -73,6 +73,9 @@ public struct SweepWorkload: Workload {
 
     /// Which shell runs the tasks, when they are shell lines and it is not bash by default.
     public var startNotes: [String] {
+        if case .worker(let worker) = sweep.task.action, case .python(_, _, let interpreter) = worker.program {
+            return ["python: tasks run under " + (PythonProbe.describe(interpreter) ?? interpreter)]
+        }
         guard case .shell = sweep.task.action, sweep.task.shellProgram == nil, let note = ShellProgram.standard.note else { return [] }
         return [note]
     }

@@ -1,7 +1,13 @@
 /// The Python worker shipped inside mpibatch (nothing to install): run as
-/// `python3 -c SOURCE MODULE FUNCTION JOB_DIRECTORY`, it speaks the protocol of
-/// `docs/worker-protocol.md` and calls `MODULE.FUNCTION(**params)` for each task.
+/// `python3 -c BOOTSTRAP MODULE FUNCTION JOB_DIRECTORY` with the source in the variable
+/// `sourceVariable` (so `ps` shows a short, readable command line and no file is written),
+/// it speaks the protocol of `docs/worker-protocol.md` and calls `MODULE.FUNCTION(**params)`
+/// for each task.
 enum PythonWorkerScript {
+    /// The variable holding the source; the bootstrap removes it before the user's module loads.
+    static let sourceVariable = "MPIBATCH_PYTHON_WORKER"
+    /// What `-c` runs: the source, taken from the environment.
+    static let bootstrap = "import os; exec(compile(os.environ.pop('\(sourceVariable)'), 'mpibatch-python-worker', 'exec'))"
     /// The script.
     static let source = #"""
 import importlib, inspect, io, json, math, os, platform, struct, sys, time, traceback

@@ -20,7 +20,7 @@ struct WorkerLaunch: Sendable {
         self.task = task
         self.expansion = expansion
         let replaced = Set(task.environment.map(\.name)).union(TaskIdentity.names).union(Self.threadVariables)
-            .union([WorkerProcess.descriptorsVariable])
+            .union([WorkerProcess.descriptorsVariable, PythonWorkerScript.sourceVariable])
         inherited = CommandEnvironment(
             ProcessInfo.processInfo.environment
                 .filter { !replaced.contains($0.key) && !LauncherVariables.identifiesRank($0.key) }
@@ -45,13 +45,15 @@ struct WorkerLaunch: Sendable {
     func resolved(for context: TaskContext, cores: Int) -> Resolved {
         let index = context.index
         let arguments: [String]
+        var environment: [String] = []
         switch spec.program {
         case .python(let module, let function, let interpreter):
-            arguments = [interpreter, "-c", PythonWorkerScript.source, module, function, spec.jobDirectory]
+            arguments = [interpreter, "-c", PythonWorkerScript.bootstrap, module, function, spec.jobDirectory]
+            environment.append("\(PythonWorkerScript.sourceVariable)=\(PythonWorkerScript.source)")
         case .command(let argv):
             arguments = argv.map { expansion.render($0, at: index) }
         }
-        var environment = [
+        environment += [
             "MPIBATCH_RANK=\(context.rank)", "MPIBATCH_SLOT=\(context.slot)",
             "MPIBATCH_OUT=\(URL(fileURLWithPath: context.outputDirectory).standardizedFileURL.path)",
             "\(WorkerProcess.descriptorsVariable)=\(WorkerProcess.descriptors.tasks),\(WorkerProcess.descriptors.results)",
