@@ -297,3 +297,26 @@ wk_kill_rank() {
     wk_no_workers_left "$dir"
 }
 check "python: kill -9 of the ranks while workers run leaves no worker; --resume runs each index once" wk_kill_rank
+
+wk_stage() {
+    local dir
+    dir=$(wk_dir stage)
+    cat >"$dir/stage.yaml" <<'YAML'
+name: python-stages
+stages:
+  - name: first
+    sweep: {grid: {x: {range: [0, 40, 1]}}}
+    task: {python: "wkmodel:double"}
+  - name: second
+    after: [first]
+    sweep: {grid: {x: {range: [100, 110, 1]}}}
+    task: {python: "wkmodel:raises"}
+YAML
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/stage.yaml" --out "$dir/out" || return 1
+    wk_journal "$dir" '
+assert sorted(last) == list(range(50)), sorted(last)
+assert all(last[i]["status"] == "ok" for i in last), [l for l in lines if l["status"] != "ok"][:2]
+assert [last[i]["value"] for i in range(3)] == [0, 2, 4] and last[45]["value"] == 105, last[45]
+'
+}
+check "python: tasks in stages' sweeps (each stage its own workers)" wk_stage

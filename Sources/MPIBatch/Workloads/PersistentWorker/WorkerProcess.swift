@@ -21,6 +21,8 @@ final class WorkerProcess {
     /// Its stdout and stderr files.
     let spool: WorkerSpool
     private var reaped: Int32?
+    /// Where reads land before they go to the frame reader, reused.
+    private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
 
     /// The descriptors the worker finds its protocol on.
     static let descriptors: (tasks: Int32, results: Int32) = (3, 4)
@@ -129,17 +131,23 @@ final class WorkerProcess {
         case ended
     }
 
-    /// Waits up to `milliseconds` for bytes from the worker and adds what came to `reader`.
+    /// Adds what the worker has sent to `reader`, waiting up to `milliseconds` when nothing is there yet.
     func read(into reader: inout WorkerFrameReader, waiting milliseconds: Int32) -> Read {
-        var descriptor = pollfd(fd: fromWorker, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, milliseconds)
-        guard ready > 0 else { return .nothing }
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fromWorker, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR || errno == EAGAIN { return .nothing }
+        var count = receive()
+        if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
+            var descriptor = pollfd(fd: fromWorker, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, milliseconds) > 0 else { return .nothing }
+            count = receive()
+        }
+        if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return .nothing }
         guard count > 0 else { return .ended }
-        buffer.withUnsafeBytes { reader.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        readBuffer.withUnsafeBytes { reader.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         return .bytes
+    }
+
+    /// One non-blocking receive into `readBuffer`: the byte count, 0 at end of stream, -1 (errno set) otherwise.
+    private func receive() -> Int {
+        readBuffer.withUnsafeMutableBytes { recv(fromWorker, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
     }
 
     /// Kills the group at once (an exiting worker keeps the exit status it chose) and reaps
