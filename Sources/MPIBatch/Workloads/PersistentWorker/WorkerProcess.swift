@@ -84,7 +84,8 @@ final class WorkerProcess {
             close(tasks[0])
             close(results[0])
             let reason = result == ENOENT && !program.contains("/") ? "not found on PATH" : String(cString: strerror(result))
-            throw WorkerStartFailure(worker: launch.description, reason: "cannot start \(program): \(reason)")
+            throw WorkerStartFailure(
+                worker: launch.description, reason: "cannot start \(program): \(reason)" + (launch.workingDirectory.map { " (cwd: \($0))" } ?? ""))
         }
         ProcessGroups.shared.insert(pid)
         self.pid = pid
