@@ -320,3 +320,30 @@ assert [last[i]["value"] for i in range(3)] == [0, 2, 4] and last[45]["value"] =
 '
 }
 check "python: tasks in stages' sweeps (each stage its own workers)" wk_stage
+
+# A raw worker whose child inherits the protocol sockets, then dies: end of file never
+# comes while the child lives, yet the death is seen at once (the child ends with the group).
+wk_child_holds_sockets() {
+    local dir
+    dir=$(wk_dir child)
+    cat >"$dir/holder.py" <<'PY'
+import json, os, struct, subprocess
+fd_in, fd_out = map(int, os.environ["MPIBATCH_WORKER_FDS"].split(","))
+def frame(obj):
+    body = json.dumps(obj).encode()
+    os.write(fd_out, struct.pack("<IB", len(body) + 1, 1) + body)
+os.read(fd_in, 65536)
+subprocess.Popen(["sleep", "301.5"], pass_fds=(fd_in, fd_out))
+frame({"kind": "ready", "protocol": 1, "worker": "holder"})
+os.read(fd_in, 65536)
+os._exit(5)
+PY
+    printf 'name: holder\nsweep: {grid: {x: [1, 2]}}\ntask:\n  worker: {command: [python3, holder.py]}\n  cwd: .\n' >"$dir/holder.yaml"
+    local began=$SECONDS
+    expect_status 1 "$BIN" run "$dir/holder.yaml" --out "$dir/out" --slots 1 || return 1
+    [ $((SECONDS - began)) -lt 20 ] || { echo "took $((SECONDS - began)) s"; return 1; }
+    wk_journal "$dir" 'assert all("its worker died (exited with status 5)" in last[i]["error"] for i in (0, 1)), last' || return 1
+    sleep 0.5
+    ! pgrep -f "^sleep 301.5$" >/dev/null  # it went with its group
+}
+check "worker: a worker that dies while its child holds the protocol sockets is seen dead at once" wk_child_holds_sockets

@@ -138,6 +138,10 @@ def _load(fd, module_name, function_name):
 def main():
     module_name, function_name, job_directory = sys.argv[1:4]
     fd_in, fd_out = (int(part) for part in os.environ["MPIBATCH_WORKER_FDS"].split(","))
+    # Non-inheritable copies: a process the function starts (os.system) must not hold the protocol.
+    fd_in, fd_out = os.dup(fd_in), os.dup(fd_out)
+    for fd in set(int(part) for part in os.environ.pop("MPIBATCH_WORKER_FDS").split(",")):
+        os.close(fd)
     tasks_in = io.open(fd_in, "rb", buffering=1 << 16)
     out_raw, err_raw = _Watched(1), _Watched(2)
     sys.stdout = io.TextIOWrapper(io.BufferedWriter(out_raw, 1 << 16), encoding="utf-8", errors="backslashreplace")

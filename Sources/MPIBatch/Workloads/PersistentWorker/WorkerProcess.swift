@@ -146,6 +146,14 @@ final class WorkerProcess {
         return .bytes
     }
 
+    /// Whether the worker has exited (it stays unreaped): its sockets may outlive it in a
+    /// child that inherited them, so end of file alone cannot tell.
+    var hasExited: Bool {
+        guard reaped == nil else { return true }
+        var info = siginfo_t()
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_signo == SIGCHLD
+    }
+
     /// One non-blocking receive into `readBuffer`: the byte count, 0 at end of stream, -1 (errno set) otherwise.
     private func receive() -> Int {
         readBuffer.withUnsafeMutableBytes { recv(fromWorker, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }

@@ -208,6 +208,11 @@ final class WorkerSlot: @unchecked Sendable {
             case .bytes: continue
             case .ended: return .ended
             case .nothing:
+                if process.hasExited {
+                    // What it sent before it went is still to be read; then it has ended.
+                    if process.read(into: &reader, waiting: 0) == .bytes { continue }
+                    return .ended
+                }
                 await Task.yield()
                 if Task.isCancelled {
                     process.kill()
