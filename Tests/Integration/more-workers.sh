@@ -311,15 +311,24 @@ stages:
     after: [first]
     sweep: {grid: {x: {range: [100, 110, 1]}}}
     task: {python: "wkmodel:raises"}
+  - name: third
+    after: [second]
+    python: "wkmodel:double"
+    args: {x: 21}
+  - name: fourth
+    after: [third]
+    python: "wkmodel:double"
+    args: {x: "{stages.third.value}"}
 YAML
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/stage.yaml" --out "$dir/out" || return 1
     wk_journal "$dir" '
-assert sorted(last) == list(range(50)), sorted(last)
+assert sorted(last) == list(range(52)), sorted(last)
 assert all(last[i]["status"] == "ok" for i in last), [l for l in lines if l["status"] != "ok"][:2]
 assert [last[i]["value"] for i in range(3)] == [0, 2, 4] and last[45]["value"] == 105, last[45]
+assert (last[50]["value"], last[51]["value"]) == (42, 84), (last[50], last[51])
 '
 }
-check "python: tasks in stages' sweeps (each stage its own workers)" wk_stage
+check "python: tasks in stages' sweeps (each stage its own workers), a stage's args: from an earlier stage's value" wk_stage
 
 # A raw worker whose child inherits the protocol sockets, then dies: end of file never
 # comes while the child lives, yet the death is seen at once (the child ends with the group).

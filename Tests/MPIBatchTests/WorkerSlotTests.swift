@@ -13,6 +13,8 @@ import Testing
             if index == 1 and x == 1 and os.environ.get("HANG_AT_ONE"):
                 time.sleep(60)
             return os.getpid()
+        def echo(**arguments):
+            return sorted(arguments.items())
         def threads(x):
             return [os.environ["OMP_NUM_THREADS"], os.environ["OPENBLAS_NUM_THREADS"], os.environ["MKL_NUM_THREADS"]]
         """
@@ -85,6 +87,11 @@ import Testing
     @Test func workersGetThreadVariablesSetToTheirCores() async throws {
         let (job, directory) = try workload("  python: \"model:threads\"\n  cores: 2")
         #expect(try await job.run(context(0, chunkEnd: 1, directory)) == .json(#"["2","2","2"]"#))
+    }
+
+    @Test func argsReplaceTheParametersAsKeywordArguments() async throws {
+        let (job, directory) = try workload("  python: \"model:echo\"\n  args: {y: \"{x}\", label: \"x={x}\", k: 10}")
+        #expect(try await job.run(context(3, chunkEnd: 4, directory)) == .json(#"[["attempt",1],["index",3],["k",10],["label","x=3"],["seed",\#(TaskSeed.seed(job: job.expansion.jobSeed, index: 3))],["y",3]]"#))
     }
 
     @Test func badWorkerTasksAreRefusedAtValidation() {

@@ -42,6 +42,9 @@ extension TaskParser {
             }
             return action
         }
+        if let node = entries["args"]?.value {
+            worker.arguments = try arguments(node)
+        }
         if let node = entries["startup_timeout"]?.value {
             let text = try reader.string(node, "startup_timeout")
             guard let seconds = DurationParser.seconds(text) else {

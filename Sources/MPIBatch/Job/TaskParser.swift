@@ -64,8 +64,8 @@ struct TaskParser {
             let culprit = given.dropFirst().first.flatMap { entries[$0]?.keyNode } ?? node
             throw reader.error(at: culprit, "task needs exactly one of command, shell, kernel, python, worker (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
         }
-        if kind != "kernel", let args = entries["args"] {
-            throw reader.error(at: args.keyNode, "args: belongs to kernel tasks; put arguments in \(kind):")
+        if !["kernel", "python", "worker"].contains(kind), let args = entries["args"] {
+            throw reader.error(at: args.keyNode, "args: belongs to kernel, python and worker tasks; put arguments in \(kind):")
         }
         switch kind {
         case "command":
@@ -107,7 +107,7 @@ struct TaskParser {
         }
     }
 
-    private func arguments(_ node: Node) throws(JobFileError) -> [TaskSpec.KernelArgument] {
+    func arguments(_ node: Node) throws(JobFileError) -> [TaskSpec.KernelArgument] {
         var arguments: [TaskSpec.KernelArgument] = []
         for entry in try reader.mapping(node, "args") {
             let value = try reader.parameterValue(entry.value, "kernel argument '\(entry.key)'")

@@ -18,6 +18,9 @@ public struct WorkerSpec: Sendable {
     public var startupTimeout: Double
     /// The job file's directory: the Python worker looks for the module there first.
     public var jobDirectory: String
+    /// `args:`: the function's keyword arguments (templated from the task's parameters and
+    /// `{stages.NAME.value}`) instead of the parameters themselves; empty: the parameters.
+    public var arguments: [TaskSpec.KernelArgument] = []
 
     /// Makes a spec; the job loader does this.
     public init(program: Program, startupTimeout: Double = WorkerSpec.defaultStartupTimeout, jobDirectory: String) {

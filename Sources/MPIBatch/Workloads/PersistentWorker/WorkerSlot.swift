@@ -95,13 +95,28 @@ final class WorkerSlot: @unchecked Sendable {
         var index = start
         while index < end, batch.count < Self.batchTasks, batch.count == 0 || batch.byteCount < Self.batchBytes {
             batch.add(index: index, seed: TaskSeed.seed(job: expansion.jobSeed, index: index), attempt: attempt) { json in
-                expansion.space.writeParameters(of: index, to: &json)
+                writeParameters(of: index, to: &json)
             }
             pending.append(index)
             index += 1
         }
         lastProgress = MonotonicClock.nanoseconds()
         _ = process?.send(batch.frame())  // a worker gone meanwhile: reading the result says how
+    }
+
+    /// What the function is called with: the task's parameters, or its `args:` filled in.
+    private func writeParameters(of index: Int, to json: inout JSONWriter) {
+        let arguments = launch.spec.arguments
+        guard !arguments.isEmpty else { return expansion.space.writeParameters(of: index, to: &json) }
+        json.beginObject()
+        for argument in arguments {
+            json.key(argument.name)
+            switch argument.value {
+            case .constant(let value): value.write(to: &json)
+            case .template(let template): expansion.parameterValue(template, at: index).write(to: &json)
+            }
+        }
+        json.endObject()
     }
 
     // MARK: - Results
