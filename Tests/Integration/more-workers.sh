@@ -43,6 +43,14 @@ def odd_values(x, index):
         return object()
     return [x, float("nan"), float("inf")]
 
+def crashes(x, index):
+    if index == 3:
+        import ctypes
+        ctypes.string_at(0)          # a segfault
+    if index == 7:
+        os.kill(os.getpid(), 9)      # as the OOM killer does
+    return x
+
 def slow(x, index):
     time.sleep(0.05)
     return x
@@ -134,7 +142,7 @@ wk_exits() {
     expect_status 1 "$BIN" run "$dir/exits.yaml" --out "$dir/out" --slots 1 --chunk static || return 1
     "$HERE/check_results.py" "$dir/out" 60 --failed 21 --ranks 1 || return 1
     wk_journal "$dir" '
-assert "its worker died (exited with status 3)" in last[21]["error"], last[21]
+assert "its worker died (exited with status 3)" in last[21]["error"] and last[21]["exit_code"] == 3, last[21]
 assert len(lines) == 60, len(lines)
 assert len({last[i]["value"] for i in range(21)}) == 1, "one worker before the death"
 assert len({last[i]["value"] for i in range(22, 60)}) == 1, "one new worker after it"
@@ -142,6 +150,20 @@ assert last[20]["value"] != last[22]["value"], "the rest of the batch went to a 
 '
 }
 check "python: os._exit(3) fails only its task; the rest of its batch runs on a new worker" wk_exits
+
+wk_crashes() {
+    local dir
+    dir=$(wk_dir crashes)
+    wk_job "$dir" crashes 12 crashes
+    expect_status 1 "$BIN" run "$dir/crashes.yaml" --out "$dir/out" --slots 1 || return 1
+    "$HERE/check_results.py" "$dir/out" 12 --failed 3,7 --ranks 1 || return 1
+    wk_journal "$dir" '
+assert "its worker died (killed by signal 11" in last[3]["error"] and last[3]["signal"] == 11, last[3]
+assert "its worker died (killed by signal 9" in last[7]["error"] and last[7]["signal"] == 9, last[7]
+assert last[3]["exit_code"] is None and last[4]["signal"] is None, last[4]
+'
+}
+check "python: a segfault and a SIGKILL (the OOM killer) fail only their tasks, signal in the journal" wk_crashes
 
 wk_hangs() {
     local dir

@@ -198,6 +198,13 @@ final class WorkerProcess {
         }
     }
 
+    /// How the reaped worker ended, for the journal's `exit_code` and `signal`; both nil while it runs.
+    var ending: (exitCode: Int32?, signal: Int32?) {
+        guard let reaped else { return (nil, nil) }
+        let signal = reaped & 0x7F
+        return signal == 0 ? ((reaped >> 8) & 0xFF, nil) : (nil, signal)
+    }
+
     /// `exited with status 3`, `killed by signal 11 (SIGSEGV)`.
     static func describe(_ status: Int32) -> String {
         let signal = status & 0x7F

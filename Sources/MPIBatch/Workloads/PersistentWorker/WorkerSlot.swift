@@ -141,6 +141,7 @@ final class WorkerSlot: @unchecked Sendable {
         case .workerEnded(let why, let timedOut):
             facts.log = try keepOutput(upTo: [nil, nil], in: report)
             facts.usage = TaskUsage(cpuSeconds: 0, maxRSSBytes: nil)
+            (facts.exitCode, facts.signal) = process?.ending ?? (nil, nil)
             forgetWorker()
             if timedOut { throw TaskTimeout(seconds: timeout ?? 0) }
             throw WorkerTaskFailure(description: why)
