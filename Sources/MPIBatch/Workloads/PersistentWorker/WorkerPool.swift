@@ -3,46 +3,26 @@ import Synchronization
 /// A rank's persistent workers for one task spec: one `WorkerSlot` per slot, made on the
 /// slot's first task, so a rank never runs more workers than it has slots.
 final class WorkerPool: Sendable {
-    private let makeSlot: @Sendable (_ started: @escaping @Sendable (String) -> Void) -> WorkerSlot
+    private let makeSlot: @Sendable () -> WorkerSlot
     private let slots = Mutex<[Int: WorkerSlot]>([:])
-    /// What the workers said they are in their handshakes (`CPython 3.12.3 /usr/bin/python3`), distinct.
-    private let names = WorkerNames()
 
     /// A pool whose slots run `launch`'s workers on tasks of `task` under `expansion`.
     init(launch: WorkerLaunch, task: TaskSpec, expansion: TemplateExpansion) {
         let timeout = task.timeout
         let maxOutput = task.maxOutput
         let cores = task.cores.largest
-        makeSlot = { started in
-            WorkerSlot(launch: launch, expansion: expansion, timeout: timeout, maxOutput: maxOutput, cores: cores, started: started)
-        }
+        makeSlot = { WorkerSlot(launch: launch, expansion: expansion, timeout: timeout, maxOutput: maxOutput, cores: cores) }
     }
 
     /// Slot `number`'s worker slot, made on first use.
     func slot(_ number: Int) -> WorkerSlot {
         slots.withLock { slots in
             if let slot = slots[number] { return slot }
-            let slot = makeSlot { [names] name in names.add(name) }
+            let slot = makeSlot()
             slots[number] = slot
             return slot
         }
     }
-
-    /// The workers that started, as they named themselves.
-    var workerNames: [String] { names.all }
-}
-
-/// The distinct names workers gave in their handshakes.
-final class WorkerNames: Sendable {
-    private let names = Mutex<[String]>([])
-
-    /// Notes `name` unless already known.
-    func add(_ name: String) {
-        names.withLock { if !$0.contains(name) { $0.append(name) } }
-    }
-
-    /// The names, first seen first.
-    var all: [String] { names.withLock { $0 } }
 }
 
 /// The executor of a `python:` or `worker:` task: each task goes to its slot's worker.

@@ -24,8 +24,6 @@ final class WorkerSlot: @unchecked Sendable {
     private let maxOutput: Int
     /// Cores of a task (its worker's thread variables).
     private let cores: Int
-    /// What the pool learns from each worker's handshake.
-    private let started: @Sendable (String) -> Void
 
     private var process: WorkerProcess?
     private var reader = WorkerFrameReader()
@@ -40,16 +38,13 @@ final class WorkerSlot: @unchecked Sendable {
     /// Set when the worker could not start: every later task of the slot gets it at once.
     private var startFailure: WorkerStartFailure?
 
-    init(
-        launch: WorkerLaunch, expansion: TemplateExpansion, timeout: Double?, maxOutput: Int, cores: Int,
-        started: @escaping @Sendable (String) -> Void
-    ) {
+    /// A slot with no worker yet: `launch` starts it, `expansion` fills in its tasks' parameters.
+    init(launch: WorkerLaunch, expansion: TemplateExpansion, timeout: Double?, maxOutput: Int, cores: Int) {
         self.launch = launch
         self.expansion = expansion
         self.timeout = timeout
         self.maxOutput = maxOutput
         self.cores = cores
-        self.started = started
     }
 
     deinit { process?.retire() }
@@ -203,9 +198,13 @@ final class WorkerSlot: @unchecked Sendable {
 
     // MARK: - Frames
 
+    /// What waiting for a frame gave.
     private enum FrameWait {
+        /// A JSON frame's payload.
         case frame(ArraySlice<UInt8>)
+        /// The deadline passed first.
         case timedOut
+        /// The worker closed its socket or exited.
         case ended
     }
 
@@ -213,7 +212,12 @@ final class WorkerSlot: @unchecked Sendable {
     /// cancelled task (the run stopping) ends the worker and throws `CancellationError`.
     private func nextFrame(of process: WorkerProcess, deadline: UInt64?) async throws -> FrameWait {
         while true {
-            if let frame = try reader.next() { return .frame(frame.payload) }
+            if let frame = try reader.next() {
+                guard frame.kind == .json else {
+                    throw WorkerProtocolError.badFrame("a frame of type \(frame.kind.rawValue), which protocol \(WorkerRequest.protocolVersion) does not use")
+                }
+                return .frame(frame.payload)
+            }
             var wait = Self.waitSliceMilliseconds
             if let deadline {
                 let now = MonotonicClock.nanoseconds()
@@ -253,16 +257,16 @@ final class WorkerSlot: @unchecked Sendable {
             let process = try WorkerProcess(resolved, spool: spool)
             reader = WorkerFrameReader()
             consumed = [0, 0]
-            let name = try await handshake(process, context: context, description: resolved.description, began: began)
+            try await handshake(process, context: context, description: resolved.description, began: began)
             self.process = process
-            started(name)
         } catch let failure as WorkerStartFailure {
             startFailure = failure
             throw failure
         }
     }
 
-    private func handshake(_ process: WorkerProcess, context: TaskContext, description: String, began: UInt64) async throws -> String {
+    /// Sends `hello` and waits for `ready` (the worker's self-description is for diagnostics only).
+    private func handshake(_ process: WorkerProcess, context: TaskContext, description: String, began: UInt64) async throws {
         func failure(_ reason: String) -> WorkerStartFailure {
             let tail = process.spool.stderrTail(bytes: 600)
             return WorkerStartFailure(worker: description, reason: reason + (tail.isEmpty ? "" : "\n\(tail)"))
@@ -290,8 +294,8 @@ final class WorkerSlot: @unchecked Sendable {
                 throw failure(error.description)
             }
             switch reply {
-            case .ready(let version, let name) where version == WorkerRequest.protocolVersion:
-                return name
+            case .ready(let version, _) where version == WorkerRequest.protocolVersion:
+                return
             case .ready(let version, _):
                 process.kill()
                 throw failure("it speaks protocol version \(version); this mpibatch speaks \(WorkerRequest.protocolVersion)")
