@@ -51,6 +51,11 @@ def crashes(x, index):
         os.kill(os.getpid(), 9)      # as the OOM killer does
     return x
 
+def flaky(x, index, attempt):
+    if index % 10 == 3 and attempt == 1:
+        raise RuntimeError("first attempts of 3, 13, ... fail")
+    return x
+
 def slow(x, index):
     time.sleep(0.05)
     return x
@@ -226,6 +231,32 @@ wk_missing() {
     [ "$(grep -c "wkmodel.py: module wkmodel has no function 'nosuchfunction'" "$dir/err2")" -eq 1 ] || { cat "$dir/err2"; return 1; }
 }
 check "python: a missing module is exit 2 at validation (path:line:col); a missing function ends the run with one message" wk_missing
+
+wk_retries_stop() {
+    local dir
+    dir=$(wk_dir retries)
+    wk_job "$dir" retries 100 flaky "  retries: 1\n"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/retries.yaml" --out "$dir/out" || return 1
+    wk_journal "$dir" '
+assert sorted(last) == list(range(100)) and all(l["status"] == "ok" for l in last.values()), "all ok in the end"
+retried = sorted(l["index"] for l in lines if l["attempt"] == 2)
+assert retried == list(range(3, 100, 10)), retried
+assert all(l["status"] == "failed" for l in lines if l["attempt"] == 1 and l["index"] % 10 == 3)
+' || return 1
+    printf 'name: stop\nsweep: {grid: {x: {range: [0, 5000, 1]}}}\nstop_when: "value >= 100"\ntask:\n  python: "wkmodel:flaky"\n' >"$dir/stop.yaml"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/stop.yaml" --out "$dir/out2" || return 1
+    python3 - "$dir/out2" <<'PY'
+import json, sys
+summary = json.load(open(sys.argv[1] + "/summary.json"))
+stops = summary["early_stops"]
+assert len(stops) == 1 and stops[0]["condition"] == "value >= 100.0", stops
+lines = [json.loads(l) for l in open(sys.argv[1] + "/results.jsonl")]
+met = [l for l in lines if l["index"] == stops[0]["index"]][0]
+assert met["status"] == "ok" and met["value"] >= 100, met
+assert summary["tasks_succeeded"] < 5000, summary["tasks_succeeded"]
+PY
+}
+check "python: retries: runs failed attempts again on a worker; stop_when: stops a python sweep" wk_retries_stop
 
 wk_values() {
     local dir
