@@ -6,7 +6,9 @@ extension TaskParser {
     func logMode(_ node: Node, action: TaskSpec.Action) throws(JobFileError) -> TaskSpec.LogMode {
         try commandOnly("logs", node, action: action)
         switch try reader.string(node, "logs") {
-        case "per-task": return .perTask
+        case "per-task":
+            if case .worker = action { throw reader.error(at: node, "logs: per-task applies to command and shell tasks; a worker's output goes to its rank's log") }
+            return .perTask
         case "rank": return .rankFiles
         case let text:
             throw reader.error(

@@ -18,7 +18,7 @@ struct TaskParser {
     static let keys = [
         "command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result", "cores", "shell_program",
         "logs", "max_output",
-    ]
+    ] + workerKeys
 
     /// The task spec; problems are appended to `errors` and give nil.
     func parse(_ node: Node, errors: inout [JobFileError]) -> TaskSpec? {
@@ -45,12 +45,15 @@ struct TaskParser {
         spec.cores = field("cores", cores) ?? .one
         spec.shellProgram = field("shell_program") { (node) throws(JobFileError) in try shellProgram(node, action: spec.action) }
         spec.logs = field("logs") { (node) throws(JobFileError) in try logMode(node, action: spec.action) } ?? .rankFiles
+        if let options = errors.collecting({ () throws(JobFileError) in try workerOptions(entries, action: spec.action) }) {
+            spec.action = options
+        }
         spec.maxOutput = field("max_output") { (node) throws(JobFileError) in try maxOutput(node, action: spec.action) }
             ?? TaskSpec.defaultMaxOutput
         return errors.count == errorCount ? spec : nil
     }
 
-    private func template(_ node: Node, _ what: String) throws(JobFileError) -> Template {
+    func template(_ node: Node, _ what: String) throws(JobFileError) -> Template {
         let text = try reader.string(node, what)
         do {
             return try Template(parsing: text, scope: scope)
@@ -96,13 +99,13 @@ struct TaskParser {
         _ entries: [String: (keyNode: Node, value: Node)], in node: Node, workingDirectory: Template?,
         problems: inout [JobFileError]
     ) throws(JobFileError) -> TaskSpec.Action {
-        let given = ["command", "shell", "kernel"].filter { entries[$0] != nil }
+        let given = ["command", "shell", "kernel", "python", "worker"].filter { entries[$0] != nil }
         guard given.count == 1, let kind = given.first, let entry = entries[kind] else {
             let culprit = given.dropFirst().first.flatMap { entries[$0]?.keyNode } ?? node
-            throw reader.error(at: culprit, "task needs exactly one of command, shell, kernel (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
+            throw reader.error(at: culprit, "task needs exactly one of command, shell, kernel, python, worker (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
         }
-        if kind != "kernel", let args = entries["args"] {
-            throw reader.error(at: args.keyNode, "args: belongs to kernel tasks; put arguments in \(kind):")
+        if !["kernel", "python", "worker"].contains(kind), let args = entries["args"] {
+            throw reader.error(at: args.keyNode, "args: belongs to kernel, python and worker tasks; put arguments in \(kind):")
         }
         switch kind {
         case "command":
@@ -119,6 +122,8 @@ struct TaskParser {
             return .command(argv)
         case "shell":
             return .shell(try shellScript(entry.value))
+        case "python", "worker":
+            return try workerAction(kind, entry.value, workingDirectory: workingDirectory)
         default:
             let name = try reader.string(entry.value, "kernel")
             guard kernels.taskKernelNames.contains(name) else {
@@ -131,7 +136,7 @@ struct TaskParser {
 
     /// A program given by path must exist and be executable, relative to the task's directory
     /// (unless that is a stage's own directory, which exists only once the run has started).
-    private func checkProgram(_ program: Template, at node: Node, workingDirectory: Template?) throws(JobFileError) {
+    func checkProgram(_ program: Template, at node: Node, workingDirectory: Template?) throws(JobFileError) {
         guard program.isConstant, program.source.contains("/") else { return }
         var path = program.source
         if !path.hasPrefix("/") {
@@ -144,11 +149,12 @@ struct TaskParser {
         }
     }
 
-    /// Kernel `kernel`'s `args:`: each must be one the kernel declares (when it declares them).
-    private func arguments(
-        _ node: Node, of kernel: String, problems: inout [JobFileError]
+    /// `args:` of kernel `kernel` (each must be one the kernel declares, when it declares them),
+    /// or of a `python:` or `worker:` task (`kernel` nil: any names, the function's keywords).
+    func arguments(
+        _ node: Node, of kernel: String?, problems: inout [JobFileError]
     ) throws(JobFileError) -> [TaskSpec.KernelArgument] {
-        let known = kernels.taskKernelArgumentNames(of: kernel)
+        let known = kernel.flatMap { kernels.taskKernelArgumentNames(of: $0) }
         var arguments: [TaskSpec.KernelArgument] = []
         for entry in try reader.mapping(node, "args") {
             let argument = problems.collecting { () throws(JobFileError) -> TaskSpec.KernelArgument in
@@ -156,7 +162,7 @@ struct TaskParser {
                     let takes = known.isEmpty ? "it takes no arguments" : "it takes " + known.joined(separator: ", ")
                     throw reader.error(
                         at: entry.keyNode,
-                        "kernel '\(kernel)' has no argument '\(entry.key)' (\(takes))" + DidYouMean.suffix(for: entry.key, among: known))
+                        "kernel '\(kernel ?? "")' has no argument '\(entry.key)' (\(takes))" + DidYouMean.suffix(for: entry.key, among: known))
                 }
                 let value = try reader.parameterValue(entry.value, "kernel argument '\(entry.key)'")
                 let parsed = try template(entry.value, "kernel argument '\(entry.key)'")
@@ -233,6 +239,9 @@ struct TaskParser {
         let text = try reader.string(node, "result")
         if case .kernel = action, text != "none" {
             throw reader.error(at: node, "result: applies to command and shell tasks; a kernel returns its own value")
+        }
+        if case .worker = action, text != "none" {
+            throw reader.error(at: node, "result: applies to command and shell tasks; a worker's function returns its own value")
         }
         switch text {
         case "none": return .none

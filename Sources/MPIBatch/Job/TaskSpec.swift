@@ -9,6 +9,8 @@ public struct TaskSpec: Sendable {
         case shell(ShellScript)
         /// `kernel: NAME` with `args:`.
         case kernel(name: String, arguments: [KernelArgument])
+        /// `python: "module:function"` or `worker: {command: [...]}`: a persistent worker per slot.
+        case worker(WorkerSpec)
     }
 
     /// One `args:` entry of a kernel task.

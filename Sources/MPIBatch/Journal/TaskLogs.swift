@@ -91,7 +91,7 @@ public enum TaskLogs {
         case nil:
             throw RunFileError(
                 path: journal,
-                reason: "task \(attempt.index) has no captured output: only command and shell tasks have logs")
+                reason: "task \(attempt.index) has no captured output: it printed nothing, or it is a kernel task (only command, shell, python and worker tasks have logs)")
         case .rankFiles(let stdout, let stderr)?:
             let span = stream == .out ? stdout : stderr
             guard span.length > 0 else { return }

@@ -79,11 +79,12 @@ public enum MPILaunch {
         if world.rank == 0, let problem = CoreFit.problem(widest: workload.widestTask, slotsPerRank: slotsPerRank) {
             refusal = problem
         } else if world.rank == 0 {
-            for note in workload.startNotes { FileHandle.standardError.write(Data("mpibatch: note: \(note)\n".utf8)) }
+            let notes = workload.startNotes
+            for note in notes { FileHandle.standardError.write(Data("mpibatch: note: \(note)\n".utf8)) }
             do {
                 prepared = try PreparedRun.prepare(
                     configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
-                    keepValues: workload.keepsJournaledValues,
+                    keepValues: workload.keepsJournaledValues, notes: notes,
                     warn: { FileHandle.standardError.write(Data("mpibatch: warning: \($0)\n".utf8)) })
             } catch {
                 refusal = String(describing: error)

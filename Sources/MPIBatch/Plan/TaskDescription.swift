@@ -20,6 +20,10 @@ public enum TaskDescription {
             return variables.joined() + "\(shell) -c " + expansion.arguments(of: task, shell: shell, at: index)[2]
         case .command:
             return expansion.arguments(of: task, shell: "", at: index).map(ShellQuoting.quoteIfNeeded).joined(separator: " ")
+        case .worker(let worker):
+            var parameters = JSONWriter()
+            expansion.space.writeParameters(of: index, to: &parameters)
+            return "\(worker.summary) on \(parameters.string)"
         }
     }
 

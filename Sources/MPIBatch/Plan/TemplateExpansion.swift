@@ -52,7 +52,7 @@ public struct TemplateExpansion: Sendable {
         switch task.action {
         case .command(let argv): argv.map { render($0, at: index) }
         case .shell(let script): [shell, "-c", render(script.line, at: index)]
-        case .kernel: []
+        case .kernel, .worker: []
         }
     }
 

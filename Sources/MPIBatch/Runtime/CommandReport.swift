@@ -14,6 +14,8 @@ final class CommandReport: Sendable {
         var log: TaskLog?
         /// What it used.
         var usage: TaskUsage?
+        /// Seconds spent starting a persistent worker before the task could run: not task time.
+        var setupSeconds = 0.0
     }
 
     /// Where command tasks of this slot append their output.

@@ -32,7 +32,7 @@ public struct PreparedRun: Sendable {
     /// - Parameter keepValues: whether to read the journaled values back (reducers and stage graphs use them).
     /// - Parameter warn: where a warning goes (a file system without locks, say).
     public static func prepare(
-        configuration: RunConfiguration, jobHash: String, job: any ParameterFormatter, taskCount: Int, keepValues: Bool,
+        configuration: RunConfiguration, jobHash: String, job: any ParameterFormatter, taskCount: Int, keepValues: Bool, notes: [String] = [],
         warn: (String) -> Void = { _ in }
     ) throws -> PreparedRun {
         let directory = configuration.outputDirectory
@@ -50,7 +50,7 @@ public struct PreparedRun: Sendable {
                     path: journal, reason: "an earlier run's journal is here; pass --resume to continue it, or another --out")
             }
             // Also --resume with nothing journaled yet: a requeued job that never began starts afresh.
-            metadata.parts = [.startingNow(at: 0, startedAt: now)]
+            metadata.parts = [.startingNow(at: 0, startedAt: now, notes: notes)]
             try metadata.write(to: metadataPath)
             return PreparedRun(resumed: nil, lock: lock)
         }
@@ -70,7 +70,7 @@ public struct PreparedRun: Sendable {
             let end = part + 1 < earlierParts.count ? earlierParts[part + 1].startOffset : state.lastEnd
             earlierParts[part].wallSeconds = max(0, end - earlierParts[part].startOffset)
         }
-        metadata.parts = recorded.parts + [.startingNow(at: state.lastEnd, startedAt: now)]
+        metadata.parts = recorded.parts + [.startingNow(at: state.lastEnd, startedAt: now, notes: notes)]
         try metadata.write(to: metadataPath)
         return PreparedRun(
             resumed: ResumedWork(

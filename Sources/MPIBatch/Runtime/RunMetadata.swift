@@ -23,16 +23,18 @@ struct RunMetadata: Codable {
         /// The CPU level the binary that ran it was built for (`x86-64`, `x86-64-v3`, …):
         /// estimates are bit-identical across levels, speed is not.
         var builtFor: String? = nil
+        /// What the run said at its start (which interpreter runs `python:` tasks, say); absent when nothing.
+        var notes: [String]? = nil
 
-        /// A part that begins now, run by this binary.
-        static func startingNow(at startOffset: Double, startedAt: Double) -> Part {
+        /// A part that begins now, run by this binary, with the start's `notes`.
+        static func startingNow(at startOffset: Double, startedAt: Double, notes: [String] = []) -> Part {
             Part(
                 startOffset: startOffset, startedAt: startedAt, version: MPIBatchVersion.current,
-                builtFor: String(cString: ccpucheck_built_for()))
+                builtFor: String(cString: ccpucheck_built_for()), notes: notes.isEmpty ? nil : notes)
         }
 
         enum CodingKeys: String, CodingKey {
-            case startOffset = "start_offset", startedAt = "started_at", version, builtFor = "built_for"
+            case startOffset = "start_offset", startedAt = "started_at", version, builtFor = "built_for", notes
         }
     }
 

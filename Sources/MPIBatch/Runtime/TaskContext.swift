@@ -13,6 +13,9 @@ public struct TaskContext: Sendable {
     /// Where a command task reports its exit status and output (its slot's, under a worker);
     /// nil: it reports to no one, and its output goes to rank `rank`'s log in `outputDirectory`.
     let report: CommandReport?
+    /// Where the chunk holding the task ends: tasks `index..<batchEnd` may run next on this
+    /// slot, so a persistent worker may be sent them as one batch.
+    let batchEnd: Int
 
     /// Makes a context that reports to no one (see `report`).
     public init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String) {
@@ -20,12 +23,13 @@ public struct TaskContext: Sendable {
     }
 
     /// Makes a context whose command task reports to `report` (the worker's, for its slot).
-    init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String, report: CommandReport?) {
+    init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String, report: CommandReport?, batchEnd: Int? = nil) {
         self.index = index
         self.attempt = attempt
         self.rank = rank
         self.slot = slot
         self.outputDirectory = outputDirectory
         self.report = report
+        self.batchEnd = max(index + 1, batchEnd ?? index + 1)
     }
 }

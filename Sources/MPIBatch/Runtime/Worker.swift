@@ -207,7 +207,7 @@ final class Worker: Sendable {
                     stopAtDeadline()
                     break
                 }
-                let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started)
+                let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end)
                 let ended = MonotonicClock.nanoseconds()
                 if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
                 cores?.release(taken)
@@ -249,10 +249,10 @@ final class Worker: Sendable {
         return count
     }
 
-    private func runTask(index: Int, attempt: Int, slot: Int, started: UInt64) async -> TaskRecord {
+    private func runTask(index: Int, attempt: Int, slot: Int, started: UInt64, chunkEnd: Int) async -> TaskRecord {
         let context = TaskContext(
             index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory,
-            report: reports[slot])
+            report: reports[slot], batchEnd: chunkEnd)
         var status = TaskStatus.ok
         var value = TaskValue.none
         var error: String?
@@ -263,6 +263,12 @@ final class Worker: Sendable {
         } catch let timeout as TaskTimeout {
             status = .timeout
             error = timeout.description
+        } catch let failure as WorkerStartFailure {
+            // No task can run: the run ends with this one message (resumable once it is fixed).
+            status = .interrupted
+            error = failure.description
+            stopping.store(true, ordering: .releasing)
+            sendToCoordinator(.interrupt(reason: failure.description))
         } catch let thrown {
             status = Task.isCancelled ? .interrupted : .failed
             error = Task.isCancelled ? "interrupted: the run was stopped (grace period over)" : String(describing: thrown)
@@ -276,10 +282,10 @@ final class Worker: Sendable {
         let usage =
             command.usage
             ?? TaskUsage(cpuSeconds: Double(MonotonicClock.threadCPUNanoseconds() &- threadCPU) * 1e-9, maxRSSBytes: nil)
-        let start = Double(started &- epoch) * 1e-9
+        let start = Double(started &- epoch) * 1e-9 + command.setupSeconds  // a worker's start-up is not task time
         return TaskRecord(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot,
-            start: start, seconds: Double(ended &- started) * 1e-9, value: value,
+            start: start, seconds: max(0, Double(ended &- started) * 1e-9 - command.setupSeconds), value: value,
             error: error, startedAt: wallEpoch + start, exitCode: command.exitCode, signal: command.signal,
             log: command.log, usage: usage)
     }

@@ -202,13 +202,13 @@ struct CommandProcess: Sendable {
 }
 
 extension CommandProcess {
-    private typealias AddChdir = @convention(c) (
+    typealias AddChdir = @convention(c) (
         UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
     ) -> Int32
 
     /// glibc's `posix_spawn_file_actions_addchdir_np`, looked up at run time
     /// because Swift's Glibc module does not declare GNU extensions.
-    private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np")
+    static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np")
         .map { unsafeBitCast($0, to: AddChdir.self) }
 }
 

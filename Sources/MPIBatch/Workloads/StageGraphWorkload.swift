@@ -144,7 +144,7 @@ public struct StageGraphWorkload: Workload {
         return try await stages[stage].run(
             TaskContext(
                 index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory,
-                report: task.report))
+                report: task.report, batchEnd: min(task.batchEnd - (task.index - local), stages[stage].taskCount)))
     }
 
     /// With `montecarlo:` stages, a reducer that folds each one's blocks in block order

@@ -15,6 +15,8 @@ public struct SweepWorkload: Workload {
         case templatedKernel(any Kernel, KernelArguments, [(name: String, template: Template)])
         /// `command:` or `shell:`.
         case command(CommandLauncher)
+        /// `python:` or `worker:`: the slot's persistent worker.
+        case worker(WorkerTasks)
     }
 
     /// Builds the workload for `job`, whose body must be a sweep.
@@ -47,6 +49,8 @@ public struct SweepWorkload: Workload {
             executor = templated.isEmpty ? .constantKernel(kernel, constants) : .templatedKernel(kernel, constants, templated)
         case .command, .shell:
             executor = .command(CommandLauncher(spec: sweep.task, expansion: expansion))
+        case .worker(let worker):
+            executor = .worker(WorkerTasks(spec: worker, task: sweep.task, expansion: expansion))
         }
     }
 
@@ -69,6 +73,9 @@ public struct SweepWorkload: Workload {
 
     /// Which shell runs the tasks, when they are shell lines and it is not bash by default.
     public var startNotes: [String] {
+        if case .worker(let worker) = sweep.task.action, case .python(_, _, let interpreter) = worker.program {
+            return ["python: tasks run under " + (PythonProbe.describe(interpreter) ?? interpreter)]
+        }
         guard case .shell = sweep.task.action, sweep.task.shellProgram == nil, let note = ShellProgram.standard.note else { return [] }
         return [note]
     }
@@ -90,6 +97,8 @@ public struct SweepWorkload: Workload {
             return try await kernel.run(arguments, context: task)
         case .command(let launcher):
             return try await launcher.run(task)
+        case .worker(let workers):
+            return try await workers.run(task)
         }
     }
 

@@ -1,0 +1,203 @@
+/// The Python worker shipped inside mpibatch (nothing to install): run as
+/// `python3 -c BOOTSTRAP MODULE FUNCTION JOB_DIRECTORY` with the source in the variable
+/// `sourceVariable` (so `ps` shows a short, readable command line and no file is written),
+/// it speaks the protocol of `docs/worker-protocol.md` and calls `MODULE.FUNCTION(**params)`
+/// for each task.
+enum PythonWorkerScript {
+    /// The variable holding the source; the bootstrap removes it before the user's module loads.
+    static let sourceVariable = "MPIBATCH_PYTHON_WORKER"
+    /// What `-c` runs: the source, taken from the environment.
+    static let bootstrap = "import os; exec(compile(os.environ.pop('\(sourceVariable)'), 'mpibatch-python-worker', 'exec'))"
+    /// The script.
+    static let source = #"""
+import importlib, inspect, io, json, math, os, platform, struct, sys, time, traceback
+
+HEADER = struct.Struct("<IB")
+JSON_FRAME = 1
+
+
+class _Watched(io.RawIOBase):
+    """fd 1 or 2 under sys.stdout/sys.stderr: notes that something was written."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.dirty = False
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return self.fd
+
+    def write(self, data):
+        self.dirty = True
+        return os.write(self.fd, data)
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _send(fd, payload):
+    _write_all(fd, HEADER.pack(len(payload) + 1, JSON_FRAME) + payload)
+
+
+def _receive(stream):
+    head = stream.read(HEADER.size)
+    if len(head) < HEADER.size:
+        return None
+    length, kind = HEADER.unpack(head)
+    body = stream.read(length - 1)
+    if len(body) < length - 1:
+        return None
+    if kind != JSON_FRAME:
+        raise RuntimeError("mpibatch sent a frame of type %d" % kind)
+    return json.loads(body)
+
+
+def _jsonable(value):
+    """numpy scalars and arrays as Python values, tuples as lists, NaN and infinities as None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        return _jsonable(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    raise TypeError("the return value holds a %s, which JSON cannot carry "
+                    "(return numbers, strings, lists, dicts or numpy values)" % type(value).__name__)
+
+
+def _encode(value):
+    kind = type(value)
+    if kind is float:
+        return repr(value).encode() if math.isfinite(value) else b"null"
+    if kind is int:
+        return str(value).encode()
+    if value is None:
+        return b"null"
+    return json.dumps(_jsonable(value), allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _last_lines(text, count=3):
+    lines = [line for line in text.rstrip().splitlines() if line.strip(" ^~")]
+    return "\n".join(lines[-count:])
+
+
+def _failure(index, message):
+    return b'{"kind":"result","index":%d,"error":%s' % (index, json.dumps(message, ensure_ascii=False).encode())
+
+
+def _start_error(fd, message, path=None, line=None):
+    reply = {"kind": "start_error", "error": message}
+    if path:
+        reply["file"] = path
+    if line:
+        reply["line"] = line
+    _send(fd, json.dumps(reply).encode())
+    sys.stderr.flush()
+    os._exit(1)
+
+
+def _load(fd, module_name, function_name):
+    try:
+        module = importlib.import_module(module_name)
+    except SyntaxError as error:
+        traceback.print_exc()
+        _start_error(fd, "SyntaxError: %s" % error.msg, error.filename, error.lineno)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            _start_error(fd, "no module named %r (looked beside the job file and on PYTHONPATH: %s)"
+                         % (error.name, os.pathsep.join(sys.path[:3])))
+        traceback.print_exc()
+        _start_error(fd, "importing %s: %s" % (module_name, _last_lines(traceback.format_exc(), 1)))
+    except BaseException:
+        text = traceback.format_exc()
+        sys.stderr.write(text)
+        frames = traceback.extract_tb(sys.exc_info()[2])
+        where = frames[-1] if frames else None
+        _start_error(fd, "importing %s: %s" % (module_name, _last_lines(text, 1)),
+                     where.filename if where else None, where.lineno if where else None)
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        _start_error(fd, "module %s has no function %r" % (module_name, function_name), getattr(module, "__file__", None))
+    try:
+        parameters = inspect.signature(function).parameters
+        wide = any(p.kind == p.VAR_KEYWORD for p in parameters.values())
+        extras = tuple(name for name in ("index", "seed", "attempt") if wide or name in parameters)
+    except (TypeError, ValueError):
+        extras = ()
+    return function, extras
+
+
+def main():
+    module_name, function_name, job_directory = sys.argv[1:4]
+    fd_in, fd_out = (int(part) for part in os.environ["MPIBATCH_WORKER_FDS"].split(","))
+    # Non-inheritable copies: a process the function starts (os.system) must not hold the protocol.
+    fd_in, fd_out = os.dup(fd_in), os.dup(fd_out)
+    for fd in set(int(part) for part in os.environ.pop("MPIBATCH_WORKER_FDS").split(",")):
+        os.close(fd)
+    tasks_in = io.open(fd_in, "rb", buffering=1 << 16)
+    out_raw, err_raw = _Watched(1), _Watched(2)
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(out_raw, 1 << 16), encoding="utf-8", errors="backslashreplace")
+    sys.stderr = io.TextIOWrapper(io.BufferedWriter(err_raw, 1 << 13), encoding="utf-8", errors="backslashreplace")
+    hello = _receive(tasks_in)
+    if hello is None:
+        return
+    if hello.get("protocol") != 1:
+        _start_error(fd_out, "the Python worker speaks protocol 1, mpibatch asked for %r" % hello.get("protocol"))
+    sys.path.insert(0, job_directory)
+    function, extras = _load(fd_out, module_name, function_name)
+    name = "%s %s %s" % (platform.python_implementation(), platform.python_version(), sys.executable)
+    _send(fd_out, json.dumps({"kind": "ready", "protocol": 1, "worker": name}).encode())
+    ends = [0, 0]
+    flush_out, flush_err = sys.stdout.flush, sys.stderr.flush
+    lseek, SEEK_CUR, cpu_time, wall_time = os.lseek, os.SEEK_CUR, time.process_time, time.perf_counter
+    while True:
+        batch = _receive(tasks_in)
+        if batch is None:
+            break
+        # A task's CPU time is the process's since the previous task ended; process_time is a
+        # system call (~1-2 us), so for tasks under 100 us the wall time stands in for it.
+        last_cpu, last_wall = cpu_time(), wall_time()
+        for task in batch["tasks"]:
+            index = task["index"]
+            arguments = task["params"]
+            for extra in extras:
+                arguments[extra] = task[extra]
+            try:
+                value = function(**arguments)
+            except BaseException:
+                text = traceback.format_exc()
+                sys.stderr.write(text)
+                body = _failure(index, _last_lines(text))
+            else:
+                try:
+                    body = b'{"kind":"result","index":%d,"value":%s' % (index, _encode(value))
+                except (TypeError, ValueError) as error:
+                    body = _failure(index, "%s: %s" % (type(error).__name__, error))
+            flush_out()
+            flush_err()
+            if out_raw.dirty or err_raw.dirty:
+                out_raw.dirty = err_raw.dirty = False
+                ends = [lseek(1, 0, SEEK_CUR), lseek(2, 0, SEEK_CUR)]
+            wall = wall_time()
+            if wall - last_wall < 1e-4:
+                cpu = wall - last_wall
+                last_cpu += cpu
+            else:
+                now = cpu_time()
+                cpu, last_cpu = max(0.0, now - last_cpu), now
+            last_wall = wall
+            body += b',"out":%d,"err":%d,"cpu":%.6f}' % (ends[0], ends[1], cpu)
+            _write_all(fd_out, HEADER.pack(len(body) + 1, JSON_FRAME) + body)
+
+
+main()
+"""#
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import MPIBatch
+
+@Suite struct WorkerFrameTests {
+    private func frames(_ bytes: [UInt8], splitAt cuts: [Int]) throws -> [String] {
+        var reader = WorkerFrameReader()
+        var payloads: [String] = []
+        var start = 0
+        for end in cuts + [bytes.count] where end >= start {
+            bytes[start..<end].withUnsafeBytes { reader.append($0) }
+            start = end
+            while let frame = try reader.next() {
+                #expect(frame.kind == .json)
+                payloads.append(String(decoding: frame.payload, as: UTF8.self))
+            }
+        }
+        #expect(!reader.hasPartialFrame)
+        return payloads
+    }
+
+    @Test func framesSurviveAnySplitOfTheStream() throws {
+        let payloads = [#"{"kind":"ready","protocol":1}"#, "{}", String(repeating: "x", count: 70_000)]
+        var stream: [UInt8] = []
+        for payload in payloads { WorkerFrame.append(json: Array(payload.utf8), to: &stream) }
+        #expect(Array(stream[0..<5]) == [30, 0, 0, 0, 1])  // 29 bytes of JSON + the type byte, little-endian
+        for cut in [1, 3, 4, 5, 6, 35, 36, 40, 70_000] {
+            #expect(try frames(stream, splitAt: [cut]) == payloads)
+        }
+        #expect(try frames(stream, splitAt: Array(stride(from: 1, to: stream.count, by: 7))) == payloads)
+    }
+
+    @Test func badLengthsAndTypesAreProtocolErrors() {
+        func problem(_ bytes: [UInt8]) -> String? {
+            var reader = WorkerFrameReader()
+            bytes.withUnsafeBytes { reader.append($0) }
+            do {
+                _ = try reader.next()
+                return nil
+            } catch {
+                return error.description
+            }
+        }
+        #expect(problem([0, 0, 0, 0, 1])?.contains("a frame length of 0 bytes") == true)
+        #expect(problem(Array("garbage, not a frame".utf8))?.contains("it began \"garbage, not a frame\"") == true)
+        #expect(problem([2, 0, 0, 0, 9, 65])?.contains("unknown type 9") == true)
+        #expect(problem([2, 0, 0, 0, 1]) == nil)  // a frame still arriving is not an error
+    }
+
+    @Test func repliesDecode() throws {
+        func decode(_ text: String) throws -> WorkerReply { try WorkerReply.decode(ArraySlice(text.utf8)) }
+        #expect(try decode(#"{"kind":"result","index":7,"value":3.25,"out":12,"err":0,"cpu":0.5}"#)
+            == .result(index: 7, outcome: .value(.number(3.25)), stdoutEnd: 12, stderrEnd: 0, cpuSeconds: 0.5))
+        #expect(try decode(#"{"kind":"result","index":1,"value":{"a":[1,null]}}"#)
+            == .result(index: 1, outcome: .value(.json(#"{"a":[1,null]}"#)), stdoutEnd: nil, stderrEnd: nil, cpuSeconds: nil))
+        #expect(try decode(#"{"kind":"result","index":2,"value":null}"#)
+            == .result(index: 2, outcome: .value(.none), stdoutEnd: nil, stderrEnd: nil, cpuSeconds: nil))
+        #expect(try decode(#"{"kind":"result","index":3,"error":"ValueError: \"x\"\nline\b"}"#)
+            == .result(index: 3, outcome: .error("ValueError: \"x\"\nline\u{8}"), stdoutEnd: nil, stderrEnd: nil, cpuSeconds: nil))
+        #expect(try decode(#"{"kind":"ready","protocol":1,"worker":"C worker"}"#) == .ready(protocolVersion: 1, worker: "C worker"))
+        #expect(try decode(#"{"kind":"start_error","error":"SyntaxError: x","file":"m.py","line":3}"#)
+            == .startError(message: "SyntaxError: x", file: "m.py", line: 3))
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","value":1}"#) }
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"nonsense"}"#) }
+        #expect(throws: WorkerProtocolError.self) { try decode("[1,2]") }
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","index":1"#) }
+    }
+
+    @Test func batchesAreOneJSONObjectWithTheTasksInOrder() throws {
+        var batch = WorkerBatchWriter()
+        for index in 4..<7 {
+            batch.add(index: index, seed: 100 + index, attempt: 2) { json in
+                json.beginObject()
+                json.field("x", Double(index) / 2)
+                json.endObject()
+            }
+        }
+        #expect(batch.count == 3)
+        let frame = batch.frame()
+        let length = Int(frame[0]) | Int(frame[1]) << 8 | Int(frame[2]) << 16 | Int(frame[3]) << 24
+        #expect(length == frame.count - 4 && frame[4] == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(frame[5...])) as? [String: Any])
+        #expect(object["kind"] as? String == "batch")
+        let tasks = try #require(object["tasks"] as? [[String: Any]])
+        #expect(tasks.map { $0["index"] as? Int } == [4, 5, 6])
+        #expect(tasks.map { $0["seed"] as? Int } == [104, 105, 106])
+        #expect(tasks.allSatisfy { $0["attempt"] as? Int == 2 })
+        #expect(tasks.map { ($0["params"] as? [String: Double])?["x"] } == [2, 2.5, 3])
+        let hello = WorkerRequest.hello(rank: 1, slot: 2, cores: 3)
+        #expect(String(decoding: hello[5...], as: UTF8.self) == #"{"kind":"hello","protocol":1,"rank":1,"slot":2,"cores":3}"#)
+    }
+}

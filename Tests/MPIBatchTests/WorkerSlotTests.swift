@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import MPIBatch
+
+/// The persistent worker pool's state against real Python workers: one worker per slot, kept
+/// across batches; a dead or hung worker replaced, the rest of its batch run again there.
+@Suite struct WorkerSlotTests {
+    static let model = """
+        import os, time
+        def pid(x, index):
+            if index == 1 and x == 1 and os.environ.get("DIE_AT_ONE"):
+                os._exit(3)
+            if index == 1 and x == 1 and os.environ.get("HANG_AT_ONE"):
+                time.sleep(60)
+            return os.getpid()
+        def echo(**arguments):
+            return sorted(arguments.items())
+        def threads(x):
+            return [os.environ["OMP_NUM_THREADS"], os.environ["OPENBLAS_NUM_THREADS"], os.environ["MKL_NUM_THREADS"]]
+        """
+
+    private func workload(_ task: String, directory: String = makeJobTestDirectory()) throws -> (SweepWorkload, String) {
+        try Self.model.write(toFile: directory + "/model.py", atomically: true, encoding: .utf8)
+        let text = "sweep:\n  grid:\n    x: [0, 1, 2, 3, 4, 5]\ntask:\n" + task
+        let job = try JobLoader.load(path: writeJobFile(text, in: directory), kernels: KernelCatalog.builtIn)
+        return (try SweepWorkload(job: job), directory)
+    }
+
+    private func context(_ index: Int, slot: Int = 0, chunkEnd: Int, _ directory: String) -> TaskContext {
+        TaskContext(
+            index: index, attempt: 1, rank: 0, slot: slot, outputDirectory: directory + "/out",
+            report: CommandReport(log: RankLog(runDirectory: directory + "/out", rank: 0)), batchEnd: chunkEnd)
+    }
+
+    private func pid(_ value: TaskValue) -> Int? {
+        if case .number(let number) = value { return Int(number) }
+        return nil
+    }
+
+    @Test func oneWorkerPerSlotKeptAcrossBatches() async throws {
+        let (job, directory) = try workload("  python: \"model:pid\"")
+        var pids: [Int?] = []
+        for (index, chunkEnd) in [(0, 2), (1, 2), (2, 6), (3, 6)] {
+            pids.append(pid(try await job.run(context(index, chunkEnd: chunkEnd, directory))))
+        }
+        #expect(pids[0] != nil && Set(pids).count == 1)
+        let other = pid(try await job.run(context(4, slot: 1, chunkEnd: 6, directory)))
+        #expect(other != nil && other != pids[0])
+    }
+
+    @Test func aDeadWorkerFailsOnlyItsTaskAndTheRestOfTheBatchGoesToANewOne() async throws {
+        let (job, directory) = try workload("  python: \"model:pid\"\n  env: {DIE_AT_ONE: \"1\"}")
+        let first = pid(try await job.run(context(0, chunkEnd: 4, directory)))
+        await #expect {
+            _ = try await job.run(context(1, chunkEnd: 4, directory))
+        } throws: { error in
+            (error as? WorkerTaskFailure)?.description.contains("its worker died (exited with status 3)") == true
+        }
+        let second = pid(try await job.run(context(2, chunkEnd: 4, directory)))
+        let third = pid(try await job.run(context(3, chunkEnd: 4, directory)))
+        #expect(first != nil && second != nil && first != second && second == third)
+        #expect(kill(pid_t(first!), 0) != 0)  // reaped, not left behind
+    }
+
+    @Test func aHungWorkerIsKilledAtTheTimeoutAndReplaced() async throws {
+        let (job, directory) = try workload("  python: \"model:pid\"\n  timeout: 500ms\n  env: {HANG_AT_ONE: \"1\"}")
+        let first = pid(try await job.run(context(0, chunkEnd: 3, directory)))
+        let began = Date()
+        await #expect(throws: TaskTimeout.self) { _ = try await job.run(context(1, chunkEnd: 3, directory)) }
+        #expect(Date().timeIntervalSince(began) < 5)
+        let second = pid(try await job.run(context(2, chunkEnd: 3, directory)))
+        #expect(first != nil && second != nil && first != second)
+        #expect(kill(pid_t(first!), 0) != 0)
+    }
+
+    @Test func aWorkerThatCannotStartFailsEveryTaskOfItsSlotWithOneMessage() async throws {
+        let (job, directory) = try workload("  python: \"model:missing\"")
+        for index in 0..<2 {
+            await #expect {
+                _ = try await job.run(context(index, chunkEnd: 6, directory))
+            } throws: { error in
+                (error as? WorkerStartFailure)?.description.contains("model.py: module model has no function 'missing'") == true
+            }
+        }
+    }
+
+    @Test func workersGetThreadVariablesSetToTheirCores() async throws {
+        let (job, directory) = try workload("  python: \"model:threads\"\n  cores: 2")
+        #expect(try await job.run(context(0, chunkEnd: 1, directory)) == .json(#"["2","2","2"]"#))
+    }
+
+    @Test func argsReplaceTheParametersAsKeywordArguments() async throws {
+        let (job, directory) = try workload("  python: \"model:echo\"\n  args: {y: \"{x}\", label: \"x={x}\", k: 10}")
+        #expect(try await job.run(context(3, chunkEnd: 4, directory)) == .json(#"[["attempt",1],["index",3],["k",10],["label","x=3"],["seed",\#(TaskSeed.seed(job: job.expansion.jobSeed, index: 3))],["y",3]]"#))
+    }
+
+    @Test func badWorkerTasksAreRefusedAtValidation() {
+        let sweep = "sweep:\n  grid:\n    x: [1]\ntask:\n"
+        #expect(jobProblems(sweep + "  python: \"nosuchmodule_xyz:f\"").first?.hasPrefix("5:11: python module 'nosuchmodule_xyz' not found") == true)
+        #expect(jobProblems(sweep + "  python: \"model\"").first?.contains("python must be \"module:function\"") == true)
+        #expect(jobProblems(sweep + "  python: \"json:dumps\"\n  python_program: no-such-python").first?.contains("python_program 'no-such-python'") == true)
+        #expect(jobProblems(sweep + "  python: \"json:dumps\"\n  result: stdout-json").first?.contains("a worker's function returns its own value") == true)
+        #expect(jobProblems(sweep + "  command: [true]\n  startup_timeout: 5s").first?.contains("startup_timeout: applies to python: and worker: tasks") == true)
+        #expect(jobProblems(sweep + "  worker: {command: [./missing-worker]}").first?.contains("program './missing-worker'") == true)
+        #expect(jobProblems(sweep + "  python: \"json:dumps\"").isEmpty)  // an installed module: the interpreter finds it
+    }
+}
