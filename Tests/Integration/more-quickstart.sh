@@ -96,8 +96,8 @@ qs_from_another_directory() {
         { "$bin" results "$elsewhere/heat" --format csv; return 1; }
 }
 
-# Every command in jobs/ comments (a comment line that starts with `mpibatch`, `mpirun` or
-# `.build/release/mpibatch`; `sbatch` lines are the Slurm checks' business) works from the
+# Every command in jobs/ comments (a comment line that starts with `mpibatch`, `mpirun`,
+# `.build/release/mpibatch` or `cc`, a build step; `sbatch` lines are the Slurm checks' business) works from the
 # project root as written, with `mpibatch` the binary under test and mpirun allowed to
 # oversubscribe; runs go to this test's directory (`--out` added where none is given).
 qs_jobs_comments() {
@@ -113,7 +113,7 @@ qs_jobs_comments() {
         echo "\$ $command"
         PATH="$bindir:$PATH" timeout 300 bash -c "$command" </dev/null >"$WORK/qs-jobs.txt" 2>&1 ||
             { echo "FAILED: $line"; tail -n 5 "$WORK/qs-jobs.txt"; bad=1; }
-    done < <(grep -hE '^#[[:space:]]+(mpirun|mpibatch|\.build/release/mpibatch) ' jobs/*.yaml jobs/*.txt jobs/*/*.yaml)
+    done < <(grep -hE '^#[[:space:]]+(mpirun|mpibatch|\.build/release/mpibatch|cc) ' jobs/*.yaml jobs/*.txt jobs/*/*.yaml)
     [ $n -ge 10 ] || { echo "only $n commands found in jobs/ comments"; return 1; }
     echo "measured: $n commands from jobs/ comments"
     [ $bad -eq 0 ]
