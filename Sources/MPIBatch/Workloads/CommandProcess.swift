@@ -148,56 +148,24 @@ struct CommandProcess: Sendable {
     }
 
     private func spawn(writeEnds: [Int32]) throws(CommandFailure) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-        }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        switch output {
-        case .captured:
-            // dup2 clears close-on-exec on the copies: the child's 1 and 2 survive exec, the originals do not.
-            posix_spawn_file_actions_adddup2(&actions, writeEnds[0], 1)
-            posix_spawn_file_actions_adddup2(&actions, writeEnds[1], 2)
-        case .files(let stdoutPath, let stderrPath):
-            let flags = O_WRONLY | O_CREAT | O_TRUNC
-            posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, flags, 0o644)
-            posix_spawn_file_actions_addopen(&actions, 2, stderrPath, flags, 0o644)
-        }
-        if let workingDirectory {
-            guard let addChdir = Self.addChdir else {
-                throw .cannotStart(program: program, reason: "cwd: needs posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
+        let started = GroupSpawn.start(program, arguments: arguments, inherited: inherited, own: environment, workingDirectory: workingDirectory) {
+            actions in
+            switch output {
+            case .captured:
+                // dup2 clears close-on-exec on the copies: the child's 1 and 2 survive exec, the originals do not.
+                posix_spawn_file_actions_adddup2(&actions, writeEnds[0], 1)
+                posix_spawn_file_actions_adddup2(&actions, writeEnds[1], 2)
+            case .files(let stdoutPath, let stderrPath):
+                let flags = O_WRONLY | O_CREAT | O_TRUNC
+                posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, flags, 0o644)
+                posix_spawn_file_actions_addopen(&actions, 2, stderrPath, flags, 0o644)
             }
-            _ = addChdir(&actions, workingDirectory)
         }
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        posix_spawnattr_setsigmask(&attributes, &signals)
-        sigfillset(&signals)
-        posix_spawnattr_setsigdefault(&attributes, &signals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let own = environment.map { strdup($0) }
-        let envp = inherited.pointers + own + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in own { free(pointer) }
+        switch started {
+        case .success(let pid): return pid
+        case .failure(let failure):
+            throw .cannotStart(program: program, reason: failure.reason(program: program, workingDirectory: workingDirectory))
         }
-        var pid: pid_t = 0
-        let result =
-            program.contains("/")
-            ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-            : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            let reason = result == ENOENT && !program.contains("/") ? "not found on PATH" : String(cString: strerror(result))
-            throw .cannotStart(program: program, reason: reason + (workingDirectory.map { " (cwd: \($0))" } ?? ""))
-        }
-        return pid
     }
 }
 

@@ -37,55 +37,29 @@ final class WorkerProcess {
             for fd in tasks + results where fd >= 0 { close(fd) }
             throw WorkerStartFailure(worker: launch.description, reason: "cannot make its protocol sockets: \(String(cString: strerror(errno)))")
         }
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-        }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, spool.writers[0], 1)
-        posix_spawn_file_actions_adddup2(&actions, spool.writers[1], 2)
-        // The socket ends are close-on-exec and numbered 10 or above: dup2 onto 3 and 4 clears the flag on the copies only.
-        posix_spawn_file_actions_adddup2(&actions, tasks[1], Self.descriptors.tasks)
-        posix_spawn_file_actions_adddup2(&actions, results[1], Self.descriptors.results)
-        if let directory = launch.workingDirectory {
-            guard let addChdir = CommandProcess.addChdir else {
-                throw WorkerStartFailure(worker: launch.description, reason: "cwd: needs posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
-            }
-            _ = addChdir(&actions, directory)
-        }
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        posix_spawnattr_setsigmask(&attributes, &signals)
-        sigfillset(&signals)
-        posix_spawnattr_setsigdefault(&attributes, &signals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = launch.arguments.map { strdup($0) } + [nil]
-        let own = launch.environment.map { strdup($0) }
-        let envp = launch.inherited.pointers + own + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in own { free(pointer) }
-        }
-        var pid: pid_t = 0
         let program = launch.arguments[0]
-        let result =
-            program.contains("/")
-            ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-            : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        let started = GroupSpawn.start(
+            program, arguments: launch.arguments, inherited: launch.inherited, own: launch.environment,
+            workingDirectory: launch.workingDirectory
+        ) { actions in
+            posix_spawn_file_actions_adddup2(&actions, spool.writers[0], 1)
+            posix_spawn_file_actions_adddup2(&actions, spool.writers[1], 2)
+            // The socket ends are close-on-exec and numbered 10 or above: dup2 onto 3 and 4 clears the flag on the copies only.
+            posix_spawn_file_actions_adddup2(&actions, tasks[1], Self.descriptors.tasks)
+            posix_spawn_file_actions_adddup2(&actions, results[1], Self.descriptors.results)
+        }
         close(tasks[1])
         close(results[1])
         spool.closeWriters()
-        guard result == 0 else {
+        let pid: pid_t
+        switch started {
+        case .success(let spawned): pid = spawned
+        case .failure(let failure):
             close(tasks[0])
             close(results[0])
-            let reason = result == ENOENT && !program.contains("/") ? "not found on PATH" : String(cString: strerror(result))
             throw WorkerStartFailure(
-                worker: launch.description, reason: "cannot start \(program): \(reason)" + (launch.workingDirectory.map { " (cwd: \($0))" } ?? ""))
+                worker: launch.description,
+                reason: "cannot start \(program): " + failure.reason(program: program, workingDirectory: launch.workingDirectory))
         }
         ProcessGroups.shared.insert(pid)
         self.pid = pid
