@@ -117,6 +117,7 @@ assert {l["rank"] for l in lines} == {0, 1}, "both ranks ran tasks"
 ' || return 1
     grep -q "note: python: tasks run under CPython" "$dir/err" || { cat "$dir/err"; return 1; }
     grep -q '"notes":\["python: tasks run under CPython' "$dir/out/run.json" || return 1
+    python3 -c "import json, sys; notes = json.load(open(sys.argv[1]))['notes']; assert any(n.startswith('python: tasks run under CPython 3.') for n in notes), notes" "$dir/out/summary.json" || return 1
     local i
     for i in 7 57 157 257; do
         [ "$("$BIN" logs "$dir/out" $i --stdout)" = "hello from task $i" ] || { echo "log $i: $("$BIN" logs "$dir/out" $i 2>&1)"; return 1; }
@@ -124,7 +125,7 @@ assert {l["rank"] for l in lines} == {0, 1}, "both ranks ran tasks"
     done
     wk_no_workers_left "$dir"
 }
-check "python: a sweep over a function beside the job file: every index once, values, prints in the right task's log, interpreter named" wk_sweep
+check "python: a sweep over a function beside the job file: every index once, values, prints in the right task's log, interpreter named (start note, run.json, summary.json)" wk_sweep
 
 wk_raises() {
     local dir

@@ -104,4 +104,51 @@ import Testing
         #expect(jobProblems(sweep + "  worker: {command: [./missing-worker]}").first?.contains("program './missing-worker'") == true)
         #expect(jobProblems(sweep + "  python: \"json:dumps\"").isEmpty)  // an installed module: the interpreter finds it
     }
+
+    /// A raw-protocol worker that holds every result of a batch until the batch's end and
+    /// exits (status 3) on task 2 with x == 2: tasks 0 and 1 ran but were never answered.
+    static let holdingWorker = """
+        import json, os, struct, sys
+        fd_in, fd_out = (int(fd) for fd in os.environ["MPIBATCH_WORKER_FDS"].split(","))
+        stream = os.fdopen(fd_in, "rb")
+        def frames():
+            while True:
+                head = stream.read(5)
+                if len(head) < 5:
+                    return
+                yield json.loads(stream.read(struct.unpack("<I", head[:4])[0] - 1))
+        def send(message):
+            body = json.dumps(message).encode()
+            os.write(fd_out, struct.pack("<IB", len(body) + 1, 1) + body)
+        for message in frames():
+            if message["kind"] == "hello":
+                send({"kind": "ready", "protocol": 1})
+                continue
+            held = []
+            for task in message["tasks"]:
+                if task["index"] == 2 and task["params"]["x"] == 2:
+                    os._exit(3)
+                held.append({"kind": "result", "index": task["index"], "value": os.getpid()})
+            for result in held:
+                send(result)
+        """
+
+    @Test func aWorkerDeadWithResultsHeldHasThemRerunOneAtATimeAndOnlyTheCulpritFails() async throws {
+        let directory = makeJobTestDirectory()
+        try Self.holdingWorker.write(toFile: directory + "/holder.py", atomically: true, encoding: .utf8)
+        let (job, _) = try workload("  worker: {command: [python3, holder.py]}\n  cwd: .", directory: directory)
+        var pids: [Int: Int?] = [:]
+        for index in [0, 1, 3, 4, 5] {
+            if index == 3 {
+                await #expect {
+                    _ = try await job.run(context(2, chunkEnd: 6, directory))
+                } throws: { error in
+                    (error as? WorkerTaskFailure)?.description.contains("its worker died (exited with status 3)") == true
+                }
+            }
+            pids[index] = pid(try await job.run(context(index, chunkEnd: 6, directory)))
+        }
+        #expect(pids.values.allSatisfy { $0 != nil })
+        #expect(pids[0] == pids[1] && pids[3] != pids[0] && pids[3] == pids[5])
+    }
 }

@@ -76,6 +76,7 @@ public enum BatchRun {
             earlierParts: prepared?.resumed?.earlierParts ?? [])
         summary.coreWeighted = workload.widestTask.cores > 1
         summary.tasksRerunChanged = prepared?.resumed?.changedToRerun ?? 0
+        summary.extraLines = (prepared?.notes ?? []) + summary.extraLines  // the interpreter of python: tasks, say
         if let (error, unwritten) = journalFailure {
             summary.tasksSucceeded -= unwritten
             summary.journalFailure = "\(error); the run stopped, and \(unwritten) successful tasks whose lines were not "

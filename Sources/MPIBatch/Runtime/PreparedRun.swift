@@ -9,6 +9,8 @@ public struct PreparedRun: Sendable {
     let resumed: ResumedWork?
     /// The directory's lock, held for as long as this value lives.
     let lock: RunLock
+    /// What the start said (the interpreter of `python:` tasks, say), for `run.json` and the summary.
+    let notes: [String]
 
     /// The part of a journal the coordinator needs.
     struct ResumedWork: Sendable {
@@ -52,7 +54,7 @@ public struct PreparedRun: Sendable {
             // Also --resume with nothing journaled yet: a requeued job that never began starts afresh.
             metadata.parts = [.startingNow(at: 0, startedAt: now, notes: notes)]
             try metadata.write(to: metadataPath)
-            return PreparedRun(resumed: nil, lock: lock)
+            return PreparedRun(resumed: nil, lock: lock, notes: notes)
         }
         let recorded = try RunMetadata.read(from: metadataPath)
         if recorded.contentHash != jobHash, !configuration.behaviour.force {
@@ -77,6 +79,6 @@ public struct PreparedRun: Sendable {
                 succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values,
                 startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try EarlyStopFile.read(from: directory),
                 changedToRerun: state.changedToRerun),
-            lock: lock)
+            lock: lock, notes: notes)
     }
 }

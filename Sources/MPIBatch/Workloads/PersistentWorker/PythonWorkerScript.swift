@@ -14,6 +14,8 @@ import importlib, inspect, io, json, math, os, platform, struct, sys, time, trac
 
 HEADER = struct.Struct("<IB")
 JSON_FRAME = 1
+GROUP_RESULTS = 256
+GROUP_SECONDS = 0.002
 
 
 class _Watched(io.RawIOBase):
@@ -32,6 +34,26 @@ class _Watched(io.RawIOBase):
     def write(self, data):
         self.dirty = True
         return os.write(self.fd, data)
+
+
+class _Text(io.TextIOWrapper):
+    """sys.stdout or sys.stderr: notes that the function printed, so that it is flushed."""
+
+    written = False
+
+    def write(self, text):
+        self.written = True
+        return super().write(text)
+
+
+class _Buffer(io.BufferedWriter):
+    """sys.stdout.buffer or sys.stderr.buffer: notes bytes written, as _Text does text."""
+
+    written = False
+
+    def write(self, data):
+        self.written = True
+        return super().write(data)
 
 
 def _write_all(fd, data):
@@ -144,8 +166,9 @@ def main():
         os.close(fd)
     tasks_in = io.open(fd_in, "rb", buffering=1 << 16)
     out_raw, err_raw = _Watched(1), _Watched(2)
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(out_raw, 1 << 16), encoding="utf-8", errors="backslashreplace")
-    sys.stderr = io.TextIOWrapper(io.BufferedWriter(err_raw, 1 << 13), encoding="utf-8", errors="backslashreplace")
+    out_buffer, err_buffer = _Buffer(out_raw, 1 << 16), _Buffer(err_raw, 1 << 13)
+    out_text = sys.stdout = _Text(out_buffer, encoding="utf-8", errors="backslashreplace")
+    err_text = sys.stderr = _Text(err_buffer, encoding="utf-8", errors="backslashreplace")
     hello = _receive(tasks_in)
     if hello is None:
         return
@@ -156,8 +179,11 @@ def main():
     name = "%s %s %s" % (platform.python_implementation(), platform.python_version(), sys.executable)
     _send(fd_out, json.dumps({"kind": "ready", "protocol": 1, "worker": name}).encode())
     ends = [0, 0]
-    flush_out, flush_err = sys.stdout.flush, sys.stderr.flush
     lseek, SEEK_CUR, cpu_time, wall_time = os.lseek, os.SEEK_CUR, time.process_time, time.perf_counter
+    # Results are written in groups (one write for up to GROUP_RESULTS of them, or for those of
+    # GROUP_SECONDS): a write per result would cost more than a trivial function. A worker that
+    # dies with results unsent has them rerun by mpibatch, one task at a time if it dies again.
+    held, held_since = [], 0.0
     while True:
         batch = _receive(tasks_in)
         if batch is None:
@@ -181,8 +207,13 @@ def main():
                     body = b'{"kind":"result","index":%d,"value":%s' % (index, _encode(value))
                 except (TypeError, ValueError) as error:
                     body = _failure(index, "%s: %s" % (type(error).__name__, error))
-            flush_out()
-            flush_err()
+            # Flushing costs more than a trivial function: only after something was printed
+            # (or the function put other streams in sys.stdout/sys.stderr).
+            if (out_text.written or err_text.written or out_buffer.written or err_buffer.written
+                    or sys.stdout is not out_text or sys.stderr is not err_text):
+                out_text.written = err_text.written = out_buffer.written = err_buffer.written = False
+                sys.stdout.flush()
+                sys.stderr.flush()
             if out_raw.dirty or err_raw.dirty:
                 out_raw.dirty = err_raw.dirty = False
                 ends = [lseek(1, 0, SEEK_CUR), lseek(2, 0, SEEK_CUR)]
@@ -195,8 +226,16 @@ def main():
                 cpu, last_cpu = max(0.0, now - last_cpu), now
             last_wall = wall
             body += b',"out":%d,"err":%d,"cpu":%.6f}' % (ends[0], ends[1], cpu)
-            _write_all(fd_out, HEADER.pack(len(body) + 1, JSON_FRAME) + body)
-
+            if not held:
+                held_since = wall
+            held.append(HEADER.pack(len(body) + 1, JSON_FRAME))
+            held.append(body)
+            if len(held) >= 2 * GROUP_RESULTS or wall - held_since >= GROUP_SECONDS:
+                _write_all(fd_out, b"".join(held))
+                held.clear()
+        if held:
+            _write_all(fd_out, b"".join(held))
+            held.clear()
 
 main()
 """#

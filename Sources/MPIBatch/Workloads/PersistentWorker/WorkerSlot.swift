@@ -2,8 +2,9 @@ import Synchronization
 
 /// One slot's persistent worker: started on the slot's first task (its start-up timed
 /// apart from the task), sent the tasks of a chunk as batches, and kept for later chunks.
-/// A worker that dies or hangs fails only the task it was running; the next task starts a
-/// new worker and a new batch, so the rest of the old batch runs again there.
+/// A worker may hold results and write several at once, so one that dies or hangs with more
+/// than one task unanswered is replaced and those tasks are sent again one per batch: the one
+/// whose single-task batch kills its worker (or runs past `timeout:`) is the one that fails.
 ///
 /// `@unchecked Sendable` is safe: a slot runs one task at a time (`Worker.runSlot` awaits
 /// each task, early-stop tasks included, before it starts the next) and `WorkerPool` gives
@@ -35,6 +36,8 @@ final class WorkerSlot: @unchecked Sendable {
     private var lastProgress: UInt64 = 0
     /// Bytes of the worker's stdout and stderr already given to tasks.
     private var consumed: [Int] = [0, 0]
+    /// Tasks up to this index go one per batch: a worker ended with them unanswered.
+    private var isolatedThrough = -1
     /// Set when the worker could not start: every later task of the slot gets it at once.
     private var startFailure: WorkerStartFailure?
 
@@ -59,11 +62,14 @@ final class WorkerSlot: @unchecked Sendable {
         var facts = CommandReport.Facts()
         defer { report.record(facts) }
         try await skipUnwanted(before: context)
-        if !hasPending {
-            if process == nil { try await start(context, setupSeconds: &facts.setupSeconds) }
-            send(from: context.index, to: batchEnd, attempt: context.attempt)
+        while true {
+            if !hasPending {
+                if process == nil { try await start(context, setupSeconds: &facts.setupSeconds) }
+                let end = context.index <= isolatedThrough ? context.index + 1 : batchEnd
+                send(from: context.index, to: end, attempt: context.attempt)
+            }
+            if let value = try await result(for: context, facts: &facts, report: report) { return value }
         }
-        return try await result(for: context, facts: &facts, report: report)
     }
 
     // MARK: - Batches
@@ -119,11 +125,16 @@ final class WorkerSlot: @unchecked Sendable {
     private enum Answer {
         /// The task's result: value or error, and where its output ends (when the worker says).
         case answered(WorkerReply.Outcome, stdoutEnd: Int?, stderrEnd: Int?, cpuSeconds: Double?)
-        /// The worker ended (died, broke the protocol, ran past the timeout) and was reaped.
-        case workerEnded(why: String, timedOut: Bool)
+        /// The worker ended (died, broke the protocol, ran past the timeout) and was reaped;
+        /// `brokeProtocol` when what it sent for the task awaited was wrong (that task is the culprit).
+        case workerEnded(why: String, timedOut: Bool, brokeProtocol: Bool = false)
     }
 
-    private func result(for context: TaskContext, facts: inout CommandReport.Facts, report: CommandReport) async throws -> TaskValue {
+    /// The task's value, or nil when its worker ended with other tasks unanswered too: they
+    /// are then sent again one at a time (`isolatedThrough`) to a new worker.
+    private func result(for context: TaskContext, facts: inout CommandReport.Facts, report: CommandReport) async throws -> TaskValue? {
+        let unanswered = pending.count - pendingStart
+        let lastSent = pending.last ?? context.index
         let answer = try await nextResult(expecting: context.index)
         switch answer {
         case .answered(let outcome, let stdoutEnd, let stderrEnd, let cpuSeconds):
@@ -133,7 +144,11 @@ final class WorkerSlot: @unchecked Sendable {
             case .value(let value): return value
             case .error(let message): throw WorkerTaskFailure(description: message)
             }
-        case .workerEnded(let why, let timedOut):
+        case .workerEnded(_, _, brokeProtocol: false) where unanswered > 1:
+            isolatedThrough = max(isolatedThrough, lastSent)
+            forgetWorker()
+            return nil
+        case .workerEnded(let why, let timedOut, _):
             facts.log = try keepOutput(upTo: [nil, nil], in: report)
             facts.usage = TaskUsage(cpuSeconds: 0, maxRSSBytes: nil)
             (facts.exitCode, facts.signal) = process?.ending ?? (nil, nil)
@@ -161,11 +176,11 @@ final class WorkerSlot: @unchecked Sendable {
             }
         } catch let error as WorkerProtocolError {
             process.kill()
-            return .workerEnded(why: error.description, timedOut: false)
+            return .workerEnded(why: error.description, timedOut: false, brokeProtocol: true)
         }
         guard case .result(let answered, let outcome, let stdoutEnd, let stderrEnd, let cpuSeconds) = reply, answered == index else {
             process.kill()
-            return .workerEnded(why: "the worker broke the protocol: expected the result of task \(index), got \(reply)", timedOut: false)
+            return .workerEnded(why: "the worker broke the protocol: expected the result of task \(index), got \(reply)", timedOut: false, brokeProtocol: true)
         }
         pendingStart += 1
         lastProgress = MonotonicClock.nanoseconds()
