@@ -122,7 +122,7 @@ import Testing
             "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_SIZE", "OMPI_MCA_ess", "OMPI_MCA_ess_base_jobid",
             "OMPI_MCA_orte_hnp_uri", "OMPI_MCA_pmix", "OMPI_FILE_LOCATION", "OMPI_UNIVERSE_SIZE",
             "PMIX_RANK", "PMIX_NAMESPACE", "PMIX_SERVER_URI41", "PMI_FD", "PMI_RANK", "MPI_LOCALRANKID",
-            "SLURM_STEP_ID", "SLURM_STEPID",
+            "SLURM_STEP_ID", "SLURM_STEPID", "SLURM_PROCID", "SLURM_LOCALID",
         ]
         let userConfiguration = [
             "OMPI_MCA_btl", "OMPI_ALLOW_RUN_AS_ROOT", "PMIX_MCA_psec", "I_MPI_PIN", "SLURM_JOB_ID", "PATH", "PMIXED",

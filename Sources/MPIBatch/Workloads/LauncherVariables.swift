@@ -6,7 +6,7 @@
 /// `MPI_Init`, fail, and leave mpirun hanging. Without them it starts as an MPI
 /// singleton, as it would from a shell. What a user sets to configure MPI
 /// (`OMPI_MCA_btl`, `PMIX_MCA_psec`, `I_MPI_*`, ...) and Slurm's `SLURM_*`
-/// description of the job are kept, all but the step id.
+/// description of the job are kept, all but the step id and the task numbers.
 enum LauncherVariables {
     /// Names removed exactly.
     private static let names: Set<String> = [
@@ -16,6 +16,9 @@ enum LauncherVariables {
         "MPI_LOCALRANKID", "MPI_LOCALNRANKS",
         // Open MPI takes a process with these for one that srun started directly.
         "SLURM_STEP_ID", "SLURM_STEPID",
+        // The rank's own task number under srun: a task is not that rank (an mpibatch run
+        // as a task would take itself for a rank after the first and keep quiet on bad input).
+        "SLURM_PROCID", "SLURM_LOCALID",
     ]
     /// Prefixes removed, with the exceptions below.
     private static let prefixes = ["OMPI_COMM_WORLD_", "OMPI_MCA_ess_", "OMPI_MCA_orte_", "PMIX_", "PMI_"]
