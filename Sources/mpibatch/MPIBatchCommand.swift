@@ -15,7 +15,7 @@ struct MPIBatchCommand: AsyncParsableCommand {
         version: "mpibatch \(MPIBatchVersion.current)",
         subcommands: [
             RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, ResultsCommand.self,
-            LogsCommand.self, ImportCommand.self, ScaleCommand.self,
+            LogsCommand.self, ImportCommand.self, ScaleCommand.self, StatusCommand.self, StopCommand.self,
         ])
 
     /// Bad command-line input exits 2, as bad job files do (ArgumentParser's default is 64).

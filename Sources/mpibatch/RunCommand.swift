@@ -91,8 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard let summary = outcome.summary else { return }
         if !summary.unresponsiveRanks.isEmpty { MPILaunch.endAfterLostRanks(lostSilentNode: summary.lostSilentNode) }
-        if summary.interrupted { throw ExitCode(3) }
-        if summary.endsFailed { throw ExitCode(1) }
+        if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
     }
 
     /// What rank 0 says when the run ends (as soon as `summary.json` is written): the summary,

@@ -34,7 +34,7 @@ final class RunLock: Sendable {
                 + "make sure no other run uses this directory")
             return
         }
-        let identity = Array("host \(Self.hostName()) pid \(getpid())\n".utf8)
+        let identity = Array("host \(HostName.current()) pid \(getpid())\n".utf8)
         _ = try? descriptor.resize(to: 0)
         _ = try? identity.withUnsafeBytes { try descriptor.write(toAbsoluteOffset: 0, $0) }
     }
@@ -52,11 +52,5 @@ final class RunLock: Sendable {
         let count = (try? bytes.withUnsafeMutableBytes { try descriptor.read(fromAbsoluteOffset: 0, into: $0) }) ?? 0
         guard count > 0 else { return "" }
         return String(decoding: bytes[0..<count], as: UTF8.self).trimmingCharacters(in: .newlines)
-    }
-
-    private static func hostName() -> String {
-        var name = [CChar](repeating: 0, count: 256)
-        guard gethostname(&name, name.count - 1) == 0 else { return "?" }
-        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

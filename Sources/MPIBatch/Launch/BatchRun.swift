@@ -54,6 +54,11 @@ public enum BatchRun {
         let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
             driver.interrupt(reason: $0)
         }
+        let publisher = try StatusPublisher(
+            directory: configuration.outputDirectory, name: configuration.name,
+            run: StatusPublisher.Run(
+                figures: driver.liveFigures, stop: driver.requestStop,
+                cancel: { _ in ("this mpibatch cannot cancel tasks yet", true) }))
         transport.start { source, bytes in
             let message = decode(bytes, from: source)
             switch message {
@@ -66,6 +71,7 @@ public enum BatchRun {
         let progress = configuration.behaviour.showsProgress ? ProgressReporter(counts: driver.counts) : nil
         await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
         await driver.finished.wait()
+        publisher.endLive()
         driver.stopWatching()
         progress?.stop()
         transport.stop()
@@ -91,10 +97,12 @@ public enum BatchRun {
         } catch {
             FileHandle.standardError.write(Data("mpibatch: summary not written: \(error)\n".utf8))
             summary.journalFailure = summary.journalFailure ?? "summary.json not written: \(error)"
+            publisher.finish(summary: summary)
             prepared?.lock.release()
             announce?(summary, directory)
             return summary
         }
+        publisher.finish(summary: summary)
         // An interrupted run speaks before drawing its pictures: under mpirun its ranks may be
         // killed a moment later. A whole run names its report page once the page is written.
         let speaksFirst = summary.interrupted || !summary.unresponsiveRanks.isEmpty

@@ -104,9 +104,37 @@ final class CoordinatorDriver: Sendable {
         perform(state.withLock { $0.coordinator.abort(reason: reason) })
     }
 
-    /// Stops handing out work: every rank drains and reports.
-    func interrupt(reason: String) {
-        perform(state.withLock { $0.coordinator.interrupt(reason: reason) })
+    /// Stops handing out work: every rank drains and reports; with `graceSeconds`, running
+    /// tasks are cancelled after it (`interrupted`).
+    func interrupt(reason: String, graceSeconds: Double? = nil) {
+        perform(state.withLock { $0.coordinator.interrupt(reason: reason, graceSeconds: graceSeconds) })
+    }
+
+    /// `mpibatch stop` (`now`: `--now`) asked the run to stop; returns what was done.
+    func requestStop(now: Bool) -> String {
+        let wasStopping = state.withLock { $0.coordinator.isStopping }
+        interrupt(reason: now ? "mpibatch stop --now" : "mpibatch stop", graceSeconds: now ? 0 : nil)
+        switch (wasStopping, now) {
+        case (false, false): return "draining: no task starts from now on; the run exits 3, resumable"
+        case (false, true): return "stopping now: running tasks cancelled (journaled interrupted); the run exits 3, resumable"
+        case (true, false): return "already stopping"
+        case (true, true): return "already stopping; running tasks cancelled now (journaled interrupted)"
+        }
+    }
+
+    /// What the status shows now: counts, busy slots, per-rank figures (no per-task state).
+    func liveFigures() -> LiveFigures {
+        state.withLock { state in
+            let coordinator = state.coordinator
+            let ranks = state.statistics.ranks
+            return LiveFigures(
+                total: coordinator.taskLimit - coordinator.workSource.reservedButUnused,
+                finished: coordinator.succeeded + coordinator.failed + coordinator.cancelled, failed: coordinator.failed,
+                cancelled: coordinator.cancelled, busy: coordinator.busySlots(), now: MonotonicClock.seconds(),
+                hosts: coordinator.hosts, slotsPerRank: state.statistics.slots.map(\.count), rankTasks: ranks.map(\.tasks),
+                rankBusySeconds: ranks.map(\.busySeconds), stopping: coordinator.isStopping, stopReason: coordinator.stopReason,
+                stages: coordinator.workSource.stagesLine(), findings: coordinator.workSource.findings())
+        }
     }
 
     private func perform(_ actions: [CoordinatorAction]) {

@@ -18,19 +18,11 @@ extension RunSummary {
     /// Per-node figures, nodes in the order of their first rank: a node is a unit of
     /// failure and of capacity, so slots and work are shown per node as well as per rank.
     public var nodes: [Node] {
-        var nodes: [Node] = []
-        var position: [String: Int] = [:]
-        for rank in ranks {
-            let at = position[rank.host] ?? {
-                nodes.append(Node(host: rank.host, ranks: [], slots: 0, tasks: 0, busySeconds: 0))
-                position[rank.host] = nodes.count - 1
-                return nodes.count - 1
-            }()
-            nodes[at].ranks.append(rank.rank)
-            nodes[at].slots += rank.slots
-            nodes[at].tasks += rank.tasks
-            nodes[at].busySeconds += rank.busySeconds
+        HostGroups.of(ranks.map(\.host)).map { group in
+            let members = group.ranks.map { ranks[$0] }
+            return Node(
+                host: group.host, ranks: members.map(\.rank), slots: members.reduce(0) { $0 + $1.slots },
+                tasks: members.reduce(0) { $0 + $1.tasks }, busySeconds: members.reduce(0) { $0 + $1.busySeconds })
         }
-        return nodes
     }
 }

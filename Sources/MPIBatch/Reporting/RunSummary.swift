@@ -94,6 +94,11 @@ public struct RunSummary: Sendable {
             || stageGraph?.stagesFailed.isEmpty == false
     }
 
+    /// The run's exit status: 4 a node or rank was lost, 3 interrupted (resumable), 1 failed, 0 all done.
+    public var exitStatus: Int32 {
+        !unresponsiveRanks.isEmpty ? 4 : interrupted ? 3 : endsFailed ? 1 : 0
+    }
+
     /// One rank's figures.
     public struct Rank: Sendable, Encodable {
         public var rank: Int

@@ -46,6 +46,8 @@ struct Coordinator {
     /// The chunks each slot (by global ordinal) holds, in the order it runs them; the
     /// first one trimmed to its unreported part. What a lost rank took with it.
     private var held: [HeldChunks]
+    /// When each slot (by global ordinal) began its current task, on `clock`, for the status.
+    private var busySince: [Double]
     private var phase = Phase.running
     private var ranksDone: [RankReport?]
     /// `stop_when:` and `race:` of the workload's sweeps and stages.
@@ -118,10 +120,23 @@ struct Coordinator {
         parked = ParkedRequests(slots: total)
         inHand = Array(repeating: 0, count: total)
         held = Array(repeating: HeldChunks(), count: total)
+        busySince = Array(repeating: 0, count: total)
         self.source = source
         ranksDone = Array(repeating: nil, count: slotsPerRank.count)
         hosts = Array(repeating: nil, count: slotsPerRank.count)
     }
+
+    /// The slots running a task now, in slot order: the status's `running` list.
+    func busySlots() -> [BusySlot] {
+        held.indices.compactMap { ordinal in
+            guard let index = held[ordinal].current else { return nil }
+            let rank = rankOfOrdinal[ordinal]
+            return BusySlot(index: index, rank: rank, slot: ordinal - ordinalBase[rank], since: busySince[ordinal])
+        }
+    }
+
+    /// Whether the run has begun to stop (a stop request, a signal, the end of the work).
+    var isStopping: Bool { phase != .running }
 
     /// Carries on from an earlier run: its successes count and their values feed the
     /// reducer. Its failed tasks come from the (resumed) source each on its own, where the
@@ -281,10 +296,17 @@ struct Coordinator {
         }
     }
 
-    /// Stops handing out work (a signal): every rank drains and reports; the run ends resumable.
-    mutating func interrupt(reason: String) -> [CoordinatorAction] {
+    /// Stops handing out work (a signal, `mpibatch stop`): every rank drains and reports; the
+    /// run ends resumable. With `graceSeconds` (`stop --now`: 0) running tasks are cancelled
+    /// after it, as `interrupted`, also when the run is already stopping.
+    mutating func interrupt(reason: String, graceSeconds: Double? = nil) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
-        beginStopping(reason: "interrupted: \(reason)", interrupted: true, into: &actions)
+        if phase == .stopping, let graceSeconds {
+            for rank in ranksDone.indices where ranksDone[rank] == nil && !unresponsive.contains(rank) {
+                actions.append(.send(.stop(graceSeconds: graceSeconds), to: rank))
+            }
+        }
+        beginStopping(reason: "interrupted: \(reason)", interrupted: true, graceSeconds: graceSeconds, into: &actions)
         return actions
     }
 
@@ -309,6 +331,7 @@ struct Coordinator {
                 beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions)
             }
             held[ordinal].reported(record.index)
+            busySince[ordinal] = clock()
             guard record.index < source.limit else { continue }
             kept.append(record)
             finishedTasks += 1
@@ -427,6 +450,7 @@ struct Coordinator {
                 return false
             }
             inFlight += fitting.count
+            if inHand[ordinal] == 0 { busySince[ordinal] = clock() }
             inHand[ordinal] += fitting.count
             held[ordinal].append(fitting)
             actions.append(.send(.assign(slot: slot, chunk: fitting), to: rank))

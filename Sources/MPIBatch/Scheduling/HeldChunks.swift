@@ -5,6 +5,9 @@
 struct HeldChunks {
     private var chunks: [Chunk] = []
 
+    /// The task the slot runs now (the first it has not reported), if it holds any.
+    var current: Int? { chunks.first?.start }
+
     /// The slot was handed `chunk`.
     mutating func append(_ chunk: Chunk) {
         chunks.append(chunk)

@@ -55,6 +55,7 @@ struct RemainingIndexSource: WorkSource {
     func summaryFigures() -> SummaryFigures? { inner.summaryFigures() }
     func humanSummary() -> [String] { inner.humanSummary() }
     func findings() -> [Finding] { inner.findings() }
+    func stagesLine() -> String? { inner.stagesLine() }
 
     /// The index ranges that positions `positions` stand for.
     private func indices(at positions: Range<Int>) -> [Range<Int>] {

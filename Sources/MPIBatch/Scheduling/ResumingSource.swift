@@ -64,4 +64,5 @@ struct ResumingSource: WorkSource {
     func summaryFigures() -> SummaryFigures? { inner.summaryFigures() }
     func humanSummary() -> [String] { inner.humanSummary() }
     func findings() -> [Finding] { inner.findings() }
+    func stagesLine() -> String? { inner.stagesLine() }
 }

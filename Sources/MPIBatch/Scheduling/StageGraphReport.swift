@@ -83,6 +83,23 @@ extension StageGraphSource {
         return "saved \(NumberText.fixed((1 - wall / work) * 100, digits: 1))% of the sequential time (its tasks one after another)"
     }
 
+    /// The stages by state now, for the live status: `running 1 (model), succeeded 2, waiting 3`
+    /// (the running stages named, at most `namedRunning`).
+    func stagesLine() -> String? {
+        let order: [StageProgress.Status] = [.running, .ready, .waiting, .succeeded, .failed, .skipped]
+        let parts = order.compactMap { status -> String? in
+            let named = names(status)
+            guard !named.isEmpty else { return nil }
+            let shown = status == .running ? " (" + named.prefix(Self.namedRunning).joined(separator: ", ")
+                + (named.count > Self.namedRunning ? ", ..." : "") + ")" : ""
+            return "\(status.rawValue) \(named.count)\(shown)"
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// How many running stages the live status names.
+    static let namedRunning = 5
+
     private func names(_ status: StageProgress.Status) -> [String] {
         graph.stages.indices.filter { progress[$0].status == status }.map { graph.stages[$0].name }
     }

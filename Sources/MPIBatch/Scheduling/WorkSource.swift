@@ -42,6 +42,8 @@ public protocol WorkSource {
     func humanSummary() -> [String]
     /// What the source found about the run (a stage graph's critical path, say).
     func findings() -> [Finding]
+    /// A stage graph's stages by state now (`running 1 (model), succeeded 2, waiting 3`), for the live status.
+    func stagesLine() -> String?
 }
 
 extension WorkSource {
@@ -67,4 +69,6 @@ extension WorkSource {
     public func humanSummary() -> [String] { [] }
     /// No findings of its own.
     public func findings() -> [Finding] { [] }
+    /// No stages.
+    public func stagesLine() -> String? { nil }
 }

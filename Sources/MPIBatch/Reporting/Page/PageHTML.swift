@@ -27,12 +27,12 @@ enum PageHTML {
         "<section id=\"\(id)\"><h2>\(escape(title))</h2>\(body)</section>"
     }
 
-    /// The whole page.
-    static func page(title: String, sections: [String]) -> String {
+    /// The whole page; `head` goes into its head (the live page's refresh).
+    static func page(title: String, sections: [String], head: String = "") -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
-        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="viewport" content="width=device-width, initial-scale=1">\(head)
         <style>
         body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em auto; max-width: 1100px; color: #222; padding: 0 1em; }
         h1 { font-size: 1.5em; } h2 { font-size: 1.15em; border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 1.6em; }
@@ -42,6 +42,7 @@ enum PageHTML {
         .band { fill: #e45756; opacity: .2; } .reference { stroke: #444; stroke-dasharray: 4 3; }
         .gantt { overflow: auto; max-height: 640px; border: 1px solid #ddd; }
         .finding { margin: .5em 0; } .finding .kind { font-weight: 600; } .none { color: #2a7; }
+        .live { background: #fff6d6; border: 1px solid #e8c44a; padding: .5em 1em; }
         </style></head><body>
         <h1>\(escape(title))</h1>
         \(sections.joined(separator: "\n"))

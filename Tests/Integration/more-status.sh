@@ -1,0 +1,226 @@
+# See and steer a run while it runs (issue 31): `mpibatch status`, `mpibatch stop [--now]`,
+# the control file's hostile cases, a rank 0 killed -9 (lost), a full file system while
+# status.json is written, and the live report.html read in a loop and rendered in Chromium.
+# Sourced by run-all: uses its check/expect_status helpers and $BIN, $WORK, $MPIRUN.
+# Functions are prefixed ss_.
+
+# ss_job FILE TASKS SECONDS: a sweep of TASKS command tasks of `sleep SECONDS`.
+ss_job() {
+    printf 'name: status\nsweep:\n  grid: {i: {range: [0, %s, 1]}}\ntask:\n  command: [sleep, "%s"]\n' "$2" "$3" >"$1"
+}
+
+# ss_start OUT NP JOB [run options]: starts the run in the background (its pid in $ss_pid,
+# its exit status later in OUT.rc) and waits (up to 60 s) for its status.json.
+ss_start() {
+    local out=$1 np=$2 job=$3 waited=0
+    shift 3
+    ("${MPIRUN[@]}" -np "$np" "$BIN" run "$job" --out "$out" --quiet "$@" >"$out.log" 2>&1; echo $? >"$out.rc") &
+    ss_pid=$!
+    while [ ! -s "$out/status.json" ] && [ "$waited" -lt 600 ]; do sleep 0.1; waited=$((waited + 1)); done
+    [ -s "$out/status.json" ] || { echo "no status.json after 60 s"; cat "$out.log"; return 1; }
+}
+
+# ss_wait OUT LIMIT: waits up to LIMIT seconds for the background run to end; prints its exit status.
+ss_wait() {
+    local waited=0
+    while [ ! -e "$1.rc" ] && [ "$waited" -lt $(($2 * 10)) ]; do sleep 0.1; waited=$((waited + 1)); done
+    [ -e "$1.rc" ] || { echo "the run did not end within $2 s"; return 1; }
+    cat "$1.rc"
+}
+
+# ss_each_once OUT N: each index 0..N-1 succeeded exactly once in the journal.
+ss_each_once() {
+    python3 - "$1" "$2" <<'PY'
+import collections, json, sys
+out, n = sys.argv[1], int(sys.argv[2])
+ok = collections.Counter(json.loads(l)["index"] for l in open(out + "/results.jsonl") if json.loads(l)["status"] == "ok")
+assert sorted(ok) == list(range(n)) and max(ok.values()) == 1, (len(ok), [i for i, c in ok.items() if c > 1][:5])
+PY
+}
+
+# The issue's acceptance: status during a run, stop (exit 3 within 5 s), resume, status finished.
+ss_status_stop_resume() {
+    local out=$WORK/ss-stop rc started
+    ss_job "$WORK/ss-stop.yaml" 400 0.05
+    ss_start "$out" 2 "$WORK/ss-stop.yaml" || return 1
+    sleep 1
+    "$BIN" status "$out" --json >"$WORK/ss-status.json" || return 1
+    python3 - "$WORK/ss-status.json" <<'PY' || return 1
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["state"] == "running" and s["finished"] < s["total"] == 400, s
+assert s["running"] and all({"index", "rank", "slot", "host", "seconds"} <= set(r) for r in s["running"]), s["running"]
+assert s["nodes"] and s["seq"] >= 1, s
+PY
+    "$BIN" status "$out" | grep -q "running (rank 0 on" || { "$BIN" status "$out"; return 1; }
+    started=$(date +%s.%N)
+    "$BIN" stop "$out" >"$WORK/ss-stop.out" || { cat "$WORK/ss-stop.out"; return 1; }
+    grep -q "draining" "$WORK/ss-stop.out" || { cat "$WORK/ss-stop.out"; return 1; }
+    rc=$(ss_wait "$out" 5) || { echo "$rc"; return 1; }
+    echo "measured: stop to exit $(python3 -c "import time; print(round(time.time() - $started, 2))") s"
+    [ "$rc" = 3 ] || { echo "exit $rc, wanted 3"; cat "$out.log"; return 1; }
+    "$BIN" status "$out" | grep -q "^$out: interrupted, exit status 3" || { "$BIN" status "$out"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/ss-stop.yaml" --out "$out" --resume --quiet || return 1
+    ss_each_once "$out" 400 || return 1
+    "$BIN" status "$out" --json | python3 -c "
+import json, sys; s = json.load(sys.stdin)
+assert s['state'] == 'finished' and s['finished'] == s['total'] == 400 and s['exit_status'] == 0, s" || return 1
+    expect_status 2 "$BIN" stop "$out" 2>"$WORK/ss-stop-finished.err" || return 1
+    grep -q "no live run: it is finished" "$WORK/ss-stop-finished.err" || { cat "$WORK/ss-stop-finished.err"; return 1; }
+}
+check "status: a running run (state, counts, running list); stop drains it (exit 3 in 5 s); resume; finished" ss_status_stop_resume
+
+# stop --now cancels running tasks (journaled interrupted), and --resume reruns them.
+ss_stop_now() {
+    local out=$WORK/ss-now rc
+    # Each task sleeps as long as ss-now.seconds says: 30 s now, 0.01 s for the resume (the job is unchanged).
+    echo 30 >"$WORK/ss-now.seconds"
+    printf 'name: now\nsweep:\n  repeat: 8\ntask:\n  shell: "sleep $(cat %s)"\n' "$WORK/ss-now.seconds" >"$WORK/ss-now.yaml"
+    ss_start "$out" 2 "$WORK/ss-now.yaml" || return 1
+    sleep 1
+    "$BIN" stop "$out" --now | grep -q "stopping now" || return 1
+    rc=$(ss_wait "$out" 10) || { echo "$rc"; return 1; }
+    [ "$rc" = 3 ] || { echo "exit $rc, wanted 3"; cat "$out.log"; return 1; }
+    grep -q '"status":"interrupted"' "$out/results.jsonl" || { echo "no interrupted task"; cat "$out/results.jsonl"; return 1; }
+    echo 0.01 >"$WORK/ss-now.seconds"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/ss-now.yaml" --out "$out" --resume --quiet || return 1
+    ss_each_once "$out" 8
+}
+check "status: stop --now cancels running tasks (interrupted, exit 3); --resume reruns them" ss_stop_now
+
+# Rank 0 killed -9: status says lost within a few seconds, stop refuses (exit 2).
+ss_lost() {
+    local out=$WORK/ss-lost pid started state
+    ss_job "$WORK/ss-lost.yaml" 400 0.05
+    ss_start "$out" 2 "$WORK/ss-lost.yaml" || return 1
+    sleep 1
+    pid=$(python3 -c "import json; print(json.load(open('$out/status.json'))['pid'])")
+    kill -9 "$pid"
+    started=$(date +%s.%N)
+    state=$("$BIN" status "$out" --json | python3 -c "import json, sys; print(json.load(sys.stdin)['state'])")
+    echo "measured: lost judged $(python3 -c "import time; print(round(time.time() - $started, 2))") s after the kill"
+    [ "$state" = lost ] || { echo "state $state, wanted lost"; return 1; }
+    "$BIN" status "$out" | grep -q "lost: rank 0" || return 1
+    expect_status 2 "$BIN" stop "$out" 2>/dev/null || return 1
+    ss_wait "$out" 30 >/dev/null
+}
+check "status: rank 0 killed -9 says lost (not running) at once; stop refuses it (exit 2)" ss_lost
+
+# A status file whose writer is on another node and has stopped: lost once its sequence stands still.
+ss_stale_elsewhere() {
+    local out=$WORK/ss-stale started
+    mkdir -p "$out"
+    python3 - "$out" <<'PY' || return 1
+import json, sys
+s = {"state": "running", "seq": 7, "period_seconds": 1, "name": "x", "host": "a-node-that-is-not-this-one", "pid": 1,
+     "written_at": 0, "started_at": 0, "elapsed_seconds": 1, "total": 10, "finished": 1, "failed": 0, "cancelled": 0,
+     "left": 9, "running": [], "running_count": 0, "throughput_tasks_per_second": 1, "nodes": [], "stopping": False,
+     "findings": [], "answers": [], "ignored_control_lines": 0}
+json.dump(s, open(sys.argv[1] + "/status.json", "w"))
+PY
+    : >"$out/control.jsonl"
+    started=$(date +%s)
+    "$BIN" status "$out" | grep -q "lost" || return 1
+    [ $(($(date +%s) - started)) -le 6 ] || { echo "took more than 6 s"; return 1; }
+    expect_status 2 "$BIN" stop "$out" 2>/dev/null
+}
+check "status: a stale status.json written on another node is lost after its sequence stands still; stop refuses" ss_stale_elsewhere
+
+# Hostile input: a directory that is not a run, a control file edited into garbage, two stops at once.
+ss_hostile() {
+    local out=$WORK/ss-hostile rc a b
+    expect_status 2 "$BIN" status "$WORK" 2>"$WORK/ss-notrun.err" || return 1
+    grep -q "$WORK/status.json: no such file: not a run directory" "$WORK/ss-notrun.err" || { cat "$WORK/ss-notrun.err"; return 1; }
+    expect_status 2 "$BIN" stop "$WORK/no-such-dir" 2>"$WORK/ss-nodir.err" || return 1
+    grep -q "no-such-dir: no such directory" "$WORK/ss-nodir.err" || { cat "$WORK/ss-nodir.err"; return 1; }
+    ss_job "$WORK/ss-hostile.yaml" 200 0.05
+    ss_start "$out" 2 "$WORK/ss-hostile.yaml" || return 1
+    printf 'this is not json\n{"id":"x","request":"explode"}\n\x1b[2J{"half\n' >>"$out/control.jsonl"
+    sleep 2
+    "$BIN" status "$out" --json | python3 -c "
+import json, sys; s = json.load(sys.stdin)
+assert s['state'] == 'running' and s['ignored_control_lines'] == 3, s" || { cat "$out.log"; return 1; }
+    ("$BIN" stop "$out" >"$WORK/ss-a.out" 2>&1; echo $? >"$WORK/ss-a.rc") &
+    a=$!
+    ("$BIN" stop "$out" >"$WORK/ss-b.out" 2>&1; echo $? >"$WORK/ss-b.rc") &
+    b=$!
+    wait "$a" "$b"
+    [ "$(cat "$WORK/ss-a.rc")" = 0 ] && [ "$(cat "$WORK/ss-b.rc")" = 0 ] || { cat "$WORK/ss-a.out" "$WORK/ss-b.out"; return 1; }
+    cat "$WORK/ss-a.out" "$WORK/ss-b.out" | grep -q "already stopping" || { cat "$WORK/ss-a.out" "$WORK/ss-b.out"; return 1; }
+    rc=$(ss_wait "$out" 10) || { echo "$rc"; return 1; }
+    [ "$rc" = 3 ] || { echo "exit $rc"; cat "$out.log"; return 1; }
+    grep -c "control.jsonl:[0-9]*: ignored, not a request" "$out.log" | grep -qx 3 || { cat "$out.log"; return 1; }
+    grep -q 'control.jsonl:3: ignored.*\\u{1b}\[2J' "$out.log" || { echo "the escape sequence was not shown visibly"; cat "$out.log"; return 1; }
+}
+check "status: not a run (exit 2 naming it); control file garbage ignored with warnings; two stops at once both answered" ss_hostile
+
+# --watch on a pipe: a line stream of updates until the run ends, then the final state.
+ss_watch() {
+    local out=$WORK/ss-watch
+    ss_job "$WORK/ss-watch.yaml" 100 0.05
+    ss_start "$out" 2 "$WORK/ss-watch.yaml" || return 1
+    timeout 60 "$BIN" status "$out" --watch >"$WORK/ss-watch.txt" || { cat "$WORK/ss-watch.txt"; return 1; }
+    [ "$(grep -c "^$out: running" "$WORK/ss-watch.txt")" -ge 2 ] || { cat "$WORK/ss-watch.txt"; return 1; }
+    tail -n 5 "$WORK/ss-watch.txt" | grep -q "^$out: finished, exit status 0" || { cat "$WORK/ss-watch.txt"; return 1; }
+    grep -q $'\e' "$WORK/ss-watch.txt" && { echo "escape sequences on a pipe"; return 1; }
+    [ "$(ss_wait "$out" 10)" = 0 ]
+}
+check "status --watch: a line stream until the run ends, then its final state" ss_watch
+
+# A full file system while status.json is written (no inode left: a new file cannot be made,
+# the journal still grows): the run goes on and finishes, warned once, and the status catches up.
+ss_full_disk() {
+    local out=$WORK/ss-full/run i rc
+    mkdir -p "$WORK/ss-full"
+    if ! mount -t tmpfs -o size=16m,nr_inodes=64 tmpfs "$WORK/ss-full" 2>"$WORK/ss-mount.err"; then
+        echo "SKIP: cannot mount a tmpfs here ($(cat "$WORK/ss-mount.err"))"; return 0
+    fi
+    printf 'name: full\nsweep:\n  grid: {i: {range: [0, 300, 1]}}\ntask:\n  kernel: sleep\n  args: {ms: 30}\n' >"$WORK/ss-full.yaml"
+    ss_start "$out" 2 "$WORK/ss-full.yaml" --slots 1 || { umount "$WORK/ss-full"; return 1; }
+    mkdir -p "$WORK/ss-full/filler"
+    for i in $(seq 100); do : >"$WORK/ss-full/filler/$i" 2>/dev/null || break; done
+    sleep 3
+    rm -rf "$WORK/ss-full/filler"
+    rc=$(ss_wait "$out" 60)
+    python3 -c "import json; s = json.load(open('$out/status.json')); assert s['state'] == 'finished', s" || rc=fail
+    cp "$out.log" "$WORK/ss-full.log"
+    ss_each_once "$out" 300 || rc=fail
+    umount "$WORK/ss-full"
+    [ "$rc" = 0 ] || { echo "exit $rc"; cat "$WORK/ss-full.log"; return 1; }
+    [ "$(grep -c "status.json not written" "$WORK/ss-full.log")" = 1 ] || { cat "$WORK/ss-full.log"; return 1; }
+}
+check "status: a full file system while status.json is written: warned once, the run finishes (exit 0)" ss_full_disk
+
+# The live report.html is a whole page at every moment: copies taken in a loop during a run
+# each end with </html>, say they are live, and render in headless Chromium without console errors.
+ss_live_page() {
+    local browser out=$WORK/ss-page copies=$WORK/ss-page-copies n=0 copy rendered=0
+    browser=$(command -v chromium || command -v chromium-browser) ||
+        { echo "SKIP: no chromium (scripts/install-deps --browser installs it)"; return 0; }
+    ss_job "$WORK/ss-page.yaml" 300 0.05
+    mkdir -p "$copies"
+    ss_start "$out" 2 "$WORK/ss-page.yaml" || return 1
+    while [ ! -e "$out.rc" ]; do
+        [ -e "$out/report.html" ] && cp "$out/report.html" "$copies/$n.html" && n=$((n + 1))
+        sleep 0.05
+    done
+    [ "$(cat "$out.rc")" = 0 ] || { cat "$out.log"; return 1; }
+    local live=0
+    for copy in "$copies"/*.html; do
+        tail -c 20 "$copy" | grep -q "</html>" || { echo "$copy: not a whole page"; return 1; }
+        grep -q "<strong>Live</strong>" "$copy" && live=$((live + 1))
+    done
+    echo "measured: $n copies, $live of them live"
+    [ "$live" -ge 2 ] || { echo "fewer than two live copies"; return 1; }
+    grep -q "<strong>Live</strong>" "$out/report.html" && { echo "the final page still says live"; return 1; }
+    local flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir="$WORK/ss-chromium")
+    for copy in $(ls "$copies"/*.html | sort -t/ -k2 | awk 'NR % 7 == 1' | head -n 6) "$out/report.html"; do
+        timeout 60 "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "file://$copy" \
+            >"$WORK/ss-dom.html" 2>"$WORK/ss-console.log" || { tail -5 "$WORK/ss-console.log"; return 1; }
+        if grep -i "CONSOLE\|Uncaught" "$WORK/ss-console.log"; then echo "$copy: console errors"; return 1; fi
+        grep -q 'id="summary"' "$WORK/ss-dom.html" || { echo "$copy: no summary section rendered"; return 1; }
+        rendered=$((rendered + 1))
+    done
+    echo "measured: $rendered pages rendered"
+}
+check "status: the live report.html is whole at every moment and renders in Chromium; the final page replaces it" ss_live_page
