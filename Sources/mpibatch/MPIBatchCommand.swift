@@ -16,6 +16,7 @@ struct MPIBatchCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self, ResultsCommand.self,
             LogsCommand.self, ImportCommand.self, ScaleCommand.self, StatusCommand.self, StopCommand.self,
+            CancelCommand.self,
         ])
 
     /// Bad command-line input exits 2, as bad job files do (ArgumentParser's default is 64).

@@ -31,6 +31,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "With --resume: continue even though the job file changed.")
     var force = false
 
+    @Flag(help: "With --resume: also run again the tasks `mpibatch cancel` cancelled (by default they stay cancelled).")
+    var retryCancelled = false
+
     @Flag(help: "Stop at the first task that fails after its retries.")
     var failFast = false
 
@@ -58,6 +61,7 @@ struct RunCommand: AsyncParsableCommand {
             slots?.count.flatMap { RunOptionBounds.slotsProblem($0) },
             maxSlots.flatMap { RunOptionBounds.slotsProblem($0).map { $0.replacingOccurrences(of: "--slots", with: "--max-slots") } },
             maxSlots != nil && slots != .auto ? "--max-slots goes with --slots auto" : nil,
+            retryCancelled && !resume ? "--retry-cancelled goes with --resume" : nil,
             RunOptionBounds.graceProblem(grace),
             RunOptionBounds.heartbeatTimeoutProblem(heartbeatTimeout),
             deadline.flatMap { RunOptionBounds.deadlineProblem($0, now: Date()) },
@@ -79,6 +83,7 @@ struct RunCommand: AsyncParsableCommand {
             heartbeatTimeoutSeconds: heartbeatTimeout, showsProgress: !quiet)
         behaviour.adaptiveSlots = slots == .auto
         behaviour.maxSlots = maxSlots
+        behaviour.retryCancelled = retryCancelled
         var options = MPILaunch.Options(slots: slots?.count, outputDirectory: out, behaviour: behaviour)
         options.announce = { [job, quiet, resume] summary, directory in
             Self.announce(summary, directory: directory, job: job, quiet: quiet, resume: resume)

@@ -21,9 +21,7 @@ struct StopCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the run's answer.")
     var timeout: Double = 10
 
-    func validate() throws {
-        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout: between 0 and 86400 seconds") }
-    }
+    func validate() throws { try RunControlCommand.validate(timeout: timeout) }
 
     func run() async throws {
         try RunControlCommand.send(ControlRequest(.stop(now: now)), to: directory, timeoutSeconds: timeout)
@@ -32,6 +30,11 @@ struct StopCommand: AsyncParsableCommand {
 
 /// What `stop` and `cancel` share: send, print the answer, exit by it.
 enum RunControlCommand {
+    /// Refuses a `--timeout` that is not a number of seconds up to a day.
+    static func validate(timeout: Double) throws {
+        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout: between 0 and 86400 seconds") }
+    }
+
     /// Sends `request` to the run in `directory`; prints rank 0's answer; exits 2 when refused.
     static func send(_ request: ControlRequest, to directory: String, timeoutSeconds: Double) throws {
         do {

@@ -140,6 +140,18 @@ ss_hostile() {
     "$BIN" status "$out" --json | python3 -c "
 import json, sys; s = json.load(sys.stdin)
 assert s['state'] == 'running' and s['ignored_control_lines'] == 3, s" || { cat "$out.log"; return 1; }
+    # The same live run seen through a read-only mount: a directory the user cannot write.
+    mkdir -p "$WORK/ss-ro"
+    if mount --bind "$out" "$WORK/ss-ro" 2>/dev/null && mount -o remount,bind,ro "$WORK/ss-ro" 2>/dev/null; then
+        expect_status 2 "$BIN" stop "$WORK/ss-ro" 2>"$WORK/ss-ro.err"
+        rc=$?
+        umount "$WORK/ss-ro"
+        [ "$rc" = 0 ] && grep -q "ss-ro/control.jsonl: cannot write the request: Read-only file system" "$WORK/ss-ro.err" ||
+            { cat "$WORK/ss-ro.err"; return 1; }
+    else
+        echo "(no read-only bind mount here: the unwritable directory is not checked)"
+        umount "$WORK/ss-ro" 2>/dev/null
+    fi
     ("$BIN" stop "$out" >"$WORK/ss-a.out" 2>&1; echo $? >"$WORK/ss-a.rc") &
     a=$!
     ("$BIN" stop "$out" >"$WORK/ss-b.out" 2>&1; echo $? >"$WORK/ss-b.rc") &
@@ -152,7 +164,7 @@ assert s['state'] == 'running' and s['ignored_control_lines'] == 3, s" || { cat 
     grep -c "control.jsonl:[0-9]*: ignored, not a request" "$out.log" | grep -qx 3 || { cat "$out.log"; return 1; }
     grep -q 'control.jsonl:3: ignored.*\\u{1b}\[2J' "$out.log" || { echo "the escape sequence was not shown visibly"; cat "$out.log"; return 1; }
 }
-check "status: not a run (exit 2 naming it); control file garbage ignored with warnings; two stops at once both answered" ss_hostile
+check "status: not a run (exit 2 naming it); control file garbage ignored with warnings; a read-only run directory refused; two stops at once both answered" ss_hostile
 
 # --watch on a pipe: a line stream of updates until the run ends, then the final state.
 ss_watch() {
@@ -224,3 +236,50 @@ ss_live_page() {
     echo "measured: $rendered pages rendered"
 }
 check "status: the live report.html is whole at every moment and renders in Chromium; the final page replaces it" ss_live_page
+
+# The issue's acceptance for cancel: index 7 of a running sweep cancelled, everything else ok,
+# exit 0; an index out of range or already run refused (exit 2); --resume leaves the cancelled
+# task alone, --resume --retry-cancelled runs it.
+ss_cancel() {
+    local out=$WORK/ss-cancel rc
+    ss_job "$WORK/ss-cancel.yaml" 40 0.3
+    ss_start "$out" 2 "$WORK/ss-cancel.yaml" || return 1
+    "$BIN" cancel "$out" 7 >"$WORK/ss-cancel.out" || { cat "$WORK/ss-cancel.out"; return 1; }
+    grep -q "7: cancelled" "$WORK/ss-cancel.out" || { cat "$WORK/ss-cancel.out"; return 1; }
+    expect_status 2 "$BIN" cancel "$out" 40 2>"$WORK/ss-cancel-range.err" || return 1
+    grep -q "task 40 is out of range: the run has tasks 0 to 39" "$WORK/ss-cancel-range.err" || { cat "$WORK/ss-cancel-range.err"; return 1; }
+    sleep 2  # task 0 (0.3 s, the first) has run by now
+    expect_status 2 "$BIN" cancel "$out" 0 >"$WORK/ss-cancel-ran.out" || return 1
+    grep -q "0: already ran" "$WORK/ss-cancel-ran.out" || { cat "$WORK/ss-cancel-ran.out"; return 1; }
+    rc=$(ss_wait "$out" 60) || { echo "$rc"; return 1; }
+    [ "$rc" = 0 ] || { echo "exit $rc, wanted 0"; cat "$out.log"; return 1; }
+    python3 - "$out" <<'PY' || return 1
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1] + "/results.jsonl")]
+by = {}
+for l in lines: by.setdefault(l["index"], []).append(l["status"])
+assert by.pop(7) == ["cancelled"], lines
+assert sorted(by) == [i for i in range(40) if i != 7] and all(s == ["ok"] for s in by.values()), by
+s = json.load(open(sys.argv[1] + "/summary.json"))
+assert s["tasks_cancelled"] == 1 and s["tasks_cancelled_by_user"] == 1 and s["tasks_succeeded"] == 39, s
+PY
+    "$BIN" status "$out" | grep -q "1 cancelled" || { "$BIN" status "$out"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/ss-cancel.yaml" --out "$out" --resume --quiet || return 1
+    [ "$(grep -c . "$out/results.jsonl")" = 40 ] || { echo "--resume ran the cancelled task"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/ss-cancel.yaml" --out "$out" --resume --retry-cancelled --quiet || return 1
+    tail -n 1 "$out/results.jsonl" | grep -q '"index":7,.*"status":"ok"' || { tail -n 2 "$out/results.jsonl"; return 1; }
+}
+check "cancel: index 7 of a running sweep cancelled, the rest ok, exit 0; out of range or already run refused; resume leaves it, --retry-cancelled runs it" ss_cancel
+
+# Cancelling running tasks: their commands are killed at once, the run ends exit 0.
+ss_cancel_running() {
+    local out=$WORK/ss-cancel-running rc
+    ss_job "$WORK/ss-cancel-running.yaml" 2 60
+    ss_start "$out" 2 "$WORK/ss-cancel-running.yaml" || return 1
+    sleep 2
+    "$BIN" cancel "$out" 0 1 >"$WORK/ss-cancel-running.out" || { cat "$WORK/ss-cancel-running.out"; return 1; }
+    rc=$(ss_wait "$out" 15) || { echo "$rc"; return 1; }
+    [ "$rc" = 0 ] || { echo "exit $rc, wanted 0"; cat "$out.log"; return 1; }
+    [ "$(grep -c '"status":"cancelled"' "$out/results.jsonl")" = 2 ] || { cat "$out/results.jsonl"; return 1; }
+}
+check "cancel: running tasks (sleep 60) cancelled at once, journaled cancelled; the run ends exit 0" ss_cancel_running

@@ -59,7 +59,8 @@ import Testing
             ("{not json", "not a JSON object"), ("[1]", "not a JSON object"), ("{\"request\":\"stop\"}", "no \"id\""),
             ("{\"id\":\"a\",\"request\":\"explode\"}", "unknown request \"explode\""),
             ("{\"id\":\"a\",\"request\":\"cancel\",\"indices\":[-1]}", "\"indices\""),
-            ("{\"id\":\"a\",\"request\":\"cancel\",\"indices\":[1.5]}", "\"indices\""),
+            ("{\"id\":\"a\",\"request\":\"cancel\",\"indices\":[1.5]}", "\"indices\" is not a list"),
+            ("{\"id\":\"a\",\"request\":\"cancel\",\"indices\":[true]}", "\"indices\" has the wrong type"),
             ("{\"id\":\"a\",\"request\":\"cancel\",\"indices\":[]}", "\"indices\""),
         ] {
             #expect(throws: ControlLineError.self) { try ControlRequest(parsing: Substring(line)) }
@@ -124,5 +125,20 @@ import Testing
         #expect(throws: RunControlError.self) {
             try RunControl.send(ControlRequest(.stop(now: false)), to: directory, timeoutSeconds: 1)
         }
+    }
+}
+
+/// `mpibatch cancel` in the coordinator: a task a slot holds is cancelled there, one not handed
+/// out yet is settled when the source reaches it, one that ran or is out of range is refused.
+@Suite struct CancelTests {
+    @Test func cancelsWhereTheTaskIs() {
+        var coordinator = Coordinator(taskCount: 40, retries: 0, failFast: false, policy: .dynamic, slotsPerRank: [1, 1], reducer: nil)
+        _ = coordinator.start()
+        let served = coordinator.handle(.request(slot: 0, chunks: 1), from: 0) + coordinator.handle(.request(slot: 0, chunks: 1), from: 1)
+        #expect(coordinator.busySlots().map(\.index) == [0, served.count > 1 ? coordinator.busySlots()[1].index : -1])
+        let first = coordinator.cancel([0, 39, 99])
+        #expect(first.refused && first.outcome.contains("99: out of range"), "\(first.outcome)")
+        #expect(first.actions.contains(.send(.cancel(0..<1), to: 0)), "\(first.outcome)")
+        #expect(first.outcome.contains("39: cancelled (not started yet)"))
     }
 }

@@ -17,6 +17,8 @@ struct JournalState {
     private(set) var succeeded = IndexRanges()
     /// `failed` and `timeout` attempts per index not yet succeeded (`interrupted` ones do not count).
     private(set) var failedAttempts: [Int: Int] = [:]
+    /// Indices with a `cancelled` line (an early stop, `mpibatch cancel`); see `cancelledOnly`.
+    private var cancelled = IndexRanges()
     /// The values of the ok lines that have one, in journal order (for reducers such as
     /// Monte Carlo's, and for stage values); empty unless asked for.
     private(set) var values: [(index: Int, value: TaskValue)] = []
@@ -104,9 +106,18 @@ struct JournalState {
             }
         case .failed, .timeout:
             if !succeeded.contains(entry.index) { failedAttempts[entry.index, default: 0] += 1 }
-        case .interrupted, .cancelled:
-            break  // consumed nothing (an early stop's record keeps a cancelled task from running again)
+        case .cancelled:
+            cancelled.insert(entry.index)  // consumed nothing; a resume does not run it again unless asked
+        case .interrupted:
+            break  // consumed nothing
         }
+    }
+
+    /// Indices journaled `cancelled` and never `ok`: settled, not run again by a resume
+    /// (unless `--retry-cancelled`).
+    var cancelledOnly: IndexRanges {
+        guard !cancelled.ranges.isEmpty else { return cancelled }
+        return IndexRanges(cancelled.ranges.joined().lazy.filter { !succeeded.contains($0) })
     }
 
     /// Cuts the file at `path` back to `length` bytes, through a descriptor that is not a symlink's.

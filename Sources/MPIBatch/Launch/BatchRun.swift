@@ -57,8 +57,7 @@ public enum BatchRun {
         let publisher = try StatusPublisher(
             directory: configuration.outputDirectory, name: configuration.name,
             run: StatusPublisher.Run(
-                figures: driver.liveFigures, stop: driver.requestStop,
-                cancel: { _ in ("this mpibatch cannot cancel tasks yet", true) }))
+                figures: driver.liveFigures, stop: driver.requestStop, cancel: driver.requestCancel))
         transport.start { source, bytes in
             let message = decode(bytes, from: source)
             switch message {

@@ -122,6 +122,13 @@ final class CoordinatorDriver: Sendable {
         }
     }
 
+    /// `mpibatch cancel` asked for `indices`: what was done, and whether any was refused.
+    func requestCancel(_ indices: [Int]) -> (outcome: String, refused: Bool) {
+        let (actions, outcome, refused) = state.withLock { $0.coordinator.cancel(indices) }
+        perform(actions)
+        return (outcome, refused)
+    }
+
     /// What the status shows now: counts, busy slots, per-rank figures (no per-task state).
     func liveFigures() -> LiveFigures {
         state.withLock { state in
@@ -234,6 +241,7 @@ final class CoordinatorDriver: Sendable {
                     + coordinator.workSource.humanSummary() + slotNotes,
                 parts: parts, lostSilentNode: coordinator.lostSilentNode, earlyStops: coordinator.earlyStops.summary(),
                 tasksCancelled: coordinator.cancelled, tasksSettledByEarlyStops: coordinator.earlyStops.settledByStops,
+                tasksCancelledByUser: coordinator.cancelledByUser,
                 failuresInStoppedScopes: coordinator.earlyStops.failuresInStoppedScopes)
             summary.add(reducer?.summaryFigures())
             summary.add(coordinator.workSource.summaryFigures())

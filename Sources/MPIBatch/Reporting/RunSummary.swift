@@ -83,6 +83,9 @@ public struct RunSummary: Sendable {
     /// Tasks of sweeps and stages that stopped early and did not succeed (cancelled, failed or
     /// never started): the stop settled them, so they neither fail the run nor wait for a resume.
     public var tasksSettledByEarlyStops = 0
+    /// Tasks cancelled by `mpibatch cancel` (this part's and earlier parts'): settled, they
+    /// neither fail the run nor run again on `--resume` (unless `--retry-cancelled`).
+    public var tasksCancelledByUser = 0
     /// Failures inside sweeps and stages that stopped early (a search's misses before its hit).
     public var failuresInStoppedScopes = 0
 
@@ -90,7 +93,7 @@ public struct RunSummary: Sendable {
     /// that stopped early, some task neither succeeded nor was settled by an early stop, or a
     /// stage failed (one whose run-time table could not be read fails without a task).
     public var endsFailed: Bool {
-        tasksFailed > failuresInStoppedScopes || tasksSucceeded + tasksSettledByEarlyStops < tasksTotal
+        tasksFailed > failuresInStoppedScopes || tasksSucceeded + tasksSettledByEarlyStops + tasksCancelledByUser < tasksTotal
             || stageGraph?.stagesFailed.isEmpty == false
     }
 

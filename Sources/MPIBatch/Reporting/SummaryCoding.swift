@@ -5,7 +5,8 @@
 extension RunSummary: Codable {
     enum CodingKeys: String, CodingKey {
         case name, tasksTotal = "tasks_total", tasksSucceeded = "tasks_succeeded", tasksFailed = "tasks_failed"
-        case tasksNotRun = "tasks_not_run", tasksRerunChanged = "tasks_rerun_changed", tasksCancelled = "tasks_cancelled", earlyStops = "early_stops", attempts, ranks, slots, wallSeconds = "wall_seconds"
+        case tasksNotRun = "tasks_not_run", tasksRerunChanged = "tasks_rerun_changed", tasksCancelled = "tasks_cancelled",
+            tasksCancelledByUser = "tasks_cancelled_by_user", earlyStops = "early_stops", attempts, ranks, slots, wallSeconds = "wall_seconds"
         case taskSeconds = "task_seconds", speedup, efficiency, imbalance, throughput = "throughput_tasks_per_second"
         case overheadSecondsPerTask = "overhead_seconds_per_task", improvement = "improvement_over_sequential"
         case sequentialBaseline = "sequential_baseline", coreWeighted = "task_seconds_weighted_by_cores"
@@ -21,7 +22,7 @@ extension RunSummary: Codable {
         for (key, count) in [
             (CodingKeys.tasksTotal, tasksTotal), (.tasksSucceeded, tasksSucceeded), (.tasksFailed, tasksFailed),
             (.tasksCancelled, tasksCancelled), (.tasksNotRun, max(0, tasksTotal - tasksSucceeded - tasksFailed - tasksCancelled)),
-            (.attempts, attempts), (.tasksRerunChanged, tasksRerunChanged),
+            (.attempts, attempts), (.tasksRerunChanged, tasksRerunChanged), (.tasksCancelledByUser, tasksCancelledByUser),
             (.ranks, slotsPerRank.count), (.slots, totalSlots),
         ] {
             try container.encode(count, forKey: key)
@@ -92,6 +93,7 @@ extension RunSummary: Codable {
             stageMonteCarlo: try field(.stageMonteCarlo, or: nil), earlyStops: try field(.earlyStops, or: nil),
             tasksCancelled: try field(.tasksCancelled, or: 0))
         tasksRerunChanged = try field(.tasksRerunChanged, or: 0)
+        tasksCancelledByUser = try field(.tasksCancelledByUser, or: 0)
     }
 
     /// `summary.json`'s bytes: one line of JSON with sorted keys.

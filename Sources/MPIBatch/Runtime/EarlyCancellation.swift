@@ -1,10 +1,12 @@
 import Synchronization
 
-/// A rank's side of early stops (`stop_when:`, `race:`): the index ranges the coordinator
-/// cancelled, and each slot's running task, so that a `cancel` message ends it at once (a
-/// command's process group is killed as on a timeout) and what the slots hold there is
-/// dropped. Only workloads with an early stop pay for it: each task then runs as a task
-/// of its own, which can be cancelled alone.
+/// A rank's side of cancellations (`stop_when:`, `race:`, `mpibatch cancel`): the index ranges
+/// the coordinator cancelled, and each slot's running task, so that a `cancel` message ends it
+/// at once (a command's process group is killed as on a timeout) and what the slots hold there
+/// is dropped. Running each task as a task of its own, which can be cancelled alone, costs
+/// microseconds: a workload with an early stop always pays it, any other only while its
+/// rank's tasks take longer than `wrapAbove` (shorter ones end before a cancel could reach
+/// them, and are only dropped if not started).
 final class EarlyCancellation: Sendable {
     private struct State {
         var ranges: [Range<Int>] = []
@@ -15,15 +17,39 @@ final class EarlyCancellation: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Whether every task runs as a task of its own (an early stop in the workload).
+    private let always: Bool
+    /// Whether tasks run as tasks of their own now (`start`).
+    private let wraps = Atomic<Bool>(true)
+    /// Whether any range was cancelled yet (until then no index is looked up).
+    private let cancelledAny = Atomic<Bool>(false)
 
-    /// Bookkeeping for `slots` slots.
-    init(slots: Int) { state = Mutex(State(running: Array(repeating: nil, count: max(1, slots)))) }
+    /// Tasks of a rank whose last task took longer than this (nanoseconds) run as their own tasks.
+    static let wrapAboveNanoseconds: UInt64 = 1_000_000
+
+    /// Bookkeeping for `slots` slots; `always`: every task runs as its own task.
+    init(slots: Int, always: Bool) {
+        state = Mutex(State(running: Array(repeating: nil, count: max(1, slots))))
+        self.always = always
+    }
+
+    /// Whether the next task is to be started through `start` (a cancel can end it).
+    var wrapsTasks: Bool { always || wraps.load(ordering: .relaxed) }
+
+    /// A task of this rank took `nanoseconds`: the next ones run as their own tasks if it was long.
+    func taskTook(nanoseconds: UInt64) {
+        if !always { wraps.store(nanoseconds > Self.wrapAboveNanoseconds, ordering: .relaxed) }
+    }
 
     /// Whether task `index` lies in a cancelled range.
-    func isCancelled(_ index: Int) -> Bool { state.withLock { $0.ranges.contains { $0.contains(index) } } }
+    func isCancelled(_ index: Int) -> Bool {
+        guard cancelledAny.load(ordering: .acquiring) else { return false }
+        return state.withLock { $0.ranges.contains { $0.contains(index) } }
+    }
 
     /// Cancels the tasks of `range`: those running now, and any that would start later.
     func cancel(_ range: Range<Int>) {
+        cancelledAny.store(true, ordering: .releasing)
         state.withLock { state in
             state.ranges.append(range)
             for slot in state.running.indices {

@@ -25,6 +25,8 @@ public struct PreparedRun: Sendable {
         var earlyStops: [EarlyStop] = []
         /// Tasks that run again because the journal holds other work at their index (`--force`).
         var changedToRerun = 0
+        /// Tasks journaled `cancelled` that stay settled (empty under `--retry-cancelled`).
+        var cancelled = IndexRanges()
     }
 
     /// Prepares `configuration.outputDirectory` for `jobHash`.
@@ -78,7 +80,8 @@ public struct PreparedRun: Sendable {
             resumed: ResumedWork(
                 succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values,
                 startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try EarlyStopFile.read(from: directory),
-                changedToRerun: state.changedToRerun),
+                changedToRerun: state.changedToRerun,
+                cancelled: configuration.behaviour.retryCancelled ? IndexRanges() : state.cancelledOnly),
             lock: lock, notes: notes)
     }
 }

@@ -22,6 +22,9 @@ public struct RunBehaviour: Sendable {
     public var adaptiveSlots = false
     /// `--max-slots`: the cap of `--slots auto`, per rank.
     public var maxSlots: Int?
+    /// `--retry-cancelled`: a resume runs again the tasks an earlier part journaled `cancelled`
+    /// (by `mpibatch cancel`); without it they stay settled.
+    public var retryCancelled = false
 
     /// Makes a behaviour; the defaults are `mpibatch run`'s.
     public init(

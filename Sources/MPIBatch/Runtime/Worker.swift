@@ -38,8 +38,8 @@ final class Worker: Sendable {
     private let reports: [CommandReport]
     /// Under `--slots auto`, which of the slots are active; nil: all of them.
     private let adaptive: AdaptiveSlots?
-    /// Cancelled ranges and running tasks, when the workload has an early stop; nil otherwise.
-    private let cancellation: EarlyCancellation?
+    /// Cancelled ranges and running tasks (early stops, `mpibatch cancel`).
+    private let cancellation: EarlyCancellation
     /// Until when no task starts (monotonic nanoseconds; 0: no hold): see `hold(seconds:)`.
     private let heldUntil = Atomic<UInt64>(0)
     /// When the run must end (monotonic nanoseconds), if it has a deadline.
@@ -68,7 +68,7 @@ final class Worker: Sendable {
         self.outputDirectory = outputDirectory
         self.sendToCoordinator = sendToCoordinator
         cores = workload.widestTask.cores > 1 ? CorePool(size: max(1, slots)) : nil
-        cancellation = workload.stopRules.isEmpty ? nil : EarlyCancellation(slots: slots)
+        cancellation = EarlyCancellation(slots: slots, always: !workload.stopRules.isEmpty)
         var streams: [AsyncStream<Chunk>] = []
         var inboxes: [AsyncStream<Chunk>.Continuation] = []
         for _ in 0..<max(1, slots) {
@@ -92,7 +92,7 @@ final class Worker: Sendable {
             stopStarting(graceSeconds: graceSeconds)
             for inbox in inboxes { inbox.finish() }
         case .cancel(let range):
-            cancellation?.cancel(range)
+            cancellation.cancel(range)
         case .request, .results, .done, .interrupt, .heartbeat:
             break  // coordinator-bound traffic only
         }
@@ -192,7 +192,7 @@ final class Worker: Sendable {
             for index in chunk.start..<chunk.end {
                 if heldUntil.load(ordering: .relaxed) != 0 { await waitWhileHeld() }
                 if stopping.load(ordering: .relaxed) { break }
-                if let cancellation, cancellation.isCancelled(index) {
+                if cancellation.isCancelled(index) {
                     pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: MonotonicClock.nanoseconds())
                     continue
                 }
@@ -209,6 +209,7 @@ final class Worker: Sendable {
                 }
                 let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end)
                 let ended = MonotonicClock.nanoseconds()
+                cancellation.taskTook(nanoseconds: ended &- started)
                 if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
                 cores?.release(taken)
                 adaptive?.taskFinished()
@@ -273,7 +274,7 @@ final class Worker: Sendable {
             status = Task.isCancelled ? .interrupted : .failed
             error = Task.isCancelled ? "interrupted: the run was stopped (grace period over)" : String(describing: thrown)
         }
-        if cancellation?.end(slot: slot) == true, status != .ok {
+        if cancellation.end(slot: slot), status != .ok {
             status = .cancelled
             error = "cancelled: its sweep or stage stopped early"
         }
@@ -290,10 +291,11 @@ final class Worker: Sendable {
             log: command.log, usage: usage)
     }
 
-    /// Runs `context`'s task: inline, or with an early stop in the workload as a task of its
-    /// own that a `cancel` message can end (refused with `CancellationError` if already cancelled).
+    /// Runs `context`'s task: inline, or (with an early stop in the workload, or while this
+    /// rank's tasks take over a millisecond) as a task of its own that a `cancel` message can
+    /// end (refused with `CancellationError` if already cancelled).
     private func execute(_ context: TaskContext) async throws -> TaskValue {
-        guard let cancellation else { return try await workload.run(context).journalForm }
+        guard cancellation.wrapsTasks else { return try await workload.run(context).journalForm }
         let workload = workload
         guard let task = cancellation.start(slot: context.slot, index: context.index, { try await workload.run(context).journalForm })
         else { throw CancellationError() }

@@ -62,6 +62,13 @@ struct IndexDispenser: WorkSource {
         }
     }
 
+    /// Whether `index` was handed out: below the next index, or (`static`) in a block taken.
+    func hasHandedOut(_ index: Int) -> Bool? {
+        guard policy == .static else { return index < nextIndex }
+        let block = (0..<totalSlots).first { index < taskCount * ($0 + 1) / totalSlots } ?? 0
+        return block < staticTaken.count ? staticTaken[block] : true
+    }
+
     /// Feeds finished task times to the `auto` policy's floor.
     mutating func finished(_ record: TaskRecord) {
         measuredTasks += 1

@@ -57,8 +57,17 @@ struct Coordinator {
     private(set) var succeeded = 0
     /// Tasks that failed on their last allowed attempt.
     private(set) var failed = 0
-    /// Tasks cancelled by an early stop (started or not).
+    /// Tasks cancelled (an early stop, `mpibatch cancel`; started or not).
     private(set) var cancelled = 0
+    /// Tasks cancelled by `mpibatch cancel`, earlier parts' included.
+    private(set) var cancelledByUser = 0
+    /// Tasks `mpibatch cancel` asked for (their records say so, and a second request is told).
+    private var cancelRequested = Set<Int>()
+    /// Of those, the ones no slot held then: settled when the source hands them out.
+    private var cancelAhead = Set<Int>()
+    /// Tasks an earlier part journaled `cancelled` (a resumed run without `--retry-cancelled`):
+    /// skipped, and counted, when the source hands them out.
+    private var cancelledEarlier = IndexRanges()
     /// Why the run stopped early, if it did.
     private(set) var stopReason: String?
     /// Whether a signal or the deadline stopped the run (exit status 3: resumable).
@@ -144,6 +153,7 @@ struct Coordinator {
     mutating func resume(from earlier: PreparedRun.ResumedWork) {
         succeeded = earlier.succeeded.count
         earlierFailures = earlier.failedAttempts
+        cancelledEarlier = earlier.cancelled
         let values = earlier.values.isEmpty ? [:] : Dictionary(earlier.values.map { ($0.index, $0.value) }, uniquingKeysWith: { $1 })
         for stop in earlier.earlyStops {
             let successes = earlyStops.rules.first { $0.scope == stop.scope }.map { earlier.succeeded.count(in: $0.range) } ?? 0
@@ -353,6 +363,10 @@ struct Coordinator {
                 source.finished(record)
             case .cancelled:
                 cancelled += 1
+                if cancelRequested.contains(record.index) {
+                    cancelledByUser += 1
+                    kept[kept.count - 1].error = Self.cancelledByUserReason
+                }
                 source.finished(record)
             case .interrupted:
                 continue  // only a stopping run interrupts tasks; --resume runs them again at the same attempt
@@ -437,7 +451,7 @@ struct Coordinator {
         let slot = ordinal - ordinalBase[rank]
         var wanted = chunks
         var heldBack = false
-        while wanted > 0, let chunk = nextChunk(forSlotOrdinal: ordinal) {
+        while wanted > 0, let chunk = nextChunk(forSlotOrdinal: ordinal, into: &actions) {
             if chunk.count == 1, inHand[ordinal] > 0 {
                 // The tail: a single task waits for a slot with nothing in hand rather than
                 // queue behind this slot's work while another slot may sit idle.
@@ -483,19 +497,103 @@ struct Coordinator {
         return Chunk(start: chunk.start, end: chunk.start + fits, attempt: chunk.attempt)
     }
 
-    private mutating func nextChunk(forSlotOrdinal ordinal: Int) -> Chunk? {
-        while retryHead < retryQueue.count {
-            let retry = retryQueue[retryHead]
-            retryHead += 1
-            if retryHead == retryQueue.count {
-                retryQueue.removeAll(keepingCapacity: true)
-                retryHead = 0
+    private mutating func nextChunk(forSlotOrdinal ordinal: Int, into actions: inout [CoordinatorAction]) -> Chunk? {
+        while true {
+            while retryHead < retryQueue.count {
+                let retry = retryQueue[retryHead]
+                retryHead += 1
+                if retryHead == retryQueue.count {
+                    retryQueue.removeAll(keepingCapacity: true)
+                    retryHead = 0
+                }
+                if retry.start < source.limit { return retry }
             }
-            if retry.start < source.limit { return retry }
+            guard let range = source.next(forSlotOrdinal: ordinal) else { return nil }
+            let pieces = settlingCancelled(in: range, into: &actions)
+            guard let first = pieces.first else { continue }  // all of it cancelled: ask again
+            for piece in pieces.dropFirst().reversed() {
+                retryQueue.insert(Chunk(start: piece.lowerBound, end: piece.upperBound), at: retryHead)
+            }
+            let attempt = first.count == 1 ? (earlierFailures.removeValue(forKey: first.lowerBound) ?? 0) + 1 : 1
+            return Chunk(start: first.lowerBound, end: first.upperBound, attempt: attempt)
         }
-        guard let range = source.next(forSlotOrdinal: ordinal) else { return nil }
-        let attempt = range.count == 1 ? (earlierFailures.removeValue(forKey: range.lowerBound) ?? 0) + 1 : 1
-        return Chunk(start: range.lowerBound, end: range.upperBound, attempt: attempt)
+    }
+
+    /// The parts of `range` (fresh from the source) to run: the tasks cancelled ahead of it
+    /// (`mpibatch cancel`, now journaled `cancelled`) and those an earlier part journaled
+    /// cancelled (counted, not journaled again) are settled and cut out.
+    private mutating func settlingCancelled(in range: Range<Int>, into actions: inout [CoordinatorAction]) -> [Range<Int>] {
+        guard !cancelAhead.isEmpty || !cancelledEarlier.ranges.isEmpty else { return [range] }
+        var pieces = cancelledEarlier.gaps(in: range)
+        for index in cancelledEarlier.ranges.flatMap({ $0.clamped(to: range) }) {
+            cancelled += 1
+            cancelledByUser += 1
+            source.finished(TaskRecord.cancelled(index))
+        }
+        for index in cancelAhead.filter(range.contains).sorted() {
+            cancelAhead.remove(index)
+            settle(TaskRecord.cancelled(index), into: &actions)
+            pieces = pieces.flatMap { $0.cutting(index..<index + 1) }
+        }
+        return pieces
+    }
+
+    /// Journals `record`, a task `mpibatch cancel` settled before any slot ran it.
+    private mutating func settle(_ record: TaskRecord, into actions: inout [CoordinatorAction]) {
+        var record = record
+        record.error = Self.cancelledByUserReason
+        cancelled += 1
+        cancelledByUser += 1
+        source.finished(record)
+        actions.insert(.record([record]), at: 0)
+    }
+
+    /// The `error` of a task `mpibatch cancel` cancelled.
+    static let cancelledByUserReason = "cancelled: by mpibatch cancel"
+
+    /// `mpibatch cancel`: cancels `indices` (each journaled `cancelled`, no retry consumed).
+    /// A task a slot holds is cancelled there (a `cancel` message: a running one ends); one
+    /// waiting for a retry, at once; one not handed out yet, when the source hands it out.
+    /// Returns the actions, what was done for each index, and whether any was refused (out
+    /// of range, already run).
+    mutating func cancel(_ indices: [Int]) -> (actions: [CoordinatorAction], outcome: String, refused: Bool) {
+        var actions: [CoordinatorAction] = []
+        guard phase == .running else { return (actions, "the run is stopping: nothing to cancel", true) }
+        var said: [String] = []
+        var refused = false
+        for index in Set(indices).sorted() {
+            if index >= source.limit {
+                said.append("\(index): out of range (the run has tasks 0 to \(source.limit - 1))")
+                refused = true
+            } else if cancelRequested.contains(index) {
+                said.append("\(index): already cancelled")
+            } else if let ordinal = held.indices.first(where: { held[$0].holds(index) }) {
+                cancelRequested.insert(index)
+                actions.append(.send(.cancel(index..<index + 1), to: rankOfOrdinal[ordinal]))
+                said.append("\(index): cancelled on rank \(rankOfOrdinal[ordinal]) (running or in hand)")
+            } else if let position = retryQueue[retryHead...].firstIndex(where: { ($0.start..<$0.end).contains(index) }) {
+                let chunk = retryQueue[position]
+                retryQueue.replaceSubrange(
+                    position...position,
+                    with: (chunk.start..<chunk.end).cutting(index..<index + 1).map {
+                        Chunk(start: $0.lowerBound, end: $0.upperBound, attempt: chunk.attempt)
+                    })
+                cancelRequested.insert(index)
+                settle(TaskRecord.cancelled(index, attempt: chunk.attempt), into: &actions)
+                said.append("\(index): cancelled (it waited for its retry)")
+            } else if source.hasHandedOut(index) == true {
+                said.append("\(index): already ran; nothing to cancel")
+                refused = true
+            } else {
+                cancelRequested.insert(index)
+                cancelAhead.insert(index)
+                said.append("\(index): cancelled (not started yet)")
+            }
+        }
+        serveParked(&actions)  // a parked request may now find that what was left is settled
+        collectEffects(&actions)
+        stopIfComplete(&actions)
+        return (actions, said.joined(separator: "; "), refused)
     }
 
     private mutating func stopIfComplete(_ actions: inout [CoordinatorAction]) {

@@ -8,6 +8,9 @@ struct HeldChunks {
     /// The task the slot runs now (the first it has not reported), if it holds any.
     var current: Int? { chunks.first?.start }
 
+    /// Whether the slot holds task `index` (running it, or in hand).
+    func holds(_ index: Int) -> Bool { chunks.contains { ($0.start..<$0.end).contains(index) } }
+
     /// The slot was handed `chunk`.
     mutating func append(_ chunk: Chunk) {
         chunks.append(chunk)

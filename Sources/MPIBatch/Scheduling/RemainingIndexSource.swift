@@ -57,6 +57,13 @@ struct RemainingIndexSource: WorkSource {
     func findings() -> [Finding] { inner.findings() }
     func stagesLine() -> String? { inner.stagesLine() }
 
+    /// Done in an earlier part, or handed out (its position, and not in a piece still waiting).
+    func hasHandedOut(_ index: Int) -> Bool? {
+        guard left.contains(where: { $0.contains(index) }) else { return true }
+        if pieces.contains(where: { $0.contains(index) }) { return false }
+        return inner.hasHandedOut(position(of: index))
+    }
+
     /// The index ranges that positions `positions` stand for.
     private func indices(at positions: Range<Int>) -> [Range<Int>] {
         var result: [Range<Int>] = []

@@ -65,4 +65,11 @@ struct ResumingSource: WorkSource {
     func humanSummary() -> [String] { inner.humanSummary() }
     func findings() -> [Finding] { inner.findings() }
     func stagesLine() -> String? { inner.stagesLine() }
+
+    /// Done in an earlier part, or handed out (by the inner source, and not in a piece still waiting).
+    func hasHandedOut(_ index: Int) -> Bool? {
+        if journaled.contains(index) { return true }
+        if pieces.contains(where: { $0.contains(index) }) { return false }
+        return inner.hasHandedOut(index)
+    }
 }

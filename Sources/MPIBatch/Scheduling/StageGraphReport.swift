@@ -97,6 +97,14 @@ extension StageGraphSource {
         return parts.joined(separator: ", ")
     }
 
+    /// Whether task `index` went to a slot (a stage hands its tasks out in order), or was
+    /// settled without running (its stage skipped, or stopped early).
+    func hasHandedOut(_ index: Int) -> Bool? {
+        guard index >= 0, index < graph.offsets.last ?? 0 else { return nil }
+        let (stage, local) = graph.locate(index)
+        return local < progress[stage].handedOut || [.skipped, .succeeded, .failed].contains(progress[stage].status)
+    }
+
     /// How many running stages the live status names.
     static let namedRunning = 5
 

@@ -42,6 +42,9 @@ public protocol WorkSource {
     func humanSummary() -> [String]
     /// What the source found about the run (a stage graph's critical path, say).
     func findings() -> [Finding]
+    /// Whether task `index` has been handed out (or settled without running) already; nil when
+    /// the source cannot say. `mpibatch cancel` refuses a task that already ran.
+    func hasHandedOut(_ index: Int) -> Bool?
     /// A stage graph's stages by state now (`running 1 (model), succeeded 2, waiting 3`), for the live status.
     func stagesLine() -> String?
 }
@@ -71,4 +74,6 @@ extension WorkSource {
     public func findings() -> [Finding] { [] }
     /// No stages.
     public func stagesLine() -> String? { nil }
+    /// Not known.
+    public func hasHandedOut(_ index: Int) -> Bool? { nil }
 }

@@ -24,38 +24,56 @@ public struct ControlRequest: Sendable, Equatable {
         self.action = action
     }
 
+    /// A line's fields, as written and read (indices as numbers, checked to be whole after).
+    private struct Line: Codable {
+        var id: String?
+        var request: String?
+        var now: Bool?
+        var indices: [Double]?
+    }
+
     /// The request in one line of `control.jsonl`, newline included.
     public var line: String {
-        var object: [String: Any] = ["id": id]
+        var fields = Line(id: id)
         switch action {
         case .stop(let now):
-            object["request"] = "stop"
-            object["now"] = now
+            fields.request = "stop"
+            fields.now = now
         case .cancel(let indices):
-            object["request"] = "cancel"
-            object["indices"] = indices
+            fields.request = "cancel"
+            fields.indices = indices.map(Double.init)
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let bytes = (try? ReportCoding.encode(fields)) ?? []
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The field a decoding error is about, if it is about one.
+    private static func key(of error: any Error) -> String? {
+        let context: DecodingError.Context? = switch error as? DecodingError {
+        case .typeMismatch(_, let context), .dataCorrupted(let context), .valueNotFound(_, let context): context
+        default: nil
+        }
+        return context?.codingPath.first?.stringValue
     }
 
     /// The request in `line` (without its newline), or why it is not one.
     init(parsing line: Substring) throws(ControlLineError) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw ControlLineError("not a JSON object")
+        let fields: Line
+        do {
+            fields = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
+        } catch {
+            throw ControlLineError(Self.key(of: error).map { "\"\($0)\" has the wrong type" } ?? "not a JSON object")
         }
-        guard let id = object["id"] as? String, !id.isEmpty else { throw ControlLineError("no \"id\" string") }
+        guard let id = fields.id, !id.isEmpty else { throw ControlLineError("no \"id\" string") }
         self.id = id
-        switch object["request"] as? String {
+        switch fields.request {
         case "stop":
-            action = .stop(now: object["now"] as? Bool ?? false)
+            action = .stop(now: fields.now ?? false)
         case "cancel":
-            let values = object["indices"] as? [Any] ?? []
-            let indices = values.compactMap { $0 is Bool ? nil : $0 as? Int }
-            guard !values.isEmpty, indices.count == values.count, indices.allSatisfy({ $0 >= 0 }) else {
-                throw ControlLineError("\"indices\" is not a list of task indices")
-            }
-            action = .cancel(indices)
+            guard let numbers = fields.indices, !numbers.isEmpty,
+                numbers.allSatisfy({ $0 >= 0 && $0 < 0x1p53 && $0.rounded() == $0 })
+            else { throw ControlLineError("\"indices\" is not a list of task indices") }
+            action = .cancel(numbers.map { Int($0) })
         case let other:
             throw ControlLineError("unknown request \(other.map { "\"\($0)\"" } ?? "(none)"): stop or cancel")
         }

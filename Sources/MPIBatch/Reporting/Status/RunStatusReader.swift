@@ -19,11 +19,12 @@ public enum RunStatusReader {
 
     /// The status of the run in `directory`, judged: a run that says `running` is read again
     /// until its sequence number moves (it is running), it ends, or `StatusWatch` finds it
-    /// lost (its writer gone: the number stood still for several periods on this clock).
+    /// lost (its writer gone: the number stood still for several periods on this clock). A
+    /// writer on this node whose process lives is running without waiting.
     public static func observe(directory: String) throws(RunFileError) -> RunStatus {
         var watch = StatusWatch()
         let first = watch.judge(try read(directory: directory))
-        guard first.state == .running else { return first }
+        guard first.state == .running, !watch.isLocalAndAlive(first) else { return first }
         while true {
             Thread.sleep(forTimeInterval: min(0.25, first.periodSeconds / 4))
             let status = watch.judge(try read(directory: directory))

@@ -43,6 +43,11 @@ public struct StatusWatch {
         return judged
     }
 
+    /// Whether `status`'s writer is a process of this node that runs.
+    func isLocalAndAlive(_ status: RunStatus) -> Bool {
+        status.host == localHost && Self.processLives(status.pid)
+    }
+
     /// Whether process `pid` of this node runs (a zombie, dead and not yet reaped, does not).
     static func processLives(_ pid: Int32) -> Bool {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
