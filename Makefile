@@ -36,9 +36,10 @@ deps:
 deps-slurm:
 	@scripts/install-deps --slurm
 
-# What the integration tests need: Slurm and munge, and Chromium for the report page.
+# What the integration tests need: Slurm and munge, Chromium for the report page, and
+# dbt with DuckDB and Postgres for the real dbt's checks.
 deps-test:
-	@scripts/install-deps --slurm --browser
+	@scripts/install-deps --slurm --browser --dbt
 
 # What the benchmarks' peers need: mpi4py (built with pip against the system Open MPI).
 deps-bench:

@@ -14,17 +14,24 @@ struct ImportDbtCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dbt", abstract: "A dbt project's models, seeds, snapshots and tests as a stage graph.",
         discussion: """
-            Each model runs as `dbt run --select MODEL` once its selected parents have; tests run \
-            after what they test. Models matching --exclusive (default *_state_accumulator*) run \
-            alone, one after another in dependency order. Run `dbt parse` (or compile) first to \
-            have target/manifest.json.
+            Each node runs as `dbt run|seed|snapshot|test --select fqn:…` in the project's root \
+            once its selected parents have, after a connection check (`dbt debug --connection`). \
+            --select, --exclude and --selector are resolved by `dbt ls`. On DuckDB and SQLite every \
+            stage runs alone. Models matching --exclusive (default *_state_accumulator*) run alone, \
+            one after another in dependency order. Run `dbt parse` first to have target/manifest.json.
             """)
 
     @Argument(help: "The project's target/manifest.json.")
     var manifest: String
 
-    @Option(name: .customLong("select"), help: "dbt selectors: NAME, +NAME, NAME+, tag:TAG (repeatable; default: everything).")
+    @Option(name: .customLong("select"), help: "dbt's --select, resolved by `dbt ls` (repeatable; default: everything).")
     var selectors: [String] = []
+
+    @Option(name: .customLong("exclude"), help: "dbt's --exclude, resolved by `dbt ls` (repeatable).")
+    var excludes: [String] = []
+
+    @Option(help: "A YAML selector of the project (dbt's --selector), resolved by `dbt ls`.")
+    var selector: String?
 
     @Option(name: .customLong("exclusive"), help: "Name patterns of models that run alone and in order (repeatable).")
     var exclusivePatterns: [String] = []
@@ -32,23 +39,45 @@ struct ImportDbtCommand: ParsableCommand {
     @Option(help: "The dbt program.")
     var dbt = "dbt"
 
-    @Option(name: .customLong("dbt-arg"), help: "An argument added to every dbt command, e.g. --dbt-arg=--target --dbt-arg=prod (repeatable).")
+    @Option(name: .customLong("dbt-arg"), help: "An argument added to every dbt command, e.g. --dbt-arg=--full-refresh (repeatable).")
     var dbtArguments: [String] = []
 
-    @Option(help: "The directory the dbt commands run in (the project's).")
+    @Option(help: "The project's root (default: the directory at or above the manifest with dbt_project.yml).")
     var projectDir: String?
+
+    @Option(help: "The directory of profiles.yml (default: where dbt looks: $DBT_PROFILES_DIR, the project, ~/.dbt).")
+    var profilesDir: String?
+
+    @Option(help: "dbt's --target, passed to every stage.")
+    var target: String?
+
+    @Option(help: "dbt's --vars (YAML), passed to every stage.")
+    var vars: String?
+
+    @Option(help: "Retries of each stage (snapshots and incremental models: never).")
+    var retries = 1
 
     @Flag(help: "Leave tests out.")
     var noTests = false
+
+    func validate() throws {
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more, not \(retries)") }
+    }
 
     func run() throws {
         var options = DbtImport.Options()
         options.program = dbt
         options.extraArguments = dbtArguments
         options.select = selectors
+        options.exclude = excludes
+        options.selector = selector
         if !exclusivePatterns.isEmpty { options.exclusivePatterns = exclusivePatterns }
         options.includeTests = !noTests
-        options.workingDirectory = projectDir
+        options.projectDirectory = projectDir
+        options.profilesDirectory = profilesDir
+        options.target = target
+        options.vars = vars
+        options.retries = retries
         do {
             print(try DbtImport.job(manifestPath: manifest, options: options), terminator: "")
         } catch {

@@ -1,6 +1,7 @@
 # mpibatch import dbt (issue 16): a realistic manifest (Tests/Integration/dbt-shop: 4 seeds,
 # 20 models with 2 state accumulators, a snapshot, 6 tests, an analysis and a source) as a
-# stage graph, run with a stub dbt on the PATH. Sourced by run-all.
+# stage graph, run with a stub dbt on the PATH. The real dbt's checks: more-dbt-real.sh.
+# Sourced by run-all.
 
 DBT_SHOP=$(cd "$HERE/dbt-shop" && pwd)
 # The generated job's stages as Python dicts (the job is plain enough not to need PyYAML).
@@ -24,19 +25,27 @@ def load_job(path):
 dbt_import_graph() {
     "$BIN" import dbt "$DBT_SHOP/manifest.json" >"$WORK/shop.yaml" || return 1
     expect_status 0 "$BIN" validate "$WORK/shop.yaml" || return 1
-    python3 - "$WORK/shop.yaml" "$DBT_JOB_PY" <<'PY'
+    python3 - "$WORK/shop.yaml" "$DBT_JOB_PY" "$DBT_SHOP" <<'PY'
 import sys
 exec(sys.argv[2])
 job = load_job(sys.argv[1])
 stages = {s["name"]: s for s in job["stages"]}
-assert job["name"] == "shop" and len(stages) == 31, len(stages)   # 4 seeds, 20 models, 1 snapshot, 6 tests
+# 4 seeds, 20 models, 1 snapshot, 6 tests, the connection check and the parse
+assert job["name"] == "shop" and len(stages) == 33, len(stages)
 assert "adhoc_revenue" not in stages and "events" not in stages     # analyses and sources run nothing
-assert stages["raw_orders"]["command"] == ["dbt", "seed", "--select", "raw_orders"]
-assert stages["snap_customers"]["command"][:2] == ["dbt", "snapshot"]
-assert stages["not_null_fct_orders_amount"]["command"] == ["dbt", "test", "--select", "not_null_fct_orders_amount"]
+root = sys.argv[3]
+common = f" --project-dir {root} --profiles-dir {root} --target-path \\\"$MPIBATCH_OUT/dbt/"
+assert stages["raw_orders"]["shell"].startswith("dbt seed --select fqn:shop.raw_orders" + common + "raw_orders"), stages["raw_orders"]
+assert stages["snap_customers"]["shell"].startswith("dbt snapshot --select fqn:shop.snap_customers "), stages["snap_customers"]
+assert stages["not_null_fct_orders_amount"]["shell"].startswith("dbt test --select fqn:shop.not_null_fct_orders_amount" + common)
+assert all(s["cwd"] == root for s in stages.values())
 assert sorted(stages["relationships_fct_orders_customer_id__dim_customers"]["after"]) == ["dim_customers", "fct_orders"]
 assert sorted(stages["int_order_items"]["after"]) == ["stg_orders", "stg_products"]
-assert "after" not in stages["stg_events"]                           # its parent is a source
+assert stages["stg_events"]["after"] == ["dbt-parse"]                  # its parent is a source
+assert stages["dbt-parse"]["after"] == ["dbt-connection"] and "after" not in stages["dbt-connection"]
+assert stages["dbt-connection"]["shell"].startswith("dbt debug --connection --project-dir ")
+retries = {name: s["retries"] for name, s in stages.items()}
+assert retries["snap_customers"] == "0" and retries["dbt-connection"] == "0" and retries["fct_orders"] == "1", retries
 exclusive = [s["name"] for s in job["stages"] if s.get("exclusive")]
 assert exclusive == ["customer_state_accumulator", "revenue_state_accumulator"], exclusive
 assert "customer_state_accumulator" in stages["revenue_state_accumulator"]["after"]  # kept in order
@@ -44,29 +53,27 @@ PY
 }
 check "dbt: import makes the expected stages, dependencies, tests, and ordered exclusive accumulators" dbt_import_graph
 
-dbt_import_select() {
-    "$BIN" import dbt "$DBT_SHOP/manifest.json" --select +fct_orders --no-tests --dbt-arg=--target --dbt-arg=ci \
-        --exclusive 'revenue_*' >"$WORK/shop-fct.yaml" || return 1
+dbt_import_options() {
+    local bin
+    bin=$(realpath "$BIN")
+    (cd "$DBT_SHOP" && "$bin" import dbt manifest.json --no-tests --target ci --vars '{day: 3}' --dbt-arg=--full-refresh \
+        --exclusive 'revenue_*' --retries 4) >"$WORK/shop-fct.yaml" || return 1
     python3 - "$WORK/shop-fct.yaml" "$DBT_JOB_PY" <<'PY' || return 1
 import sys
 exec(sys.argv[2])
 job = load_job(sys.argv[1])
-names = sorted(s["name"] for s in job["stages"])
-assert names == sorted(["raw_orders", "raw_products", "raw_payments", "stg_orders", "stg_products", "stg_payments",
-                        "int_order_items", "int_payments_pivoted", "int_order_payments", "revenue_state_accumulator",
-                        "fct_orders"]), names
+assert len(job["stages"]) == 27, len(job["stages"])   # no tests
 fct = [s for s in job["stages"] if s["name"] == "fct_orders"][0]
-assert fct["command"] == ["dbt", "run", "--select", "fct_orders", "--target", "ci"], fct
+assert " --target ci --vars '{{day: 3}}' --full-refresh --target-path " in fct["shell"], fct
+assert fct["retries"] == "4", fct
 assert [s["name"] for s in job["stages"] if s.get("exclusive")] == ["revenue_state_accumulator"]
 PY
-    expect_status 2 "$BIN" import dbt "$DBT_SHOP/manifest.json" --select no_such_model 2>"$WORK/dbt-bad.log" || return 1
-    grep -q "no_such_model: no model" "$WORK/dbt-bad.log" || return 1
     echo '{"nodes": {"model.x.a": {"name": "a"}}}' >"$WORK/bad-manifest.json"
     expect_status 2 "$BIN" import dbt "$WORK/bad-manifest.json" 2>"$WORK/dbt-bad.log" || return 1
     grep -q 'missing "resource_type"' "$WORK/dbt-bad.log" || { cat "$WORK/dbt-bad.log"; return 1; }
     expect_status 2 "$BIN" import dbt "$WORK/none.json"
 }
-check "dbt: --select +MODEL, --no-tests, --dbt-arg, --exclusive; bad manifests and selectors: exit 2" dbt_import_select
+check "dbt: --no-tests, --target, --vars, --dbt-arg, --exclusive, --retries; bad manifests: exit 2" dbt_import_options
 
 dbt_run_with_stub() {
     "$BIN" import dbt "$DBT_SHOP/manifest.json" >"$WORK/shop.yaml" || return 1
@@ -83,6 +90,7 @@ calls, job, summary = sys.argv[1], load_job(sys.argv[2]), json.load(open(sys.arg
 spans = {}
 for line in open(calls):
     when, edge, kind, _, name = line.split()[:5]
+    name = {"debug": "dbt-connection", "parse": "dbt-parse"}.get(kind, name.split(".")[-1])
     spans.setdefault(name, {})[edge] = float(when)
 stages = {s["name"]: s for s in job["stages"]}
 assert sorted(spans) == sorted(stages), set(stages) ^ set(spans)
@@ -95,7 +103,7 @@ for name in ("customer_state_accumulator", "revenue_state_accumulator"):
     assert not overlapping, (name, overlapping)
 one_by_one = sum(s["end"] - s["start"] for s in spans.values())
 wall = max(s["end"] for s in spans.values()) - min(s["start"] for s in spans.values())
-print(f"31 dbt calls: one by one {one_by_one:.2f} s, as a graph on 2 ranks x 3 slots {wall:.2f} s: {one_by_one / wall:.2f}x")
+print(f"33 dbt calls: one by one {one_by_one:.2f} s, as a graph on 2 ranks x 3 slots {wall:.2f} s: {one_by_one / wall:.2f}x")
 assert one_by_one / wall > 1.5, "no faster than one by one"
 PY
 }
@@ -136,11 +144,12 @@ for name, (nodes, expected) in cases.items():
     json.dump(manifest, open(f"{sys.argv[1]}/{name}.json", "w"))
     open(f"{sys.argv[1]}/{name}.expected", "w").write(expected)
 PY
-    local manifest name expected status
+    local manifest name expected status project=$dir/$'dir {x}\nwith "quotes"'
+    mkdir -p "$project" && touch "$project/dbt_project.yml"
     for manifest in "$dir"/*.json; do
         name=${manifest%.json}
         expected=$(cat "$name.expected")
-        timeout 60 "$BIN" import dbt "$manifest" --project-dir $'dir {x}\nwith "quotes"' \
+        timeout 60 "$BIN" import dbt "$manifest" --project-dir "$project" --profiles-dir "$DBT_SHOP" \
             --dbt-arg='--vars={"k": "v\w"}' --dbt-arg=$'two\nlines' >"$name.yaml" 2>"$name.err"
         status=$?
         if [ "$expected" = ok ]; then

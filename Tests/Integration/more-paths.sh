@@ -40,7 +40,7 @@ paths_job_names() {
     grep -q "bad.yaml:1:7: job name '../escaped' must be letters, digits" "$dir/err" || { cat "$dir/err"; return 1; }
     [ ! -e "$dir/escaped" ] && [ -z "$(ls "$dir/runs")" ] || { echo "a directory was made for a bad name"; return 1; }
     sed 's|"project_name": "shop"|"project_name": "../../x y"|' "$HERE/dbt-shop/manifest.json" >"$dir/manifest.json"
-    "$bin" import dbt "$dir/manifest.json" >"$dir/dbt.yaml" || return 1
+    "$bin" import dbt "$dir/manifest.json" --project-dir "$HERE/dbt-shop" >"$dir/dbt.yaml" || return 1
     expect_status 0 "$bin" validate "$dir/dbt.yaml" || return 1
     grep -q '^name: "______x_y"$' "$dir/dbt.yaml" || { head -n 3 "$dir/dbt.yaml"; return 1; }
 }

@@ -1,0 +1,232 @@
+# mpibatch import dbt with the real dbt (issue 29): Tests/Integration/dbt-jaffle (3 seeds,
+# 3 staging views, 2 marts, 20 tests) built by `dbt build` and by mpibatch, on DuckDB and on
+# a Postgres the checks start and stop (scripts/postgres-server); the tables must be the
+# same. Then the hostile cases: a failing model, a model that passes on its retry, a kill -9
+# and --resume, the warehouse down, a manifest of another dbt, profiles.yml missing.
+# dbt-core, dbt-duckdb, dbt-postgres and postgresql come from `scripts/install-deps --dbt`.
+# Sourced by run-all.
+
+DBT_JAFFLE=$(cd "$HERE/dbt-jaffle" && pwd)
+DBT_PG_DIR=
+DBT_PG_PORT=
+
+# jaffle_copy NAME: a fresh copy of the project in $WORK/NAME (no database, no target/), parsed.
+jaffle_copy() {
+    rm -rf "${WORK:?}/$1"
+    mkdir -p "$WORK/$1"
+    (cd "$DBT_JAFFLE" && tar cf - --exclude=target --exclude=logs --exclude='*.duckdb*' .) | (cd "$WORK/$1" && tar xf -) || return 1
+    (cd "$WORK/$1" && dbt -q parse --profiles-dir . "${@:2}" >parse.log 2>&1) || { cat "$WORK/$1/parse.log"; return 1; }
+}
+
+# dbt_pg_up: the checks' own Postgres, started once (stopped by pid at the end of this file).
+dbt_pg_up() {
+    [ -n "$DBT_PG_PORT" ] && return 0
+    DBT_PG_DIR=$(mktemp -d /tmp/mpibatch-pg.XXXXXX) && chmod 755 "$DBT_PG_DIR" || return 1   # the user postgres must reach it
+    DBT_PG_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    scripts/postgres-server start "$DBT_PG_DIR" "$DBT_PG_PORT" || { DBT_PG_PORT=; return 1; }
+    export JAFFLE_PG_PORT=$DBT_PG_PORT
+}
+
+# pg_database NAME: a new, empty database NAME on the checks' server.
+pg_database() {
+    psql -h 127.0.0.1 -p "$DBT_PG_PORT" -U postgres -X -q -c "drop database if exists $1" -c "create database $1"
+}
+
+# since START: the seconds from START (date +%s.%N) to now.
+since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(date +%s.%N)"; }
+
+# mpibatch_dbt DIR OUT [IMPORT-OPTIONS...]: imports DIR's manifest and runs it on 2 ranks.
+mpibatch_dbt() {
+    local dir=$1 out=$2
+    shift 2
+    "$BIN" import dbt "$dir/target/manifest.json" "$@" >"$out.yaml" || return 1
+    timeout 900 "${MPIRUN[@]}" -np 2 "$BIN" run "$out.yaml" --out "$out" --quiet
+}
+
+# each_stage_ran_its_node OUT DIR: every node stage's own run_results.json has exactly its
+# node (the fqn selection is unique), and every node of the manifest ran once.
+each_stage_ran_its_node() {
+    python3 - "$1" "$2/target/manifest.json" <<'PY'
+import json, os, sys
+out, manifest = sys.argv[1], json.load(open(sys.argv[2]))
+runnable = {i for i, n in manifest["nodes"].items() if n["resource_type"] in ("seed", "model", "test", "snapshot")}
+ran = []
+for stage in sorted(os.listdir(f"{out}/dbt")):
+    path = f"{out}/dbt/{stage}/run_results.json"
+    if stage in ("dbt-connection", "dbt-parse"):
+        continue
+    results = json.load(open(path))["results"]
+    assert len(results) == 1, (stage, [r["unique_id"] for r in results])
+    assert results[0]["unique_id"].split(".")[2] == stage or stage.endswith(results[0]["unique_id"].split(".")[2]), (stage, results)
+    ran.append(results[0]["unique_id"])
+assert sorted(ran) == sorted(runnable), set(ran) ^ runnable
+PY
+}
+
+dbt_duckdb_same_tables() {
+    jaffle_copy duck-build && jaffle_copy duck-mpi || return 1
+    local start build mpi
+    start=$(date +%s.%N)
+    (cd "$WORK/duck-build" && dbt -q build --threads 2 --profiles-dir . >build.log 2>&1) || { cat "$WORK/duck-build/build.log"; return 1; }
+    build=$(since "$start")
+    start=$(date +%s.%N)
+    mpibatch_dbt "$WORK/duck-mpi" "$WORK/duck-run" || return 1
+    mpi=$(since "$start")
+    grep -q "^# DuckDB lets one process at a time" "$WORK/duck-run.yaml" || { head -5 "$WORK/duck-run.yaml"; return 1; }
+    [ "$(grep -c '^    exclusive: true' "$WORK/duck-run.yaml")" -eq 30 ] || { echo "not every stage exclusive"; return 1; }
+    "$HERE/dbt_tables.py" duckdb "$WORK/duck-build/jaffle.duckdb" >"$WORK/duck-build.tables" || return 1
+    "$HERE/dbt_tables.py" duckdb "$WORK/duck-mpi/jaffle.duckdb" >"$WORK/duck-mpi.tables" || return 1
+    diff "$WORK/duck-build.tables" "$WORK/duck-mpi.tables" || return 1
+    [ "$(wc -l <"$WORK/duck-mpi.tables")" -eq 8 ] || { cat "$WORK/duck-mpi.tables"; return 1; }
+    "$HERE/check_results.py" "$WORK/duck-run" 30 || return 1
+    each_stage_ran_its_node "$WORK/duck-run" "$WORK/duck-mpi" || return 1
+    [ ! -e "$WORK/duck-mpi/target/run_results.json" ] || { echo "a stage wrote the project's own target/"; return 1; }
+    echo "measured: DuckDB, under load: dbt build --threads 2 ${build} s, mpibatch -np 2 ${mpi} s (30 stages)"
+}
+check "dbt (real, DuckDB): import + mpirun -np 2 builds the same tables as dbt build, one stage at a time, each stage its own node" \
+    dbt_duckdb_same_tables
+
+dbt_postgres_same_tables() {
+    dbt_pg_up && pg_database jaffle_build && pg_database jaffle_mpi || return 1
+    jaffle_copy pg-build --target postgres && jaffle_copy pg-mpi --target postgres || return 1
+    local start build mpi
+    start=$(date +%s.%N)
+    (cd "$WORK/pg-build" && JAFFLE_PG_DB=jaffle_build dbt -q build --threads 2 --profiles-dir . --target postgres >build.log 2>&1) ||
+        { cat "$WORK/pg-build/build.log"; return 1; }
+    build=$(since "$start")
+    start=$(date +%s.%N)
+    JAFFLE_PG_DB=jaffle_mpi mpibatch_dbt "$WORK/pg-mpi" "$WORK/pg-run" --target postgres || return 1
+    mpi=$(since "$start")
+    ! grep -q "exclusive: true" "$WORK/pg-run.yaml" || { echo "Postgres stages made exclusive"; return 1; }
+    "$HERE/dbt_tables.py" postgres "$DBT_PG_PORT" jaffle_build >"$WORK/pg-build.tables" || return 1
+    "$HERE/dbt_tables.py" postgres "$DBT_PG_PORT" jaffle_mpi >"$WORK/pg-mpi.tables" || return 1
+    diff "$WORK/pg-build.tables" "$WORK/pg-mpi.tables" || return 1
+    [ "$(wc -l <"$WORK/pg-mpi.tables")" -eq 8 ] || { cat "$WORK/pg-mpi.tables"; return 1; }
+    "$HERE/check_results.py" "$WORK/pg-run" 30 || return 1
+    each_stage_ran_its_node "$WORK/pg-run" "$WORK/pg-mpi" || return 1
+    echo "measured: Postgres, under load: dbt build --threads 2 ${build} s, mpibatch -np 2 ${mpi} s (30 stages)"
+}
+check "dbt (real, Postgres): import --target postgres + mpirun -np 2 builds the same tables as dbt build" dbt_postgres_same_tables
+
+dbt_failing_model() {
+    dbt_pg_up && pg_database jaffle_fail || return 1
+    jaffle_copy pg-fail --target postgres || return 1
+    JAFFLE_PG_DB=jaffle_fail mpibatch_dbt "$WORK/pg-fail" "$WORK/pg-fail-run" --target postgres --vars '{fail_models: [orders]}'
+    local status=$?
+    [ $status -eq 1 ] || { echo "exit $status, wanted 1"; return 1; }
+    python3 - "$WORK/pg-fail-run/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+failed, skipped = s["stages_failed"], s["stages_skipped"]
+assert failed == ["orders"], failed
+# orders' descendants: customers, their tests and orders' tests, as dbt build skips them
+assert "customers" in skipped and "unique_orders_order_id" in skipped and "unique_customers_customer_id" in skipped, skipped
+assert "stg_orders" not in skipped and "unique_stg_orders_order_id" not in skipped, skipped
+error = [f for f in s["failures"] if f.get("stage", "orders") == "orders"][0]["error"]
+assert "this_relation_does_not_exist_orders" in error, error   # dbt's own message
+PY
+    "$BIN" report "$WORK/pg-fail-run" 2>&1 | grep -q "customers" || { "$BIN" report "$WORK/pg-fail-run"; return 1; }
+}
+check "dbt (real): a failing model fails alone (dbt's error kept), its descendants skipped and named in the summary" dbt_failing_model
+
+dbt_flaky_model() {
+    dbt_pg_up && pg_database jaffle_flaky || return 1
+    jaffle_copy pg-flaky --target postgres || return 1
+    JAFFLE_PG_DB=jaffle_flaky mpibatch_dbt "$WORK/pg-flaky" "$WORK/pg-flaky-run" --target postgres --vars '{flaky_models: [customers]}' \
+        --select +customers --exclude 'test_type:data' || return 1
+    python3 - "$WORK/pg-flaky-run/results.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+mine = [l for l in lines if l["params"]["stage"] == "customers"]
+assert [(l["attempt"], l["status"]) for l in mine] == [(1, "failed"), (2, "ok")], mine
+assert "first attempt fails" in mine[0]["error"], mine[0]["error"]
+stages = sorted(l["params"]["stage"] for l in lines if l["status"] == "ok")
+assert stages == sorted(["dbt-connection", "dbt-parse", "raw_customers", "raw_orders", "raw_payments", "stg_customers",
+                         "stg_orders", "stg_payments", "orders", "customers"]), stages   # dbt ls chose them
+PY
+}
+check "dbt (real): a model that fails on its first try passes on its retry; --select/--exclude resolved by dbt ls" dbt_flaky_model
+
+dbt_kill_and_resume() {
+    dbt_pg_up && pg_database jaffle_kill || return 1
+    jaffle_copy pg-kill --target postgres || return 1
+    local out=$WORK/pg-kill-run launcher
+    "$BIN" import dbt "$WORK/pg-kill/target/manifest.json" --target postgres >"$out.yaml" || return 1
+    JAFFLE_PG_DB=jaffle_kill "${MPIRUN[@]}" -np 2 "$BIN" run "$out.yaml" --out "$out" --quiet >"$out.log" 2>&1 &
+    launcher=$!
+    local finished
+    for _ in $(seq 1 1500); do   # until some node stages have finished
+        finished=$(cat "$out/results.jsonl" 2>/dev/null | grep -c '"status":"ok"')
+        [ "$finished" -ge 8 ] && break
+        sleep 0.2
+    done
+    local rank
+    for rank in $(pgrep -P $launcher); do kill -9 "$rank"; done
+    wait $launcher
+    local done_before
+    done_before=$(grep -c '"status":"ok"' "$out/results.jsonl")
+    [ "$done_before" -lt 30 ] || { echo "finished before the kill"; return 1; }
+    JAFFLE_PG_DB=jaffle_kill timeout 900 "${MPIRUN[@]}" -np 2 "$BIN" run "$out.yaml" --out "$out" --resume --quiet || return 1
+    "$HERE/journal_check.py" "$out" 30 || return 1
+    "$HERE/dbt_tables.py" postgres "$DBT_PG_PORT" jaffle_kill >"$WORK/pg-kill.tables" || return 1
+    diff "$WORK/pg-build.tables" "$WORK/pg-kill.tables" || return 1
+    echo "killed after $done_before of 30 stages"
+}
+check "dbt (real): kill -9 of the ranks mid-graph, then --resume: each stage once, the same tables as dbt build (the Postgres check's)" \
+    dbt_kill_and_resume
+
+dbt_warehouse_down() {
+    jaffle_copy pg-down --target postgres || return 1
+    local port out=$WORK/pg-down-run
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    JAFFLE_PG_PORT=$port mpibatch_dbt "$WORK/pg-down" "$out" --target postgres
+    local status=$?
+    [ $status -eq 1 ] || { echo "exit $status, wanted 1"; return 1; }
+    python3 - "$out/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["stages_failed"] == ["dbt-connection"], s["stages_failed"]
+assert s["tasks_failed"] == 1 and len(s["stages_skipped"]) == 29, (s["tasks_failed"], len(s["stages_skipped"]))
+assert "Connection refused" in s["failures"][0]["error"] or "connection" in s["failures"][0]["error"].lower(), s["failures"][0]
+PY
+}
+check "dbt (real): the warehouse down at start is one failure (the connection check), every other stage skipped" dbt_warehouse_down
+
+dbt_bad_projects() {
+    jaffle_copy bad || return 1
+    local dir=$WORK/bad
+    # a manifest another dbt major version wrote
+    python3 -c "
+import json, sys
+m = json.load(open('$dir/target/manifest.json'))
+m['metadata']['dbt_version'] = '2.0.0-preview.45'
+m['metadata']['dbt_schema_version'] = 'https://schemas.getdbt.com/dbt/manifest/v20.json'
+json.dump(m, open('$dir/other.json', 'w'))"
+    expect_status 2 "$BIN" import dbt "$dir/other.json" --project-dir "$dir" 2>"$dir/err" || return 1
+    grep -q "written by dbt 2.0.0-preview.45 (manifest schema v20); mpibatch imports manifests of dbt 1.x" "$dir/err" || { cat "$dir/err"; return 1; }
+    # profiles.yml nowhere dbt would look
+    mv "$dir/profiles.yml" "$dir/elsewhere.yml"
+    HOME=$dir DBT_PROFILES_DIR='' expect_status 2 "$BIN" import dbt "$dir/target/manifest.json" 2>"$dir/err" || return 1
+    grep -q "no profiles.yml in $dir (the project), $dir/.dbt (~/.dbt): dbt could not connect; give --profiles-dir" "$dir/err" ||
+        { cat "$dir/err"; return 1; }
+    expect_status 2 "$BIN" import dbt "$dir/target/manifest.json" --profiles-dir "$dir/nowhere" 2>"$dir/err" || return 1
+    grep -q "no profiles.yml in $dir/nowhere (--profiles-dir)" "$dir/err" || { cat "$dir/err"; return 1; }
+    mv "$dir/elsewhere.yml" "$dir/profiles.yml"
+    # a selection dbt refuses, and one that selects nothing
+    expect_status 2 "$BIN" import dbt "$dir/target/manifest.json" --selector nosuch 2>"$dir/err" || return 1
+    grep -q "dbt refused the selection: .*Could not find selector named nosuch" "$dir/err" || { cat "$dir/err"; return 1; }
+    expect_status 2 "$BIN" import dbt "$dir/target/manifest.json" --select no_such_model 2>"$dir/err" || return 1
+    grep -q "nothing to run: dbt ls selects no model" "$dir/err" || { cat "$dir/err"; return 1; }
+    expect_status 2 "$BIN" import dbt "$dir/target/manifest.json" --retries -1 2>"$dir/err" || return 1
+}
+check "dbt (real): another dbt's manifest, profiles.yml missing, selections dbt refuses: exit 2 with one clear line" dbt_bad_projects
+
+dbt_pg_stopped() {
+    local pid
+    pid=$(head -n 1 "$DBT_PG_DIR/data/postmaster.pid")
+    scripts/postgres-server stop "$DBT_PG_DIR" || return 1
+    ! kill -0 "$pid" 2>/dev/null && rm -rf "$DBT_PG_DIR"
+}
+if [ -n "$DBT_PG_PORT" ]; then
+    check "dbt (real): the checks stop the Postgres they started, by its pid" dbt_pg_stopped
+fi
