@@ -49,7 +49,11 @@ deps-bench:
 # the system's Open MPI, no Swift toolchain. `build` and `install` use the same
 # flags, so that `install` after `build` only copies (other flags would rebuild
 # every module, the packages' included).
-RELEASE_FLAGS := -c release --static-swift-stdlib $(CPU_FLAGS)
+# Each layer of the library is a target that may import only the targets it declares
+# (docs/layers.md): an upward or undeclared import fails the build instead of compiling
+# because the module happens to be built already.
+IMPORT_CHECK := --explicit-target-dependency-import-check error
+RELEASE_FLAGS := -c release --static-swift-stdlib $(CPU_FLAGS) $(IMPORT_CHECK)
 
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
@@ -61,7 +65,7 @@ demo: build
 	mpirun -np $(NP) $(BIN) run jobs/spin.yaml
 
 unit-test: deps
-	$(SWIFT) test
+	$(SWIFT) test $(IMPORT_CHECK)
 
 integration-test: build deps-test
 	$(MAKE) install PREFIX=$(abspath $(TEST_PREFIX))

@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The library's layers, lowest first (docs/layers.md).
+let layers: [Target.Dependency] = [
+    "MPIBatchCore", "MPIBatchJob", "MPIBatchImport", "MPIBatchPlan", "MPIBatchJournal", "MPIBatchScheduling",
+    "MPIBatchRuntime", "MPIBatchWorkloads", "MPIBatchReporting", "MPIBatchScaling", "MPIBatchLaunch",
+]
+
 let package = Package(
     name: "mpibatch",
     platforms: [.macOS(.v15)],
@@ -26,12 +32,40 @@ let package = Package(
         .target(name: "CLanes", path: "CSources/CLanes"),
         .target(name: "CCPUCheck", path: "CSources/CCPUCheck"),
         .target(name: "SwiftMPI", dependencies: ["CMPI", "CMPIShim"]),
+        // The library, one target per layer: each may import only the targets it lists, and
+        // `--explicit-target-dependency-import-check error` (make test) refuses any other
+        // import. Each folder's Layer.swift says what the layer is for (docs/layers.md).
+        .target(name: "MPIBatchCore", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "MPIBatchJob", dependencies: ["MPIBatchCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "MPIBatchImport", dependencies: ["MPIBatchCore", "MPIBatchJob"]),
+        .target(name: "MPIBatchPlan", dependencies: ["MPIBatchCore", "MPIBatchJob"]),
+        .target(name: "MPIBatchJournal", dependencies: ["MPIBatchCore", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "MPIBatchScheduling", dependencies: ["MPIBatchCore", "MPIBatchJob", "MPIBatchPlan", "MPIBatchJournal"]),
         .target(
-            name: "MPIBatch",
-            dependencies: ["SwiftMPI", "CProcessGuard", "CLanes", "CCPUCheck", .product(name: "Yams", package: "Yams"),
-                .product(name: "SystemPackage", package: "swift-system"),
+            name: "MPIBatchRuntime",
+            dependencies: ["MPIBatchCore", "MPIBatchJob", "MPIBatchJournal", "MPIBatchScheduling", "SwiftMPI", "CCPUCheck"]
+        ),
+        .target(
+            name: "MPIBatchWorkloads",
+            dependencies: [
+                "MPIBatchCore", "MPIBatchJob", "MPIBatchPlan", "MPIBatchJournal", "MPIBatchScheduling", "MPIBatchRuntime",
+                "CLanes", "CProcessGuard", .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .target(
+            name: "MPIBatchReporting",
+            dependencies: ["MPIBatchCore", "MPIBatchJournal", "MPIBatchScheduling", "MPIBatchWorkloads"]
+        ),
+        .target(name: "MPIBatchScaling", dependencies: ["MPIBatchCore", "MPIBatchReporting"]),
+        .target(
+            name: "MPIBatchLaunch",
+            dependencies: [
+                "MPIBatchCore", "MPIBatchJob", "MPIBatchPlan", "MPIBatchJournal", "MPIBatchScheduling", "MPIBatchRuntime",
+                "MPIBatchWorkloads", "MPIBatchReporting", "SwiftMPI",
+            ]
+        ),
+        // What users import: every layer, re-exported.
+        .target(name: "MPIBatch", dependencies: layers),
         .executableTarget(
             name: "mpibatch",
             dependencies: [
@@ -44,7 +78,7 @@ let package = Package(
             path: "bench/Sources/mpibatch-bench"
         ),
         .executableTarget(name: "custom-kernel-example", dependencies: ["MPIBatch"], path: "Examples/CustomKernel"),
-        .testTarget(name: "MPIBatchTests", dependencies: ["MPIBatch"]),
+        .testTarget(name: "MPIBatchTests", dependencies: layers + ["MPIBatch"]),
         .testTarget(name: "SwiftMPITests", dependencies: ["SwiftMPI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,5 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchScheduling
 
 /// A silent rank on rank 0's node is lost alone: rank 0 runs the coordinator, so that node is alive.
 @Suite struct AbandonBesideCoordinatorTests {

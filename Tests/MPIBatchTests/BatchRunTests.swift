@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchReporting
+@testable import MPIBatchScheduling
 
 @Suite struct BatchRunTests {
     @Test(arguments: [1, 2, 3, 4], ChunkPolicy.allCases)

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchWorkloads
 
 /// What a task or a table may make rank 0 hold is bounded: a run-time table is refused as soon
 /// as it passes `max_tasks:`, a `result: file:` over `max_output:` fails its task unread.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchPlan
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 @Suite struct CommandTaskTests {
     /// Values that would run `touch pwned` if they ever reached a shell unquoted.

@@ -1,5 +1,6 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchScheduling
 
 @Suite struct CoordinatorTests {
     private func record(_ index: Int, rank: Int = 0, attempt: Int = 1, status: TaskStatus = .ok) -> TaskRecord {

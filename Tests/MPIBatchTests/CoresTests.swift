@@ -1,7 +1,11 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchPlan
+@testable import MPIBatchReporting
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// Multi-core tasks: the per-rank core pool, the check against slots, the core-seconds.
 @Suite struct CoresTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchScheduling
 
 /// A stage graph's critical_path finding speaks only of graphs that finished and took long
 /// enough to act on.

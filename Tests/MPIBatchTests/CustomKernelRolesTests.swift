@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchLaunch
+@testable import MPIBatchReporting
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// A library user's kernels, registered in one `KernelCatalog`, run in every role: as a
 /// sweep's task kernel, as a `montecarlo:` job's kernel and as stage bodies, through the

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import MPIBatch
+@testable import MPIBatchImport
+@testable import MPIBatchJob
 
 /// `mpibatch import dbt` on manifests written here: each stage's dbt command, the project's
 /// place, single-writer adapters, retries, and the refusals (another dbt, no profiles.yml).

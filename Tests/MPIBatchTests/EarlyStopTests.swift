@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// `stop_when:` and `race:`: the conditions, the stage source's side, and the coordinator's.
 @Suite struct EarlyStopTests {

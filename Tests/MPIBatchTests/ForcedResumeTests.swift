@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchJournal
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// `--resume --force` of a changed job: a journaled task counts only where its recorded
 /// parameters are the changed job's at the same index; the rest runs again.

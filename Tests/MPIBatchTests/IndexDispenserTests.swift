@@ -1,5 +1,6 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchScheduling
 
 @Suite struct IndexDispenserTests {
     private func drain(_ policy: ChunkPolicy, tasks: Int, slots: Int) -> [Range<Int>] {

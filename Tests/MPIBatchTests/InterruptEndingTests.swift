@@ -1,5 +1,6 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchLaunch
+@testable import MPIBatchRuntime
 
 @Suite struct InterruptEndingTests {
     /// Issue 23: a second Ctrl-C ends the grace at once; other signals keep theirs.

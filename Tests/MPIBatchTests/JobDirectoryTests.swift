@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchWorkloads
 
 /// Where tasks run by default and how they reach the job file's directory: a job's tasks in
 /// the job file's directory, task-file lines where mpibatch started, stages in their own

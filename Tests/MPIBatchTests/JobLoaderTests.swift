@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchWorkloads
 
 @Suite struct JobLoaderTests {
     @Test func loadsAGridSweepWithNameSeedAndTask() throws {

@@ -1,5 +1,6 @@
 import Foundation
-@testable import MPIBatch
+@testable import MPIBatchJob
+@testable import MPIBatchWorkloads
 
 /// A fresh temporary directory for one test.
 func makeJobTestDirectory() -> String {

@@ -1,7 +1,10 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJournal
+@testable import MPIBatchRuntime
+@testable import MPIBatchScheduling
 
 /// The journal cannot be torn by its contents or its disk, and reads back exactly what it wrote.
 @Suite struct JournalIntegrityTests {

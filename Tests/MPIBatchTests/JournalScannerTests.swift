@@ -1,5 +1,7 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJournal
+@testable import MPIBatchReporting
 
 @Suite struct JournalScannerTests {
     private func scan(_ line: String) throws(JournalSyntaxError) -> JournalEntry {

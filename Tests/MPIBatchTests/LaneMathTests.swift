@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Testing
 
-@testable import MPIBatch
+@testable import MPIBatchWorkloads
 
 @Suite("Lane math")
 struct LaneMathTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJournal
 
 /// What `mpibatch logs` and `mpibatch results` say about a task is what its journal line says.
 @Suite struct LogsMessageTests {

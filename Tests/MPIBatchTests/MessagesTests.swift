@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchWorkloads
 
 /// Messages a user meets: braces in block scalars, every problem in one pass, CSV text and `types:`.
 @Suite struct MessagesTests {

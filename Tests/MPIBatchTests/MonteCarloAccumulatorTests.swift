@@ -1,6 +1,6 @@
 import Testing
 
-@testable import MPIBatch
+@testable import MPIBatchScheduling
 
 @Suite("Monte Carlo accumulator")
 struct MonteCarloAccumulatorTests {

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import MPIBatch
+@testable import MPIBatchJob
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 @Suite("Monte Carlo kernels")
 struct MonteCarloKernelTests {

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Testing
 
-@testable import MPIBatch
+@testable import MPIBatchWorkloads
 
 /// The Box–Muller transform's distribution on 10⁶ draws, and its tails.
 @Suite("Monte Carlo normals")

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import MPIBatch
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 @Suite("Monte Carlo random numbers")
 struct MonteCarloRandomTests {

@@ -1,6 +1,9 @@
 import Testing
 
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 @Suite("Monte Carlo reducer")
 struct MonteCarloReducerTests {

@@ -1,4 +1,4 @@
-@testable import MPIBatch
+@testable import MPIBatchWorkloads
 
 /// A seeded `RandomNumberGenerator` for shuffling in tests: lane 0 of a Philox path group.
 struct SeededGenerator: RandomNumberGenerator {

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchRuntime
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 @Suite("Monte Carlo workload")
 struct MonteCarloWorkloadTests {

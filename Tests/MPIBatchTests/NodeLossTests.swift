@@ -1,5 +1,7 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchRuntime
+@testable import MPIBatchScheduling
 
 @Suite struct HeldChunksTests {
     @Test func aReportTrimsTheFirstChunk() {

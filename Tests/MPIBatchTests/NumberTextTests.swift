@@ -1,5 +1,5 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
 
 /// The one formatter of human text.
 @Suite struct NumberTextTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchLaunch
+@testable import MPIBatchWorkloads
 
 /// Where a run writes: job names that cannot leave `runs/`, a default directory of its own per
 /// run, and files replaced by several processes at once.

@@ -1,5 +1,5 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchScheduling
 
 @Suite struct ParkedRequestsTests {
     @Test func idleAndBusyQueuesAreFirstInFirstOut() {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchPlan
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 @Suite struct PlanTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

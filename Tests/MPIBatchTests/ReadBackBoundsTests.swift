@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJournal
+@testable import MPIBatchReporting
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// Numbers that come from the user or back from a file never reach an integer conversion
 /// out of range (which kills the process with SIGILL): options are bounded before anything

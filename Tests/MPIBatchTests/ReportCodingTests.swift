@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJournal
+@testable import MPIBatchReporting
+@testable import MPIBatchScaling
+@testable import MPIBatchScheduling
 
 /// Each report file's type writes and reads itself back: every field, doubles to the bit.
 @Suite struct ReportCodingTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchReporting
+@testable import MPIBatchScheduling
 
 /// The report page: a file that cannot be written is named once in the error; its summary
 /// counts blocks as blocks and says what its per-attempt slot time is.

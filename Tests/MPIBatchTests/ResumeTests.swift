@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJournal
+@testable import MPIBatchLaunch
+@testable import MPIBatchRuntime
+@testable import MPIBatchScheduling
 
 @Suite struct ResumeTests {
     @Test func journalStateCutsATornLastLineAndCountsAttempts() throws {

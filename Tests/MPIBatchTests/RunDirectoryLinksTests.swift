@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJournal
+@testable import MPIBatchPlan
 
 /// A run's own directories (`logs`, `stages`, `stages/NAME`) are never followed when they are
 /// symbolic links, and `mpibatch logs` reads nothing outside the run directory.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchReporting
+@testable import MPIBatchScheduling
 
 /// Findings neither contradict each other nor fire on runs too small or cut short to
 /// judge, and never advise what is already in use.

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchReporting
+@testable import MPIBatchScheduling
 
 /// `status.json`, `control.jsonl` and the live page (issue 31): the reader's judgement of a
 /// lost run, the control file's lines, and a real in-memory run stopped through its control file.

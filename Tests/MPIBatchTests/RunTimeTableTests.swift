@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchPlan
+@testable import MPIBatchScheduling
 
 /// Stages that fan out from results: a table read when the stage becomes ready.
 @Suite struct RunTimeTableTests {

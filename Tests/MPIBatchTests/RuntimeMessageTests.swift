@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJournal
+@testable import MPIBatchScheduling
 
 @Suite struct RuntimeMessageTests {
     @Test func everyKindRoundTrips() throws {

@@ -1,6 +1,11 @@
 import Foundation
 import Synchronization
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchLaunch
+@testable import MPIBatchReporting
+@testable import MPIBatchRuntime
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// A workload of `count` tasks that returns its index, failing (throwing) on `failing`
 /// indices for their first `failedAttempts` attempts.

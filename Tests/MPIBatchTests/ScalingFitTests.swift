@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchScaling
 
 /// `mpibatch scale` says when its Amdahl fit cannot test the law.
 @Suite struct ScalingFitTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchJob
+@testable import MPIBatchWorkloads
 
 /// A `shell:` placeholder in every place a shell body can hold one, with values that would run
 /// `touch pwned` (or change the bytes) if the value ever became shell code.

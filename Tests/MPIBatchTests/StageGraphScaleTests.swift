@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchJob
+@testable import MPIBatchPlan
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// Stage graphs of a hundred thousand stages: checked in linear time and without recursion.
 @Suite(.serialized) struct StageGraphScaleTests {

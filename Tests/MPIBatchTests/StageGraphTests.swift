@@ -1,5 +1,6 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchPlan
+@testable import MPIBatchWorkloads
 
 @Suite struct StageGraphTests {
     @Test func aCycleIsPrintedAroundItsStages() {

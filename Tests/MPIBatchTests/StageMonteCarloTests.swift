@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchPlan
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// `montecarlo:` as the body of a stage: parsing, the estimate as the stage's value, reproducibility.
 @Suite struct StageMonteCarloTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchReporting
+@testable import MPIBatchWorkloads
 
 /// Whole stage graphs run over the in-memory transport.
 @Suite struct StageRunTests {

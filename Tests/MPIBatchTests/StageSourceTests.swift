@@ -1,5 +1,5 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchScheduling
 
 /// The scheduler's decisions, driven directly: which stage a free slot gets, and when none.
 @Suite struct StageSourceTests {

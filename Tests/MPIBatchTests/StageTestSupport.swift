@@ -1,5 +1,9 @@
 import Foundation
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchReporting
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// The graph of a `stages:` job that must load.
 func loadStageGraph(_ text: String) throws -> (JobSpec, StageGraph) {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchJob
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// Bad values and bad bytes (issue 10): each refused with a message naming the culprit.
 @Suite struct StopsInputTests {

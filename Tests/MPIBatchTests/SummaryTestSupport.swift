@@ -1,4 +1,5 @@
-@testable import MPIBatch
+@testable import MPIBatchJournal
+@testable import MPIBatchReporting
 
 /// A finished run of `tasks` tasks on one rank of `slots` slots, `busy` seconds of task time
 /// (a tenth of it CPU time), with `failures` among them.

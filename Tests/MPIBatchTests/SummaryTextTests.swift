@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchReporting
+@testable import MPIBatchScheduling
 
 /// The end-of-run summary says what matters in few lines: failures grouped and capped,
 /// task text unable to drive the terminal, blocks called blocks, a failed stage named.

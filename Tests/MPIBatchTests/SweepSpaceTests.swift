@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchPlan
+@testable import MPIBatchWorkloads
 
 @Suite struct SweepSpaceTests {
     private func parameters(_ sweep: SweepSpec, _ index: Int) -> String {

@@ -1,5 +1,8 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// Kernel `args:` and `command:` arguments: every bad one reported, each at its place.
 @Suite struct TaskArgumentTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// What a command task sees: its identity variables, bash, `OMP_NUM_THREADS` for multi-core tasks.
 @Suite struct TaskEnvironmentTests {

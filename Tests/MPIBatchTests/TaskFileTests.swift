@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchWorkloads
 
 /// Plain task files: disBatch's directives with disBatch's meaning, mpibatch's own, and their hostile cases.
 @Suite struct TaskFileTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchJournal
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// What the last command task run with `context` printed, read back from its rank's log
 /// files at the places it reported (the report's facts are taken).

@@ -1,5 +1,8 @@
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchJob
+@testable import MPIBatchPlan
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 @Suite struct TemplateTests {
     private let space = IndexSpace(axes: [[("mesh", .list([.integer(16), .integer(32)]))]])!

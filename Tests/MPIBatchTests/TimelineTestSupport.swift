@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-@testable import MPIBatch
 
 /// A run directory holding `results.jsonl` (`lines`, each followed by a newline unless
 /// `tornTail` is given, which is appended as it is) and a `summary.json` of `ranks` ranks

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchReporting
 
 @Suite struct TimelineTests {
     /// Params and errors full of JSON's and XML's special characters.

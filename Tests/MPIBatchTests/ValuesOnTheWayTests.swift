@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchPlan
+@testable import MPIBatchWorkloads
 
 /// Values reach the tasks and the journal as the job or the table wrote them, or are refused
 /// where they are written.

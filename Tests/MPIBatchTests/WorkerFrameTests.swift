@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchWorkloads
 
 @Suite struct WorkerFrameTests {
     private func frames(_ bytes: [UInt8], splitAt cuts: [Int]) throws -> [String] {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchJournal
+@testable import MPIBatchPlan
+@testable import MPIBatchRuntime
+@testable import MPIBatchWorkloads
 
 /// The persistent worker pool's state against real Python workers: one worker per slot, kept
 /// across batches; a dead or hung worker replaced, the rest of its batch run again there.

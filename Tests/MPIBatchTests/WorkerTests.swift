@@ -1,7 +1,9 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import MPIBatch
+@testable import MPIBatchCore
+@testable import MPIBatchRuntime
+@testable import MPIBatchScheduling
 
 /// Tasks that end at once, except `blocking`, which opens `blockingStarted` and runs until
 /// `released` opens.

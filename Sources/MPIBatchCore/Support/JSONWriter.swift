@@ -1,0 +1,245 @@
+/// Writes JSON straight into bytes, with no intermediate objects: the journal
+/// writes one line per task, so this is on the hot path, and inlinable: its writers are
+/// in other targets.
+///
+/// Commas are placed automatically: call `key` then a value inside objects,
+/// values one after another inside arrays.
+public struct JSONWriter: Sendable {
+    /// The JSON written so far, as UTF-8.
+    @inlinable public var bytes: [UInt8] { written }
+    @usableFromInline var written: [UInt8] = []
+    @usableFromInline var needsComma = false
+
+    /// An empty writer.
+    @inlinable public init(capacity: Int = 256) { written.reserveCapacity(capacity) }
+
+    /// Forgets what was written, keeping the storage.
+    @inlinable public mutating func reset() {
+        written.removeAll(keepingCapacity: true)
+        needsComma = false
+    }
+
+    /// The JSON written so far, as a string.
+    @inlinable public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    @inlinable mutating func separate() {
+        if needsComma { written.append(UInt8(ascii: ",")) }
+    }
+
+    /// `{`
+    @inlinable public mutating func beginObject() {
+        separate()
+        written.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    /// `}`
+    @inlinable public mutating func endObject() {
+        written.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    /// `[`
+    @inlinable public mutating func beginArray() {
+        separate()
+        written.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    /// `]`
+    @inlinable public mutating func endArray() {
+        written.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// `"name":` — the next value is this key's.
+    @inlinable public mutating func key(_ name: String) {
+        separate()
+        writeQuoted(name)
+        written.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// `"key":"string"`.
+    @inlinable public mutating func field(_ key: String, _ string: String) {
+        self.key(key)
+        value(string)
+    }
+
+    /// `"key":integer`.
+    @inlinable public mutating func field(_ key: String, _ integer: Int) {
+        self.key(key)
+        value(integer)
+    }
+
+    /// `"key":number`.
+    @inlinable public mutating func field(_ key: String, _ number: Double) {
+        self.key(key)
+        value(number)
+    }
+
+    /// `"key":true` or `false`.
+    @inlinable public mutating func field(_ key: String, _ flag: Bool) {
+        self.key(key)
+        value(flag)
+    }
+
+    /// A string, escaped.
+    @inlinable public mutating func value(_ string: String) {
+        separate()
+        writeQuoted(string)
+        needsComma = true
+    }
+
+    /// An integer.
+    @inlinable public mutating func value(_ integer: Int) {
+        separate()
+        writeInteger(integer)
+        needsComma = true
+    }
+
+    /// A number; NaN and infinities, which JSON lacks, are written as `null`.
+    @inlinable public mutating func value(_ number: Double) {
+        separate()
+        if number.isFinite {
+            if number == number.rounded(.towardZero), abs(number) < 1e15 {
+                if number.sign == .minus, number == 0 { written.append(UInt8(ascii: "-")) }  // -0.0 keeps its sign
+                writeInteger(Int(number))
+                written.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
+            } else {
+                written.append(contentsOf: number.description.utf8)
+            }
+        } else {
+            written.append(contentsOf: "null".utf8)
+        }
+        needsComma = true
+    }
+
+    /// `true` or `false`.
+    @inlinable public mutating func value(_ flag: Bool) {
+        separate()
+        written.append(contentsOf: (flag ? "true" : "false").utf8)
+        needsComma = true
+    }
+
+    /// `null`.
+    @inlinable public mutating func null() {
+        separate()
+        written.append(contentsOf: "null".utf8)
+        needsComma = true
+    }
+
+    /// A JSON document written as it is (it must already be valid JSON).
+    @inlinable public mutating func raw(_ json: String) {
+        separate()
+        written.append(contentsOf: json.utf8)
+        needsComma = true
+    }
+
+    /// Members of an object written elsewhere (`"a":1,"b":2`, without braces), spliced into the open object.
+    @inlinable public mutating func members(_ json: [UInt8]) {
+        guard !json.isEmpty else { return }
+        separate()
+        written.append(contentsOf: json)
+        needsComma = true
+    }
+
+    /// The members of the object this writer holds (its bytes without the outer braces).
+    @inlinable public var objectMembers: [UInt8] {
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return [] }
+        return Array(bytes[1..<(bytes.count - 1)])
+    }
+
+    /// A fixed piece of JSON that ends where a value must follow, e.g. `,"seconds":`
+    /// (written as it is: the caller keeps it valid).
+    @inlinable public mutating func fragment(_ text: StaticString) {
+        text.withUTF8Buffer { written.append(contentsOf: $0) }
+        needsComma = false
+    }
+
+    /// A non-negative number with up to 9 decimals, in fixed point (`0.000000187`,
+    /// `12.5`): faster than shortest round-trip, and exact to the nanosecond for durations.
+    @inlinable public mutating func fixedPoint(_ number: Double) {
+        fixedPoint(number, scale: 1_000_000_000, decimals: 9)
+    }
+
+    /// A Unix time in fixed point to the microsecond (`1796175893.601282`), the precision a
+    /// double keeps for it.
+    @inlinable public mutating func epochSeconds(_ seconds: Double) {
+        fixedPoint(seconds, scale: 1_000_000, decimals: 6)
+    }
+
+    /// `number` with up to `decimals` decimals; `scale` is 10^`decimals`, a constant at every
+    /// call once inlined, so the divisions below are multiplications.
+    @inlinable @inline(__always)
+    mutating func fixedPoint(_ number: Double, scale: UInt64, decimals: Int) {
+        guard number.isFinite, number >= 0, number < 9e9 else { return value(number) }
+        separate()
+        let units = UInt64((number * Double(scale)).rounded())
+        writeInteger(Int(units / scale))
+        var fraction = units % scale
+        written.append(UInt8(ascii: "."))
+        if fraction == 0 {
+            written.append(UInt8(ascii: "0"))
+        } else {
+            var digits = decimals
+            while fraction % 10 == 0 {
+                fraction /= 10
+                digits -= 1
+            }
+            var divisor: UInt64 = 1
+            for _ in 1..<digits { divisor *= 10 }
+            while divisor > 0 {
+                written.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+                divisor /= 10
+            }
+        }
+        needsComma = true
+    }
+
+    /// A raw newline, between the lines of a JSON Lines file.
+    @inlinable public mutating func newline() {
+        written.append(UInt8(ascii: "\n"))
+        needsComma = false
+    }
+
+    @inlinable mutating func writeInteger(_ integer: Int) {
+        if integer < 0 { written.append(UInt8(ascii: "-")) }
+        var magnitude = integer.magnitude
+        if magnitude < 10 {
+            written.append(UInt8(ascii: "0") + UInt8(magnitude))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            written.append(contentsOf: buffer[(24 - count)...])
+        }
+    }
+
+    @inlinable mutating func writeQuoted(_ string: String) {
+        written.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): written.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): written.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): written.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): written.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): written.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                written.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ])
+            default: written.append(byte)
+            }
+        }
+        written.append(UInt8(ascii: "\""))
+    }
+}

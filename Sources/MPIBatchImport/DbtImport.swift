@@ -1,0 +1,198 @@
+import Foundation
+import MPIBatchJob
+
+/// `mpibatch import dbt MANIFEST`: a dbt project's nodes as a stage graph, written as a job
+/// file. Each model, seed and snapshot becomes a stage running `dbt run|seed|snapshot` on
+/// exactly its node, each test a stage running `dbt test` after what it tests; a node waits
+/// for its selected parents (unselected ones are taken as built), and every stage waits for
+/// two first ones: a check of the warehouse's connection (so that a warehouse down is one
+/// clear failure, not one per stage) and `dbt parse`, whose result the others reuse. Stages run in the project's root with
+/// the import's `--profiles-dir`, `--target` and `--vars`, as `dbt build` would there.
+///
+/// On a single-writer warehouse (DuckDB, SQLite: one read-write process per database file)
+/// every stage runs alone. Models matching an exclusive pattern (state accumulators) run
+/// alone, one after another in the project's dependency order, so their state is accumulated
+/// in a fixed order. Snapshots and incremental models are not retried (a second attempt
+/// would not start from the state the first one found); other stages get `retries`.
+public enum DbtImport {
+    /// How the job is made.
+    public struct Options: Sendable {
+        /// The dbt program.
+        public var program = "dbt"
+        /// Arguments added to every dbt call (`--full-refresh`).
+        public var extraArguments: [String] = []
+        /// `--select` arguments, resolved by `dbt ls`; none (and no exclude or selector): every node.
+        public var select: [String] = []
+        /// `--exclude` arguments, resolved by `dbt ls`.
+        public var exclude: [String] = []
+        /// A YAML selector's name, resolved by `dbt ls`.
+        public var selector: String?
+        /// Name patterns (`*`, `?`) of models that must run alone and in order.
+        public var exclusivePatterns = ["*_state_accumulator*"]
+        /// Whether tests become stages.
+        public var includeTests = true
+        /// The project's root; nil: the nearest directory at or above the manifest with `dbt_project.yml`.
+        public var projectDirectory: String?
+        /// Where `profiles.yml` is; nil: where dbt would look.
+        public var profilesDirectory: String?
+        /// dbt's `--target`.
+        public var target: String?
+        /// dbt's `--vars` (YAML).
+        public var vars: String?
+        /// Retries of each stage that may be run again (not snapshots, not incremental models).
+        public var retries = 1
+
+        /// The defaults: `dbt`, every node, `*_state_accumulator*` exclusive, tests included, one retry.
+        public init() {}
+    }
+
+    /// The adapters whose database one process at a time may open for writing.
+    static let singleWriterAdapters: [String: String] = ["duckdb": "DuckDB", "sqlite": "SQLite"]
+    /// The stage that checks the connection before any other runs.
+    static let connectionStage = "dbt-connection"
+    /// The stage that parses the project for the others, after the connection check.
+    static let parseStage = "dbt-parse"
+
+    /// The job file's text for the manifest at `manifestPath`.
+    public static func job(manifestPath: String, options: Options) throws(DbtImportError) -> String {
+        let manifest = try DbtManifest.load(path: manifestPath)
+        let graph = DbtGraph(manifest)
+        let project = try DbtProject.locate(
+            manifestPath: manifestPath, projectDirectory: options.projectDirectory, profilesDirectory: options.profilesDirectory)
+        let invocation = DbtInvocation(
+            program: options.program, project: project, target: options.target, vars: options.vars,
+            extraArguments: options.extraArguments)
+        let list = DbtList(select: options.select, exclude: options.exclude, selector: options.selector)
+        var chosen = list.isEmpty ? Set(graph.ids) : try list.uniqueIDs(invocation).intersection(graph.ids)
+        if !options.includeTests { chosen = chosen.filter { graph.node($0).resourceType != "test" } }
+        guard !chosen.isEmpty else {
+            let reason = list.isEmpty ? "nothing to run: the manifest has no models" : "nothing to run: dbt ls selects no model, seed, snapshot or test"
+            throw DbtImportError(path: list.isEmpty ? manifestPath : "dbt ls " + list.arguments.joined(separator: " "), reason: reason)
+        }
+        let order = graph.topologicalOrder(of: chosen)
+        guard order.count == chosen.count else {
+            let cycle = graph.cycle(among: chosen.subtracting(order))
+            throw DbtImportError(
+                path: manifestPath,
+                reason: "dependency cycle: " + cycle.map(shown).joined(separator: " -> ") + " (dbt cannot run it either; --select around it)")
+        }
+        let names = try stageNames(order, graph: graph, manifestPath: manifestPath)
+        let accumulators = order.filter { id in
+            graph.node(id).resourceType == "model" && options.exclusivePatterns.contains { fnmatch($0, graph.node(id).name, 0) == 0 }
+        }
+        let singleWriter = manifest.adapterType.flatMap { singleWriterAdapters[$0] }
+        let commands = DbtStageCommand(invocation: invocation)
+        var lines = [
+            "# Made by `mpibatch import dbt \(shown(manifestPath))`: \(order.count) stages, after a connection check and a parse"
+                + (manifest.dbtVersion.map { " (dbt \($0)" + (manifest.adapterType.map { ", \($0)" } ?? "") + ")" } ?? "") + ".",
+            "# Each stage runs in \(shown(project.root)), its dbt files and log under $MPIBATCH_OUT/dbt/STAGE.",
+        ]
+        if let singleWriter {
+            lines.append("# \(singleWriter) lets one process at a time open the database for writing: every stage runs alone (exclusive: true).")
+        }
+        if !accumulators.isEmpty {
+            lines.append("# Run alone, in this order: \(accumulators.map { names[$0]! }.joined(separator: ", ")).")
+        }
+        lines.append("name: \(yamlString(NameRule.conforming(manifest.projectName ?? "dbt", fallback: "dbt")))")
+        lines.append("stages:")
+        lines += stageLines(
+            name: connectionStage, shell: commands.connectionCheck(stage: connectionStage), after: [], directory: project.root,
+            exclusive: singleWriter != nil, retries: 0)
+        lines += stageLines(
+            name: parseStage, shell: commands.parse(stage: parseStage), after: [connectionStage], directory: project.root,
+            exclusive: singleWriter != nil, retries: 0)
+        for id in order {
+            let node = graph.node(id)
+            var after = (graph.parents[id] ?? []).filter(chosen.contains).map { names[$0]! }
+            if let position = accumulators.firstIndex(of: id), position > 0, !after.contains(names[accumulators[position - 1]]!) {
+                after.append(names[accumulators[position - 1]]!)  // the accumulators' fixed order
+            }
+            let shell = commands.line(for: id, command: DbtGraph.commands[node.resourceType]!, stage: names[id]!, in: graph)
+            let rerunnable = node.resourceType != "snapshot" && node.materialized != "incremental"
+            lines += stageLines(
+                name: names[id]!, shell: shell, after: after.isEmpty ? [parseStage] : after, directory: project.root,
+                exclusive: singleWriter != nil || accumulators.contains(id), retries: rerunnable ? options.retries : 0)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One stage's lines.
+    private static func stageLines(
+        name: String, shell: String, after: [String], directory: String, exclusive: Bool, retries: Int
+    ) -> [String] {
+        var lines = ["  - name: \(yamlString(name))", "    shell: \(yamlString(literalTemplate(shell)))"]
+        if !after.isEmpty { lines.append("    after: [\(after.map(yamlString).joined(separator: ", "))]") }
+        lines.append("    cwd: \(yamlString(literalTemplate(directory)))")
+        if exclusive { lines.append("    exclusive: true") }
+        lines.append("    retries: \(retries)")
+        return lines
+    }
+
+    /// Each node's stage name: its dbt name, or `KIND-NAME` where two kinds share a name.
+    /// A name that cannot be a stage's, or that dbt's `--select` would read as more than
+    /// one node or as an option (a space, a `.`, a `+`, a leading `-`, a line break), and two
+    /// nodes that would share a stage, are refused, the nodes named.
+    private static func stageNames(
+        _ ids: [String], graph: DbtGraph, manifestPath: String
+    ) throws(DbtImportError) -> [String: String] {
+        var count: [String: Int] = [:]
+        for id in ids { count[graph.node(id).name, default: 0] += 1 }
+        var names: [String: String] = [:]
+        var owners = [connectionStage: "the connection check", parseStage: "the parse"]
+        for id in ids {
+            let node = graph.node(id)
+            guard isPlainName(node.name) else {
+                throw DbtImportError(
+                    path: manifestPath,
+                    reason: "node \(shown(id)) is named \(String(reflecting: node.name)), which cannot be imported: a name must be letters, "
+                        + "digits, '_' and '-', not starting with '-' (it names a stage and is what dbt --select receives)")
+            }
+            let name = count[node.name]! > 1 ? "\(node.resourceType)-\(node.name)" : node.name
+            if let other = owners[name] {
+                throw DbtImportError(
+                    path: manifestPath, reason: "nodes \(shown(other)) and \(shown(id)) would both be the stage '\(name)'; --select one of them")
+            }
+            owners[name] = id
+            names[id] = name
+        }
+        return names
+    }
+
+    /// Whether `name` is non-empty ASCII letters, digits, `_` and `-`, not starting with `-`.
+    private static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix("-")
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    }
+
+    /// `text` as it is when it holds no space or control character, else in double quotes with
+    /// its escapes: one line, whatever a manifest holds.
+    private static func shown(_ text: String) -> String {
+        text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F } ? text : String(reflecting: text)
+    }
+
+    /// `text` as a template that stands for itself: braces doubled.
+    private static func literalTemplate(_ text: String) -> String {
+        text.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+    }
+
+    /// A YAML double-quoted string: backslashes, quotes and control characters escaped (a
+    /// raw line break inside one would fold to a space).
+    private static func yamlString(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                quoted += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
+    }
+}
+
+extension String {
+    /// This text with `0`s in front up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

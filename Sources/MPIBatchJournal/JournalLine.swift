@@ -1,0 +1,121 @@
+import MPIBatchCore
+
+/// Formats one finished attempt as a `results.jsonl` line.
+struct JournalLine {
+    /// How every line begins; a file ending in a part of a line that begins so is a torn write.
+    static let prefix = Array(#"{"index":"#.utf8)
+
+    /// Appends `record`'s line, newline included, to `json`. Keys are fixed
+    /// fragments and times fixed-point: this runs once per task on rank 0.
+    /// `startOffset` is added to the record's start (see `Journal.init`).
+    static func write(_ record: TaskRecord, workload: any ParameterFormatter, startOffset: Double = 0, to json: inout JSONWriter) {
+        json.fragment("{\"index\":")
+        json.value(record.index)
+        json.fragment(",\"params\":")
+        workload.writeParameters(of: record.index, to: &json)
+        switch record.status {
+        case .ok: json.fragment(",\"status\":\"ok\",\"seconds\":")
+        case .failed: json.fragment(",\"status\":\"failed\",\"seconds\":")
+        case .timeout: json.fragment(",\"status\":\"timeout\",\"seconds\":")
+        case .interrupted: json.fragment(",\"status\":\"interrupted\",\"seconds\":")
+        case .cancelled: json.fragment(",\"status\":\"cancelled\",\"seconds\":")
+        }
+        json.fixedPoint(record.seconds)
+        json.fragment(",\"start\":")
+        json.fixedPoint(record.start + startOffset)
+        json.fragment(",\"started_at\":")
+        if let startedAt = record.startedAt { json.epochSeconds(startedAt) } else { json.null() }
+        json.fragment(",\"rank\":")
+        json.value(record.rank)
+        json.fragment(",\"slot\":")
+        json.value(record.slot)
+        json.fragment(",\"attempt\":")
+        json.value(record.attempt)
+        json.fragment(",\"exit_code\":")
+        if let exitCode = record.exitCode { json.value(Int(exitCode)) } else { json.null() }
+        json.fragment(",\"signal\":")
+        if let signal = record.signal { json.value(Int(signal)) } else { json.null() }
+        json.fragment(",\"cpu_seconds\":")
+        if let usage = record.usage { json.fixedPoint(usage.cpuSeconds) } else { json.null() }
+        json.fragment(",\"max_rss_bytes\":")
+        if let bytes = record.usage?.maxRSSBytes { json.value(bytes) } else { json.null() }
+        json.fragment(",\"value\":")
+        record.value.write(to: &json)
+        json.fragment(",\"error\":")
+        if let error = record.error { json.value(error) } else { json.null() }
+        if let log = record.log {
+            json.fragment(",\"log\":")
+            log.write(to: &json)
+        }
+        json.endObject()
+        json.newline()
+    }
+}
+
+extension TaskLog {
+    /// `{"out":[offset,length],"err":[offset,length]}` (a third number: bytes dropped), or
+    /// `{"out":"logs/7.out","err":"logs/7.err"}`.
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        switch self {
+        case .rankFiles(let stdout, let stderr):
+            for (key, span) in [("out", stdout), ("err", stderr)] {
+                json.key(key)
+                json.beginArray()
+                json.value(span.offset)
+                json.value(span.length)
+                if span.dropped > 0 { json.value(span.dropped) }
+                json.endArray()
+            }
+        case .taskFiles(let stdout, let stderr):
+            json.field("out", stdout)
+            json.field("err", stderr)
+        }
+        json.endObject()
+    }
+}
+
+extension TaskValue {
+    /// Writes the value as JSON: `null`, a number, an array, a string, or the captured document.
+    package func write(to json: inout JSONWriter) {
+        switch self {
+        case .none: json.null()
+        case .number(let number): json.value(number)
+        case .numbers(let numbers):
+            json.beginArray()
+            for number in numbers { json.value(number) }
+            json.endArray()
+        case .text(let text): json.value(text)
+        case .json(let document): json.raw(document)
+        }
+    }
+}
+
+/// The journal's formatting alone, for `mpibatch-bench journal`.
+public enum JournalBenchmark {
+    /// Formats `count` typical lines (in batches, as the journal does); returns the bytes produced.
+    public static func formatLines(_ count: Int, workload: any ParameterFormatter) -> Int {
+        var json = JSONWriter(capacity: 1 << 20)
+        var total = 0
+        var record = TaskRecord(
+            index: 0, attempt: 1, status: .ok, rank: 1, slot: 0, start: 1.234567, seconds: 0.000000187,
+            value: .none, error: nil, startedAt: 1_796_175_893.601282)
+        for index in 0..<count {
+            record.index = index
+            JournalLine.write(record, workload: workload, to: &json)
+            if json.bytes.count > 1 << 19 {
+                total += json.bytes.count
+                json.reset()
+            }
+        }
+        return total + json.bytes.count
+    }
+
+    /// What `--resume` reads from the journal at `path` of a `taskCount`-task job, alone:
+    /// the lines, the tasks already done and the holes left, for `mpibatch-bench resume`.
+    public static func readForResume(path: String, taskCount: Int) throws -> (lines: Int, done: Int, holes: Int) {
+        let state = try JournalState(path: path, taskCount: taskCount, parts: [], keepValues: false)
+        let done = state.succeeded.count
+        return (state.parts.reduce(0) { $0 + $1.attempts }, done, state.succeeded.gaps(in: 0..<taskCount).count)
+    }
+}

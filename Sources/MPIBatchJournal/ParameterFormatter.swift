@@ -1,0 +1,18 @@
+import MPIBatchCore
+
+/// Writes a task's parameters for its journal line: what the journal needs of a workload.
+public protocol ParameterFormatter: Sendable {
+    /// Writes task `index`'s parameters as a JSON object.
+    func writeParameters(of index: Int, to json: inout JSONWriter)
+
+    /// Why a `--resume --force` must stop when task `index`'s journaled parameters,
+    /// `recorded` (a JSON object as the journal holds it), differ from this job's: work the
+    /// job cannot simply run again (a Monte Carlo job whose blocks changed size). Nil when
+    /// the task just runs again.
+    func changedWorkRefusal(at index: Int, recorded: [UInt8]) -> String?
+}
+
+extension ParameterFormatter {
+    /// A task whose parameters changed runs again.
+    public func changedWorkRefusal(at index: Int, recorded: [UInt8]) -> String? { nil }
+}

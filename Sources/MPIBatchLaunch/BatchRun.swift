@@ -1,0 +1,176 @@
+import Foundation
+import MPIBatchCore
+import MPIBatchJournal
+import MPIBatchReporting
+import MPIBatchRuntime
+import MPIBatchScheduling
+import MPIBatchWorkloads
+
+/// One rank's part of a run: every rank calls `BatchRun.execute` with the same
+/// workload; rank 0 also coordinates, journals and summarises.
+public enum BatchRun {
+    /// Runs `workload` over `transport` until every task is done (or the run is
+    /// stopped). Returns the summary on rank 0, nil elsewhere.
+    ///
+    /// - Parameter slotsPerRank: every rank's pool size, in rank order (the same on all ranks).
+    /// - Parameter host: this rank's node name, for the summary.
+    /// - Parameter prepared: rank 0's `PreparedRun` (ignored on other ranks).
+    /// - Parameter signals: which signals interrupt the run (none in tests).
+    /// - Parameter launcher: under `mpirun`, the watch on it that a SIGCONT starts (see `LauncherWatch`).
+    /// - Parameter announce: called on rank 0 with the summary and the output directory as
+    ///   soon as `summary.json` is written, before the report page: a rank that `mpirun` is
+    ///   killing still reports.
+    public static func execute(
+        workload: any Workload, transport: any Transport, slotsPerRank: [Int], host: String,
+        configuration: RunConfiguration, prepared: PreparedRun?, signals: [InterruptSignal] = [],
+        initialSlots: Int? = nil, launcher: LauncherWatch? = nil,
+        announce: (@Sendable (RunSummary, _ outputDirectory: String) -> Void)? = nil
+    ) async throws -> RunSummary? {
+        let rank = transport.rank
+        let adaptive = initialSlots.map {
+            AdaptiveSlots(initial: $0, cap: slotsPerRank[rank], cores: Double($0))
+        }
+        // On the monotonic clock; every rank reads it at about the same moment (after a collective).
+        let deadline = configuration.behaviour.deadlineSeconds.map { MonotonicClock.seconds() + $0 }
+        let worker = Worker(
+            rank: rank, slots: slotsPerRank[rank], workload: workload,
+            outputDirectory: configuration.outputDirectory, failFast: configuration.behaviour.failFast,
+            deadline: deadline, adaptive: adaptive, sendToCoordinator: { transport.send($0.encoded(), to: 0) })
+        guard rank == 0 else {
+            let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
+                transport.send(RuntimeMessage.interrupt(reason: "interrupted: \($0)").encoded(), to: 0)
+            }
+            transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
+            await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
+            transport.stop()
+            watcher.cancel()
+            return nil
+        }
+
+        let journal = try Journal(
+            path: configuration.outputDirectory + "/results.jsonl", workload: workload,
+            startOffset: prepared?.resumed?.startOffset ?? 0)
+        let driver = CoordinatorDriver(
+            coordinator: makeCoordinator(workload, slotsPerRank, configuration, deadline: deadline, prepared?.resumed),
+            statistics: RunStatistics(
+                slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }, cores: { workload.cores(of: $0) }),
+            transport: transport, journal: journal, stageValues: workload.stageValues,
+            outputDirectory: configuration.outputDirectory, earlierStops: prepared?.resumed?.earlyStops ?? [],
+            expandStage: (workload as? StageGraphWorkload)?.expandStage)  // only stage graphs have run-time tables
+        let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
+            driver.interrupt(reason: $0)
+        }
+        let publisher = try StatusPublisher(
+            directory: configuration.outputDirectory, name: configuration.name,
+            run: StatusPublisher.Run(
+                figures: driver.liveFigures, stop: driver.requestStop, cancel: driver.requestCancel))
+        transport.start { source, bytes in
+            let message = decode(bytes, from: source)
+            switch message {
+            case .assign, .stop, .cancel: worker.receive(message)
+            case .request, .results, .done, .interrupt, .heartbeat: driver.handle(message, from: source)
+            }
+        }
+        journal.onFailure { error in driver.abort(reason: "journal: \(error)") }
+        driver.start(silenceLimitSeconds: configuration.behaviour.heartbeatTimeoutSeconds)
+        let progress = configuration.behaviour.showsProgress ? ProgressReporter(counts: driver.counts) : nil
+        await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
+        await driver.finished.wait()
+        publisher.endLive()
+        driver.stopWatching()
+        progress?.stop()
+        transport.stop()
+        watcher.cancel()
+        let journalFailure = journal.close()
+        var summary = driver.summary(
+            name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank,
+            earlierParts: prepared?.resumed?.earlierParts ?? [])
+        summary.coreWeighted = workload.widestTask.cores > 1
+        summary.tasksRerunChanged = prepared?.resumed?.changedToRerun ?? 0
+        summary.extraLines = (prepared?.notes ?? []) + summary.extraLines  // the interpreter of python: tasks, say
+        if let (error, unwritten) = journalFailure {
+            summary.tasksSucceeded -= unwritten
+            summary.journalFailure = "\(error); the run stopped, and \(unwritten) successful tasks whose lines were not "
+                + "written will run again on --resume"
+        }
+        let directory = configuration.outputDirectory
+        // One pass over the journal for every report; without it the summary still goes out.
+        let pass = Result { () throws(RunFileError) in try RunReportPass(directory: directory, summary: summary, findings: true) }
+        summary.findings = RunFindings.make(summary: summary, tasks: try? pass.get().taskTimes, source: driver.sourceFindings())
+        do {
+            try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
+        } catch {
+            FileHandle.standardError.write(Data("mpibatch: summary not written: \(error)\n".utf8))
+            summary.journalFailure = summary.journalFailure ?? "summary.json not written: \(error)"
+            publisher.finish(summary: summary)
+            prepared?.lock.release()
+            announce?(summary, directory)
+            return summary
+        }
+        publisher.finish(summary: summary)
+        // An interrupted run speaks before drawing its pictures: under mpirun its ranks may be
+        // killed a moment later. A whole run names its report page once the page is written.
+        let speaksFirst = summary.interrupted || !summary.unresponsiveRanks.isEmpty
+        if speaksFirst { announce?(summary, directory) }
+        do {
+            summary.reportPage = try RunReports.write(directory: directory, summary: summary, pass: pass.get())
+        } catch {
+            // The results are safe; a picture that cannot be drawn must not fail the run.
+            FileHandle.standardError.write(Data("mpibatch: timeline or report page not written: \(error)\n".utf8))
+        }
+        if !speaksFirst { announce?(summary, directory) }
+        prepared?.lock.release()
+        return summary
+    }
+
+    /// Watches `signals` on `rank`: each stops the worker's starts and the run (through `stop`,
+    /// given the reason). Under `mpirun` (a `launcher` to watch), SIGCONT holds the worker's
+    /// starts and watches the launcher, whose end stops the run at once.
+    private static func watch(
+        _ signals: [InterruptSignal], worker: Worker, rank: Int, configuration: RunConfiguration,
+        launcher: LauncherWatch?, stop: @escaping @Sendable (String) -> Void
+    ) -> SignalWatcher {
+        let continued = launcher != nil && !signals.isEmpty ? [SIGCONT] : []
+        return SignalWatcher(signals: signals.map(\.rawValue) + continued) { number, repeated in
+            guard let signal = InterruptSignal(rawValue: number) else {
+                worker.hold(seconds: LauncherWatch.holdSeconds)
+                launcher?.watch {
+                    worker.interrupt(graceSeconds: 0)
+                    stop("mpirun ended (Ctrl-C twice?) while rank \(rank) ran")
+                }
+                return
+            }
+            worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds, repeated: repeated))
+            stop("\(signal.name) on rank \(rank)")
+        }
+    }
+
+    /// Rank 0's scheduler for `workload`, carrying on from an earlier run when resuming.
+    private static func makeCoordinator(
+        _ workload: any Workload, _ slotsPerRank: [Int], _ configuration: RunConfiguration, deadline: Double?,
+        _ resumed: ResumedWork?
+    ) -> Coordinator {
+        var source = workload.makeWorkSource(policy: configuration.behaviour.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
+        if let resumed {
+            source = source.resumed(
+                taskCount: workload.taskCount, done: resumed.succeeded, failed: IndexRanges(resumed.failedAttempts.keys),
+                values: Dictionary(resumed.values.map { ($0.index, $0.value) }, uniquingKeysWith: { $1 }))
+        }
+        var coordinator = Coordinator(
+            source: source, retries: { workload.retries(of: $0) }, failFast: configuration.behaviour.failFast, slotsPerRank: slotsPerRank,
+            reducer: workload.makeReducer(), graceSeconds: configuration.behaviour.graceSeconds,
+            deadline: deadline,
+            stopRules: workload.stopRules)
+        if let resumed { coordinator.resume(from: resumed) }
+        return coordinator
+    }
+
+    /// A message that does not decode is a bug or a mismatched binary on another rank: stop loudly.
+    private static func decode(_ bytes: [UInt8], from source: Int) -> RuntimeMessage {
+        do {
+            return try RuntimeMessage(decoding: bytes, from: source)
+        } catch {
+            fatalError("rank \(source) sent \(error)")
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import MPIBatchJob
+import MPIBatchReporting
+import MPIBatchRuntime
+import SwiftMPI
+
+/// Starts MPI, sizes this rank's pool from its node, agrees on the output
+/// directory, runs, and finalises: what `mpibatch run` does on every rank.
+/// Without `mpirun` MPI starts as a singleton and the run has one rank.
+public enum MPILaunch {
+    /// What one rank needs to know to run.
+    public struct Options: Sendable {
+        /// Slots for this rank; nil means the node's cores ÷ the ranks on the node.
+        public var slots: Int?
+        /// The output directory; nil means `runs/<name>-<timestamp>/`, chosen on rank 0.
+        public var outputDirectory: String?
+        /// How the run behaves.
+        public var behaviour: RunBehaviour
+        /// Called on rank 0 with the summary and the output directory as soon as `summary.json`
+        /// is written, before the report page and MPI's finalize: under `mpirun`, a Ctrl-C leaves
+        /// a rank 1 s between SIGTERM and SIGKILL, and what it reports after that is lost.
+        public var announce: (@Sendable (RunSummary, _ outputDirectory: String) -> Void)?
+
+        /// Makes options.
+        public init(slots: Int? = nil, outputDirectory: String? = nil, behaviour: RunBehaviour = RunBehaviour()) {
+            self.slots = slots
+            self.outputDirectory = outputDirectory
+            self.behaviour = behaviour
+        }
+    }
+
+    /// What a rank learns when the run ends. When `summary` names unresponsive
+    /// ranks, MPI was not finalised: report, then `MPIEnvironment.abort` the job.
+    public struct Outcome: Sendable {
+        /// This rank's number.
+        public var rank: Int
+        /// The output directory used.
+        public var outputDirectory: String
+        /// The summary, on rank 0 only.
+        public var summary: RunSummary?
+    }
+
+    /// Runs the workload that `makeWorkload` builds for the output directory, on every rank.
+    ///
+    /// Throws `RunSetupError` on every rank, before any work, when rank 0 cannot
+    /// prepare the output directory (a changed job on `--resume`, say) or a task asks
+    /// for more cores than some rank has slots.
+    ///
+    /// - Parameter jobHash: identifies the job, so `--resume` can refuse a changed one
+    ///   (a library user whose executable defines the work may leave it empty).
+    public static func run(
+        name: String, jobHash: String = "", options: Options,
+        makeWorkload: (_ outputDirectory: String) throws -> any Workload
+    ) async throws -> Outcome {
+        let provided = try MPIEnvironment.initialize(requesting: .serialized)
+        guard provided >= .serialized else {
+            // The communication thread and the ranks' own calls would race inside MPI: refuse, on every rank.
+            FileHandle.standardError.write(
+                Data("mpibatch: this MPI library provides thread level \(provided); mpibatch needs at least serialized\n".utf8))
+            MPIEnvironment.abort(errorCode: 2)
+        }
+        let world = try Communicator.world()
+        let node = try world.splitSharedMemory()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let slots = options.slots ?? max(1, cores / node.size)
+        // --slots auto: the coordinator is sized for the cap; the rank activates slots as it goes.
+        let adaptive = options.behaviour.adaptiveSlots
+        let cap = adaptive ? max(slots, options.behaviour.maxSlots ?? 4 * cores) : slots
+        try node.free()
+        let slotsPerRank = try world.allgather(Int64(cap)).map { Int($0) }
+        let chosen = options.outputDirectory ?? (world.rank == 0 ? makeDefaultOutputDirectory(name: name) : "")
+        let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
+        let workload = try makeWorkload(outputDirectory)
+        var behaviour = options.behaviour
+        // Rank 0 reads the deadline (one squeue per job, not one per rank: 1,000 ranks would each
+        // ask slurmctld) and tells the others, whose workers start no task past it either.
+        let deadline = world.rank == 0 ? (behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()).map { "\($0)" } ?? "" : ""
+        behaviour.deadlineSeconds = Double(String(decoding: try world.broadcast(Array(deadline.utf8)), as: UTF8.self))
+        let configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
+        var prepared: PreparedRun?
+        var refusal = ""
+        if world.rank == 0, let problem = CoreFit.problem(widest: workload.widestTask, slotsPerRank: slotsPerRank) {
+            refusal = problem
+        } else if world.rank == 0 {
+            let notes = workload.startNotes
+            for note in notes { FileHandle.standardError.write(Data("mpibatch: note: \(note)\n".utf8)) }
+            do {
+                prepared = try PreparedRun.prepare(
+                    configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
+                    keepValues: workload.keepsJournaledValues, notes: notes,
+                    warn: { FileHandle.standardError.write(Data("mpibatch: warning: \($0)\n".utf8)) })
+            } catch {
+                refusal = String(describing: error)
+            }
+        }
+        refusal = String(decoding: try world.broadcast(Array(refusal.utf8)), as: UTF8.self)
+        guard refusal.isEmpty else {
+            try MPIEnvironment.finalize()
+            throw RunSetupError(reason: refusal)
+        }
+        let launcher = MPILauncher.current() == .mpirun ? LauncherWatch() : nil
+        let summary = try await BatchRun.execute(
+            workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,
+            host: try MPIEnvironment.processorName(), configuration: configuration, prepared: prepared,
+            signals: InterruptSignal.allCases, initialSlots: adaptive ? slots : nil, launcher: launcher,
+            announce: options.announce)
+        // Without its launcher MPI cannot be finalised (it would wait for it): the process just ends.
+        if summary?.unresponsiveRanks.isEmpty ?? true, launcher?.launcherGone != true {
+            try MPIEnvironment.finalize()  // with a rank gone silent it would hang: the caller aborts instead
+        }
+        return Outcome(rank: world.rank, outputDirectory: outputDirectory, summary: summary)
+    }
+
+    /// `mpibatch run`'s exit status when ranks were lost (a node died or hung): the
+    /// journal and summary are written and the run is resumable.
+    public static let lostRanksExitStatus: Int32 = 4
+
+    /// Ends a run whose `summary` names unresponsive ranks (MPI could not be
+    /// finalised), then aborts the whole job with `lostRanksExitStatus`. When a whole
+    /// node went silent, it first leaves the launcher its grace (`mpirun`: 6 s to
+    /// notice the lost node itself; `srun`: none); a hung process on a node whose other
+    /// ranks answer (its daemon is alive) is aborted at once.
+    public static func endAfterLostRanks(lostSilentNode: Bool) -> Never {
+        if lostSilentNode { Thread.sleep(forTimeInterval: MPILauncher.current().graceSeconds) }
+        MPIEnvironment.abort(errorCode: lostRanksExitStatus)
+    }
+
+    /// A new directory `runs/NAME-20261123-110512` (UTC), created here so that no other run
+    /// can have it: when that name is taken (a run started in the same second), `…-110512-2`,
+    /// `-3` and so on. A name that does not follow `NameRule` (a library caller's) is made
+    /// to, so the directory is always a child of `runs/`. When `runs/` cannot be written, the
+    /// first name is returned uncreated and preparing the run reports why.
+    static func makeDefaultOutputDirectory(name: String, in parent: String = "runs") -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        let stamp = String(
+            format: "%04d%02d%02d-%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+            parts.tm_min, parts.tm_sec)
+        let stem = "\(parent)/\(NameRule.conforming(name, fallback: "job"))-\(stamp)"
+        mkdir(parent, 0o755)
+        for attempt in 1...10_000 {
+            let candidate = attempt == 1 ? stem : "\(stem)-\(attempt)"
+            if mkdir(candidate, 0o755) == 0 { return candidate }
+            if errno != EEXIST { break }
+        }
+        return stem
+    }
+}
+
+/// Rank 0 could not prepare the run; every rank stops before any work (exit status 2).
+public struct RunSetupError: Error, Sendable, CustomStringConvertible {
+    /// What rank 0 said.
+    public let reason: String
+    /// The reason, as rank 0 gave it.
+    public var description: String { reason }
+}

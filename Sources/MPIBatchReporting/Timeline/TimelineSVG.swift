@@ -1,0 +1,179 @@
+import MPIBatchCore
+
+/// `timeline.svg`: the run as a Gantt chart. One row per (rank, slot), a time axis in
+/// seconds, a bar per task coloured by status, a legend, and a title with the job's wall
+/// time, speedup and efficiency.
+struct TimelineSVG {
+    private let rows: [TimelineRow]
+    private let details: TimelineDetails
+    private let caption: TimelineCaption
+    private let axis: TimelineAxis
+    private let rowHeight: Double
+    private let left: Double
+    private let top: Double
+    private var svg: TimelineSVGWriter
+
+    private static let width = 1400.0
+    private static let right = 30.0
+    private static let lineHeight = 18.0
+    private static let labelHeight = 12.0
+
+    /// The chart of `rows` captioned by `caption`, its axis spanning the wall time `wallSeconds`.
+    static func svg(rows: [TimelineRow], details: TimelineDetails, caption: TimelineCaption, wallSeconds: Double)
+        -> [UInt8]
+    {
+        var chart = TimelineSVG(rows: rows, details: details, caption: caption, wallSeconds: wallSeconds)
+        chart.draw()
+        return chart.svg.bytes
+    }
+
+    private init(rows: [TimelineRow], details: TimelineDetails, caption: TimelineCaption, wallSeconds: Double) {
+        self.rows = rows
+        self.details = details
+        self.caption = caption
+        let lastEnd = rows.compactMap { $0.spans.map(\.end).max() }.max() ?? 0
+        axis = TimelineAxis(end: max(lastEnd, wallSeconds), ticks: 10)
+        rowHeight = min(22, max(3, (600 / Double(max(1, rows.count))).rounded(.down)))
+        let longestLabel = rows.map { $0.rankName.count + $0.slotName.count + 3 }.max() ?? 10
+        left = min(320, max(100, Double(longestLabel) * 6.5 + 20))
+        top = Self.lineHeight * Double(caption.merging == nil ? 4 : 5) + 8
+        svg = TimelineSVGWriter(capacity: 160 * caption.bars + 8192)
+    }
+
+    private var plotWidth: Double { Self.width - left - Self.right }
+    private var plotHeight: Double { rowHeight * Double(rows.count) }
+    private func x(_ seconds: Double) -> Double { left + max(0, seconds) / axis.end * plotWidth }
+    private func y(_ row: Int) -> Double { top + Double(row) * rowHeight }
+
+    private mutating func draw() {
+        let height = top + plotHeight + 56
+        svg.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"")
+        svg.attribute("width", Self.width)
+        svg.attribute("height", height)
+        svg.raw(" viewBox=\"0 0 \(Int(Self.width)) \(Int(height.rounded(.up)))\" font-family=\"Helvetica, Arial, sans-serif\">\n")
+        svg.raw("<style>text{font-size:12px;fill:#222}.title{font-size:17px;font-weight:bold}.note{fill:#555}")
+        svg.raw(".tick{font-size:11px;fill:#444}.label{font-size:11px}</style>\n")
+        svg.rect(x: 0, y: 0, width: Self.width, height: height, fill: "#ffffff")
+        drawCaption()
+        drawRankBands()
+        drawAxis()
+        drawBars()
+        drawLabels()
+        svg.raw("</svg>\n")
+    }
+
+    private mutating func drawCaption() {
+        svg.text(caption.title, x: 16, y: 26, style: "title")
+        svg.text(caption.attempts, x: 16, y: 26 + Self.lineHeight, style: "note")
+        var line = 2.0
+        if let merging = caption.merging {
+            svg.text(merging, x: 16, y: 26 + Self.lineHeight * line, style: "note")
+            line += 1
+        }
+        var legendX = 16.0
+        let legendY = 26 + Self.lineHeight * line
+        let entries = TimelineCaption.statuses.map { (Optional($0), "\($0) (\(NumberText.grouped(Int(caption.counts[Int($0.rawValue)]))))") }
+            + (caption.mixesStatuses ? [(nil, "merged, mixed statuses")] : [])
+        for (status, label) in entries {
+            svg.rect(x: legendX, y: legendY - 10, width: 12, height: 12, fill: Self.colour(of: status))
+            svg.text(label, x: legendX + 17, y: legendY)
+            legendX += 17 + Double(label.count) * 7 + 22
+        }
+    }
+
+    /// A light band behind every other rank, and a rule between ranks.
+    private mutating func drawRankBands() {
+        var first = 0
+        var band = 0
+        while first < rows.count {
+            let rank = rows[first].id.rank
+            let count = rows[first...].prefix { $0.id.rank == rank }.count
+            if band % 2 == 1 {
+                svg.rect(x: left, y: y(first), width: plotWidth, height: rowHeight * Double(count), fill: "#f0f0f0")
+            }
+            if first > 0 { svg.line(x1: left - 6, y1: y(first), x2: left + plotWidth, y2: y(first), stroke: "#bbbbbb") }
+            first += count
+            band += 1
+        }
+    }
+
+    private mutating func drawAxis() {
+        let bottom = top + plotHeight
+        for tick in axis.ticks {
+            svg.line(x1: x(tick), y1: top, x2: x(tick), y2: bottom + 5, stroke: tick == 0 ? "#888888" : "#dddddd")
+            svg.text(NumberText.trimmed(tick, digits: axis.digits), x: x(tick), y: bottom + 18, anchor: "middle", style: "tick")
+        }
+        svg.line(x1: left, y1: bottom, x2: left + plotWidth, y2: bottom, stroke: "#888888")
+        svg.text(
+            "seconds since the run began on each rank", x: left + plotWidth / 2, y: bottom + 40, anchor: "middle",
+            style: "note")
+    }
+
+    /// Bars grouped by colour; failures drawn last so nothing hides them.
+    private mutating func drawBars() {
+        let barHeight = rowHeight >= 6 ? rowHeight - 2 : rowHeight
+        let inset = (rowHeight - barHeight) / 2
+        for status in [TaskStatus?.some(.ok), .some(.interrupted), .some(.cancelled), nil, .some(.timeout), .some(.failed)] {
+            svg.raw("<g fill=\"\(Self.colour(of: status))\">\n")
+            for (number, row) in rows.enumerated() {
+                for span in row.spans where span.status == status {
+                    svg.rect(
+                        x: x(span.start), y: y(number) + inset, width: max(1, x(span.end) - x(span.start)),
+                        height: barHeight, title: tooltip(span, row: row))
+                }
+            }
+            svg.raw("</g>\n")
+        }
+    }
+
+    /// Every row's name when rows are tall enough, otherwise one name per rank where it fits.
+    private mutating func drawLabels() {
+        var lastLabel = -Double.infinity
+        for (number, row) in rows.enumerated() {
+            let firstOfRank = number == 0 || rows[number - 1].id.rank != row.id.rank
+            let label: String
+            let middle: Double
+            if rowHeight >= Self.labelHeight {
+                label = firstOfRank ? "\(row.rankName) · \(row.slotName)" : row.slotName
+                middle = y(number) + rowHeight / 2
+            } else if firstOfRank {
+                let count = rows[number...].prefix { $0.id.rank == row.id.rank }.count
+                label = row.rankName
+                middle = y(number) + rowHeight * Double(count) / 2
+            } else {
+                continue
+            }
+            guard middle - lastLabel >= Self.labelHeight else { continue }
+            svg.text(label, x: left - 8, y: middle + 4, anchor: "end", style: "label")
+            lastLabel = middle
+        }
+    }
+
+    private func tooltip(_ span: TimelineSpan, row: TimelineRow) -> String {
+        let when = "\(NumberText.duration(span.seconds)) from \(NumberText.trimmed(span.start, digits: 6)) s"
+        let place = "\(row.rankName) \(row.slotName)"
+        guard span.count == 1 else {
+            let statuses = TimelineCaption.statuses.filter { span.counts[Int($0.rawValue)] > 0 }
+                .map { "\(NumberText.grouped(Int(span.counts[Int($0.rawValue)]))) \($0)" }
+            return "busy: \(NumberText.grouped(span.count)) tasks from index \(span.index), \(when), \(place): "
+                + statuses.joined(separator: ", ")
+        }
+        let attempt = span.attempt > 1 ? " (attempt \(span.attempt))" : ""
+        let status = span.status.map(\.description) ?? "mixed"
+        let extra = details[span.detail]
+        return "task \(span.index)\(attempt) \(status), \(when), \(place)"
+            + (extra.isEmpty ? "" : " " + String(decoding: extra, as: UTF8.self))
+    }
+
+    /// The fill of a bar of `status` (`nil`: merged, mixed statuses).
+    static func colour(of status: TaskStatus?) -> String {
+        switch status {
+        case .ok: "#3a923a"
+        case .failed: "#d62728"
+        case .timeout: "#ff9f1c"
+        case .interrupted: "#8c8c8c"
+        case .cancelled: "#c7c7c7"
+        case nil: "#9467bd"
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import MPIBatchCore
+
+/// `timeline.json`: the run in Chrome's trace event format, for Perfetto or
+/// chrome://tracing. A process per rank, a thread per slot, a complete (`X`) event per
+/// bar with its times in microseconds since the run began on its rank.
+enum TimelineTrace {
+    /// The trace of `rows`, captioned by `caption`.
+    static func json(rows: [TimelineRow], details: TimelineDetails, caption: TimelineCaption, summary: RunSummary)
+        -> [UInt8]
+    {
+        var json = JSONWriter(capacity: 256 * (caption.bars + 2 * rows.count) + 4096)
+        json.beginObject()
+        json.key("traceEvents")
+        json.beginArray()
+        var named: Set<Int> = []
+        for row in rows {
+            if named.insert(row.id.rank).inserted {
+                metadata("process_name", row: row, thread: false, text: row.rankName, to: &json)
+                metadata("process_sort_index", row: row, thread: false, number: row.id.rank, to: &json)
+            }
+            metadata("thread_name", row: row, thread: true, text: row.slotName, to: &json)
+            metadata("thread_sort_index", row: row, thread: true, number: row.id.slot, to: &json)
+            for span in row.spans { event(span, row: row, details: details, to: &json) }
+        }
+        json.endArray()
+        json.field("displayTimeUnit", "ms")
+        json.key("otherData")
+        otherData(caption: caption, summary: summary, omittedDetails: details.omitted, to: &json)
+        json.endObject()
+        json.newline()
+        return json.bytes
+    }
+
+    /// The trace viewer's colour and the category of a bar's status (`nil`: mixed).
+    static func style(of status: TaskStatus?) -> (colour: String, category: String) {
+        switch status {
+        case .ok: ("good", "ok")
+        case .failed: ("bad", "failed")
+        case .timeout: ("yellow", "timeout")
+        case .interrupted: ("grey", "interrupted")
+        case .cancelled: ("white", "cancelled")
+        case nil: ("olive", "mixed")
+        }
+    }
+
+    private static func event(_ span: TimelineSpan, row: TimelineRow, details: TimelineDetails, to json: inout JSONWriter) {
+        let (colour, category) = style(of: span.status)
+        json.beginObject()
+        json.field("name", span.count == 1 ? "task \(span.index)" : "busy: \(span.count) tasks")
+        json.field("cat", span.count == 1 ? category : "busy," + category)
+        json.field("ph", "X")
+        json.field("ts", microseconds(span.start))
+        json.field("dur", microseconds(span.seconds))
+        json.field("pid", row.id.rank)
+        json.field("tid", row.id.slot)
+        json.field("cname", colour)
+        json.key("args")
+        json.beginObject()
+        json.key(span.count == 1 ? "index" : "first_index")
+        json.value(span.index)
+        if span.count == 1 {
+            json.field("attempt", Int(span.attempt))
+            json.field("status", category)
+            json.members(Array(details[span.detail]))
+        } else {
+            json.field("tasks", span.count)
+            for status in TimelineCaption.statuses where span.counts[Int(status.rawValue)] > 0 {
+                json.key(status.description)
+                json.value(Int(span.counts[Int(status.rawValue)]))
+            }
+        }
+        json.endObject()
+        json.endObject()
+    }
+
+    /// Seconds as microseconds, rounded to the nanosecond.
+    private static func microseconds(_ seconds: Double) -> Double { (seconds * 1e9).rounded() / 1e3 }
+
+    private static func metadata(
+        _ name: String, row: TimelineRow, thread: Bool, text: String? = nil, number: Int? = nil,
+        to json: inout JSONWriter
+    ) {
+        json.beginObject()
+        json.field("name", name)
+        json.field("ph", "M")
+        json.field("pid", row.id.rank)
+        if thread {
+            json.field("tid", row.id.slot)
+        }
+        json.key("args")
+        json.beginObject()
+        if let text {
+            json.field("name", text)
+        }
+        if let number {
+            json.field("sort_index", number)
+        }
+        json.endObject()
+        json.endObject()
+    }
+
+    private static func otherData(
+        caption: TimelineCaption, summary: RunSummary, omittedDetails: Int, to json: inout JSONWriter
+    ) {
+        json.beginObject()
+        json.field("job", summary.name)
+        json.field("title", caption.title)
+        json.field("attempts", caption.attempts)
+        for (key, number) in [
+            ("wall_seconds", summary.wallSeconds), ("speedup", summary.speedup), ("efficiency", summary.efficiency),
+        ] {
+            json.key(key)
+            json.value(number)
+        }
+        json.field("bars", caption.bars)
+        json.field("merged", caption.merging != nil)
+        if let merging = caption.merging {
+            json.field("merging", merging)
+        }
+        if omittedDetails > 0 {
+            json.field("params_omitted", "\(omittedDetails) attempts' params and error left out of args to keep the file small")
+        }
+        json.field("time_origin", "ts is microseconds since the run began on the event's rank")
+        json.endObject()
+    }
+}

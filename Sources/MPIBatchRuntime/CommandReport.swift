@@ -1,0 +1,56 @@
+import MPIBatchCore
+import MPIBatchJournal
+import Synchronization
+
+/// What a command task tells its worker beside its value: its exit status or signal and where
+/// its output was kept; the worker puts them in the task's record. One per slot, reused: a
+/// slot runs one task at a time, and the worker takes the facts after each.
+package final class CommandReport: Sendable {
+    /// A command attempt's facts.
+    package struct Facts: Sendable, Equatable {
+        /// The exit status; nil when killed by a signal or never started.
+        package var exitCode: Int32?
+        /// The signal that killed it.
+        package var signal: Int32?
+        /// Where its stdout and stderr are.
+        package var log: TaskLog?
+        /// What it used.
+        package var usage: TaskUsage?
+        /// Seconds spent starting a persistent worker before the task could run: not task time.
+        package var setupSeconds = 0.0
+
+        /// Every stored property, as the memberwise initializer had it (another target builds it).
+        package init(
+            exitCode: Int32? = nil, signal: Int32? = nil, log: TaskLog? = nil, usage: TaskUsage? = nil,
+            setupSeconds: Double = 0.0
+        ) {
+            self.exitCode = exitCode
+            self.signal = signal
+            self.log = log
+            self.usage = usage
+            self.setupSeconds = setupSeconds
+        }
+    }
+
+    /// Where command tasks of this slot append their output.
+    package let log: RankLog
+    private let facts = Mutex(Facts())
+
+    /// A report whose tasks log to `log`.
+    package init(log: RankLog) {
+        self.log = log
+    }
+
+    /// Records how the command ended and where its output is (by the command's launcher).
+    package func record(_ facts: Facts) {
+        self.facts.withLock { $0 = facts }
+    }
+
+    /// The facts recorded since the last call (none for a kernel), forgetting them.
+    func take() -> Facts {
+        facts.withLock { facts in
+            defer { facts = Facts() }
+            return facts
+        }
+    }
+}

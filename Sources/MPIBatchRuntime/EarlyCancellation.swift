@@ -1,0 +1,86 @@
+import MPIBatchCore
+import Synchronization
+
+/// A rank's side of cancellations (`stop_when:`, `race:`, `mpibatch cancel`): the index ranges
+/// the coordinator cancelled, and each slot's running task, so that a `cancel` message ends it
+/// at once (a command's process group is killed as on a timeout) and what the slots hold there
+/// is dropped. Running each task as a task of its own, which can be cancelled alone, costs
+/// microseconds: a workload with an early stop always pays it, any other only while its
+/// rank's tasks take longer than `wrapAbove` (shorter ones end before a cancel could reach
+/// them, and are only dropped if not started).
+final class EarlyCancellation: Sendable {
+    private struct State {
+        var ranges: [Range<Int>] = []
+        /// Each slot's running task and its index.
+        var running: [(index: Int, task: Task<TaskValue, any Error>)?]
+        /// Slots whose current task the coordinator cancelled (or refused to start).
+        var cancelled: Set<Int> = []
+    }
+
+    private let state: Mutex<State>
+    /// Whether every task runs as a task of its own (an early stop in the workload).
+    private let always: Bool
+    /// Whether tasks run as tasks of their own now (`start`).
+    private let wraps = Atomic<Bool>(true)
+    /// Whether any range was cancelled yet (until then no index is looked up).
+    private let cancelledAny = Atomic<Bool>(false)
+
+    /// Tasks of a rank whose last task took longer than this (nanoseconds) run as their own tasks.
+    static let wrapAboveNanoseconds: UInt64 = 1_000_000
+
+    /// Bookkeeping for `slots` slots; `always`: every task runs as its own task.
+    init(slots: Int, always: Bool) {
+        state = Mutex(State(running: Array(repeating: nil, count: max(1, slots))))
+        self.always = always
+    }
+
+    /// Whether the next task is to be started through `start` (a cancel can end it).
+    var wrapsTasks: Bool { always || wraps.load(ordering: .relaxed) }
+
+    /// A task of this rank took `nanoseconds`: the next ones run as their own tasks if it was long.
+    func taskTook(nanoseconds: UInt64) {
+        if !always { wraps.store(nanoseconds > Self.wrapAboveNanoseconds, ordering: .relaxed) }
+    }
+
+    /// Whether task `index` lies in a cancelled range.
+    func isCancelled(_ index: Int) -> Bool {
+        guard cancelledAny.load(ordering: .acquiring) else { return false }
+        return state.withLock { $0.ranges.contains { $0.contains(index) } }
+    }
+
+    /// Cancels the tasks of `range`: those running now, and any that would start later.
+    func cancel(_ range: Range<Int>) {
+        cancelledAny.store(true, ordering: .releasing)
+        state.withLock { state in
+            state.ranges.append(range)
+            for slot in state.running.indices {
+                guard let (index, task) = state.running[slot], range.contains(index) else { continue }
+                state.cancelled.insert(slot)
+                task.cancel()
+            }
+        }
+    }
+
+    /// Starts `body` as slot `slot`'s task `index`, unless its range was cancelled (nil).
+    func start(
+        slot: Int, index: Int, _ body: @escaping @Sendable () async throws -> TaskValue
+    ) -> Task<TaskValue, any Error>? {
+        state.withLock { state in
+            guard !state.ranges.contains(where: { $0.contains(index) }) else {
+                state.cancelled.insert(slot)
+                return nil
+            }
+            let task = Task { try await body() }
+            state.running[slot] = (index, task)
+            return task
+        }
+    }
+
+    /// Slot `slot`'s task ended: whether the coordinator cancelled it.
+    func end(slot: Int) -> Bool {
+        state.withLock { state in
+            state.running[slot] = nil
+            return state.cancelled.remove(slot) != nil
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import MPIBatchCore
+import MPIBatchJournal
+import MPIBatchScheduling
+
+/// Rank 0's setup before any rank starts work: the output directory and its lock,
+/// `run.json` (which job this run is, by content hash, and the parts it ran in), and on
+/// `--resume` what the journal already holds. Every refusal here is bad input: nothing has
+/// run yet.
+public struct PreparedRun: Sendable {
+    /// What the earlier run finished, when resuming.
+    package let resumed: ResumedWork?
+    /// The directory's lock, held for as long as this value lives.
+    package let lock: RunLock
+    /// What the start said (the interpreter of `python:` tasks, say), for `run.json` and the summary.
+    package let notes: [String]
+
+    /// Prepares `configuration.outputDirectory` for `jobHash`.
+    ///
+    /// - Parameter job: writes each task's parameters; when the job changed (`--force`), a
+    ///   journaled task counts as done only if its recorded parameters are the same.
+    /// - Parameter keepValues: whether to read the journaled values back (reducers and stage graphs use them).
+    /// - Parameter warn: where a warning goes (a file system without locks, say).
+    public static func prepare(
+        configuration: RunConfiguration, jobHash: String, job: any ParameterFormatter, taskCount: Int, keepValues: Bool, notes: [String] = [],
+        warn: (String) -> Void = { _ in }
+    ) throws -> PreparedRun {
+        let directory = configuration.outputDirectory
+        let journal = directory + "/results.jsonl"
+        let metadataPath = directory + "/run.json"
+        try OutputFile.makeDirectory(directory)
+        try OutputFile.refuseLinkedDirectories(in: directory)
+        let lock = try RunLock(directory: directory, warn: warn)
+        let hasJournal = FileManager.default.fileExists(atPath: journal)
+        let now = Date().timeIntervalSince1970
+        var metadata = RunMetadata(name: configuration.name, contentHash: jobHash, tasksTotal: taskCount, parts: [])
+        guard configuration.behaviour.resume, hasJournal else {
+            if hasJournal {
+                throw RunFileError(
+                    path: journal, reason: "an earlier run's journal is here; pass --resume to continue it, or another --out")
+            }
+            // Also --resume with nothing journaled yet: a requeued job that never began starts afresh.
+            metadata.parts = [.startingNow(at: 0, startedAt: now, notes: notes)]
+            try metadata.write(to: metadataPath)
+            return PreparedRun(resumed: nil, lock: lock, notes: notes)
+        }
+        let recorded = try RunMetadata.read(from: metadataPath)
+        if recorded.contentHash != jobHash, !configuration.behaviour.force {
+            throw RunFileError(
+                path: metadataPath,
+                reason: "the job file changed since this run began (content hash \(recorded.contentHash), now \(jobHash)); "
+                    + "pass --force to resume anyway")
+        }
+        let state = try JournalState(
+            path: journal, taskCount: taskCount,
+            parts: recorded.parts.map { RunPart(startOffset: $0.startOffset, startedAt: $0.startedAt) },
+            keepValues: keepValues, expecting: recorded.contentHash == jobHash ? nil : job)
+        var earlierParts = state.parts
+        for part in earlierParts.indices {
+            let end = part + 1 < earlierParts.count ? earlierParts[part + 1].startOffset : state.lastEnd
+            earlierParts[part].wallSeconds = max(0, end - earlierParts[part].startOffset)
+        }
+        metadata.parts = recorded.parts + [.startingNow(at: state.lastEnd, startedAt: now, notes: notes)]
+        try metadata.write(to: metadataPath)
+        return PreparedRun(
+            resumed: ResumedWork(
+                succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values,
+                startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try EarlyStopFile.read(from: directory),
+                changedToRerun: state.changedToRerun,
+                cancelled: configuration.behaviour.retryCancelled ? IndexRanges() : state.cancelledOnly),
+            lock: lock, notes: notes)
+    }
+}

@@ -1,0 +1,27 @@
+import MPIBatchCore
+import MPIBatchScheduling
+
+/// Runs a workload's tasks, on every rank: task `i` from `i` alone.
+public protocol TaskExecutor: IndexedTasks {
+    /// How many times a failed task is tried again.
+    var retries: Int { get }
+    /// How many times task `index` is tried again when it fails (stages differ).
+    func retries(of index: Int) -> Int
+    /// Runs one task; a thrown error records it as failed, `TaskTimeout` as timed out.
+    func run(_ task: TaskContext) async throws -> TaskValue
+    /// How many slots of its rank task `index` occupies while it runs (`cores:`).
+    func cores(of index: Int) -> Int
+    /// The most cores a task asks for, and where (`path:line:col`): more than a rank's slots is refused before work starts.
+    var widestTask: (cores: Int, place: String) { get }
+}
+
+extension TaskExecutor {
+    /// No retries unless the workload says so.
+    public var retries: Int { 0 }
+    /// The same for every task unless the workload says otherwise.
+    public func retries(of index: Int) -> Int { retries }
+    /// One core per task unless the workload says otherwise.
+    public func cores(of index: Int) -> Int { 1 }
+    /// One core per task unless the workload says otherwise.
+    public var widestTask: (cores: Int, place: String) { (1, "") }
+}

@@ -1,0 +1,273 @@
+import MPIBatchCore
+
+/// What ranks say to each other during a run. Workers talk to the coordinator
+/// on rank 0 (rank 0's own worker included); the coordinator answers.
+package enum RuntimeMessage: Sendable, Equatable {
+    /// Worker → coordinator: send `chunks` more chunks to `slot`.
+    case request(slot: Int, chunks: Int)
+    /// Worker → coordinator: finished attempts of `slot`; `wantsMore` doubles as a request for one chunk.
+    case results(slot: Int, records: [TaskRecord], wantsMore: Bool)
+    /// Worker → coordinator, after `stop`: this rank has sent everything and will send nothing more.
+    case done(RankReport)
+    /// Worker → coordinator: this rank got a signal or reached the deadline; stop handing out
+    /// work and drain, the run ending resumable for `reason` (the summary's stop reason).
+    case interrupt(reason: String)
+    /// Worker → coordinator, at the start and every few seconds: this rank (on `host`) is alive.
+    case heartbeat(host: String)
+    /// Coordinator → worker: run `chunk` on `slot`.
+    case assign(slot: Int, chunk: Chunk)
+    /// Coordinator → worker: start no more tasks, drop what is queued, let running tasks
+    /// finish for up to `graceSeconds` (then cancel them), report, and end.
+    case stop(graceSeconds: Double)
+    /// Coordinator → worker: an early stop (`stop_when:`, `race:`) ended the tasks of `range`:
+    /// cancel those running (a command's process group is killed as on a timeout) and drop
+    /// those held, reporting each as `cancelled`.
+    case cancel(Range<Int>)
+}
+
+/// A rank's last word: what the coordinator cannot see from the results alone.
+package struct RankReport: Sendable, Equatable {
+    /// The node the rank ran on.
+    package var host: String
+    /// CPU seconds the rank's process used (user + system).
+    package var cpuSeconds: Double
+    /// Slots it used (fewer than it had under `--slots auto`); 0: all it had.
+    package var slotsUsed = 0
+    /// What `--slots auto` decided, for the summary; empty otherwise.
+    package var slotsNote = ""
+
+    /// Every stored property, as the memberwise initializer had it (another target builds it).
+    package init(host: String, cpuSeconds: Double, slotsUsed: Int = 0, slotsNote: String = "") {
+        self.host = host
+        self.cpuSeconds = cpuSeconds
+        self.slotsUsed = slotsUsed
+        self.slotsNote = slotsNote
+    }
+}
+
+extension RuntimeMessage {
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel }
+
+    /// The message as bytes for the transport.
+    package func encoded() -> [UInt8] {
+        var writer = ByteWriter()
+        switch self {
+        case .request(let slot, let chunks):
+            writer.write(Kind.request.rawValue)
+            writer.write(slot)
+            writer.write(chunks)
+        case .results(let slot, let records, let wantsMore):
+            writer = ByteWriter(capacity: 16 + records.count * 48)
+            writer.write(Kind.results.rawValue)
+            writer.write(slot)
+            writer.write(UInt8(wantsMore ? 1 : 0))
+            writer.write(records.count)
+            for record in records { record.encode(into: &writer) }
+        case .done(let report):
+            writer.write(Kind.done.rawValue)
+            writer.write(report.host)
+            writer.write(report.cpuSeconds)
+            writer.write(report.slotsUsed)
+            writer.write(report.slotsNote)
+        case .assign(let slot, let chunk):
+            writer.write(Kind.assign.rawValue)
+            writer.write(slot)
+            writer.write(chunk.start)
+            writer.write(chunk.end)
+            writer.write(chunk.attempt)
+        case .stop(let graceSeconds):
+            writer.write(Kind.stop.rawValue)
+            writer.write(graceSeconds)
+        case .interrupt(let reason):
+            writer.write(Kind.interrupt.rawValue)
+            writer.write(reason)
+        case .heartbeat(let host):
+            writer.write(Kind.heartbeat.rawValue)
+            writer.write(host)
+        case .cancel(let range):
+            writer.write(Kind.cancel.rawValue)
+            writer.write(range.lowerBound)
+            writer.write(range.upperBound)
+        }
+        return writer.bytes
+    }
+
+    /// Decodes bytes that `source` sent.
+    package init(decoding bytes: [UInt8], from source: Int) throws(MessageDecodingError) {
+        var reader = ByteReader(bytes)
+        let tag = try reader.readByte()
+        switch Kind(rawValue: tag) {
+        case .request:
+            self = .request(slot: try reader.readInt(), chunks: try reader.readInt())
+        case .results:
+            let slot = try reader.readInt()
+            let wantsMore = try reader.readByte() != 0
+            let count = try reader.readInt()
+            guard count >= 0, count <= bytes.count else {
+                throw MessageDecodingError(reason: "results message claims \(count) records")
+            }
+            var records: [TaskRecord] = []
+            records.reserveCapacity(count)
+            for _ in 0..<count { records.append(try TaskRecord(decoding: &reader, rank: source, slot: slot)) }
+            self = .results(slot: slot, records: records, wantsMore: wantsMore)
+        case .done:
+            self = .done(RankReport(
+                host: try reader.readString(), cpuSeconds: try reader.readDouble(), slotsUsed: try reader.readInt(),
+                slotsNote: try reader.readString()))
+        case .assign:
+            let slot = try reader.readInt()
+            self = .assign(
+                slot: slot, chunk: Chunk(start: try reader.readInt(), end: try reader.readInt(), attempt: try reader.readInt()))
+        case .stop:
+            self = .stop(graceSeconds: try reader.readDouble())
+        case .interrupt:
+            self = .interrupt(reason: try reader.readString())
+        case .heartbeat:
+            self = .heartbeat(host: try reader.readString())
+        case .cancel:
+            let lower = try reader.readInt()
+            let upper = try reader.readInt()
+            guard lower <= upper else { throw MessageDecodingError(reason: "cancel message with range \(lower)..<\(upper)") }
+            self = .cancel(lower..<upper)
+        case nil:
+            throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
+        }
+        guard reader.isAtEnd else { throw MessageDecodingError(reason: "trailing bytes in a message from rank \(source)") }
+    }
+}
+
+extension TaskRecord {
+    /// Rank and slot are not written: the message's source and header carry them.
+    fileprivate func encode(into writer: inout ByteWriter) {
+        writer.write(index)
+        writer.write(UInt32(attempt))
+        writer.write(status.rawValue)
+        writer.write(start)
+        writer.write(seconds)
+        value.encode(into: &writer)
+        if let error {
+            writer.write(UInt8(1))
+            writer.write(error)
+        } else {
+            writer.write(UInt8(0))
+        }
+        var present = Present()
+        if startedAt != nil { present.insert(.startedAt) }
+        if exitCode != nil { present.insert(.exitCode) }
+        if signal != nil { present.insert(.signal) }
+        if usage != nil { present.insert(.usage) }
+        if usage?.maxRSSBytes != nil { present.insert(.maxRSS) }
+        switch log {
+        case .rankFiles: present.insert(.rankFiles)
+        case .taskFiles: present.insert(.taskFiles)
+        case nil: break
+        }
+        writer.write(present.rawValue)
+        if let startedAt { writer.write(startedAt) }
+        if let exitCode { writer.write(UInt32(bitPattern: exitCode)) }
+        if let signal { writer.write(UInt32(bitPattern: signal)) }
+        if let usage {
+            writer.write(usage.cpuSeconds)
+            if let maxRSSBytes = usage.maxRSSBytes { writer.write(maxRSSBytes) }
+        }
+        switch log {
+        case .rankFiles(let stdout, let stderr):
+            for span in [stdout, stderr] {
+                writer.write(span.offset)
+                writer.write(span.length)
+                writer.write(span.dropped)
+            }
+        case .taskFiles(let stdout, let stderr):
+            writer.write(stdout)
+            writer.write(stderr)
+        case nil: break
+        }
+    }
+
+    /// Which optional fields follow a record's fixed ones.
+    private struct Present: OptionSet {
+        let rawValue: UInt8
+        static let startedAt = Present(rawValue: 1)
+        static let exitCode = Present(rawValue: 2)
+        static let signal = Present(rawValue: 4)
+        static let rankFiles = Present(rawValue: 8)
+        static let taskFiles = Present(rawValue: 16)
+        static let usage = Present(rawValue: 32)
+        static let maxRSS = Present(rawValue: 64)
+    }
+
+    fileprivate init(decoding reader: inout ByteReader, rank: Int, slot: Int) throws(MessageDecodingError) {
+        let index = try reader.readInt()
+        let attempt = Int(try reader.readUInt32())
+        let rawStatus = try reader.readByte()
+        guard let status = TaskStatus(rawValue: rawStatus) else {
+            throw MessageDecodingError(reason: "unknown task status \(rawStatus)")
+        }
+        let start = try reader.readDouble()
+        let seconds = try reader.readDouble()
+        let value = try TaskValue(decoding: &reader)
+        let error = try reader.readByte() != 0 ? try reader.readString() : nil
+        let present = Present(rawValue: try reader.readByte())
+        let startedAt = present.contains(.startedAt) ? try reader.readDouble() : nil
+        let exitCode = present.contains(.exitCode) ? Int32(bitPattern: try reader.readUInt32()) : nil
+        let signal = present.contains(.signal) ? Int32(bitPattern: try reader.readUInt32()) : nil
+        var usage: TaskUsage?
+        if present.contains(.usage) {
+            let cpuSeconds = try reader.readDouble()
+            usage = TaskUsage(cpuSeconds: cpuSeconds, maxRSSBytes: present.contains(.maxRSS) ? try reader.readInt() : nil)
+        }
+        var log: TaskLog?
+        if present.contains(.rankFiles) {
+            var spans: [LogSpan] = []
+            for _ in 0..<2 {
+                spans.append(LogSpan(offset: try reader.readInt(), length: try reader.readInt(), dropped: try reader.readInt()))
+            }
+            log = .rankFiles(stdout: spans[0], stderr: spans[1])
+        } else if present.contains(.taskFiles) {
+            log = .taskFiles(stdout: try reader.readString(), stderr: try reader.readString())
+        }
+        self.init(
+            index: index, attempt: attempt, status: status, rank: rank, slot: slot, start: start, seconds: seconds,
+            value: value, error: error, startedAt: startedAt, exitCode: exitCode, signal: signal, log: log, usage: usage)
+    }
+}
+
+extension TaskValue {
+    fileprivate func encode(into writer: inout ByteWriter) {
+        switch self {
+        case .none:
+            writer.write(UInt8(0))
+        case .number(let number):
+            writer.write(UInt8(1))
+            writer.write(number)
+        case .numbers(let numbers):
+            writer.write(UInt8(2))
+            writer.write(numbers.count)
+            for number in numbers { writer.write(number) }
+        case .text(let text):
+            writer.write(UInt8(3))
+            writer.write(text)
+        case .json(let json):
+            writer.write(UInt8(4))
+            writer.write(json)
+        }
+    }
+
+    fileprivate init(decoding reader: inout ByteReader) throws(MessageDecodingError) {
+        let tag = try reader.readByte()
+        switch tag {
+        case 0: self = .none
+        case 1: self = .number(try reader.readDouble())
+        case 2:
+            let count = try reader.readInt()
+            guard count >= 0, count < 1 << 24 else { throw MessageDecodingError(reason: "value claims \(count) numbers") }
+            var numbers: [Double] = []
+            numbers.reserveCapacity(count)
+            for _ in 0..<count { numbers.append(try reader.readDouble()) }
+            self = .numbers(numbers)
+        case 3: self = .text(try reader.readString())
+        case 4: self = .json(try reader.readString())
+        default: throw MessageDecodingError(reason: "unknown value kind \(tag)")
+        }
+    }
+}

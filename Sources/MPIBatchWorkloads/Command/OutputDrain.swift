@@ -1,0 +1,103 @@
+import MPIBatchCore
+import MPIBatchJournal
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SystemPackage
+
+/// The read ends of the two pipes a command task's stdout and stderr go through, read into
+/// `CapturedOutput`s on the thread that waits for the task (never on Swift's pool).
+///
+/// Both pipes are made close-on-exec, so a child that another slot spawns meanwhile never
+/// holds one open (only this task's child gets them, as its fds 1 and 2). Reading stops at
+/// the end of both pipes, or when the caller's condition says so: a process the task left
+/// behind that keeps a pipe open (a daemon in a session of its own) cannot hang the rank.
+struct OutputDrain: Sendable {
+    /// What came through the child's stdout.
+    private(set) var stdout: CapturedOutput
+    /// What came through the child's stderr.
+    private(set) var stderr: CapturedOutput
+    private let stdoutEnd: Int32
+    private let stderrEnd: Int32
+    /// The read ends not yet at their end.
+    private var unfinished: [Int32]
+    /// How often `read(until:)` asks its condition, in nanoseconds.
+    private static let checkInterval: UInt64 = 50_000_000
+    /// A pipe's capacity: what one `read` can return.
+    private static let readSize = 1 << 16
+
+    /// Two new pipes, each keeping up to `limit` bytes (see `CapturedOutput`); returns the
+    /// drain and the write ends, for the child's fds 1 and 2 (the caller closes them once spawned).
+    static func open(limit: Int) -> Result<(drain: OutputDrain, stdout: Int32, stderr: Int32), Errno> {
+        var out: [Int32] = [-1, -1]
+        var err: [Int32] = [-1, -1]
+        guard let pipe2 = Self.pipe2 else { return .failure(Errno(rawValue: ENOSYS)) }
+        guard pipe2(&out, O_CLOEXEC) == 0 else { return .failure(Errno(rawValue: errno)) }
+        guard pipe2(&err, O_CLOEXEC) == 0 else {
+            let code = errno
+            _ = Glibc.close(out[0])
+            _ = Glibc.close(out[1])
+            return .failure(Errno(rawValue: code))
+        }
+        let drain = OutputDrain(
+            stdout: CapturedOutput(limit: limit), stderr: CapturedOutput(limit: limit), stdoutEnd: out[0],
+            stderrEnd: err[0], unfinished: [out[0], err[0]])
+        return .success((drain, out[1], err[1]))
+    }
+
+    /// Reads whatever arrives until both pipes end, or until `stop()` is true; `stop` is asked
+    /// at least every 50 ms, whether the pipes are quiet or busy.
+    mutating func read(until stop: () -> Bool) {
+        guard !unfinished.isEmpty else { return }
+        var buffer = [UInt8](unsafeUninitializedCapacity: Self.readSize) { _, count in count = Self.readSize }
+        var lastCheck = MonotonicClock.nanoseconds()
+        while !unfinished.isEmpty {
+            var polled = unfinished.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&polled, nfds_t(polled.count), Int32(Self.checkInterval / 1_000_000))
+            if ready < 0, errno != EINTR { return }
+            for entry in polled where entry.revents != 0 {
+                readOnce(entry.fd, into: &buffer)
+            }
+            let now = MonotonicClock.nanoseconds()
+            if ready == 0 || now &- lastCheck >= Self.checkInterval {
+                lastCheck = now
+                if stop() { return }
+            }
+        }
+    }
+
+    private mutating func readOnce(_ fd: Int32, into buffer: inout [UInt8]) {
+        let count: Int
+        do {
+            count = try buffer.withUnsafeMutableBytes { try FileDescriptor(rawValue: fd).read(into: $0) }  // EINTR retried
+        } catch Errno.resourceTemporarilyUnavailable {
+            return
+        } catch {
+            count = 0  // an error ends the pipe too
+        }
+        guard count > 0 else {
+            unfinished.removeAll { $0 == fd }  // the end of the pipe
+            return
+        }
+        buffer.withUnsafeBytes { bytes in
+            let received = UnsafeRawBufferPointer(rebasing: bytes[..<count])
+            if fd == stdoutEnd { stdout.append(received) } else { stderr.append(received) }
+        }
+    }
+
+    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+
+    /// glibc's `pipe2`, looked up at run time because Swift's Glibc module does not declare
+    /// GNU extensions. `pipe` then `fcntl` would leave a moment in which another slot's
+    /// spawn could inherit the pipe, and that child would hold this task's output open.
+    private static let pipe2: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+
+    /// Closes both read ends; a process still writing to them gets SIGPIPE.
+    func close() {
+        _ = Glibc.close(stdoutEnd)
+        _ = Glibc.close(stderrEnd)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import MPIBatchCore
+import MPIBatchJournal
+
+/// What mpibatch says to a worker (`docs/worker-protocol.md`), as frames.
+enum WorkerRequest {
+    /// The protocol version this mpibatch speaks.
+    static let protocolVersion = 1
+
+    /// `hello`: the first frame a worker reads.
+    static func hello(rank: Int, slot: Int, cores: Int) -> [UInt8] {
+        var json = JSONWriter(capacity: 96)
+        json.beginObject()
+        json.field("kind", "hello")
+        json.field("protocol", protocolVersion)
+        json.field("rank", rank)
+        json.field("slot", slot)
+        json.field("cores", cores)
+        json.endObject()
+        return WorkerFrame.json(json.bytes)
+    }
+}
+
+/// Builds a `batch` frame task by task.
+struct WorkerBatchWriter {
+    private var json = JSONWriter(capacity: 4096)
+    /// How many tasks are in it.
+    private(set) var count = 0
+
+    /// An empty batch.
+    init() {
+        json.beginObject()
+        json.field("kind", "batch")
+        json.key("tasks")
+        json.beginArray()
+    }
+
+    /// The bytes written so far.
+    var byteCount: Int { json.bytes.count }
+
+    /// Adds a task; `writeParameters` writes its parameters as one JSON object.
+    mutating func add(index: Int, seed: Int, attempt: Int, writeParameters: (inout JSONWriter) -> Void) {
+        json.beginObject()
+        json.field("index", index)
+        json.field("seed", seed)
+        json.field("attempt", attempt)
+        json.key("params")
+        writeParameters(&json)
+        json.endObject()
+        count += 1
+    }
+
+    /// The finished frame.
+    consuming func frame() -> [UInt8] {
+        json.endArray()
+        json.endObject()
+        return WorkerFrame.json(json.bytes)
+    }
+}
+
+/// What a worker says (`docs/worker-protocol.md`), decoded from a JSON frame.
+enum WorkerReply: Sendable, Equatable {
+    /// `ready`: the handshake's answer; `worker` names the language, version and program.
+    case ready(protocolVersion: Int, worker: String)
+    /// `start_error`: the worker cannot work at all.
+    case startError(message: String, file: String?, line: Int?)
+    /// `result`: task `index` succeeded with `value`, or failed with `error`; `stdoutEnd`
+    /// and `stderrEnd` say where its output ends in the worker's files, and `cpuSeconds` what
+    /// CPU time it took, when the worker says.
+    case result(index: Int, outcome: Outcome, stdoutEnd: Int?, stderrEnd: Int?, cpuSeconds: Double?)
+
+    /// A task's outcome.
+    enum Outcome: Sendable, Equatable {
+        /// Its value.
+        case value(TaskValue)
+        /// Why it failed.
+        case error(String)
+    }
+
+    /// Decodes one JSON payload.
+    static func decode(_ payload: ArraySlice<UInt8>) throws(WorkerProtocolError) -> WorkerReply {
+        try payload.withUnsafeBufferPointer { (bytes) throws(WorkerProtocolError) -> WorkerReply in
+            guard let members = JournalLineScanner.members(of: bytes) else {
+                throw .badMessage("a frame that is not a JSON object: " + String(decoding: bytes.prefix(80), as: UTF8.self))
+            }
+            func raw(_ key: String) -> UnsafeBufferPointer<UInt8>? {
+                members.first { $0.key == key }.map { UnsafeBufferPointer(rebasing: bytes[$0.value]) }
+            }
+            func string(_ key: String) -> String? { raw(key).flatMap(Self.string) }
+            func integer(_ key: String) -> Int? { raw(key).flatMap { Int(String(decoding: $0, as: UTF8.self)) } }
+            switch string("kind") {
+            case "result":
+                guard let index = integer("index") else { throw .badMessage("a result without an integer index") }
+                let outcome: Outcome
+                if let error = raw("error"), !Self.isNull(error) {
+                    outcome = .error(Self.string(error) ?? String(decoding: error, as: UTF8.self))
+                } else if let value = raw("value") {
+                    outcome = .value(Self.value(value))
+                } else {
+                    throw .badMessage("result \(index) has neither value nor error")
+                }
+                let cpu = raw("cpu").flatMap { Double(String(decoding: $0, as: UTF8.self)) }
+                return .result(index: index, outcome: outcome, stdoutEnd: integer("out"), stderrEnd: integer("err"), cpuSeconds: cpu)
+            case "ready":
+                guard let version = integer("protocol") else { throw .badMessage("ready without an integer protocol version") }
+                return .ready(protocolVersion: version, worker: string("worker") ?? "")
+            case "start_error":
+                return .startError(message: string("error") ?? "(no message)", file: string("file"), line: integer("line"))
+            case let kind:
+                throw .badMessage("a frame of unknown kind \(kind.map { "'\($0)'" } ?? "(none)")")
+            }
+        }
+    }
+
+    /// A number as `.number`, `null` as `.none`, anything else as its JSON text.
+    private static func value(_ raw: UnsafeBufferPointer<UInt8>) -> TaskValue {
+        guard let first = raw.first else { return .none }
+        if isNull(raw) { return .none }
+        if first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+            let number = Double(String(decoding: raw, as: UTF8.self)), number.isFinite, abs(number) < 9.007_199_254_740_992e15
+        {
+            return .number(number)
+        }
+        return .json(String(decoding: raw, as: UTF8.self))
+    }
+
+    private static func isNull(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        raw.count == 4 && raw[0] == UInt8(ascii: "n") && raw[1] == UInt8(ascii: "u") && raw[2] == UInt8(ascii: "l") && raw[3] == UInt8(ascii: "l")
+    }
+
+    /// The text of a JSON string (any escape), or nil when `raw` is not one.
+    private static func string(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        guard raw.first == UInt8(ascii: "\"") else { return nil }
+        if let plain = JournalString.decode(raw) { return plain }
+        return (try? JSONSerialization.jsonObject(with: Data(buffer: raw), options: .fragmentsAllowed)) as? String
+    }
+}

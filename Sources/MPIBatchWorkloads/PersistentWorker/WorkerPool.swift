@@ -1,0 +1,46 @@
+import MPIBatchCore
+import MPIBatchJob
+import MPIBatchPlan
+import MPIBatchRuntime
+import Synchronization
+
+/// A rank's persistent workers for one task spec: one `WorkerSlot` per slot, made on the
+/// slot's first task, so a rank never runs more workers than it has slots.
+final class WorkerPool: Sendable {
+    private let makeSlot: @Sendable () -> WorkerSlot
+    private let slots = Mutex<[Int: WorkerSlot]>([:])
+
+    /// A pool whose slots run `launch`'s workers on tasks of `task` under `expansion`.
+    init(launch: WorkerLaunch, task: TaskSpec, expansion: TemplateExpansion) {
+        let timeout = task.timeout
+        let maxOutput = task.maxOutput
+        let cores = task.cores.largest
+        makeSlot = { WorkerSlot(launch: launch, expansion: expansion, timeout: timeout, maxOutput: maxOutput, cores: cores) }
+    }
+
+    /// Slot `number`'s worker slot, made on first use.
+    func slot(_ number: Int) -> WorkerSlot {
+        slots.withLock { slots in
+            if let slot = slots[number] { return slot }
+            let slot = makeSlot()
+            slots[number] = slot
+            return slot
+        }
+    }
+}
+
+/// The executor of a `python:` or `worker:` task: each task goes to its slot's worker.
+struct WorkerTasks: Sendable {
+    /// The rank's workers.
+    let pool: WorkerPool
+
+    /// For `task`, whose action is `spec`, under `expansion`.
+    init(spec: WorkerSpec, task: TaskSpec, expansion: TemplateExpansion) {
+        pool = WorkerPool(launch: WorkerLaunch(spec: spec, task: task, expansion: expansion), task: task, expansion: expansion)
+    }
+
+    /// Runs task `context.index` on its slot's worker, in a batch up to the end of its chunk.
+    func run(_ context: TaskContext) async throws -> TaskValue {
+        try await pool.slot(context.slot).run(context, batchEnd: context.batchEnd)
+    }
+}

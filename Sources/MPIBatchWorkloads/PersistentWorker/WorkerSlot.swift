@@ -1,0 +1,331 @@
+import MPIBatchCore
+import MPIBatchJournal
+import MPIBatchPlan
+import MPIBatchRuntime
+import Synchronization
+
+/// One slot's persistent worker: started on the slot's first task (its start-up timed
+/// apart from the task), sent the tasks of a chunk as batches, and kept for later chunks.
+/// A worker may hold results and write several at once, so one that dies or hangs with more
+/// than one task unanswered is replaced and those tasks are sent again one per batch: the one
+/// whose single-task batch kills its worker (or runs past `timeout:`) is the one that fails.
+///
+/// `@unchecked Sendable` is safe: a slot runs one task at a time (`Worker.runSlot` awaits
+/// each task, early-stop tasks included, before it starts the next) and `WorkerPool` gives
+/// each slot number its own `WorkerSlot`, so its state is never touched by two threads at once.
+final class WorkerSlot: @unchecked Sendable {
+    /// A batch holds at most this many tasks…
+    static let batchTasks = 1024
+    /// …and about this many bytes (under a socket's buffer: sending never waits for the worker).
+    static let batchBytes = 60_000
+    /// The longest a slot blocks its thread waiting for the worker before it lets other tasks run.
+    private static let waitSliceMilliseconds: Int64 = 20
+
+    private let launch: WorkerLaunch
+    private let expansion: TemplateExpansion
+    /// `timeout:` of a task, counted from the previous result.
+    private let timeout: Double?
+    /// `max_output:` of each stream of a task's log.
+    private let maxOutput: Int
+    /// Cores of a task (its worker's thread variables).
+    private let cores: Int
+
+    private var process: WorkerProcess?
+    private var reader = WorkerFrameReader()
+    /// Indices sent and not answered yet, in order, from `pendingStart`; all of attempt `pendingAttempt`.
+    private var pending: [Int] = []
+    private var pendingStart = 0
+    private var pendingAttempt = 0
+    /// When the worker last made progress (a result, a batch sent), on the monotonic clock.
+    private var lastProgress: UInt64 = 0
+    /// Bytes of the worker's stdout and stderr already given to tasks.
+    private var consumed: [Int] = [0, 0]
+    /// Tasks up to this index go one per batch: a worker ended with them unanswered.
+    private var isolatedThrough = -1
+    /// Set when the worker could not start: every later task of the slot gets it at once.
+    private var startFailure: WorkerStartFailure?
+
+    /// A slot with no worker yet: `launch` starts it, `expansion` fills in its tasks' parameters.
+    init(launch: WorkerLaunch, expansion: TemplateExpansion, timeout: Double?, maxOutput: Int, cores: Int) {
+        self.launch = launch
+        self.expansion = expansion
+        self.timeout = timeout
+        self.maxOutput = maxOutput
+        self.cores = cores
+    }
+
+    deinit { process?.retire() }
+
+    private var hasPending: Bool { pendingStart < pending.count }
+
+    /// Runs task `context.index`, whose chunk ends before `batchEnd`: from the batch in
+    /// flight if it holds it, else in a new batch from it to at most `batchEnd`.
+    func run(_ context: TaskContext, batchEnd: Int) async throws -> TaskValue {
+        if let startFailure { throw startFailure }
+        let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
+        var facts = CommandReport.Facts()
+        defer { report.record(facts) }
+        try await skipUnwanted(before: context)
+        while true {
+            if !hasPending {
+                if process == nil { try await start(context, setupSeconds: &facts.setupSeconds) }
+                let end = context.index <= isolatedThrough ? context.index + 1 : batchEnd
+                send(from: context.index, to: end, attempt: context.attempt)
+            }
+            if let value = try await result(for: context, facts: &facts, report: report) { return value }
+        }
+    }
+
+    // MARK: - Batches
+
+    /// Drops the results of tasks sent but no longer wanted (cancelled by an early stop, or a
+    /// new chunk came): they are read and forgotten, or the worker is ended if it fails meanwhile.
+    private func skipUnwanted(before context: TaskContext) async throws {
+        guard hasPending else { return }
+        let wanted = pendingAttempt == context.attempt ? pending[pendingStart...].firstIndex(of: context.index) : nil
+        let stop = wanted ?? pending.count
+        while pendingStart < stop {
+            guard case .answered = try await nextResult(expecting: pending[pendingStart]) else {
+                return forgetWorker()  // the task starts a new one
+            }
+            consumed = [process?.spool.size(.out) ?? 0, process?.spool.size(.err) ?? 0]
+        }
+    }
+
+    private func send(from start: Int, to end: Int, attempt: Int) {
+        var batch = WorkerBatchWriter()
+        pending.removeAll(keepingCapacity: true)
+        pendingStart = 0
+        pendingAttempt = attempt
+        var index = start
+        while index < end, batch.count < Self.batchTasks, batch.count == 0 || batch.byteCount < Self.batchBytes {
+            batch.add(index: index, seed: TaskSeed.seed(job: expansion.jobSeed, index: index), attempt: attempt) { json in
+                writeParameters(of: index, to: &json)
+            }
+            pending.append(index)
+            index += 1
+        }
+        lastProgress = MonotonicClock.nanoseconds()
+        _ = process?.send(batch.frame())  // a worker gone meanwhile: reading the result says how
+    }
+
+    /// What the function is called with: the task's parameters, or its `args:` filled in.
+    private func writeParameters(of index: Int, to json: inout JSONWriter) {
+        let arguments = launch.spec.arguments
+        guard !arguments.isEmpty else { return expansion.space.writeParameters(of: index, to: &json) }
+        json.beginObject()
+        for argument in arguments {
+            json.key(argument.name)
+            switch argument.value {
+            case .constant(let value): value.write(to: &json)
+            case .template(let template): expansion.parameterValue(template, at: index).write(to: &json)
+            }
+        }
+        json.endObject()
+    }
+
+    // MARK: - Results
+
+    private enum Answer {
+        /// The task's result: value or error, and where its output ends (when the worker says).
+        case answered(WorkerReply.Outcome, stdoutEnd: Int?, stderrEnd: Int?, cpuSeconds: Double?)
+        /// The worker ended (died, broke the protocol, ran past the timeout) and was reaped;
+        /// `brokeProtocol` when what it sent for the task awaited was wrong (that task is the culprit).
+        case workerEnded(why: String, timedOut: Bool, brokeProtocol: Bool = false)
+    }
+
+    /// The task's value, or nil when its worker ended with other tasks unanswered too: they
+    /// are then sent again one at a time (`isolatedThrough`) to a new worker.
+    private func result(for context: TaskContext, facts: inout CommandReport.Facts, report: CommandReport) async throws -> TaskValue? {
+        let unanswered = pending.count - pendingStart
+        let lastSent = pending.last ?? context.index
+        let answer = try await nextResult(expecting: context.index)
+        switch answer {
+        case .answered(let outcome, let stdoutEnd, let stderrEnd, let cpuSeconds):
+            facts.log = try keepOutput(upTo: [stdoutEnd, stderrEnd], in: report)
+            facts.usage = TaskUsage(cpuSeconds: cpuSeconds ?? 0, maxRSSBytes: nil)
+            switch outcome {
+            case .value(let value): return value
+            case .error(let message): throw WorkerTaskFailure(description: message)
+            }
+        case .workerEnded(_, _, brokeProtocol: false) where unanswered > 1:
+            isolatedThrough = max(isolatedThrough, lastSent)
+            forgetWorker()
+            return nil
+        case .workerEnded(let why, let timedOut, _):
+            facts.log = try keepOutput(upTo: [nil, nil], in: report)
+            facts.usage = TaskUsage(cpuSeconds: 0, maxRSSBytes: nil)
+            (facts.exitCode, facts.signal) = process?.ending ?? (nil, nil)
+            forgetWorker()
+            if timedOut { throw TaskTimeout(seconds: timeout ?? 0) }
+            throw WorkerTaskFailure(description: why)
+        }
+    }
+
+    /// The next result, which must be task `index`'s; a worker that fails instead is ended.
+    private func nextResult(expecting index: Int) async throws -> Answer {
+        guard let process else { return .workerEnded(why: "the worker is gone", timedOut: false) }
+        let deadline = timeout.map { lastProgress &+ UInt64($0 * 1e9) }
+        let reply: WorkerReply
+        do {
+            switch try await nextFrame(of: process, deadline: deadline) {
+            case .frame(let payload): reply = try WorkerReply.decode(payload)
+            case .timedOut:
+                let how = process.kill()
+                return .workerEnded(why: "timed out; its worker was killed (\(how))", timedOut: true)
+            case .ended:
+                let how = process.kill()
+                let tail = process.spool.stderrTail()
+                return .workerEnded(why: "its worker died (\(how))" + (tail.isEmpty ? "" : ": \(tail)"), timedOut: false)
+            }
+        } catch let error as WorkerProtocolError {
+            process.kill()
+            return .workerEnded(why: error.description, timedOut: false, brokeProtocol: true)
+        }
+        guard case .result(let answered, let outcome, let stdoutEnd, let stderrEnd, let cpuSeconds) = reply, answered == index else {
+            process.kill()
+            return .workerEnded(why: "the worker broke the protocol: expected the result of task \(index), got \(reply)", timedOut: false, brokeProtocol: true)
+        }
+        pendingStart += 1
+        lastProgress = MonotonicClock.nanoseconds()
+        return .answered(outcome, stdoutEnd: stdoutEnd, stderrEnd: stderrEnd, cpuSeconds: cpuSeconds)
+    }
+
+    /// Appends the worker's output since the last task, up to `ends` (the files' ends where
+    /// nil), to the rank's log, and says where it lies.
+    private func keepOutput(upTo ends: [Int?], in report: CommandReport) throws -> TaskLog? {
+        guard let spool = process?.spool else { return nil }
+        var captured: [CapturedOutput] = []
+        for (number, stream) in LogStream.allCases.enumerated() {
+            let end = max(consumed[number], ends[number] ?? spool.size(stream))
+            captured.append(spool.read(stream, consumed[number]..<end, limit: maxOutput))
+            consumed[number] = end
+        }
+        guard !captured[0].isEmpty || !captured[1].isEmpty else { return nil }
+        do {
+            return try report.log.append(stdout: captured[0], stderr: captured[1])
+        } catch {
+            throw CommandFailure.logs(path: error.path, reason: "\(error.operation): errno \(error.code)")
+        }
+    }
+
+    private func forgetWorker() {
+        process = nil
+        pending.removeAll(keepingCapacity: true)
+        pendingStart = 0
+    }
+
+    // MARK: - Frames
+
+    /// What waiting for a frame gave.
+    private enum FrameWait {
+        /// A JSON frame's payload.
+        case frame(ArraySlice<UInt8>)
+        /// The deadline passed first.
+        case timedOut
+        /// The worker closed its socket or exited.
+        case ended
+    }
+
+    /// The worker's next frame, waiting at most until `deadline` (monotonic nanoseconds); a
+    /// cancelled task (the run stopping) ends the worker and throws `CancellationError`.
+    private func nextFrame(of process: WorkerProcess, deadline: UInt64?) async throws -> FrameWait {
+        while true {
+            if let frame = try reader.next() {
+                guard frame.kind == .json else {
+                    throw WorkerProtocolError.badFrame("a frame of type \(frame.kind.rawValue), which protocol \(WorkerRequest.protocolVersion) does not use")
+                }
+                return .frame(frame.payload)
+            }
+            var wait = Self.waitSliceMilliseconds
+            if let deadline {
+                let now = MonotonicClock.nanoseconds()
+                guard now < deadline else { return .timedOut }
+                wait = min(wait, Int64((deadline - now) / 1_000_000) + 1)
+            }
+            switch process.read(into: &reader, waiting: Int32(wait)) {
+            case .bytes: continue
+            case .ended: return .ended
+            case .nothing:
+                if process.hasExited {
+                    // What it sent before it went is still to be read; then it has ended.
+                    if process.read(into: &reader, waiting: 0) == .bytes { continue }
+                    return .ended
+                }
+                await Task.yield()
+                if Task.isCancelled {
+                    process.kill()
+                    forgetWorker()
+                    throw CancellationError()
+                }
+            }
+        }
+    }
+
+    // MARK: - Start-up
+
+    /// Starts the worker and waits for its handshake (`startup_timeout:`); `setupSeconds` is
+    /// the time it took, whether it started or not.
+    private func start(_ context: TaskContext, setupSeconds: inout Double) async throws {
+        let began = MonotonicClock.nanoseconds()
+        defer { setupSeconds = Double(MonotonicClock.nanoseconds() &- began) * 1e-9 }
+        let resolved = launch.resolved(for: context, cores: cores)
+        do {
+            let spool: WorkerSpool
+            do { spool = try WorkerSpool() } catch { throw WorkerStartFailure(worker: resolved.description, reason: error.reason) }
+            let process = try WorkerProcess(resolved, spool: spool)
+            reader = WorkerFrameReader()
+            consumed = [0, 0]
+            try await handshake(process, context: context, description: resolved.description, began: began)
+            self.process = process
+        } catch let failure as WorkerStartFailure {
+            startFailure = failure
+            throw failure
+        }
+    }
+
+    /// Sends `hello` and waits for `ready` (the worker's self-description is for diagnostics only).
+    private func handshake(_ process: WorkerProcess, context: TaskContext, description: String, began: UInt64) async throws {
+        func failure(_ reason: String) -> WorkerStartFailure {
+            let tail = process.spool.stderrTail(bytes: 600)
+            return WorkerStartFailure(worker: description, reason: reason + (tail.isEmpty ? "" : "\n\(tail)"))
+        }
+        _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
+        let deadline = began &+ UInt64(launch.spec.startupTimeout * 1e9)
+        let wait: FrameWait
+        do {
+            wait = try await nextFrame(of: process, deadline: deadline)
+        } catch let error as WorkerProtocolError {
+            process.kill()
+            throw failure(error.description)
+        }
+        switch wait {
+        case .timedOut:
+            process.kill()
+            throw failure("no answer to its handshake within \(NumberText.trimmed(launch.spec.startupTimeout, digits: 3)) s (startup_timeout:)")
+        case .ended:
+            let how = process.kill()
+            throw failure("it \(how) before answering its handshake")
+        case .frame(let payload):
+            let reply: WorkerReply
+            do { reply = try WorkerReply.decode(payload) } catch {
+                process.kill()
+                throw failure(error.description)
+            }
+            switch reply {
+            case .ready(let version, _) where version == WorkerRequest.protocolVersion:
+                return
+            case .ready(let version, _):
+                process.kill()
+                throw failure("it speaks protocol version \(version); this mpibatch speaks \(WorkerRequest.protocolVersion)")
+            case .startError(let message, let file, let line):
+                process.kill()
+                let place = file.map { path in line.map { "\(path):\($0): " } ?? "\(path): " } ?? ""
+                throw WorkerStartFailure(worker: description, reason: place + message)
+            case .result:
+                process.kill()
+                throw failure("it answered its handshake with a result")
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import MPIBatchRuntime
+
+/// The variables that tell a command task who it is: `MPIBATCH_INDEX`,
+/// `MPIBATCH_ATTEMPT`, `MPIBATCH_RANK`, `MPIBATCH_SLOT`, `MPIBATCH_OUT` (the run
+/// directory, absolute) and, for a task of more than one core, `OMP_NUM_THREADS`.
+/// A variable the task's `env:` sets wins over them.
+struct TaskIdentity: Sendable {
+    /// The names set per task; the rank's own values of them are not inherited.
+    static let names: Set = ["MPIBATCH_INDEX", "MPIBATCH_ATTEMPT", "MPIBATCH_RANK", "MPIBATCH_SLOT", "MPIBATCH_OUT"]
+    static let threads = "OMP_NUM_THREADS"
+
+    /// The identity names that `env:` does not set.
+    private let set: Set<String>
+    /// Whether `OMP_NUM_THREADS` is ours to set (some task takes more than one core, and `env:` leaves it).
+    let setsThreads: Bool
+    /// The rank's own `OMP_NUM_THREADS`, passed on to one-core tasks when `setsThreads` keeps it from the inherited set.
+    private let inheritedThreads: String?
+
+    /// For a sweep whose `env:` sets `overridden` and whose tasks take up to `largestCores` cores.
+    init(overridden: Set<String>, largestCores: Int) {
+        set = Self.names.subtracting(overridden)
+        setsThreads = largestCores > 1 && !overridden.contains(Self.threads)
+        inheritedThreads = ProcessInfo.processInfo.environment[Self.threads]
+    }
+
+    /// Whether the rank's variable `name` must not be inherited.
+    func replaces(_ name: String) -> Bool {
+        Self.names.contains(name) || (setsThreads && name == Self.threads)
+    }
+
+    /// `NAME=value` for task `context`, which takes `cores` cores.
+    func variables(_ context: TaskContext, cores: Int) -> [String] {
+        var variables: [String] = []
+        func add(_ name: String, _ value: @autoclosure () -> String) {
+            if set.contains(name) { variables.append("\(name)=\(value())") }
+        }
+        add("MPIBATCH_INDEX", String(context.index))
+        add("MPIBATCH_ATTEMPT", String(context.attempt))
+        add("MPIBATCH_RANK", String(context.rank))
+        add("MPIBATCH_SLOT", String(context.slot))
+        add("MPIBATCH_OUT", Self.absolute(context.outputDirectory))
+        if setsThreads {
+            if cores > 1 {
+                variables.append("\(Self.threads)=\(cores)")
+            } else if let inheritedThreads {
+                variables.append("\(Self.threads)=\(inheritedThreads)")
+            }
+        }
+        return variables
+    }
+
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
