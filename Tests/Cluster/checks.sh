@@ -27,6 +27,7 @@ cluster_checks() {
     check "cluster: a command task on a remote node: job env, no MPI rank variables" cluster_task_env
     check "cluster: sbatch -N 2 --ntasks-per-node=2 under srun --mpi=pmix" cluster_sbatch srun
     check "cluster: sbatch -N 2 --ntasks-per-node=2 under mpirun" cluster_sbatch mpirun
+    check "cluster: status and stop from the head node while rank 0 runs on n1; resume; finished; lost after n1 dies" cluster_status_stop
     check "cluster: node killed (soft) under mpirun: bounded exit, resume on survivors once" cluster_loss soft
     check "cluster: node powered off (hard) under mpirun: summary names it, interrupted not failed, exit <= 15 s, no spinning, resume once" cluster_loss hard
     check "cluster: a SIGSTOPped rank: given up on, exit status 4 <= 15 s, resume once" cluster_loss stop
@@ -125,6 +126,49 @@ cluster_sbatch() {
     "$HERE/check_results.py" "$out" 1500 --ranks 4 || return 1
     summary_says "$out" "
 assert sorted(n['host'] for n in s['per_node']) == ['n1', 'n2'], s['per_node']"
+}
+
+# Issue 31 on the cluster: `status` and `stop` from the head node (no MPI there, rank 0 on
+# n1: "lost" is judged by the sequence number alone, never by a pid or a clock of n1), the
+# run drains (exit 3), resumes, and says finished; a run whose rank 0's node dies is lost.
+cluster_status_stop() {
+    local out=$SH/status launcher status started state
+    printf 'name: vc-status\nsweep:\n  grid: {i: {range: [0, 1200, 1]}}\ntask:\n  kernel: sleep\n  args: {ms: 40}\n' >"$SH/status.yaml"
+    $VC mpirun -np 6 "$VBIN" run "$SH/status.yaml" --out "$out" --quiet >"$out.log" 2>&1 &
+    launcher=$!
+    wait_for_file "$out/status.json" 60 || { cat "$out.log"; return 1; }
+    sleep 1
+    $VC exec head "$VBIN" status "$out" --json >"$SH/status-running.json" || return 1
+    python3 - "$SH/status-running.json" <<'PY' || return 1
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["state"] == "running" and s["host"] == "n1" and s["finished"] < s["total"] == 1200, s
+assert [n["host"] for n in s["nodes"]] == ["n1", "n2", "n3"] and all(n["ranks"] and n["slots"] for n in s["nodes"]), s["nodes"]
+assert s["running"] and {r["host"] for r in s["running"]} <= {"n1", "n2", "n3"}, s["running"]
+PY
+    $VC exec head "$VBIN" stop "$out" | grep -q draining || return 1
+    started=$(date +%s.%N)
+    wait "$launcher"
+    status=$?
+    echo "measured: stop from the head node to the end of the launch: $(python3 -c "print(round($(date +%s.%N) - $started, 1))") s"
+    [ "$status" -ne 0 ] || { echo "the launch exited 0 after a stop"; return 1; }
+    $VC exec head "$VBIN" status "$out" | grep -q ": interrupted, exit status 3" || { $VC exec head "$VBIN" status "$out"; return 1; }
+    expect_status 0 $VC mpirun -np 6 "$VBIN" run "$SH/status.yaml" --out "$out" --resume --quiet || return 1
+    exactly_once_ok "$out" 1200 || return 1
+    $VC exec head "$VBIN" status "$out" | grep -q ": finished, exit status 0" || { $VC exec head "$VBIN" status "$out"; return 1; }
+    # Rank 0's node dies: from the head node the run is lost once its status stands still.
+    rm -rf "$out"
+    $VC mpirun -np 6 "$VBIN" run "$SH/status.yaml" --out "$out" --quiet >"$out.log" 2>&1 &
+    launcher=$!
+    wait_for_file "$out/status.json" 60 || { cat "$out.log"; return 1; }
+    sleep 1
+    $VC kill-node n1
+    started=$(date +%s.%N)
+    state=$($VC exec head "$VBIN" status "$out" --json | python3 -c "import json, sys; print(json.load(sys.stdin)['state'])")
+    echo "measured: lost judged from the head node $(python3 -c "print(round($(date +%s.%N) - $started, 1))") s after n1 died"
+    wait "$launcher"
+    [ "$state" = lost ] || { echo "state $state, wanted lost"; return 1; }
+    expect_status 2 $VC exec head "$VBIN" stop "$out"
 }
 
 # mpibatch_pids NODE: the mpibatch processes running in NODE. The few mpibatch
