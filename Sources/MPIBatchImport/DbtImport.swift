@@ -41,6 +41,8 @@ public enum DbtImport {
         public var vars: String?
         /// Retries of each stage that may be run again (not snapshots, not incremental models).
         public var retries = 1
+        /// dbt's `run_results.json` of an earlier run: each node's `execution_time` becomes its stage's `estimate:`.
+        public var durationsPath: String?
 
         /// The defaults: `dbt`, every node, `*_state_accumulator*` exclusive, tests included, one retry.
         public init() {}
@@ -57,6 +59,7 @@ public enum DbtImport {
     public static func job(manifestPath: String, options: Options) throws(DbtImportError) -> String {
         let manifest = try DbtManifest.load(path: manifestPath)
         let graph = DbtGraph(manifest)
+        let durations = try options.durationsPath.map { (path) throws(DbtImportError) in try DbtDurations.load(path: path) }
         let project = try DbtProject.locate(
             manifestPath: manifestPath, projectDirectory: options.projectDirectory, profilesDirectory: options.profilesDirectory)
         let invocation = DbtInvocation(
@@ -90,6 +93,10 @@ public enum DbtImport {
         if let singleWriter {
             lines.append("# \(singleWriter) lets one process at a time open the database for writing: every stage runs alone (exclusive: true).")
         }
+        if let durations, let path = options.durationsPath {
+            let known = order.filter { durations.seconds[$0] != nil }.count
+            lines.append("# estimate: from \(shown(path)) (dbt's execution_time) for \(known) of \(order.count) stages.")
+        }
         if !accumulators.isEmpty {
             lines.append("# Run alone, in this order: \(accumulators.map { names[$0]! }.joined(separator: ", ")).")
         }
@@ -111,19 +118,21 @@ public enum DbtImport {
             let rerunnable = node.resourceType != "snapshot" && node.materialized != "incremental"
             lines += stageLines(
                 name: names[id]!, shell: shell, after: after.isEmpty ? [parseStage] : after, directory: project.root,
-                exclusive: singleWriter != nil || accumulators.contains(id), retries: rerunnable ? options.retries : 0)
+                exclusive: singleWriter != nil || accumulators.contains(id), retries: rerunnable ? options.retries : 0,
+                estimate: durations?.estimate(of: id))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// One stage's lines.
     private static func stageLines(
-        name: String, shell: String, after: [String], directory: String, exclusive: Bool, retries: Int
+        name: String, shell: String, after: [String], directory: String, exclusive: Bool, retries: Int, estimate: String? = nil
     ) -> [String] {
         var lines = ["  - name: \(yamlString(name))", "    shell: \(yamlString(literalTemplate(shell)))"]
         if !after.isEmpty { lines.append("    after: [\(after.map(yamlString).joined(separator: ", "))]") }
         lines.append("    cwd: \(yamlString(literalTemplate(directory)))")
         if exclusive { lines.append("    exclusive: true") }
+        if let estimate { lines.append("    estimate: \(estimate)") }
         lines.append("    retries: \(retries)")
         return lines
     }

@@ -54,6 +54,9 @@ struct ImportDbtCommand: ParsableCommand {
     @Option(help: "dbt's --vars (YAML), passed to every stage.")
     var vars: String?
 
+    @Option(help: "dbt's run_results.json of an earlier run: each node's execution_time becomes its stage's estimate:.")
+    var durations: String?
+
     @Option(help: "Retries of each stage (snapshots and incremental models: never).")
     var retries = 1
 
@@ -78,6 +81,7 @@ struct ImportDbtCommand: ParsableCommand {
         options.target = target
         options.vars = vars
         options.retries = retries
+        options.durationsPath = durations
         do {
             print(try DbtImport.job(manifestPath: manifest, options: options), terminator: "")
         } catch {

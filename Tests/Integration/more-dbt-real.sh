@@ -70,8 +70,9 @@ dbt_duckdb_same_tables() {
     (cd "$WORK/duck-build" && dbt -q build --threads 2 --profiles-dir . >build.log 2>&1) || { cat "$WORK/duck-build/build.log"; return 1; }
     build=$(since "$start")
     start=$(date +%s.%N)
-    mpibatch_dbt "$WORK/duck-mpi" "$WORK/duck-run" || return 1
+    mpibatch_dbt "$WORK/duck-mpi" "$WORK/duck-run" --durations "$WORK/duck-build/target/run_results.json" || return 1
     mpi=$(since "$start")
+    [ "$(grep -c '^    estimate: [0-9]*ms$' "$WORK/duck-run.yaml")" -eq 28 ] || { echo "not every node's estimate from --durations"; return 1; }
     grep -q "^# DuckDB lets one process at a time" "$WORK/duck-run.yaml" || { head -5 "$WORK/duck-run.yaml"; return 1; }
     [ "$(grep -c '^    exclusive: true' "$WORK/duck-run.yaml")" -eq 30 ] || { echo "not every stage exclusive"; return 1; }
     "$HERE/dbt_tables.py" duckdb "$WORK/duck-build/jaffle.duckdb" >"$WORK/duck-build.tables" || return 1
@@ -83,7 +84,7 @@ dbt_duckdb_same_tables() {
     [ ! -e "$WORK/duck-mpi/target/run_results.json" ] || { echo "a stage wrote the project's own target/"; return 1; }
     echo "measured: DuckDB, under load: dbt build --threads 2 ${build} s, mpibatch -np 2 ${mpi} s (30 stages)"
 }
-check "dbt (real, DuckDB): import + mpirun -np 2 builds the same tables as dbt build, one stage at a time, each stage its own node" \
+check "dbt (real, DuckDB): import --durations + mpirun -np 2 builds the same tables as dbt build, one stage at a time, each stage its own node" \
     dbt_duckdb_same_tables
 
 dbt_postgres_same_tables() {
@@ -218,6 +219,8 @@ json.dump(m, open('$dir/other.json', 'w'))"
     expect_status 2 "$BIN" import dbt "$dir/target/manifest.json" --select no_such_model 2>"$dir/err" || return 1
     grep -q "nothing to run: dbt ls selects no model" "$dir/err" || { cat "$dir/err"; return 1; }
     expect_status 2 "$BIN" import dbt "$dir/target/manifest.json" --retries -1 2>"$dir/err" || return 1
+    expect_status 2 "$BIN" import dbt "$dir/target/manifest.json" --durations "$dir/target/manifest.json" 2>"$dir/err" || return 1
+    grep -q -- "--durations: not a dbt run_results.json" "$dir/err" || { cat "$dir/err"; return 1; }
 }
 check "dbt (real): another dbt's manifest, profiles.yml missing, selections dbt refuses: exit 2 with one clear line" dbt_bad_projects
 

@@ -141,6 +141,26 @@ import Testing
         } throws: { error in "\(error)".contains("no dbt_project.yml in its directory or above: give the project's --project-dir") }
     }
 
+    @Test func durationsFromRunResultsBecomeEstimates() throws {
+        let project = try Project(nodes: Self.shop)
+        let results = project.root + "/target/run_results.json"
+        let runResults: [String: Any] = ["results": [
+            ["unique_id": "model.p.orders", "execution_time": 1.2344],
+            ["unique_id": "seed.p.raw", "execution_time": 0.0001],
+        ]]
+        try JSONSerialization.data(withJSONObject: runResults).write(to: URL(fileURLWithPath: results))
+        var options = DbtImport.Options()
+        options.durationsPath = results
+        let text = try DbtImport.job(manifestPath: project.manifest, options: options)
+        #expect(text.contains("# estimate: from \(results) (dbt's execution_time) for 2 of 6 stages."))
+        let stages = try stages(text)
+        #expect(stages["orders"]?.estimate == 1.234 && stages["raw"]?.estimate == 0.001 && stages["items"]?.estimate == nil)
+        options.durationsPath = project.manifest
+        #expect {
+            try DbtImport.job(manifestPath: project.manifest, options: options)
+        } throws: { error in "\(error)".contains("--durations: not a dbt run_results.json") }
+    }
+
     @Test func wordsAreQuotedForTheShellOnlyWhenTheyNeedIt() {
         #expect(DbtStageCommand.quoted("fqn:p.marts.orders") == "fqn:p.marts.orders")
         #expect(DbtStageCommand.quoted("/a dir/it's") == "'/a dir/it'\\''s'")

@@ -1,0 +1,2 @@
+select 2022 as year, (select coalesce(max(total), 0) from {{ ref('y2021_state_accumulator') }}) + sum(x) as total, min(slept) as slept
+from (select x, (select 1 from pg_sleep(2.000 * {{ var('time_scale', 1) }})) as slept from {{ ref('stg_inputs') }}) s

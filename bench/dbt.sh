@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# dbt projects: `mpibatch import dbt` + `mpirun -np 2 mpibatch run` against `dbt build`
+# (issue 29), in one run of this script on one machine:
+#
+# 1. Tests/Integration/dbt-jaffle (3 seeds, 5 models, 20 tests) on DuckDB and on Postgres:
+#    dbt build --threads 2 against mpibatch -np 2 (target: wall <= 1.2x dbt build's).
+# 2. bench/dbt-sim (state accumulators in year order, 40 lognormal models, four chains; costs
+#    are pg_sleep) on Postgres: dbt build --threads 4 against mpibatch -np 2 --slots 2 with
+#    --durations from that build's run_results.json (target: >= 1.25x faster), and without
+#    them (every estimate equal: what ordering by real costs gains); the result tables must be
+#    identical to dbt build's and the accumulators must have run in year order.
+#
+#   bench/dbt.sh     (BIN=path/to/mpibatch; TIME_SCALE=0.05 runs the simulation's costs 20x
+#                     shorter, to check that the script works)
+#
+# Needs scripts/install-deps --dbt. Starts its own Postgres (scripts/postgres-server) on a
+# free port and stops it, by its pid, at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.build/release/mpibatch}
+SCALE=${TIME_SCALE:-1}
+[ -x "$BIN" ] || swift build -c release
+. scripts/mpi-env
+MPIRUN=(mpirun --oversubscribe)
+work=$(mktemp -d /tmp/mpibatch-bench-dbt.XXXXXX)
+chmod 755 "$work"  # the user postgres reaches its data directory inside
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+scripts/postgres-server start "$work/pg" "$port" >/dev/null
+trap 'scripts/postgres-server stop "$work/pg"; rm -rf "$work"' EXIT
+export JAFFLE_PG_PORT=$port DBT_SIM_PG_PORT=$port
+
+now() { date +%s.%N; }
+since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(now)"; }
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
+database() { psql -h 127.0.0.1 -p "$port" -U postgres -X -q -c "create database $1"; }
+copy() {  # copy SOURCE NAME: a fresh copy of a project, parsed with ARGS...
+    mkdir -p "$work/$2"
+    (cd "$1" && tar cf - --exclude=target --exclude=logs --exclude='*.duckdb*' .) | (cd "$work/$2" && tar xf -)
+    (cd "$work/$2" && dbt -q parse --profiles-dir . "${@:3}" >/dev/null)
+}
+tables() { Tests/Integration/dbt_tables.py "$@"; }
+same() { [ "$1" = "$2" ] && echo "same tables" || echo "TABLES DIFFER"; }  # same LISTING-A LISTING-B
+
+echo "dbt benchmark (TIME_SCALE=$SCALE), $(dbt --version 2>/dev/null | sed -n 's/.*installed: *//p' | head -n 1)"
+printf '%-58s %10s %10s %8s %s\n' "project" "dbt build" "mpibatch" "ratio" "tables"
+
+# 1. the small public-style project
+for warehouse in duckdb postgres; do
+    copy Tests/Integration/dbt-jaffle "jaffle-$warehouse-build" --target "$warehouse"
+    copy Tests/Integration/dbt-jaffle "jaffle-$warehouse-mpi" --target "$warehouse"
+    if [ "$warehouse" = postgres ]; then database jaffle_build; database jaffle_mpi; fi
+    start=$(now)
+    (cd "$work/jaffle-$warehouse-build" && JAFFLE_PG_DB=jaffle_build dbt -q build --threads 2 --profiles-dir . --target "$warehouse" >/dev/null)
+    build=$(since "$start")
+    start=$(now)
+    "$BIN" import dbt "$work/jaffle-$warehouse-mpi/target/manifest.json" --target "$warehouse" >"$work/jaffle-$warehouse.yaml"
+    JAFFLE_PG_DB=jaffle_mpi "${MPIRUN[@]}" -np 2 "$BIN" run "$work/jaffle-$warehouse.yaml" --out "$work/jaffle-$warehouse-run" --quiet
+    mpi=$(since "$start")
+    if [ "$warehouse" = duckdb ]; then
+        tables=$(same "$(tables duckdb "$work/jaffle-duckdb-build/jaffle.duckdb")" "$(tables duckdb "$work/jaffle-duckdb-mpi/jaffle.duckdb")")
+    else
+        tables=$(same "$(tables postgres "$port" jaffle_build)" "$(tables postgres "$port" jaffle_mpi)")
+    fi
+    printf '%-58s %9ss %9ss %7sx %s\n' "jaffle on $warehouse (--threads 2 / -np 2, import included)" "$build" "$mpi" "$(ratio "$mpi" "$build")" "$tables"
+done
+
+# 2. the state-accumulating simulation
+copy bench/dbt-sim sim-build
+copy bench/dbt-sim sim-mpi
+copy bench/dbt-sim sim-flat
+database dbt_sim_build
+database dbt_sim_mpi
+database dbt_sim_flat
+vars="{time_scale: $SCALE}"
+start=$(now)
+(cd "$work/sim-build" && DBT_SIM_PG_DB=dbt_sim_build dbt -q build --threads 4 --profiles-dir . --vars "$vars" >/dev/null)
+build=$(since "$start")
+sim_run() {  # sim_run NAME [IMPORT OPTIONS]: import and run at 2 ranks x 2 slots; prints the run's wall seconds
+    "$BIN" import dbt "$work/sim-$1/target/manifest.json" --vars "$vars" "${@:2}" >"$work/sim-$1.yaml"
+    local start
+    start=$(now)
+    DBT_SIM_PG_DB=dbt_sim_$1 "${MPIRUN[@]}" -np 2 "$BIN" run "$work/sim-$1.yaml" --out "$work/sim-$1-run" --slots 2 --quiet
+    since "$start"
+}
+mpi=$(sim_run mpi --durations "$work/sim-build/target/run_results.json")
+flat=$(sim_run flat)
+in_order=$(python3 - "$work/sim-mpi-run/results.jsonl" <<'PY'
+import json, sys
+spans = {}
+for line in open(sys.argv[1]):
+    entry = json.loads(line)
+    if entry["status"] == "ok":
+        spans[entry["params"]["stage"]] = (entry["started_at"], entry["started_at"] + entry["seconds"])
+years = [spans["y%d_state_accumulator" % y] for y in (2021, 2022, 2023)]
+print("in year order" if all(a[1] <= b[0] for a, b in zip(years, years[1:])) else "OUT OF ORDER")
+PY
+)
+printf '%-58s %9ss %9ss %7sx %s\n' "dbt-sim (--threads 4 / -np 2 --slots 2, --durations)" "$build" "$mpi" "$(ratio "$build" "$mpi")" \
+    "$(same "$(tables postgres "$port" dbt_sim_build)" "$(tables postgres "$port" dbt_sim_mpi)"), accumulators $in_order"
+printf '%-58s %9ss %9ss %7sx %s\n' "dbt-sim, no --durations (every estimate equal)" "$build" "$flat" "$(ratio "$build" "$flat")" \
+    "$(same "$(tables postgres "$port" dbt_sim_build)" "$(tables postgres "$port" dbt_sim_flat)")"
+echo "(jaffle: ratio = mpibatch / dbt build, target <= 1.2; dbt-sim: ratio = dbt build / mpibatch, target >= 1.25)"
