@@ -25,6 +25,25 @@ public struct StageGraphSummary: Codable, Sendable, Equatable {
     /// Each stage's figures, by name.
     public var stages: [String: Stage]
 
+    /// Every stored property, as the memberwise initializer had it (another target builds it).
+    package init(
+        criticalPathSeconds: Double, maxSpeedup: Double, graphWallSeconds: Double, meanConcurrency: Double,
+        peakTasksInFlight: Int, peakStagesRunning: Int, criticalPath: [String], stagesFailed: [String],
+        stagesSkipped: [String], warnings: [String], stages: [String: Stage]
+    ) {
+        self.criticalPathSeconds = criticalPathSeconds
+        self.maxSpeedup = maxSpeedup
+        self.graphWallSeconds = graphWallSeconds
+        self.meanConcurrency = meanConcurrency
+        self.peakTasksInFlight = peakTasksInFlight
+        self.peakStagesRunning = peakStagesRunning
+        self.criticalPath = criticalPath
+        self.stagesFailed = stagesFailed
+        self.stagesSkipped = stagesSkipped
+        self.warnings = warnings
+        self.stages = stages
+    }
+
     /// One stage's figures; times in seconds, `start` and `end` on rank 0's clock from the graph's start.
     public struct Stage: Codable, Sendable, Equatable {
         /// `succeeded`, `failed`, `skipped`, `running` or `waiting`.
@@ -45,6 +64,24 @@ public struct StageGraphSummary: Codable, Sendable, Equatable {
         public var cpuPerWall: Double
         /// The largest peak resident memory of one of its tasks, in bytes.
         public var maxRSSBytes: Int
+
+        /// Every stored property, as the memberwise initializer had it (another target builds it).
+        package init(
+            status: String, level: Int, tasks: Int, tasksFailed: Int, seconds: Double, start: Double, end: Double,
+            taskSeconds: Double, cpuSeconds: Double, cpuPerWall: Double, maxRSSBytes: Int
+        ) {
+            self.status = status
+            self.level = level
+            self.tasks = tasks
+            self.tasksFailed = tasksFailed
+            self.seconds = seconds
+            self.start = start
+            self.end = end
+            self.taskSeconds = taskSeconds
+            self.cpuSeconds = cpuSeconds
+            self.cpuPerWall = cpuPerWall
+            self.maxRSSBytes = maxRSSBytes
+        }
 
         enum CodingKeys: String, CodingKey {
             case status, level, tasks, tasksFailed = "tasks_failed", seconds, start, end, taskSeconds = "task_seconds"

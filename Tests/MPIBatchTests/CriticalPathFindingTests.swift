@@ -1,6 +1,7 @@
 import Testing
 @testable import MPIBatchCore
 @testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// A stage graph's critical_path finding speaks only of graphs that finished and took long
 /// enough to act on.

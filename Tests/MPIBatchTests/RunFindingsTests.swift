@@ -3,6 +3,7 @@ import Testing
 @testable import MPIBatchCore
 @testable import MPIBatchReporting
 @testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// Findings neither contradict each other nor fire on runs too small or cut short to
 /// judge, and never advise what is already in use.

@@ -4,6 +4,7 @@ import Testing
 @testable import MPIBatchJob
 @testable import MPIBatchPlan
 @testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// Stages that fan out from results: a table read when the stage becomes ready.
 @Suite struct RunTimeTableTests {

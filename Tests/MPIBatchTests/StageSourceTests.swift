@@ -1,5 +1,6 @@
 import Testing
 @testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
 
 /// The scheduler's decisions, driven directly: which stage a free slot gets, and when none.
 @Suite struct StageSourceTests {

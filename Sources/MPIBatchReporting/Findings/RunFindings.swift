@@ -1,5 +1,6 @@
 import MPIBatchCore
 import MPIBatchScheduling
+import MPIBatchWorkloads
 
 /// The findings of a finished run: from its figures (imbalance between ranks and nodes,
 /// dispatch overhead, CPU against wall), from a pass over its journal (stragglers, an idle

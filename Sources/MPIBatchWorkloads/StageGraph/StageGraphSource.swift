@@ -1,6 +1,7 @@
 import MPIBatchCore
 import MPIBatchJob
 import MPIBatchPlan
+import MPIBatchScheduling
 
 /// Rank 0's scheduler of a stage graph, behind the coordinator's `WorkSource` seam.
 ///

@@ -1,6 +1,7 @@
 import MPIBatchCore
 import MPIBatchJob
 import MPIBatchPlan
+import MPIBatchScheduling
 
 extension StageValues {
     /// `stage`'s `value.json` from its tasks' `values` (by local index): an inline stage's one

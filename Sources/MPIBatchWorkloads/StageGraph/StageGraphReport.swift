@@ -1,4 +1,5 @@
 import MPIBatchCore
+import MPIBatchScheduling
 
 /// What a stage graph adds to `summary.json` and the human summary, measured on rank 0's clock.
 ///
