@@ -28,7 +28,7 @@ endif
 # is not running; local runs need no munge (scripts/mpi-env, which the scripts source).
 export PMIX_MCA_psec ?= native
 
-.PHONY: deps deps-slurm deps-test deps-bench build install demo test unit-test integration-test bench clean
+.PHONY: deps deps-slurm deps-unit-test deps-test deps-bench build install demo test unit-test integration-test bench clean
 
 deps:
 	@scripts/install-deps
@@ -39,7 +39,11 @@ deps-slurm:
 # What the integration tests need: Slurm and munge, Chromium for the report page, and
 # dbt with DuckDB and Postgres for the real dbt's checks.
 deps-test:
-	@scripts/install-deps --slurm --browser --dbt
+	@scripts/install-deps --slurm --browser --dbt --numpy
+
+# What the unit tests need beyond the build: numpy (Monte Carlo python: models).
+deps-unit-test:
+	@scripts/install-deps --numpy
 
 # What the benchmarks' peers need: mpi4py (built with pip against the system Open MPI).
 deps-bench:
@@ -64,7 +68,7 @@ install: build
 demo: build
 	mpirun -np $(NP) $(BIN) run jobs/spin.yaml
 
-unit-test: deps
+unit-test: deps-unit-test
 	$(SWIFT) test $(IMPORT_CHECK)
 
 integration-test: build deps-test

@@ -28,7 +28,7 @@ public struct IndexSpace: Sendable {
 
     /// An index space over `axes`, each a list of (name, column) of equal counts.
     /// Returns nil when the task count overflows `Int`.
-    init?(axes: [[(name: String, column: ParameterColumn)]]) {
+    package init?(axes: [[(name: String, column: ParameterColumn)]]) {
         var parameters: [Parameter] = []
         var counts: [Int] = []
         for (axis, members) in axes.enumerated() {

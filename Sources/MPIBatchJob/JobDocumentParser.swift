@@ -45,7 +45,7 @@ struct JobDocumentParser {
         var spec: JobSpec.Body?
         switch body {
         case .montecarlo(let node)?:
-            spec = errors.collecting { () throws(JobFileError) in .monteCarlo(try MonteCarloParser(reader: reader, kernels: kernels).parse(node, jobSeed: seed)) }
+            spec = errors.collecting { () throws(JobFileError) in .monteCarlo(try MonteCarloParser(reader: reader, kernels: kernels, jobDirectory: jobDirectory).parse(node, jobSeed: seed)) }
         case .sweep(let sweepNode, let taskNode)?:
             let earlyStop = errors.collecting { () throws(JobFileError) in
                 try EarlyStopParser(reader: reader).parse(stopWhen: entries["stop_when"], race: entries["race"])

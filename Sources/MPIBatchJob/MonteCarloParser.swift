@@ -6,25 +6,37 @@ struct MonteCarloParser {
     /// The kernels the job may name; the kernel and its `params:` are checked at load time,
     /// so `validate` catches them and `run` exits 2 before any rank starts work.
     let kernels: any KernelLookup
+    /// The job file's directory: where a `python:` model's module is looked for first.
+    let jobDirectory: String
 
-    private static let keys = ["kernel", "params", "paths", "seed", "block", "target", "paths_out"]
+    private static let keys = ["kernel", "params", "paths", "seed", "block", "target", "paths_out"] + modelKeys
 
     /// The checked spec; `seed:` defaults to the job's seed.
     func parse(_ node: Node, jobSeed: UInt64) throws(JobFileError) -> MonteCarloSpec {
         let entries = try reader.mapping(node, "montecarlo", allowed: Self.keys)
         var values: [String: Node] = [:]
         for entry in entries { values[entry.key] = entry.value }
-        guard let kernelNode = values["kernel"] else { throw reader.error(at: node, "montecarlo needs kernel:") }
+        let engines = ["kernel", "python", "worker"].filter { values[$0] != nil }
+        guard engines.count == 1, let engine = engines.first, let kernelNode = values[engine] else {
+            let culprit = engines.dropFirst().first.flatMap { key in entries.first { $0.key == key }?.keyNode } ?? node
+            throw reader.error(at: culprit, "montecarlo needs exactly one of kernel, python, worker (found \(engines.isEmpty ? "none" : engines.joined(separator: ", ")))")
+        }
         guard let pathsNode = values["paths"] else { throw reader.error(at: node, "montecarlo needs paths:") }
+        let model = engine == "kernel" ? nil : try model(entries, in: node)
+        if model == nil, let key = entries.first(where: { Self.modelKeys.contains($0.key) }) {
+            throw reader.error(at: key.keyNode, "\(key.key): belongs to python: and worker: models, not to a kernel")
+        }
         var params: [String: Double] = [:]
-        if let paramsNode = values["params"] {
+        if model == nil, let paramsNode = values["params"] {
             for entry in try reader.mapping(paramsNode, "params") {
                 params[entry.key] = try reader.number(entry.value, "parameter '\(entry.key)'")
             }
         }
+        let name = if let model { model.name } else { try reader.string(kernelNode, "kernel") }
         var spec = MonteCarloSpec(
-            kernel: try reader.string(kernelNode, "kernel"), params: params,
+            kernel: name, params: params,
             paths: try count(pathsNode, "paths"), seed: jobSeed)
+        spec.model = model
         if let seedNode = values["seed"] {
             guard let seed = seedNode.scalar.flatMap({ UInt64($0.string) }) else {
                 throw reader.error(at: seedNode, "seed must be a non-negative integer")
@@ -36,7 +48,7 @@ struct MonteCarloParser {
         if let pathsOut = values["paths_out"] { spec.pathsOut = try reader.string(pathsOut, "paths_out") }
         do {
             try spec.checkCounts()
-            try kernels.checkMonteCarloKernel(of: spec)
+            if model == nil { try kernels.checkMonteCarloKernel(of: spec) }
             return spec
         } catch {
             // Point at the offending node: the parameter's value, else the key's section.

@@ -1,6 +1,7 @@
 /// The `montecarlo:` section of a job file.
 public struct MonteCarloSpec: Sendable, Equatable {
-    /// The Monte Carlo kernel's name, e.g. `gbm-european-call`.
+    /// The Monte Carlo kernel's name, e.g. `gbm-european-call`; for a user's model, the model
+    /// (`MonteCarloModel.name`).
     public var kernel: String
     /// The kernel's numeric parameters (`s0`, `k`, `r`, `sigma`, `t`, `steps`, …).
     public var params: [String: Double]
@@ -14,6 +15,8 @@ public struct MonteCarloSpec: Sendable, Equatable {
     public var target: Target?
     /// Where to write per-path values, if asked (`paths_out:`), relative to the run directory.
     public var pathsOut: String?
+    /// A user's model (`python:` or `worker:`) instead of a built-in kernel; nil: `kernel`.
+    public var model: MonteCarloModel?
 
     /// A precision target.
     public enum Target: Sendable, Equatable {

@@ -171,7 +171,13 @@ struct StageParser {
     /// A `montecarlo:` stage body. A precision `target:` is refused: the run's early stop
     /// cuts the whole graph's index space, so it cannot end one stage's blocks.
     private func monteCarlo(_ node: Node) throws(JobFileError) -> MonteCarloSpec {
-        let blocks = try MonteCarloParser(reader: reader, kernels: kernels).parse(node, jobSeed: jobSeed)
+        let blocks = try MonteCarloParser(reader: reader, kernels: kernels, jobDirectory: jobDirectory).parse(node, jobSeed: jobSeed)
+        if blocks.model != nil {
+            let key = node.mapping?.first { ["python", "worker"].contains($0.key.scalar?.string ?? "") }
+            throw reader.error(
+                at: key?.key ?? node,
+                "a python: or worker: Monte Carlo model is not supported inside a stage yet; run it as a job of its own")
+        }
         if blocks.target != nil {
             let target = node.mapping?.first { $0.key.scalar?.string == "target" }
             throw reader.error(

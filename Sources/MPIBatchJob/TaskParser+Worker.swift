@@ -113,6 +113,15 @@ package enum PythonProbe {
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// What `module.function(**arguments)` returns as a float, `module` found in `directory`
+    /// first (a Monte Carlo model's `reference:`); nil when it cannot be had.
+    package static func number(module: String, function: String, arguments: String, directory: String, interpreter: String) -> Double? {
+        let script = "import importlib, json, sys; sys.path.insert(0, sys.argv[1]); "
+            + "print(repr(float(getattr(importlib.import_module(sys.argv[2]), sys.argv[3])(**json.loads(sys.argv[4])))))"
+        guard let (status, output) = run(interpreter, [script, directory, module, function, arguments]), status == 0 else { return nil }
+        return Double(output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     private static func run(_ interpreter: String, _ arguments: [String]) -> (status: Int32, output: String)? {
         guard let path = ShellProgram.locate(interpreter) else { return nil }
         let process = Process()

@@ -21,6 +21,9 @@ public struct WorkerSpec: Sendable {
     /// `args:`: the function's keyword arguments (templated from the task's parameters and
     /// `{stages.NAME.value}`) instead of the parameters themselves; empty: the parameters.
     public var arguments: [TaskSpec.KernelArgument] = []
+    /// Whether it runs a `montecarlo:` model's blocks: the Python worker then loads numpy at
+    /// start-up and calls the function as the block's `montecarlo` member says.
+    public var runsMonteCarlo = false
 
     /// Makes a spec; the job loader does this.
     public init(program: Program, startupTimeout: Double = WorkerSpec.defaultStartupTimeout, jobDirectory: String) {

@@ -11,6 +11,8 @@ public enum WorkloadFactory {
         switch spec.body {
         case .sweep(let sweep):
             return try SweepWorkload(sweep: sweep, jobSeed: spec.seed, kernels: kernels.taskKernels)
+        case .monteCarlo(let monteCarlo) where monteCarlo.model != nil:
+            return try MonteCarloModelWorkload(spec: monteCarlo)
         case .monteCarlo(let monteCarlo):
             return try MonteCarloWorkload(spec: monteCarlo, kernels: kernels.monteCarloKernels)
         case .stages(let graph):

@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw fail(error, status: 2)
         }
-        if let onlyPath { return try rerunPath(onlyPath, of: spec) }
+        if let onlyPath { return try await rerunPath(onlyPath, of: spec) }
         var behaviour = RunBehaviour(
             chunkPolicy: chunk, failFast: failFast, resume: resume, force: force, graceSeconds: grace,
             deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },
@@ -120,13 +120,14 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    private func rerunPath(_ path: Int, of spec: JobSpec) throws {
+    private func rerunPath(_ path: Int, of spec: JobSpec) async throws {
         guard case .monteCarlo(let monteCarlo) = spec.body else {
             throw fail("--only-path needs a montecarlo: job; \(job) is not one", status: 2)
         }
         guard (0..<monteCarlo.paths).contains(path) else {
             throw fail("--only-path \(path) is outside the job's \(monteCarlo.paths) paths", status: 2)
         }
+        if monteCarlo.model != nil { return try await ModelPathRerun.run(path, of: monteCarlo) }
         let workload: MonteCarloWorkload
         do {
             workload = try MonteCarloWorkload(spec: monteCarlo, kernels: KernelCatalog.builtIn.monteCarloKernels)

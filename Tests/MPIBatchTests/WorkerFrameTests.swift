@@ -60,10 +60,31 @@ import Testing
         #expect(try decode(#"{"kind":"ready","protocol":1,"worker":"C worker"}"#) == .ready(protocolVersion: 1, worker: "C worker"))
         #expect(try decode(#"{"kind":"start_error","error":"SyntaxError: x","file":"m.py","line":3}"#)
             == .startError(message: "SyntaxError: x", file: "m.py", line: 3))
+        #expect(try decode(#"{"kind":"result","index":4,"float64":65536,"cpu":0.25}"#)
+            == .result(index: 4, outcome: .float64(count: 65536), stdoutEnd: nil, stderrEnd: nil, cpuSeconds: 0.25))
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","index":4,"float64":-1}"#) }
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","index":4,"float64":"many"}"#) }
         #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","value":1}"#) }
         #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"nonsense"}"#) }
         #expect(throws: WorkerProtocolError.self) { try decode("[1,2]") }
         #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","index":1"#) }
+    }
+
+    @Test func float64FramesCarryLittleEndianDoublesBitForBit() throws {
+        let values: [Double] = [1.5, -0.0, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, 4.759422]
+        var payload: [UInt8] = []
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+        var stream: [UInt8] = []
+        withUnsafeBytes(of: UInt32(payload.count + 1).littleEndian) { stream.append(contentsOf: $0) }
+        stream.append(WorkerFrame.Kind.float64.rawValue)
+        stream += payload
+        var reader = WorkerFrameReader()
+        stream.withUnsafeBytes { reader.append($0) }
+        let frame = try #require(try reader.next())
+        #expect(frame.kind == .float64)
+        let decoded = try #require(WorkerFrame.float64s(frame.payload, count: values.count))
+        #expect(decoded.map(\.bitPattern) == values.map(\.bitPattern))
+        #expect(WorkerFrame.float64s(frame.payload, count: values.count + 1) == nil)
     }
 
     @Test func batchesAreOneJSONObjectWithTheTasksInOrder() throws {

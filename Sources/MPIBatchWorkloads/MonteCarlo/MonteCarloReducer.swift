@@ -28,10 +28,10 @@ public final class MonteCarloReducer: ResultReducer {
     private var malformedBlocks: [Int] = []
 
     /// A reducer for `workload`'s blocks.
-    public convenience init(workload: MonteCarloWorkload) {
+    public convenience init(workload: any MonteCarloBlocks) {
         self.init(
             kernel: workload.spec.kernel, seed: workload.spec.seed, blockCount: workload.taskCount,
-            target: workload.spec.target, reference: workload.kernel.reference)
+            target: workload.spec.target, reference: workload.reference)
     }
 
     /// A reducer for `blockCount` blocks of `kernel` under `seed`, stopping at `target` if given.

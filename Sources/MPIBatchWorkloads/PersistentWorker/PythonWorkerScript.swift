@@ -14,6 +14,7 @@ import importlib, inspect, io, json, math, os, platform, struct, sys, time, trac
 
 HEADER = struct.Struct("<IB")
 JSON_FRAME = 1
+FLOAT64_FRAME = 2
 GROUP_RESULTS = 256
 GROUP_SECONDS = 0.002
 
@@ -115,6 +116,47 @@ def _failure(index, message):
     return b'{"kind":"result","index":%d,"error":%s' % (index, json.dumps(message, ensure_ascii=False).encode())
 
 
+class _ModelFailure(Exception):
+    """A Monte Carlo block that failed: the message names the block, or the path and its seed."""
+
+
+def _montecarlo(numpy, function, task):
+    """A Monte Carlo block's path values, as little-endian float64 (see docs/worker-protocol.md)."""
+    plan, params = task["montecarlo"], task["params"]
+    first, count = plan["first_path"], plan["paths"]
+    if plan["calls"] == "block":
+        bits = numpy.random.Philox(key=numpy.array(plan["key"], dtype=numpy.uint64),
+                                   counter=numpy.array(plan["counter"], dtype=numpy.uint64))
+        value = function(numpy.random.Generator(bits), count, **params)
+        try:
+            values = numpy.asarray(value, dtype="<f8")
+        except (TypeError, ValueError) as error:
+            raise _ModelFailure("block %d: the function returned a %s that is not numbers (%s)"
+                                % (task["index"], type(value).__name__, error)) from None
+        if values.ndim != 1:
+            raise _ModelFailure("block %d: the function returned an array of shape %s; return the block's %d path values "
+                            "as a 1-d array or a list" % (task["index"], values.shape, count))
+        return values
+    root, as_uint32 = plan["seed"], plan["seed_as"] == "uint32"
+    sequence = numpy.random.SeedSequence
+    values = numpy.empty(count, dtype="<f8")
+    for offset in range(count):
+        path = first + offset
+        seed = sequence(root, spawn_key=(path,))
+        if as_uint32:
+            seed = int(seed.generate_state(1)[0])
+        try:
+            values[offset] = function(seed, **params)
+        except BaseException:
+            text = traceback.format_exc()
+            sys.stderr.write(text)
+            shown = "SeedSequence(%d, spawn_key=(%d,))" % (root, path)
+            if as_uint32:
+                shown = "%d = %s.generate_state(1)[0]" % (seed, shown)
+            raise _ModelFailure("path %d (seed %s): %s" % (path, shown, _last_lines(text, 1))) from None
+    return values
+
+
 def _start_error(fd, message, path=None, line=None):
     reply = {"kind": "start_error", "error": message}
     if path:
@@ -157,8 +199,18 @@ def _load(fd, module_name, function_name):
     return function, extras
 
 
+def _numpy(fd):
+    try:
+        import numpy
+    except ImportError as error:
+        _start_error(fd, "a montecarlo: model needs numpy, which %s cannot import (%s): install it for this "
+                     "interpreter, or name another with python_program:" % (sys.executable, error))
+    return numpy
+
+
 def main():
     module_name, function_name, job_directory = sys.argv[1:4]
+    montecarlo = sys.argv[4:5] == ["montecarlo"]
     fd_in, fd_out = (int(part) for part in os.environ["MPIBATCH_WORKER_FDS"].split(","))
     # Non-inheritable copies: a process the function starts (os.system) must not hold the protocol.
     fd_in, fd_out = os.dup(fd_in), os.dup(fd_out)
@@ -175,6 +227,7 @@ def main():
     if hello.get("protocol") != 1:
         _start_error(fd_out, "the Python worker speaks protocol 1, mpibatch asked for %r" % hello.get("protocol"))
     sys.path.insert(0, job_directory)
+    numpy = _numpy(fd_out) if montecarlo else None
     function, extras = _load(fd_out, module_name, function_name)
     name = "%s %s %s" % (platform.python_implementation(), platform.python_version(), sys.executable)
     _send(fd_out, json.dumps({"kind": "ready", "protocol": 1, "worker": name}).encode())
@@ -193,20 +246,30 @@ def main():
         last_cpu, last_wall = cpu_time(), wall_time()
         for task in batch["tasks"]:
             index = task["index"]
-            arguments = task["params"]
-            for extra in extras:
-                arguments[extra] = task[extra]
+            data = None
             try:
-                value = function(**arguments)
+                if montecarlo:
+                    values = _montecarlo(numpy, function, task)
+                else:
+                    arguments = task["params"]
+                    for extra in extras:
+                        arguments[extra] = task[extra]
+                    value = function(**arguments)
+            except _ModelFailure as failure:
+                body = _failure(index, str(failure))
             except BaseException:
                 text = traceback.format_exc()
                 sys.stderr.write(text)
                 body = _failure(index, _last_lines(text))
             else:
-                try:
-                    body = b'{"kind":"result","index":%d,"value":%s' % (index, _encode(value))
-                except (TypeError, ValueError) as error:
-                    body = _failure(index, "%s: %s" % (type(error).__name__, error))
+                if montecarlo:
+                    data = values.tobytes()
+                    body = b'{"kind":"result","index":%d,"float64":%d' % (index, len(values))
+                else:
+                    try:
+                        body = b'{"kind":"result","index":%d,"value":%s' % (index, _encode(value))
+                    except (TypeError, ValueError) as error:
+                        body = _failure(index, "%s: %s" % (type(error).__name__, error))
             # Flushing costs more than a trivial function: only after something was printed
             # (or the function put other streams in sys.stdout/sys.stderr).
             if (out_text.written or err_text.written or out_buffer.written or err_buffer.written
@@ -230,6 +293,9 @@ def main():
                 held_since = wall
             held.append(HEADER.pack(len(body) + 1, JSON_FRAME))
             held.append(body)
+            if data is not None:
+                held.append(HEADER.pack(len(data) + 1, FLOAT64_FRAME))
+                held.append(data)
             if len(held) >= 2 * GROUP_RESULTS or wall - held_since >= GROUP_SECONDS:
                 _write_all(fd_out, b"".join(held))
                 held.clear()

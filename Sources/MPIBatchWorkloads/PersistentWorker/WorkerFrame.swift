@@ -5,7 +5,8 @@ enum WorkerFrame {
     enum Kind: UInt8, Sendable {
         /// A UTF-8 JSON object with a `"kind"` member.
         case json = 1
-        /// Reserved for a later version: raw little-endian float64 values.
+        /// Raw little-endian IEEE-754 float64 values, announced by the result before it
+        /// (`"float64": n`): a Monte Carlo block's path values.
         case float64 = 2
     }
 
@@ -27,6 +28,16 @@ enum WorkerFrame {
         withUnsafeBytes(of: UInt32(payload.count + 1).littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(Kind.json.rawValue)
         bytes.append(contentsOf: payload)
+    }
+}
+
+extension WorkerFrame {
+    /// The values of a float64 frame's payload; nil when its size is not 8 × `count`.
+    static func float64s(_ payload: ArraySlice<UInt8>, count: Int) -> [Double]? {
+        guard payload.count == count * 8 else { return nil }
+        return payload.withUnsafeBytes { bytes in
+            (0..<count).map { Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+        }
     }
 }
 

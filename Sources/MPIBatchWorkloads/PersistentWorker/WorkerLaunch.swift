@@ -51,7 +51,9 @@ struct WorkerLaunch: Sendable {
         var environment: [String] = []
         switch spec.program {
         case .python(let module, let function, let interpreter):
-            arguments = [interpreter, "-c", PythonWorkerScript.bootstrap, module, function, spec.jobDirectory]
+            arguments =
+                [interpreter, "-c", PythonWorkerScript.bootstrap, module, function, spec.jobDirectory]
+                + (spec.runsMonteCarlo ? ["montecarlo"] : [])
             environment.append("\(PythonWorkerScript.sourceVariable)=\(PythonWorkerScript.source)")
         case .command(let argv):
             arguments = argv.map { expansion.render($0, at: index) }

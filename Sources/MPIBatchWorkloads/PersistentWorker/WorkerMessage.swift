@@ -38,14 +38,19 @@ struct WorkerBatchWriter {
     /// The bytes written so far.
     var byteCount: Int { json.bytes.count }
 
-    /// Adds a task; `writeParameters` writes its parameters as one JSON object.
-    mutating func add(index: Int, seed: Int, attempt: Int, writeParameters: (inout JSONWriter) -> Void) {
+    /// Adds a task; `writeParameters` writes its parameters as one JSON object, and
+    /// `writeMore` any members after them (a Monte Carlo block's `montecarlo`).
+    mutating func add(
+        index: Int, seed: Int, attempt: Int, writeParameters: (inout JSONWriter) -> Void,
+        writeMore: (inout JSONWriter) -> Void = { _ in }
+    ) {
         json.beginObject()
         json.field("index", index)
         json.field("seed", seed)
         json.field("attempt", attempt)
         json.key("params")
         writeParameters(&json)
+        writeMore(&json)
         json.endObject()
         count += 1
     }
@@ -75,6 +80,8 @@ enum WorkerReply: Sendable, Equatable {
         case value(TaskValue)
         /// Why it failed.
         case error(String)
+        /// Its value is `count` float64 values, in the float64 frame that comes next.
+        case float64(count: Int)
     }
 
     /// Decodes one JSON payload.
@@ -94,6 +101,11 @@ enum WorkerReply: Sendable, Equatable {
                 let outcome: Outcome
                 if let error = raw("error"), !Self.isNull(error) {
                     outcome = .error(Self.string(error) ?? String(decoding: error, as: UTF8.self))
+                } else if let count = raw("float64") {
+                    guard let count = Int(String(decoding: count, as: UTF8.self)), count >= 0, count <= WorkerFrame.maximumLength / 8 else {
+                        throw .badMessage("result \(index) announces \(String(decoding: count, as: UTF8.self)) float64 values, not a count")
+                    }
+                    outcome = .float64(count: count)
                 } else if let value = raw("value") {
                     outcome = .value(Self.value(value))
                 } else {

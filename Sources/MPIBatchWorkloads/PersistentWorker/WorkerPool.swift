@@ -10,12 +10,12 @@ final class WorkerPool: Sendable {
     private let makeSlot: @Sendable () -> WorkerSlot
     private let slots = Mutex<[Int: WorkerSlot]>([:])
 
-    /// A pool whose slots run `launch`'s workers on tasks of `task` under `expansion`.
-    init(launch: WorkerLaunch, task: TaskSpec, expansion: TemplateExpansion) {
+    /// A pool whose slots run `launch`'s workers on tasks of `task`, written into batches by `tasks`.
+    init(launch: WorkerLaunch, task: TaskSpec, tasks: any WorkerTaskWriter) {
         let timeout = task.timeout
         let maxOutput = task.maxOutput
         let cores = task.cores.largest
-        makeSlot = { WorkerSlot(launch: launch, expansion: expansion, timeout: timeout, maxOutput: maxOutput, cores: cores) }
+        makeSlot = { WorkerSlot(launch: launch, tasks: tasks, timeout: timeout, maxOutput: maxOutput, cores: cores) }
     }
 
     /// Slot `number`'s worker slot, made on first use.
@@ -36,7 +36,9 @@ struct WorkerTasks: Sendable {
 
     /// For `task`, whose action is `spec`, under `expansion`.
     init(spec: WorkerSpec, task: TaskSpec, expansion: TemplateExpansion) {
-        pool = WorkerPool(launch: WorkerLaunch(spec: spec, task: task, expansion: expansion), task: task, expansion: expansion)
+        pool = WorkerPool(
+            launch: WorkerLaunch(spec: spec, task: task, expansion: expansion), task: task,
+            tasks: SweepWorkerTasks(expansion: expansion, arguments: spec.arguments))
     }
 
     /// Runs task `context.index` on its slot's worker, in a batch up to the end of its chunk.

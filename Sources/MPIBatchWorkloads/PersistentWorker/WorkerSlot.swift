@@ -22,7 +22,8 @@ final class WorkerSlot: @unchecked Sendable {
     private static let waitSliceMilliseconds: Int64 = 20
 
     private let launch: WorkerLaunch
-    private let expansion: TemplateExpansion
+    /// What each task's entry in a batch says.
+    private let tasks: any WorkerTaskWriter
     /// `timeout:` of a task, counted from the previous result.
     private let timeout: Double?
     /// `max_output:` of each stream of a task's log.
@@ -45,10 +46,10 @@ final class WorkerSlot: @unchecked Sendable {
     /// Set when the worker could not start: every later task of the slot gets it at once.
     private var startFailure: WorkerStartFailure?
 
-    /// A slot with no worker yet: `launch` starts it, `expansion` fills in its tasks' parameters.
-    init(launch: WorkerLaunch, expansion: TemplateExpansion, timeout: Double?, maxOutput: Int, cores: Int) {
+    /// A slot with no worker yet: `launch` starts it, `tasks` writes its tasks into batches.
+    init(launch: WorkerLaunch, tasks: any WorkerTaskWriter, timeout: Double?, maxOutput: Int, cores: Int) {
         self.launch = launch
-        self.expansion = expansion
+        self.tasks = tasks
         self.timeout = timeout
         self.maxOutput = maxOutput
         self.cores = cores
@@ -99,9 +100,7 @@ final class WorkerSlot: @unchecked Sendable {
         pendingAttempt = attempt
         var index = start
         while index < end, batch.count < Self.batchTasks, batch.count == 0 || batch.byteCount < Self.batchBytes {
-            batch.add(index: index, seed: TaskSeed.seed(job: expansion.jobSeed, index: index), attempt: attempt) { json in
-                writeParameters(of: index, to: &json)
-            }
+            tasks.add(index: index, attempt: attempt, to: &batch)
             pending.append(index)
             index += 1
         }
@@ -109,26 +108,11 @@ final class WorkerSlot: @unchecked Sendable {
         _ = process?.send(batch.frame())  // a worker gone meanwhile: reading the result says how
     }
 
-    /// What the function is called with: the task's parameters, or its `args:` filled in.
-    private func writeParameters(of index: Int, to json: inout JSONWriter) {
-        let arguments = launch.spec.arguments
-        guard !arguments.isEmpty else { return expansion.space.writeParameters(of: index, to: &json) }
-        json.beginObject()
-        for argument in arguments {
-            json.key(argument.name)
-            switch argument.value {
-            case .constant(let value): value.write(to: &json)
-            case .template(let template): expansion.parameterValue(template, at: index).write(to: &json)
-            }
-        }
-        json.endObject()
-    }
-
     // MARK: - Results
 
     private enum Answer {
-        /// The task's result: value or error, and where its output ends (when the worker says).
-        case answered(WorkerReply.Outcome, stdoutEnd: Int?, stderrEnd: Int?, cpuSeconds: Double?)
+        /// The task's result: its value or why it failed, and where its output ends (when the worker says).
+        case answered(Result<TaskValue, WorkerTaskFailure>, stdoutEnd: Int?, stderrEnd: Int?, cpuSeconds: Double?)
         /// The worker ended (died, broke the protocol, ran past the timeout) and was reaped;
         /// `brokeProtocol` when what it sent for the task awaited was wrong (that task is the culprit).
         case workerEnded(why: String, timedOut: Bool, brokeProtocol: Bool = false)
@@ -144,10 +128,7 @@ final class WorkerSlot: @unchecked Sendable {
         case .answered(let outcome, let stdoutEnd, let stderrEnd, let cpuSeconds):
             facts.log = try keepOutput(upTo: [stdoutEnd, stderrEnd], in: report)
             facts.usage = TaskUsage(cpuSeconds: cpuSeconds ?? 0, maxRSSBytes: nil)
-            switch outcome {
-            case .value(let value): return value
-            case .error(let message): throw WorkerTaskFailure(description: message)
-            }
+            return try outcome.get()
         case .workerEnded(_, _, brokeProtocol: false) where unanswered > 1:
             isolatedThrough = max(isolatedThrough, lastSent)
             forgetWorker()
@@ -167,6 +148,7 @@ final class WorkerSlot: @unchecked Sendable {
         guard let process else { return .workerEnded(why: "the worker is gone", timedOut: false) }
         let deadline = timeout.map { lastProgress &+ UInt64($0 * 1e9) }
         let reply: WorkerReply
+        let outcome: Result<TaskValue, WorkerTaskFailure>
         do {
             switch try await nextFrame(of: process, deadline: deadline) {
             case .frame(let payload): reply = try WorkerReply.decode(payload)
@@ -182,13 +164,54 @@ final class WorkerSlot: @unchecked Sendable {
             process.kill()
             return .workerEnded(why: error.description, timedOut: false, brokeProtocol: true)
         }
-        guard case .result(let answered, let outcome, let stdoutEnd, let stderrEnd, let cpuSeconds) = reply, answered == index else {
+        guard case .result(let answered, let said, let stdoutEnd, let stderrEnd, let cpuSeconds) = reply, answered == index else {
             process.kill()
             return .workerEnded(why: "the worker broke the protocol: expected the result of task \(index), got \(reply)", timedOut: false, brokeProtocol: true)
+        }
+        switch said {
+        case .value(let value): outcome = .success(value)
+        case .error(let message): outcome = .failure(WorkerTaskFailure(description: message))
+        case .float64(let count):
+            do {
+                outcome = .success(.numbers(try await float64Values(of: process, count: count, index: index, deadline: deadline)))
+            } catch let ended as Ended {
+                return .workerEnded(why: ended.why, timedOut: ended.timedOut, brokeProtocol: ended.brokeProtocol)
+            }
         }
         pendingStart += 1
         lastProgress = MonotonicClock.nanoseconds()
         return .answered(outcome, stdoutEnd: stdoutEnd, stderrEnd: stderrEnd, cpuSeconds: cpuSeconds)
+    }
+
+    /// Why the worker ended while mpibatch waited for a float64 frame (see `Answer.workerEnded`).
+    private struct Ended: Error {
+        let why: String
+        var timedOut = false
+        var brokeProtocol = false
+    }
+
+    /// The `count` values the result of task `index` announced, from the float64 frame that
+    /// must follow it; anything else ends the worker and throws `Ended`.
+    private func float64Values(of process: WorkerProcess, count: Int, index: Int, deadline: UInt64?) async throws -> [Double] {
+        let wait: FrameWait
+        do { wait = try await nextFrame(of: process, deadline: deadline, kind: .float64) } catch let error as WorkerProtocolError {
+            process.kill()
+            throw Ended(why: error.description, brokeProtocol: true)
+        }
+        switch wait {
+        case .frame(let payload):
+            guard let values = WorkerFrame.float64s(payload, count: count) else {
+                process.kill()
+                throw Ended(
+                    why: "the worker broke the protocol: result \(index) announced \(count) float64 values, but their frame holds \(payload.count) bytes",
+                    brokeProtocol: true)
+            }
+            return values
+        case .timedOut:
+            throw Ended(why: "timed out; its worker was killed (\(process.kill()))", timedOut: true)
+        case .ended:
+            throw Ended(why: "its worker died (\(process.kill())) between a result and its float64 values")
+        }
     }
 
     /// Appends the worker's output since the last task, up to `ends` (the files' ends where
@@ -227,13 +250,17 @@ final class WorkerSlot: @unchecked Sendable {
         case ended
     }
 
-    /// The worker's next frame, waiting at most until `deadline` (monotonic nanoseconds); a
-    /// cancelled task (the run stopping) ends the worker and throws `CancellationError`.
-    private func nextFrame(of process: WorkerProcess, deadline: UInt64?) async throws -> FrameWait {
+    /// The worker's next frame, which must be of type `kind`, waiting at most until `deadline`
+    /// (monotonic nanoseconds); a cancelled task (the run stopping) ends the worker and throws
+    /// `CancellationError`.
+    private func nextFrame(of process: WorkerProcess, deadline: UInt64?, kind: WorkerFrame.Kind = .json) async throws -> FrameWait {
         while true {
             if let frame = try reader.next() {
-                guard frame.kind == .json else {
-                    throw WorkerProtocolError.badFrame("a frame of type \(frame.kind.rawValue), which protocol \(WorkerRequest.protocolVersion) does not use")
+                guard frame.kind == kind else {
+                    throw WorkerProtocolError.badFrame(
+                        frame.kind == .float64
+                            ? "a float64 frame that no result announced (\"float64\": n)"
+                            : "a frame of type \(frame.kind.rawValue) where the float64 values a result announced were due")
                 }
                 return .frame(frame.payload)
             }

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import MPIBatch
+
+/// `mpibatch run JOB --only-path N` for a user's Monte Carlo model: path N's value, from the
+/// path alone (`calls: path`) or from its block (`calls: block`), on a worker of its own.
+/// What the function printed (a traceback) is shown on stderr; a failure or a non-finite
+/// value exits 1.
+enum ModelPathRerun {
+    static func run(_ path: Int, of spec: MonteCarloSpec) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mpibatch-only-path-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let block = path / spec.block
+        let calls = spec.model?.calls == .path ? "path \(path)" : "path \(path), in block \(block)"
+        let outcome: Result<Double, any Error>
+        do {
+            let workload = try MonteCarloModelWorkload(spec: spec, onlyPath: path)
+            outcome = .success(try await workload.value(ofPath: path, outputDirectory: directory))
+        } catch {
+            outcome = .failure(error)
+        }
+        if let printed = FileManager.default.contents(atPath: directory + "/logs/rank-0.err"), !printed.isEmpty {
+            FileHandle.standardError.write(printed)
+        }
+        switch outcome {
+        case .success(let value):
+            print("\(calls) (seed \(spec.seed)) of \(spec.kernel): \(value)")
+            if !value.isFinite { throw ExitCode(1) }
+        case .failure(let error):
+            FileHandle.standardError.write(Data("mpibatch: \(calls) (seed \(spec.seed)) of \(spec.kernel) failed: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import MPIBatchCore
+@testable import MPIBatchJob
+@testable import MPIBatchRuntime
+@testable import MPIBatchScheduling
+@testable import MPIBatchWorkloads
+
+/// Users' Monte Carlo models (`montecarlo: {python: ...}`): the job keys, what a block's
+/// batch entry says, the checks on the values that come back, and a block run end to end
+/// on a real Python worker (numpy's Philox stream, float64 frames, a bad block's message).
+@Suite struct MonteCarloModelTests {
+    static let model = """
+        import numpy as np
+        def draws(rng, n, scale=1.0):
+            return scale * rng.standard_normal(n)
+        def short(rng, n):
+            return [1.0] * (n - 1)
+        def first(seed, shift=0.0):
+            return float(np.random.default_rng(seed).random()) + shift
+        """
+
+    private func load(_ section: String, directory: String = makeJobTestDirectory()) throws -> (MonteCarloSpec, String) {
+        try Self.model.write(toFile: directory + "/model.py", atomically: true, encoding: .utf8)
+        let job = try JobLoader.load(path: writeJobFile("montecarlo:\n" + section, in: directory), kernels: KernelCatalog.builtIn)
+        guard case .monteCarlo(let spec) = job.body else { throw SweepWorkloadError.notASweep(job: job.name) }
+        return (spec, directory)
+    }
+
+    private func context(_ block: Int, _ directory: String) -> TaskContext {
+        TaskContext(index: block, attempt: 1, rank: 0, slot: 0, outputDirectory: directory + "/out")
+    }
+
+    @Test func theJobKeysMakeAModel() throws {
+        let (spec, _) = try load(
+            "  python: \"model:first\"\n  calls: path\n  seed_as: uint32\n  params: {shift: 2, label: x}\n  paths: 10\n  seed: 3\n  timeout: 5s\n  retries: 1\n")
+        let model = try #require(spec.model)
+        #expect(model.calls == .path && model.seedAs == .uint32 && model.task.retries == 1 && model.task.timeout == 5)
+        #expect(model.params.map(\.name) == ["shift", "label"] && model.params[1].value == .string("x"))
+        #expect(model.worker.runsMonteCarlo && spec.kernel == "python model:first (python3), per path")
+        #expect(try load("  kernel: pi\n  paths: 10\n").0.model == nil)
+    }
+
+    @Test func badModelKeysAreRefusedAtTheirLine() {
+        let problems = { (section: String) in jobProblems("montecarlo:\n" + section).first ?? "" }
+        #expect(problems("  kernel: pi\n  python: \"json:dumps\"\n  paths: 10\n").hasPrefix("3:3: montecarlo needs exactly one of kernel, python, worker"))
+        #expect(problems("  python: \"json:dumps\"\n  seed_as: uint32\n  paths: 10\n").hasPrefix("3:3: seed_as: applies to calls: path"))
+        #expect(problems("  python: \"json:dumps\"\n  calls: each\n  paths: 10\n").hasPrefix("3:10: calls must be block or path, not 'each'"))
+        #expect(problems("  kernel: pi\n  seed_as: uint32\n  paths: 10\n").hasPrefix("3:3: seed_as: belongs to python: and worker: models"))
+        #expect(problems("  worker: {command: [cat]}\n  reference: bs\n  paths: 10\n").hasPrefix("3:14: reference: names a function of the python: model's module"))
+        #expect(problems("  python: \"nosuchmodule_xyz:f\"\n  paths: 10\n").hasPrefix("2:11: python module 'nosuchmodule_xyz' not found"))
+        #expect(problems("  python: \"json:dumps\"\n  paths: 10\n  result: none\n").hasPrefix("4:3: unknown key 'result' in montecarlo"))
+        let stage = "stages:\n  - name: mc\n    montecarlo: {python: \"json:dumps\", paths: 10}\n"
+        #expect(jobProblems(stage).first?.contains("not supported inside a stage yet") == true)
+    }
+
+    @Test func aBlockEntryCarriesTheParamsAndItsStreams() throws {
+        let (spec, _) = try load("  python: \"model:draws\"\n  params: {scale: 2}\n  paths: 2500\n  seed: 18446744073709551615\n  block: 1000\n")
+        var batch = WorkerBatchWriter()
+        MonteCarloModelTasks(spec: spec, model: try #require(spec.model)).add(index: 2, attempt: 1, to: &batch)
+        let text = String(decoding: batch.frame().dropFirst(5), as: UTF8.self)
+        #expect(text.contains(#""params":{"scale":2},"montecarlo":{"calls":"block","first_path":2000,"paths":500,"key":[18446744073709551615,0],"counter":[0,0,2,0]}"#))
+        let (perPath, _) = try load("  python: \"model:first\"\n  calls: path\n  paths: 10\n  seed: 4\n  block: 4\n")
+        var pathBatch = WorkerBatchWriter()
+        MonteCarloModelTasks(spec: perPath, model: try #require(perPath.model), onlyPath: 9).add(index: 2, attempt: 1, to: &pathBatch)
+        #expect(String(decoding: pathBatch.frame().dropFirst(5), as: UTF8.self).contains(
+            #""montecarlo":{"calls":"path","first_path":9,"paths":1,"seed":4,"seed_as":"sequence"}"#))
+    }
+
+    @Test func blockValuesAreCheckedBeforeTheyCount() throws {
+        let check = MonteCarloBlockValues(block: 3, paths: 30..<34, model: "m")
+        var expected = MonteCarloAccumulator()
+        for value in [1.0, 2, 4, 8] { expected.add(value) }
+        #expect(try check.accumulate(.numbers([1, 2, 4, 8])) == expected)
+        func message(_ value: TaskValue) -> String {
+            do {
+                _ = try check.accumulate(value)
+                return ""
+            } catch { return error.description }
+        }
+        #expect(message(.numbers([1, 2, 3])) == "block 3 (paths 30..<34) of m returned 3 values, expected 4")
+        #expect(message(.numbers([1, .nan, .infinity, .nan])).hasPrefix(
+            "block 3 (paths 30..<34) of m returned 2 NaN, 1 +inf among its 4 values (the first at path 31); the block is left out, never averaged"))
+        #expect(message(.numbers([1, 2, 3, -.infinity])).contains("returned 1 -inf among its 4 values (the first at path 33)"))
+        #expect(message(.json(#"{"a":1}"#)).contains("returned no float64 values"))
+    }
+
+    @Test func aBlockRunsOnAPythonWorkerFromNumpysPhiloxStream() async throws {
+        let (spec, directory) = try load("  python: \"model:draws\"\n  params: {scale: 2}\n  paths: 2500\n  seed: 7\n  block: 1000\n")
+        let workload = try MonteCarloModelWorkload(spec: spec)
+        let value = try await workload.run(context(2, directory))
+        let accumulator = try #require(MonteCarloAccumulator(value))
+        #expect(accumulator.count == 500)
+        // The same draws, from a plain numpy loop with the documented key and counter.
+        let script = "import numpy as np; x = 2 * np.random.Generator(np.random.Philox(key=[7, 0], counter=[0, 0, 2, 0])).standard_normal(500); print(repr(float(x.min())), repr(float(x.max())), repr(float(x[3])))"
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let numbers = printed.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(numbers.count == 3 && Array(numbers.prefix(2)) == [accumulator.minimum, accumulator.maximum])
+        #expect(try await workload.value(ofPath: 2003, outputDirectory: directory + "/out") == numbers.last)
+    }
+
+    @Test func aShortBlockFailsByName() async throws {
+        let (spec, directory) = try load("  python: \"model:short\"\n  paths: 2500\n  seed: 7\n  block: 1000\n")
+        let workload = try MonteCarloModelWorkload(spec: spec)
+        await #expect {
+            _ = try await workload.run(context(1, directory))
+        } throws: { error in
+            (error as? MonteCarloBlockError)?.description == "block 1 (paths 1000..<2000) of python model:short (python3) returned 999 values, expected 1000"
+        }
+    }
+
+    @Test func aPerPathModelGetsItsPathsSeedSequence() async throws {
+        let (spec, directory) = try load("  python: \"model:first\"\n  calls: path\n  params: {shift: 1}\n  paths: 10\n  seed: 4\n  block: 4\n")
+        let alone = try await MonteCarloModelWorkload(spec: spec, onlyPath: 9).value(ofPath: 9, outputDirectory: directory + "/out")
+        let inBlock = try #require(MonteCarloAccumulator(try await MonteCarloModelWorkload(spec: spec).run(context(2, directory))))
+        #expect(inBlock.count == 2 && (inBlock.minimum == alone || inBlock.maximum == alone))
+        #expect(alone >= 1 && alone < 2)
+    }
+}
