@@ -9,7 +9,9 @@ import Testing
 /// Users' Monte Carlo models (`montecarlo: {python: ...}`): the job keys, what a block's
 /// batch entry says, the checks on the values that come back, and a block run end to end
 /// on a real Python worker (numpy's Philox stream, float64 frames, a bad block's message).
-@Suite struct MonteCarloModelTests {
+/// Serialized: each test waits on a worker from a cooperative thread, and a whole test run
+/// must leave those threads to the suites that time themselves.
+@Suite(.serialized) struct MonteCarloModelTests {
     static let model = """
         import numpy as np
         def draws(rng, n, scale=1.0):
