@@ -233,3 +233,8 @@ dbt_pg_stopped() {
 if [ -n "$DBT_PG_PORT" ]; then
     check "dbt (real): the checks stop the Postgres they started, by its pid" dbt_pg_stopped
 fi
+# Also when ONLY= left the check above out: the server never outlives the checks.
+if [ -n "$DBT_PG_DIR" ] && [ -d "$DBT_PG_DIR" ]; then
+    scripts/postgres-server stop "$DBT_PG_DIR" >/dev/null 2>&1
+    rm -rf "$DBT_PG_DIR"
+fi
