@@ -167,8 +167,22 @@ PY
     state=$($VC exec head "$VBIN" status "$out" --json | python3 -c "import json, sys; print(json.load(sys.stdin)['state'])")
     echo "measured: lost judged from the head node $(python3 -c "print(round($(date +%s.%N) - $started, 1))") s after n1 died"
     wait "$launcher"
+    $VC revive-node n1  # the checks after this one need all three nodes
     [ "$state" = lost ] || { echo "state $state, wanted lost"; return 1; }
     expect_status 2 $VC exec head "$VBIN" stop "$out"
+}
+
+# all_nodes_idle SECONDS: waits until Slurm has every node idle again (a revived
+# node's slurmd has registered, an earlier job's epilog is done).
+all_nodes_idle() {
+    local i
+    for i in $(seq 1 $(($1 * 5))); do
+        [ "$(sinfo -h -N -t idle -o %N 2>/dev/null | sort -u | wc -l)" -eq 3 ] && return 0
+        sleep 0.2
+    done
+    sinfo -N
+    echo "the Slurm nodes were not all idle after $1 s"
+    return 1
 }
 
 # mpibatch_pids NODE: the mpibatch processes running in NODE. The few mpibatch
@@ -240,6 +254,7 @@ assert '$lost' in s['stop_reason'], s['stop_reason']" || return 1
 cluster_slurm_loss() {
     local out=$SH/slurm-loss job state started ended=
     eval "$($VC env)"
+    all_nodes_idle 60 || return 1
     job=$(MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=srun sbatch --parsable -N 2 --ntasks-per-node=2 \
         --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out") || return 1
     wait_for_file "$out/results.jsonl" 60 || { cat "$out.log"; return 1; }
