@@ -34,6 +34,8 @@ package struct JournalEntry {
     var cpuSeconds: Double?
     /// Its peak resident memory in bytes; nil when `null` or absent (a kernel).
     var maxRSSBytes: Int?
+    /// Seconds a persistent worker took to start just before it; nil when none started (absent).
+    package var workerStartSeconds: Double?
     /// Where the `log` object lies in the line (`JournalLineScanner.taskLog` reads it); nil when absent.
     var log: Range<Int>?
 }

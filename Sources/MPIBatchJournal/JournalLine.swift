@@ -39,6 +39,10 @@ struct JournalLine {
         if let usage = record.usage { json.fixedPoint(usage.cpuSeconds) } else { json.null() }
         json.fragment(",\"max_rss_bytes\":")
         if let bytes = record.usage?.maxRSSBytes { json.value(bytes) } else { json.null() }
+        if let seconds = record.workerStartSeconds {
+            json.fragment(",\"worker_start_seconds\":")
+            json.fixedPoint(seconds)
+        }
         json.fragment(",\"value\":")
         record.value.write(to: &json)
         json.fragment(",\"error\":")

@@ -111,7 +111,7 @@ package struct JournalLineScanner {
 
     private enum Field: Int, CaseIterable {
         case index, attempt, status, rank, slot, start, seconds, params, value, error, startedAt, exitCode, signal, log
-        case cpuSeconds, maxRSSBytes
+        case cpuSeconds, maxRSSBytes, workerStartSeconds
 
         var key: StaticString {
             switch self {
@@ -131,6 +131,7 @@ package struct JournalLineScanner {
             case .log: "log"
             case .cpuSeconds: "cpu_seconds"
             case .maxRSSBytes: "max_rss_bytes"
+            case .workerStartSeconds: "worker_start_seconds"
             }
         }
 
@@ -206,6 +207,7 @@ package struct JournalLineScanner {
         case .signal: result.signal = try null() ? nil : try integer(field)
         case .cpuSeconds: result.cpuSeconds = try null() ? nil : try time(field)
         case .maxRSSBytes: result.maxRSSBytes = try null() ? nil : try integer(field)
+        case .workerStartSeconds: result.workerStartSeconds = try null() ? nil : try time(field)
         case .log:
             guard peek() == UInt8(ascii: "{") else { throw fail("expected an object for \"log\"") }
             result.log = try rawValue()

@@ -287,11 +287,13 @@ package final class Worker: Sendable {
             command.usage
             ?? TaskUsage(cpuSeconds: Double(MonotonicClock.threadCPUNanoseconds() &- threadCPU) * 1e-9, maxRSSBytes: nil)
         let start = Double(started &- epoch) * 1e-9 + command.setupSeconds  // a worker's start-up is not task time
-        return TaskRecord(
+        var record = TaskRecord(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot,
             start: start, seconds: max(0, Double(ended &- started) * 1e-9 - command.setupSeconds), value: value,
             error: error, startedAt: wallEpoch + start, exitCode: command.exitCode, signal: command.signal,
             log: command.log, usage: usage)
+        if command.setupSeconds > 0 { record.workerStartSeconds = command.setupSeconds }
+        return record
     }
 
     /// Runs `context`'s task: inline, or (with an early stop in the workload, or while this

@@ -157,6 +157,7 @@ extension TaskRecord {
         if signal != nil { present.insert(.signal) }
         if usage != nil { present.insert(.usage) }
         if usage?.maxRSSBytes != nil { present.insert(.maxRSS) }
+        if workerStartSeconds != nil { present.insert(.workerStart) }
         switch log {
         case .rankFiles: present.insert(.rankFiles)
         case .taskFiles: present.insert(.taskFiles)
@@ -170,6 +171,7 @@ extension TaskRecord {
             writer.write(usage.cpuSeconds)
             if let maxRSSBytes = usage.maxRSSBytes { writer.write(maxRSSBytes) }
         }
+        if let workerStartSeconds { writer.write(workerStartSeconds) }
         switch log {
         case .rankFiles(let stdout, let stderr):
             for span in [stdout, stderr] {
@@ -194,6 +196,7 @@ extension TaskRecord {
         static let taskFiles = Present(rawValue: 16)
         static let usage = Present(rawValue: 32)
         static let maxRSS = Present(rawValue: 64)
+        static let workerStart = Present(rawValue: 128)
     }
 
     fileprivate init(decoding reader: inout ByteReader, rank: Int, slot: Int) throws(MessageDecodingError) {
@@ -216,6 +219,7 @@ extension TaskRecord {
             let cpuSeconds = try reader.readDouble()
             usage = TaskUsage(cpuSeconds: cpuSeconds, maxRSSBytes: present.contains(.maxRSS) ? try reader.readInt() : nil)
         }
+        let workerStartSeconds = present.contains(.workerStart) ? try reader.readDouble() : nil
         var log: TaskLog?
         if present.contains(.rankFiles) {
             var spans: [LogSpan] = []
@@ -229,6 +233,7 @@ extension TaskRecord {
         self.init(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot, start: start, seconds: seconds,
             value: value, error: error, startedAt: startedAt, exitCode: exitCode, signal: signal, log: log, usage: usage)
+        self.workerStartSeconds = workerStartSeconds
     }
 }
 

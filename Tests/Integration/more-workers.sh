@@ -127,6 +127,32 @@ assert {l["rank"] for l in lines} == {0, 1}, "both ranks ran tasks"
 }
 check "python: a sweep over a function beside the job file: every index once, values, prints in the right task's log, interpreter named (start note, run.json, summary.json)" wk_sweep
 
+# A module that takes a second to import: each slot's worker start-up is journaled on the
+# task that waited for it (worker_start_seconds), kept out of task time, and drawn as a
+# span of its own in the timeline.
+wk_startup() {
+    local dir
+    dir=$(wk_dir startup)
+    printf 'import time\ntime.sleep(1)\ndef same(x):\n    return x\n' >"$dir/slowstart.py"
+    printf 'name: startup\nsweep:\n  grid: {x: {range: [0, 40, 1]}}\ntask:\n  python: "slowstart:same"\n' >"$dir/startup.yaml"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/startup.yaml" --out "$dir/out" || return 1
+    "$HERE/check_results.py" "$dir/out" 40 --ranks 2 || return 1
+    wk_journal "$dir" '
+slots = {(l["rank"], l["slot"]) for l in lines}
+started = [l for l in lines if "worker_start_seconds" in l]
+assert len(started) == len(slots), (len(started), slots)
+assert {(l["rank"], l["slot"]) for l in started} == slots, started
+assert all(l["worker_start_seconds"] >= 1.0 for l in started), started
+assert all(l["seconds"] < 0.9 for l in lines), max(l["seconds"] for l in lines)
+trace = json.load(open(sys.argv[1] + "/timeline.json"))["traceEvents"]
+spans = [e for e in trace if e.get("cat") == "startup"]
+assert len(spans) == len(slots), spans
+assert all(e["dur"] >= 1e6 and e["name"] == "worker start-up" for e in spans), spans
+' || return 1
+    grep -q "worker start-up (" "$dir/out/timeline.svg"
+}
+check "python: a slow import is each slot's worker start-up: journaled on the task that waited, not task time, its own span in the timeline" wk_startup
+
 wk_raises() {
     local dir
     dir=$(wk_dir raises)

@@ -33,6 +33,25 @@ import Testing
         }
     }
 
+    @Test func aWorkersStartUpTravelsWithTheTaskThatWaitedForIt() throws {
+        var record = TaskRecord(
+            index: 5, attempt: 1, status: .ok, rank: 1, slot: 0, start: 2.5, seconds: 0.01, value: .number(1), error: nil,
+            startedAt: 1_796_000_000, usage: TaskUsage(cpuSeconds: 0.01, maxRSSBytes: 1 << 20))
+        record.workerStartSeconds = 1.75
+        let message = RuntimeMessage.results(slot: 0, records: [record], wantsMore: true)
+        #expect(try RuntimeMessage(decoding: message.encoded(), from: 1) == message)
+        var json = JSONWriter(capacity: 256)
+        JournalLine.write(record, workload: CountingWorkload(taskCount: 10), to: &json)
+        let line = String(decoding: json.bytes, as: UTF8.self)
+        #expect(line.contains(#""worker_start_seconds":1.75,"#))
+        let entry = try Array(json.bytes.dropLast()).withUnsafeBufferPointer { line in try JournalLineScanner.scan(line) }
+        #expect(entry.workerStartSeconds == 1.75)
+        record.workerStartSeconds = nil
+        json.reset()
+        JournalLine.write(record, workload: CountingWorkload(taskCount: 10), to: &json)
+        #expect(!String(decoding: json.bytes, as: UTF8.self).contains("worker_start"))  // only where a worker started
+    }
+
     @Test func truncatedMessageIsAnErrorNotACrash() {
         let bytes = RuntimeMessage.assign(slot: 0, chunk: Chunk(start: 0, end: 9)).encoded()
         #expect(throws: MessageDecodingError.self) { try RuntimeMessage(decoding: Array(bytes.dropLast()), from: 1) }

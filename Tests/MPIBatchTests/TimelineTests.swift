@@ -46,6 +46,28 @@ import Testing
         #expect(other["job"] as? String == "tl-test")
     }
 
+    @Test func aWorkersStartUpIsASpanOfItsOwnBeforeItsTask() throws {
+        var first = timelineLine(index: 0, start: 2.0, seconds: 0.5, rank: 0, slot: 1)
+        first.insert(contentsOf: #","worker_start_seconds":1.5"#, at: first.index(before: first.endIndex))
+        let directory = makeTimelineRun(lines: [first, timelineLine(index: 1, start: 2.5, seconds: 0.5, rank: 0, slot: 1)])
+        try Timeline.write(directory: directory)
+        let events = try readTimelineTrace(directory)["traceEvents"] as! [[String: Any]]
+        let startups = events.filter { $0["cat"] as? String == "startup" }
+        #expect(startups.count == 1)
+        let startup = try #require(startups.first)
+        #expect(startup["name"] as? String == "worker start-up" && startup["tid"] as? Int == 1)
+        #expect(startup["ts"] as? Double == 500_000 && startup["dur"] as? Double == 1_500_000)
+        #expect((startup["args"] as! [String: Any])["before_index"] as? Int == 0)
+        #expect(events.filter { ($0["name"] as? String)?.hasPrefix("task ") == true }.count == 2)
+        let census = try #require(TimelineXMLCensus.parse(directory + "/timeline.svg"))
+        #expect(census.elements["title"] == 3)
+        #expect(census.text.contains("worker start-up (1, 1.5 s)"))
+        #expect(census.text.contains("worker start-up, 1.5 s before task 0, rank 0 (node0) slot 1"))
+        let plain = makeTimelineRun(lines: Self.lines)
+        try Timeline.write(directory: plain)
+        #expect(try #require(TimelineXMLCensus.parse(plain + "/timeline.svg")).text.contains("start-up") == false)
+    }
+
     @Test func traceNamesEveryRankAndSlotIncludingIdleOnes() throws {
         let directory = makeTimelineRun(lines: Self.lines)
         try Timeline.write(directory: directory)

@@ -78,6 +78,17 @@ import Testing
         #expect(kill(pid_t(first!), 0) != 0)
     }
 
+    @Test func aWorkersStartUpIsReportedOnceForTheTaskThatWaitedForIt() async throws {
+        let (job, directory) = try workload("  python: \"model:pid\"")
+        var startups: [Double] = []
+        for index in 0..<3 {
+            let task = context(index, chunkEnd: 3, directory)
+            _ = try await job.run(task)
+            startups.append(task.report!.take().setupSeconds)
+        }
+        #expect(startups[0] > 0 && startups[1...].allSatisfy { $0 == 0 }, "\(startups)")
+    }
+
     @Test func aWorkerThatCannotStartFailsEveryTaskOfItsSlotWithOneMessage() async throws {
         let (job, directory) = try workload("  python: \"model:missing\"")
         for index in 0..<2 {

@@ -48,6 +48,10 @@ public struct TaskRecord: Sendable, Equatable {
     public var log: TaskLog?
     /// CPU time and peak memory it used, when measured (see `TaskUsage`).
     public var usage: TaskUsage?
+    /// Seconds its slot spent starting a persistent worker just before it (the worker's
+    /// process and handshake: `startup_timeout:`), kept out of `seconds` and `start`; nil
+    /// when no worker started for it.
+    package var workerStartSeconds: Double?
 
     /// Makes a record; workers do this for every task.
     public init(

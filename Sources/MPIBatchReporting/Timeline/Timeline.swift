@@ -16,8 +16,9 @@ public enum Timeline {
 
     /// Writes the timeline of `summary`'s run from `content`, read from its journal under `limits`.
     static func write(directory: String, summary: RunSummary, content: TimelineContent, limits: TimelineLimits) throws(RunFileError) {
-        let rows = TimelineRow.rows(of: content.spans, summary: summary)
-        let caption = TimelineCaption(rows: rows, spans: content.spans, summary: summary, limits: limits)
+        let rows = TimelineRow.rows(of: content.spans, startups: content.startups, summary: summary)
+        let caption = TimelineCaption(
+            rows: rows, spans: content.spans, startups: content.startups, summary: summary, limits: limits)
         try replace(
             directory + "/timeline.json",
             with: TimelineTrace.json(rows: rows, details: content.details, caption: caption, summary: summary))

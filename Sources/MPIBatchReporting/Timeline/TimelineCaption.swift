@@ -15,9 +15,14 @@ struct TimelineCaption {
     let counts: SIMD8<UInt32>
     /// The bars drawn.
     let bars: Int
+    /// `worker start-up (2, 3.1 s)`, or nil when no persistent worker started.
+    let startups: String?
 
     /// The caption of `rows`, read with `limits`, for the run `summary` describes.
-    init(rows: [TimelineRow], spans: TimelineSpans, summary: RunSummary, limits: TimelineLimits) {
+    init(
+        rows: [TimelineRow], spans: TimelineSpans, startups: TimelineStartups, summary: RunSummary,
+        limits: TimelineLimits
+    ) {
         var counts = SIMD8<UInt32>.zero
         var bars = 0
         for row in rows {
@@ -36,6 +41,11 @@ struct TimelineCaption {
             + " \(rows.count) slot\(rows.count == 1 ? "" : "s")"
             + (statuses.isEmpty ? "" : ": " + statuses.joined(separator: ", "))
         mixesStatuses = spans.mergeCost?.mixesStatuses == true
+        self.startups =
+            startups.count == 0
+            ? nil
+            : "worker start-up (\(NumberText.grouped(startups.count)), \(NumberText.duration(startups.seconds))"
+                + (startups.kept < startups.count ? ", \(NumberText.grouped(startups.kept)) drawn)" : ")")
         if let cost = spans.mergeCost {
             let within = cost.gap.isFinite ? " at most \(NumberText.duration(max(0, cost.gap))) apart" : ""
             let which = cost.mixesStatuses

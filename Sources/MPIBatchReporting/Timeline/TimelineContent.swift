@@ -9,6 +9,8 @@ struct TimelineContent: JournalVisitor {
     private(set) var spans: TimelineSpans
     /// Params and errors: of every attempt up to the cap on bars, of failures beyond it.
     private(set) var details: TimelineDetails
+    /// The persistent workers' start-ups.
+    private(set) var startups: TimelineStartups
     /// The caps it keeps to.
     let limits: TimelineLimits
 
@@ -16,6 +18,7 @@ struct TimelineContent: JournalVisitor {
     init(limits: TimelineLimits) {
         spans = TimelineSpans(budget: limits.spanBudget)
         details = TimelineDetails(lineLimit: limits.detailBytesPerAttempt, totalLimit: limits.detailBytes)
+        startups = TimelineStartups(limit: limits.maximumEvents)
         self.limits = limits
     }
 
@@ -35,6 +38,7 @@ struct TimelineContent: JournalVisitor {
         let detail =
             spans.attempts < limits.maximumEvents || attempt.status != .ok ? details.store(attempt, line: line.bytes) : -1
         spans.add(TimelineSpan(attempt, detail: detail), rank: attempt.rank, slot: attempt.slot)
+        startups.add(attempt)
     }
 
     /// Merges neighbours until at most `limits.maximumEvents` spans are left.

@@ -72,10 +72,14 @@ struct TimelineSVG {
         }
         var legendX = 16.0
         let legendY = 26 + Self.lineHeight * line
-        let entries = TimelineCaption.statuses.map { (Optional($0), "\($0) (\(NumberText.grouped(Int(caption.counts[Int($0.rawValue)]))))") }
-            + (caption.mixesStatuses ? [(nil, "merged, mixed statuses")] : [])
-        for (status, label) in entries {
-            svg.rect(x: legendX, y: legendY - 10, width: 12, height: 12, fill: Self.colour(of: status))
+        let entries =
+            TimelineCaption.statuses.map {
+                (Self.colour(of: $0), "\($0) (\(NumberText.grouped(Int(caption.counts[Int($0.rawValue)]))))")
+            }
+            + (caption.mixesStatuses ? [(Self.colour(of: nil), "merged, mixed statuses")] : [])
+            + (caption.startups.map { [(Self.startupColour, $0)] } ?? [])
+        for (colour, label) in entries {
+            svg.rect(x: legendX, y: legendY - 10, width: 12, height: 12, fill: colour)
             svg.text(label, x: legendX + 17, y: legendY)
             legendX += 17 + Double(label.count) * 7 + 22
         }
@@ -109,10 +113,23 @@ struct TimelineSVG {
             style: "note")
     }
 
-    /// Bars grouped by colour; failures drawn last so nothing hides them.
+    /// Bars grouped by colour, worker start-ups first; failures drawn last so nothing hides them.
     private mutating func drawBars() {
         let barHeight = rowHeight >= 6 ? rowHeight - 2 : rowHeight
         let inset = (rowHeight - barHeight) / 2
+        if caption.startups != nil {
+            svg.raw("<g fill=\"\(Self.startupColour)\">\n")
+            for (number, row) in rows.enumerated() {
+                for startup in row.startups {
+                    svg.rect(
+                        x: x(startup.start), y: y(number) + inset, width: max(1, x(startup.end) - x(startup.start)),
+                        height: barHeight,
+                        title: "worker start-up, \(NumberText.duration(startup.end - startup.start)) before task"
+                            + " \(startup.index), \(row.rankName) \(row.slotName)")
+                }
+            }
+            svg.raw("</g>\n")
+        }
         for status in [TaskStatus?.some(.ok), .some(.interrupted), .some(.cancelled), nil, .some(.timeout), .some(.failed)] {
             svg.raw("<g fill=\"\(Self.colour(of: status))\">\n")
             for (number, row) in rows.enumerated() {
@@ -164,6 +181,9 @@ struct TimelineSVG {
         return "task \(span.index)\(attempt) \(status), \(when), \(place)"
             + (extra.isEmpty ? "" : " " + String(decoding: extra, as: UTF8.self))
     }
+
+    /// The fill of a worker's start-up.
+    static let startupColour = "#6baed6"
 
     /// The fill of a bar of `status` (`nil`: merged, mixed statuses).
     static func colour(of status: TaskStatus?) -> String {

@@ -20,6 +20,7 @@ enum TimelineTrace {
             }
             metadata("thread_name", row: row, thread: true, text: row.slotName, to: &json)
             metadata("thread_sort_index", row: row, thread: true, number: row.id.slot, to: &json)
+            for startup in row.startups { event(startup, row: row, to: &json) }
             for span in row.spans { event(span, row: row, details: details, to: &json) }
         }
         json.endArray()
@@ -69,6 +70,24 @@ enum TimelineTrace {
                 json.value(Int(span.counts[Int(status.rawValue)]))
             }
         }
+        json.endObject()
+        json.endObject()
+    }
+
+    /// A persistent worker's start-up, before the task that waited for it.
+    private static func event(_ startup: TimelineStartups.Startup, row: TimelineRow, to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("name", "worker start-up")
+        json.field("cat", "startup")
+        json.field("ph", "X")
+        json.field("ts", microseconds(startup.start))
+        json.field("dur", microseconds(startup.end - startup.start))
+        json.field("pid", row.id.rank)
+        json.field("tid", row.id.slot)
+        json.field("cname", "startup")
+        json.key("args")
+        json.beginObject()
+        json.field("before_index", startup.index)
         json.endObject()
         json.endObject()
     }

@@ -291,11 +291,12 @@ final class WorkerSlot: @unchecked Sendable {
 
     // MARK: - Start-up
 
-    /// Starts the worker and waits for its handshake (`startup_timeout:`); `setupSeconds` is
-    /// the time it took, whether it started or not.
+    /// Starts the worker and waits for its handshake (`startup_timeout:`); the time it took,
+    /// whether it started or not, is added to `setupSeconds` (a task whose worker died under
+    /// others' tasks may wait for two starts).
     private func start(_ context: TaskContext, setupSeconds: inout Double) async throws {
         let began = MonotonicClock.nanoseconds()
-        defer { setupSeconds = Double(MonotonicClock.nanoseconds() &- began) * 1e-9 }
+        defer { setupSeconds += Double(MonotonicClock.nanoseconds() &- began) * 1e-9 }
         let resolved = launch.resolved(for: context, cores: cores)
         do {
             let spool: WorkerSpool
