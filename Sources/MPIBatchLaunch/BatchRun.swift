@@ -56,6 +56,7 @@ public enum BatchRun {
                 slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }, cores: { workload.cores(of: $0) }),
             transport: transport, journal: journal, stageValues: workload.stageValues,
             outputDirectory: configuration.outputDirectory, earlierStops: prepared?.resumed?.earlyStops ?? [],
+            earlierCancelledStages: prepared?.resumed?.cancelledStages ?? [],
             expandStage: (workload as? StageGraphWorkload)?.expandStage)  // only stage graphs have run-time tables
         let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
             driver.interrupt(reason: $0)
@@ -63,7 +64,8 @@ public enum BatchRun {
         let publisher = try StatusPublisher(
             directory: configuration.outputDirectory, name: configuration.name,
             run: StatusPublisher.Run(
-                figures: driver.liveFigures, stop: driver.requestStop, cancel: driver.requestCancel))
+                figures: driver.liveFigures, stop: driver.requestStop, cancel: driver.requestCancel,
+                cancelStage: driver.requestCancelStage))
         transport.start { source, bytes in
             let message = decode(bytes, from: source)
             switch message {

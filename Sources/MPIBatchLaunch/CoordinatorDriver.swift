@@ -34,15 +34,19 @@ final class CoordinatorDriver: Sendable {
     private let effects = DispatchQueue(label: "mpibatch-effects")
     /// Every early stop of the run (earlier parts included), as written to `early-stops.json`.
     private let earlyStops: Mutex<[EarlyStop]>
+    /// Every stage `mpibatch cancel --stage` cancelled (earlier parts included), as written to
+    /// `cancelled-stages.json`.
+    private let cancelledStages: Mutex<[String]>
     /// Expands a stage's run-time table (a stage graph's; nil for other workloads).
     private let expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)?
 
-    /// A driver of `coordinator`; stage values go through `stageValues`, early stops to
-    /// `outputDirectory`, after `earlierStops` (a resumed run's).
+    /// A driver of `coordinator`; stage values go through `stageValues`, early stops and
+    /// cancelled stages to `outputDirectory`, after `earlierStops` and `earlierCancelledStages`
+    /// (a resumed run's).
     init(
         coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal,
         stageValues: StageValues = StageValues(directory: nil), outputDirectory: String = "", earlierStops: [EarlyStop] = [],
-        expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)? = nil
+        earlierCancelledStages: [String] = [], expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)? = nil
     ) {
         self.expandStage = expandStage
         state = Mutex(State(
@@ -53,6 +57,7 @@ final class CoordinatorDriver: Sendable {
         self.stageValues = stageValues
         self.outputDirectory = outputDirectory
         earlyStops = Mutex(earlierStops)
+        cancelledStages = Mutex(earlierCancelledStages)
     }
 
     /// Lets the coordinator act before any message (an empty workload finishes at once),
@@ -136,6 +141,33 @@ final class CoordinatorDriver: Sendable {
         return (outcome, refused)
     }
 
+    /// `mpibatch cancel --stage` asked for stage `name`: what was done, and whether it was
+    /// refused. The stage goes to `cancelled-stages.json` before its tasks are journaled, so
+    /// that a resume after a kill cancels it again.
+    func requestCancelStage(_ name: String) -> (outcome: String, refused: Bool) {
+        let (actions, outcome, refused) = state.withLock { $0.coordinator.cancelStage(name) }
+        if !refused {
+            let names = cancelledStages.withLock { names in
+                if !names.contains(name) { names.append(name) }
+                return names
+            }
+            if !outputDirectory.isEmpty {
+                do {
+                    try RunRecordFile.cancelledStages.write(names, to: outputDirectory)
+                } catch {
+                    warn("stage '\(name)' cancelled but not recorded (a resume would run it again): \(error)")
+                }
+            }
+        }
+        perform(actions)
+        return (outcome, refused)
+    }
+
+    /// Says `message` on standard error, as a warning.
+    private func warn(_ message: String) {
+        FileHandle.standardError.write(Data(("mpibatch: warning: " + message + "\n").utf8))
+    }
+
     /// What the status shows now: counts, busy slots, per-rank figures (no per-task state).
     func liveFigures() -> LiveFigures {
         state.withLock { state in
@@ -181,7 +213,7 @@ final class CoordinatorDriver: Sendable {
             let outcome = expandStage?(stage) ?? .failure(RunTimeTableError("this workload has no stage to expand"))
             perform(state.withLock { $0.coordinator.stageExpanded(stage, outcome: outcome) })
         case .warn(let message):
-            FileHandle.standardError.write(Data(("mpibatch: warning: " + message + "\n").utf8))
+            warn(message)
         }
     }
 
@@ -193,9 +225,9 @@ final class CoordinatorDriver: Sendable {
         }
         guard !outputDirectory.isEmpty else { return }
         do {
-            try EarlyStopFile.write(stops, to: outputDirectory)
+            try RunRecordFile.earlyStops.write(stops, to: outputDirectory)
         } catch {
-            FileHandle.standardError.write(Data("mpibatch: warning: early stop not recorded (a resume would run its scope again): \(error)\n".utf8))
+            warn("early stop not recorded (a resume would run its scope again): \(error)")
         }
     }
 

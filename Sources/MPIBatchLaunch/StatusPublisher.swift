@@ -18,6 +18,8 @@ final class StatusPublisher: Sendable {
         var stop: @Sendable (_ now: Bool) -> String
         /// Cancels tasks; returns the outcome and whether the request was refused.
         var cancel: @Sendable ([Int]) -> (outcome: String, refused: Bool)
+        /// Cancels a stage by name; returns the outcome and whether the request was refused.
+        var cancelStage: @Sendable (String) -> (outcome: String, refused: Bool)
     }
 
     private struct State {
@@ -96,6 +98,9 @@ final class StatusPublisher: Sendable {
             case .stop(let now): answers.append(.init(id: request.id, outcome: run.stop(now), refused: false))
             case .cancel(let indices):
                 let (outcome, refused) = run.cancel(indices)
+                answers.append(.init(id: request.id, outcome: outcome, refused: refused))
+            case .cancelStage(let name):
+                let (outcome, refused) = run.cancelStage(name)
                 answers.append(.init(id: request.id, outcome: outcome, refused: refused))
             }
         }

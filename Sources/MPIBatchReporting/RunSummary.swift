@@ -145,10 +145,12 @@ public struct RunSummary: Sendable {
     }
 
     /// Whether the run failed (exit status 1): a task failed for good outside a sweep or stage
-    /// that stopped early, some task neither succeeded nor was settled by an early stop, or a
-    /// stage failed (one whose run-time table could not be read fails without a task).
+    /// that stopped early, some task neither succeeded nor was settled by an early stop or the
+    /// user's cancel (of it, or of a stage upstream of it), or a stage failed (one whose
+    /// run-time table could not be read fails without a task).
     public var endsFailed: Bool {
-        tasksFailed > failuresInStoppedScopes || tasksSucceeded + tasksSettledByEarlyStops + tasksCancelledByUser < tasksTotal
+        let settled = tasksSettledByEarlyStops + tasksCancelledByUser + (stageGraph?.tasksSkippedAfterCancel ?? 0)
+        return tasksFailed > failuresInStoppedScopes || tasksSucceeded + settled < tasksTotal
             || stageGraph?.stagesFailed.isEmpty == false
     }
 

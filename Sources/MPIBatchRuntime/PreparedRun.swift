@@ -62,12 +62,15 @@ public struct PreparedRun: Sendable {
         }
         metadata.parts = recorded.parts + [.startingNow(at: state.lastEnd, startedAt: now, notes: notes)]
         try metadata.write(to: metadataPath)
-        return PreparedRun(
-            resumed: ResumedWork(
-                succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values,
-                startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try EarlyStopFile.read(from: directory),
-                changedToRerun: state.changedToRerun,
-                cancelled: configuration.behaviour.retryCancelled ? IndexRanges() : state.cancelledOnly),
-            lock: lock, notes: notes)
+        let retryCancelled = configuration.behaviour.retryCancelled
+        let cancelledStages = try RunRecordFile.cancelledStages.read(from: directory)
+        // Run again, they are no longer cancelled: a later resume must not cancel them again.
+        if retryCancelled, !cancelledStages.isEmpty { try RunRecordFile.cancelledStages.write([], to: directory) }
+        var resumed = ResumedWork(
+            succeeded: state.succeeded, failedAttempts: state.failedAttempts, values: state.values,
+            startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try RunRecordFile.earlyStops.read(from: directory),
+            changedToRerun: state.changedToRerun, cancelled: retryCancelled ? IndexRanges() : state.cancelledOnly)
+        resumed.cancelledStages = retryCancelled ? [] : cancelledStages
+        return PreparedRun(resumed: resumed, lock: lock, notes: notes)
     }
 }

@@ -71,6 +71,8 @@ package struct Coordinator {
     /// Tasks an earlier part journaled `cancelled` (a resumed run without `--retry-cancelled`):
     /// skipped, and counted, when the source hands them out.
     private var cancelledEarlier = IndexRanges()
+    /// What cancelling an earlier part's cancelled stages asked for, for `start` to hand on.
+    private var restoredCancelActions: [CoordinatorAction] = []
     /// Why the run stopped early, if it did.
     package private(set) var stopReason: String?
     /// Whether a signal or the deadline stopped the run (exit status 3: resumable).
@@ -157,6 +159,10 @@ package struct Coordinator {
         succeeded = earlier.succeeded.count
         earlierFailures = earlier.failedAttempts
         cancelledEarlier = earlier.cancelled
+        for stage in earlier.cancelledStages {
+            let (actions, _, _) = cancelStage(stage)
+            restoredCancelActions += actions
+        }
         let values = earlier.values.isEmpty ? [:] : Dictionary(earlier.values.map { ($0.index, $0.value) }, uniquingKeysWith: { $1 })
         for stop in earlier.earlyStops {
             let successes = earlyStops.rules.first { $0.scope == stop.scope }.map { earlier.succeeded.count(in: $0.range) } ?? 0
@@ -178,9 +184,11 @@ package struct Coordinator {
         reducedSuccesses.subtract(above)
     }
 
-    /// Actions to take before any message arrives (an empty workload stops at once).
+    /// Actions to take before any message arrives (an empty workload stops at once; a resumed
+    /// run's cancelled stages journal the tasks they had left).
     package mutating func start() -> [CoordinatorAction] {
-        var actions: [CoordinatorAction] = []
+        var actions = restoredCancelActions
+        restoredCancelActions = []
         collectEffects(&actions)
         stopIfComplete(&actions)
         return actions
@@ -358,7 +366,7 @@ package struct Coordinator {
                     if let newLimit = reducer.accept(index: record.index, value: record.value) { lowerLimit(to: newLimit) }
                 }
             case .failed, .timeout:
-                if record.attempt <= retries(record.index), !earlyStops.isStopped(record.index) {
+                if record.attempt <= retries(record.index), !earlyStops.isStopped(record.index), !cancelRequested.contains(record.index) {
                     queueRetry(Chunk(start: record.index, end: record.index + 1, attempt: record.attempt + 1))
                     continue
                 }
@@ -388,26 +396,33 @@ package struct Coordinator {
     ) {
         let range = earlyStops.rules[rule].range
         source.stopEarly(range, winner: record.index, value: record.value)
+        for dropped in dropQueued(in: range) {
+            kept.append(dropped)
+            cancelled += 1
+            _ = earlyStops.count(dropped)
+            source.finished(dropped)
+        }
+        if let stop = earlyStops.met[rule] { actions.append(.recordEarlyStop(stop)) }
+        guard phase == .running else { return }
+        for rank in ranksDone.indices where ranksDone[rank] == nil && !unresponsive.contains(rank) {
+            actions.append(.send(.cancel(range), to: rank))
+        }
+    }
+
+    /// Takes the tasks in `range` out of the queue of retries (and of chunks held back or cut
+    /// short): each as a `cancelled` record at its queued attempt, to settle.
+    private mutating func dropQueued(in range: Range<Int>) -> [TaskRecord] {
+        var dropped: [TaskRecord] = []
         var queued: [Chunk] = []
         for chunk in retryQueue[retryHead...] {
-            for index in (chunk.start..<chunk.end).clamped(to: range) {
-                let dropped = TaskRecord.cancelled(index, attempt: chunk.attempt)
-                kept.append(dropped)
-                cancelled += 1
-                _ = earlyStops.count(dropped)
-                source.finished(dropped)
-            }
+            dropped += (chunk.start..<chunk.end).clamped(to: range).map { TaskRecord.cancelled($0, attempt: chunk.attempt) }
             for piece in (chunk.start..<chunk.end).cutting(range) {
                 queued.append(Chunk(start: piece.lowerBound, end: piece.upperBound, attempt: chunk.attempt))
             }
         }
         retryQueue = queued
         retryHead = 0
-        if let stop = earlyStops.met[rule] { actions.append(.recordEarlyStop(stop)) }
-        guard phase == .running else { return }
-        for rank in ranksDone.indices where ranksDone[rank] == nil && !unresponsive.contains(rank) {
-            actions.append(.send(.cancel(range), to: rank))
-        }
+        return dropped
     }
 
     /// Asks the source again for requests that found nothing ready (a stage may have become ready,
@@ -528,27 +543,34 @@ package struct Coordinator {
     private mutating func settlingCancelled(in range: Range<Int>, into actions: inout [CoordinatorAction]) -> [Range<Int>] {
         guard !cancelAhead.isEmpty || !cancelledEarlier.ranges.isEmpty else { return [range] }
         var pieces = cancelledEarlier.gaps(in: range)
-        for index in cancelledEarlier.ranges.flatMap({ $0.clamped(to: range) }) {
-            cancelled += 1
-            cancelledByUser += 1
-            source.finished(TaskRecord.cancelled(index))
-        }
+        for index in cancelledEarlier.ranges.flatMap({ $0.clamped(to: range) }) { settleCancelledEarlier(index) }
+        var settled: [TaskRecord] = []
         for index in cancelAhead.filter(range.contains).sorted() {
             cancelAhead.remove(index)
-            settle(TaskRecord.cancelled(index), into: &actions)
+            settled.append(settle(TaskRecord.cancelled(index)))
             pieces = pieces.flatMap { $0.cutting(index..<index + 1) }
         }
+        if !settled.isEmpty { actions.insert(.record(settled), at: 0) }
         return pieces
     }
 
-    /// Journals `record`, a task `mpibatch cancel` settled before any slot ran it.
-    private mutating func settle(_ record: TaskRecord, into actions: inout [CoordinatorAction]) {
+    /// Counts task `index`, which an earlier part journaled `cancelled`, as settled (it is
+    /// not journaled again).
+    private mutating func settleCancelledEarlier(_ index: Int) {
+        cancelled += 1
+        cancelledByUser += 1
+        source.finished(TaskRecord.cancelled(index))
+    }
+
+    /// `record`, a task `mpibatch cancel` settled before any slot ran it, counted and told to
+    /// the source; returns it, to journal.
+    private mutating func settle(_ record: TaskRecord) -> TaskRecord {
         var record = record
         record.error = Self.cancelledByUserReason
         cancelled += 1
         cancelledByUser += 1
         source.finished(record)
-        actions.insert(.record([record]), at: 0)
+        return record
     }
 
     /// The `error` of a task `mpibatch cancel` cancelled.
@@ -574,15 +596,9 @@ package struct Coordinator {
                 cancelRequested.insert(index)
                 actions.append(.send(.cancel(index..<index + 1), to: rankOfOrdinal[ordinal]))
                 said.append("\(index): cancelled on rank \(rankOfOrdinal[ordinal]) (running or in hand)")
-            } else if let position = retryQueue[retryHead...].firstIndex(where: { ($0.start..<$0.end).contains(index) }) {
-                let chunk = retryQueue[position]
-                retryQueue.replaceSubrange(
-                    position...position,
-                    with: (chunk.start..<chunk.end).cutting(index..<index + 1).map {
-                        Chunk(start: $0.lowerBound, end: $0.upperBound, attempt: chunk.attempt)
-                    })
+            } else if let queued = dropQueued(in: index..<index + 1).first {
                 cancelRequested.insert(index)
-                settle(TaskRecord.cancelled(index, attempt: chunk.attempt), into: &actions)
+                actions.insert(.record([settle(queued)]), at: 0)
                 said.append("\(index): cancelled (it waited for its retry)")
             } else if source.hasHandedOut(index) == true {
                 said.append("\(index): already ran; nothing to cancel")
@@ -597,6 +613,47 @@ package struct Coordinator {
         collectEffects(&actions)
         stopIfComplete(&actions)
         return (actions, said.joined(separator: "; "), refused)
+    }
+
+    /// `mpibatch cancel --stage NAME`: the source hands out nothing more of the stage and
+    /// skips its dependents. Its tasks a slot holds are cancelled there (a `cancel` message
+    /// to each rank holding some), those queued for a retry and those never handed out are
+    /// journaled `cancelled` at once (an earlier part's `cancelled` ones are counted, not
+    /// journaled again); no retry is consumed. Returns the actions, what was done, and
+    /// whether the request was refused (no such stage, one that finished, not a stage graph).
+    package mutating func cancelStage(_ name: String) -> (actions: [CoordinatorAction], outcome: String, refused: Bool) {
+        var actions: [CoordinatorAction] = []
+        guard phase == .running else { return (actions, "the run is stopping: nothing to cancel", true) }
+        let handedOut: Range<Int>, notHandedOut: [Range<Int>], skipped: [String]
+        switch source.cancelStage(named: name) {
+        case .refused(let why): return (actions, why, true)
+        case .unchanged(let what): return (actions, what, false)
+        case .cancelled(let out, let left, let dependents): (handedOut, notHandedOut, skipped) = (out, left, dependents)
+        }
+        var settled: [TaskRecord] = []
+        for record in dropQueued(in: handedOut) { settled.append(settle(record)) }
+        for index in notHandedOut.joined() {
+            cancelAhead.remove(index)
+            earlierFailures.removeValue(forKey: index)
+            if cancelledEarlier.contains(index) { settleCancelledEarlier(index) } else { settled.append(settle(TaskRecord.cancelled(index))) }
+        }
+        var ranks = Set<Int>()
+        for ordinal in held.indices {
+            let indices = held[ordinal].indices(in: handedOut)
+            guard !indices.isEmpty else { continue }
+            cancelRequested.formUnion(indices)
+            ranks.insert(rankOfOrdinal[ordinal])
+        }
+        for rank in ranks.sorted() { actions.append(.send(.cancel(handedOut), to: rank)) }
+        if !settled.isEmpty { actions.insert(.record(settled), at: 0) }
+        let held = ranks.isEmpty ? "none running" : "running ones cancelled on rank\(ranks.count > 1 ? "s" : "") "
+            + ranks.sorted().map(String.init).joined(separator: ", ")
+        let outcome = "stage '\(name)' cancelled: \(held); \(settled.count) not running journaled cancelled; "
+            + "dependents skipped: " + (skipped.isEmpty ? "none" : skipped.joined(separator: ", "))
+        serveParked(&actions)
+        collectEffects(&actions)
+        stopIfComplete(&actions)
+        return (actions, outcome, false)
     }
 
     private mutating func stopIfComplete(_ actions: inout [CoordinatorAction]) {

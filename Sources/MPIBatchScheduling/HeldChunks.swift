@@ -11,6 +11,9 @@ struct HeldChunks {
     /// Whether the slot holds task `index` (running it, or in hand).
     func holds(_ index: Int) -> Bool { chunks.contains { ($0.start..<$0.end).contains(index) } }
 
+    /// The tasks it holds within `range`.
+    func indices(in range: Range<Int>) -> [Int] { chunks.flatMap { ($0.start..<$0.end).clamped(to: range) } }
+
     /// The slot was handed `chunk`.
     mutating func append(_ chunk: Chunk) {
         chunks.append(chunk)

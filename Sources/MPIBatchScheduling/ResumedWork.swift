@@ -16,6 +16,8 @@ package struct ResumedWork: Sendable {
     package var changedToRerun = 0
     /// Tasks journaled `cancelled` that stay settled (empty under `--retry-cancelled`).
     package var cancelled = IndexRanges()
+    /// Stages `mpibatch cancel --stage` cancelled, to cancel again (empty under `--retry-cancelled`).
+    package var cancelledStages: [String] = []
 
     /// Every stored property, as the memberwise initializer had it (another target builds it).
     package init(

@@ -35,15 +35,33 @@ struct ResumingSource: WorkSource {
     mutating func next(forSlotOrdinal slotOrdinal: Int) -> Range<Int>? {
         while pieces.isEmpty {
             guard let range = inner.next(forSlotOrdinal: slotOrdinal) else { return nil }
-            let gaps = journaled.gaps(in: range)
-            var cursor = range.lowerBound
-            for gap in gaps + [range.upperBound..<range.upperBound] {
-                for index in cursor..<gap.lowerBound { inner.restored(index, value: values[index] ?? .none) }
-                cursor = gap.upperBound
-            }
-            pieces += gaps.flatMap { failed.isolating(in: $0) }
+            pieces += restoringJournaled(in: range).flatMap { failed.isolating(in: $0) }
         }
         return pieces.removeFirst()
+    }
+
+    /// Tells the inner source that the journaled successes in `range` (which it handed out)
+    /// are done; returns the parts of `range` left to run.
+    private mutating func restoringJournaled(in range: Range<Int>) -> [Range<Int>] {
+        let gaps = journaled.gaps(in: range)
+        var cursor = range.lowerBound
+        for gap in gaps + [range.upperBound..<range.upperBound] {
+            for index in cursor..<gap.lowerBound { inner.restored(index, value: values[index] ?? .none) }
+            cursor = gap.upperBound
+        }
+        return gaps
+    }
+
+    /// Cancels the stage in the inner source. Of what it never handed out, the journaled
+    /// successes are done (an earlier part ran them); the rest, and the pieces cut from the
+    /// stage and not handed out yet, are to settle.
+    mutating func cancelStage(named name: String) -> StageCancellation {
+        let outcome = inner.cancelStage(named: name)
+        guard case .cancelled(let handedOut, let notHandedOut, let skipped) = outcome else { return outcome }
+        let waiting = pieces.map { $0.clamped(to: handedOut) }.filter { !$0.isEmpty }
+        pieces = pieces.flatMap { $0.cutting(handedOut) }
+        return .cancelled(
+            handedOut: handedOut, notHandedOut: waiting + notHandedOut.flatMap { restoringJournaled(in: $0) }, skipped: skipped)
     }
 
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }

@@ -22,6 +22,12 @@ public struct StageGraphSummary: Codable, Sendable, Equatable {
     public var stagesSkipped: [String]
     /// Warnings the graph raised as it ran.
     public var warnings: [String]
+    /// Stages `mpibatch cancel --stage` cancelled, in file order (nil: none was).
+    public var stagesCancelled: [String]?
+    /// Stages skipped because a stage upstream was cancelled (nil: none was cancelled).
+    public var stagesSkippedAfterCancel: [String]?
+    /// Their tasks: settled by the user's cancel, they do not fail the run (nil: none was cancelled).
+    public var tasksSkippedAfterCancel: Int?
     /// Each stage's figures, by name.
     public var stages: [String: Stage]
 
@@ -46,7 +52,7 @@ public struct StageGraphSummary: Codable, Sendable, Equatable {
 
     /// One stage's figures; times in seconds, `start` and `end` on rank 0's clock from the graph's start.
     public struct Stage: Codable, Sendable, Equatable {
-        /// `succeeded`, `failed`, `skipped`, `running` or `waiting`.
+        /// `succeeded`, `failed`, `cancelled`, `skipped`, `running`, `ready` or `waiting`.
         public var status: String
         /// Its depth in the graph (0: no dependencies).
         public var level: Int
@@ -93,6 +99,7 @@ public struct StageGraphSummary: Codable, Sendable, Equatable {
         case criticalPathSeconds = "critical_path_seconds", maxSpeedup = "max_speedup", graphWallSeconds = "graph_wall_seconds"
         case meanConcurrency = "mean_concurrency", peakTasksInFlight = "peak_tasks_in_flight"
         case peakStagesRunning = "peak_stages_running", criticalPath = "critical_path", stagesFailed = "stages_failed"
-        case stagesSkipped = "stages_skipped", warnings, stages
+        case stagesSkipped = "stages_skipped", warnings, stages, stagesCancelled = "stages_cancelled"
+        case stagesSkippedAfterCancel = "stages_skipped_after_cancel", tasksSkippedAfterCancel = "tasks_skipped_after_cancel"
     }
 }

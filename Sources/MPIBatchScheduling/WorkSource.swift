@@ -48,6 +48,9 @@ public protocol WorkSource {
     /// Whether task `index` has been handed out (or settled without running) already; nil when
     /// the source cannot say. `mpibatch cancel` refuses a task that already ran.
     func hasHandedOut(_ index: Int) -> Bool?
+    /// `mpibatch cancel --stage NAME`: hands out nothing more of stage `name`, which counts as
+    /// cancelled once its tasks are back, and skips its dependents.
+    mutating func cancelStage(named name: String) -> StageCancellation
     /// A stage graph's stages by state now (`running 1 (model), succeeded 2, waiting 3`), for the live status.
     func stagesLine() -> String?
 }
@@ -79,4 +82,8 @@ extension WorkSource {
     public func stagesLine() -> String? { nil }
     /// Not known.
     public func hasHandedOut(_ index: Int) -> Bool? { nil }
+    /// No stages to cancel.
+    public mutating func cancelStage(named name: String) -> StageCancellation {
+        .refused("this run is not a stage graph: --stage cancels a stage of a stages: job (cancel its tasks by index)")
+    }
 }

@@ -6,7 +6,7 @@
 help_is_wrapped_once() {
     local width command
     for width in 80 200; do
-        for command in "" run validate plan report results logs import "import dbt" scale; do
+        for command in "" run validate plan report results logs import "import dbt" scale cancel; do
             # shellcheck disable=SC2086
             COLUMNS=$width "$BIN" $command --help >"$WORK/help.txt" 2>&1 || { echo "mpibatch $command --help failed"; return 1; }
             python3 - "$WORK/help.txt" "$width" "mpibatch $command" <<'PY' || return 1

@@ -126,6 +126,25 @@ PY
 }
 check "status: a stale status.json written on another node is lost after its sequence stands still; stop refuses" ss_stale_elsewhere
 
+# ss_read_only_refused OUT COMMAND [ARGS]: the live run OUT seen through a read-only bind
+# mount (a directory the user cannot write): `mpibatch COMMAND MOUNT ARGS` is refused, exit 2.
+ss_read_only_refused() {
+    local out=$1 command=$2 rc
+    shift 2
+    mkdir -p "$WORK/ss-ro"
+    if mount --bind "$out" "$WORK/ss-ro" 2>/dev/null && mount -o remount,bind,ro "$WORK/ss-ro" 2>/dev/null; then
+        expect_status 2 "$BIN" "$command" "$WORK/ss-ro" "$@" 2>"$WORK/ss-ro.err"
+        rc=$?
+        umount "$WORK/ss-ro"
+        [ "$rc" = 0 ] && grep -q "ss-ro/control.jsonl: cannot write the request: Read-only file system" "$WORK/ss-ro.err" ||
+            { cat "$WORK/ss-ro.err"; return 1; }
+    else
+        echo "(no read-only bind mount here: the unwritable directory is not checked)"
+        umount "$WORK/ss-ro" 2>/dev/null
+    fi
+    return 0
+}
+
 # Hostile input: a directory that is not a run, a control file edited into garbage, two stops at once.
 ss_hostile() {
     local out=$WORK/ss-hostile rc a b
@@ -140,18 +159,7 @@ ss_hostile() {
     "$BIN" status "$out" --json | python3 -c "
 import json, sys; s = json.load(sys.stdin)
 assert s['state'] == 'running' and s['ignored_control_lines'] == 3, s" || { cat "$out.log"; return 1; }
-    # The same live run seen through a read-only mount: a directory the user cannot write.
-    mkdir -p "$WORK/ss-ro"
-    if mount --bind "$out" "$WORK/ss-ro" 2>/dev/null && mount -o remount,bind,ro "$WORK/ss-ro" 2>/dev/null; then
-        expect_status 2 "$BIN" stop "$WORK/ss-ro" 2>"$WORK/ss-ro.err"
-        rc=$?
-        umount "$WORK/ss-ro"
-        [ "$rc" = 0 ] && grep -q "ss-ro/control.jsonl: cannot write the request: Read-only file system" "$WORK/ss-ro.err" ||
-            { cat "$WORK/ss-ro.err"; return 1; }
-    else
-        echo "(no read-only bind mount here: the unwritable directory is not checked)"
-        umount "$WORK/ss-ro" 2>/dev/null
-    fi
+    ss_read_only_refused "$out" stop || return 1
     ("$BIN" stop "$out" >"$WORK/ss-a.out" 2>&1; echo $? >"$WORK/ss-a.rc") &
     a=$!
     ("$BIN" stop "$out" >"$WORK/ss-b.out" 2>&1; echo $? >"$WORK/ss-b.rc") &
@@ -248,6 +256,8 @@ ss_cancel() {
     grep -q "7: cancelled" "$WORK/ss-cancel.out" || { cat "$WORK/ss-cancel.out"; return 1; }
     expect_status 2 "$BIN" cancel "$out" 40 2>"$WORK/ss-cancel-range.err" || return 1
     grep -q "task 40 is out of range: the run has tasks 0 to 39" "$WORK/ss-cancel-range.err" || { cat "$WORK/ss-cancel-range.err"; return 1; }
+    expect_status 2 "$BIN" cancel "$out" --stage fit >"$WORK/ss-cancel-flat.out" || return 1
+    grep -q "not a stage graph" "$WORK/ss-cancel-flat.out" || { cat "$WORK/ss-cancel-flat.out"; return 1; }
     sleep 2  # task 0 (0.3 s, the first) has run by now
     expect_status 2 "$BIN" cancel "$out" 0 >"$WORK/ss-cancel-ran.out" || return 1
     grep -q "0: already ran" "$WORK/ss-cancel-ran.out" || { cat "$WORK/ss-cancel-ran.out"; return 1; }
@@ -283,3 +293,131 @@ ss_cancel_running() {
     [ "$(grep -c '"status":"cancelled"' "$out/results.jsonl")" = 2 ] || { cat "$out/results.jsonl"; return 1; }
 }
 check "cancel: running tasks (sleep 60) cancelled at once, journaled cancelled; the run ends exit 0" ss_cancel_running
+
+# ss_stage_job FILE SECONDS_FILE: a diamond, prep -> (mid: 24 tasks sleeping as long as
+# SECONDS_FILE says | side, 8 s: the run lives on after mid is cancelled) -> join -> report.
+# Indices: prep 0, mid 1-24, side 25, join 26, report 27.
+ss_stage_job() {
+    cat >"$1" <<YAML
+name: stagecancel
+stages:
+  - name: prep
+    command: [sleep, "0.2"]
+  - name: mid
+    after: prep
+    sweep: {grid: {i: {range: [0, 24, 1]}}}
+    task: {shell: "sleep \$(cat $2)"}
+  - name: side
+    after: prep
+    command: [sleep, "8"]
+  - name: join
+    after: [mid, side]
+    command: [sleep, "0.1"]
+  - name: report
+    after: join
+    command: [sleep, "0.1"]
+YAML
+}
+
+# ss_until_running OUT STAGE: waits (up to 60 s) until the run's status says STAGE runs.
+ss_until_running() {
+    local waited=0
+    until python3 -c "import json, sys; sys.exit('($2' not in (json.load(open('$1/status.json')).get('stages') or ''))" 2>/dev/null; do
+        sleep 0.1
+        waited=$((waited + 1))
+        [ "$waited" -lt 600 ] || { echo "stage $2 never ran"; cat "$1/status.json"; return 1; }
+    done
+}
+
+# ss_stage_journal OUT WANT: checks the journal's final status per stage against WANT, a
+# Python dict of stage -> set of allowed statuses ({} : no line); each index at most one line.
+ss_stage_journal() {
+    python3 - "$1" "$2" <<'PY'
+import collections, json, sys
+lines = [json.loads(l) for l in open(sys.argv[1] + "/results.jsonl")]
+want = eval(sys.argv[2])
+count = collections.Counter(l["index"] for l in lines)
+assert max(count.values()) == 1, [i for i, c in count.items() if c > 1]
+by = collections.defaultdict(list)
+for l in lines: by[l["params"]["stage"]].append(l)
+for stage, allowed in want.items():
+    got = {l["status"] for l in by[stage]}
+    assert got <= allowed and (got or not allowed), (stage, got, allowed)
+assert len(by["mid"]) in (0, 24), len(by["mid"])
+assert all(l["error"] == "cancelled: by mpibatch cancel" for l in lines if l["status"] == "cancelled"), lines
+PY
+}
+
+# The middle stage of a diamond cancelled while it runs: its running tasks end at once, its
+# others never start, each journaled cancelled; join and report skipped and named; side ok;
+# exit 0. The hostile refusals on the live run. --resume leaves them; --retry-cancelled runs them.
+ss_cancel_stage() {
+    local out=$WORK/ss-stage rc
+    echo 2 >"$WORK/ss-stage.seconds"
+    ss_stage_job "$WORK/ss-stage.yaml" "$WORK/ss-stage.seconds"
+    ss_start "$out" 2 "$WORK/ss-stage.yaml" || return 1
+    ss_until_running "$out" mid || return 1
+    expect_status 2 "$BIN" cancel "$out" --stage mdi >"$WORK/ss-stage-typo.out" || return 1
+    grep -q "no stage 'mdi' in this run (did you mean 'mid'?)" "$WORK/ss-stage-typo.out" || { cat "$WORK/ss-stage-typo.out"; return 1; }
+    expect_status 2 "$BIN" cancel "$out" --stage prep >"$WORK/ss-stage-done.out" || return 1
+    grep -q "stage 'prep' has already succeeded: nothing to cancel" "$WORK/ss-stage-done.out" || { cat "$WORK/ss-stage-done.out"; return 1; }
+    expect_status 2 "$BIN" cancel "$out" 3 --stage mid 2>"$WORK/ss-stage-both.err" || return 1
+    grep -q "INDEX and --stage go alone" "$WORK/ss-stage-both.err" || { cat "$WORK/ss-stage-both.err"; return 1; }
+    ss_read_only_refused "$out" cancel --stage mid || return 1
+    "$BIN" cancel "$out" --stage mid >"$WORK/ss-stage.out" || { cat "$WORK/ss-stage.out"; return 1; }
+    grep -q "stage 'mid' cancelled: .*dependents skipped: join, report" "$WORK/ss-stage.out" || { cat "$WORK/ss-stage.out"; return 1; }
+    "$BIN" cancel "$out" --stage mid | grep -q "already cancelled" || return 1
+    expect_status 2 "$BIN" cancel "$out" --stage join >"$WORK/ss-stage-skipped.out" || return 1
+    grep -q "stage 'join' has already been skipped" "$WORK/ss-stage-skipped.out" || { cat "$WORK/ss-stage-skipped.out"; return 1; }
+    rc=$(ss_wait "$out" 15) || { echo "$rc (the cancelled tasks of 2 s x 24 did not end at once)"; return 1; }
+    [ "$rc" = 0 ] || { echo "exit $rc, wanted 0"; cat "$out.log"; return 1; }
+    ss_stage_journal "$out" "{'prep': {'ok'}, 'side': {'ok'}, 'mid': {'ok', 'cancelled'}, 'join': set(), 'report': set()}" || return 1
+    grep -c '"status":"cancelled"' "$out/results.jsonl" | grep -qvx 0 || { echo "nothing cancelled"; return 1; }
+    python3 - "$out" <<'PY' || return 1
+import json, sys
+s = json.load(open(sys.argv[1] + "/summary.json"))
+assert s["stages_cancelled"] == ["mid"] and s["stages_skipped_after_cancel"] == ["join", "report"], s
+assert s["stages"]["mid"]["status"] == "cancelled" and s["stages_skipped"] == ["join", "report"], s
+assert s["tasks_skipped_after_cancel"] == 2 and s["tasks_cancelled_by_user"] >= 20, s
+PY
+    "$BIN" report "$out" | grep -q "cancelled stages (mpibatch cancel --stage): mid; skipped after them: join, report" || { "$BIN" report "$out"; return 1; }
+    "$BIN" status "$out" | grep -q "cancelled 1, skipped 2" || { "$BIN" status "$out"; return 1; }
+    expect_status 2 "$BIN" cancel "$out" --stage mid 2>"$WORK/ss-stage-over.err" || return 1
+    grep -q "no live run: it is finished" "$WORK/ss-stage-over.err" || { cat "$WORK/ss-stage-over.err"; return 1; }
+    cp "$out/results.jsonl" "$WORK/ss-stage-before.jsonl"
+    echo 0.01 >"$WORK/ss-stage.seconds"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/ss-stage.yaml" --out "$out" --resume --quiet || return 1
+    cmp -s "$out/results.jsonl" "$WORK/ss-stage-before.jsonl" || { echo "--resume ran something"; diff "$WORK/ss-stage-before.jsonl" "$out/results.jsonl"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/ss-stage.yaml" --out "$out" --resume --retry-cancelled --quiet || return 1
+    python3 - "$out" <<'PY' || return 1
+import json, sys
+final = {}
+for l in open(sys.argv[1] + "/results.jsonl"):
+    l = json.loads(l)
+    final[l["index"]] = l["status"]
+assert sorted(final) == list(range(28)) and set(final.values()) == {"ok"}, final
+s = json.load(open(sys.argv[1] + "/summary.json"))
+assert "stages_cancelled" not in s and s["tasks_succeeded"] == 28, s
+PY
+}
+check "cancel --stage: the middle stage of a diamond cancelled while it runs (journaled cancelled, dependents skipped and named, exit 0); refusals; resume leaves it, --retry-cancelled runs it" ss_cancel_stage
+
+# A kill -9 of rank 0 just after a stage cancel: the resume cancels the stage again, each of
+# its tasks ends with one line (ok or cancelled), its dependents are skipped, exit 0.
+ss_cancel_stage_kill() {
+    local out=$WORK/ss-stage-kill pid rc
+    echo 2 >"$WORK/ss-stage-kill.seconds"
+    ss_stage_job "$WORK/ss-stage-kill.yaml" "$WORK/ss-stage-kill.seconds"
+    ss_start "$out" 2 "$WORK/ss-stage-kill.yaml" || return 1
+    ss_until_running "$out" mid || return 1
+    pid=$(python3 -c "import json; print(json.load(open('$out/status.json'))['pid'])")
+    "$BIN" cancel "$out" --stage mid >/dev/null || return 1
+    kill -9 "$pid"
+    rc=$(ss_wait "$out" 30) || { echo "$rc"; return 1; }
+    grep -q '"mid"' "$out/cancelled-stages.json" || { echo "the cancel was not recorded"; return 1; }
+    echo 0.01 >"$WORK/ss-stage-kill.seconds"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/ss-stage-kill.yaml" --out "$out" --resume --quiet || return 1
+    ss_stage_journal "$out" "{'prep': {'ok'}, 'side': {'ok'}, 'mid': {'ok', 'cancelled'}, 'join': set(), 'report': set()}" || return 1
+    python3 -c "import json; s = json.load(open('$out/summary.json')); assert s['stages_cancelled'] == ['mid'], s" || return 1
+}
+check "cancel --stage: rank 0 killed -9 just after; --resume cancels the stage again (one line per task, dependents skipped, exit 0)" ss_cancel_stage_kill

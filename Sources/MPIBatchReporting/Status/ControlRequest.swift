@@ -3,7 +3,7 @@ import MPIBatchCore
 
 /// One request to a running run, as one line of `control.jsonl` in its run directory:
 /// `{"id":"login1-4242-1f2e","request":"stop","now":false}` or
-/// `{"id":"...","request":"cancel","indices":[7,8]}`. Rank 0 reads new lines on every poll
+/// `{"id":"...","request":"cancel","indices":[7,8]}` or `{"id":"...","request":"cancel","stage":"fit"}`. Rank 0 reads new lines on every poll
 /// and answers each by its `id` in `status.json`.
 public struct ControlRequest: Sendable, Equatable {
     /// What is asked.
@@ -12,6 +12,8 @@ public struct ControlRequest: Sendable, Equatable {
         case stop(now: Bool)
         /// Cancel these tasks only (`cancelled`, no retry consumed).
         case cancel([Int])
+        /// Cancel a stage of a stage graph by name (its tasks `cancelled`, its dependents skipped).
+        case cancelStage(String)
     }
 
     /// Names the request in rank 0's answer; unique per request (host, pid, random).
@@ -31,6 +33,7 @@ public struct ControlRequest: Sendable, Equatable {
         var request: String?
         var now: Bool?
         var indices: [Double]?
+        var stage: String?
     }
 
     /// The request in one line of `control.jsonl`, newline included.
@@ -43,6 +46,9 @@ public struct ControlRequest: Sendable, Equatable {
         case .cancel(let indices):
             fields.request = "cancel"
             fields.indices = indices.map(Double.init)
+        case .cancelStage(let name):
+            fields.request = "cancel"
+            fields.stage = name
         }
         let bytes = (try? ReportCoding.encode(fields)) ?? []
         return String(decoding: bytes, as: UTF8.self)
@@ -70,6 +76,10 @@ public struct ControlRequest: Sendable, Equatable {
         switch fields.request {
         case "stop":
             action = .stop(now: fields.now ?? false)
+        case "cancel" where fields.stage != nil:
+            guard fields.indices == nil else { throw ControlLineError("\"indices\" and \"stage\" together: cancel tasks or a stage") }
+            guard let name = fields.stage, !name.isEmpty else { throw ControlLineError("\"stage\" is empty") }
+            action = .cancelStage(name)
         case "cancel":
             guard let numbers = fields.indices, !numbers.isEmpty,
                 numbers.allSatisfy({ $0 >= 0 && $0 < 0x1p53 && $0.rounded() == $0 })

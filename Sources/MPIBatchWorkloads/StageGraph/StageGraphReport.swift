@@ -42,7 +42,7 @@ extension StageGraphSource {
         // A graph that did not finish (a stage failed or was skipped), or whose path took under
         // a second, says nothing worth acting on about slots.
         guard graph.stages.count > 1, critical.length >= Self.shortestCriticalPath, wall > 0, names(.failed).isEmpty,
-            names(.skipped).isEmpty
+            names(.skipped).isEmpty, names(.cancelled).isEmpty
         else { return findings }
         let path = critical.stages.map { graph.stages[$0].name }.joined(separator: " -> ")
         let numbers: [Finding.Number] = [.init("critical_path_seconds", critical.length), .init("graph_wall_seconds", wall)]
@@ -89,7 +89,7 @@ extension StageGraphSource {
     /// The stages by state now, for the live status: `running 1 (model), succeeded 2, waiting 3`
     /// (the running stages named, at most `namedRunning`).
     package func stagesLine() -> String? {
-        let order: [StageProgress.Status] = [.running, .ready, .waiting, .succeeded, .failed, .skipped]
+        let order: [StageProgress.Status] = [.running, .ready, .waiting, .succeeded, .failed, .cancelled, .skipped]
         let parts = order.compactMap { status -> String? in
             let named = names(status)
             guard !named.isEmpty else { return nil }
@@ -101,11 +101,11 @@ extension StageGraphSource {
     }
 
     /// Whether task `index` went to a slot (a stage hands its tasks out in order), or was
-    /// settled without running (its stage skipped, or stopped early).
+    /// settled without running (its stage skipped, cancelled, or stopped early).
     package func hasHandedOut(_ index: Int) -> Bool? {
         guard index >= 0, index < graph.offsets.last ?? 0 else { return nil }
         let (stage, local) = graph.locate(index)
-        return local < progress[stage].handedOut || [.skipped, .succeeded, .failed].contains(progress[stage].status)
+        return local < progress[stage].handedOut || progress[stage].isSettled
     }
 
     /// How many running stages the live status names.
@@ -113,6 +113,11 @@ extension StageGraphSource {
 
     private func names(_ status: StageProgress.Status) -> [String] {
         graph.stages.indices.filter { progress[$0].status == status }.map { graph.stages[$0].name }
+    }
+
+    /// The stages skipped because a stage upstream was cancelled (not because one failed).
+    private var skippedAfterCancel: [Int] {
+        graph.stages.indices.filter { progress[$0].status == .skipped && progress[$0].skippedAfterCancel }
     }
 
     private func offset(_ time: UInt64?) -> Double { time.map { Double($0 &- origin) * 1e-9 } ?? 0 }
@@ -131,11 +136,18 @@ extension StageGraphSource {
                 taskSeconds: state.taskSeconds, cpuSeconds: state.cpuSeconds,
                 cpuPerWall: state.taskSeconds > 0 ? state.cpuSeconds / state.taskSeconds : 0, maxRSSBytes: state.maxRSSBytes)
         }
-        return .stageGraph(StageGraphSummary(
+        var summary = StageGraphSummary(
             criticalPathSeconds: critical.length, maxSpeedup: critical.length > 0 ? work / critical.length : 0,
             graphWallSeconds: wall, meanConcurrency: wall > 0 ? work / wall : 0, peakTasksInFlight: peakTasks,
             peakStagesRunning: peakStages, criticalPath: critical.stages.map { graph.stages[$0].name },
-            stagesFailed: names(.failed), stagesSkipped: names(.skipped), warnings: warnings, stages: stages))
+            stagesFailed: names(.failed), stagesSkipped: names(.skipped), warnings: warnings, stages: stages)
+        let cancelled = graph.stages.indices.filter { progress[$0].cancelled }
+        if !cancelled.isEmpty {
+            summary.stagesCancelled = cancelled.map { graph.stages[$0].name }
+            summary.stagesSkippedAfterCancel = skippedAfterCancel.map { graph.stages[$0].name }
+            summary.tasksSkippedAfterCancel = skippedAfterCancel.reduce(0) { $0 + progress[$1].taskCount }
+        }
+        return .stageGraph(summary)
     }
 
     /// The stage tally, the critical path and the time saved, failed and skipped stages, warnings.
@@ -151,6 +163,13 @@ extension StageGraphSource {
         ]
         if !names(.failed).isEmpty { lines.append("failed stages: " + names(.failed).joined(separator: ", ")) }
         if !names(.skipped).isEmpty { lines.append("skipped stages: " + names(.skipped).joined(separator: ", ")) }
+        let cancelled = graph.stages.indices.filter { progress[$0].cancelled }
+        if !cancelled.isEmpty {
+            let skipped = skippedAfterCancel.map { graph.stages[$0].name }
+            lines.append(
+                "cancelled stages (mpibatch cancel --stage): " + cancelled.map { graph.stages[$0].name }.joined(separator: ", ")
+                    + "; skipped after them: " + (skipped.isEmpty ? "none" : skipped.joined(separator: ", ")))
+        }
         lines += warnings.map { "warning: " + $0 }
         return lines
     }

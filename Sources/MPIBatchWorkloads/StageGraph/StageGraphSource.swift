@@ -27,6 +27,11 @@ import MPIBatchScheduling
 /// its tasks in flight are back (`cancelled` or finished) it succeeds, whatever failed
 /// before, and its value is the value of the task that stopped it.
 ///
+/// A stage cancelled by `mpibatch cancel --stage` hands out nothing more either: the tasks
+/// it had not handed out are handed to the coordinator at once, to settle as `cancelled`;
+/// its dependents are skipped at once, as a failed stage's are; once its tasks are back it
+/// is `cancelled`, with no value.
+///
 /// Nothing here walks every stage per task: ready stages wait in a heap by priority, and
 /// the priorities (a pass over the whole graph) are refreshed when there is a choice to
 /// make, after every finished task in a graph of up to `refreshStages` stages, after every
@@ -196,9 +201,43 @@ package struct StageGraphSource: WorkSource {
     }
 
     /// How many of `stage`'s tasks come back before it completes: all of them, or those
-    /// handed out once it stopped early.
+    /// handed out once it stopped early or was cancelled.
     private func expectedTasks(_ stage: Int) -> Int {
-        progress[stage].winner == nil ? progress[stage].taskCount : progress[stage].handedOut
+        progress[stage].winner == nil && !progress[stage].cancelled ? progress[stage].taskCount : progress[stage].handedOut
+    }
+
+    /// `mpibatch cancel --stage NAME`: stage `name` hands out nothing more. What it had not
+    /// handed out is handed out now, for the coordinator to settle as `cancelled` (each comes
+    /// back through `finished`); its dependents are skipped now; it completes as `cancelled`
+    /// once every task is back. A stage that finished, was skipped or stopped early is refused.
+    package mutating func cancelStage(named name: String) -> StageCancellation {
+        guard let stage = graph.stages.firstIndex(where: { $0.name == name }) else {
+            return .refused("no stage '\(name)' in this run" + DidYouMean.suffix(for: name, among: graph.stages.map(\.name)))
+        }
+        let state = progress[stage]
+        if state.cancelled { return .unchanged("stage '\(name)' is already cancelled") }
+        guard !state.isSettled else {
+            return .refused("stage '\(name)' has already \(state.status == .skipped ? "been skipped" : state.status.rawValue): nothing to cancel")
+        }
+        guard state.winner == nil else { return .refused("stage '\(name)' has already stopped early: nothing to cancel") }
+        let left = untaken(stage)
+        let start = graph.offsets[stage]
+        let notHandedOut = start + state.handedOut..<start + state.handedOut + left
+        progress[stage].cancelled = true
+        progress[stage].handedOut += left
+        if progress[stage].awaitsExpansion {  // its table is never read: it has no task
+            progress[stage].awaitsExpansion = false
+            progress[stage].taskCount = 0
+        }
+        inFlight += left
+        released.remove(stage)
+        prioritiesChanged()
+        let skipped = skipDownstream(of: stage)
+        if progress[stage].finished == expectedTasks(stage) { complete(stage) }
+        countExhaustedStages()
+        return .cancelled(
+            handedOut: start..<start + state.handedOut, notHandedOut: notHandedOut.isEmpty ? [] : [notHandedOut],
+            skipped: skipped.sorted().map { graph.stages[$0].name })
     }
 
     /// A task the earlier run finished: handed out (by `ResumingSource`) and back at once,
@@ -207,9 +246,10 @@ package struct StageGraphSource: WorkSource {
         finished(TaskRecord(index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0, value: value, error: nil))
     }
 
-    /// Tasks of `stage` not handed out yet (none beyond the limit, none once it stopped early).
+    /// Tasks of `stage` not handed out yet (none beyond the limit, none once it stopped early
+    /// or was cancelled).
     private func untaken(_ stage: Int) -> Int {
-        guard progress[stage].winner == nil else { return 0 }
+        guard progress[stage].winner == nil, !progress[stage].cancelled else { return 0 }
         let available = min(progress[stage].taskCount, limit - graph.offsets[stage])
         return max(0, available - progress[stage].handedOut)
     }
@@ -317,6 +357,11 @@ package struct StageGraphSource: WorkSource {
         if progress[stage].status == .running { runningStages -= 1 }
         watched.remove(stage)
         released.remove(stage)
+        if progress[stage].cancelled {
+            progress[stage].status = .cancelled  // its dependents were skipped when it was cancelled
+            progress[stage].values = []
+            return
+        }
         guard progress[stage].failures == 0 || progress[stage].winner != nil else {
             progress[stage].status = .failed
             skipDownstream(of: stage)
@@ -328,15 +373,21 @@ package struct StageGraphSource: WorkSource {
         progress[stage].values = []
     }
 
-    /// Marks every stage downstream of the failed `stage` skipped. A skipped stage's own
-    /// downstream was skipped with it, so each stage is walked once over the whole run.
-    private mutating func skipDownstream(of stage: Int) {
+    /// Marks every stage downstream of the failed or cancelled `stage` skipped, and returns
+    /// them. A skipped stage's own downstream was skipped with it, so each stage is walked
+    /// once over the whole run.
+    @discardableResult
+    private mutating func skipDownstream(of stage: Int) -> [Int] {
+        var skipped: [Int] = []
         var stack = graph.topology.dependents[stage]
         while let downstream = stack.popLast() {
             guard !progress[downstream].isSettled else { continue }
             progress[downstream].status = .skipped
+            progress[downstream].skippedAfterCancel = progress[stage].cancelled
+            skipped.append(downstream)
             stack += graph.topology.dependents[downstream]
         }
+        return skipped
     }
 
     /// Warns, once per stage, about running stages past their `warn_after:`.

@@ -2,7 +2,7 @@ import MPIBatchCore
 
 /// Where one stage of a graph stands during a run, as rank 0's `StageGraphSource` sees it.
 struct StageProgress {
-    /// A stage's life: waiting → ready → running → succeeded | failed, or skipped instead.
+    /// A stage's life: waiting → ready → running → succeeded | failed | cancelled, or skipped instead.
     enum Status: String {
         /// Some dependency has not finished yet.
         case waiting
@@ -14,8 +14,10 @@ struct StageProgress {
         case succeeded
         /// Every task finished, and some failed for good.
         case failed
-        /// Never run: something upstream failed.
+        /// Never run: something upstream failed or was cancelled.
         case skipped
+        /// `mpibatch cancel --stage` cancelled it, and every task it had handed out is back.
+        case cancelled
     }
 
     /// Where it stands.
@@ -48,6 +50,11 @@ struct StageProgress {
     var winner: Int?
     /// Whether its `warn_after:` warning was given.
     var warned = false
+    /// Whether `mpibatch cancel --stage` cancelled it (it hands out nothing more, and its
+    /// status becomes `cancelled` once its tasks are back).
+    var cancelled = false
+    /// Whether it was skipped because a stage upstream was cancelled (not because one failed).
+    var skippedAfterCancel = false
 
     /// A stage of `taskCount` tasks waiting for `dependencies` others.
     init(taskCount: Int, dependencies: Int) {
@@ -64,5 +71,5 @@ struct StageProgress {
     }
 
     /// Whether it will run no more tasks (done, or never to run).
-    var isSettled: Bool { status == .succeeded || status == .failed || status == .skipped }
+    var isSettled: Bool { status == .succeeded || status == .failed || status == .skipped || status == .cancelled }
 }
