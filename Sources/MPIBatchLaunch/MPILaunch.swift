@@ -84,10 +84,12 @@ public enum MPILaunch {
         } else if world.rank == 0 {
             let notes = workload.startNotes
             for note in notes { FileHandle.standardError.write(Data("mpibatch: note: \(note)\n".utf8)) }
+            // Before the directory is prepared: --resume under another numpy is refused before any block runs.
+            let environment = await workload.resultEnvironment(outputDirectory: outputDirectory)
             do {
                 prepared = try PreparedRun.prepare(
                     configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
-                    keepValues: workload.keepsJournaledValues, notes: notes,
+                    keepValues: workload.keepsJournaledValues, notes: notes, environment: environment,
                     warn: { FileHandle.standardError.write(Data("mpibatch: warning: \($0)\n".utf8)) })
             } catch {
                 refusal = String(describing: error)

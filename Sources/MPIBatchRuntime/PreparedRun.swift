@@ -20,10 +20,12 @@ public struct PreparedRun: Sendable {
     /// - Parameter job: writes each task's parameters; when the job changed (`--force`), a
     ///   journaled task counts as done only if its recorded parameters are the same.
     /// - Parameter keepValues: whether to read the journaled values back (reducers and stage graphs use them).
+    /// - Parameter environment: what the model's worker runs under (`RunEnvironment`), recorded
+    ///   in the new part; on `--resume` another one than the run's last is refused without `--force`.
     /// - Parameter warn: where a warning goes (a file system without locks, say).
     public static func prepare(
         configuration: RunConfiguration, jobHash: String, job: any ParameterFormatter, taskCount: Int, keepValues: Bool, notes: [String] = [],
-        warn: (String) -> Void = { _ in }
+        environment: RunEnvironment? = nil, warn: (String) -> Void = { _ in }
     ) throws -> PreparedRun {
         let directory = configuration.outputDirectory
         let journal = directory + "/results.jsonl"
@@ -40,7 +42,7 @@ public struct PreparedRun: Sendable {
                     path: journal, reason: "an earlier run's journal is here; pass --resume to continue it, or another --out")
             }
             // Also --resume with nothing journaled yet: a requeued job that never began starts afresh.
-            metadata.parts = [.startingNow(at: 0, startedAt: now, notes: notes)]
+            metadata.parts = [.startingNow(at: 0, startedAt: now, notes: notes, environment: environment)]
             try metadata.write(to: metadataPath)
             return PreparedRun(resumed: nil, lock: lock, notes: notes)
         }
@@ -51,6 +53,7 @@ public struct PreparedRun: Sendable {
                 reason: "the job file changed since this run began (content hash \(recorded.contentHash), now \(jobHash)); "
                     + "pass --force to resume anyway")
         }
+        let notes = try notes + EnvironmentCheck(parts: recorded.parts, now: environment, path: metadataPath).notes(force: configuration.behaviour.force)
         let state = try JournalState(
             path: journal, taskCount: taskCount,
             parts: recorded.parts.map { RunPart(startOffset: $0.startOffset, startedAt: $0.startedAt) },
@@ -60,7 +63,7 @@ public struct PreparedRun: Sendable {
             let end = part + 1 < earlierParts.count ? earlierParts[part + 1].startOffset : state.lastEnd
             earlierParts[part].wallSeconds = max(0, end - earlierParts[part].startOffset)
         }
-        metadata.parts = recorded.parts + [.startingNow(at: state.lastEnd, startedAt: now, notes: notes)]
+        metadata.parts = recorded.parts + [.startingNow(at: state.lastEnd, startedAt: now, notes: notes, environment: environment)]
         try metadata.write(to: metadataPath)
         let retryCancelled = configuration.behaviour.retryCancelled
         let cancelledStages = try RunRecordFile.cancelledStages.read(from: directory)

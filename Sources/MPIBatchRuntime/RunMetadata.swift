@@ -26,16 +26,19 @@ struct RunMetadata: Codable {
         var builtFor: String? = nil
         /// What the run said at its start (which interpreter runs `python:` tasks, say); absent when nothing.
         var notes: [String]? = nil
+        /// What its model's worker ran under (interpreter, numpy): absent when the run has no
+        /// such model, its worker does not say, or the part was written before it was recorded.
+        var environment: RunEnvironment? = nil
 
-        /// A part that begins now, run by this binary, with the start's `notes`.
-        static func startingNow(at startOffset: Double, startedAt: Double, notes: [String] = []) -> Part {
+        /// A part that begins now, run by this binary, with the start's `notes` and `environment`.
+        static func startingNow(at startOffset: Double, startedAt: Double, notes: [String] = [], environment: RunEnvironment? = nil) -> Part {
             Part(
                 startOffset: startOffset, startedAt: startedAt, version: MPIBatchVersion.current,
-                builtFor: String(cString: ccpucheck_built_for()), notes: notes.isEmpty ? nil : notes)
+                builtFor: String(cString: ccpucheck_built_for()), notes: notes.isEmpty ? nil : notes, environment: environment)
         }
 
         enum CodingKeys: String, CodingKey {
-            case startOffset = "start_offset", startedAt = "started_at", version, builtFor = "built_for", notes
+            case startOffset = "start_offset", startedAt = "started_at", version, builtFor = "built_for", notes, environment
         }
     }
 
@@ -59,11 +62,37 @@ struct RunMetadata: Codable {
         parts = try container.decodeIfPresent([Part].self, forKey: .parts) ?? [Part(startOffset: 0, startedAt: 0)]
     }
 
+    /// Reads `path`; an unreadable one is refused, naming the member at fault when it is one.
     static func read(from path: String) throws(RunFileError) -> RunMetadata {
-        guard let data = FileManager.default.contents(atPath: path),
-            let metadata = try? JSONDecoder().decode(RunMetadata.self, from: data)
-        else { throw RunFileError(path: path, reason: "missing or unreadable: cannot tell which job this run was") }
-        return metadata
+        let unreadable = "missing or unreadable: cannot tell which job this run was"
+        guard let data = FileManager.default.contents(atPath: path) else { throw RunFileError(path: path, reason: unreadable) }
+        do {
+            return try JSONDecoder().decode(RunMetadata.self, from: data)
+        } catch DecodingError.typeMismatch(let type, let context) {
+            throw RunFileError(path: path, reason: "\(Self.place(context)) is not \(Self.kind(type)) (edited by hand?); \(unreadable)")
+        } catch DecodingError.valueNotFound(let type, let context) {
+            throw RunFileError(path: path, reason: "\(Self.place(context)) is null, not \(Self.kind(type)) (edited by hand?); \(unreadable)")
+        } catch {
+            throw RunFileError(path: path, reason: unreadable)
+        }
+    }
+
+    /// `parts[1].environment.numpy`: where a decoding error is.
+    private static func place(_ context: DecodingError.Context) -> String {
+        var text = ""
+        for key in context.codingPath {
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return text.isEmpty ? "its content" : text
+    }
+
+    /// `a string`, `an object of strings`, … for the type a decoder wanted.
+    private static func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Double.Type: "a number"
+        default: String(describing: type).hasPrefix("Dictionary") ? "an object" : "a \(type)"
+        }
     }
 
     func write(to path: String) throws(OutputError) {

@@ -1,3 +1,4 @@
+import MPIBatchCore
 import MPIBatchPlan
 
 /// What rank 0 needs of a workload: where chunks come from, how task values are
@@ -14,6 +15,10 @@ public protocol RankZeroPolicy: IndexedTasks {
     var startNotes: [String] { get }
     /// Where its stages' values are written (nowhere without stages): rank 0's driver writes them.
     var stageValues: StageValues { get }
+    /// What its values depend on besides the job file (a model's interpreter and numpy, as its
+    /// worker reports them), asked on rank 0 before the run prepares `outputDirectory`; it may
+    /// start rank 0's first worker, which stays for its tasks. nil when nothing is known.
+    func resultEnvironment(outputDirectory: String) async -> RunEnvironment?
 }
 
 extension RankZeroPolicy {
@@ -29,4 +34,6 @@ extension RankZeroPolicy {
     public var startNotes: [String] { [] }
     /// No stage values unless the workload has stages.
     public var stageValues: StageValues { StageValues(directory: nil) }
+    /// Nothing besides the job file unless the workload says.
+    public func resultEnvironment(outputDirectory: String) async -> RunEnvironment? { nil }
 }

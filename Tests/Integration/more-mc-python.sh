@@ -100,6 +100,8 @@ PY
   seed: 99
   block: 3000'
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/raw.yaml" --out "$dir/raw" --quiet || return 1
+    # A worker that says nothing of its environment still works; nothing is recorded for it.
+    python3 -c 'import json, sys; assert all("environment" not in p for p in json.load(open(sys.argv[1]))["parts"])' "$dir/raw/run.json" || return 1
     mp_figures "$dir/out" >"$dir/out.figures"
     mp_same "$dir/out.figures" "$dir/raw"
 }
@@ -260,6 +262,93 @@ mp_kill_resume() {
     mp_same "$dir/whole.figures" "$dir/out"
 }
 check "montecarlo python: kill -9 mid-run and --resume: the same bits; block: changed on --resume refused" mp_kill_resume
+
+# mp_other_numpy DIR: DIR/other/bin/python3, the real interpreter with a directory first on
+# PYTHONPATH whose numpy package imports the real numpy (the next one on sys.path) and
+# reports version 0.0.0+other: what `module load` of another numpy build looks like to a
+# resumed run, without installing a second numpy. Its draws are the real numpy's, so the
+# bits of a run resumed under it are still checkable.
+mp_other_numpy() {
+    local real
+    real=$(command -v python3)
+    mkdir -p "$1/other/bin" "$1/other/lib/numpy"
+    printf '#!/bin/sh\nPYTHONPATH="%s/other/lib${PYTHONPATH:+:$PYTHONPATH}" exec "%s" "$@"\n' "$1" "$real" >"$1/other/bin/python3"
+    chmod +x "$1/other/bin/python3"
+    cat >"$1/other/lib/numpy/__init__.py" <<'PY'
+import os, sys
+_here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != _here]
+del sys.modules["numpy"]
+import numpy as _real
+_real.__version__ = "0.0.0+other"
+PY
+}
+
+# run.json records the interpreter and numpy versions per part (from rank 0's first worker);
+# --resume under another numpy is refused (exit 2, both versions and --force named, no block
+# run); a hand-edited field is named with its file; --resume --force goes on, records the
+# new versions, says the run mixed them, and (same draws here) gives the same bits.
+mp_environment() {
+    local dir numpy lines tries
+    dir=$(mp_dir env)
+    mp_other_numpy "$dir"
+    mp_job "$dir" env '  python: "mc_models:slow_payoff"
+  params: {pause: 0.1}
+  paths: 60000
+  seed: 9
+  block: 3000'
+    numpy=$(python3 -c 'import numpy; print(numpy.__version__)')
+    expect_status 0 "$BIN" run "$dir/env.yaml" --out "$dir/whole" --slots 1 --quiet || return 1
+    mp_figures "$dir/whole" >"$dir/whole.figures"
+    # The worker rank 0 asked before the run stays for its blocks: one start-up, on its first block.
+    python3 -c '
+import json, sys
+lines = [json.loads(line) for line in open(sys.argv[1])]
+starts = [line["index"] for line in lines if line.get("worker_start_seconds", 0) > 0]
+assert starts == [lines[0]["index"]], starts' "$dir/whole/results.jsonl" || return 1
+    "$BIN" run "$dir/env.yaml" --out "$dir/out" --slots 1 --quiet >"$dir/log" 2>&1 &
+    local run=$!
+    for tries in $(seq 1 200); do
+        [ "$(wc -l <"$dir/out/results.jsonl" 2>/dev/null || echo 0)" -ge 3 ] && break
+        sleep 0.1
+    done
+    kill -USR1 $run
+    wait $run
+    [ $? -eq 3 ] || { echo "interrupted run: status not 3"; cat "$dir/log"; return 1; }
+    python3 - "$dir/out/run.json" "$numpy" <<'PY' || return 1
+import json, sys
+environment = json.load(open(sys.argv[1]))["parts"][0]["environment"]
+assert environment["numpy"] == sys.argv[2] and environment["python"].startswith("CPython 3."), environment
+assert environment["executable"].startswith("/"), environment
+PY
+    lines=$(wc -l <"$dir/out/results.jsonl")
+    PATH="$dir/other/bin:$PATH" expect_status 2 "$BIN" run "$dir/env.yaml" --out "$dir/out" --resume 2>"$dir/refused" || return 1
+    grep -q "out/run.json: this run's model ran under numpy $numpy, python CPython 3\.[0-9.]* (part 1), but its worker now runs under numpy 0.0.0+other" "$dir/refused" &&
+        grep -q -- "--force" "$dir/refused" || { cat "$dir/refused"; return 1; }
+    [ "$(wc -l <"$dir/out/results.jsonl")" -eq "$lines" ] || { echo "a block ran before the refusal"; return 1; }
+    [ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["parts"]))' "$dir/out/run.json")" = 1 ] ||
+        { echo "the refused resume added a part to run.json"; return 1; }
+    cp -r "$dir/out" "$dir/garbage"
+    python3 - "$dir/garbage/run.json" <<'PY'
+import json, sys
+meta = json.load(open(sys.argv[1]))
+meta["parts"][0]["environment"]["numpy"] = 1.26
+json.dump(meta, open(sys.argv[1], "w"))
+PY
+    expect_status 2 "$BIN" run "$dir/env.yaml" --out "$dir/garbage" --resume 2>"$dir/garbage.err" || return 1
+    grep -q "garbage/run.json: parts\[0\]\.environment\.numpy is not a string" "$dir/garbage.err" || { cat "$dir/garbage.err"; return 1; }
+    PATH="$dir/other/bin:$PATH" expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/env.yaml" --out "$dir/out" --resume --force --quiet || return 1
+    python3 - "$dir/out" "$numpy" <<'PY' || return 1
+import json, sys
+parts = json.load(open(sys.argv[1] + "/run.json"))["parts"]
+assert [p["environment"]["numpy"] for p in parts] == [sys.argv[2], "0.0.0+other"], parts
+notes = json.load(open(sys.argv[1] + "/summary.json"))["notes"]
+assert any(n.startswith("this run mixed environments (resumed with --force): numpy %s" % sys.argv[2]) and "0.0.0+other, python" in n
+           and "(part 2)" in n for n in notes), notes
+PY
+    mp_same "$dir/whole.figures" "$dir/out"
+}
+check "montecarlo python: run.json records python and numpy; --resume under another numpy refused (exit 2) unless --force, which says the run mixed them" mp_environment
 
 # Bad input: path:line:col, exit 2, nothing run.
 mp_bad_input() {

@@ -29,6 +29,19 @@ import Testing
         return (spec, directory)
     }
 
+    /// What `python3 -c script` prints.
+    private func python(_ script: String) throws -> String {
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return printed
+    }
+
     private func context(_ block: Int, _ directory: String) -> TaskContext {
         TaskContext(index: block, attempt: 1, rank: 0, slot: 0, outputDirectory: directory + "/out")
     }
@@ -95,14 +108,7 @@ import Testing
         #expect(accumulator.count == 500)
         // The same draws, from a plain numpy loop with the documented key and counter.
         let script = "import numpy as np; x = 2 * np.random.Generator(np.random.Philox(key=[7, 0], counter=[0, 0, 2, 0])).standard_normal(500); print(repr(float(x.min())), repr(float(x.max())), repr(float(x[3])))"
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let printed = try python(script)
         let numbers = printed.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(numbers.count == 3 && Array(numbers.prefix(2)) == [accumulator.minimum, accumulator.maximum])
         #expect(try await workload.value(ofPath: 2003, outputDirectory: directory + "/out") == numbers.last)
@@ -124,5 +130,22 @@ import Testing
         let inBlock = try #require(MonteCarloAccumulator(try await MonteCarloModelWorkload(spec: spec).run(context(2, directory))))
         #expect(inBlock.count == 2 && (inBlock.minimum == alone || inBlock.maximum == alone))
         #expect(alone >= 1 && alone < 2)
+    }
+
+    @Test func rankZerosFirstWorkerSaysItsInterpreterAndNumpyAndStaysForTheBlocks() async throws {
+        let (spec, directory) = try load("  python: \"model:draws\"\n  paths: 2000\n  seed: 7\n  block: 1000\n")
+        let workload = try MonteCarloModelWorkload(spec: spec)
+        let environment = try #require(await workload.resultEnvironment(outputDirectory: directory + "/out"))
+        // What the same interpreter's numpy import says, asked apart.
+        let script = "import numpy, platform, sys; print(numpy.__version__); print(platform.python_implementation(), platform.python_version())"
+        let printed = try python(script).split(separator: "\n").map(String.init)
+        #expect(environment.members["numpy"] == printed.first && environment.members["python"] == printed.last)
+        #expect(environment.members["executable"]?.hasPrefix("/") == true && environment.compared.count == 2)
+        #expect(try #require(MonteCarloAccumulator(try await workload.run(context(1, directory)))).count == 1000)
+        // A model whose worker cannot start says nothing; its first block fails with why, as before.
+        let (missing, elsewhere) = try load("  python: \"model:nosuchfunction\"\n  paths: 10\n")
+        let broken = try MonteCarloModelWorkload(spec: missing)
+        #expect(await broken.resultEnvironment(outputDirectory: elsewhere + "/out") == nil)
+        await #expect(throws: WorkerStartFailure.self) { _ = try await broken.run(context(0, elsewhere)) }
     }
 }

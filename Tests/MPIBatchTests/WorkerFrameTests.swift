@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MPIBatchCore
 @testable import MPIBatchWorkloads
 
 @Suite struct WorkerFrameTests {
@@ -58,6 +59,14 @@ import Testing
         #expect(try decode(#"{"kind":"result","index":3,"error":"ValueError: \"x\"\nline\b"}"#)
             == .result(index: 3, outcome: .error("ValueError: \"x\"\nline\u{8}"), stdoutEnd: nil, stderrEnd: nil, cpuSeconds: nil))
         #expect(try decode(#"{"kind":"ready","protocol":1,"worker":"C worker"}"#) == .ready(protocolVersion: 1, worker: "C worker"))
+        // The environment is optional (a worker that does not send it still works); when sent,
+        // it is an object of strings, anything else a protocol error naming the member.
+        #expect(try decode(#"{"kind":"ready","protocol":1,"worker":"w","environment":{"numpy":"2.1.0","python":"CPython 3.12.3"}}"#)
+            == .ready(protocolVersion: 1, worker: "w", environment: RunEnvironment(["numpy": "2.1.0", "python": "CPython 3.12.3"])))
+        #expect(try decode(#"{"kind":"ready","protocol":1,"environment":null}"#) == .ready(protocolVersion: 1, worker: "", environment: nil))
+        let notText = try #require(throws: WorkerProtocolError.self) { try decode(#"{"kind":"ready","protocol":1,"environment":{"numpy":2}}"#) }
+        #expect(notText.description.contains("member 'numpy' is not a string"))
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"ready","protocol":1,"environment":"numpy 2"}"#) }
         #expect(try decode(#"{"kind":"start_error","error":"SyntaxError: x","file":"m.py","line":3}"#)
             == .startError(message: "SyntaxError: x", file: "m.py", line: 3))
         #expect(try decode(#"{"kind":"result","index":4,"float64":65536,"cpu":0.25}"#)

@@ -55,6 +55,15 @@ public struct MonteCarloModelWorkload: MonteCarloBlocks {
         return ["python: model runs under " + (PythonProbe.describe(interpreter) ?? interpreter)]
     }
 
+    /// What rank 0's first worker (slot 0's, started now and kept for its blocks) says at its
+    /// handshake it runs under: the Python worker's interpreter and numpy versions, a
+    /// `worker:`'s `environment` if it sends one. nil when it says nothing or cannot start
+    /// (its first block then fails with why, as without this question).
+    public func resultEnvironment(outputDirectory: String) async -> RunEnvironment? {
+        let first = TaskContext(index: 0, attempt: 1, rank: 0, slot: 0, outputDirectory: outputDirectory)
+        return try? await workers.slot(0).startedEnvironment(first)
+    }
+
     /// Block `task.index` on the slot's worker; its value is the block's accumulator. With
     /// `paths_out:`, each path's value is also written.
     public func run(_ task: TaskContext) async throws -> TaskValue {

@@ -229,8 +229,13 @@ def main():
     sys.path.insert(0, job_directory)
     numpy = _numpy(fd_out) if montecarlo else None
     function, extras = _load(fd_out, module_name, function_name)
-    name = "%s %s %s" % (platform.python_implementation(), platform.python_version(), sys.executable)
-    _send(fd_out, json.dumps({"kind": "ready", "protocol": 1, "worker": name}).encode())
+    python = "%s %s" % (platform.python_implementation(), platform.python_version())
+    # What path values depend on (recorded in run.json; --resume under others is refused).
+    environment = {"python": python, "executable": sys.executable}
+    if numpy is not None:
+        environment["numpy"] = str(numpy.__version__)
+    ready = {"kind": "ready", "protocol": 1, "worker": "%s %s" % (python, sys.executable), "environment": environment}
+    _send(fd_out, json.dumps(ready).encode())
     ends = [0, 0]
     lseek, SEEK_CUR, cpu_time, wall_time = os.lseek, os.SEEK_CUR, time.process_time, time.perf_counter
     # Results are written in groups (one write for up to GROUP_RESULTS of them, or for those of

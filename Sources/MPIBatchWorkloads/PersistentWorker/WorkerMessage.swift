@@ -65,8 +65,9 @@ struct WorkerBatchWriter {
 
 /// What a worker says (`docs/worker-protocol.md`), decoded from a JSON frame.
 enum WorkerReply: Sendable, Equatable {
-    /// `ready`: the handshake's answer; `worker` names the language, version and program.
-    case ready(protocolVersion: Int, worker: String)
+    /// `ready`: the handshake's answer; `worker` names the language, version and program, and
+    /// `environment` (optional) what its values depend on (`RunEnvironment`).
+    case ready(protocolVersion: Int, worker: String, environment: RunEnvironment? = nil)
     /// `start_error`: the worker cannot work at all.
     case startError(message: String, file: String?, line: Int?)
     /// `result`: task `index` succeeded with `value`, or failed with `error`; `stdoutEnd`
@@ -115,13 +116,29 @@ enum WorkerReply: Sendable, Equatable {
                 return .result(index: index, outcome: outcome, stdoutEnd: integer("out"), stderrEnd: integer("err"), cpuSeconds: cpu)
             case "ready":
                 guard let version = integer("protocol") else { throw .badMessage("ready without an integer protocol version") }
-                return .ready(protocolVersion: version, worker: string("worker") ?? "")
+                return .ready(protocolVersion: version, worker: string("worker") ?? "", environment: try environment(raw("environment")))
             case "start_error":
                 return .startError(message: string("error") ?? "(no message)", file: string("file"), line: integer("line"))
             case let kind:
                 throw .badMessage("a frame of unknown kind \(kind.map { "'\($0)'" } ?? "(none)")")
             }
         }
+    }
+
+    /// `ready`'s `environment`: an object whose members are all strings (nil when absent or null).
+    private static func environment(_ raw: UnsafeBufferPointer<UInt8>?) throws(WorkerProtocolError) -> RunEnvironment? {
+        guard let raw, !isNull(raw) else { return nil }
+        guard let members = JournalLineScanner.members(of: raw) else {
+            throw .badMessage("ready's environment is not a JSON object: " + String(decoding: raw.prefix(80), as: UTF8.self))
+        }
+        var environment: [String: String] = [:]
+        for member in members {
+            guard let value = string(UnsafeBufferPointer(rebasing: raw[member.value])) else {
+                throw .badMessage("ready's environment member '\(member.key)' is not a string (send versions as strings)")
+            }
+            environment[member.key] = value
+        }
+        return RunEnvironment(environment)
     }
 
     /// A number as `.number`, `null` as `.none`, anything else as its JSON text.

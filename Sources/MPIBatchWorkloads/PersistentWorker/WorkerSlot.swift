@@ -45,6 +45,11 @@ final class WorkerSlot: @unchecked Sendable {
     private var isolatedThrough = -1
     /// Set when the worker could not start: every later task of the slot gets it at once.
     private var startFailure: WorkerStartFailure?
+    /// What the current worker said at its handshake it runs under, if it said.
+    private var environment: RunEnvironment?
+    /// The start-up of a worker started before its first task (`startedEnvironment`), which
+    /// that task carries as its worker start-up.
+    private var earlyStartSeconds = 0.0
 
     /// A slot with no worker yet: `launch` starts it, `tasks` writes its tasks into batches.
     init(launch: WorkerLaunch, tasks: any WorkerTaskWriter, timeout: Double?, maxOutput: Int, cores: Int) {
@@ -65,6 +70,8 @@ final class WorkerSlot: @unchecked Sendable {
         if let startFailure { throw startFailure }
         let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
         var facts = CommandReport.Facts()
+        facts.setupSeconds = earlyStartSeconds  // a worker started before the run is its first task's start-up
+        earlyStartSeconds = 0
         defer { report.record(facts) }
         try await skipUnwanted(before: context)
         while true {
@@ -75,6 +82,15 @@ final class WorkerSlot: @unchecked Sendable {
             }
             if let value = try await result(for: context, facts: &facts, report: report) { return value }
         }
+    }
+
+    /// Starts the slot's worker before its first task (`context` says for which task, as
+    /// the first task's would) and says what it runs under: nil when it does not say. A
+    /// worker that cannot start throws, and the slot's tasks then fail with that at once.
+    func startedEnvironment(_ context: TaskContext) async throws -> RunEnvironment? {
+        if let startFailure { throw startFailure }
+        if process == nil { try await start(context, setupSeconds: &earlyStartSeconds) }
+        return environment
     }
 
     // MARK: - Batches
@@ -312,7 +328,8 @@ final class WorkerSlot: @unchecked Sendable {
         }
     }
 
-    /// Sends `hello` and waits for `ready` (the worker's self-description is for diagnostics only).
+    /// Sends `hello` and waits for `ready` (its self-description is for diagnostics; its
+    /// environment is kept for `startedEnvironment`).
     private func handshake(_ process: WorkerProcess, context: TaskContext, description: String, began: UInt64) async throws {
         func failure(_ reason: String) -> WorkerStartFailure {
             let tail = process.spool.stderrTail(bytes: 600)
@@ -341,9 +358,10 @@ final class WorkerSlot: @unchecked Sendable {
                 throw failure(error.description)
             }
             switch reply {
-            case .ready(let version, _) where version == WorkerRequest.protocolVersion:
+            case .ready(let version, _, let said) where version == WorkerRequest.protocolVersion:
+                environment = said
                 return
-            case .ready(let version, _):
+            case .ready(let version, _, _):
                 process.kill()
                 throw failure("it speaks protocol version \(version); this mpibatch speaks \(WorkerRequest.protocolVersion)")
             case .startError(let message, let file, let line):
