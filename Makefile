@@ -36,10 +36,10 @@ deps:
 deps-slurm:
 	@scripts/install-deps --slurm
 
-# What the integration tests need: Slurm and munge, Chromium for the report page, and
+# What the integration tests need: Slurm and munge, Chromium for the report page, strace, and
 # dbt with DuckDB and Postgres for the real dbt's checks.
 deps-test:
-	@scripts/install-deps --slurm --browser --dbt --numpy
+	@scripts/install-deps --slurm --browser --dbt --numpy --tools
 
 # What the unit tests need beyond the build: numpy (Monte Carlo python: models).
 deps-unit-test:
@@ -47,7 +47,7 @@ deps-unit-test:
 
 # What the benchmarks' peers need: mpi4py (built with pip against the system Open MPI).
 deps-bench:
-	@scripts/install-deps --bench
+	@scripts/install-deps --bench --tools
 
 # The Swift runtime linked in (--static-swift-stdlib): nodes need only libc and
 # the system's Open MPI, no Swift toolchain. `build` and `install` use the same

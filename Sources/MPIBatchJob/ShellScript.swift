@@ -22,11 +22,23 @@ public struct ShellScript: Sendable {
     /// The variables the line expands, one per distinct placeholder.
     public let variables: [Variable]
 
+    /// How the line may run without a shell (`PlainCommand`).
+    package enum Plain: Sendable {
+        /// A body of plain words, known at load: its program and argv.
+        case words(PlainCommand.Words)
+        /// A task file's lines, each looked at as it runs.
+        case eachLine
+    }
+
+    /// How the line may run without a shell; nil when it needs its shell.
+    package let plain: Plain?
+
     /// A line run as it is, its placeholders (if any) spliced into the text: for task files,
     /// whose lines are the user's own commands, not values.
     public init(verbatim line: Template) {
         self.line = line
         variables = []
+        plain = .eachLine
     }
 
     /// Compiles the `shell:` body `source` (already parsed as `template`, so its names are
@@ -64,6 +76,7 @@ public struct ShellScript: Sendable {
         }
         line = Template(literal: text)
         self.variables = variables
+        plain = (try? Template(parsing: source, scope: scope)).flatMap { PlainCommand.parse($0.segments) }.map(Plain.words)
     }
 
     /// How `variable` is written where `placeholder` stands.

@@ -39,8 +39,13 @@ public struct TemplateExpansion: Sendable {
 
     /// `template` expanded for task `index`.
     public func render(_ template: Template, at index: Int) -> String {
+        render(template.segments, at: index)
+    }
+
+    /// `segments` (a template's, or a part of them) expanded for task `index`.
+    package func render(_ segments: [Template.Segment], at index: Int) -> String {
         var text = ""
-        for segment in template.segments {
+        for segment in segments {
             switch segment {
             case .literal(let literal): text += literal
             case .reference(let reference): text += value(of: reference, at: index).description

@@ -24,6 +24,8 @@ struct CommandLauncher: Sendable {
     /// The variables carrying a `shell:` body's values (`ShellScript`); none for a `command:`.
     private let shellVariables: [ShellScript.Variable]
     private let logDirectories = LogDirectories()
+    /// What runs plain lines without bash; nil when none may (`DirectSpawn`).
+    private let direct: DirectSpawn?
 
     init(spec: TaskSpec, expansion: TemplateExpansion) {
         self.spec = spec
@@ -31,16 +33,14 @@ struct CommandLauncher: Sendable {
         if case .shell(let script) = spec.action { shellVariables = script.variables } else { shellVariables = [] }
         let overridden = Set(spec.environment.map(\.name) + shellVariables.map(\.name))
         let identity = TaskIdentity(overridden: overridden, largestCores: spec.cores.largest)
-        let jobDirectory = overridden.contains(Self.jobDirectoryVariable) ? [] : ["\(Self.jobDirectoryVariable)=\(expansion.jobDirectory)"]
-        baseEnvironment = CommandEnvironment(
-            ProcessInfo.processInfo.environment
-                .filter {
-                    !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) && !identity.replaces($0.key)
-                        && $0.key != Self.jobDirectoryVariable
-                }
-                .map { "\($0.key)=\($0.value)" } + jobDirectory)
+        var inherited = ProcessInfo.processInfo.environment.filter {
+            !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) && !identity.replaces($0.key)
+        }
+        if !overridden.contains(Self.jobDirectoryVariable) { inherited[Self.jobDirectoryVariable] = expansion.jobDirectory }
+        baseEnvironment = CommandEnvironment(inherited.map { "\($0.key)=\($0.value)" })
         self.identity = identity
         shell = ShellProgram.path(for: spec.shellProgram)
+        direct = DirectSpawn(spec: spec, shell: shell, inheriting: inherited)
     }
 
     /// The variable that gives every command task the job file's directory (`{job_dir}` in templates).
@@ -56,12 +56,13 @@ struct CommandLauncher: Sendable {
         let program = arguments[0]
         let files = try perTaskFiles(context)
         let workingDirectory = spec.workingDirectory.map { expansion.render($0, at: index) }
+        let environment =
+            identity.variables(context, cores: spec.cores.count(at: index, in: expansion.space))
+            + spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" }
+            + expansion.environment(of: shellVariables, at: index)
         let process = CommandProcess(
-            program: program, arguments: arguments,
-            inherited: baseEnvironment,
-            environment: identity.variables(context, cores: spec.cores.count(at: index, in: expansion.space))
-                + spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" }
-                + expansion.environment(of: shellVariables, at: index),
+            command: .init(program: program, arguments: arguments, inherited: baseEnvironment, environment: environment),
+            direct: directCommand(at: index, environment: environment, workingDirectory: workingDirectory),
             workingDirectory: workingDirectory,
             output: files.map { .files(stdout: $0.stdout, stderr: $0.stderr) } ?? .captured(limit: spec.maxOutput),
             timeout: spec.timeout)
@@ -81,6 +82,16 @@ struct CommandLauncher: Sendable {
         case .exited:
             return try capture(output, workingDirectory: workingDirectory, index: index, program: program)
         }
+    }
+
+    /// Task `index` without its shell, when it may run so (`DirectSpawn`).
+    private func directCommand(at index: Int, environment: [String], workingDirectory: String?) -> CommandProcess.Command? {
+        guard let direct, case .shell(let script) = spec.action,
+            let launch = direct.launch(script, at: index, expansion: expansion, workingDirectory: workingDirectory)
+        else { return nil }
+        return .init(
+            program: launch.program, arguments: launch.arguments, inherited: direct.inherited,
+            environment: environment + launch.variables)
     }
 
     /// With `logs: per-task`, this attempt's files (the directory made if needed); nil otherwise.

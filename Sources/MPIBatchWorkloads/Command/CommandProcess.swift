@@ -58,14 +58,23 @@ struct CommandProcess: Sendable {
         var usage: TaskUsage
     }
 
-    /// argv[0], resolved through PATH when it has no `/`.
-    var program: String
-    /// The whole argv, program included.
-    var arguments: [String]
-    /// The environment shared by every task of the sweep.
-    var inherited: CommandEnvironment
-    /// This task's own `NAME=value` strings (`env:`), after the inherited ones.
-    var environment: [String]
+    /// A program to start, with its argv and environment.
+    struct Command: Sendable {
+        /// argv[0], resolved through PATH when it has no `/`.
+        var program: String
+        /// The whole argv, program included.
+        var arguments: [String]
+        /// The environment shared by every task of the sweep.
+        var inherited: CommandEnvironment
+        /// This task's own `NAME=value` strings (`env:`), after the inherited ones.
+        var environment: [String]
+    }
+
+    /// What the task runs.
+    var command: Command
+    /// The same task without its shell (`DirectSpawn`), started first when given; `command`
+    /// starts only if it cannot be, and reports the failure if it cannot start either.
+    var direct: Command?
     /// Where to run; nil: here.
     var workingDirectory: String?
     /// Where stdout and stderr go.
@@ -145,14 +154,25 @@ struct CommandProcess: Sendable {
         case .captured(let limit):
             switch OutputDrain.open(limit: limit) {
             case .success(let opened): return .pipes(opened.drain, stdout: opened.stdout, stderr: opened.stderr)
-            case .failure(let error): throw .cannotStart(program: program, reason: "cannot make the pipes for its output: \(error)")
+            case .failure(let error): throw .cannotStart(program: command.program, reason: "cannot make the pipes for its output: \(error)")
             }
         }
     }
 
     private func spawn(writeEnds: [Int32]) throws(CommandFailure) -> pid_t {
-        let started = GroupSpawn.start(program, arguments: arguments, inherited: inherited, own: environment, workingDirectory: workingDirectory) {
-            actions in
+        if let direct, case .success(let pid) = start(direct, writeEnds: writeEnds) { return pid }
+        switch start(command, writeEnds: writeEnds) {
+        case .success(let pid): return pid
+        case .failure(let failure):
+            throw .cannotStart(program: command.program, reason: failure.reason(program: command.program, workingDirectory: workingDirectory))
+        }
+    }
+
+    private func start(_ command: Command, writeEnds: [Int32]) -> Result<pid_t, GroupSpawn.Failure> {
+        GroupSpawn.start(
+            command.program, arguments: command.arguments, inherited: command.inherited, own: command.environment,
+            workingDirectory: workingDirectory
+        ) { actions in
             switch output {
             case .captured:
                 // dup2 clears close-on-exec on the copies: the child's 1 and 2 survive exec, the originals do not.
@@ -163,11 +183,6 @@ struct CommandProcess: Sendable {
                 posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, flags, 0o644)
                 posix_spawn_file_actions_addopen(&actions, 2, stderrPath, flags, 0o644)
             }
-        }
-        switch started {
-        case .success(let pid): return pid
-        case .failure(let failure):
-            throw .cannotStart(program: program, reason: failure.reason(program: program, workingDirectory: workingDirectory))
         }
     }
 }
