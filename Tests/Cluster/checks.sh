@@ -18,7 +18,6 @@ cluster_checks() {
         echo "SKIP virtual cluster (multi-node) checks: network namespaces cannot be made here: $reason"
         return 0
     fi
-    trap '$VC down >/dev/null 2>&1; rm -rf "$WORK"' EXIT
     check "cluster: up (head + 3 nodes, munged, slurmctld, 3 slurmd) in under 10 s" cluster_up || return 0
     check "cluster: binary needs no Swift library (ldd)" no_swift_libraries
     check "cluster: sweep, 3 nodes x 2 ranks: each index once, hosts, slots per node, per_node" cluster_sweep
@@ -35,7 +34,10 @@ cluster_checks() {
     check "cluster: down leaves no process and no namespace" cluster_down
 }
 
+# Only a run whose ONLY= selects the cluster's checks touches the cluster (a filtered run
+# beside it, a developer's or a helper's, must not take down the cluster another run uses).
 cluster_up() {
+    trap '$VC down >/dev/null 2>&1; rm -rf "$WORK"' EXIT
     $VC down >/dev/null 2>&1
     local started=$SECONDS
     $VC up || return 1

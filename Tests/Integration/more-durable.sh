@@ -69,7 +69,9 @@ du_signal_run() {
     "$BIN" run "$WORK/du-sig.yaml" --out "$out" --slots 2 --quiet 2>"$WORK/du-$name.err" &
     local rank=$!
     sleep 1
-    for signal in "$@"; do kill -"$signal" $rank; sleep 0.3; done
+    # A second signal sent while the first is still pending is one signal to the kernel (a
+    # loaded machine may not run the signal thread for a while): the gap is a full second.
+    for signal in "$@"; do kill -"$signal" $rank; sleep 1; done
     timeout 60 tail --pid=$rank -f /dev/null || { kill -9 $rank; echo "still running 60 s after the signals"; return 1; }
     wait $rank
     echo $? >"$WORK/du-$name.status"
