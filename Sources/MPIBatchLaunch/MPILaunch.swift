@@ -1,4 +1,5 @@
 import Foundation
+import MPIBatchCore
 import MPIBatchJob
 import MPIBatchReporting
 import MPIBatchRuntime
@@ -79,13 +80,14 @@ public enum MPILaunch {
         let configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
         var prepared: PreparedRun?
         var refusal = ""
+        var environment: RunEnvironment?
         if world.rank == 0, let problem = CoreFit.problem(widest: workload.widestTask, slotsPerRank: slotsPerRank) {
             refusal = problem
         } else if world.rank == 0 {
             let notes = workload.startNotes
             for note in notes { FileHandle.standardError.write(Data("mpibatch: note: \(note)\n".utf8)) }
             // Before the directory is prepared: --resume under another numpy is refused before any block runs.
-            let environment = await workload.resultEnvironment(outputDirectory: outputDirectory)
+            environment = await workload.resultEnvironment(outputDirectory: outputDirectory)
             do {
                 prepared = try PreparedRun.prepare(
                     configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
@@ -100,6 +102,10 @@ public enum MPILaunch {
             try MPIEnvironment.finalize()
             throw RunSetupError(reason: refusal)
         }
+        // Every rank's workers must run under rank 0's worker's environment: values never depend on the node.
+        let rankZeros = environment.flatMap { try? JSONEncoder().encode($0) } ?? Data()
+        let said = try world.broadcast(Array(rankZeros))
+        if let expected = try? JSONDecoder().decode(RunEnvironment.self, from: Data(said)) { workload.expectEnvironment(expected) }
         let launcher = MPILauncher.current() == .mpirun ? LauncherWatch() : nil
         let summary = try await BatchRun.execute(
             workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,

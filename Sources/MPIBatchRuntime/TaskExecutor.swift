@@ -13,6 +13,9 @@ public protocol TaskExecutor: IndexedTasks {
     func cores(of index: Int) -> Int
     /// The most cores a task asks for, and where (`path:line:col`): more than a rank's slots is refused before work starts.
     var widestTask: (cores: Int, place: String) { get }
+    /// Sets what every worker of this rank must say it runs under (rank 0's first worker's
+    /// `resultEnvironment`), before any task runs; a worker that says another cannot start.
+    func expectEnvironment(_ environment: RunEnvironment)
 }
 
 extension TaskExecutor {
@@ -24,4 +27,6 @@ extension TaskExecutor {
     public func cores(of index: Int) -> Int { 1 }
     /// One core per task unless the workload says otherwise.
     public var widestTask: (cores: Int, place: String) { (1, "") }
+    /// Nothing to check unless the workload runs workers that report it.
+    public func expectEnvironment(_ environment: RunEnvironment) {}
 }

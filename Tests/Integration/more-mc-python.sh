@@ -350,6 +350,27 @@ PY
 }
 check "montecarlo python: run.json records python and numpy; --resume under another numpy refused (exit 2) unless --force, which says the run mixed them" mp_environment
 
+# A node whose numpy is not rank 0's (rank 1 launched with the other python3 first on PATH,
+# as a node that loaded another module would): its worker cannot start, and the run stops
+# (exit 3, resumable) naming both versions, instead of mixing their path values.
+mp_environment_nodes() {
+    local dir numpy
+    dir=$(mp_dir envnodes)
+    mp_other_numpy "$dir"
+    mp_job "$dir" nodes '  python: "mc_models:slow_payoff"
+  params: {pause: 0.05}
+  paths: 60000
+  seed: 9
+  block: 3000'
+    numpy=$(python3 -c 'import numpy; print(numpy.__version__)')
+    expect_status 3 "${MPIRUN[@]}" -np 1 "$BIN" run "$dir/nodes.yaml" --out "$dir/out" --slots 1 : \
+        -np 1 env PATH="$dir/other/bin:$PATH" "$BIN" run "$dir/nodes.yaml" --out "$dir/out" --slots 1 2>"$dir/err" || return 1
+    grep -q "it runs under numpy 0.0.0+other, python CPython 3\.[0-9.]* on rank 1, but rank 0's worker runs under numpy $numpy" "$dir/err" ||
+        { cat "$dir/err"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/nodes.yaml" --out "$dir/out" --resume --quiet
+}
+check "montecarlo python: a rank whose worker runs another numpy than rank 0's cannot start it: the run stops (exit 3) naming both" mp_environment_nodes
+
 # Bad input: path:line:col, exit 2, nothing run.
 mp_bad_input() {
     local dir job

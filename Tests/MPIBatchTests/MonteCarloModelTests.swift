@@ -148,4 +148,23 @@ import Testing
         #expect(await broken.resultEnvironment(outputDirectory: elsewhere + "/out") == nil)
         await #expect(throws: WorkerStartFailure.self) { _ = try await broken.run(context(0, elsewhere)) }
     }
+
+    @Test func aWorkerUnderAnotherEnvironmentThanRankZerosCannotStart() async throws {
+        let (spec, directory) = try load("  python: \"model:draws\"\n  paths: 2000\n  seed: 7\n  block: 1000\n")
+        let workload = try MonteCarloModelWorkload(spec: spec)
+        workload.expectEnvironment(RunEnvironment(["python": "CPython 3.0.0", "numpy": "0.0.0+other", "executable": "/elsewhere"]))
+        let numpy = try python("import numpy; print(numpy.__version__)").trimmingCharacters(in: .whitespacesAndNewlines)
+        await #expect {
+            _ = try await workload.run(context(1, directory))
+        } throws: { error in
+            let text = (error as? WorkerStartFailure)?.description ?? ""
+            return text.contains("it runs under numpy \(numpy), python CPython") && text.contains("on rank 0, but rank 0's worker runs under numpy 0.0.0+other, python CPython 3.0.0")
+        }
+        // The same versions elsewhere (another executable) start.
+        let same = try MonteCarloModelWorkload(spec: spec)
+        let own = try #require(await same.resultEnvironment(outputDirectory: directory + "/out"))
+        let moved = try MonteCarloModelWorkload(spec: spec)
+        moved.expectEnvironment(RunEnvironment(own.compared.merging(["executable": "/elsewhere"]) { $1 }))
+        #expect(try #require(MonteCarloAccumulator(try await moved.run(context(1, directory)))).count == 1000)
+    }
 }

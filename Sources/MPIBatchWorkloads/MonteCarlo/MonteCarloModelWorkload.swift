@@ -64,6 +64,9 @@ public struct MonteCarloModelWorkload: MonteCarloBlocks {
         return try? await workers.slot(0).startedEnvironment(first)
     }
 
+    /// Every worker of this rank must say it runs under `environment` (rank 0's first worker's).
+    public func expectEnvironment(_ environment: RunEnvironment) { workers.expect(environment) }
+
     /// Block `task.index` on the slot's worker; its value is the block's accumulator. With
     /// `paths_out:`, each path's value is also written.
     public func run(_ task: TaskContext) async throws -> TaskValue {

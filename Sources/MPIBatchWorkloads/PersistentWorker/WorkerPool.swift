@@ -9,14 +9,22 @@ import Synchronization
 final class WorkerPool: Sendable {
     private let makeSlot: @Sendable () -> WorkerSlot
     private let slots = Mutex<[Int: WorkerSlot]>([:])
+    /// What its workers must say they run under, once rank 0 said it (`expect`).
+    private let expected = ExpectedEnvironment()
 
     /// A pool whose slots run `launch`'s workers on tasks of `task`, written into batches by `tasks`.
     init(launch: WorkerLaunch, task: TaskSpec, tasks: any WorkerTaskWriter) {
         let timeout = task.timeout
         let maxOutput = task.maxOutput
         let cores = task.cores.largest
-        makeSlot = { WorkerSlot(launch: launch, tasks: tasks, timeout: timeout, maxOutput: maxOutput, cores: cores) }
+        makeSlot = { [expected] in
+            WorkerSlot(launch: launch, tasks: tasks, timeout: timeout, maxOutput: maxOutput, cores: cores, expected: expected)
+        }
     }
+
+    /// Every worker started from now on must say at its handshake that it runs under
+    /// `environment` (rank 0's first worker's), or it cannot start.
+    func expect(_ environment: RunEnvironment) { expected.set(environment) }
 
     /// Slot `number`'s worker slot, made on first use.
     func slot(_ number: Int) -> WorkerSlot {

@@ -47,12 +47,16 @@ final class WorkerSlot: @unchecked Sendable {
     private var startFailure: WorkerStartFailure?
     /// What the current worker said at its handshake it runs under, if it said.
     private var environment: RunEnvironment?
+    /// What every worker must say it runs under (set on every rank from rank 0's).
+    private let expected: ExpectedEnvironment
     /// The start-up of a worker started before its first task (`startedEnvironment`), which
     /// that task carries as its worker start-up.
     private var earlyStartSeconds = 0.0
 
-    /// A slot with no worker yet: `launch` starts it, `tasks` writes its tasks into batches.
-    init(launch: WorkerLaunch, tasks: any WorkerTaskWriter, timeout: Double?, maxOutput: Int, cores: Int) {
+    /// A slot with no worker yet: `launch` starts it, `tasks` writes its tasks into batches,
+    /// and a worker that says it runs under another environment than `expected` cannot start.
+    init(launch: WorkerLaunch, tasks: any WorkerTaskWriter, timeout: Double?, maxOutput: Int, cores: Int, expected: ExpectedEnvironment) {
+        self.expected = expected
         self.launch = launch
         self.tasks = tasks
         self.timeout = timeout
@@ -359,6 +363,10 @@ final class WorkerSlot: @unchecked Sendable {
             }
             switch reply {
             case .ready(let version, _, let said) where version == WorkerRequest.protocolVersion:
+                if let refusal = expected.refusal(of: said, rank: context.rank) {
+                    process.kill()
+                    throw failure(refusal)
+                }
                 environment = said
                 return
             case .ready(let version, _, _):
