@@ -13,7 +13,8 @@ extension RunSummary {
         lines.append(
             "\(name): \(tasksSucceeded)/\(tasksTotal) \(unit)s ok, \(tasksFailed) failed"
                 + (tasksCancelled > 0 ? ", \(tasksCancelled) cancelled" : "") + (notRun > 0 ? ", \(notRun) not run" : "") + (attempts > tasksSucceeded + tasksFailed ? " (\(attempts) attempts)" : "")
-                + (stageGraph.map { $0.stagesFailed.isEmpty ? "" : "; failed stages: " + $0.stagesFailed.joined(separator: ", ") } ?? ""))
+                + (stageGraph.map { $0.stagesFailed.isEmpty ? "" : "; failed stages: " + $0.stagesFailed.joined(separator: ", ") } ?? "")
+                + (stageGraph?.stagesCancelled.map { "; cancelled stages: " + $0.joined(separator: ", ") } ?? ""))
         lines.append(
             "wall \(NumberText.fixed(wallSeconds)) s, \(unit) time \(NumberText.fixed(taskSeconds)) \(coreWeighted ? "core-s" : "s") on \(slotsPerRank.count) rank(s) × "
                 + "\(slotsPerRank.map(String.init).joined(separator: "+")) slot(s)")

@@ -31,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "With --resume: continue even though the job file changed.")
     var force = false
 
-    @Flag(help: "With --resume: also run again the tasks `mpibatch cancel` cancelled (by default they stay cancelled).")
+    @Flag(help: "With --resume: also run again what `mpibatch cancel` cancelled, tasks or a stage with the stages it skipped (by default they stay cancelled).")
     var retryCancelled = false
 
     @Flag(help: "Stop at the first task that fails after its retries.")

@@ -117,6 +117,9 @@ import Testing
         let cancelled = mid.filter { $0["status"] as? String == "cancelled" }
         #expect(!cancelled.isEmpty && cancelled.allSatisfy { $0["error"] as? String == "cancelled: by mpibatch cancel" })
         #expect(summary.tasksCancelledByUser == cancelled.count && summary.tasksSucceeded == 2 + tasks - cancelled.count)
+        let text = summary.humanText()
+        #expect(text.contains(", 2 not run") && text.contains("; cancelled stages: mid\n"), "\(text)")
+        #expect(text.contains("cancelled stages (mpibatch cancel --stage): mid; skipped after them: after, last\n"), "\(text)")
         #expect(try RunRecordFile.cancelledStages.read(from: directory) == ["mid"])
 
         let quick = try workload(chain(tasks: tasks, ms: 5), directory: directory)
