@@ -4,8 +4,8 @@ import MPIBatch
 
 /// `mpibatch run JOB --only-path N` for a user's Monte Carlo model: path N's value, from the
 /// path alone (`calls: path`) or from its block (`calls: block`), on a worker of its own.
-/// What the function printed (a traceback) is shown on stderr; a failure or a non-finite
-/// value exits 1.
+/// What the function printed (a traceback) is shown on stderr, after a note of what the worker
+/// runs under (numpy, python); a failure or a non-finite value exits 1.
 enum ModelPathRerun {
     static func run(_ path: Int, of spec: MonteCarloSpec) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mpibatch-only-path-\(getpid())").path
@@ -15,6 +15,10 @@ enum ModelPathRerun {
         let outcome: Result<Double, any Error>
         do {
             let workload = try MonteCarloModelWorkload(spec: spec, onlyPath: path)
+            // What the value depends on, to hold against the parts in the run's run.json.
+            if let environment = await workload.resultEnvironment(outputDirectory: directory) {
+                FileHandle.standardError.write(Data("mpibatch: note: computed under \(environment.versions) (run.json records what each part of a run ran under)\n".utf8))
+            }
             outcome = .success(try await workload.value(ofPath: path, outputDirectory: directory))
         } catch {
             outcome = .failure(error)

@@ -223,7 +223,9 @@ assert [f['index'] for f in s['failures']] == [1], s['failures']
 assert s['failures'][0]['error'].startswith('path 1234 (seed SeedSequence(11, spawn_key=(1234,))): ValueError: path 1234 is bad on purpose'), s['failures']" || return 1
     expect_status 1 "$BIN" run "$dir/raises.yaml" --only-path 1234 >"$dir/bad.out" 2>"$dir/bad.err" || return 1
     grep -q "ValueError: path 1234 is bad on purpose" "$dir/bad.err" && grep -q "Traceback" "$dir/bad.err" || { cat "$dir/bad.err"; return 1; }
-    expect_status 0 "$BIN" run "$dir/raises.yaml" --only-path 2001 >"$dir/good.out" || return 1
+    expect_status 0 "$BIN" run "$dir/raises.yaml" --only-path 2001 >"$dir/good.out" 2>"$dir/good.err" || return 1
+    grep -q "^mpibatch: note: computed under numpy $(python3 -c 'import numpy; print(numpy.__version__)'), python CPython 3" "$dir/good.err" ||
+        { cat "$dir/good.err"; return 1; }
     local value
     value=$(grep '^2001,' "$dir/out/paths/block-2.csv" | cut -d, -f2)
     grep -q "^path 2001 (seed 11) of .*: $value\$" "$dir/good.out" || { echo "run: $value"; cat "$dir/good.out"; return 1; }
