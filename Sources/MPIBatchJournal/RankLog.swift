@@ -48,9 +48,9 @@ package final class RankLog: Sendable {
     /// tasks are journaled without their output from now on while the logs cannot be written.
     package func warnUnwritten(_ error: OutputError) {
         guard !warned.exchange(true, ordering: .relaxed) else { return }
-        FileHandle.standardError.write(Data((
-            "mpibatch: warning: rank \(rank): \(error.path): \(error.operation): \(Errno(rawValue: error.code)); "
-            + "tasks whose output cannot be written are journaled without it (their values are kept)\n").utf8))
+        Diagnostics.warning(
+            "rank \(rank): \(error.path): \(error.operation): \(Errno(rawValue: error.code)); "
+                + "tasks whose output cannot be written are journaled without it (their values are kept)")
     }
 
     private func open() throws(OutputError) -> (stdout: OutputFile, stderr: OutputFile) {

@@ -102,7 +102,7 @@ public enum BatchRun {
         do {
             try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
         } catch {
-            FileHandle.standardError.write(Data("mpibatch: summary not written: \(error)\n".utf8))
+            Diagnostics.say("summary not written: \(error)")
             summary.journalFailure = summary.journalFailure ?? "summary.json not written: \(error)"
             publisher.finish(summary: summary)
             prepared?.lock.release()
@@ -118,7 +118,7 @@ public enum BatchRun {
             summary.reportPage = try RunReports.write(directory: directory, summary: summary, pass: pass.get())
         } catch {
             // The results are safe; a picture that cannot be drawn must not fail the run.
-            FileHandle.standardError.write(Data("mpibatch: timeline or report page not written: \(error)\n".utf8))
+            Diagnostics.say("timeline or report page not written: \(error)")
         }
         if !speaksFirst { announce?(summary, directory) }
         prepared?.lock.release()

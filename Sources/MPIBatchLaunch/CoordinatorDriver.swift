@@ -155,17 +155,12 @@ final class CoordinatorDriver: Sendable {
                 do {
                     try RunRecordFile.cancelledStages.write(names, to: outputDirectory)
                 } catch {
-                    warn("stage '\(name)' cancelled but not recorded (a resume would run it again): \(error)")
+                    Diagnostics.warning("stage '\(name)' cancelled but not recorded (a resume would run it again): \(error)")
                 }
             }
         }
         perform(actions)
         return (outcome, refused)
-    }
-
-    /// Says `message` on standard error, as a warning.
-    private func warn(_ message: String) {
-        FileHandle.standardError.write(Data(("mpibatch: warning: " + message + "\n").utf8))
     }
 
     /// What the status shows now: counts, busy slots, per-rank figures (no per-task state).
@@ -213,7 +208,7 @@ final class CoordinatorDriver: Sendable {
             let outcome = expandStage?(stage) ?? .failure(RunTimeTableError("this workload has no stage to expand"))
             perform(state.withLock { $0.coordinator.stageExpanded(stage, outcome: outcome) })
         case .warn(let message):
-            warn(message)
+            Diagnostics.warning(message)
         }
     }
 
@@ -227,7 +222,7 @@ final class CoordinatorDriver: Sendable {
         do {
             try RunRecordFile.earlyStops.write(stops, to: outputDirectory)
         } catch {
-            warn("early stop not recorded (a resume would run its scope again): \(error)")
+            Diagnostics.warning("early stop not recorded (a resume would run its scope again): \(error)")
         }
     }
 

@@ -56,8 +56,7 @@ public enum MPILaunch {
         let provided = try MPIEnvironment.initialize(requesting: .serialized)
         guard provided >= .serialized else {
             // The communication thread and the ranks' own calls would race inside MPI: refuse, on every rank.
-            FileHandle.standardError.write(
-                Data("mpibatch: this MPI library provides thread level \(provided); mpibatch needs at least serialized\n".utf8))
+            Diagnostics.say("this MPI library provides thread level \(provided); mpibatch needs at least serialized")
             MPIEnvironment.abort(errorCode: 2)
         }
         let world = try Communicator.world()
@@ -85,14 +84,14 @@ public enum MPILaunch {
             refusal = problem
         } else if world.rank == 0 {
             let notes = workload.startNotes
-            for note in notes { FileHandle.standardError.write(Data("mpibatch: note: \(note)\n".utf8)) }
+            for note in notes { Diagnostics.note(note) }
             // Before the directory is prepared: --resume under another numpy is refused before any block runs.
             environment = await workload.resultEnvironment(outputDirectory: outputDirectory)
             do {
                 prepared = try PreparedRun.prepare(
                     configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
                     keepValues: workload.keepsJournaledValues, notes: notes, environment: environment,
-                    warn: { FileHandle.standardError.write(Data("mpibatch: warning: \($0)\n".utf8)) })
+                    warn: { Diagnostics.warning($0) })
             } catch {
                 refusal = String(describing: error)
             }

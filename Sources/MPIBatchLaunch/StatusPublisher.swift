@@ -144,6 +144,6 @@ final class StatusPublisher: Sendable {
     }
 
     private func warn(_ message: String) {
-        FileHandle.standardError.write(Data("mpibatch: warning: \(message)\n".utf8))
+        Diagnostics.warning(message)
     }
 }

@@ -12,15 +12,15 @@ package final class ProgressReporter: Sendable {
 
     /// Starts reporting `counts` until `stop`.
     package init(counts: @escaping Counts) {
-        let terminal = isatty(STDERR_FILENO) != 0
+        let terminal = Diagnostics.isTerminal
         let interval = terminal ? 0.5 : 5.0
         let started = MonotonicClock.seconds()
         loop = BackgroundLoop(name: "mpibatch-progress") { loop in
             while !loop.wait(seconds: interval), !loop.isStopping {
                 let line = Self.line(counts(), elapsed: MonotonicClock.seconds() - started, bar: terminal)
-                FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+                Diagnostics.write(terminal ? "\r\u{1B}[K" + line : line + "\n")
             }
-            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if terminal { Diagnostics.write("\r\u{1B}[K") }
         }
     }
 

@@ -32,6 +32,9 @@ final class CorePool: Sendable {
         state = Mutex(State(free: size))
     }
 
+    /// How many tasks wait for their tokens.
+    var waiting: Int { state.withLock { $0.waiters.count - $0.head } }
+
     /// Waits until `count` tokens (at most `size`) are free and nobody queued earlier waits, then takes them.
     func acquire(_ count: Int) async {
         precondition(count >= 1 && count <= size, "a task of \(count) cores on a rank of \(size) slots")

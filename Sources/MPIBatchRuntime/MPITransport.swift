@@ -82,7 +82,7 @@ public final class MPITransport: Transport {
                 sleep(loop, afterIdleRounds: idleRounds)
             }
         } catch {
-            FileHandle.standardError.write(Data("mpibatch: rank \(rank): \(error)\n".utf8))
+            Diagnostics.say("rank \(rank): \(error)")
             MPIEnvironment.abort(errorCode: 70)
         }
     }

@@ -85,7 +85,7 @@ struct ImportDbtCommand: ParsableCommand {
         do {
             print(try DbtImport.job(manifestPath: manifest, options: options), terminator: "")
         } catch {
-            FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
+            Diagnostics.say("\(error)")
             throw ExitCode(2)
         }
     }

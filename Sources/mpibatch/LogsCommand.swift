@@ -61,7 +61,7 @@ struct LogsCommand: AsyncParsableCommand {
                 if !stdout { try TaskLogs.copy(.err, of: task, directory: directory, to: .standardError) }
             }
         } catch {
-            FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
+            Diagnostics.say("\(error)")
             throw ExitCode(2)
         }
     }

@@ -32,7 +32,7 @@ struct MPIBatchCommand: AsyncParsableCommand {
             if exitCode(for: error) == .validationFailure {
                 // Under a launcher every rank parses the same arguments: rank 0 alone reports them.
                 guard LaunchRank.isFirst else { Foundation.exit(0) }
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Diagnostics.write(fullMessage(for: error) + "\n")
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -17,21 +17,21 @@ enum ModelPathRerun {
             let workload = try MonteCarloModelWorkload(spec: spec, onlyPath: path)
             // What the value depends on, to hold against the parts in the run's run.json.
             if let environment = await workload.resultEnvironment(outputDirectory: directory) {
-                FileHandle.standardError.write(Data("mpibatch: note: computed under \(environment.versions) (run.json records what each part of a run ran under)\n".utf8))
+                Diagnostics.note("computed under \(environment.versions) (run.json records what each part of a run ran under)")
             }
             outcome = .success(try await workload.value(ofPath: path, outputDirectory: directory))
         } catch {
             outcome = .failure(error)
         }
         if let printed = FileManager.default.contents(atPath: directory + "/logs/rank-0.err"), !printed.isEmpty {
-            FileHandle.standardError.write(printed)
+            Diagnostics.write(printed)
         }
         switch outcome {
         case .success(let value):
             print("\(calls) (seed \(spec.seed)) of \(spec.kernel): \(value)")
             if !value.isFinite { throw ExitCode(1) }
         case .failure(let error):
-            FileHandle.standardError.write(Data("mpibatch: \(calls) (seed \(spec.seed)) of \(spec.kernel) failed: \(error)\n".utf8))
+            Diagnostics.say("\(calls) (seed \(spec.seed)) of \(spec.kernel) failed: \(error)")
             throw ExitCode(1)
         }
     }

@@ -17,7 +17,7 @@ struct ReportCommand: AsyncParsableCommand {
             print("timeline: \(directory)/timeline.json (Perfetto), \(directory)/timeline.svg")
             print("report: \(page)")
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            Diagnostics.write("\(error)\n")
             throw ExitCode(2)
         }
     }

@@ -32,7 +32,7 @@ struct ResultsCommand: AsyncParsableCommand {
             try CompactedResults.write(
                 directory: directory, format: format, status: status, formulaSafe: csvSafe, to: .standardOutput)
         } catch {
-            FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
+            Diagnostics.say("\(error)")
             throw ExitCode(2)
         }
     }

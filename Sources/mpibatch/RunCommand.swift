@@ -111,12 +111,12 @@ struct RunCommand: AsyncParsableCommand {
                     + "(\(summary.tasksSucceeded)/\(summary.tasksTotal) ok)\n"
                 : summary.humanText(directory: directory) + "results in \(directory)/"
                     + (summary.reportPage.map { ", report: \($0)" } ?? "") + "\n"
-            FileHandle.standardError.write(Data(text.utf8))
+            Diagnostics.write(text)
         }
         if resumable {
             // Even with --quiet: the one thing an interrupted run must say is how to go on.
             let command = ContinueCommand.text(job: job, outputDirectory: directory, ranks: summary.slotsPerRank.count)
-            FileHandle.standardError.write(Data("mpibatch: continue with: \(command)\n".utf8))
+            Diagnostics.say("continue with: \(command)")
         }
     }
 
@@ -144,7 +144,7 @@ struct RunCommand: AsyncParsableCommand {
     /// exit status is rank 0's and its banner names one process.
     private func fail(_ error: Any, status: Int32) -> ExitCode {
         guard status != 2 || LaunchRank.isFirst else { return ExitCode(0) }
-        FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
+        Diagnostics.say("\(error)")
         return ExitCode(status)
     }
 }

@@ -44,7 +44,7 @@ struct ScaleCommand: ParsableCommand {
         do {
             spec = try JobLoader.load(path: job, kernels: KernelCatalog.builtIn)
         } catch {
-            FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
+            Diagnostics.say("\(error)")
             throw ExitCode(2)
         }
         let counts = Array(Set(ranks.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })).sorted()
@@ -58,10 +58,10 @@ struct ScaleCommand: ParsableCommand {
                 ? ["mpirun", "--oversubscribe", "-np", String(count)] : ["srun", "--mpi=pmix", "-n", String(count)]
             let slots = runOptions.contains { $0 == "--slots" || $0.hasPrefix("--slots=") } ? [] : ["--slots", "1"]
             let arguments = launch + [binary, "run", job, "--out", runDirectory, "--quiet"] + slots + runOptions
-            FileHandle.standardError.write(Data("mpibatch scale: \(arguments.joined(separator: " "))\n".utf8))
+            Diagnostics.write("mpibatch scale: \(arguments.joined(separator: " "))\n")
             let status = try Self.runProcess(arguments)
             guard status == 0 else {
-                FileHandle.standardError.write(Data("mpibatch scale: the \(count)-rank run exited \(status); stopping\n".utf8))
+                Diagnostics.write("mpibatch scale: the \(count)-rank run exited \(status); stopping\n")
                 throw ExitCode(status == 2 ? 2 : 1)
             }
             runs.append((count, runDirectory))

@@ -38,7 +38,7 @@ struct StatusCommand: AsyncParsableCommand {
                 try await Task.sleep(nanoseconds: UInt64(max(0.1, status.periodSeconds / 4) * 1e9))
             }
         } catch let error as RunFileError {
-            FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
+            Diagnostics.say("\(error)")
             throw ExitCode(2)
         }
     }

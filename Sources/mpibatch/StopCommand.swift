@@ -42,7 +42,7 @@ enum RunControlCommand {
             print("\(directory): \(answer.outcome)")
             if answer.refused { throw ExitCode(2) }
         } catch let error as RunControlError {
-            FileHandle.standardError.write(Data("mpibatch: \(error)\n".utf8))
+            Diagnostics.say("\(error)")
             throw ExitCode(error.exitStatus)
         }
     }

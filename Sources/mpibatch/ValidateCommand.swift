@@ -20,7 +20,7 @@ extension JobValidation.Outcome {
     /// Prints the output and problems; throws `ExitCode(2)` for bad input.
     func emit() throws {
         for line in output { print(line) }
-        for line in problems { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        for line in problems { Diagnostics.write(line + "\n") }
         if exitStatus != 0 { throw ExitCode(exitStatus) }
     }
 }

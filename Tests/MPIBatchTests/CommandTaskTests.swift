@@ -102,10 +102,16 @@ import Testing
         }
     }
 
-    @Test func timeoutKillsTheWholeProcessGroup() async throws {
+    @Test(.timeLimit(.minutes(10))) func timeoutKillsTheWholeProcessGroup() async throws {
         let directory = makeJobTestDirectory()
+        // The task's shell and its background child hold a FIFO open: its reader sees the end
+        // (POLLHUP) when both are gone, the event this test waits for.
+        #expect(mkfifo(directory + "/held", 0o600) == 0)
+        let held = open(directory + "/held", O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        #expect(held >= 0)
+        defer { close(held) }
         let job = try workload("""
-              shell: 'sleep 600 & echo $! > child.pid; wait'
+              shell: 'exec 3>held; sleep 600 & echo $! > child.pid; wait'
               cwd: .
               timeout: 300ms
             """, directory: directory, sweep: "sweep: {repeat: 1}")
@@ -115,7 +121,9 @@ import Testing
         // the task itself may wait for a cooperative thread while CPU-heavy suites run).
         #expect(Date().timeIntervalSince(started) < 300)
         let child = try String(contentsOfFile: directory + "/child.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        try await Task.sleep(nanoseconds: 200_000_000)
+        var end = pollfd(fd: held, events: Int16(POLLIN), revents: 0)
+        while poll(&end, 1, -1) < 0 && errno == EINTR {}  // a broken kill hangs here until the time limit
+        #expect(end.revents & Int16(POLLHUP) != 0)
         let state = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8))?.split(separator: " ")[2]
         #expect(state == nil || state == "Z", "the grandchild \(child) should be gone (state \(state ?? "-"))")
     }

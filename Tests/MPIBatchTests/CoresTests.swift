@@ -15,9 +15,9 @@ import Testing
         await pool.acquire(1)
         // A wide task queues behind the running narrow one; a narrow one arriving later waits behind it.
         async let wide: Void = { await pool.acquire(2); order.add("wide") }()
-        try? await Task.sleep(nanoseconds: 20_000_000)
+        await until { pool.waiting == 1 }
         async let narrow: Void = { await pool.acquire(1); order.add("narrow") }()
-        try? await Task.sleep(nanoseconds: 20_000_000)
+        await until { pool.waiting == 2 }
         #expect(order.names.isEmpty)  // one token is free, but the wide task is first in line
         pool.release(1)
         await wide
@@ -52,6 +52,11 @@ import Testing
         #expect(lines.contains("  n (integer): range 0..<3 step 1 (3 values)"))
         #expect(lines.contains { $0.hasPrefix("cores: from 'c', up to 2") })
     }
+}
+
+/// Returns once `condition` holds, letting other tasks run meanwhile (no time is guessed).
+private func until(_ condition: () -> Bool) async {
+    while !condition() { await Task.yield() }
 }
 
 /// Who got their cores, in order.

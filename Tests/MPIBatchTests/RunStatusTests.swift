@@ -108,7 +108,7 @@ import Testing
         let started = StartCounter()
         let workload = CountingWorkload(taskCount: 2000, sleepMicroseconds: 20_000, started: started)
         let control = Task.detached {
-            try await started.wait(for: 4)
+            await started.wait(for: 4)
             let handle = try #require(FileHandle(forWritingAtPath: directory + "/control.jsonl"))
             handle.seekToEndOfFile()
             handle.write(Data("{\"garbage\n".utf8))

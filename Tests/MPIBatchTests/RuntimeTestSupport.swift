@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 @testable import MPIBatchCore
 @testable import MPIBatchLaunch
 @testable import MPIBatchReporting
@@ -15,6 +14,8 @@ struct CountingWorkload: Workload {
     var failing: Set<Int> = []
     var failedAttempts = Int.max
     var sleepMicroseconds: UInt64 = 0
+    /// Tasks that run until they are cancelled (and then throw `CancellationError`).
+    var runsUntilCancelled = false
     /// Counts tasks that started, for tests that act once work is under way.
     var started: StartCounter? = nil
 
@@ -26,8 +27,9 @@ struct CountingWorkload: Workload {
     }
 
     func run(_ task: TaskContext) async throws -> TaskValue {
-        started?.count.add(1, ordering: .relaxed)
+        started?.add()
         if sleepMicroseconds > 0 { try await Task.sleep(nanoseconds: sleepMicroseconds * 1000) }
+        if runsUntilCancelled { try await untilCancelled() }
         if failing.contains(task.index), task.attempt <= failedAttempts { throw InjectedFailure(index: task.index) }
         return .number(Double(task.index))
     }
@@ -35,12 +37,24 @@ struct CountingWorkload: Workload {
 
 /// How many tasks have started.
 final class StartCounter: Sendable {
-    let count = Atomic<Int>(0)
+    private let count = Watched(0)
+
+    /// One more task started.
+    func add() { count.update { $0 += 1 } }
 
     /// Returns once at least `wanted` tasks have started.
-    func wait(for wanted: Int) async throws {
-        while count.load(ordering: .relaxed) < wanted { try await Task.sleep(for: .milliseconds(5)) }
+    func wait(for wanted: Int) async {
+        await count.wait { $0 >= wanted }
     }
+}
+
+/// Suspends until the calling task is cancelled, then throws `CancellationError`: what a task
+/// that never ends on its own does.
+func untilCancelled() async throws {
+    let (never, continuation) = AsyncStream<Never>.makeStream()
+    for await _ in never {}  // ends only when the task is cancelled
+    continuation.finish()
+    throw CancellationError()
 }
 
 /// A fresh, empty temporary directory path (not created).

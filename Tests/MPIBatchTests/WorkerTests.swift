@@ -1,63 +1,54 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import MPIBatchCore
 @testable import MPIBatchRuntime
 @testable import MPIBatchScheduling
 
-/// Tasks that end at once, except `blocking`, which opens `blockingStarted` and runs until
-/// `released` opens.
+/// Tasks that end at once, except `blocking`, which sets `blockingStarted` and runs until
+/// `released` is set.
 private struct GatedExecutor: TaskExecutor {
     let taskCount: Int
     let blocking: Int
-    let blockingStarted = Gate()
-    let released = Gate()
+    let blockingStarted = Watched(false)
+    let released = Watched(false)
 
     func run(_ task: TaskContext) async throws -> TaskValue {
         if task.index == blocking {
-            blockingStarted.open()
-            try await released.wait()
+            blockingStarted.update { $0 = true }
+            await released.wait { $0 }
         }
         return .number(Double(task.index))
     }
 }
 
-/// Opens once; waiters poll it every millisecond.
-private final class Gate: Sendable {
-    private let opened = Atomic<Bool>(false)
-    func open() { opened.store(true, ordering: .releasing) }
-    func wait() async throws {
-        while !opened.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
-    }
-    var isOpen: Bool { opened.load(ordering: .acquiring) }
-}
-
-/// What a worker sent to its coordinator, with when it arrived (monotonic nanoseconds).
+/// What a worker sent to its coordinator, in order.
 private final class SentMessages: Sendable {
-    private let messages = Mutex<[(RuntimeMessage, UInt64)]>([])
-    func add(_ message: RuntimeMessage) { messages.withLock { $0.append((message, MonotonicClock.nanoseconds())) } }
+    private let messages = Watched<[RuntimeMessage]>([])
+    func add(_ message: RuntimeMessage) { messages.update { $0.append(message) } }
     /// Every record sent, in order.
-    func records() -> [TaskRecord] {
-        messages.withLock { messages in
-            messages.flatMap { message, _ -> [TaskRecord] in
-                if case .results(_, let records, _) = message { records } else { [] }
-            }
-        }
-    }
+    func records() -> [TaskRecord] { Self.records(in: messages.value) }
     /// The reasons of the interrupts sent.
-    func interrupts() -> [String] {
-        messages.withLock { messages in
-            messages.compactMap { message, _ in
-                if case .interrupt(let reason) = message { reason } else { nil }
-            }
+    func interrupts() -> [String] { Self.interrupts(in: messages.value) }
+    /// Whether the record of task `index` was sent.
+    func sent(index: Int) -> Bool { records().contains { $0.index == index } }
+    /// Returns once the record of task `index` has been sent.
+    func waitForRecord(of index: Int) async {
+        await messages.wait { Self.records(in: $0).contains { $0.index == index } }
+    }
+    /// Returns once an interrupt has been sent.
+    func waitForInterrupt() async {
+        await messages.wait { !Self.interrupts(in: $0).isEmpty }
+    }
+
+    private static func records(in messages: [RuntimeMessage]) -> [TaskRecord] {
+        messages.flatMap { message -> [TaskRecord] in
+            if case .results(_, let records, _) = message { records } else { [] }
         }
     }
-    /// When the record of task `index` was sent, if it was.
-    func sent(index: Int) -> UInt64? {
-        messages.withLock { messages in
-            messages.first { message, _ in
-                if case .results(_, let records, _) = message { records.contains { $0.index == index } } else { false }
-            }?.1
+
+    private static func interrupts(in messages: [RuntimeMessage]) -> [String] {
+        messages.compactMap { message in
+            if case .interrupt(let reason) = message { reason } else { nil }
         }
     }
 }
@@ -78,8 +69,9 @@ private final class SentMessages: Sendable {
         #expect(sent.map { $0.map(\.index) } == [[0, 1], []])
     }
 
-    /// Issue 23: the first task of a chunk was sent only when the second one ended.
-    @Test func aFinishedTaskIsSentWhileTheNextTaskOfItsChunkStillRuns() async throws {
+    /// Issue 23: the first task of a chunk was sent only when the second one ended. (With that
+    /// bug this test waits until its time limit and fails.)
+    @Test(.timeLimit(.minutes(10))) func aFinishedTaskIsSentWhileTheNextTaskOfItsChunkStillRuns() async throws {
         let executor = GatedExecutor(taskCount: 2, blocking: 1)
         let sent = SentMessages()
         let worker = Worker(
@@ -87,29 +79,21 @@ private final class SentMessages: Sendable {
             sendToCoordinator: { sent.add($0) })
         let running = Task { await worker.run(host: "test", heartbeatSeconds: 60) }
         worker.receive(.assign(slot: 0, chunk: Chunk(start: 0, end: 2)))
-        // Tests running beside this one may keep the task pool busy for a while: wait for task 1.
-        let started = MonotonicClock.nanoseconds()
-        while !executor.blockingStarted.isOpen, MonotonicClock.nanoseconds() - started < 300_000_000_000 {
-            try await Task.sleep(for: .milliseconds(2))
-        }
+        await executor.blockingStarted.wait { $0 }
         // Task 1 runs until released: task 0's record must go out meanwhile, from the flusher's
-        // own thread (within the flush interval of its end; the limit leaves a loaded machine room).
-        let limit = MonotonicClock.nanoseconds() + 5_000_000_000
-        while sent.sent(index: 0) == nil, MonotonicClock.nanoseconds() < limit {
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        #expect(sent.sent(index: 0) != nil, "task 0's record was not sent while task 1 ran")
-        #expect(sent.sent(index: 1) == nil)
-        executor.released.open()
+        // own thread.
+        await sent.waitForRecord(of: 0)
+        #expect(!sent.sent(index: 1))
+        executor.released.update { $0 = true }
         worker.receive(.stop(graceSeconds: 1))
         await running.value
-        #expect(sent.sent(index: 1) != nil)
+        #expect(sent.sent(index: 1))
     }
 }
 
 @Suite struct WorkerDeadlineTests {
     /// Issue 23: the tasks of a chunk handed out before the deadline started regardless of it.
-    @Test func noTaskOfAChunkStartsThatWouldEndAfterTheDeadline() async throws {
+    @Test(.timeLimit(.minutes(10))) func noTaskOfAChunkStartsThatWouldEndAfterTheDeadline() async throws {
         let sent = SentMessages()
         let deadline = MonotonicClock.seconds() + 0.35
         let worker = Worker(
@@ -119,7 +103,7 @@ private final class SentMessages: Sendable {
         let running = Task { await worker.run(host: "test", heartbeatSeconds: 60) }
         worker.receive(.assign(slot: 0, chunk: Chunk(start: 0, end: 20)))
         // However late a busy test machine runs the worker, it ends up refusing a task.
-        while sent.interrupts().isEmpty, MonotonicClock.seconds() < deadline + 300 { try await Task.sleep(for: .milliseconds(5)) }
+        await sent.waitForInterrupt()
         worker.receive(.stop(graceSeconds: 1))
         await running.value
         #expect(sent.interrupts() == [Coordinator.deadlineStopReason])

@@ -50,7 +50,7 @@ case "resume":
 case "coordinator":
     let numbers = arguments.dropFirst().prefix(3).compactMap { Int($0) }
     guard numbers.count == 3, let policy = ChunkPolicy(rawValue: String(arguments.dropFirst(4).first ?? "auto")) else {
-        FileHandle.standardError.write(Data("usage: mpibatch-bench coordinator RANKS SLOTS TASKS [auto|static|dynamic|guided]\n".utf8))
+        Diagnostics.write("usage: mpibatch-bench coordinator RANKS SLOTS TASKS [auto|static|dynamic|guided]\n")
         exit(2)
     }
     let figures = try CoordinatorLoad.run(ranks: numbers[0], slots: numbers[1], tasks: numbers[2], policy: policy)
@@ -60,6 +60,6 @@ case "coordinator":
         "tasks_per_second=\(Int(figures.tasksPerSecond)) tasks_per_chunk=\(figures.tasksPerChunk)",
         "peak_memory_growth_mb=\(figures.peakMemoryGrowth >> 20)")
 default:
-    FileHandle.standardError.write(Data("usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS | coordinator RANKS SLOTS TASKS [POLICY]\n".utf8))
+    Diagnostics.write("usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS | coordinator RANKS SLOTS TASKS [POLICY]\n")
     exit(2)
 }
