@@ -9,6 +9,7 @@ let layers: [Target.Dependency] = [
 
 let package = Package(
     name: "mpibatch",
+    // macOS: the code is kept portable but is built and tested on Linux only (docs/layers.md, Platforms).
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mpibatch", targets: ["mpibatch"]),

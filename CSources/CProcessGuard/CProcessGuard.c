@@ -39,9 +39,22 @@ static void guard_loop(int input) {
     _exit(0);
 }
 
+/* A pipe whose ends are close-on-exec. macOS has no pipe2: pipe then fcntl, which leaves a
+   moment in which a child another thread spawns inherits the ends (not built on macOS here). */
+static int cloexec_pipe(int fds[2]) {
+#if defined(__APPLE__)
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#else
+    return pipe2(fds, O_CLOEXEC);
+#endif
+}
+
 int cprocessguard_start(void) {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    if (cloexec_pipe(fds) != 0) return -1;
     pid_t pid = fork();
     if (pid < 0) {
         int saved = errno;

@@ -79,8 +79,6 @@ public enum CoordinatorLoad {
 
     /// The process's peak resident memory (getrusage), in bytes.
     private static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss * 1024
+        Platform.maxRSSBytes(Platform.ownUsage())
     }
 }

@@ -31,8 +31,7 @@ public enum MonotonicClock {
     public static func processCPUSeconds() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        var children = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &children)
+        let children = Platform.childrenUsage()
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9 + seconds(children.ru_utime) + seconds(children.ru_stime)
     }

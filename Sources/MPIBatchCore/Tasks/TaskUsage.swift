@@ -20,10 +20,10 @@ public struct TaskUsage: Sendable, Equatable {
         self.maxRSSBytes = maxRSSBytes
     }
 
-    /// From `wait4`'s rusage (Linux reports `ru_maxrss` in KiB).
+    /// From `wait4`'s rusage.
     package init(_ usage: rusage) {
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         cpuSeconds = seconds(usage.ru_utime) + seconds(usage.ru_stime)
-        maxRSSBytes = Int(usage.ru_maxrss) * 1024
+        maxRSSBytes = Platform.maxRSSBytes(usage)
     }
 }

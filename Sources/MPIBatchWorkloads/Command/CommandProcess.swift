@@ -187,17 +187,6 @@ struct CommandProcess: Sendable {
     }
 }
 
-extension CommandProcess {
-    typealias AddChdir = @convention(c) (
-        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-    ) -> Int32
-
-    /// glibc's `posix_spawn_file_actions_addchdir_np`, looked up at run time
-    /// because Swift's Glibc module does not declare GNU extensions.
-    static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np")
-        .map { unsafeBitCast($0, to: AddChdir.self) }
-}
-
 /// A running child's state, shared by its waiter, its timer and cancellation.
 private final class Watch: Sendable {
     private struct State {

@@ -32,20 +32,22 @@ struct OutputDrain: Sendable {
     /// Two new pipes, each keeping up to `limit` bytes (see `CapturedOutput`); returns the
     /// drain and the write ends, for the child's fds 1 and 2 (the caller closes them once spawned).
     static func open(limit: Int) -> Result<(drain: OutputDrain, stdout: Int32, stderr: Int32), Errno> {
-        var out: [Int32] = [-1, -1]
-        var err: [Int32] = [-1, -1]
-        guard let pipe2 = Self.pipe2 else { return .failure(Errno(rawValue: ENOSYS)) }
-        guard pipe2(&out, O_CLOEXEC) == 0 else { return .failure(Errno(rawValue: errno)) }
-        guard pipe2(&err, O_CLOEXEC) == 0 else {
-            let code = errno
-            _ = Glibc.close(out[0])
-            _ = Glibc.close(out[1])
-            return .failure(Errno(rawValue: code))
+        let out: (read: Int32, write: Int32)
+        let err: (read: Int32, write: Int32)
+        switch Platform.closeOnExecPipe() {
+        case .success(let ends): out = ends
+        case .failure(let code): return .failure(code)
+        }
+        switch Platform.closeOnExecPipe() {
+        case .success(let ends): err = ends
+        case .failure(let code):
+            Self.close(out.read, out.write)
+            return .failure(code)
         }
         let drain = OutputDrain(
-            stdout: CapturedOutput(limit: limit), stderr: CapturedOutput(limit: limit), stdoutEnd: out[0],
-            stderrEnd: err[0], unfinished: [out[0], err[0]])
-        return .success((drain, out[1], err[1]))
+            stdout: CapturedOutput(limit: limit), stderr: CapturedOutput(limit: limit), stdoutEnd: out.read,
+            stderrEnd: err.read, unfinished: [out.read, err.read])
+        return .success((drain, out.write, err.write))
     }
 
     /// Reads whatever arrives until both pipes end, or until `stop()` is true; `stop` is asked
@@ -88,16 +90,12 @@ struct OutputDrain: Sendable {
         }
     }
 
-    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-
-    /// glibc's `pipe2`, looked up at run time because Swift's Glibc module does not declare
-    /// GNU extensions. `pipe` then `fcntl` would leave a moment in which another slot's
-    /// spawn could inherit the pipe, and that child would hold this task's output open.
-    private static let pipe2: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
-
     /// Closes both read ends; a process still writing to them gets SIGPIPE.
     func close() {
-        _ = Glibc.close(stdoutEnd)
-        _ = Glibc.close(stderrEnd)
+        Self.close(stdoutEnd, stderrEnd)
+    }
+
+    private static func close(_ descriptors: Int32...) {
+        for descriptor in descriptors { try? FileDescriptor(rawValue: descriptor).close() }
     }
 }

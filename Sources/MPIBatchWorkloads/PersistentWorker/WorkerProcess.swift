@@ -78,8 +78,8 @@ final class WorkerProcess {
 
     /// A connected pair of stream sockets, close-on-exec, numbered 10 or above.
     private static func socketPair(_ pair: inout [Int32]) -> Bool {
-        var raw: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &raw) == 0 else { return false }
+        guard let made = Platform.closeOnExecSocketPair() else { return false }
+        let raw = [made.0, made.1]
         for side in 0..<2 {
             pair[side] = fcntl(raw[side], F_DUPFD_CLOEXEC, 10)
             close(raw[side])
@@ -91,7 +91,7 @@ final class WorkerProcess {
     func send(_ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.send(toWorker, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let count = bytes.withUnsafeBytes { Platform.sendWithoutSignal(toWorker, UnsafeRawBufferPointer(rebasing: $0[sent...])) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { return false }
             sent += count
@@ -141,7 +141,7 @@ final class WorkerProcess {
     @discardableResult
     func kill() -> String {
         if let reaped { return Self.describe(reaped) }
-        _ = Glibc.kill(-pid, SIGKILL)  // the unreaped leader keeps the group's id ours
+        ProcessGroups.signal(pid, SIGKILL)  // the unreaped leader keeps the group's id ours
         var raw: Int32 = 0
         while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
         reaped = raw
@@ -168,7 +168,7 @@ final class WorkerProcess {
             {
                 usleep(10_000)
             }
-            _ = Glibc.kill(-pid, SIGKILL)  // gone or not, its group ends; the leader is not reaped yet
+            ProcessGroups.signal(pid, SIGKILL)  // gone or not, its group ends; the leader is not reaped yet
             var raw: Int32 = 0
             while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
             ProcessGroups.shared.sweep(pid, grace: 0)

@@ -1,3 +1,5 @@
+import MPIBatchCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,10 +34,9 @@ enum GroupSpawn {
     /// `inherited`'s variables followed by `own`, in `workingDirectory` if given.
     static func start(
         _ program: String, arguments: [String], inherited: CommandEnvironment, own: [String], workingDirectory: String?,
-        descriptors: (inout posix_spawn_file_actions_t) -> Void
+        descriptors: (inout Platform.SpawnActions) -> Void
     ) -> Result<pid_t, Failure> {
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+        var (actions, attributes) = Platform.unsetSpawnSettings()
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
         defer {
@@ -44,9 +45,8 @@ enum GroupSpawn {
         }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         descriptors(&actions)
-        if let workingDirectory {
-            guard let addChdir = CommandProcess.addChdir else { return .failure(.noChdir) }
-            _ = addChdir(&actions, workingDirectory)
+        if let workingDirectory, !Platform.addChdir(&actions, workingDirectory) {
+            return .failure(.noChdir)
         }
         var signals = sigset_t()
         sigemptyset(&signals)

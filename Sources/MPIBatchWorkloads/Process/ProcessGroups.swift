@@ -41,6 +41,11 @@ final class ProcessGroups: Sendable {
         atexit { ProcessGroups.shared.endAll(grace: 0.25) }
     }
 
+    /// Sends `signal` to every process of `group` (what a type with a `kill` of its own calls).
+    static func signal(_ group: pid_t, _ signal: Int32) {
+        _ = kill(-group, signal)
+    }
+
     /// Starts tracking `group` (a task's leader was just spawned with it).
     func insert(_ group: pid_t) {
         _ = live.withLock { $0.insert(group) }
