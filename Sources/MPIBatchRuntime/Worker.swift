@@ -18,6 +18,8 @@ import Synchronization
 package final class Worker: Sendable {
     private let rank: Int
     private let workload: any TaskExecutor
+    /// The workload, when its tasks may report their own usage (`ReportsOwnUsage`).
+    private let ownUsage: (any ReportsOwnUsage)?
     private let failFast: Bool
     private let outputDirectory: String
     private let sendToCoordinator: @Sendable (RuntimeMessage) -> Void
@@ -67,6 +69,7 @@ package final class Worker: Sendable {
         self.deadline = deadline.map { UInt64(max(0, min($0, 1e9)) * 1e9) }
         self.adaptive = adaptive
         self.workload = workload
+        ownUsage = workload as? any ReportsOwnUsage
         self.failFast = failFast
         self.outputDirectory = outputDirectory
         self.sendToCoordinator = sendToCoordinator
@@ -261,7 +264,8 @@ package final class Worker: Sendable {
         var value = TaskValue.none
         var error: String?
         // A kernel that does not suspend runs on one thread: its CPU time is that thread's.
-        let threadCPU = MonotonicClock.threadCPUNanoseconds()
+        // A task that reports its own usage (a command) needs no clock read.
+        let threadCPU = ownUsage?.reportsOwnUsage(of: index) == true ? nil : MonotonicClock.threadCPUNanoseconds()
         do {
             value = try await execute(context)
         } catch let timeout as TaskTimeout {
@@ -285,7 +289,8 @@ package final class Worker: Sendable {
         let command = reports[slot].take()
         let usage =
             command.usage
-            ?? TaskUsage(cpuSeconds: Double(MonotonicClock.threadCPUNanoseconds() &- threadCPU) * 1e-9, maxRSSBytes: nil)
+            ?? TaskUsage(
+                cpuSeconds: threadCPU.map { Double(MonotonicClock.threadCPUNanoseconds() &- $0) * 1e-9 } ?? 0, maxRSSBytes: nil)
         let start = Double(started &- epoch) * 1e-9 + command.setupSeconds  // a worker's start-up is not task time
         var record = TaskRecord(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot,

@@ -140,3 +140,24 @@ ds_kill_resume() {
     "$HERE/journal_check.py" "$out" 600
 }
 check "direct spawn: kill -9 of both ranks mid-run, then --resume: every index once" ds_kill_resume
+
+# The rank's per-task system calls cut with it: no getcwd/stat for a relative --out and no
+# thread CPU clock read (CLOCK_THREAD_CPUTIME_ID) per command task; cpu_seconds still there.
+ds_rank_syscalls() {
+    command -v strace >/dev/null || { echo "strace is not installed (make deps-test)"; return 1; }
+    local dir="$WORK/ds-syscalls"
+    mkdir -p "$dir"
+    for i in $(seq 0 399); do echo true; done >"$dir/tasks.txt"
+    (cd "$dir" && strace -f -qq -e trace=getcwd,clock_gettime -e signal=none -o trace "$DS_BIN" run tasks.txt --out run --slots 1 --quiet) || return 1
+    local getcwd clock
+    getcwd=$(grep -c 'getcwd(' "$dir/trace")
+    clock=$(grep -c 'CLOCK_THREAD_CPUTIME_ID' "$dir/trace")
+    echo "measured: 400 tasks: $getcwd getcwd, $clock thread CPU clock reads"
+    [ "$getcwd" -lt 40 ] && [ "$clock" -lt 40 ] || return 1
+    "$HERE/journal_check.py" "$dir/run" 400 &&
+        python3 -c "
+import json
+lines = [json.loads(l) for l in open('$dir/run/results.jsonl')]
+assert all(isinstance(l['cpu_seconds'], float) and l['max_rss_bytes'] > 0 for l in lines), lines[0]"
+}
+check "direct spawn: no getcwd and no thread CPU clock read per command task (relative --out)" ds_rank_syscalls

@@ -1,5 +1,6 @@
 import Foundation
 import MPIBatchRuntime
+import Synchronization
 
 /// The variables that tell a command task who it is: `MPIBATCH_INDEX`,
 /// `MPIBATCH_ATTEMPT`, `MPIBATCH_RANK`, `MPIBATCH_SLOT`, `MPIBATCH_OUT` (the run
@@ -39,7 +40,7 @@ struct TaskIdentity: Sendable {
         add("MPIBATCH_ATTEMPT", String(context.attempt))
         add("MPIBATCH_RANK", String(context.rank))
         add("MPIBATCH_SLOT", String(context.slot))
-        add("MPIBATCH_OUT", Self.absolute(context.outputDirectory))
+        add("MPIBATCH_OUT", runDirectory.absolute(context.outputDirectory))
         if setsThreads {
             if cores > 1 {
                 variables.append("\(Self.threads)=\(cores)")
@@ -50,7 +51,21 @@ struct TaskIdentity: Sendable {
         return variables
     }
 
-    private static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+    /// `MPIBATCH_OUT`, made absolute once rather than per task (a relative `--out` cost a
+    /// `getcwd` and a `stat` a task).
+    private let runDirectory = AbsolutePath()
+}
+
+/// The absolute form of the last path asked for, kept: a worker's tasks all ask for the same.
+private final class AbsolutePath: Sendable {
+    private let last = Mutex<(path: String, absolute: String)?>(nil)
+
+    /// `path` absolute, without `.` or `..` (as given when it is already absolute).
+    func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        if let known = last.withLock({ $0 }), known.path == path { return known.absolute }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        last.withLock { $0 = (path, absolute) }
+        return absolute
     }
 }

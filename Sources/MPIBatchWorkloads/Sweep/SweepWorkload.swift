@@ -128,3 +128,10 @@ public enum SweepWorkloadError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension SweepWorkload: ReportsOwnUsage {
+    /// A command reports its rusage; a kernel's or a persistent worker's CPU time is the thread's.
+    package func reportsOwnUsage(of index: Int) -> Bool {
+        if case .command = executor { true } else { false }
+    }
+}
