@@ -161,7 +161,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let control = Task.detached {
             for _ in 0..<1200 {
-                if (try? RunStatusReader.read(directory: directory))?.stages?.contains("(mid)") == true { break }
+                if (try? RunStatusReader.read(directory: directory))?.stages?.contains("(mid") == true { break }
                 try await Task.sleep(nanoseconds: 50_000_000)
             }
             return try RunControl.send(ControlRequest(action), to: directory, timeoutSeconds: 10)
@@ -169,6 +169,17 @@ import Testing
         let (summary, lines) = try await runInMemory(
             try workload(chain(tasks: tasks, ms: 300), directory: directory), ranks: 2, directory: directory)
         return (summary, lines, try await control.value)
+    }
+
+    /// `cancelled-stages.json` cannot be written (a directory stands in its place, as a full
+    /// disk would refuse it): the cancel is still done, with a warning, and the run ends well.
+    @Test func aCancelThatCannotBeRecordedIsStillDone() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/cancelled-stages.json", withIntermediateDirectories: true)
+        let (summary, lines, answer) = try await run(sending: .cancelStage("mid"), in: directory, tasks: 40)
+        #expect(!answer.refused && summary.exitStatus == 0 && summary.stageGraph?.stagesCancelled == ["mid"])
+        #expect(lines.contains { $0["status"] as? String == "cancelled" })
     }
 
     @Test func aStageRequestIsOneLineOfTheControlFile() throws {
