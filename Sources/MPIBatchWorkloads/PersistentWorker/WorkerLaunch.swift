@@ -13,13 +13,17 @@ struct WorkerLaunch: Sendable {
     private let expansion: TemplateExpansion
     /// The rank's environment minus what the worker gets set for it, built once.
     private let inherited: CommandEnvironment
+    /// In a stage graph: how its workers are shared with other stages.
+    let sharing: StageWorkerSharing?
 
     /// The variables set to the worker's cores, so N numpy workers do not start N² BLAS threads.
     static let threadVariables = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"]
 
-    /// For `task`, whose action is `spec`, under `expansion`.
-    init(spec: WorkerSpec, task: TaskSpec, expansion: TemplateExpansion) {
+    /// For `task`, whose action is `spec`, under `expansion`; in a stage graph, `sharing`
+    /// says how its workers serve other stages.
+    init(spec: WorkerSpec, task: TaskSpec, expansion: TemplateExpansion, sharing: StageWorkerSharing? = nil) {
         self.spec = spec
+        self.sharing = sharing
         self.task = task
         self.expansion = expansion
         let replaced = Set(task.environment.map(\.name)).union(TaskIdentity.names).union(Self.threadVariables)
@@ -69,5 +73,14 @@ struct WorkerLaunch: Sendable {
         return Resolved(
             arguments: arguments, inherited: inherited, environment: environment,
             workingDirectory: task.workingDirectory.map { expansion.render($0, at: index) }, description: spec.summary)
+    }
+
+    /// What makes two stages' workers the same worker: its argv, its environment and its
+    /// directory as `resolved` says, without what only names the stage (`sharing`).
+    func identity(of resolved: Resolved) -> String {
+        let stageVariables = sharing?.stageVariables ?? []
+        let own = resolved.environment.filter { !stageVariables.contains(String($0.prefix { $0 != "=" })) }
+        let directory = resolved.workingDirectory == sharing?.stageDirectory ? nil : resolved.workingDirectory
+        return (resolved.arguments + ["\u{0}"] + own + ["\u{0}", directory ?? ""]).joined(separator: "\u{0}")
     }
 }

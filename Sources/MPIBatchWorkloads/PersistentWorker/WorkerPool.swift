@@ -42,10 +42,11 @@ struct WorkerTasks: Sendable {
     /// The rank's workers.
     let pool: WorkerPool
 
-    /// For `task`, whose action is `spec`, under `expansion`.
-    init(spec: WorkerSpec, task: TaskSpec, expansion: TemplateExpansion) {
+    /// For `task`, whose action is `spec`, under `expansion`; in a stage graph, `sharing`
+    /// lets a slot's worker serve the other stages that name the same worker.
+    init(spec: WorkerSpec, task: TaskSpec, expansion: TemplateExpansion, sharing: StageWorkerSharing? = nil) {
         pool = WorkerPool(
-            launch: WorkerLaunch(spec: spec, task: task, expansion: expansion), task: task,
+            launch: WorkerLaunch(spec: spec, task: task, expansion: expansion, sharing: sharing), task: task,
             tasks: SweepWorkerTasks(expansion: expansion, arguments: spec.arguments))
     }
 

@@ -76,11 +76,14 @@ final class WorkerSlot: @unchecked Sendable {
         var facts = CommandReport.Facts()
         facts.setupSeconds = earlyStartSeconds  // a worker started before the run is its first task's start-up
         earlyStartSeconds = 0
-        defer { report.record(facts) }
+        defer {
+            report.record(facts)
+            parkIfIdle(context)
+        }
         try await skipUnwanted(before: context)
         while true {
             if !hasPending {
-                if process == nil { try await start(context, setupSeconds: &facts.setupSeconds) }
+                if process == nil, !takeKept(context) { try await start(context, setupSeconds: &facts.setupSeconds) }
                 let end = context.index <= isolatedThrough ? context.index + 1 : batchEnd
                 send(from: context.index, to: end, attempt: context.attempt)
             }
@@ -95,6 +98,33 @@ final class WorkerSlot: @unchecked Sendable {
         if let startFailure { throw startFailure }
         if process == nil { try await start(context, setupSeconds: &earlyStartSeconds) }
         return environment
+    }
+
+    // MARK: - Kept across stages
+
+    /// In a stage graph, leaves the worker, alive with nothing sent, to the graph's keeper for
+    /// the next task of this slot, of this stage or another that names the same worker.
+    private func parkIfIdle(_ context: TaskContext) {
+        guard let sharing = launch.sharing, let process, !hasPending, !process.hasExited else { return }
+        let idle = WorkerKeeper.Idle(process: process, reader: reader, consumed: consumed, environment: environment)
+        sharing.keeper.park(idle, slot: context.slot, identity: launch.identity(of: launch.resolved(for: context, cores: cores)))
+        forgetWorker()
+    }
+
+    /// Takes the worker of task `context`'s identity that the keeper holds for its slot; false when there is none.
+    private func takeKept(_ context: TaskContext) -> Bool {
+        guard let sharing = launch.sharing,
+            let idle = sharing.keeper.take(slot: context.slot, identity: launch.identity(of: launch.resolved(for: context, cores: cores)))
+        else { return false }
+        guard !idle.process.hasExited else {  // it died while idle: no task's fault
+            _ = idle.process.kill()
+            return false
+        }
+        process = idle.process
+        reader = idle.reader
+        consumed = idle.consumed
+        environment = idle.environment
+        return true
     }
 
     // MARK: - Batches

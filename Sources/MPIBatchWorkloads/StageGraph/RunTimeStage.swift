@@ -14,10 +14,15 @@ final class RunTimeStage: Workload {
     private let kernels: KernelRegistry
     private let values: StageValues
     private let directory: String
+    private let workerSharing: StageWorkerSharing
     private let built = Mutex<SweepWorkload?>(nil)
 
-    /// The stage of `sweep` (with `table`), working in `directory`.
-    init(sweep: SweepSpec, table: RunTimeTable, jobSeed: UInt64, kernels: KernelRegistry, values: StageValues, directory: String) {
+    /// The stage of `sweep` (with `table`), working in `directory`, its workers shared by `workerSharing`.
+    init(
+        sweep: SweepSpec, table: RunTimeTable, jobSeed: UInt64, kernels: KernelRegistry, values: StageValues, directory: String,
+        workerSharing: StageWorkerSharing
+    ) {
+        self.workerSharing = workerSharing
         self.sweep = sweep
         self.table = table
         self.jobSeed = jobSeed
@@ -37,7 +42,8 @@ final class RunTimeStage: Workload {
             var expanded = sweep
             expanded.space = try table.expand(in: directory)
             expanded.runTimeTable = nil
-            let workload = try SweepWorkload(sweep: expanded, jobSeed: jobSeed, kernels: kernels, stageValues: values)
+            let workload = try SweepWorkload(
+                sweep: expanded, jobSeed: jobSeed, kernels: kernels, stageValues: values, workerSharing: workerSharing)
             built = workload
             return workload
         }

@@ -21,6 +21,9 @@ import Synchronization
 /// `after:`, `MPIBATCH_STAGE_<NAME>_DIR` (upper case, `-` as `_`). Only direct
 /// dependencies get a variable: one per ancestor would grow the environment with the
 /// graph until `exec` fails ("Argument list too long").
+/// A `python:` or `worker:` stage's slot takes the live worker an earlier stage left on that
+/// slot when it names the same worker (`WorkerKeeper`); that worker keeps the stage variables
+/// and the directory of the stage that started it.
 /// The order stages run in is the business of `StageGraphSource`.
 public struct StageGraphWorkload: Workload {
     /// The graph it runs.
@@ -41,20 +44,26 @@ public struct StageGraphWorkload: Workload {
         var stages: [any Workload] = []
         var monteCarloStages: [Int: MonteCarloWorkload] = [:]
         var runTimeStages: [Int: RunTimeStage] = [:]
+        let keeper = WorkerKeeper()
         for (number, stage) in graph.stages.enumerated() {
             switch stage.body {
             case .tasks(let sweep, _):
                 let own = Self.inStageDirectory(sweep, stage: number, of: graph, values: values)
+                let sharing = StageWorkerSharing(
+                    keeper: keeper, stageVariables: Set(own.task.environment.dropFirst(sweep.task.environment.count).map(\.name)),
+                    stageDirectory: values.stageDirectory(stage.name))
                 let stageSeed = TaskSeed.stageSeed(job: jobSeed, stage: number)
                 if let table = sweep.runTimeTable {
                     let runTime = RunTimeStage(
                         sweep: own, table: table, jobSeed: stageSeed, kernels: kernels.taskKernels, values: values,
-                        directory: values.stageDirectory(stage.name))
+                        directory: values.stageDirectory(stage.name), workerSharing: sharing)
                     runTimeStages[number] = runTime
                     stages.append(runTime)
                     continue
                 }
-                stages.append(try SweepWorkload(sweep: own, jobSeed: stageSeed, kernels: kernels.taskKernels, stageValues: values))
+                stages.append(
+                    try SweepWorkload(
+                        sweep: own, jobSeed: stageSeed, kernels: kernels.taskKernels, stageValues: values, workerSharing: sharing))
             case .monteCarlo(let spec):
                 let blocks = try MonteCarloWorkload(spec: spec, kernels: kernels.monteCarloKernels)
                 monteCarloStages[number] = blocks

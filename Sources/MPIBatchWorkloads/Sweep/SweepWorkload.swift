@@ -32,10 +32,11 @@ public struct SweepWorkload: Workload {
     }
 
     /// Builds the workload for `sweep` with job seed `jobSeed`; in a stage graph,
-    /// `stageValues` fills in `{stages.NAME.value}`.
-    public init(
+    /// `stageValues` fills in `{stages.NAME.value}` and `workerSharing` lets its workers
+    /// serve the graph's other stages.
+    init(
         sweep: SweepSpec, jobSeed: UInt64, kernels: KernelRegistry = .builtIn,
-        stageValues: StageValues = StageValues(directory: nil)
+        stageValues: StageValues = StageValues(directory: nil), workerSharing: StageWorkerSharing? = nil
     ) throws(SweepWorkloadError) {
         self.sweep = sweep
         expansion = TemplateExpansion(sweep: sweep, jobSeed: jobSeed, stageValues: stageValues)
@@ -56,7 +57,7 @@ public struct SweepWorkload: Workload {
         case .command, .shell:
             executor = .command(CommandLauncher(spec: sweep.task, expansion: expansion))
         case .worker(let worker):
-            executor = .worker(WorkerTasks(spec: worker, task: sweep.task, expansion: expansion))
+            executor = .worker(WorkerTasks(spec: worker, task: sweep.task, expansion: expansion, sharing: workerSharing))
         }
     }
 

@@ -1,0 +1,78 @@
+import MPIBatchCore
+import Synchronization
+
+/// The idle persistent workers of a rank's stage graph, kept between the stages' tasks, so a
+/// stage whose tasks name the same worker as an earlier stage's (`WorkerLaunch.identity`) on
+/// the same slot takes that live worker instead of starting its own: an `mpibatch import dbt`
+/// job's stages each run one dbt node, and its worker parses the project once per slot, not
+/// once per stage.
+///
+/// A slot keeps at most `idlePerSlot` idle workers, one per identity; parking one more retires
+/// the one idle the longest. Workers still kept when the graph's workload goes are retired.
+final class WorkerKeeper: Sendable {
+    /// The most idle workers a slot keeps (distinct identities); more retire the oldest.
+    static let idlePerSlot = 4
+
+    /// A worker with nothing sent, and the slot state that goes with it.
+    struct Idle: @unchecked Sendable {  // handed from one slot to another under `idle`'s lock: one owner at a time
+        /// The running worker.
+        let process: WorkerProcess
+        /// Its bytes read and not yet cut into frames (none: it had answered everything).
+        let reader: WorkerFrameReader
+        /// Bytes of its stdout and stderr already given to tasks.
+        let consumed: [Int]
+        /// What it said at its handshake it runs under.
+        let environment: RunEnvironment?
+    }
+
+    /// By slot number: idle workers and their identities, the longest idle first.
+    private let idle = Mutex<[Int: [(identity: String, worker: Idle)]]>([:])
+
+    /// A keeper with no worker.
+    init() {}
+
+    deinit {
+        idle.withLock { idle in
+            for kept in idle.values.joined() { kept.worker.process.retire() }
+            idle.removeAll()
+        }
+    }
+
+    /// Keeps `worker`, of `identity`, for slot `slot`'s later tasks; the slot's worker of the same
+    /// identity kept before it, and its oldest when it keeps `idlePerSlot` others, are retired.
+    func park(_ worker: Idle, slot: Int, identity: String) {
+        let retired = idle.withLock { idle in
+            var kept = idle[slot, default: []]
+            var retired = kept.filter { $0.identity == identity }.map(\.worker)
+            kept.removeAll { $0.identity == identity }
+            if kept.count >= Self.idlePerSlot { retired.append(kept.removeFirst().worker) }
+            kept.append((identity, worker))
+            idle[slot] = kept
+            return retired
+        }
+        for worker in retired { worker.process.retire() }
+    }
+
+    /// Slot `slot`'s idle worker of `identity`, taken out; nil when it keeps none.
+    func take(slot: Int, identity: String) -> Idle? {
+        idle.withLock { idle in
+            guard let position = idle[slot]?.firstIndex(where: { $0.identity == identity }) else { return nil }
+            return idle[slot]?.remove(at: position).worker
+        }
+    }
+
+    /// How many idle workers slot `slot` keeps (for tests).
+    func idleCount(slot: Int) -> Int { idle.withLock { $0[slot]?.count ?? 0 } }
+}
+
+/// How a stage's workers are shared with the graph's other stages: through `keeper`, by an
+/// identity that leaves out what only names the stage (its variables and its directory as
+/// the default `cwd:`). A worker serving several stages keeps the ones of the stage that started it.
+struct StageWorkerSharing: Sendable {
+    /// The graph's idle workers.
+    let keeper: WorkerKeeper
+    /// The environment variables that name the stage (`MPIBATCH_STAGE_NAME`, …).
+    let stageVariables: Set<String>
+    /// The stage's directory.
+    let stageDirectory: String
+}
