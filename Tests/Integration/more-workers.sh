@@ -408,7 +408,7 @@ assert [last[i]["value"] for i in range(3)] == [0, 2, 4] and last[45]["value"] =
 assert (last[50]["value"], last[51]["value"]) == (42, 84), (last[50], last[51])
 '
 }
-check "python: tasks in stages' sweeps (each stage its own workers), a stage's args: from an earlier stage's value" wk_stage
+check "python: tasks in stages' sweeps (stages that name the same worker share a slot's worker), a stage's args: from an earlier stage's value" wk_stage
 
 # A raw worker whose child inherits the protocol sockets, then dies: end of file never
 # comes while the child lives, yet the death is seen at once (the child ends with the group).
