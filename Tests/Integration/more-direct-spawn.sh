@@ -68,10 +68,14 @@ JOB
             (cd "$dir" && ds_traced "$on" "$dir/$job" "${env[@]}" MPIBATCH_DIRECT_SPAWN=1) || true
             (cd "$dir" && ds_traced "$off" "$dir/$job" "${env[@]}" MPIBATCH_DIRECT_SPAWN=0) || true
             ds_compare "$on" "$off" "$n" || { echo "variant $variant, $job"; return 1; }
-            # Direct: only the lines with bash syntax started bash; off: every line did.
-            local bashes_on bashes_off
-            bashes_on=$(grep -c 'execve("[^"]*/bash", \["[^"]*bash", "-c"' "$on.trace")
-            bashes_off=$(grep -c 'execve("[^"]*/bash", \["[^"]*bash", "-c"' "$off.trace")
+            # Direct: only the lines with bash syntax started bash, beside bash asked once
+            # what it passes on (`bash -c 'env -0'`); off: every line did, and no question.
+            local bashes_on bashes_off probes
+            bashes_on=$(grep 'execve("[^"]*/bash", \["[^"]*bash", "-c"' "$on.trace" | grep -vc '"env -0"')
+            bashes_off=$(grep 'execve("[^"]*/bash", \["[^"]*bash", "-c"' "$off.trace" | grep -vc '"env -0"')
+            probes=$(grep -c 'execve("[^"]*/bash", \["[^"]*bash", "-c", "env -0"' "$on.trace")
+            [ "$probes" -eq 1 ] || { echo "$variant $job: bash asked $probes times"; return 1; }
+            ! grep -q '"env -0"' "$off.trace" || { echo "$variant $job: bash asked with the switch off"; return 1; }
             [ "$bashes_off" -eq "$n" ] || { echo "$variant $job: off ran bash $bashes_off times, not $n"; return 1; }
             [ "$bashes_on" -eq "$([ $job = tasks.txt ] && echo 2 || echo 0)" ] ||
                 { echo "$variant $job: on ran bash $bashes_on times"; grep execve "$on.trace" | head; return 1; }

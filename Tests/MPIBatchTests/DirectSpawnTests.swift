@@ -80,4 +80,25 @@ import Testing
         let relative = try #require(BashStartup(["PATH": "/usr/bin", "PWD": "link"]))
         #expect(relative.workingDirectoryVariable(in: root + "/link") == physical)
     }
+
+    /// The installed bash passes on what `BashStartup` predicts (the check `DirectSpawn` makes
+    /// once), for environments with each variable bash rewrites; dash does not, so it would
+    /// keep every line in its shell.
+    @Test func installedBashAgreesWithThePredictionAndDashDoesNot() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else { return }
+        let here = FileManager.default.currentDirectoryPath
+        for extra in [[:], ["OLDPWD": "/tmp", "SHLVL": "3"], ["OLDPWD": "/nonexistent-dir", "PWD": "/"], ["PWD": here, "_": "/x"],
+            ["weird-name": "1", "LC_ALL": "C"]]
+        {
+            let variables = ["PATH": "/usr/bin:/bin", "HOME": "/root"].merging(extra) { $1 }
+            let startup = try #require(BashStartup(variables))
+            let env = try #require(CommandSearch(path: "/usr/bin:/bin").path(of: "env"))
+            let predicted = Set(startup.inherited + ["PWD=" + (startup.workingDirectoryVariable(in: nil) ?? ""), "_=" + env])
+            let given = variables.map { "\($0.key)=\($0.value)" }
+            #expect(BashProbe.environment(shell: "/bin/bash", variables: given) == predicted, "\(extra)")
+            if FileManager.default.isExecutableFile(atPath: "/bin/dash") {
+                #expect(BashProbe.environment(shell: "/bin/dash", variables: given) != predicted, "\(extra)")
+            }
+        }
+    }
 }

@@ -8,7 +8,8 @@ import Synchronization
 /// (`PlainCommand`) by `posix_spawn`, without bash, when that means the same: bash is the
 /// task's shell (no `shell_program:` or `#MPIBATCH shell=`), the environment is one whose
 /// handling by bash `BashStartup` reproduces, and the first word is found as bash would
-/// find it (`CommandSearch`). The program gets the argv and the environment bash would
+/// find it (`CommandSearch`), and bash itself, asked once (`BashProbe`), passes the
+/// environment on as predicted. The program gets the argv and the environment bash would
 /// have given it; any other line runs in bash as before. A program that then fails to
 /// start (it vanished, has no `#!` line, a missing interpreter) is run by bash after all,
 /// which reports it exactly as it always did.
@@ -45,11 +46,30 @@ final class DirectSpawn: Sendable {
             !spec.environment.contains(where: { BashStartup.isRefused($0.name) || BashStartup.reproduced.contains($0.name) }),
             let startup = BashStartup(variables)
         else { return nil }
+        let search = CommandSearch(path: startup.searchPath)
+        guard Self.bashAgrees(shell: shell, variables: variables, startup: startup, search: search) else { return nil }
         self.plain = plain
         self.startup = startup
-        search = CommandSearch(path: startup.searchPath)
+        self.search = search
         inherited = CommandEnvironment(startup.inherited)
     }
+
+    /// Whether `shell -c 'env -0'` gives `env` the environment `startup` predicts (`BashProbe`),
+    /// asked once per distinct environment in this process.
+    private static func bashAgrees(shell: String, variables: [String: String], startup: BashStartup, search: CommandSearch) -> Bool {
+        let given = variables.map { "\($0.key)=\($0.value)" }
+        let key = given.sorted().joined(separator: "\0")
+        if let known = probed.withLock({ $0[key] }) { return known }
+        var agrees = false
+        if let env = search.path(of: "env"), let directory = startup.workingDirectoryVariable(in: nil) {
+            agrees = BashProbe.environment(shell: shell, variables: given) == Set(startup.inherited + ["PWD=" + directory, "_=" + env])
+        }
+        probed.withLock { $0[key] = agrees }
+        return agrees
+    }
+
+    /// `bashAgrees`' answers, by environment.
+    private static let probed = Mutex<[String: Bool]>([:])
 
     /// How task `index` runs without a shell in `workingDirectory`, or nil when it needs one.
     func launch(_ script: ShellScript, at index: Int, expansion: TemplateExpansion, workingDirectory: String?) -> Launch? {
