@@ -43,6 +43,9 @@ public enum DbtImport {
         public var retries = 1
         /// dbt's `run_results.json` of an earlier run: each node's `execution_time` becomes its stage's `estimate:`.
         public var durationsPath: String?
+        /// Whether each stage runs its own dbt process (`--process-per-stage`) rather than a
+        /// node on a slot's persistent dbt worker.
+        public var processPerStage = false
 
         /// The defaults: `dbt`, every node, `*_state_accumulator*` exclusive, tests included, one retry.
         public init() {}
@@ -57,6 +60,12 @@ public enum DbtImport {
 
     /// The job file's text for the manifest at `manifestPath`.
     public static func job(manifestPath: String, options: Options) throws(DbtImportError) -> String {
+        try make(manifestPath: manifestPath, options: options).job
+    }
+
+    /// The job file's text for the manifest at `manifestPath`, and what the user should be
+    /// told about it (a dbt without `dbtRunner`: one process per stage).
+    public static func make(manifestPath: String, options: Options) throws(DbtImportError) -> (job: String, warnings: [String]) {
         let manifest = try DbtManifest.load(path: manifestPath)
         let graph = DbtGraph(manifest)
         let durations = try options.durationsPath.map { (path) throws(DbtImportError) in try DbtDurations.load(path: path) }
@@ -77,7 +86,7 @@ public enum DbtImport {
             let cycle = graph.cycle(among: chosen.subtracting(order))
             throw DbtImportError(
                 path: manifestPath,
-                reason: "dependency cycle: " + cycle.map(shown).joined(separator: " -> ") + " (dbt cannot run it either; --select around it)")
+                reason: "dependency cycle: " + cycle.map(DbtJobText.shown).joined(separator: " -> ") + " (dbt cannot run it either; --select around it)")
         }
         let names = try stageNames(order, graph: graph, manifestPath: manifestPath)
         let accumulators = order.filter { id in
@@ -85,52 +94,76 @@ public enum DbtImport {
         }
         let singleWriter = manifest.adapterType.flatMap { singleWriterAdapters[$0] }
         let commands = DbtStageCommand(invocation: invocation)
+        var warnings: [String] = []
+        var workers: DbtWorkerCall?
+        if !options.processPerStage {
+            if let interpreter = DbtPython.interpreter(of: options.program) {
+                workers = DbtWorkerCall(invocation: invocation, interpreter: interpreter)
+            } else {
+                warnings.append(
+                    "the Python of '\(options.program)' cannot import dbt's programmatic runner (dbtRunner, dbt 1.5 and later): "
+                        + "each stage runs its own dbt process (seconds of dbt start-up each)")
+            }
+        }
         var lines = [
-            "# Made by `mpibatch import dbt \(shown(manifestPath))`: \(order.count) stages, after a connection check and a parse"
+            "# Made by `mpibatch import dbt \(DbtJobText.shown(manifestPath))`: \(order.count) stages, after a connection check and a parse"
                 + (manifest.dbtVersion.map { " (dbt \($0)" + (manifest.adapterType.map { ", \($0)" } ?? "") + ")" } ?? "") + ".",
-            "# Each stage runs in \(shown(project.root)), its dbt files and log under $MPIBATCH_OUT/dbt/STAGE.",
+            "# Each stage runs in \(DbtJobText.shown(project.root)), its dbt files and log under $MPIBATCH_OUT/dbt/STAGE.",
         ]
+        if let workers {
+            lines += [
+                "# Stages run on persistent dbt workers (python: \(DbtWorkerCall.function), shipped inside mpibatch, under \(workers.interpreter)):",
+                "# a slot's worker imports dbt and parses the project once, at its start-up, then runs each node it is",
+                "# sent with dbtRunner on that parse; every stage names the same worker, so it serves them all.",
+                "# `mpibatch import dbt --process-per-stage` writes one dbt process per stage instead.",
+            ]
+        }
+        let action = { (command: String, selection: DbtStageCommand.Selection?, stage: String, shell: String) -> [String] in
+            workers?.lines(command: command, selection: selection, stage: stage)
+                ?? ["    shell: \(DbtJobText.string(DbtJobText.literalTemplate(shell)))"]
+        }
         if let singleWriter {
             lines.append("# \(singleWriter) lets one process at a time open the database for writing: every stage runs alone (exclusive: true).")
         }
         if let durations, let path = options.durationsPath {
             let known = order.filter { durations.seconds[$0] != nil }.count
-            lines.append("# estimate: from \(shown(path)) (dbt's execution_time) for \(known) of \(order.count) stages.")
+            lines.append("# estimate: from \(DbtJobText.shown(path)) (dbt's execution_time) for \(known) of \(order.count) stages.")
         }
         if !accumulators.isEmpty {
             lines.append("# Run alone, in this order: \(accumulators.map { names[$0]! }.joined(separator: ", ")).")
         }
-        lines.append("name: \(yamlString(NameRule.conforming(manifest.projectName ?? "dbt", fallback: "dbt")))")
+        lines.append("name: \(DbtJobText.string(NameRule.conforming(manifest.projectName ?? "dbt", fallback: "dbt")))")
         lines.append("stages:")
         lines += stageLines(
-            name: connectionStage, shell: commands.connectionCheck(stage: connectionStage), after: [], directory: project.root,
-            exclusive: singleWriter != nil, retries: 0)
+            name: connectionStage, action: action("debug", nil, connectionStage, commands.connectionCheck(stage: connectionStage)),
+            after: [], directory: project.root, exclusive: singleWriter != nil, retries: 0)
         lines += stageLines(
-            name: parseStage, shell: commands.parse(stage: parseStage), after: [connectionStage], directory: project.root,
-            exclusive: singleWriter != nil, retries: 0)
+            name: parseStage, action: action("parse", nil, parseStage, commands.parse(stage: parseStage)), after: [connectionStage],
+            directory: project.root, exclusive: singleWriter != nil, retries: 0)
         for id in order {
             let node = graph.node(id)
             var after = (graph.parents[id] ?? []).filter(chosen.contains).map { names[$0]! }
             if let position = accumulators.firstIndex(of: id), position > 0, !after.contains(names[accumulators[position - 1]]!) {
                 after.append(names[accumulators[position - 1]]!)  // the accumulators' fixed order
             }
-            let shell = commands.line(for: id, command: DbtGraph.commands[node.resourceType]!, stage: names[id]!, in: graph)
+            let command = DbtGraph.commands[node.resourceType]!
+            let shell = commands.line(for: id, command: command, stage: names[id]!, in: graph)
             let rerunnable = node.resourceType != "snapshot" && node.materialized != "incremental"
             lines += stageLines(
-                name: names[id]!, shell: shell, after: after.isEmpty ? [parseStage] : after, directory: project.root,
+                name: names[id]!, action: action(command, DbtStageCommand.selection(of: id, in: graph), names[id]!, shell), after: after.isEmpty ? [parseStage] : after, directory: project.root,
                 exclusive: singleWriter != nil || accumulators.contains(id), retries: rerunnable ? options.retries : 0,
                 estimate: durations?.estimate(of: id))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return (lines.joined(separator: "\n") + "\n", warnings)
     }
 
-    /// One stage's lines.
+    /// One stage's lines; `action` its `shell:` line or its worker's lines.
     private static func stageLines(
-        name: String, shell: String, after: [String], directory: String, exclusive: Bool, retries: Int, estimate: String? = nil
+        name: String, action: [String], after: [String], directory: String, exclusive: Bool, retries: Int, estimate: String? = nil
     ) -> [String] {
-        var lines = ["  - name: \(yamlString(name))", "    shell: \(yamlString(literalTemplate(shell)))"]
-        if !after.isEmpty { lines.append("    after: [\(after.map(yamlString).joined(separator: ", "))]") }
-        lines.append("    cwd: \(yamlString(literalTemplate(directory)))")
+        var lines = ["  - name: \(DbtJobText.string(name))"] + action
+        if !after.isEmpty { lines.append("    after: [\(after.map(DbtJobText.string).joined(separator: ", "))]") }
+        lines.append("    cwd: \(DbtJobText.string(DbtJobText.literalTemplate(directory)))")
         if exclusive { lines.append("    exclusive: true") }
         if let estimate { lines.append("    estimate: \(estimate)") }
         lines.append("    retries: \(retries)")
@@ -153,13 +186,13 @@ public enum DbtImport {
             guard isPlainName(node.name) else {
                 throw DbtImportError(
                     path: manifestPath,
-                    reason: "node \(shown(id)) is named \(String(reflecting: node.name)), which cannot be imported: a name must be letters, "
+                    reason: "node \(DbtJobText.shown(id)) is named \(String(reflecting: node.name)), which cannot be imported: a name must be letters, "
                         + "digits, '_' and '-', not starting with '-' (it names a stage and is what dbt --select receives)")
             }
             let name = count[node.name]! > 1 ? "\(node.resourceType)-\(node.name)" : node.name
             if let other = owners[name] {
                 throw DbtImportError(
-                    path: manifestPath, reason: "nodes \(shown(other)) and \(shown(id)) would both be the stage '\(name)'; --select one of them")
+                    path: manifestPath, reason: "nodes \(DbtJobText.shown(other)) and \(DbtJobText.shown(id)) would both be the stage '\(name)'; --select one of them")
             }
             owners[name] = id
             names[id] = name
@@ -172,36 +205,4 @@ public enum DbtImport {
         !name.isEmpty && !name.hasPrefix("-")
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
     }
-
-    /// `text` as it is when it holds no space or control character, else in double quotes with
-    /// its escapes: one line, whatever a manifest holds.
-    private static func shown(_ text: String) -> String {
-        text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F } ? text : String(reflecting: text)
-    }
-
-    /// `text` as a template that stands for itself: braces doubled.
-    private static func literalTemplate(_ text: String) -> String {
-        text.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
-    }
-
-    /// A YAML double-quoted string: backslashes, quotes and control characters escaped (a
-    /// raw line break inside one would fold to a space).
-    private static func yamlString(_ text: String) -> String {
-        var quoted = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": quoted += "\\\\"
-            case "\"": quoted += "\\\""
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                quoted += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: quoted.unicodeScalars.append(scalar)
-            }
-        }
-        return quoted + "\""
-    }
-}
-
-extension String {
-    /// This text with `0`s in front up to `width` characters.
-    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -13,8 +13,11 @@ struct DbtInvocation: Sendable {
     var extraArguments: [String] = []
 
     /// `--project-dir`, `--profiles-dir`, `--target`, `--vars` and the extra arguments.
-    var projectArguments: [String] {
+    var projectArguments: [String] { projectArguments(withExtra: true) }
+
+    /// `--project-dir`, `--profiles-dir`, `--target`, `--vars`, and the extra arguments when `withExtra`.
+    func projectArguments(withExtra: Bool) -> [String] {
         ["--project-dir", project.root, "--profiles-dir", project.profilesDirectory]
-            + (target.map { ["--target", $0] } ?? []) + (vars.map { ["--vars", $0] } ?? []) + extraArguments
+            + (target.map { ["--target", $0] } ?? []) + (vars.map { ["--vars", $0] } ?? []) + (withExtra ? extraArguments : [])
     }
 }

@@ -15,17 +15,29 @@ import Foundation
 struct DbtStageCommand {
     let invocation: DbtInvocation
 
+    /// What selects exactly one node: its `fqn:` and the longer names that `fqn:` also takes.
+    struct Selection {
+        /// `fqn:package.path.name`.
+        let select: String
+        /// `fqn:` of each longer name of the same kind.
+        let exclude: [String]
+    }
+
+    /// The selection of node `id` of `graph`.
+    static func selection(of id: String, in graph: DbtGraph) -> Selection {
+        let node = graph.node(id)
+        let own = qualifiedName(node)
+        let longer = graph.ids.filter { other in
+            other != id && graph.node(other).resourceType == node.resourceType && extends(qualifiedName(graph.node(other)), own)
+        }
+        return Selection(select: "fqn:" + own.joined(separator: "."), exclude: longer.map { "fqn:" + qualifiedName(graph.node($0)).joined(separator: ".") })
+    }
+
     /// The line for `id` of `graph`, a stage named `stage`; `command` is dbt's (`run`, `test`, …).
     func line(for id: String, command: String, stage: String, in graph: DbtGraph) -> String {
-        let node = graph.node(id)
-        let own = Self.qualifiedName(node)
-        let longer = graph.ids.filter { other in
-            other != id && graph.node(other).resourceType == node.resourceType
-                && Self.extends(Self.qualifiedName(graph.node(other)), own)
-        }
-        let exclude = longer.flatMap { ["--exclude", "fqn:" + Self.qualifiedName(graph.node($0)).joined(separator: ".")] }
+        let selection = Self.selection(of: id, in: graph)
         let place = Self.place(stage)
-        return words([invocation.program, command, "--select", "fqn:" + own.joined(separator: ".")] + exclude)
+        return words([invocation.program, command, "--select", selection.select] + selection.exclude.flatMap { ["--exclude", $0] })
             + " --target-path \(place) --log-path \(place) --partial-parse-file-path "
             + Self.place(DbtImport.parseStage, file: "partial_parse.msgpack") + " --quiet --no-use-colors >&2"
     }

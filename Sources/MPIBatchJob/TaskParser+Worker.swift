@@ -73,8 +73,10 @@ extension TaskParser {
     }
 
     /// The module's top-level name must be a file or package beside the job file or on
-    /// `PYTHONPATH`, or something the interpreter can import (an installed package).
+    /// `PYTHONPATH`, or something the interpreter can import (an installed package), unless
+    /// mpibatch ships it (`WorkerSpec.shippedModules`).
     private func checkModule(_ module: String, interpreter: String, at node: Node) throws(JobFileError) {
+        guard !WorkerSpec.shippedModules.contains(module) else { return }
         let top = String(module.prefix { $0 != "." })
         let directories = [jobDirectory] + (ProcessInfo.processInfo.environment["PYTHONPATH"] ?? "").split(separator: ":").map(String.init)
         let manager = FileManager.default

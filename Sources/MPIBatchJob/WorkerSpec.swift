@@ -9,6 +9,10 @@ public struct WorkerSpec: Sendable {
         case command([Template])
     }
 
+    /// The Python modules shipped inside mpibatch, which `python:` names with nothing to install:
+    /// `mpibatch_dbt`, the dbt worker of `mpibatch import dbt` jobs.
+    public static let shippedModules: Set<String> = ["mpibatch_dbt"]
+
     /// `startup_timeout:` when the task does not say: two minutes (an `import torch` takes seconds).
     public static let defaultStartupTimeout = 120.0
 

@@ -15,7 +15,9 @@ struct ImportDbtCommand: ParsableCommand {
         commandName: "dbt", abstract: "A dbt project's models, seeds, snapshots and tests as a stage graph.",
         discussion: """
             Each node runs as `dbt run|seed|snapshot|test --select fqn:…` in the project's root \
-            once its selected parents have, after a connection check (`dbt debug --connection`). \
+            once its selected parents have, after a connection check (`dbt debug --connection`), \
+            on persistent dbt workers that parse the project once per slot (dbtRunner; \
+            --process-per-stage, or a dbt older than 1.5: one dbt process per stage). \
             --select, --exclude and --selector are resolved by `dbt ls`. On DuckDB and SQLite every \
             stage runs alone. Models matching --exclusive (default *_state_accumulator*) run alone, \
             one after another in dependency order. Run `dbt parse` first to have target/manifest.json.
@@ -63,6 +65,9 @@ struct ImportDbtCommand: ParsableCommand {
     @Flag(help: "Leave tests out.")
     var noTests = false
 
+    @Flag(help: "Run each stage as its own dbt process instead of on persistent dbt workers (seconds of dbt start-up per stage).")
+    var processPerStage = false
+
     func validate() throws {
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more, not \(retries)") }
     }
@@ -82,8 +87,11 @@ struct ImportDbtCommand: ParsableCommand {
         options.vars = vars
         options.retries = retries
         options.durationsPath = durations
+        options.processPerStage = processPerStage
         do {
-            print(try DbtImport.job(manifestPath: manifest, options: options), terminator: "")
+            let made = try DbtImport.make(manifestPath: manifest, options: options)
+            for warning in made.warnings { Diagnostics.say("warning: " + warning) }
+            print(made.job, terminator: "")
         } catch {
             Diagnostics.say("\(error)")
             throw ExitCode(2)

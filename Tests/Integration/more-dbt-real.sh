@@ -44,7 +44,9 @@ mpibatch_dbt() {
 }
 
 # each_stage_ran_its_node OUT DIR: every node stage's own run_results.json has exactly its
-# node (the fqn selection is unique), and every node of the manifest ran once.
+# node (the fqn selection is unique), and every node of the manifest ran once; the run used
+# the persistent dbt workers (their parses under dbt/worker-rank-R-slot-S) unless it says
+# --process-per-stage.
 each_stage_ran_its_node() {
     python3 - "$1" "$2/target/manifest.json" <<'PY'
 import json, os, sys
@@ -53,7 +55,7 @@ runnable = {i for i, n in manifest["nodes"].items() if n["resource_type"] in ("s
 ran = []
 for stage in sorted(os.listdir(f"{out}/dbt")):
     path = f"{out}/dbt/{stage}/run_results.json"
-    if stage in ("dbt-connection", "dbt-parse"):
+    if stage in ("dbt-connection", "dbt-parse") or stage.startswith("worker-rank-"):   # a dbt worker's own parse
         continue
     results = json.load(open(path))["results"]
     assert len(results) == 1, (stage, [r["unique_id"] for r in results])
@@ -168,6 +170,46 @@ dbt_kill_and_resume() {
 }
 check "dbt (real): kill -9 of the ranks mid-graph, then --resume: each stage once, the same tables as dbt build (the Postgres check's)" \
     dbt_kill_and_resume
+
+# A dbt worker killed -9 in the middle of a model (a DuckDB Python model that SIGKILLs its own
+# process on its first attempt: dbt-duckdb runs Python models inside the worker) fails only
+# that stage's attempt; the retry runs on another worker (on the same slot a new one, with its
+# worker_start_seconds) and passes.
+dbt_worker_killed_mid_model() {
+    jaffle_copy duck-kill || return 1
+    cat >"$WORK/duck-kill/models/worker_killer.py" <<'PY'
+import os
+
+def model(dbt, session):
+    mark = os.path.join(os.environ["DBT_KILL_MARK"], "killed")
+    if not os.path.exists(mark):
+        with open(mark, "w") as file:
+            file.write(str(os.getpid()))
+        os.kill(os.getpid(), 9)
+    return session.sql("select 1 as id")
+PY
+    (cd "$WORK/duck-kill" && dbt -q parse --profiles-dir . >parse.log 2>&1) || { cat "$WORK/duck-kill/parse.log"; return 1; }
+    local out=$WORK/duck-kill-run
+    DBT_KILL_MARK=$WORK/duck-kill mpibatch_dbt "$WORK/duck-kill" "$out" --select raw_customers --select stg_customers --select worker_killer || return 1
+    grep -q 'python: "mpibatch_dbt:node"' "$out.yaml" || { echo "not the worker form"; head -12 "$out.yaml"; return 1; }
+    ! kill -0 "$(cat "$WORK/duck-kill/killed")" 2>/dev/null || { echo "the killed worker lives"; return 1; }
+    python3 - "$out/results.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+killer = [l for l in lines if l["params"]["stage"] == "worker_killer"]
+assert [(l["attempt"], l["status"]) for l in killer] == [(1, "failed"), (2, "ok")], killer
+assert "its worker died (killed by signal 9" in killer[0]["error"], killer[0]["error"]
+# the retry ran on another live worker: a new one on the same slot, or another slot's
+same_slot = (killer[0]["rank"], killer[0]["slot"]) == (killer[1]["rank"], killer[1]["slot"])
+assert not same_slot or killer[1].get("worker_start_seconds", 0) > 0, killer
+assert killer[1]["value"]["status"] == "success" and killer[1]["value"]["node"] == "model.jaffle.worker_killer", killer[1]
+others = [l for l in lines if l["params"]["stage"] != "worker_killer"]
+assert {"dbt-connection", "dbt-parse", "raw_customers", "stg_customers"} <= {l["params"]["stage"] for l in others}, others
+assert all(l["status"] == "ok" and l["attempt"] == 1 for l in others), others
+PY
+}
+check "dbt (real, DuckDB): a dbt worker killed -9 mid-model fails only that stage's attempt; the retry runs on another worker" \
+    dbt_worker_killed_mid_model
 
 dbt_warehouse_down() {
     jaffle_copy pg-down --target postgres || return 1

@@ -23,7 +23,7 @@ def load_job(path):
 '
 
 dbt_import_graph() {
-    "$BIN" import dbt "$DBT_SHOP/manifest.json" >"$WORK/shop.yaml" || return 1
+    "$BIN" import dbt "$DBT_SHOP/manifest.json" --process-per-stage >"$WORK/shop.yaml" || return 1
     expect_status 0 "$BIN" validate "$WORK/shop.yaml" || return 1
     python3 - "$WORK/shop.yaml" "$DBT_JOB_PY" "$DBT_SHOP" <<'PY'
 import sys
@@ -56,7 +56,7 @@ check "dbt: import makes the expected stages, dependencies, tests, and ordered e
 dbt_import_options() {
     local bin
     bin=$(realpath "$BIN")
-    (cd "$DBT_SHOP" && "$bin" import dbt manifest.json --no-tests --target ci --vars '{day: 3}' --dbt-arg=--full-refresh \
+    (cd "$DBT_SHOP" && "$bin" import dbt manifest.json --process-per-stage --no-tests --target ci --vars '{day: 3}' --dbt-arg=--full-refresh \
         --exclusive 'revenue_*' --retries 4) >"$WORK/shop-fct.yaml" || return 1
     python3 - "$WORK/shop-fct.yaml" "$DBT_JOB_PY" <<'PY' || return 1
 import sys
@@ -76,7 +76,7 @@ PY
 check "dbt: --no-tests, --target, --vars, --dbt-arg, --exclusive, --retries; bad manifests: exit 2" dbt_import_options
 
 dbt_run_with_stub() {
-    "$BIN" import dbt "$DBT_SHOP/manifest.json" >"$WORK/shop.yaml" || return 1
+    "$BIN" import dbt "$DBT_SHOP/manifest.json" --process-per-stage >"$WORK/shop.yaml" || return 1
     local log=$WORK/dbt-calls.log out=$WORK/shop-run
     rm -f "$log"
     (
@@ -149,7 +149,7 @@ PY
     for manifest in "$dir"/*.json; do
         name=${manifest%.json}
         expected=$(cat "$name.expected")
-        timeout 60 "$BIN" import dbt "$manifest" --project-dir "$project" --profiles-dir "$DBT_SHOP" \
+        timeout 60 "$BIN" import dbt "$manifest" --process-per-stage --project-dir "$project" --profiles-dir "$DBT_SHOP" \
             --dbt-arg='--vars={"k": "v\w"}' --dbt-arg=$'two\nlines' >"$name.yaml" 2>"$name.err"
         status=$?
         if [ "$expected" = ok ]; then

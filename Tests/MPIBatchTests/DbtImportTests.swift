@@ -70,6 +70,7 @@ import Testing
         var options = DbtImport.Options()
         options.target = "prod"
         options.vars = "{day: 3}"
+        options.processPerStage = true
         let text = try DbtImport.job(manifestPath: project.manifest, options: options)
         let stages = try stages(text)
         let root = project.root
@@ -159,6 +160,53 @@ import Testing
         #expect {
             try DbtImport.job(manifestPath: project.manifest, options: options)
         } throws: { error in "\(error)".contains("--durations: not a dbt run_results.json") }
+    }
+
+    /// A `dbt` whose `#!` names `python`, a stand-in Python that answers the import's probe
+    /// with its own path when `offersRunner` (as a Python with dbtRunner prints sys.executable).
+    private func dbtProgram(in project: Project, offersRunner: Bool) throws -> String {
+        let python = project.root + "/python-standin"
+        try (offersRunner ? "#!/bin/sh\necho \"$0\"\n" : "#!/bin/sh\nexit 1\n").write(toFile: python, atomically: true, encoding: .utf8)
+        let dbt = project.root + "/dbt"
+        try "#!\(python)\n".write(toFile: dbt, atomically: true, encoding: .utf8)
+        for path in [python, dbt] { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path) }
+        return dbt
+    }
+
+    @Test func stagesRunOnPersistentDbtWorkersThatEveryStageShares() throws {
+        let project = try Project(nodes: Self.shop)
+        var options = DbtImport.Options()
+        options.program = try dbtProgram(in: project, offersRunner: true)
+        options.target = "prod"
+        options.vars = "{day: 3}"
+        options.extraArguments = ["--full-refresh"]
+        let made = try DbtImport.make(manifestPath: project.manifest, options: options)
+        #expect(made.warnings.isEmpty)
+        #expect(made.job.contains("# Stages run on persistent dbt workers (python: mpibatch_dbt:node, shipped inside mpibatch, under \(project.root)/python-standin)"))
+        let stages = try stages(made.job)
+        #expect(stages.count == 8)
+        var launches: Set<String> = []
+        for stage in stages.values {
+            guard case .tasks(let sweep, _) = stage.body, case .worker(let worker) = sweep.task.action,
+                case .python(let module, let function, let interpreter) = worker.program
+            else { Issue.record("stage \(stage.name) is no python: stage"); continue }
+            #expect(module == "mpibatch_dbt" && function == "node" && interpreter == project.root + "/python-standin")
+            launches.insert(sweep.task.environment.map { "\($0.name)=\($0.value.source)" }.joined(separator: ";") + "|\(sweep.task.workingDirectory?.source ?? "")")
+        }
+        #expect(launches == ["MPIBATCH_DBT_PROJECT=[\"--project-dir\",\"\(project.root)\",\"--profiles-dir\",\"\(project.root)\",\"--target\",\"prod\",\"--vars\",\"{{day: 3}}\"];MPIBATCH_DBT_ARGS=[\"--full-refresh\"]|\(project.root)"])
+        #expect(made.job.contains("    args: {command: \"run\", select: \"fqn:p.marts.orders\", exclude: \"fqn:p.marts.orders.items\", stage: \"orders\"}"))
+        #expect(made.job.contains("    args: {command: \"debug\", stage: \"dbt-connection\"}"))
+        #expect(made.job.contains("    args: {command: \"test\", select: \"fqn:p.marts.unique_orders\", stage: \"unique_orders\"}"))
+    }
+
+    @Test func aDbtWithoutItsProgrammaticRunnerRunsAProcessPerStageWithAWarning() throws {
+        let project = try Project(nodes: Self.shop)
+        var options = DbtImport.Options()
+        options.program = try dbtProgram(in: project, offersRunner: false)
+        let made = try DbtImport.make(manifestPath: project.manifest, options: options)
+        #expect(made.warnings == ["the Python of '\(options.program)' cannot import dbt's programmatic runner (dbtRunner, dbt 1.5 and later): each stage runs its own dbt process (seconds of dbt start-up each)"])
+        #expect(shell(try stages(made.job)["orders"]).hasPrefix("\(options.program) run --select fqn:p.marts.orders"))
+        #expect(!made.job.contains("mpibatch_dbt"))
     }
 
     @Test func wordsAreQuotedForTheShellOnlyWhenTheyNeedIt() {

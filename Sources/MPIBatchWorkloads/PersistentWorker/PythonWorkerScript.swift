@@ -6,6 +6,17 @@
 enum PythonWorkerScript {
     /// The variable holding the source; the bootstrap removes it before the user's module loads.
     static let sourceVariable = "MPIBATCH_PYTHON_WORKER"
+    /// The variable holding the source of a module shipped inside mpibatch (`WorkerSpec.shippedModules`),
+    /// loaded under its name instead of importing it; removed as the worker starts.
+    static let shippedVariable = "MPIBATCH_PYTHON_SHIPPED"
+
+    /// The source of shipped module `name`; nil for any other module.
+    static func shippedSource(of name: String) -> String? {
+        switch name {
+        case "mpibatch_dbt": DbtWorkerScript.source
+        default: nil
+        }
+    }
     /// What `-c` runs: the source, taken from the environment.
     static let bootstrap = "import os; exec(compile(os.environ.pop('\(sourceVariable)'), 'mpibatch-python-worker', 'exec'))"
     /// The script.
@@ -168,9 +179,19 @@ def _start_error(fd, message, path=None, line=None):
     os._exit(1)
 
 
-def _load(fd, module_name, function_name):
+def _shipped(module_name, source):
+    """A module shipped inside mpibatch, run from its source under its name."""
+    import types
+    module = types.ModuleType(module_name)
+    module.__file__ = "<mpibatch: %s>" % module_name
+    sys.modules[module_name] = module
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    return module
+
+
+def _load(fd, module_name, function_name, shipped=None):
     try:
-        module = importlib.import_module(module_name)
+        module = importlib.import_module(module_name) if shipped is None else _shipped(module_name, shipped)
     except SyntaxError as error:
         traceback.print_exc()
         _start_error(fd, "SyntaxError: %s" % error.msg, error.filename, error.lineno)
@@ -228,7 +249,7 @@ def main():
         _start_error(fd_out, "the Python worker speaks protocol 1, mpibatch asked for %r" % hello.get("protocol"))
     sys.path.insert(0, job_directory)
     numpy = _numpy(fd_out) if montecarlo else None
-    function, extras = _load(fd_out, module_name, function_name)
+    function, extras = _load(fd_out, module_name, function_name, os.environ.pop("MPIBATCH_PYTHON_SHIPPED", None))
     python = "%s %s" % (platform.python_implementation(), platform.python_version())
     # What path values depend on (recorded in run.json; --resume under others is refused).
     environment = {"python": python, "executable": sys.executable}

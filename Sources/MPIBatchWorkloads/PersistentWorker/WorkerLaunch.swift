@@ -27,7 +27,7 @@ struct WorkerLaunch: Sendable {
         self.task = task
         self.expansion = expansion
         let replaced = Set(task.environment.map(\.name)).union(TaskIdentity.names).union(Self.threadVariables)
-            .union([WorkerProcess.descriptorsVariable, PythonWorkerScript.sourceVariable])
+            .union([WorkerProcess.descriptorsVariable, PythonWorkerScript.sourceVariable, PythonWorkerScript.shippedVariable])
         inherited = CommandEnvironment(
             ProcessInfo.processInfo.environment
                 .filter { !replaced.contains($0.key) && !LauncherVariables.identifiesRank($0.key) }
@@ -59,6 +59,9 @@ struct WorkerLaunch: Sendable {
                 [interpreter, "-c", PythonWorkerScript.bootstrap, module, function, spec.jobDirectory]
                 + (spec.runsMonteCarlo ? ["montecarlo"] : [])
             environment.append("\(PythonWorkerScript.sourceVariable)=\(PythonWorkerScript.source)")
+            if let shipped = PythonWorkerScript.shippedSource(of: module) {
+                environment.append("\(PythonWorkerScript.shippedVariable)=\(shipped)")
+            }
         case .command(let argv):
             arguments = argv.map { expansion.render($0, at: index) }
         }

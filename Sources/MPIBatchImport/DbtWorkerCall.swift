@@ -1,0 +1,40 @@
+import Foundation
+
+/// The lines of one imported stage run by a persistent dbt worker (the default form):
+/// `python: "mpibatch_dbt:node"`, shipped inside mpibatch, under the Python that runs dbt.
+/// Each slot's worker imports dbt and parses the project once at its start-up, and runs every
+/// node it is sent on that parse, for every stage of the job (a stage naming the same worker
+/// takes the slot's live one): one dbt start-up per slot, not per node. `args:` say the node,
+/// `env:` the project (the same for every stage, so every stage names the same worker).
+struct DbtWorkerCall {
+    /// The function every stage calls.
+    static let function = "mpibatch_dbt:node"
+
+    let invocation: DbtInvocation
+    /// The Python that imports dbt (`python_program:`).
+    let interpreter: String
+
+    /// The action lines of a stage that runs dbt's `command` (`run`, `test`, …, or `debug`
+    /// and `parse` for the first two stages) on `selection`, as stage `stage`.
+    func lines(command: String, selection: DbtStageCommand.Selection? = nil, stage: String) -> [String] {
+        var arguments = [("command", command)]
+        if let selection {
+            arguments.append(("select", selection.select))
+            if !selection.exclude.isEmpty { arguments.append(("exclude", selection.exclude.joined(separator: " "))) }
+        }
+        arguments.append(("stage", stage))
+        var environment = [("MPIBATCH_DBT_PROJECT", Self.jsonList(invocation.projectArguments(withExtra: false)))]
+        if !invocation.extraArguments.isEmpty { environment.append(("MPIBATCH_DBT_ARGS", Self.jsonList(invocation.extraArguments))) }
+        return [
+            "    python: \(DbtJobText.string(Self.function))", "    python_program: \(DbtJobText.string(interpreter))",
+            "    args: {" + arguments.map { "\($0.0): \(DbtJobText.string(DbtJobText.literalTemplate($0.1)))" }.joined(separator: ", ") + "}",
+            "    env: {" + environment.map { "\($0.0): \(DbtJobText.string(DbtJobText.literalTemplate($0.1)))" }.joined(separator: ", ") + "}",
+        ]
+    }
+
+    /// `words` as a JSON list.
+    private static func jsonList(_ words: [String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: words, options: [.withoutEscapingSlashes])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
