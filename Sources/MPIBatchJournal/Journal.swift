@@ -12,6 +12,11 @@ import Synchronization
 /// journal at once: the file is cut back to its last complete line, nothing more is
 /// written, and the failure handler is told so the run stops. The records given to it
 /// after that are counted as unwritten, never reported as done.
+///
+/// The queue between the coordinator and the writer is bounded (`queueLimit` records):
+/// when tasks finish faster than their lines are formatted and written, `append` waits for
+/// the writer, so rank 0's memory does not grow with the task count (the unbounded queue's
+/// backlog of noop tasks grew with it: tens to hundreds of bytes a task).
 package final class Journal: Sendable {
     private struct Failure {
         var error: OutputError?
@@ -19,17 +24,37 @@ package final class Journal: Sendable {
         var handler: (@Sendable (OutputError) -> Void)?
     }
 
-    private let queue = Mutex<[[TaskRecord]]>([])
+    private struct Queue {
+        var batches: [[TaskRecord]] = []
+        var records = 0
+        /// Whether an `append` waits for room (the writer then signals `room`).
+        var waiting = false
+    }
+
+    /// The most records queued at once so far.
+    package var peakQueuedRecords: Int { peak.load(ordering: .relaxed) }
+
+    private let queue = Mutex(Queue())
+    /// Signalled when the writer takes a queue that an `append` waits to add to.
+    private let room = DispatchSemaphore(value: 0)
+    private let queueLimit: Int
+    private let peak = Atomic<Int>(0)
     private let failure = Mutex(Failure())
     private let writer = BackgroundLoop(name: "mpibatch-journal")
 
     /// How often the journal is forced to disk while the run goes on.
     static let syncIntervalSeconds = 2.0
+    /// Records queued at most (about 6 MB of them; the writer holds as many more while it formats).
+    package static let standardQueueLimit = 1 << 15
 
     /// Opens (appending) the journal at `path` and starts its writer thread.
     ///
     /// - Parameter startOffset: added to every `start` (a resumed run's times follow the earlier runs').
-    package init(path: String, workload: any ParameterFormatter, startOffset: Double = 0) throws(OutputError) {
+    /// - Parameter queueLimit: records queued at most before `append` waits for the writer.
+    package init(
+        path: String, workload: any ParameterFormatter, startOffset: Double = 0, queueLimit: Int = Journal.standardQueueLimit
+    ) throws(OutputError) {
+        self.queueLimit = max(1, queueLimit)
         let file = try OutputFile(appendingTo: path)
         let goodLength = try file.length()
         // The file moves into the writer thread, which alone uses it from here on.
@@ -48,9 +73,22 @@ package final class Journal: Sendable {
         if let failed { handler(failed) }
     }
 
-    /// Queues finished attempts for writing.
+    /// Queues finished attempts for writing; first waits for the writer while they would take
+    /// the queue past `queueLimit` records (a batch is never split: an empty queue takes any batch).
     package func append(_ records: [TaskRecord]) {
-        queue.withLock { $0.append(records) }
+        while !queue.withLock({ queue in
+            guard queue.records == 0 || queue.records + records.count <= queueLimit || writer.isStopping else {
+                queue.waiting = true
+                return false
+            }
+            queue.batches.append(records)
+            queue.records += records.count
+            if queue.records > peak.load(ordering: .relaxed) { peak.store(queue.records, ordering: .relaxed) }
+            return true
+        }) {
+            writer.wake()
+            _ = room.wait(timeout: .now() + .milliseconds(50))
+        }
         writer.wake()
     }
 
@@ -71,11 +109,12 @@ package final class Journal: Sendable {
         var broken = false
         while true {
             let isClosing = loop.isStopping
-            let batches = queue.withLock { batches in
-                let taken = batches
-                batches = []
+            let (batches, waited) = queue.withLock { queue in
+                let taken = (queue.batches, queue.waiting)
+                queue = Queue()  // a fresh array: the taken batches' storage goes with them
                 return taken
             }
+            if waited { room.signal() }
             for records in batches {
                 guard !broken else {
                     count(unwritten: records)

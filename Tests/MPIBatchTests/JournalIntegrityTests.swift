@@ -128,6 +128,23 @@ import Testing
         #expect(told.error?.code == ENOSPC)
     }
 
+    @Test func appendWaitsForTheWriterBeyondTheQueueLimitAndLosesNothing() throws {
+        // Tasks that finish faster than their lines are written wait, not rank 0's memory grow.
+        let directory = temporaryRunDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/results.jsonl"
+        let journal = try Journal(path: path, workload: RawParameters(json: "{}"), queueLimit: 4)
+        for batch in 0..<2000 { journal.append((3 * batch..<3 * batch + 3).map { record($0, value: .none) }) }
+        #expect(journal.peakQueuedRecords <= 4)
+        journal.append((6000..<6010).map { record($0, value: .none) })  // over the limit: waits for an empty queue, never forever
+        #expect(journal.close()?.error == nil)
+        #expect(journal.peakQueuedRecords == 10)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 6010)
+        #expect(lines.enumerated().allSatisfy { $0.element.hasPrefix("{\"index\":\($0.offset),") })
+    }
+
     @Test func outputsAreNeverWrittenThroughSymlinks() throws {
         let directory = temporaryRunDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -10,9 +10,10 @@ public struct TimelineLimits: Sendable {
     /// The most bytes of params and error kept in all.
     public var detailBytes: Int
 
-    /// 50,000 bars, a million spans in memory, 4 KB of params and error per attempt, 8 MB in all.
+    /// 50,000 bars, 131,072 spans in memory (8 MB; a million spans was 64 MB, and twice that
+    /// while merging), 4 KB of params and error per attempt, 8 MB in all.
     public static let standard = TimelineLimits(
-        maximumEvents: 50_000, spanBudget: 1 << 20, detailBytesPerAttempt: 4096, detailBytes: 8 << 20)
+        maximumEvents: 50_000, spanBudget: 1 << 17, detailBytesPerAttempt: 4096, detailBytes: 8 << 20)
 
     /// Limits of your own (tests use small ones).
     public init(maximumEvents: Int, spanBudget: Int, detailBytesPerAttempt: Int, detailBytes: Int) {

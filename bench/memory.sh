@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Flat memory and a cheap end of run (issue 27, items 2 and 3): for each size of a noop
+# sweep at np=2, the largest process's peak resident memory (GNU time's %M over mpirun:
+# the biggest of the ranks it waited for), the run's wall time (launch to exit), and the
+# end of the run: from the last journal line's end (its part's started_at + start +
+# seconds − the part's start_offset) to the process's exit, in seconds and as a share of
+# the wall time. Then the memory per task between the smallest and largest size, which
+# flat memory keeps near zero. `uptime` first: figures under load say little.
+#
+#   bench/memory.sh        (BIN=path/to/mpibatch, MEMORY_SIZES="1000000 2000000 4000000 8000000",
+#                           NP=2, OUT=a directory on the disk to measure)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-$PWD/.build/release/mpibatch}
+NP=${NP:-2}
+WORK=$(mktemp -d /tmp/mpibatch-memory.XXXXXX)
+OUT=${OUT:-runs/bench-memory}
+trap 'rm -rf "$WORK" "$OUT"' EXIT
+. scripts/mpi-env
+uptime
+printf '%-10s %10s %10s %10s %8s\n' tasks peak_MB wall_s end_s end_share
+first_kb=; first_n=; last_kb=; last_n=
+for tasks in ${MEMORY_SIZES:-1000000 2000000 4000000 8000000}; do
+    printf 'name: memory\nsweep: {grid: {i: {range: [0, %d, 1]}}}\ntask: {kernel: noop}\n' "$tasks" >"$WORK/job.yaml"
+    rm -rf "$OUT"
+    launched=$(date +%s.%N)
+    /usr/bin/time -f '%M' -o "$WORK/time" mpirun -np "$NP" "$BIN" run "$WORK/job.yaml" --out "$OUT" --quiet
+    exited=$(date +%s.%N)
+    kb=$(tail -1 "$WORK/time")
+    read -r wall end share < <(python3 - "$OUT" "$launched" "$exited" <<'PY'
+import json, sys
+out, launched, exited = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+part = json.load(open(out + "/run.json"))["parts"][-1]
+last = 0.0
+with open(out + "/results.jsonl", "rb") as journal:
+    for line in journal:
+        entry = json.loads(line)
+        last = max(last, entry["start"] + entry["seconds"])
+end = exited - (part["started_at"] + last - part["start_offset"])
+wall = exited - launched
+print(f"{wall:.2f} {end:.2f} {end / wall:.3f}")
+PY
+)
+    printf '%-10s %10d %10s %10s %8s\n' "$tasks" "$((kb / 1024))" "$wall" "$end" "$share"
+    [ -z "$first_n" ] && { first_n=$tasks; first_kb=$kb; }
+    last_n=$tasks; last_kb=$kb
+done
+if [ "$last_n" != "$first_n" ]; then
+    echo "peak growth $(( (last_kb - first_kb) / 1024 )) MB from $first_n to $last_n tasks:" \
+        "$(python3 -c "print(round(($last_kb - $first_kb) * 1024 / ($last_n - $first_n), 1))") bytes a task"
+fi
