@@ -4,7 +4,10 @@
 # the biggest of the ranks it waited for), the run's wall time (launch to exit), and the
 # end of the run: from the last journal line's end (its part's started_at + start +
 # seconds − the part's start_offset) to the process's exit, in seconds and as a share of
-# the wall time. Then the memory per task between the smallest and largest size, which
+# the wall time, and where that goes: the journal's last write (journal_s), the one pass
+# over the journal for the findings and the summary (summary_s, at summary.json's write),
+# the timeline and report page (report_s, at report.html's write), all from the last
+# task's end. Then the memory per task between the smallest and largest size, which
 # flat memory keeps near zero. `uptime` first: figures under load say little.
 #
 #   bench/memory.sh        (BIN=path/to/mpibatch, MEMORY_SIZES="1000000 2000000 4000000 8000000",
@@ -18,7 +21,7 @@ OUT=${OUT:-runs/bench-memory}
 trap 'rm -rf "$WORK" "$OUT"' EXIT
 . scripts/mpi-env
 uptime
-printf '%-10s %10s %10s %10s %8s\n' tasks peak_MB wall_s end_s end_share
+printf '%-10s %10s %10s %10s %10s %10s %10s %10s\n' tasks peak_MB wall_s end_s end_share journal_s summary_s report_s
 first_kb=; first_n=; last_kb=; last_n=
 for tasks in ${MEMORY_SIZES:-1000000 2000000 4000000 8000000}; do
     printf 'name: memory\nsweep: {grid: {i: {range: [0, %d, 1]}}}\ntask: {kernel: noop}\n' "$tasks" >"$WORK/job.yaml"
@@ -27,8 +30,8 @@ for tasks in ${MEMORY_SIZES:-1000000 2000000 4000000 8000000}; do
     /usr/bin/time -f '%M' -o "$WORK/time" mpirun -np "$NP" "$BIN" run "$WORK/job.yaml" --out "$OUT" --quiet
     exited=$(date +%s.%N)
     kb=$(tail -1 "$WORK/time")
-    read -r wall end share < <(python3 - "$OUT" "$launched" "$exited" <<'PY'
-import json, sys
+    read -r wall end share journal summary report < <(python3 - "$OUT" "$launched" "$exited" <<'PY'
+import json, os, sys
 out, launched, exited = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 part = json.load(open(out + "/run.json"))["parts"][-1]
 last = 0.0
@@ -36,12 +39,14 @@ with open(out + "/results.jsonl", "rb") as journal:
     for line in journal:
         entry = json.loads(line)
         last = max(last, entry["start"] + entry["seconds"])
-end = exited - (part["started_at"] + last - part["start_offset"])
+finished = part["started_at"] + last - part["start_offset"]
+end = exited - finished
 wall = exited - launched
-print(f"{wall:.2f} {end:.2f} {end / wall:.3f}")
+written = [os.stat(f"{out}/{name}").st_mtime - finished for name in ("results.jsonl", "summary.json", "report.html")]
+print(f"{wall:.2f} {end:.2f} {end / wall:.3f} " + " ".join(f"{seconds:.2f}" for seconds in written))
 PY
 )
-    printf '%-10s %10d %10s %10s %8s\n' "$tasks" "$((kb / 1024))" "$wall" "$end" "$share"
+    printf '%-10s %10d %10s %10s %10s %10s %10s %10s\n' "$tasks" "$((kb / 1024))" "$wall" "$end" "$share" "$journal" "$summary" "$report"
     [ -z "$first_n" ] && { first_n=$tasks; first_kb=$kb; }
     last_n=$tasks; last_kb=$kb
 done
