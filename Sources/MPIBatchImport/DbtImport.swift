@@ -134,12 +134,15 @@ public enum DbtImport {
         }
         lines.append("name: \(DbtJobText.string(NameRule.conforming(manifest.projectName ?? "dbt", fallback: "dbt")))")
         lines.append("stages:")
+        // With workers, the two first stages run side by side (the parse is a worker's start-up and
+        // opens no database), so two slots' workers start at once; the nodes wait for both.
+        let first = workers == nil ? [parseStage] : [connectionStage, parseStage]
         lines += stageLines(
             name: connectionStage, action: action("debug", nil, connectionStage, commands.connectionCheck(stage: connectionStage)),
-            after: [], directory: project.root, exclusive: singleWriter != nil, retries: 0)
+            after: [], directory: project.root, exclusive: singleWriter != nil && workers == nil, retries: 0)
         lines += stageLines(
-            name: parseStage, action: action("parse", nil, parseStage, commands.parse(stage: parseStage)), after: [connectionStage],
-            directory: project.root, exclusive: singleWriter != nil, retries: 0)
+            name: parseStage, action: action("parse", nil, parseStage, commands.parse(stage: parseStage)),
+            after: workers == nil ? [connectionStage] : [], directory: project.root, exclusive: singleWriter != nil && workers == nil, retries: 0)
         for id in order {
             let node = graph.node(id)
             var after = (graph.parents[id] ?? []).filter(chosen.contains).map { names[$0]! }
@@ -150,7 +153,7 @@ public enum DbtImport {
             let shell = commands.line(for: id, command: command, stage: names[id]!, in: graph)
             let rerunnable = node.resourceType != "snapshot" && node.materialized != "incremental"
             lines += stageLines(
-                name: names[id]!, action: action(command, DbtStageCommand.selection(of: id, in: graph), names[id]!, shell), after: after.isEmpty ? [parseStage] : after, directory: project.root,
+                name: names[id]!, action: action(command, DbtStageCommand.selection(of: id, in: graph), names[id]!, shell), after: after.isEmpty ? first : after, directory: project.root,
                 exclusive: singleWriter != nil || accumulators.contains(id), retries: rerunnable ? options.retries : 0,
                 estimate: durations?.estimate(of: id))
         }

@@ -102,10 +102,16 @@ import Testing
 
     @Test func aSingleWriterWarehouseRunsEveryStageAlone() throws {
         let project = try Project(adapter: "duckdb", nodes: Self.shop)
-        let text = try DbtImport.job(manifestPath: project.manifest, options: DbtImport.Options())
+        var options = DbtImport.Options()
+        options.processPerStage = true
+        let text = try DbtImport.job(manifestPath: project.manifest, options: options)
         #expect(text.contains("# DuckDB lets one process at a time open the database for writing"))
         let stages = try stages(text)
         #expect(stages.count == 8 && stages.values.allSatisfy(\.exclusive))
+        options.processPerStage = false
+        options.program = try dbtProgram(in: project, offersRunner: true)
+        let withWorkers = try self.stages(DbtImport.job(manifestPath: project.manifest, options: options))
+        #expect(withWorkers.values.filter { !$0.exclusive }.map(\.name).sorted() == ["dbt-connection", "dbt-parse"])
     }
 
     @Test func aManifestOfAnotherDbtIsRefusedByItsVersion() throws {
@@ -196,6 +202,8 @@ import Testing
         #expect(launches == ["MPIBATCH_DBT_PROJECT=[\"--project-dir\",\"\(project.root)\",\"--profiles-dir\",\"\(project.root)\",\"--target\",\"prod\",\"--vars\",\"{{day: 3}}\"];MPIBATCH_DBT_ARGS=[\"--full-refresh\"]|\(project.root)"])
         #expect(made.job.contains("    args: {command: \"run\", select: \"fqn:p.marts.orders\", exclude: \"fqn:p.marts.orders.items\", stage: \"orders\"}"))
         #expect(made.job.contains("    args: {command: \"debug\", stage: \"dbt-connection\"}"))
+        #expect(try after("raw", in: made.job) == ["dbt-connection", "dbt-parse"])  // the two first stages side by side
+        #expect(try after("dbt-parse", in: made.job).isEmpty && after("orders", in: made.job) == ["raw"])
         #expect(made.job.contains("    args: {command: \"test\", select: \"fqn:p.marts.unique_orders\", stage: \"unique_orders\"}"))
     }
 
