@@ -342,6 +342,7 @@ package struct Coordinator {
     private mutating func take(_ records: [TaskRecord], into actions: inout [CoordinatorAction]) {
         var kept: [TaskRecord] = []
         kept.reserveCapacity(records.count)
+        let now = clock()  // one message's records arrive together: one clock read, not one per task
         for record in records {
             inFlight -= 1
             let ordinal = ordinalBase[record.rank] + record.slot
@@ -352,7 +353,7 @@ package struct Coordinator {
                 beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions)
             }
             held[ordinal].reported(record.index)
-            busySince[ordinal] = clock()
+            busySince[ordinal] = now
             guard record.index < source.limit else { continue }
             kept.append(record)
             finishedTasks += 1
