@@ -5,6 +5,13 @@
 #
 #   bench/stages.sh            (BIN=path/to/mpibatch, NP=2, REPEATS=3 to override)
 #
+# PARTS (default "levels limits") picks the comparisons. "limits" is issue 30's: three
+# chained state accumulators and eight independent models (sleep bodies of ACC_MS and
+# MODEL_MS, default 400), the accumulators once `exclusive: true` (nothing else runs while
+# one does) and once `uses: [accumulators]` with `limits: {accumulators: 1}` (one at a time,
+# the models going on), on NP ranks x LIMIT_SLOTS slots (default 4); it prints both walls,
+# best of REPEATS. `PARTS=limits ACC_MS=40 MODEL_MS=40 REPEATS=1` checks that it works.
+#
 # Prints the graph's wall time, its critical path and total work ÷ slots (from
 # the declared costs), and the ratio wall ÷ max(critical path, work ÷ slots),
 # target <= 1.10. "Level by level" runs each level as its own mpibatch job
@@ -19,12 +26,17 @@ BIN=${BIN:-.build/release/mpibatch}
 NP=${NP:-2}
 REPEATS=${REPEATS:-3}
 GRAPH=bench/stages-graph.yaml
+PARTS=${PARTS:-levels limits}
 [ -x "$BIN" ] || swift build -c release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . scripts/mpi-env
 MPIRUN=(mpirun --oversubscribe -np "$NP")
 
+# field DIR KEY...: summary.json's KEYs of the run in DIR, space-separated.
+field() { python3 -c "import json,sys; s=json.load(open(sys.argv[1]+'/summary.json')); print(*(s[k] for k in sys.argv[2:]))" "$@"; }
+
+levels_part() {
 # Levels, critical path and work from the declared costs; one job file per level.
 python3 - "$GRAPH" "$work" <<'PY' > "$work/figures"
 import sys, yaml
@@ -43,9 +55,6 @@ for l in range(levels):
 print(levels, max(path.values()), sum(cost.values()))
 PY
 read -r levels critical work_total < "$work/figures"
-
-# field DIR KEY...: summary.json's KEYs of the run in DIR, space-separated.
-field() { python3 -c "import json,sys; s=json.load(open(sys.argv[1]+'/summary.json')); print(*(s[k] for k in sys.argv[2:]))" "$@"; }
 
 best_graph=(1e9 0 0)  # wall, measured task seconds, measured critical path of the fastest graph run
 best_levels=1e9
@@ -76,3 +85,44 @@ print(f"level by level wall    {levelled:7.3f} s   ratio {levelled / bound:.3f};
 print(f"  same ratio from the run's own task times (robust to a busy machine): wall / max({measured_critical:.3f}, {measured_work:.3f} / {int(slots)}) = {wall / measured_bound:.3f}")
 print(f"vs sequential          {work:7.3f} s   graph {(1 - wall / work) * 100:.1f}% faster, level by level {(1 - levelled / work) * 100:.1f}% faster")
 PY
+}
+
+# accumulators_job FILE HOW: the accumulators' graph, HOW "exclusive" or "limits".
+accumulators_job() {
+    python3 - "$@" "${ACC_MS:-400}" "${MODEL_MS:-400}" <<'PY'
+import sys
+path, how, acc_ms, model_ms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+lines = [f"name: accumulators-{how}"] + (["limits: {accumulators: 1}"] if how == "limits" else []) + ["stages:"]
+for i in range(3):
+    lines += [f"  - name: acc{i}", f"    kernel: sleep", f"    args: {{ms: {acc_ms}}}"]
+    lines += [f"    after: [acc{i - 1}]"] if i else []
+    lines += ["    exclusive: true"] if how == "exclusive" else ["    uses: [accumulators]"]
+for i in range(8):
+    lines += [f"  - name: model{i}", f"    kernel: sleep", f"    args: {{ms: {model_ms}}}"]
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+}
+
+limits_part() {
+    local how best wall
+    for how in exclusive limits; do
+        accumulators_job "$work/accumulators-$how.yaml" "$how"
+        best=1e9
+        for repeat in $(seq "$REPEATS"); do
+            rm -rf "$work/accumulators-$how"
+            "${MPIRUN[@]}" "$BIN" run "$work/accumulators-$how.yaml" --slots "${LIMIT_SLOTS:-4}" --out "$work/accumulators-$how" --quiet 2>/dev/null
+            wall=$(field "$work/accumulators-$how" wall_seconds)
+            best=$(python3 -c "print(min($wall, $best))")
+        done
+        printf '%s\n' "$best" >"$work/accumulators-$how.wall"
+    done
+    python3 - "$(cat "$work/accumulators-exclusive.wall")" "$(cat "$work/accumulators-limits.wall")" "$NP" "${LIMIT_SLOTS:-4}" <<'PY'
+import sys
+exclusive, limited, np, slots = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+print(f"accumulators: 3 chained + 8 independent models, mpirun -np {np}, {slots} slots per rank")
+print(f"  exclusive: true                               {exclusive:7.3f} s")
+print(f"  uses: [accumulators], limits {{accumulators: 1}} {limited:7.3f} s   ({(1 - limited / exclusive) * 100:.1f}% less)")
+PY
+}
+
+for part in $PARTS; do "${part}_part"; done

@@ -11,8 +11,9 @@ import MPIBatchJob
 ///
 /// On a single-writer warehouse (DuckDB, SQLite: one read-write process per database file)
 /// every stage runs alone. Models matching an exclusive pattern (state accumulators) run
-/// alone, one after another in the project's dependency order, so their state is accumulated
-/// in a fixed order. Snapshots and incremental models are not retried (a second attempt
+/// one at a time (`uses: [accumulators]` with `limits: {accumulators: 1}`: the rest of the
+/// graph goes on meanwhile), one after another in the project's dependency order, so their
+/// state is accumulated in a fixed order. Snapshots and incremental models are not retried (a second attempt
 /// would not start from the state the first one found); other stages get `retries`.
 public enum DbtImport {
     /// How the job is made.
@@ -27,7 +28,7 @@ public enum DbtImport {
         public var exclude: [String] = []
         /// A YAML selector's name, resolved by `dbt ls`.
         public var selector: String?
-        /// Name patterns (`*`, `?`) of models that must run alone and in order.
+        /// Name patterns (`*`, `?`) of models that must run one at a time and in order.
         public var exclusivePatterns = ["*_state_accumulator*"]
         /// Whether tests become stages.
         public var includeTests = true
@@ -55,6 +56,8 @@ public enum DbtImport {
     static let singleWriterAdapters: [String: String] = ["duckdb": "DuckDB", "sqlite": "SQLite"]
     /// The stage that checks the connection before any other runs.
     static let connectionStage = "dbt-connection"
+    /// The named limit (of one) that the accumulators use.
+    static let accumulatorLimit = "accumulators"
     /// The stage that parses the project for the others, after the connection check.
     static let parseStage = "dbt-parse"
 
@@ -129,10 +132,13 @@ public enum DbtImport {
             let known = order.filter { durations.seconds[$0] != nil }.count
             lines.append("# estimate: from \(DbtJobText.shown(path)) (dbt's execution_time) for \(known) of \(order.count) stages.")
         }
+        let limited = singleWriter == nil && !accumulators.isEmpty  // on a single writer every stage runs alone anyway
         if !accumulators.isEmpty {
-            lines.append("# Run alone, in this order: \(accumulators.map { names[$0]! }.joined(separator: ", ")).")
+            let how = limited ? "One at a time (uses: [\(accumulatorLimit)]), the rest of the graph going on" : "Run alone"
+            lines.append("# \(how), in this order: \(accumulators.map { names[$0]! }.joined(separator: ", ")).")
         }
         lines.append("name: \(DbtJobText.string(NameRule.conforming(manifest.projectName ?? "dbt", fallback: "dbt")))")
+        if limited { lines.append("limits: {\(accumulatorLimit): 1}") }
         lines.append("stages:")
         // With workers, the two first stages run side by side (the parse is a worker's start-up and
         // opens no database), so two slots' workers start at once; the nodes wait for both.
@@ -154,20 +160,22 @@ public enum DbtImport {
             let rerunnable = node.resourceType != "snapshot" && node.materialized != "incremental"
             lines += stageLines(
                 name: names[id]!, action: action(command, DbtStageCommand.selection(of: id, in: graph), names[id]!, shell), after: after.isEmpty ? first : after, directory: project.root,
-                exclusive: singleWriter != nil || accumulators.contains(id), retries: rerunnable ? options.retries : 0,
-                estimate: durations?.estimate(of: id))
+                exclusive: singleWriter != nil, retries: rerunnable ? options.retries : 0,
+                estimate: durations?.estimate(of: id), uses: limited && accumulators.contains(id) ? accumulatorLimit : nil)
         }
         return (lines.joined(separator: "\n") + "\n", warnings)
     }
 
     /// One stage's lines; `action` its `shell:` line or its worker's lines.
     private static func stageLines(
-        name: String, action: [String], after: [String], directory: String, exclusive: Bool, retries: Int, estimate: String? = nil
+        name: String, action: [String], after: [String], directory: String, exclusive: Bool, retries: Int, estimate: String? = nil,
+        uses: String? = nil
     ) -> [String] {
         var lines = ["  - name: \(DbtJobText.string(name))"] + action
         if !after.isEmpty { lines.append("    after: [\(after.map(DbtJobText.string).joined(separator: ", "))]") }
         lines.append("    cwd: \(DbtJobText.string(DbtJobText.literalTemplate(directory)))")
         if exclusive { lines.append("    exclusive: true") }
+        if let uses { lines.append("    uses: [\(uses)]") }
         if let estimate { lines.append("    estimate: \(estimate)") }
         lines.append("    retries: \(retries)")
         return lines

@@ -7,7 +7,7 @@ struct JobDocumentParser {
     let jobDirectory: String
     let defaultName: String
 
-    private static let keys = ["name", "seed", "sweep", "task", "montecarlo", "stages"] + EarlyStopParser.keys
+    private static let keys = ["name", "seed", "sweep", "task", "montecarlo", "stages", "limits"] + EarlyStopParser.keys
 
     /// The job, or every problem found.
     func parse(_ root: Node) throws(JobFileErrors) -> JobSpec {
@@ -41,6 +41,9 @@ struct JobDocumentParser {
             guard let node = entries["seed"]?.value else { return nil }
             return try jobSeed(node)
         } ?? 0
+        let limits = errors.collecting { () throws(JobFileError) -> NamedLimits? in
+            try entries["limits"].map { (entry) throws(JobFileError) in try LimitsParser(reader: reader).limits(entry.value) }
+        } ?? .none
         let body = errors.collecting { () throws(JobFileError) -> Kind? in try kind(entries, root: root) }
         var spec: JobSpec.Body?
         switch body {
@@ -50,7 +53,7 @@ struct JobDocumentParser {
             let earlyStop = errors.collecting { () throws(JobFileError) in
                 try EarlyStopParser(reader: reader).parse(stopWhen: entries["stop_when"], race: entries["race"])
             }
-            if let (parsed, tableText) = sweepSpec(sweepNode, taskNode, errors: &errors) {
+            if let (parsed, tableText) = sweepSpec(sweepNode, taskNode, limits: limits, errors: &errors) {
                 hash.add(tableText)
                 var sweep = parsed
                 sweep.earlyStop = earlyStop ?? nil
@@ -58,7 +61,7 @@ struct JobDocumentParser {
             }
         case .stages(let node)?:
             let parser = StageParser(
-                reader: reader, kernels: kernels, jobSeed: seed, jobDirectory: jobDirectory)
+                reader: reader, kernels: kernels, jobSeed: seed, jobDirectory: jobDirectory, limits: limits)
             if let (graph, tableText) = parser.parse(node, errors: &errors) {
                 hash.add(tableText)
                 spec = .stages(graph)
@@ -67,7 +70,9 @@ struct JobDocumentParser {
             break
         }
         guard errors.isEmpty, let spec else { throw JobFileErrors(errors) }
-        return JobSpec(name: name, seed: seed, body: spec, contentHash: hash.hex)
+        var job = JobSpec(name: name, seed: seed, body: spec, contentHash: hash.hex)
+        job.limits = limits
+        return job
     }
 
     private enum Kind {
@@ -100,7 +105,9 @@ struct JobDocumentParser {
         return .sweep(entries["sweep"]?.value, task.value)
     }
 
-    private func sweepSpec(_ sweepNode: Node?, _ taskNode: Node, errors: inout [JobFileError]) -> (SweepSpec, String)? {
+    private func sweepSpec(
+        _ sweepNode: Node?, _ taskNode: Node, limits: NamedLimits, errors: inout [JobFileError]
+    ) -> (SweepSpec, String)? {
         let parsed: (space: IndexSpace, tableText: String)?
         if let sweepNode {
             parsed = SweepParser(reader: reader, jobDirectory: jobDirectory).parse(sweepNode, errors: &errors)
@@ -110,7 +117,7 @@ struct JobDocumentParser {
         guard let parsed else { return nil }
         let taskParser = TaskParser(
             reader: reader, scope: TemplateScope(space: parsed.space), space: parsed.space, kernels: kernels,
-            jobDirectory: jobDirectory, defaultWorkingDirectory: jobDirectory)
+            jobDirectory: jobDirectory, defaultWorkingDirectory: jobDirectory, limits: limits)
         guard let task = taskParser.parse(taskNode, errors: &errors) else { return nil }
         return (SweepSpec(space: parsed.space, task: task, jobDirectory: jobDirectory), parsed.tableText)
     }

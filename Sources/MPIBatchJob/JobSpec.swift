@@ -8,6 +8,8 @@ public struct JobSpec: Sendable {
     public var body: Body
     /// A hash of the job's normalised content, stored with a run so `--resume` can refuse a changed job.
     public var contentHash: String
+    /// `limits:`: the job's named limits (what `uses:` names).
+    public var limits: NamedLimits = .none
 
     /// The kinds of job.
     public enum Body: Sendable {

@@ -16,6 +16,8 @@ struct StageParser {
     let jobSeed: UInt64
     /// The job file's directory, against which `cwd:` and `table:` are resolved.
     let jobDirectory: String
+    /// The job's `limits:`, which a stage's `uses:` names.
+    var limits: NamedLimits = .none
 
     private static let ownKeys = ["name", "after", "exclusive", "estimate", "warn_after", "sweep", "task", "montecarlo"]
         + EarlyStopParser.keys
@@ -161,7 +163,8 @@ struct StageParser {
         let taskNode = task?.value ?? Node.mapping(Node.Mapping(inline.map { ($0.keyNode, $0.value) }, .implicit, .any, header.node.mark))
         let taskParser = TaskParser(
             reader: reader, scope: TemplateScope(space: parsed.space, upstreamStages: upstream), space: parsed.space,
-            kernels: kernels, jobDirectory: jobDirectory, defaultWorkingDirectory: nil)
+            kernels: kernels, jobDirectory: jobDirectory, defaultWorkingDirectory: nil, limits: limits,
+            priorityMayNameParameters: false)
         guard let spec = taskParser.parse(taskNode, errors: &errors) else { return nil }
         var sweepSpec = SweepSpec(space: parsed.space, task: spec, jobDirectory: jobDirectory)
         sweepSpec.runTimeTable = runTimeTable

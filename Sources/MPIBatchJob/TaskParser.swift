@@ -14,11 +14,15 @@ struct TaskParser {
     /// Where a task without `cwd:` runs: the job file's directory for a job's `task:`; nil for
     /// a stage's, which runs in the stage's own directory (made at run time).
     let defaultWorkingDirectory: String?
+    /// The job's `limits:`, which `uses:` names.
+    var limits: NamedLimits = .none
+    /// Whether `priority:` may name a parameter (a sweep's); a stage's is a number.
+    var priorityMayNameParameters = true
 
     /// The keys of a task (also allowed inline in a stage).
     static let keys = [
         "command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result", "cores", "shell_program",
-        "logs", "max_output",
+        "logs", "max_output", "uses", "priority",
     ] + workerKeys
 
     /// The task spec; problems are appended to `errors` and give nil.
@@ -44,6 +48,8 @@ struct TaskParser {
         spec.retries = field("retries", retries) ?? 0
         spec.result = field("result") { (node) throws(JobFileError) in try result(node, action: spec.action) } ?? .none
         spec.cores = field("cores", cores) ?? .one
+        spec.uses = field("uses") { (node) throws(JobFileError) in try LimitsParser(reader: reader).uses(node, limits: limits) } ?? .none
+        spec.priority = field("priority", priority) ?? .none
         spec.shellProgram = field("shell_program") { (node) throws(JobFileError) in try shellProgram(node, action: spec.action) }
         spec.logs = field("logs") { (node) throws(JobFileError) in try logMode(node, action: spec.action) } ?? .rankFiles
         if let options = errors.collecting({ () throws(JobFileError) in try workerOptions(entries, action: spec.action) }) {

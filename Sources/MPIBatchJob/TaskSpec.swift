@@ -78,6 +78,10 @@ public struct TaskSpec: Sendable {
     /// `max_output:`: bytes of each stream (stdout, stderr) a task keeps; beyond, the first and
     /// last halves are kept with a note of how many bytes were dropped between them.
     public var maxOutput: Int
+    /// `uses:`: the units of the job's named limits each task holds while it runs.
+    public var uses: LimitUses = .none
+    /// `priority:`: higher first among ready work.
+    public var priority: TaskPriority = .none
 
     /// Makes a spec; the job loader does this.
     public init(

@@ -1,5 +1,6 @@
 import Foundation
 import MPIBatchCore
+import MPIBatchJob
 import MPIBatchJournal
 import MPIBatchReporting
 import MPIBatchRuntime
@@ -158,11 +159,14 @@ public enum BatchRun {
                 taskCount: workload.taskCount, done: resumed.succeeded, failed: IndexRanges(resumed.failedAttempts.keys),
                 values: Dictionary(resumed.values.map { ($0.index, $0.value) }, uniquingKeysWith: { $1 }))
         }
+        var limitUses: (@Sendable (Int) -> LimitUses)?
+        if workload.usesLimits { limitUses = { workload.limitUses(of: $0) } }
         var coordinator = Coordinator(
             source: source, retries: { workload.retries(of: $0) }, failFast: configuration.behaviour.failFast, slotsPerRank: slotsPerRank,
             reducer: workload.makeReducer(), graceSeconds: configuration.behaviour.graceSeconds,
             deadline: deadline,
-            stopRules: workload.stopRules)
+            stopRules: workload.stopRules,
+            limitUses: limitUses)
         if let resumed { coordinator.resume(from: resumed) }
         return coordinator
     }

@@ -9,11 +9,13 @@ public struct JobPlan: Sendable {
     /// The plan of `job`. Costs O(parameters), whatever the task count.
     public init(job: JobSpec) {
         let header = "job: \(job.name) (content hash \(job.contentHash))"
+        let body: [String]
         switch job.body {
-        case .monteCarlo(let spec): lines = [header] + MonteCarloPlan.lines(spec)
-        case .sweep(let sweep): lines = [header] + SweepPlan.lines(sweep, jobSeed: job.seed)
-        case .stages(let graph): lines = [header] + StagePlan.lines(graph, jobSeed: job.seed)
+        case .monteCarlo(let spec): body = MonteCarloPlan.lines(spec)
+        case .sweep(let sweep): body = SweepPlan.lines(sweep, jobSeed: job.seed)
+        case .stages(let graph): body = StagePlan.lines(graph, jobSeed: job.seed)
         }
+        lines = [header] + body + LimitsPlan.lines(job)
     }
 
     /// What `mpibatch validate` prints for a good `job`: `ok: N tasks` and the like.

@@ -52,6 +52,13 @@ package struct IndexDispenser: WorkSource {
         return nextIndex..<(nextIndex + size)
     }
 
+    /// The next range, if the slot may take its first index now (`static` blocks are the
+    /// slots' own: handed out as they are).
+    package mutating func next(forSlotOrdinal slotOrdinal: Int, admitting: (Int) -> Bool) -> Range<Int>? {
+        guard policy == .static || nextIndex >= limit || admitting(nextIndex) else { return nil }
+        return next(forSlotOrdinal: slotOrdinal)
+    }
+
     /// Lowers the limit (a precision target met): indices from `newLimit` on are not handed out.
     package mutating func lowerLimit(to newLimit: Int) { limit = min(limit, max(0, newLimit)) }
 

@@ -55,6 +55,10 @@ package struct Coordinator {
     private var ranksDone: [RankReport?]
     /// `stop_when:` and `race:` of the workload's sweeps and stages.
     package private(set) var earlyStops: EarlyStops
+    /// What task `index` uses of the job's named limits; nil when no task uses any (no leases kept).
+    private let limitUses: (@Sendable (Int) -> LimitUses)?
+    /// The units of named limits each slot holds (`LimitLeases`).
+    package private(set) var leases = LimitLeases()
 
     /// Attempts that succeeded.
     package private(set) var succeeded = 0
@@ -112,9 +116,10 @@ package struct Coordinator {
     package init(
         source: any WorkSource, retries: @escaping @Sendable (Int) -> Int, failFast: Bool, slotsPerRank: [Int], reducer: (any ResultReducer)?,
         graceSeconds: Double = 30, deadline: Double? = nil, clock: @escaping () -> Double = MonotonicClock.seconds,
-        stopRules: [StopRule] = []
+        stopRules: [StopRule] = [], limitUses: (@Sendable (Int) -> LimitUses)? = nil
     ) {
         self.retries = retries
+        self.limitUses = limitUses
         earlyStops = EarlyStops(rules: stopRules)
         self.failFast = failFast
         self.graceSeconds = graceSeconds
@@ -305,6 +310,7 @@ package struct Coordinator {
                 inFlight -= chunk.count
             }
             inHand[ordinal] = 0
+            leases.release(slot: ordinal)
             parked.drop(ordinal)
         }
         return records
@@ -347,7 +353,10 @@ package struct Coordinator {
             inFlight -= 1
             let ordinal = ordinalBase[record.rank] + record.slot
             inHand[ordinal] -= 1
-            if inHand[ordinal] == 0 { parked.becameIdle(ordinal) }
+            if inHand[ordinal] == 0 {
+                parked.becameIdle(ordinal)
+                if limitUses != nil { leases.release(slot: ordinal) }
+            }
             if failFast, record.failsForGood(retries: retries(record.index)) {
                 // Even past a lowered limit: the failing rank has already stopped starting tasks.
                 beginStopping(reason: "fail-fast: task \(record.index) \(record.status)", into: &actions)
@@ -482,6 +491,10 @@ package struct Coordinator {
                 beginStopping(reason: Self.deadlineStopReason, interrupted: true, into: &actions)
                 return false
             }
+            if let limitUses, !leases.acquire(limitUses(fitting.start), slot: ordinal) {
+                retryQueue.insert(fitting, at: retryHead)  // a source that cannot choose: it waits for a lease
+                break
+            }
             inFlight += fitting.count
             if inHand[ordinal] == 0 { busySince[ordinal] = clock() }
             inHand[ordinal] += fitting.count
@@ -517,6 +530,7 @@ package struct Coordinator {
     }
 
     private mutating func nextChunk(forSlotOrdinal ordinal: Int, into actions: inout [CoordinatorAction]) -> Chunk? {
+        if let limitUses { return nextLimitedChunk(forSlotOrdinal: ordinal, limitUses, into: &actions) }
         while true {
             while retryHead < retryQueue.count {
                 let retry = retryQueue[retryHead]
@@ -528,14 +542,47 @@ package struct Coordinator {
                 if retry.start < source.limit { return retry }
             }
             guard let range = source.next(forSlotOrdinal: ordinal) else { return nil }
-            let pieces = settlingCancelled(in: range, into: &actions)
-            guard let first = pieces.first else { continue }  // all of it cancelled: ask again
-            for piece in pieces.dropFirst().reversed() {
-                retryQueue.insert(Chunk(start: piece.lowerBound, end: piece.upperBound), at: retryHead)
-            }
-            let attempt = first.count == 1 ? (earlierFailures.removeValue(forKey: first.lowerBound) ?? 0) + 1 : 1
-            return Chunk(start: first.lowerBound, end: first.upperBound, attempt: attempt)
+            guard let chunk = fresh(range, into: &actions) else { continue }  // all of it cancelled: ask again
+            return chunk
         }
+    }
+
+    /// As `nextChunk`, when tasks use named limits: the first queued chunk the slot's lease
+    /// may take (the others stay queued, in order), else the source's next that it admits.
+    private mutating func nextLimitedChunk(
+        forSlotOrdinal ordinal: Int, _ limitUses: (Int) -> LimitUses, into actions: inout [CoordinatorAction]
+    ) -> Chunk? {
+        var position = retryHead
+        while position < retryQueue.count {
+            let queued = retryQueue[position]
+            if queued.start >= source.limit {
+                retryQueue.remove(at: position)
+            } else if leases.admits(limitUses(queued.start), slot: ordinal) {
+                retryQueue.remove(at: position)
+                return queued
+            } else {
+                position += 1
+            }
+        }
+        let leases = leases
+        while true {
+            guard let range = source.next(forSlotOrdinal: ordinal, admitting: { leases.admits(limitUses($0), slot: ordinal) })
+            else { return nil }
+            guard let chunk = fresh(range, into: &actions) else { continue }
+            return chunk
+        }
+    }
+
+    /// `range`, fresh from the source, as the chunk to hand out: its cancelled tasks settled,
+    /// the pieces after the first queued; nil when all of it was cancelled.
+    private mutating func fresh(_ range: Range<Int>, into actions: inout [CoordinatorAction]) -> Chunk? {
+        let pieces = settlingCancelled(in: range, into: &actions)
+        guard let first = pieces.first else { return nil }
+        for piece in pieces.dropFirst().reversed() {
+            retryQueue.insert(Chunk(start: piece.lowerBound, end: piece.upperBound), at: retryHead)
+        }
+        let attempt = first.count == 1 ? (earlierFailures.removeValue(forKey: first.lowerBound) ?? 0) + 1 : 1
+        return Chunk(start: first.lowerBound, end: first.upperBound, attempt: attempt)
     }
 
     /// The parts of `range` (fresh from the source) to run: the tasks cancelled ahead of it

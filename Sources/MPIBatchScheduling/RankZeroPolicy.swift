@@ -1,4 +1,5 @@
 import MPIBatchCore
+import MPIBatchJob
 import MPIBatchPlan
 
 /// What rank 0 needs of a workload: where chunks come from, how task values are
@@ -19,6 +20,10 @@ public protocol RankZeroPolicy: IndexedTasks {
     /// worker reports them), asked on rank 0 before the run prepares `outputDirectory`; it may
     /// start rank 0's first worker, which stays for its tasks. nil when nothing is known.
     func resultEnvironment(outputDirectory: String) async -> RunEnvironment?
+    /// Whether any task uses a named limit (`uses:`); without, the coordinator keeps no leases.
+    var usesLimits: Bool { get }
+    /// The units of named limits task `index` holds while it runs (the same for a chunk's tasks).
+    func limitUses(of index: Int) -> LimitUses
 }
 
 extension RankZeroPolicy {
@@ -36,4 +41,8 @@ extension RankZeroPolicy {
     public var stageValues: StageValues { StageValues(directory: nil) }
     /// Nothing besides the job file unless the workload says.
     public func resultEnvironment(outputDirectory: String) async -> RunEnvironment? { nil }
+    /// No named limits unless the workload has tasks that use them.
+    public var usesLimits: Bool { false }
+    /// No named limits unless the workload has tasks that use them.
+    public func limitUses(of index: Int) -> LimitUses { .none }
 }

@@ -33,8 +33,12 @@ struct ResumingSource: WorkSource {
     }
 
     mutating func next(forSlotOrdinal slotOrdinal: Int) -> Range<Int>? {
+        next(forSlotOrdinal: slotOrdinal) { _ in true }
+    }
+
+    mutating func next(forSlotOrdinal slotOrdinal: Int, admitting: (Int) -> Bool) -> Range<Int>? {
         while pieces.isEmpty {
-            guard let range = inner.next(forSlotOrdinal: slotOrdinal) else { return nil }
+            guard let range = inner.next(forSlotOrdinal: slotOrdinal, admitting: admitting) else { return nil }
             pieces += restoringJournaled(in: range).flatMap { failed.isolating(in: $0) }
         }
         return pieces.removeFirst()

@@ -10,6 +10,11 @@ public protocol WorkSource {
     /// nothing is ready now (the request waits and is asked again after the next
     /// task finishes for good) or ever (`isExhausted`).
     mutating func next(forSlotOrdinal slotOrdinal: Int) -> Range<Int>?
+    /// As `next(forSlotOrdinal:)`, when the job has named limits: `admitting(i)` says whether
+    /// the slot could take a chunk starting at index `i` now. A source that can choose (a stage
+    /// graph) skips what is not admitted; one that cannot may hand it out anyway, and the
+    /// coordinator holds it until a slot may take it.
+    mutating func next(forSlotOrdinal slotOrdinal: Int, admitting: (Int) -> Bool) -> Range<Int>?
     /// Whether every task has been handed out (or will never run); in-flight tasks may still be running.
     var isExhausted: Bool { get }
     /// Tasks from this index on are not run (a precision target was met).
@@ -56,6 +61,10 @@ public protocol WorkSource {
 }
 
 extension WorkSource {
+    /// A source that cannot choose hands out its next range.
+    public mutating func next(forSlotOrdinal slotOrdinal: Int, admitting: (Int) -> Bool) -> Range<Int>? {
+        next(forSlotOrdinal: slotOrdinal)
+    }
     /// A flat range needs no completion callbacks.
     public mutating func finished(_ record: TaskRecord) {}
     /// A flat range keeps no state about finished tasks.

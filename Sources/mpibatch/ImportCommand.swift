@@ -19,8 +19,9 @@ struct ImportDbtCommand: ParsableCommand {
             on persistent dbt workers that parse the project once per slot (dbtRunner; \
             --process-per-stage, or a dbt older than 1.5: one dbt process per stage). \
             --select, --exclude and --selector are resolved by `dbt ls`. On DuckDB and SQLite every \
-            stage runs alone. Models matching --exclusive (default *_state_accumulator*) run alone, \
-            one after another in dependency order. Run `dbt parse` first to have target/manifest.json.
+            stage runs alone. Models matching --exclusive (default *_state_accumulator*) run one at \
+            a time (uses: [accumulators], limits: {accumulators: 1}), in dependency order, while the \
+            rest of the graph goes on. Run `dbt parse` first to have target/manifest.json.
             """)
 
     @Argument(help: "The project's target/manifest.json.")

@@ -46,12 +46,14 @@ assert stages["dbt-parse"]["after"] == ["dbt-connection"] and "after" not in sta
 assert stages["dbt-connection"]["shell"].startswith("dbt debug --connection --project-dir ")
 retries = {name: s["retries"] for name, s in stages.items()}
 assert retries["snap_customers"] == "0" and retries["dbt-connection"] == "0" and retries["fct_orders"] == "1", retries
-exclusive = [s["name"] for s in job["stages"] if s.get("exclusive")]
-assert exclusive == ["customer_state_accumulator", "revenue_state_accumulator"], exclusive
+assert not [s["name"] for s in job["stages"] if s.get("exclusive")]  # accumulators take a limit, the rest goes on
+limited = [s["name"] for s in job["stages"] if s.get("uses") == ["accumulators"]]
+assert limited == ["customer_state_accumulator", "revenue_state_accumulator"], limited
+assert re.search(r"^limits: \{accumulators: 1\}$", open(sys.argv[1]).read(), re.M)
 assert "customer_state_accumulator" in stages["revenue_state_accumulator"]["after"]  # kept in order
 PY
 }
-check "dbt: import makes the expected stages, dependencies, tests, and ordered exclusive accumulators" dbt_import_graph
+check "dbt: import makes the expected stages, dependencies, tests, and ordered accumulators under a limit of 1" dbt_import_graph
 
 dbt_import_options() {
     local bin
@@ -66,7 +68,7 @@ assert len(job["stages"]) == 27, len(job["stages"])   # no tests
 fct = [s for s in job["stages"] if s["name"] == "fct_orders"][0]
 assert " --target ci --vars '{{day: 3}}' --full-refresh --target-path " in fct["shell"], fct
 assert fct["retries"] == "4", fct
-assert [s["name"] for s in job["stages"] if s.get("exclusive")] == ["revenue_state_accumulator"]
+assert [s["name"] for s in job["stages"] if s.get("uses") == ["accumulators"]] == ["revenue_state_accumulator"]
 PY
     echo '{"nodes": {"model.x.a": {"name": "a"}}}' >"$WORK/bad-manifest.json"
     expect_status 2 "$BIN" import dbt "$WORK/bad-manifest.json" 2>"$WORK/dbt-bad.log" || return 1

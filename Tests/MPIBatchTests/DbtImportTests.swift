@@ -114,6 +114,26 @@ import Testing
         #expect(withWorkers.values.filter { !$0.exclusive }.map(\.name).sorted() == ["dbt-connection", "dbt-parse"])
     }
 
+    @Test func accumulatorsTakeALimitOfOneInOrderAndTheRestGoesOn() throws {
+        var nodes = Self.shop
+        nodes["model.p.a_state_accumulator"] = Self.node("model", ["p", "a_state_accumulator"], after: ["model.p.orders"])
+        nodes["model.p.b_state_accumulator"] = Self.node("model", ["p", "b_state_accumulator"], after: ["seed.p.raw"])
+        let project = try Project(nodes: nodes)
+        var options = DbtImport.Options()
+        options.processPerStage = true
+        let text = try DbtImport.job(manifestPath: project.manifest, options: options)
+        let (job, graph) = try loadStageGraph(text)
+        #expect(job.limits.limits.map { "\($0.name)=\($0.capacity)" } == ["accumulators=1"])
+        let limited = graph.stages.filter { $0.taskSpec?.uses.isEmpty == false }.map(\.name)
+        #expect(Set(limited) == ["a_state_accumulator", "b_state_accumulator"])
+        #expect(graph.stages.allSatisfy { !$0.exclusive })
+        let (a, b) = (try after("a_state_accumulator", in: text), try after("b_state_accumulator", in: text))
+        #expect(a.contains("b_state_accumulator") != b.contains("a_state_accumulator"))  // one after the other, in order
+        let duck = try Project(adapter: "duckdb", nodes: nodes)  // a single writer: every stage alone, no limit
+        let single = try DbtImport.job(manifestPath: duck.manifest, options: options)
+        #expect(!single.contains("limits:") && !single.contains("uses:"))
+    }
+
     @Test func aManifestOfAnotherDbtIsRefusedByItsVersion() throws {
         let project = try Project(dbtVersion: "2.0.0-beta.3", schema: 20, nodes: Self.shop)
         #expect {

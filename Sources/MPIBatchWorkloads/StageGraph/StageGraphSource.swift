@@ -38,13 +38,16 @@ import MPIBatchScheduling
 /// stages ÷ `refreshStages` tasks in a larger one, so a graph of a million stages schedules
 /// in time linear in its size.
 package struct StageGraphSource: WorkSource {
-    /// A stage that may hand out work, ordered most urgent first: highest priority, then lowest number.
+    /// A stage that may hand out work, ordered most urgent first: highest `priority:`, then
+    /// longest remaining critical path, then lowest number.
     private struct Candidate: Comparable {
+        let declared: Double
         let priority: Double
         let stage: Int
 
         static func < (a: Candidate, b: Candidate) -> Bool {
-            a.priority > b.priority || (a.priority == b.priority && a.stage < b.stage)
+            if a.declared != b.declared { return a.declared > b.declared }
+            return a.priority > b.priority || (a.priority == b.priority && a.stage < b.stage)
         }
     }
 
@@ -87,6 +90,10 @@ package struct StageGraphSource: WorkSource {
     package private(set) var limit: Int
     /// Side effects asked for and not yet taken by the driver.
     private var effects: [SourceEffect] = []
+    /// Each stage's `priority:` (0 when it declares none).
+    private let declaredPriority: [Double]
+    /// Each stage's most tasks at once under its named limits (nil: no limit).
+    private let mostAtOnce: [Int?]
 
     /// A source over `graph` for `totalSlots` slots.
     package init(graph: StageGraph, totalSlots: Int, clock: @escaping () -> UInt64 = MonotonicClock.nanoseconds) {
@@ -102,6 +109,8 @@ package struct StageGraphSource: WorkSource {
         owner = Array(repeating: -1, count: graph.taskCount)
         outstanding = Array(repeating: 0, count: max(1, totalSlots))
         limit = graph.taskCount
+        declaredPriority = graph.stages.map { $0.taskSpec?.priority.fixedValue ?? 0 }
+        mostAtOnce = graph.stages.map { $0.taskSpec?.uses.mostAtOnce }
         for stage in graph.stages.indices where progress[stage].pendingDependencies == 0 { release(stage) }
         countExhaustedStages()
     }
@@ -122,10 +131,18 @@ package struct StageGraphSource: WorkSource {
 
     /// The next chunk for slot `slotOrdinal`: nil while that slot still has work, or nothing may start now.
     package mutating func next(forSlotOrdinal slotOrdinal: Int) -> Range<Int>? {
+        next(forSlotOrdinal: slotOrdinal) { _ in true }
+    }
+
+    /// The next chunk from the most urgent stage whose first index `admitting` accepts (its
+    /// named limits have room for this slot): a stage waiting for a limit lets the others go
+    /// on. A limited fan-out stage's chunks are sized over the slots it may use at once.
+    package mutating func next(forSlotOrdinal slotOrdinal: Int, admitting: (Int) -> Bool) -> Range<Int>? {
         let slot = outstanding.indices.contains(slotOrdinal) ? slotOrdinal : 0
-        guard outstanding[slot] == 0, let stage = mostUrgentStage() else { return nil }
+        guard outstanding[slot] == 0, let stage = mostUrgentStage(admitting: admitting) else { return nil }
         let left = untaken(stage)
-        let size = graph.stages[stage].fansOut ? max(1, left / (2 * totalSlots)) : left
+        let sharing = min(totalSlots, mostAtOnce[stage] ?? totalSlots)
+        let size = graph.stages[stage].fansOut ? max(1, left / (2 * sharing)) : left
         let start = graph.offsets[stage] + progress[stage].handedOut
         if progress[stage].status == .ready {
             progress[stage].status = .running
@@ -254,19 +271,28 @@ package struct StageGraphSource: WorkSource {
         return max(0, available - progress[stage].handedOut)
     }
 
-    /// The stage to hand work from now, if any may start.
-    private mutating func mostUrgentStage() -> Int? {
-        if let exclusive = exclusiveStage { return untaken(exclusive) > 0 ? exclusive : nil }
+    /// The stage to hand work from now, if any may start (skipping those `admitting` refuses).
+    private mutating func mostUrgentStage(admitting: (Int) -> Bool) -> Int? {
+        if let exclusive = exclusiveStage {
+            return untaken(exclusive) > 0 && admitting(graph.offsets[exclusive]) ? exclusive : nil
+        }
         if prioritiesAreStale, released.count > 1, changesSinceRefresh >= max(1, graph.stages.count / Self.refreshStages) {
             refreshPriorities()
         }
+        var waiting: [Candidate] = []  // refused for a limit: back in the heap once a stage is chosen
+        defer { for candidate in waiting { candidates.insert(candidate) } }
         while let best = candidates.min?.stage {
             guard hasWorkToHandOut(best) else {
                 _ = candidates.popMin()
                 released.remove(best)
                 continue
             }
-            return graph.stages[best].exclusive && inFlight > 0 ? nil : best
+            if graph.stages[best].exclusive && inFlight > 0 { return nil }
+            guard admitting(graph.offsets[best]) else {
+                waiting.append(candidates.popMin()!)
+                continue
+            }
+            return best
         }
         return nil
     }
@@ -274,6 +300,11 @@ package struct StageGraphSource: WorkSource {
     /// Whether `stage` is released and has tasks to hand out (once not, never again).
     private func hasWorkToHandOut(_ stage: Int) -> Bool {
         (progress[stage].status == .ready || progress[stage].status == .running) && untaken(stage) > 0
+    }
+
+    /// `stage` as a candidate, by its declared priority and its remaining critical path.
+    private func candidate(_ stage: Int) -> Candidate {
+        Candidate(declared: declaredPriority[stage], priority: priorities[stage], stage: stage)
     }
 
     /// Something that weighs on the priorities happened.
@@ -288,7 +319,7 @@ package struct StageGraphSource: WorkSource {
         prioritiesAreStale = false
         changesSinceRefresh = 0
         released = released.filter(hasWorkToHandOut)
-        candidates = MinHeap(released.map { Candidate(priority: priorities[$0], stage: $0) })
+        candidates = MinHeap(released.map { candidate($0) })
     }
 
     /// Each stage's expected seconds from now if it had every slot: ⌈tasks left ÷ slots⌉ × seconds per task.
@@ -344,7 +375,7 @@ package struct StageGraphSource: WorkSource {
         prioritiesChanged()
         if priorities.isEmpty { refreshPriorities() }
         released.insert(stage)
-        candidates.insert(Candidate(priority: priorities[stage], stage: stage))
+        candidates.insert(candidate(stage))
         if expectedTasks(stage) == 0 {
             progress[stage].start = clock()
             complete(stage)
