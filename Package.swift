@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "CProcessGuard", path: "CSources/CProcessGuard"),
         .target(name: "CLanes", path: "CSources/CLanes"),
         .target(name: "CCPUCheck", path: "CSources/CCPUCheck"),
+        .target(name: "CAffinity", path: "CSources/CAffinity"),
         .target(name: "SwiftMPI", dependencies: ["CMPI", "CMPIShim"]),
         // The library, one target per layer: each may import only the targets it lists, and
         // `--explicit-target-dependency-import-check error` (make test) refuses any other
@@ -50,7 +51,7 @@ let package = Package(
             name: "MPIBatchWorkloads",
             dependencies: [
                 "MPIBatchCore", "MPIBatchJob", "MPIBatchPlan", "MPIBatchJournal", "MPIBatchScheduling", "MPIBatchRuntime",
-                "CLanes", "CProcessGuard", .product(name: "SystemPackage", package: "swift-system"),
+                "CLanes", "CProcessGuard", "CAffinity", .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(

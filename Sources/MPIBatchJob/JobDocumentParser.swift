@@ -7,7 +7,7 @@ struct JobDocumentParser {
     let jobDirectory: String
     let defaultName: String
 
-    private static let keys = ["name", "seed", "sweep", "task", "montecarlo", "stages", "limits"] + EarlyStopParser.keys
+    private static let keys = ["name", "seed", "sweep", "task", "montecarlo", "stages", "limits", "bind"] + EarlyStopParser.keys
 
     /// The job, or every problem found.
     func parse(_ root: Node) throws(JobFileErrors) -> JobSpec {
@@ -44,6 +44,14 @@ struct JobDocumentParser {
         let limits = errors.collecting { () throws(JobFileError) -> NamedLimits? in
             try entries["limits"].map { (entry) throws(JobFileError) in try LimitsParser(reader: reader).limits(entry.value) }
         } ?? .none
+        let bindCores = errors.collecting { () throws(JobFileError) -> Bool? in
+            guard let node = entries["bind"]?.value else { return nil }
+            switch try reader.string(node, "bind") {
+            case "cores": return true
+            case "none": return false
+            case let text: throw reader.error(at: node, "bind must be cores or none, not '\(text)'" + DidYouMean.suffix(for: text, among: ["cores", "none"]))
+            }
+        }
         let body = errors.collecting { () throws(JobFileError) -> Kind? in try kind(entries, root: root) }
         var spec: JobSpec.Body?
         switch body {
@@ -72,6 +80,7 @@ struct JobDocumentParser {
         guard errors.isEmpty, let spec else { throw JobFileErrors(errors) }
         var job = JobSpec(name: name, seed: seed, body: spec, contentHash: hash.hex)
         job.limits = limits
+        job.bindCores = bindCores ?? false
         return job
     }
 

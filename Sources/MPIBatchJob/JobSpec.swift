@@ -10,6 +10,8 @@ public struct JobSpec: Sendable {
     public var contentHash: String
     /// `limits:`: the job's named limits (what `uses:` names).
     public var limits: NamedLimits = .none
+    /// `bind: cores`: each task pinned to CPUs of its own (`mpibatch run --bind` overrides).
+    public var bindCores = false
 
     /// The kinds of job.
     public enum Body: Sendable {

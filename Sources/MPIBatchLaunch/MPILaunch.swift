@@ -61,6 +61,7 @@ public enum MPILaunch {
         }
         let world = try Communicator.world()
         let node = try world.splitSharedMemory()
+        let boundCPUs = options.behaviour.bindCores ? try nodeShareOfCPUs(node) : nil
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let slots = options.slots ?? max(1, cores / node.size)
         // --slots auto: the coordinator is sized for the cap; the rank activates slots as it goes.
@@ -72,6 +73,7 @@ public enum MPILaunch {
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
         var behaviour = options.behaviour
+        behaviour.boundCPUs = boundCPUs
         // Rank 0 reads the deadline (one squeue per job, not one per rank: 1,000 ranks would each
         // ask slurmctld) and tells the others, whose workers start no task past it either.
         let deadline = world.rank == 0 ? (behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()).map { "\($0)" } ?? "" : ""

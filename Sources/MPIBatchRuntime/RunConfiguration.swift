@@ -27,6 +27,10 @@ public struct RunBehaviour: Sendable {
     /// `--retry-cancelled`: a resume runs again the tasks an earlier part journaled `cancelled`
     /// (by `mpibatch cancel`); without it they stay settled.
     public var retryCancelled = false
+    /// `--bind cores` (or the job's `bind: cores`): each task pinned to CPUs of its own.
+    public var bindCores = false
+    /// Under `bindCores`, this rank's CPUs (`CoreBinding`), found as the run starts; nil: not pinned.
+    package var boundCPUs: [Int]?
 
     /// Makes a behaviour; the defaults are `mpibatch run`'s.
     public init(

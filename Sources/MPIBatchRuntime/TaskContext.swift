@@ -16,6 +16,9 @@ public struct TaskContext: Sendable {
     /// Where the chunk holding the task ends: tasks `index..<batchEnd` may run next on this
     /// slot, so a persistent worker may be sent them as one batch.
     package let batchEnd: Int
+    /// Under `--bind cores`, the CPUs the task is pinned to (a command's process, from its
+    /// start; `MPIBATCH_CORES`); empty: not pinned.
+    package var cpus: [Int] = []
 
     /// Makes a context that reports to no one (see `report`).
     public init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String) {

@@ -26,7 +26,8 @@ package final class Worker: Sendable {
     private let streams: [AsyncStream<Chunk>]
     private let inboxes: [AsyncStream<Chunk>.Continuation]
     private let stopping = Atomic<Bool>(false)
-    /// The rank's cores, when a task may take more than one; nil: one per task, no bookkeeping.
+    /// The rank's cores, when a task may take more than one or tasks are pinned (`--bind
+    /// cores`: the tokens are CPUs); nil: one per task, no bookkeeping.
     private let cores: CorePool?
     /// Fires at the first `stop` or signal; from then on the grace period runs.
     private let stopped = OneShot()
@@ -62,7 +63,7 @@ package final class Worker: Sendable {
 
     package init(
         rank: Int, slots: Int, workload: any TaskExecutor, outputDirectory: String, failFast: Bool = false,
-        deadline: Double? = nil, adaptive: AdaptiveSlots? = nil,
+        deadline: Double? = nil, adaptive: AdaptiveSlots? = nil, boundCPUs: [Int]? = nil,
         sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
     ) {
         self.rank = rank
@@ -73,7 +74,11 @@ package final class Worker: Sendable {
         self.failFast = failFast
         self.outputDirectory = outputDirectory
         self.sendToCoordinator = sendToCoordinator
-        cores = workload.widestTask.cores > 1 ? CorePool(size: max(1, slots)) : nil
+        if let boundCPUs, !boundCPUs.isEmpty {
+            cores = CorePool(cpus: boundCPUs)
+        } else {
+            cores = workload.widestTask.cores > 1 ? CorePool(size: max(1, slots)) : nil
+        }
         cancellation = EarlyCancellation(slots: slots, always: !workload.stopRules.isEmpty)
         var streams: [AsyncStream<Chunk>] = []
         var inboxes: [AsyncStream<Chunk>.Continuation] = []
@@ -204,20 +209,21 @@ package final class Worker: Sendable {
                 }
                 let taken = await takeCores(for: index)
                 if stopping.load(ordering: .relaxed) {
-                    cores?.release(taken)
+                    cores?.release(taken.count, cpus: taken.cpus)
                     break
                 }
                 let started = MonotonicClock.nanoseconds()
                 if let deadline, !fitsBefore(deadline, now: started) {
-                    cores?.release(taken)
+                    cores?.release(taken.count, cpus: taken.cpus)
                     stopAtDeadline()
                     break
                 }
-                let record = await runTask(index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end)
+                let record = await runTask(
+                    index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end, cpus: taken.cpus)
                 let ended = MonotonicClock.nanoseconds()
                 cancellation.taskTook(nanoseconds: ended &- started)
                 if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
-                cores?.release(taken)
+                cores?.release(taken.count, cpus: taken.cpus)
                 adaptive?.taskFinished()
                 pending.add(record, ended: ended)
                 if failFast, record.failsForGood(retries: workload.retries(of: index)) {
@@ -248,18 +254,19 @@ package final class Worker: Sendable {
         sendToCoordinator(.interrupt(reason: Coordinator.deadlineStopReason))
     }
 
-    /// Waits for task `index`'s cores (none to take without a pool); returns how many were taken.
-    private func takeCores(for index: Int) async -> Int {
-        guard let cores else { return 0 }
+    /// Waits for task `index`'s cores (none to take without a pool); returns how many were
+    /// taken, and which CPUs in a bound pool.
+    private func takeCores(for index: Int) async -> (count: Int, cpus: [Int]) {
+        guard let cores else { return (0, []) }
         let count = min(max(1, workload.cores(of: index)), cores.size)
-        await cores.acquire(count)
-        return count
+        return (count, await cores.acquire(count))
     }
 
-    private func runTask(index: Int, attempt: Int, slot: Int, started: UInt64, chunkEnd: Int) async -> TaskRecord {
-        let context = TaskContext(
+    private func runTask(index: Int, attempt: Int, slot: Int, started: UInt64, chunkEnd: Int, cpus: [Int]) async -> TaskRecord {
+        var context = TaskContext(
             index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory,
             report: reports[slot], batchEnd: chunkEnd)
+        context.cpus = cpus
         var status = TaskStatus.ok
         var value = TaskValue.none
         var error: String?

@@ -5,4 +5,4 @@
 // `WorkloadFactory`, the one place a spec becomes what runs.
 //
 // May import: MPIBatchCore, MPIBatchJob, MPIBatchPlan, MPIBatchJournal, MPIBatchScheduling,
-// MPIBatchRuntime, CLanes, CProcessGuard (SystemPackage).
+// MPIBatchRuntime, CLanes, CProcessGuard, CAffinity (SystemPackage).

@@ -52,6 +52,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Option(help: "cores: pin each command task to CPUs of its own inside the rank's affinity mask (MPIBATCH_CORES); none: do not (the default, or the job's bind:).")
+    var bind: BindOption?
+
     func validate() throws {
         try OutDirectoryCheck.validate(out)
         if resume, out == nil {
@@ -84,6 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         behaviour.adaptiveSlots = slots == .auto
         behaviour.maxSlots = maxSlots
         behaviour.retryCancelled = retryCancelled
+        behaviour.bindCores = bind.map { $0 == .cores } ?? spec.bindCores
         var options = MPILaunch.Options(slots: slots?.count, outputDirectory: out, behaviour: behaviour)
         options.announce = { [job, quiet, resume] summary, directory in
             Self.announce(summary, directory: directory, job: job, quiet: quiet, resume: resume)
@@ -170,4 +174,9 @@ enum SlotsOption: Equatable, ExpressibleByArgument {
     var count: Int? {
         if case .fixed(let count) = self { count } else { nil }
     }
+}
+
+/// `--bind cores|none`.
+enum BindOption: String, ExpressibleByArgument, CaseIterable {
+    case cores, none
 }

@@ -60,3 +60,81 @@ limits_resume() {
     "$HERE/limits_check.py" "$out.jsonl" load 2 --each-once 32
 }
 check "limits: kill -9 in the middle, --resume: each index once, at most 2 db at once" limits_resume
+
+priority_sweep() {
+    cat >"$WORK/priority.yaml" <<'EOF'
+name: priority
+sweep: {grid: {i: {range: [0, 8, 1]}, mesh: [16, 64, 32]}}
+task: {kernel: sleep, args: {ms: 100}, priority: "{mesh}"}
+EOF
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/priority.yaml" --slots 2 --out "$WORK/priority" --quiet || return 1
+    "$BIN" results "$WORK/priority" | python3 -c '
+import json, sys
+rows = [json.loads(line) for line in sys.stdin]
+assert len(rows) == 24 and all(r["status"] == "ok" for r in rows), len(rows)
+starts = {m: [r["started_at"] for r in rows if r["params"]["mesh"] == m] for m in (16, 32, 64)}
+print(f"measured: last mesh-64 start {max(starts[64]) - min(starts[64]):.2f} s, first mesh-16 start {min(starts[16]) - min(starts[64]):.2f} s after the first task")
+assert max(starts[64]) < min(starts[32]) <= max(starts[32]) < min(starts[16]), starts' || return 1
+    "$BIN" plan "$WORK/priority.yaml" | grep -qx "priority: every task by 'mesh', highest first"
+}
+check "priority: a sweep with priority: \"{mesh}\" starts every mesh-64 task before a mesh-32, and those before a mesh-16" priority_sweep
+
+# bind_job FILE: tasks that print their own CPUs, MPIBATCH_CORES and their rank's CPUs, 0.2 s each.
+bind_job() {
+    cat >"$1" <<'EOF'
+name: bind
+sweep: {grid: {i: {range: [0, 8, 1]}}}
+task:
+  shell: 'echo "$(grep Cpus_allowed_list /proc/self/status | cut -f2) $MPIBATCH_CORES $(grep Cpus_allowed_list /proc/$PPID/status | cut -f2)"; sleep 0.2'
+  result: stdout-last-line
+EOF
+}
+
+# bind_check OUT: every task ran on exactly its MPIBATCH_CORES, inside its rank's mask, and
+# tasks that overlapped in time shared no CPU.
+bind_check() {
+    "$BIN" results "$1" | python3 -c '
+import json, sys
+def cpus(text):
+    out = set()
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        out |= set(range(int(low), int(high or low) + 1))
+    return out
+rows = [json.loads(line) for line in sys.stdin]
+assert rows and all(r["status"] == "ok" for r in rows), rows
+tasks = []
+for r in rows:
+    own, said, rank = r["value"].split()
+    assert cpus(own) == cpus(said), (own, said)
+    assert cpus(own) <= cpus(rank), (own, rank)
+    tasks.append((r["started_at"], r["started_at"] + r["seconds"], cpus(own)))
+for i, a in enumerate(tasks):
+    for b in tasks[i + 1:]:
+        if a[0] < b[1] and b[0] < a[1]:
+            assert not (a[2] & b[2]), (a, b)
+print("measured: CPU sets used:", sorted({tuple(sorted(t[2])) for t in tasks}))'
+}
+
+bind_cores() {
+    bind_job "$WORK/bind.yaml"
+    # Open MPI binds each of 2 ranks to a core: each task gets its rank's core.
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/bind.yaml" --slots 1 --bind cores --out "$WORK/bind-np2" --quiet || return 1
+    bind_check "$WORK/bind-np2" || return 1
+    # Unbound ranks share the node's mask: each takes its half.
+    expect_status 0 "${MPIRUN[@]}" -np 2 --bind-to none "$BIN" run "$WORK/bind.yaml" --slots 1 --bind cores --out "$WORK/bind-none" --quiet || return 1
+    bind_check "$WORK/bind-none" || return 1
+    # One process, two slots: two tasks at once on different CPUs; the job key does the same.
+    printf 'bind: cores\n' | cat - "$WORK/bind.yaml" >"$WORK/bind-key.yaml"
+    expect_status 0 "$BIN" run "$WORK/bind-key.yaml" --slots 2 --out "$WORK/bind-one" --quiet || return 1
+    bind_check "$WORK/bind-one" || return 1
+    # Without binding nothing is pinned: MPIBATCH_CORES is unset (the value has two words).
+    expect_status 0 "$BIN" run "$WORK/bind-key.yaml" --slots 2 --bind none --out "$WORK/bind-off" --quiet || return 1
+    "$BIN" results "$WORK/bind-off" | python3 -c '
+import json, sys
+assert all(len(json.loads(l)["value"].split()) == 2 for l in sys.stdin)' || return 1
+    printf 'bind: all\ntask: {kernel: noop}\n' >"$WORK/bind-bad.yaml"
+    expect_status 2 "$BIN" validate "$WORK/bind-bad.yaml" 2>"$WORK/bind-bad.err" || return 1
+    grep -q "bind-bad.yaml:1:7: bind must be cores or none, not 'all'" "$WORK/bind-bad.err"
+}
+check "--bind cores: each task on its MPIBATCH_CORES inside its rank's mask, concurrent tasks on disjoint CPUs" bind_cores

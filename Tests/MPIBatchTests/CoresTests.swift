@@ -65,3 +65,28 @@ private final class Order: Sendable {
     func add(_ name: String) { list.withLock { $0.append(name) } }
     var names: [String] { list.withLock { $0 } }
 }
+
+/// `--bind cores`: the rank's CPUs as the pool's tokens.
+@Suite struct BoundCoresTests {
+    @Test func tasksTakeContiguousCPUsOfTheirOwn() async {
+        let pool = CorePool(cpus: [4, 5, 6, 7])
+        let a = await pool.acquire(1)
+        let b = await pool.acquire(2)
+        #expect(a == [4] && b == [5, 6])
+        pool.release(1, cpus: a)
+        let c = await pool.acquire(2)  // 4 and 7 are free but not contiguous: the first free ones
+        #expect(c == [4, 7])
+        pool.release(2, cpus: b)
+        let d = await pool.acquire(2)
+        #expect(d == [5, 6])
+        #expect(Set(c).isDisjoint(with: d))
+    }
+
+    @Test func ranksSharingAMaskTakeTheirShare() {
+        #expect(CoreBinding.share(of: [0, 1, 2, 3], position: 1, sharers: 2, shared: true) == [2, 3])
+        #expect(CoreBinding.share(of: [0, 1, 2, 3], position: 1, sharers: 2, shared: false) == [0, 1, 2, 3])
+        #expect(CoreBinding.share(of: [0, 1], position: 2, sharers: 3, shared: true) == [1])
+        #expect(CoreBinding.text([0, 1, 2, 5, 7, 8]) == "0-2,5,7-8")
+        #expect(CoreBinding.fingerprint([0, 1]) != CoreBinding.fingerprint([1, 0]))
+    }
+}

@@ -65,7 +65,7 @@ struct CommandLauncher: Sendable {
             direct: directCommand(at: index, environment: environment, workingDirectory: workingDirectory),
             workingDirectory: workingDirectory,
             output: files.map { .files(stdout: $0.stdout, stderr: $0.stderr) } ?? .captured(limit: spec.maxOutput),
-            timeout: spec.timeout)
+            timeout: spec.timeout, cpus: context.cpus)
         let finished = try await process.run()
         let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
         let output = CommandOutput(finished, report: report)

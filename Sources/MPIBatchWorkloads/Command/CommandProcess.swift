@@ -83,6 +83,8 @@ struct CommandProcess: Sendable {
     var timeout: Double?
     /// Seconds between SIGTERM and SIGKILL on timeout, and for what the child leaves behind.
     var grace: Double = 2
+    /// The CPUs to pin the child to from its start (`--bind cores`); empty: not pinned.
+    var cpus: [Int] = []
     /// Seconds between SIGTERM and SIGKILL when the task is cancelled: the run is
     /// stopping and its grace period is over, so only a short clean-up is left.
     static let cancelGrace = 0.25
@@ -171,7 +173,7 @@ struct CommandProcess: Sendable {
     private func start(_ command: Command, writeEnds: [Int32]) -> Result<pid_t, GroupSpawn.Failure> {
         GroupSpawn.start(
             command.program, arguments: command.arguments, inherited: command.inherited, own: command.environment,
-            workingDirectory: workingDirectory
+            workingDirectory: workingDirectory, cpus: cpus
         ) { actions in
             switch output {
             case .captured:

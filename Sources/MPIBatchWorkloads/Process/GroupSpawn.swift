@@ -31,10 +31,12 @@ enum GroupSpawn {
     }
 
     /// Spawns `program` (looked up on `PATH` unless it holds a `/`) with argv `arguments` and
-    /// `inherited`'s variables followed by `own`, in `workingDirectory` if given.
+    /// `inherited`'s variables followed by `own`, in `workingDirectory` if given, pinned to
+    /// `cpus` when some are given (the spawning thread's affinity, which the child inherits
+    /// as it is created: pinned before it runs a single instruction of the program).
     static func start(
         _ program: String, arguments: [String], inherited: CommandEnvironment, own: [String], workingDirectory: String?,
-        descriptors: (inout Platform.SpawnActions) -> Void
+        cpus: [Int] = [], descriptors: (inout Platform.SpawnActions) -> Void
     ) -> Result<pid_t, Failure> {
         var (actions, attributes) = Platform.unsetSpawnSettings()
         posix_spawn_file_actions_init(&actions)
@@ -64,10 +66,11 @@ enum GroupSpawn {
             for pointer in ownPointers { free(pointer) }
         }
         var pid: pid_t = 0
-        let result =
+        let result = Platform.withThreadAffinity(cpus.isEmpty ? nil : cpus) {
             program.contains("/")
-            ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-            : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+                ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+                : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        }
         return result == 0 ? .success(pid) : .failure(.spawn(result))
     }
 }

@@ -4,11 +4,12 @@ import Synchronization
 
 /// The variables that tell a command task who it is: `MPIBATCH_INDEX`,
 /// `MPIBATCH_ATTEMPT`, `MPIBATCH_RANK`, `MPIBATCH_SLOT`, `MPIBATCH_OUT` (the run
-/// directory, absolute) and, for a task of more than one core, `OMP_NUM_THREADS`.
+/// directory, absolute), for a task of more than one core, `OMP_NUM_THREADS`, and for a
+/// pinned task (`--bind cores`) `MPIBATCH_CORES`, its CPUs (`2,3`).
 /// A variable the task's `env:` sets wins over them.
 struct TaskIdentity: Sendable {
     /// The names set per task; the rank's own values of them are not inherited.
-    static let names: Set = ["MPIBATCH_INDEX", "MPIBATCH_ATTEMPT", "MPIBATCH_RANK", "MPIBATCH_SLOT", "MPIBATCH_OUT"]
+    static let names: Set = ["MPIBATCH_INDEX", "MPIBATCH_ATTEMPT", "MPIBATCH_RANK", "MPIBATCH_SLOT", "MPIBATCH_OUT", "MPIBATCH_CORES"]
     static let threads = "OMP_NUM_THREADS"
 
     /// The identity names that `env:` does not set.
@@ -41,6 +42,7 @@ struct TaskIdentity: Sendable {
         add("MPIBATCH_RANK", String(context.rank))
         add("MPIBATCH_SLOT", String(context.slot))
         add("MPIBATCH_OUT", runDirectory.absolute(context.outputDirectory))
+        if !context.cpus.isEmpty { add("MPIBATCH_CORES", context.cpus.map(String.init).joined(separator: ",")) }
         if setsThreads {
             if cores > 1 {
                 variables.append("\(Self.threads)=\(cores)")
