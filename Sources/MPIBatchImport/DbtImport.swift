@@ -101,7 +101,11 @@ public enum DbtImport {
         var workers: DbtWorkerCall?
         if !options.processPerStage {
             if let interpreter = DbtPython.interpreter(of: options.program) {
-                workers = DbtWorkerCall(invocation: invocation, interpreter: interpreter)
+                let partialParse = URL(fileURLWithPath: manifestPath).standardizedFileURL.deletingLastPathComponent()
+                    .appendingPathComponent("partial_parse.msgpack").path
+                workers = DbtWorkerCall(
+                    invocation: invocation, interpreter: interpreter,
+                    partialParse: FileManager.default.fileExists(atPath: partialParse) ? partialParse : nil)
             } else {
                 warnings.append(
                     "the Python of '\(options.program)' cannot import dbt's programmatic runner (dbtRunner, dbt 1.5 and later): "
@@ -117,12 +121,13 @@ public enum DbtImport {
             lines += [
                 "# Stages run on persistent dbt workers (python: \(DbtWorkerCall.function), shipped inside mpibatch, under \(workers.interpreter)):",
                 "# a slot's worker imports dbt and parses the project once, at its start-up, then runs each node it is",
-                "# sent with dbtRunner on that parse; every stage names the same worker, so it serves them all.",
+                "# sent (args: node) in one `dbt build` it holds open on that parse; every stage names the same worker,",
+                "# so it serves them all.",
                 "# `mpibatch import dbt --process-per-stage` writes one dbt process per stage instead.",
             ]
         }
-        let action = { (command: String, selection: DbtStageCommand.Selection?, stage: String, shell: String) -> [String] in
-            workers?.lines(command: command, selection: selection, stage: stage)
+        let action = { (command: String, id: String?, stage: String, shell: String) -> [String] in
+            workers?.lines(command: command, node: id.map { ($0, DbtStageCommand.selection(of: $0, in: graph)) }, stage: stage)
                 ?? ["    shell: \(DbtJobText.string(DbtJobText.literalTemplate(shell)))"]
         }
         if let singleWriter {
@@ -159,7 +164,7 @@ public enum DbtImport {
             let shell = commands.line(for: id, command: command, stage: names[id]!, in: graph)
             let rerunnable = node.resourceType != "snapshot" && node.materialized != "incremental"
             lines += stageLines(
-                name: names[id]!, action: action(command, DbtStageCommand.selection(of: id, in: graph), names[id]!, shell), after: after.isEmpty ? first : after, directory: project.root,
+                name: names[id]!, action: action(command, id, names[id]!, shell), after: after.isEmpty ? first : after, directory: project.root,
                 exclusive: singleWriter != nil, retries: rerunnable ? options.retries : 0,
                 estimate: durations?.estimate(of: id), uses: limited && accumulators.contains(id) ? accumulatorLimit : nil)
         }

@@ -2,7 +2,8 @@ import Foundation
 import MPIBatchCore
 
 /// The Python that runs the installed dbt, when it offers dbt's programmatic runner
-/// (`dbtRunner`, dbt 1.5 and later), which the persistent dbt workers need.
+/// (`dbtRunner`, dbt 1.5 and later), which the persistent dbt workers need. A worker whose
+/// dbt then fails to import cannot start, and the run says so with Python's message.
 enum DbtPython {
     /// The absolute path of the Python that runs `program` and imports `dbtRunner`: the
     /// interpreter its `#!` line names when it is a Python script, else `python3` (a pyenv or
@@ -20,13 +21,28 @@ enum DbtPython {
         return executableWithRunner(named ?? "python3")
     }
 
-    /// `sys.executable` of `interpreter` when it imports `dbt.cli.main.dbtRunner`; nil otherwise.
+    /// What the probe runs: prints `sys.executable` when dbt's `cli/main.py` defines `dbtRunner`,
+    /// found without importing dbt (which takes seconds), else exits 1.
+    private static let probe = """
+        import importlib.util, os, sys
+        spec = importlib.util.find_spec("dbt")
+        places = list(spec.submodule_search_locations or []) if spec else []
+        found = False
+        for place in places:
+            try:
+                found = found or "class dbtRunner" in open(os.path.join(place, "cli", "main.py")).read()
+            except OSError:
+                pass
+        print(sys.executable) if found else sys.exit(1)
+        """
+
+    /// `sys.executable` of `interpreter` when its dbt has `dbt.cli.main.dbtRunner`; nil otherwise.
     private static func executableWithRunner(_ interpreter: String) -> String? {
         guard let path = ShellProgram.locate(interpreter) else { return nil }
         let process = Process()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-c", "import sys; from dbt.cli.main import dbtRunner; print(sys.executable)"]
+        process.arguments = ["-c", probe]
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

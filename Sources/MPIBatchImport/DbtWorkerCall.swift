@@ -4,8 +4,10 @@ import Foundation
 /// `python: "mpibatch_dbt:node"`, shipped inside mpibatch, under the Python that runs dbt.
 /// Each slot's worker imports dbt and parses the project once at its start-up, and runs every
 /// node it is sent on that parse, for every stage of the job (a stage naming the same worker
-/// takes the slot's live one): one dbt start-up per slot, not per node. `args:` say the node,
-/// `env:` the project (the same for every stage, so every stage names the same worker).
+/// takes the slot's live one): one dbt start-up per slot, not per node. `args:` say the node
+/// (its unique id, which the worker's session runs, and its selection, for a worker without
+/// one), `env:` the project and the partial parse the workers start from (the same for every
+/// stage, so every stage names the same worker).
 struct DbtWorkerCall {
     /// The function every stage calls.
     static let function = "mpibatch_dbt:node"
@@ -13,18 +15,23 @@ struct DbtWorkerCall {
     let invocation: DbtInvocation
     /// The Python that imports dbt (`python_program:`).
     let interpreter: String
+    /// The project's `partial_parse.msgpack` (beside the manifest), which each worker copies
+    /// before its parse, so that dbt parses only what changed since; nil when there is none.
+    var partialParse: String?
 
     /// The action lines of a stage that runs dbt's `command` (`run`, `test`, …, or `debug`
-    /// and `parse` for the first two stages) on `selection`, as stage `stage`.
-    func lines(command: String, selection: DbtStageCommand.Selection? = nil, stage: String) -> [String] {
+    /// and `parse` for the first two stages) on `node` (its unique id and selection), as stage `stage`.
+    func lines(command: String, node: (id: String, selection: DbtStageCommand.Selection)? = nil, stage: String) -> [String] {
         var arguments = [("command", command)]
-        if let selection {
-            arguments.append(("select", selection.select))
-            if !selection.exclude.isEmpty { arguments.append(("exclude", selection.exclude.joined(separator: " "))) }
+        if let node {
+            arguments.append(("select", node.selection.select))
+            if !node.selection.exclude.isEmpty { arguments.append(("exclude", node.selection.exclude.joined(separator: " "))) }
+            arguments.append(("node", node.id))
         }
         arguments.append(("stage", stage))
         var environment = [("MPIBATCH_DBT_PROJECT", Self.jsonList(invocation.projectArguments(withExtra: false)))]
         if !invocation.extraArguments.isEmpty { environment.append(("MPIBATCH_DBT_ARGS", Self.jsonList(invocation.extraArguments))) }
+        if let partialParse { environment.append(("MPIBATCH_DBT_PARTIAL_PARSE", partialParse)) }
         return [
             "    python: \(DbtJobText.string(Self.function))", "    python_program: \(DbtJobText.string(interpreter))",
             "    args: {" + arguments.map { "\($0.0): \(DbtJobText.string(DbtJobText.literalTemplate($0.1)))" }.joined(separator: ", ") + "}",

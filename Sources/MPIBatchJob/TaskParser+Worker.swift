@@ -1,5 +1,6 @@
 import Foundation
 import MPIBatchCore
+import Synchronization
 import Yams
 
 /// The task keys of persistent workers: `python:`, `worker:`, `python_program:`, `startup_timeout:`.
@@ -108,12 +109,20 @@ package enum PythonProbe {
         return run(interpreter, [script, module])?.status == 3
     }
 
-    /// `CPython 3.12.3 /usr/bin/python3`; nil when the interpreter does not run.
+    /// `CPython 3.12.3 /usr/bin/python3`; nil when the interpreter does not run. Asked once per
+    /// interpreter and process: every stage of an imported dbt job names the same one, and a
+    /// Python start is a tenth of a second or more on a loaded machine.
     package static func describe(_ interpreter: String) -> String? {
+        if let known = described.withLock({ $0[interpreter] }) { return known }
         let script = "import platform, sys; print(platform.python_implementation(), platform.python_version(), sys.executable)"
-        guard let (status, output) = run(interpreter, [script]), status == 0 else { return nil }
-        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+        var answer: String?
+        if let (status, output) = run(interpreter, [script]), status == 0 { answer = output.trimmingCharacters(in: .whitespacesAndNewlines) }
+        described.withLock { $0[interpreter] = answer }
+        return answer
     }
+
+    /// `describe`'s answers so far, by interpreter.
+    private static let described = Mutex<[String: String?]>([:])
 
     /// What `module.function(**arguments)` returns as a float, `module` found in `directory`
     /// first (a Monte Carlo model's `reference:`); nil when it cannot be had.
