@@ -1,8 +1,8 @@
 import MPIBatchJob
 
-/// What `mpibatch plan` says of the job's named limits and priorities: each limit, who uses
-/// it and the most of their tasks that can run at once over the whole run (whatever the
-/// ranks and slots); each priority given.
+/// What `mpibatch plan` says of the job's named limits, priorities and binding: each limit,
+/// who uses it and the most of their tasks that can run at once over the whole run (whatever
+/// the ranks and slots); each priority given; `bind: cores`.
 enum LimitsPlan {
     /// The lines, none when the job has no limits and no priorities.
     static func lines(_ job: JobSpec) -> [String] {
@@ -35,6 +35,9 @@ enum LimitsPlan {
             default:
                 break
             }
+        }
+        if job.bindCores {
+            lines.append("bind: cores (each command task pinned to CPUs of its own: a rank runs at most one task per CPU of its mask)")
         }
         return lines
     }

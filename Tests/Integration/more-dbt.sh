@@ -99,17 +99,21 @@ assert sorted(spans) == sorted(stages), set(stages) ^ set(spans)
 for name, stage in stages.items():
     for parent in stage.get("after", []):
         assert spans[parent]["end"] <= spans[name]["start"], (parent, name)
-for name in ("customer_state_accumulator", "revenue_state_accumulator"):
+accumulators = ("customer_state_accumulator", "revenue_state_accumulator")
+beside = 0
+for name in accumulators:  # one accumulator at a time (uses: [accumulators]), the other nodes going on
     mine = spans[name]
     overlapping = [n for n, s in spans.items() if n != name and s["start"] < mine["end"] and s["end"] > mine["start"]]
-    assert not overlapping, (name, overlapping)
+    assert not set(overlapping) & set(accumulators), (name, overlapping)
+    beside += len(overlapping)
+print(f"{beside} nodes ran beside an accumulator")
 one_by_one = sum(s["end"] - s["start"] for s in spans.values())
 wall = max(s["end"] for s in spans.values()) - min(s["start"] for s in spans.values())
 print(f"33 dbt calls: one by one {one_by_one:.2f} s, as a graph on 2 ranks x 3 slots {wall:.2f} s: {one_by_one / wall:.2f}x")
 assert one_by_one / wall > 1.5, "no faster than one by one"
 PY
 }
-check "dbt: the imported graph runs with a stub dbt: each node once, parents first, accumulators alone, faster than one by one" dbt_run_with_stub
+check "dbt: the imported graph runs with a stub dbt: each node once, parents first, accumulators one at a time, faster than one by one" dbt_run_with_stub
 
 # A table of hostile manifests: each is refused (exit 2, naming the node or nodes) or
 # imported into a job that validates; never a broken job with exit 0 (issue 23, item 12).

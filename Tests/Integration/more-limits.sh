@@ -126,6 +126,7 @@ bind_cores() {
     bind_check "$WORK/bind-none" || return 1
     # One process, two slots: two tasks at once on different CPUs; the job key does the same.
     printf 'bind: cores\n' | cat - "$WORK/bind.yaml" >"$WORK/bind-key.yaml"
+    "$BIN" plan "$WORK/bind-key.yaml" | grep -q "^bind: cores (each command task pinned" || return 1
     expect_status 0 "$BIN" run "$WORK/bind-key.yaml" --slots 2 --out "$WORK/bind-one" --quiet || return 1
     bind_check "$WORK/bind-one" || return 1
     # Without binding nothing is pinned: MPIBATCH_CORES is unset (the value has two words).
@@ -138,3 +139,42 @@ assert all(len(json.loads(l)["value"].split()) == 2 for l in sys.stdin)' || retu
     grep -q "bind-bad.yaml:1:7: bind must be cores or none, not 'all'" "$WORK/bind-bad.err"
 }
 check "--bind cores: each task on its MPIBATCH_CORES inside its rank's mask, concurrent tasks on disjoint CPUs" bind_cores
+
+# accumulators_graph FILE HOW: three chained accumulators (exclusive, or a limit of 1) and eight models.
+accumulators_graph() {
+    {
+        echo "name: accumulators"
+        [ "$2" = limits ] && echo "limits: {accumulators: 1}"
+        echo "stages:"
+        for i in 0 1 2; do
+            echo "  - {name: acc$i, kernel: sleep, args: {ms: 300}$([ $i -gt 0 ] && echo ", after: [acc$((i - 1))]")$([ "$2" = limits ] && echo ", uses: [accumulators]" || echo ", exclusive: true")}"
+        done
+        for i in 0 1 2 3 4 5 6 7; do echo "  - {name: model$i, kernel: sleep, args: {ms: 300}}"; done
+    } >"$1"
+}
+
+# accumulators_overlap OUT: how many models started while an accumulator ran, after checking
+# that the accumulators ran one at a time.
+accumulators_overlap() {
+    "$BIN" results "$1" | python3 -c '
+import json, sys
+rows = [json.loads(line) for line in sys.stdin]
+acc = [r for r in rows if r["params"]["stage"].startswith("acc")]
+models = [r for r in rows if r["params"]["stage"].startswith("model")]
+assert len(acc) == 3 and len(models) == 8 and all(r["status"] == "ok" for r in rows)
+spans = sorted((r["started_at"], r["started_at"] + r["seconds"]) for r in acc)
+assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), spans
+print(sum(1 for m in models if any(s <= m["started_at"] < e or m["started_at"] <= s < m["started_at"] + m["seconds"] for s, e in spans)))'
+}
+
+limits_accumulators() {
+    local how overlap
+    for how in limits exclusive; do
+        accumulators_graph "$WORK/acc-$how.yaml" "$how"
+        expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/acc-$how.yaml" --slots 4 --out "$WORK/acc-$how" --quiet || return 1
+        overlap=$(accumulators_overlap "$WORK/acc-$how") || { echo "$overlap"; return 1; }
+        echo "measured: $how: $overlap models ran beside an accumulator"
+        if [ "$how" = limits ]; then [ "$overlap" -gt 0 ] || return 1; else [ "$overlap" -eq 0 ] || return 1; fi
+    done
+}
+check "limits: accumulators under uses: [accumulators] run one at a time with the models beside them; exclusive: true runs them alone" limits_accumulators
