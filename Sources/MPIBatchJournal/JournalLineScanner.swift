@@ -40,32 +40,53 @@ package struct JournalLineScanner {
     /// The members of the JSON object `bytes` (a line's `params` or `value`), each key with
     /// where its value lies in `bytes`; nil when `bytes` is not an object.
     package static func members(of bytes: UnsafeBufferPointer<UInt8>) -> [(key: String, value: Range<Int>)]? {
-        var scanner = JournalLineScanner(bytes)
         var members: [(key: String, value: Range<Int>)] = []
+        let isObject = eachItem(of: bytes, open: UInt8(ascii: "{"), close: UInt8(ascii: "}")) { (scanner) throws(JournalSyntaxError) in
+            let keyStart = scanner.position
+            try scanner.expect(UInt8(ascii: "\""))
+            _ = try scanner.stringContents()
+            let key = JournalString.decode(UnsafeBufferPointer(rebasing: bytes[keyStart..<scanner.position]))
+            scanner.skipWhitespace()
+            try scanner.expect(UInt8(ascii: ":"))
+            scanner.skipWhitespace()
+            members.append((key ?? String(decoding: bytes[keyStart..<scanner.position], as: UTF8.self), try scanner.rawValue()))
+        }
+        return isObject ? members : nil
+    }
+
+    /// Where the elements of the JSON array `bytes` lie in it; nil when `bytes` is not an array.
+    package static func elements(of bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        var elements: [Range<Int>] = []
+        let isArray = eachItem(of: bytes, open: UInt8(ascii: "["), close: UInt8(ascii: "]")) { (scanner) throws(JournalSyntaxError) in
+            elements.append(try scanner.rawValue())
+        }
+        return isArray ? elements : nil
+    }
+
+    /// Steps through the object or array `bytes` (between `open` and `close`), `item` reading
+    /// each member or element; false when `bytes` is not one.
+    private static func eachItem(
+        of bytes: UnsafeBufferPointer<UInt8>, open: UInt8, close: UInt8,
+        _ item: (inout JournalLineScanner) throws(JournalSyntaxError) -> Void
+    ) -> Bool {
+        var scanner = JournalLineScanner(bytes)
         do {
             scanner.skipWhitespace()
-            try scanner.expect(UInt8(ascii: "{"))
+            try scanner.expect(open)
             scanner.skipWhitespace()
-            if scanner.peek() == UInt8(ascii: "}") { return [] }
+            if scanner.peek() == close { return true }
             while true {
                 scanner.skipWhitespace()
-                let keyStart = scanner.position
-                try scanner.expect(UInt8(ascii: "\""))
-                _ = try scanner.stringContents()
-                let key = JournalString.decode(UnsafeBufferPointer(rebasing: bytes[keyStart..<scanner.position]))
-                scanner.skipWhitespace()
-                try scanner.expect(UInt8(ascii: ":"))
-                scanner.skipWhitespace()
-                members.append((key ?? String(decoding: bytes[keyStart..<scanner.position], as: UTF8.self), try scanner.rawValue()))
+                try item(&scanner)
                 scanner.skipWhitespace()
                 guard scanner.peek() == UInt8(ascii: ",") else { break }
                 scanner.position += 1
             }
-            try scanner.expect(UInt8(ascii: "}"))
+            try scanner.expect(close)
         } catch {
-            return nil
+            return false
         }
-        return members
+        return true
     }
 
     /// The `log` object of a line (where `JournalEntry.log` lies): spans of the rank's files,

@@ -59,6 +59,24 @@ def flaky(x, index, attempt):
 def slow(x, index):
     time.sleep(0.05)
     return x
+
+def keywords(**params):
+    return 3 * params["x"]
+
+def reordered(index, x):
+    if index % 97 == 0:
+        print("reordered", index)
+    if index == 150:
+        sys.stdout = Tee(sys.stdout)   # its own stream: from here on each task is flushed
+    return x - index
+
+class Tee:
+    def __init__(self, inner):
+        self.inner = inner
+    def write(self, text):
+        return self.inner.write(text)
+    def flush(self):
+        self.inner.flush()
 EOF
     echo "$dir"
 }
@@ -326,6 +344,62 @@ assert all("the worker broke the protocol: a frame length of" in last[i]["error"
     ! pgrep -f "python3 garbage.py" >/dev/null
 }
 check "worker: garbage on the protocol descriptor fails the task (worker killed), the run goes on" wk_garbage
+
+# Columns batches (the compact form the shipped worker accepts): a function taking **kwargs
+# (called with a dictionary per task), one whose parameters come in another order than the
+# sweep's (called positionally) that prints on some tasks and replaces sys.stdout on one.
+wk_columns() {
+    local dir
+    dir=$(wk_dir columns)
+    wk_job "$dir" keywords 3000 keywords
+    wk_job "$dir" reordered 3000 reordered
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/keywords.yaml" --out "$dir/out" || return 1
+    wk_journal "$dir" 'assert [last[i]["value"] for i in range(3000)] == [3 * i for i in range(3000)]' || return 1
+    rm -rf "$dir/out"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/reordered.yaml" --out "$dir/out" || return 1
+    "$HERE/check_results.py" "$dir/out" 3000 --ranks 2 || return 1
+    wk_journal "$dir" 'assert all(last[i]["value"] == 0 for i in range(3000)), [last[i] for i in range(3000) if last[i]["value"] != 0][:3]' || return 1
+    local i
+    for i in 0 97 1067 2910; do
+        [ "$("$BIN" logs "$dir/out" $i --stdout)" = "reordered $i" ] || { echo "log $i: $("$BIN" logs "$dir/out" $i 2>&1)"; return 1; }
+    done
+    [ -z "$("$BIN" logs "$dir/out" 98 --stdout)" ] || return 1
+}
+check "python: columns batches: **kwargs, parameters in another order, prints in the right task's log" wk_columns
+
+# A raw worker that accepts columns, then answers with a results frame that runs past its batch.
+wk_results_past() {
+    local dir
+    dir=$(wk_dir results-past)
+    cat >"$dir/past.py" <<'EOF'
+import json, os, struct, time
+fd_in, fd_out = map(int, os.environ["MPIBATCH_WORKER_FDS"].split(","))
+def frame(obj):
+    body = json.dumps(obj).encode()
+    os.write(fd_out, struct.pack("<IB", len(body) + 1, 1) + body)
+def receive():
+    length, kind = struct.unpack("<IB", os.read(fd_in, 5))
+    body = b""
+    while len(body) < length - 1:
+        body += os.read(fd_in, length - 1 - len(body))
+    return json.loads(body)
+assert "columns" in receive()["offers"]
+frame({"kind": "ready", "protocol": 1, "worker": "past", "accepts": ["columns"]})
+while True:
+    batch = receive()
+    assert batch["kind"] == "columns", batch
+    frame({"kind": "results", "index": batch["index"], "values": [1] * (batch["count"] + 1)})
+EOF
+    printf 'name: past\nsweep: {grid: {x: [1, 2, 3]}}\ntask:\n  worker: {command: [python3, past.py]}\n  cwd: .\n' >"$dir/past.yaml"
+    expect_status 1 "$BIN" run "$dir/past.yaml" --out "$dir/out" --slots 1 || return 1
+    wk_journal "$dir" '
+for i in range(3):
+    error = last[i]["error"]
+    assert last[i]["status"] == "failed" and "broke the protocol: expected results from task %d on" % i in error, last[i]
+    assert "got results for tasks %d to" % i in error, last[i]
+' || return 1
+}
+check "worker: a results frame that runs past its batch is a protocol error naming the tasks" wk_results_past
 
 wk_silent() {
     local dir

@@ -117,6 +117,46 @@ import MPIBatchCore
         #expect(tasks.allSatisfy { $0["attempt"] as? Int == 2 })
         #expect(tasks.map { ($0["params"] as? [String: Double])?["x"] } == [2, 2.5, 3])
         let hello = WorkerRequest.hello(rank: 1, slot: 2, cores: 3)
-        #expect(String(decoding: hello[5...], as: UTF8.self) == #"{"kind":"hello","protocol":1,"rank":1,"slot":2,"cores":3}"#)
+        #expect(String(decoding: hello[5...], as: UTF8.self) == #"{"kind":"hello","protocol":1,"rank":1,"slot":2,"cores":3,"offers":["columns"]}"#)
+    }
+
+    @Test func columnsBatchesHoldOneArrayPerParameter() throws {
+        var batch = WorkerColumnsWriter(first: 4, attempt: 2, names: ["x", "name"], withSeeds: true)
+        for index in 4..<7 {
+            batch.addRow(seed: 100 + index) { column, json in
+                if column == 0 { json.value(Double(index) / 2) } else { json.value("t\"\(index)") }
+            }
+        }
+        #expect(batch.count == 3 && batch.byteCount > 0)
+        let frame = batch.frame()
+        #expect(frame[4] == 1)
+        #expect(String(decoding: frame[5...], as: UTF8.self)
+            == #"{"kind":"columns","index":4,"count":3,"attempt":2,"seeds":[104,105,106],"params":{"x":[2.0,2.5,3.0],"name":["t\"4","t\"5","t\"6"]}}"#)
+        var unseeded = WorkerColumnsWriter(first: 0, attempt: 1, names: [], withSeeds: false)
+        unseeded.addRow(seed: Int.max) { _, _ in Issue.record("no column to write") }
+        #expect(String(decoding: unseeded.frame()[5...], as: UTF8.self) == #"{"kind":"columns","index":0,"count":1,"attempt":1,"params":{}}"#)
+    }
+
+    @Test func resultsFramesAndAcceptsDecode() throws {
+        func decode(_ text: String) throws -> WorkerReply { try WorkerReply.decode(ArraySlice(text.utf8)) }
+        #expect(try decode(#"{"kind":"results","index":7,"cpu":0.5,"values":[1,-2,-0,2.5,null,"s",[1,2],{"a":1},12345678901234567]}"#)
+            == .results(
+                index: 7,
+                values: [
+                    .number(1), .number(-2), .number(-0.0), .number(2.5), .none, .json(#""s""#), .json("[1,2]"), .json(#"{"a":1}"#),
+                    .json("12345678901234567"),
+                ], cpuSeconds: 0.5))
+        if case .results(_, let values, _) = try decode(#"{"kind":"results","index":0,"values":[-0]}"#), case .number(let zero) = values[0] {
+            #expect(zero.sign == .minus)  // -0 stays -0
+        } else {
+            Issue.record("-0 is a number")
+        }
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"results","index":7,"values":[]}"#) }
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"results","index":7,"values":3}"#) }
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"results","values":[3]}"#) }
+        #expect(try decode(#"{"kind":"ready","protocol":1,"worker":"w","accepts":["columns","seeds"]}"#)
+            == .ready(protocolVersion: 1, worker: "w", accepts: ["columns", "seeds"]))
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"ready","protocol":1,"accepts":"columns"}"#) }
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"ready","protocol":1,"accepts":[1]}"#) }
     }
 }

@@ -136,6 +136,13 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// A JSON value written elsewhere (valid JSON, e.g. another writer's finished array).
+    @inlinable public mutating func value(json: [UInt8]) {
+        separate()
+        written.append(contentsOf: json)
+        needsComma = true
+    }
+
     /// Members of an object written elsewhere (`"a":1,"b":2`, without braces), spliced into the open object.
     @inlinable public mutating func members(_ json: [UInt8]) {
         guard !json.isEmpty else { return }

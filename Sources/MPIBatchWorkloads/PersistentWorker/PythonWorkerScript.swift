@@ -30,12 +30,16 @@ GROUP_RESULTS = 256
 GROUP_SECONDS = 0.002
 
 
+# Set by every write to sys.stdout/sys.stderr (text or bytes) and to fds 1 and 2 through
+# them: a task that set it has its output flushed and its own result (with "out"/"err").
+_touched = [False]
+
+
 class _Watched(io.RawIOBase):
-    """fd 1 or 2 under sys.stdout/sys.stderr: notes that something was written."""
+    """fd 1 or 2 under sys.stdout/sys.stderr."""
 
     def __init__(self, fd):
         self.fd = fd
-        self.dirty = False
 
     def writable(self):
         return True
@@ -44,27 +48,23 @@ class _Watched(io.RawIOBase):
         return self.fd
 
     def write(self, data):
-        self.dirty = True
+        _touched[0] = True
         return os.write(self.fd, data)
 
 
 class _Text(io.TextIOWrapper):
-    """sys.stdout or sys.stderr: notes that the function printed, so that it is flushed."""
-
-    written = False
+    """sys.stdout or sys.stderr."""
 
     def write(self, text):
-        self.written = True
+        _touched[0] = True
         return super().write(text)
 
 
 class _Buffer(io.BufferedWriter):
-    """sys.stdout.buffer or sys.stderr.buffer: notes bytes written, as _Text does text."""
-
-    written = False
+    """sys.stdout.buffer or sys.stderr.buffer."""
 
     def write(self, data):
-        self.written = True
+        _touched[0] = True
         return super().write(data)
 
 
@@ -116,6 +116,15 @@ def _encode(value):
     if value is None:
         return b"null"
     return json.dumps(_jsonable(value), allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _numpy_value(value):
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError("not plain JSON")
+
+
+_dumps = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":"), default=_numpy_value).encode
 
 
 def _last_lines(text, count=3):
@@ -229,6 +238,22 @@ def _numpy(fd):
     return numpy
 
 
+def _columns_call(function, extras, names, cache):
+    """How to call the function on a columns batch whose parameters are `names` (with the
+    extra columns `extras` after them): (positional, argument names in call order)."""
+    plan = cache.get(names)
+    if plan is None:
+        wanted = names + extras
+        try:
+            order = [name for name, p in inspect.signature(function).parameters.items()
+                     if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][:len(wanted)]
+        except (TypeError, ValueError):
+            order = []
+        # Positional when the names are exactly the function's first parameters (any order).
+        plan = cache[names] = (True, tuple(order)) if sorted(order) == sorted(wanted) else (False, wanted)
+    return plan
+
+
 def main():
     module_name, function_name, job_directory = sys.argv[1:4]
     montecarlo = sys.argv[4:5] == ["montecarlo"]
@@ -239,9 +264,8 @@ def main():
         os.close(fd)
     tasks_in = io.open(fd_in, "rb", buffering=1 << 16)
     out_raw, err_raw = _Watched(1), _Watched(2)
-    out_buffer, err_buffer = _Buffer(out_raw, 1 << 16), _Buffer(err_raw, 1 << 13)
-    out_text = sys.stdout = _Text(out_buffer, encoding="utf-8", errors="backslashreplace")
-    err_text = sys.stderr = _Text(err_buffer, encoding="utf-8", errors="backslashreplace")
+    out_text = sys.stdout = _Text(_Buffer(out_raw, 1 << 16), encoding="utf-8", errors="backslashreplace")
+    err_text = sys.stderr = _Text(_Buffer(err_raw, 1 << 13), encoding="utf-8", errors="backslashreplace")
     hello = _receive(tasks_in)
     if hello is None:
         return
@@ -256,6 +280,8 @@ def main():
     if numpy is not None:
         environment["numpy"] = str(numpy.__version__)
     ready = {"kind": "ready", "protocol": 1, "worker": "%s %s" % (python, sys.executable), "environment": environment}
+    if not montecarlo and "columns" in hello.get("offers", ()):
+        ready["accepts"] = ["columns", "seeds"] if "seed" in extras else ["columns"]
     _send(fd_out, json.dumps(ready).encode())
     ends = [0, 0]
     lseek, SEEK_CUR, cpu_time, wall_time = os.lseek, os.SEEK_CUR, time.process_time, time.perf_counter
@@ -263,6 +289,53 @@ def main():
     # GROUP_SECONDS): a write per result would cost more than a trivial function. A worker that
     # dies with results unsent has them rerun by mpibatch, one task at a time if it dies again.
     held, held_since = [], 0.0
+    plans = {}
+    # A columns batch's run of tasks that succeeded and printed nothing: their values, sent as
+    # one "results" frame; `run` is [first index, CPU time when it began, wall time when it began].
+    values, run = [], [0, 0.0, 0.0]
+
+    def hold(body, data=None):
+        nonlocal held_since
+        wall = wall_time()
+        if not held:
+            held_since = wall
+        held.append(HEADER.pack(len(body) + 1, JSON_FRAME))
+        held.append(body)
+        if data is not None:
+            held.append(HEADER.pack(len(data) + 1, FLOAT64_FRAME))
+            held.append(data)
+        if len(held) >= 2 * GROUP_RESULTS or wall - held_since >= GROUP_SECONDS:
+            send_held()
+
+    def send_held():
+        _write_all(fd_out, b"".join(held))
+        held.clear()
+
+    def hold_values():
+        """The run's values as one "results" frame; a value JSON cannot carry (or NaN, ±Inf)
+        sends them one by one, the failing one as a failed task."""
+        first = run[0]
+        cpu = max(0.0, cpu_time() - run[1])
+        try:
+            hold(b'{"kind":"results","index":%d,"cpu":%.6f,"values":%s}' % (first, cpu, _dumps(values).encode()))
+        except (TypeError, ValueError):
+            share = cpu / len(values)
+            for offset, value in enumerate(values):
+                try:
+                    body = b'{"kind":"result","index":%d,"value":%s' % (first + offset, _encode(value))
+                except (TypeError, ValueError) as error:
+                    body = _failure(first + offset, "%s: %s" % (type(error).__name__, error))
+                hold(body + b',"cpu":%.6f}' % share)
+        values.clear()
+
+    def flushed_ends():
+        """Flushes what the task printed; where stdout and stderr end now."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        _touched[0] = False
+        ends[0], ends[1] = lseek(1, 0, SEEK_CUR), lseek(2, 0, SEEK_CUR)
+        return b',"out":%d,"err":%d' % (ends[0], ends[1])
+
     while True:
         batch = _receive(tasks_in)
         if batch is None:
@@ -270,12 +343,59 @@ def main():
         # A task's CPU time is the process's since the previous task ended; process_time is a
         # system call (~1-2 us), so for tasks under 100 us the wall time stands in for it.
         last_cpu, last_wall = cpu_time(), wall_time()
+        if batch["kind"] == "columns":
+            first, count, params = batch["index"], batch["count"], batch["params"]
+            positional, order = _columns_call(function, extras, tuple(params), plans)
+            columns = dict(params)
+            for extra in extras:
+                columns[extra] = (range(first, first + count) if extra == "index" else batch["seeds"] if extra == "seed"
+                                  else (batch["attempt"],) * count)
+            rows = zip(*[columns[name] for name in order]) if order else ((),) * count
+            if not positional:
+                call = function
+                function = lambda *row, _names=order, _call=call: _call(**dict(zip(_names, row)))
+            run[0], run[1], run[2] = first, last_cpu, last_wall
+            append = values.append
+            index = first - 1
+            for row in rows:
+                index += 1
+                try:
+                    value = function(*row)
+                except BaseException:
+                    text = traceback.format_exc()
+                    sys.stderr.write(text)
+                    body = _failure(index, _last_lines(text))
+                else:
+                    if not (_touched[0] or sys.stdout is not out_text or sys.stderr is not err_text):
+                        append(value)
+                        wall = wall_time()
+                        if wall - run[2] >= GROUP_SECONDS:
+                            hold_values()
+                            send_held()
+                            run[0], run[1], run[2] = index + 1, cpu_time(), wall
+                        continue
+                    try:
+                        body = b'{"kind":"result","index":%d,"value":%s' % (index, _encode(value))
+                    except (TypeError, ValueError) as error:
+                        body = _failure(index, "%s: %s" % (type(error).__name__, error))
+                # A task that failed or printed: the run before it, then its own result.
+                if values:
+                    hold_values()
+                started = cpu_time()
+                hold(body + flushed_ends() + b',"cpu":%.6f}' % max(0.0, started - run[1]))
+                run[0], run[1], run[2] = index + 1, cpu_time(), wall_time()
+            if not positional:
+                function = call
+            if values:
+                hold_values()
+            send_held()
+            continue
         for task in batch["tasks"]:
             index = task["index"]
             data = None
             try:
                 if montecarlo:
-                    values = _montecarlo(numpy, function, task)
+                    values_of_block = _montecarlo(numpy, function, task)
                 else:
                     arguments = task["params"]
                     for extra in extras:
@@ -289,8 +409,8 @@ def main():
                 body = _failure(index, _last_lines(text))
             else:
                 if montecarlo:
-                    data = values.tobytes()
-                    body = b'{"kind":"result","index":%d,"float64":%d' % (index, len(values))
+                    data = values_of_block.tobytes()
+                    body = b'{"kind":"result","index":%d,"float64":%d' % (index, len(values_of_block))
                 else:
                     try:
                         body = b'{"kind":"result","index":%d,"value":%s' % (index, _encode(value))
@@ -298,14 +418,10 @@ def main():
                         body = _failure(index, "%s: %s" % (type(error).__name__, error))
             # Flushing costs more than a trivial function: only after something was printed
             # (or the function put other streams in sys.stdout/sys.stderr).
-            if (out_text.written or err_text.written or out_buffer.written or err_buffer.written
-                    or sys.stdout is not out_text or sys.stderr is not err_text):
-                out_text.written = err_text.written = out_buffer.written = err_buffer.written = False
-                sys.stdout.flush()
-                sys.stderr.flush()
-            if out_raw.dirty or err_raw.dirty:
-                out_raw.dirty = err_raw.dirty = False
-                ends = [lseek(1, 0, SEEK_CUR), lseek(2, 0, SEEK_CUR)]
+            if _touched[0] or sys.stdout is not out_text or sys.stderr is not err_text:
+                out_err = flushed_ends()
+            else:
+                out_err = b',"out":%d,"err":%d' % (ends[0], ends[1])
             wall = wall_time()
             if wall - last_wall < 1e-4:
                 cpu = wall - last_wall
@@ -314,20 +430,9 @@ def main():
                 now = cpu_time()
                 cpu, last_cpu = max(0.0, now - last_cpu), now
             last_wall = wall
-            body += b',"out":%d,"err":%d,"cpu":%.6f}' % (ends[0], ends[1], cpu)
-            if not held:
-                held_since = wall
-            held.append(HEADER.pack(len(body) + 1, JSON_FRAME))
-            held.append(body)
-            if data is not None:
-                held.append(HEADER.pack(len(data) + 1, FLOAT64_FRAME))
-                held.append(data)
-            if len(held) >= 2 * GROUP_RESULTS or wall - held_since >= GROUP_SECONDS:
-                _write_all(fd_out, b"".join(held))
-                held.clear()
+            hold(body + out_err + b',"cpu":%.6f}' % cpu, data)
         if held:
-            _write_all(fd_out, b"".join(held))
-            held.clear()
+            send_held()
 
 main()
 """#

@@ -23,6 +23,8 @@ final class WorkerKeeper: Sendable {
         let consumed: [Int]
         /// What it said at its handshake it runs under.
         let environment: RunEnvironment?
+        /// What it accepted at its handshake of what `hello` offered.
+        let accepts: Set<String>
     }
 
     /// By slot number: idle workers and their identities, the longest idle first.

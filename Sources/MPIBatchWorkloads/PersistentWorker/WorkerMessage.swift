@@ -6,6 +6,10 @@ import MPIBatchJournal
 enum WorkerRequest {
     /// The protocol version this mpibatch speaks.
     static let protocolVersion = 1
+    /// What `hello` offers beyond version 1's messages: a worker whose `ready` accepts it is sent `columns` batches.
+    static let columns = "columns"
+    /// What a worker that accepts `columns` also accepts when its function wants each task's seed.
+    static let seeds = "seeds"
 
     /// `hello`: the first frame a worker reads.
     static func hello(rank: Int, slot: Int, cores: Int) -> [UInt8] {
@@ -16,6 +20,10 @@ enum WorkerRequest {
         json.field("rank", rank)
         json.field("slot", slot)
         json.field("cores", cores)
+        json.key("offers")
+        json.beginArray()
+        json.value(columns)
+        json.endArray()
         json.endObject()
         return WorkerFrame.json(json.bytes)
     }
@@ -65,15 +73,19 @@ struct WorkerBatchWriter {
 
 /// What a worker says (`docs/worker-protocol.md`), decoded from a JSON frame.
 enum WorkerReply: Sendable, Equatable {
-    /// `ready`: the handshake's answer; `worker` names the language, version and program, and
-    /// `environment` (optional) what its values depend on (`RunEnvironment`).
-    case ready(protocolVersion: Int, worker: String, environment: RunEnvironment? = nil)
+    /// `ready`: the handshake's answer; `worker` names the language, version and program,
+    /// `environment` (optional) what its values depend on (`RunEnvironment`), and `accepts`
+    /// what it takes of what `hello` offered (`WorkerRequest.columns`, `.seeds`).
+    case ready(protocolVersion: Int, worker: String, environment: RunEnvironment? = nil, accepts: Set<String> = [])
     /// `start_error`: the worker cannot work at all.
     case startError(message: String, file: String?, line: Int?)
     /// `result`: task `index` succeeded with `value`, or failed with `error`; `stdoutEnd`
     /// and `stderrEnd` say where its output ends in the worker's files, and `cpuSeconds` what
     /// CPU time it took, when the worker says.
     case result(index: Int, outcome: Outcome, stdoutEnd: Int?, stderrEnd: Int?, cpuSeconds: Double?)
+    /// `results`: tasks `index ..< index + values.count` succeeded with `values` and printed
+    /// nothing; `cpuSeconds` is the CPU time of them all, when the worker says.
+    case results(index: Int, values: [TaskValue], cpuSeconds: Double?)
 
     /// A task's outcome.
     enum Outcome: Sendable, Equatable {
@@ -114,9 +126,18 @@ enum WorkerReply: Sendable, Equatable {
                 }
                 let cpu = raw("cpu").flatMap { Double(String(decoding: $0, as: UTF8.self)) }
                 return .result(index: index, outcome: outcome, stdoutEnd: integer("out"), stderrEnd: integer("err"), cpuSeconds: cpu)
+            case "results":
+                guard let index = integer("index") else { throw .badMessage("results without an integer index") }
+                guard let array = raw("values"), let elements = JournalLineScanner.elements(of: array), !elements.isEmpty else {
+                    throw .badMessage("results \(index) without a non-empty array of values")
+                }
+                let cpu = raw("cpu").flatMap { Double(String(decoding: $0, as: UTF8.self)) }
+                return .results(index: index, values: elements.map { Self.value(UnsafeBufferPointer(rebasing: array[$0])) }, cpuSeconds: cpu)
             case "ready":
                 guard let version = integer("protocol") else { throw .badMessage("ready without an integer protocol version") }
-                return .ready(protocolVersion: version, worker: string("worker") ?? "", environment: try environment(raw("environment")))
+                return .ready(
+                    protocolVersion: version, worker: string("worker") ?? "", environment: try environment(raw("environment")),
+                    accepts: try accepted(raw("accepts")))
             case "start_error":
                 return .startError(message: string("error") ?? "(no message)", file: string("file"), line: integer("line"))
             case let kind:
@@ -141,9 +162,21 @@ enum WorkerReply: Sendable, Equatable {
         return RunEnvironment(environment)
     }
 
+    /// `ready`'s `accepts`: an array of strings (empty when absent or null).
+    private static func accepted(_ raw: UnsafeBufferPointer<UInt8>?) throws(WorkerProtocolError) -> Set<String> {
+        guard let raw, !isNull(raw) else { return [] }
+        guard let elements = JournalLineScanner.elements(of: raw),
+            case let names = elements.compactMap({ string(UnsafeBufferPointer(rebasing: raw[$0])) }), names.count == elements.count
+        else {
+            throw .badMessage("ready's accepts is not an array of strings: " + String(decoding: raw.prefix(80), as: UTF8.self))
+        }
+        return Set(names)
+    }
+
     /// A number as `.number`, `null` as `.none`, anything else as its JSON text.
     private static func value(_ raw: UnsafeBufferPointer<UInt8>) -> TaskValue {
         guard let first = raw.first else { return .none }
+        if let integer = smallInteger(raw) { return .number(Double(integer)) }
         if isNull(raw) { return .none }
         if first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
             let number = Double(String(decoding: raw, as: UTF8.self)), number.isFinite, abs(number) < 9.007_199_254_740_992e15
@@ -151,6 +184,21 @@ enum WorkerReply: Sendable, Equatable {
             return .number(number)
         }
         return .json(String(decoding: raw, as: UTF8.self))
+    }
+
+    /// A plain integer of at most 15 digits (exact as a double), read without a string.
+    private static func smallInteger(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        let negative = raw.first == UInt8(ascii: "-")
+        let digits = negative ? 1 : 0
+        guard raw.count > digits, raw.count - digits <= 15 else { return nil }
+        if raw.count - digits > 1, raw[digits] == UInt8(ascii: "0") { return nil }  // not JSON: leave it to the text
+        var value = 0
+        for byte in raw[digits...] {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        guard !negative || value != 0 else { return nil }  // -0 stays -0
+        return negative ? -value : value
     }
 
     private static func isNull(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {

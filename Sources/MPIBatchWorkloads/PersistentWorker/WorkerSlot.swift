@@ -14,8 +14,9 @@ import Synchronization
 /// each task, early-stop tasks included, before it starts the next) and `WorkerPool` gives
 /// each slot number its own `WorkerSlot`, so its state is never touched by two threads at once.
 final class WorkerSlot: @unchecked Sendable {
-    /// A batch holds at most this many tasks…
+    /// A batch holds at most this many tasks (a `columns` batch `columnsBatchTasks`)…
     static let batchTasks = 1024
+    static let columnsBatchTasks = 4096
     /// …and about this many bytes (under a socket's buffer: sending never waits for the worker).
     static let batchBytes = 60_000
     /// The longest a slot blocks its thread waiting for the worker before it lets other tasks run.
@@ -24,6 +25,8 @@ final class WorkerSlot: @unchecked Sendable {
     private let launch: WorkerLaunch
     /// What each task's entry in a batch says.
     private let tasks: any WorkerTaskWriter
+    /// The same tasks as `columns` batches, when they can go so, and their parameter names.
+    private let columnTasks: (tasks: any WorkerColumnTasks, names: [String])?
     /// `timeout:` of a task, counted from the previous result.
     private let timeout: Double?
     /// `max_output:` of each stream of a task's log.
@@ -47,6 +50,13 @@ final class WorkerSlot: @unchecked Sendable {
     private var startFailure: WorkerStartFailure?
     /// What the current worker said at its handshake it runs under, if it said.
     private var environment: RunEnvironment?
+    /// What the current worker accepted at its handshake (`WorkerRequest.columns`, `.seeds`).
+    private var accepts: Set<String> = []
+    /// Values of a `results` frame not yet given to their tasks (from `queuedNext`, the
+    /// next pending task's first), and the CPU seconds of each.
+    private var queued: [TaskValue] = []
+    private var queuedNext = 0
+    private var queuedCPUSeconds: Double?
     /// What every worker must say it runs under (set on every rank from rank 0's).
     private let expected: ExpectedEnvironment
     /// The start-up of a worker started before its first task (`startedEnvironment`), which
@@ -59,6 +69,7 @@ final class WorkerSlot: @unchecked Sendable {
         self.expected = expected
         self.launch = launch
         self.tasks = tasks
+        columnTasks = (tasks as? any WorkerColumnTasks).map { ($0, $0.columnNames) }
         self.timeout = timeout
         self.maxOutput = maxOutput
         self.cores = cores
@@ -106,7 +117,7 @@ final class WorkerSlot: @unchecked Sendable {
     /// the next task of this slot, of this stage or another that names the same worker.
     private func parkIfIdle(_ context: TaskContext) {
         guard let sharing = launch.sharing, let process, !hasPending, !process.hasExited else { return }
-        let idle = WorkerKeeper.Idle(process: process, reader: reader, consumed: consumed, environment: environment)
+        let idle = WorkerKeeper.Idle(process: process, reader: reader, consumed: consumed, environment: environment, accepts: accepts)
         sharing.keeper.park(idle, slot: context.slot, identity: launch.identity(of: launch.resolved(for: context, cores: cores)))
         forgetWorker()
     }
@@ -124,6 +135,7 @@ final class WorkerSlot: @unchecked Sendable {
         reader = idle.reader
         consumed = idle.consumed
         environment = idle.environment
+        accepts = idle.accepts
         return true
     }
 
@@ -144,18 +156,31 @@ final class WorkerSlot: @unchecked Sendable {
     }
 
     private func send(from start: Int, to end: Int, attempt: Int) {
-        var batch = WorkerBatchWriter()
         pending.removeAll(keepingCapacity: true)
         pendingStart = 0
         pendingAttempt = attempt
         var index = start
-        while index < end, batch.count < Self.batchTasks, batch.count == 0 || batch.byteCount < Self.batchBytes {
-            tasks.add(index: index, attempt: attempt, to: &batch)
-            pending.append(index)
-            index += 1
+        let frame: [UInt8]
+        if let columnTasks, accepts.contains(WorkerRequest.columns) {
+            var batch = WorkerColumnsWriter(
+                first: start, attempt: attempt, names: columnTasks.names, withSeeds: accepts.contains(WorkerRequest.seeds))
+            while index < end, batch.count < Self.columnsBatchTasks, batch.count == 0 || batch.byteCount < Self.batchBytes {
+                columnTasks.tasks.addRow(index: index, to: &batch)
+                pending.append(index)
+                index += 1
+            }
+            frame = batch.frame()
+        } else {
+            var batch = WorkerBatchWriter()
+            while index < end, batch.count < Self.batchTasks, batch.count == 0 || batch.byteCount < Self.batchBytes {
+                tasks.add(index: index, attempt: attempt, to: &batch)
+                pending.append(index)
+                index += 1
+            }
+            frame = batch.frame()
         }
         lastProgress = MonotonicClock.nanoseconds()
-        _ = process?.send(batch.frame())  // a worker gone meanwhile: reading the result says how
+        _ = process?.send(frame)  // a worker gone meanwhile: reading the result says how
     }
 
     // MARK: - Results
@@ -196,6 +221,7 @@ final class WorkerSlot: @unchecked Sendable {
     /// The next result, which must be task `index`'s; a worker that fails instead is ended.
     private func nextResult(expecting index: Int) async throws -> Answer {
         guard let process else { return .workerEnded(why: "the worker is gone", timedOut: false) }
+        if queuedNext < queued.count { return takeQueued() }
         let deadline = timeout.map { lastProgress &+ UInt64($0 * 1e9) }
         let reply: WorkerReply
         let outcome: Result<TaskValue, WorkerTaskFailure>
@@ -214,6 +240,18 @@ final class WorkerSlot: @unchecked Sendable {
             process.kill()
             return .workerEnded(why: error.description, timedOut: false, brokeProtocol: true)
         }
+        if case .results(let first, let values, let cpuSeconds) = reply, first == index, values.count <= pending.count - pendingStart {
+            queued = values
+            queuedNext = 0
+            queuedCPUSeconds = cpuSeconds.map { $0 / Double(values.count) }
+            return takeQueued()
+        }
+        if case .results(let first, let values, _) = reply {
+            process.kill()
+            return .workerEnded(
+                why: "the worker broke the protocol: expected results from task \(index) on (at most \(pending.count - pendingStart)), "
+                    + "got results for tasks \(first) to \(first + values.count - 1)", timedOut: false, brokeProtocol: true)
+        }
         guard case .result(let answered, let said, let stdoutEnd, let stderrEnd, let cpuSeconds) = reply, answered == index else {
             process.kill()
             return .workerEnded(why: "the worker broke the protocol: expected the result of task \(index), got \(reply)", timedOut: false, brokeProtocol: true)
@@ -231,6 +269,19 @@ final class WorkerSlot: @unchecked Sendable {
         pendingStart += 1
         lastProgress = MonotonicClock.nanoseconds()
         return .answered(outcome, stdoutEnd: stdoutEnd, stderrEnd: stderrEnd, cpuSeconds: cpuSeconds)
+    }
+
+    /// The next value of the `results` frame being given out: its task printed nothing.
+    private func takeQueued() -> Answer {
+        let value = queued[queuedNext]
+        queuedNext += 1
+        if queuedNext == queued.count {
+            queued.removeAll(keepingCapacity: true)
+            queuedNext = 0
+        }
+        pendingStart += 1
+        lastProgress = MonotonicClock.nanoseconds()
+        return .answered(.success(value), stdoutEnd: consumed[0], stderrEnd: consumed[1], cpuSeconds: queuedCPUSeconds)
     }
 
     /// Why the worker ended while mpibatch waited for a float64 frame (see `Answer.workerEnded`).
@@ -268,6 +319,7 @@ final class WorkerSlot: @unchecked Sendable {
     /// nil), to the rank's log, and says where it lies.
     private func keepOutput(upTo ends: [Int?], in report: CommandReport) throws -> TaskLog? {
         guard let spool = process?.spool else { return nil }
+        if let out = ends[0], let err = ends[1], out <= consumed[0], err <= consumed[1] { return nil }  // it printed nothing
         var captured: [CapturedOutput] = []
         for (number, stream) in LogStream.allCases.enumerated() {
             let end = max(consumed[number], ends[number] ?? spool.size(stream))
@@ -284,6 +336,8 @@ final class WorkerSlot: @unchecked Sendable {
 
     private func forgetWorker() {
         process = nil
+        queued.removeAll(keepingCapacity: true)
+        queuedNext = 0
         pending.removeAll(keepingCapacity: true)
         pendingStart = 0
     }
@@ -392,21 +446,22 @@ final class WorkerSlot: @unchecked Sendable {
                 throw failure(error.description)
             }
             switch reply {
-            case .ready(let version, _, let said) where version == WorkerRequest.protocolVersion:
+            case .ready(let version, _, let said, let accepted) where version == WorkerRequest.protocolVersion:
                 if let refusal = expected.refusal(of: said, rank: context.rank) {
                     process.kill()
                     throw failure(refusal)
                 }
                 environment = said
+                accepts = accepted
                 return
-            case .ready(let version, _, _):
+            case .ready(let version, _, _, _):
                 process.kill()
                 throw failure("it speaks protocol version \(version); this mpibatch speaks \(WorkerRequest.protocolVersion)")
             case .startError(let message, let file, let line):
                 process.kill()
                 let place = file.map { path in line.map { "\(path):\($0): " } ?? "\(path): " } ?? ""
                 throw WorkerStartFailure(worker: description, reason: place + message)
-            case .result:
+            case .result, .results:
                 process.kill()
                 throw failure("it answered its handshake with a result")
             }

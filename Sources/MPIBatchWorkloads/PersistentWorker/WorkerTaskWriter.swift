@@ -12,9 +12,17 @@ protocol WorkerTaskWriter: Sendable {
     func add(index: Int, attempt: Int, to batch: inout WorkerBatchWriter)
 }
 
+/// Tasks that can also go as a `columns` batch: every task has the same parameter names.
+protocol WorkerColumnTasks: WorkerTaskWriter {
+    /// The names of every task's parameters (or `args:`), in order.
+    var columnNames: [String] { get }
+    /// Adds task `index` as the next row of `batch`.
+    func addRow(index: Int, to batch: inout WorkerColumnsWriter)
+}
+
 /// The tasks of a sweep or stage: `seed` is the task's `{seed}`, `params` its parameters or,
 /// when the task has `args:`, those filled in for it.
-struct SweepWorkerTasks: WorkerTaskWriter {
+struct SweepWorkerTasks: WorkerColumnTasks {
     /// Fills in the task's parameters and seed.
     let expansion: TemplateExpansion
     /// The task's `args:`; empty: its parameters.
@@ -32,11 +40,25 @@ struct SweepWorkerTasks: WorkerTaskWriter {
         json.beginObject()
         for argument in arguments {
             json.key(argument.name)
-            switch argument.value {
-            case .constant(let value): value.write(to: &json)
-            case .template(let template): expansion.parameterValue(template, at: index).write(to: &json)
-            }
+            write(argument, of: index, to: &json)
         }
         json.endObject()
+    }
+
+    /// Argument `argument`'s value for task `index`.
+    private func write(_ argument: TaskSpec.KernelArgument, of index: Int, to json: inout JSONWriter) {
+        switch argument.value {
+        case .constant(let value): value.write(to: &json)
+        case .template(let template): expansion.parameterValue(template, at: index).write(to: &json)
+        }
+    }
+
+    var columnNames: [String] { arguments.isEmpty ? expansion.space.parameters.map(\.name) : arguments.map(\.name) }
+
+    func addRow(index: Int, to batch: inout WorkerColumnsWriter) {
+        batch.addRow(seed: TaskSeed.seed(job: expansion.jobSeed, index: index)) { column, json in
+            guard !arguments.isEmpty else { return expansion.space.value(of: column, at: index).write(to: &json) }
+            write(arguments[column], of: index, to: &json)
+        }
     }
 }
