@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import MPIBatchCore
 @testable import MPIBatchJob
 @testable import MPIBatchReporting
 @testable import MPIBatchScheduling
@@ -81,5 +82,19 @@ import Testing
     func badPrioritiesAreExit2AtTheirPlace(text: String, message: String) {
         let problems = jobProblems(text)
         #expect(problems.contains { $0.hasPrefix(message) }, "\(problems)")
+    }
+}
+
+/// `--resume` of a sweep ordered by priority: what is done is skipped, the rest keeps its order.
+@Suite struct PriorityResumeTests {
+    @Test func aResumedSweepKeepsItsOrderWithoutWhatIsDone() {
+        let space = IndexSpace(axes: [[("mesh", .list([.integer(16), .integer(64), .integer(32)]))], [("i", .integers(start: 0, step: 1, count: 2))]])!
+        let source = PriorityOrderSource(space: space, parameter: 0, policy: .dynamic, totalSlots: 1)
+        // mesh 64 is indices 2, 3; 32 is 4, 5; 16 is 0, 1. Done: 3 and 4; failed before: 5.
+        var resumed = source.resumed(taskCount: 6, done: IndexRanges([3, 4]), failed: IndexRanges([5]), values: [:])
+        var order: [Range<Int>] = []
+        while let range = resumed.next(forSlotOrdinal: 0) { order.append(range) }
+        #expect(order.flatMap { Array($0) } == [2, 5, 0, 1])
+        #expect(order.contains(5..<6))  // the failed task alone
     }
 }
