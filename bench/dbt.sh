@@ -11,7 +11,9 @@
 #    identical to dbt build's and the accumulators must have run in year order.
 #
 #   bench/dbt.sh     (BIN=path/to/mpibatch; TIME_SCALE=0.05 runs the simulation's costs 20x
-#                     shorter, to check that the script works)
+#                     shorter, to check that the script works; ROUNDS=3 runs each side of the
+#                     jaffle comparison 3 times, interleaved, and gives each round's ratio and
+#                     the ratio of the medians; PARTS="jaffle" or PARTS="sim" runs one part)
 #
 # Needs scripts/install-deps --dbt. Starts its own Postgres (scripts/postgres-server) on a
 # free port and stops it, by its pid, at the end.
@@ -19,6 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/mpibatch}
 SCALE=${TIME_SCALE:-1}
+ROUNDS=${ROUNDS:-1}
+PARTS=${PARTS:-jaffle sim}
 [ -x "$BIN" ] || swift build -c release
 . scripts/mpi-env
 MPIRUN=(mpirun --oversubscribe)
@@ -44,47 +48,63 @@ same() { [ "$1" = "$2" ] && echo "same tables" || echo "TABLES DIFFER"; }  # sam
 echo "dbt benchmark (TIME_SCALE=$SCALE), $(dbt --version 2>/dev/null | sed -n 's/.*installed: *//p' | head -n 1)"
 printf '%-58s %10s %10s %8s %s\n' "project" "dbt build" "mpibatch" "ratio" "tables"
 
-# 1. the small public-style project
-for warehouse in duckdb postgres; do
-    copy Tests/Integration/dbt-jaffle "jaffle-$warehouse-build" --target "$warehouse"
-    copy Tests/Integration/dbt-jaffle "jaffle-$warehouse-mpi" --target "$warehouse"
-    if [ "$warehouse" = postgres ]; then database jaffle_build; database jaffle_mpi; fi
-    start=$(now)
-    (cd "$work/jaffle-$warehouse-build" && JAFFLE_PG_DB=jaffle_build dbt -q build --threads 2 --profiles-dir . --target "$warehouse" >/dev/null)
-    build=$(since "$start")
-    start=$(now)
-    "$BIN" import dbt "$work/jaffle-$warehouse-mpi/target/manifest.json" --target "$warehouse" >"$work/jaffle-$warehouse.yaml"
-    JAFFLE_PG_DB=jaffle_mpi "${MPIRUN[@]}" -np 2 "$BIN" run "$work/jaffle-$warehouse.yaml" --out "$work/jaffle-$warehouse-run" --quiet
-    mpi=$(since "$start")
-    if [ "$warehouse" = duckdb ]; then
-        tables=$(same "$(tables duckdb "$work/jaffle-duckdb-build/jaffle.duckdb")" "$(tables duckdb "$work/jaffle-duckdb-mpi/jaffle.duckdb")")
-    else
-        tables=$(same "$(tables postgres "$port" jaffle_build)" "$(tables postgres "$port" jaffle_mpi)")
-    fi
-    printf '%-58s %9ss %9ss %7sx %s\n' "jaffle on $warehouse (--threads 2 / -np 2, import included)" "$build" "$mpi" "$(ratio "$mpi" "$build")" "$tables"
-done
+# 1. the small public-style project, ROUNDS times each side, interleaved (a fresh copy and
+#    database each time)
+median() { python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.2f}')" "$@"; }
+jaffle() {  # jaffle WAREHOUSE
+    local warehouse=$1 round builds=() mpis=() ratios=() tables=same
+    for round in $(seq 1 "$ROUNDS"); do
+        local build_dir=jaffle-$warehouse-build-$round mpi_dir=jaffle-$warehouse-mpi-$round
+        copy Tests/Integration/dbt-jaffle "$build_dir" --target "$warehouse"
+        copy Tests/Integration/dbt-jaffle "$mpi_dir" --target "$warehouse"
+        if [ "$warehouse" = postgres ]; then database "jaffle_build_$round"; database "jaffle_mpi_$round"; fi
+        start=$(now)
+        (cd "$work/$build_dir" && JAFFLE_PG_DB=jaffle_build_$round dbt -q build --threads 2 --profiles-dir . --target "$warehouse" >/dev/null)
+        builds+=("$(since "$start")")
+        start=$(now)
+        "$BIN" import dbt "$work/$mpi_dir/target/manifest.json" --target "$warehouse" >"$work/$mpi_dir.yaml"
+        JAFFLE_PG_DB=jaffle_mpi_$round "${MPIRUN[@]}" -np 2 "$BIN" run "$work/$mpi_dir.yaml" --out "$work/$mpi_dir-run" --quiet
+        mpis+=("$(since "$start")")
+        ratios+=("$(ratio "${mpis[-1]}" "${builds[-1]}")")
+        if [ "$warehouse" = duckdb ]; then
+            [ "$(same "$(tables duckdb "$work/$build_dir/jaffle.duckdb")" "$(tables duckdb "$work/$mpi_dir/jaffle.duckdb")")" = "same tables" ] || tables=DIFFER
+        else
+            [ "$(same "$(tables postgres "$port" "jaffle_build_$round")" "$(tables postgres "$port" "jaffle_mpi_$round")")" = "same tables" ] || tables=DIFFER
+        fi
+    done
+    local build mpi
+    build=$(median "${builds[@]}")
+    mpi=$(median "${mpis[@]}")
+    printf '%-58s %9ss %9ss %7sx %s\n' "jaffle on $warehouse (--threads 2 / -np 2, import included)" "$build" "$mpi" "$(ratio "$mpi" "$build")" \
+        "$([ "$tables" = same ] && echo "same tables" || echo "TABLES DIFFER")"
+    [ "$ROUNDS" -eq 1 ] || echo "    $ROUNDS rounds (medians above): dbt build ${builds[*]} s; mpibatch ${mpis[*]} s; ratios ${ratios[*]}"
+}
+if [[ " $PARTS " == *" jaffle "* ]]; then
+    for warehouse in duckdb postgres; do jaffle "$warehouse"; done
+fi
 
 # 2. the state-accumulating simulation
-copy bench/dbt-sim sim-build
-copy bench/dbt-sim sim-mpi
-copy bench/dbt-sim sim-flat
-database dbt_sim_build
-database dbt_sim_mpi
-database dbt_sim_flat
-vars="{time_scale: $SCALE}"
-start=$(now)
-(cd "$work/sim-build" && DBT_SIM_PG_DB=dbt_sim_build dbt -q build --threads 4 --profiles-dir . --vars "$vars" >/dev/null)
-build=$(since "$start")
-sim_run() {  # sim_run NAME [IMPORT OPTIONS]: import and run at 2 ranks x 2 slots; prints the run's wall seconds
-    "$BIN" import dbt "$work/sim-$1/target/manifest.json" --vars "$vars" "${@:2}" >"$work/sim-$1.yaml"
-    local start
+if [[ " $PARTS " == *" sim "* ]]; then
+    copy bench/dbt-sim sim-build
+    copy bench/dbt-sim sim-mpi
+    copy bench/dbt-sim sim-flat
+    database dbt_sim_build
+    database dbt_sim_mpi
+    database dbt_sim_flat
+    vars="{time_scale: $SCALE}"
     start=$(now)
-    DBT_SIM_PG_DB=dbt_sim_$1 "${MPIRUN[@]}" -np 2 "$BIN" run "$work/sim-$1.yaml" --out "$work/sim-$1-run" --slots 2 --quiet
-    since "$start"
-}
-mpi=$(sim_run mpi --durations "$work/sim-build/target/run_results.json")
-flat=$(sim_run flat)
-in_order=$(python3 - "$work/sim-mpi-run/results.jsonl" <<'PY'
+    (cd "$work/sim-build" && DBT_SIM_PG_DB=dbt_sim_build dbt -q build --threads 4 --profiles-dir . --vars "$vars" >/dev/null)
+    build=$(since "$start")
+    sim_run() {  # sim_run NAME [IMPORT OPTIONS]: import and run at 2 ranks x 2 slots; prints the run's wall seconds
+        "$BIN" import dbt "$work/sim-$1/target/manifest.json" --vars "$vars" "${@:2}" >"$work/sim-$1.yaml"
+        local start
+        start=$(now)
+        DBT_SIM_PG_DB=dbt_sim_$1 "${MPIRUN[@]}" -np 2 "$BIN" run "$work/sim-$1.yaml" --out "$work/sim-$1-run" --slots 2 --quiet
+        since "$start"
+    }
+    mpi=$(sim_run mpi --durations "$work/sim-build/target/run_results.json")
+    flat=$(sim_run flat)
+    in_order=$(python3 - "$work/sim-mpi-run/results.jsonl" <<'PY'
 import json, sys
 spans = {}
 for line in open(sys.argv[1]):
@@ -94,9 +114,10 @@ for line in open(sys.argv[1]):
 years = [spans["y%d_state_accumulator" % y] for y in (2021, 2022, 2023)]
 print("in year order" if all(a[1] <= b[0] for a, b in zip(years, years[1:])) else "OUT OF ORDER")
 PY
-)
-printf '%-58s %9ss %9ss %7sx %s\n' "dbt-sim (--threads 4 / -np 2 --slots 2, --durations)" "$build" "$mpi" "$(ratio "$build" "$mpi")" \
-    "$(same "$(tables postgres "$port" dbt_sim_build)" "$(tables postgres "$port" dbt_sim_mpi)"), accumulators $in_order"
-printf '%-58s %9ss %9ss %7sx %s\n' "dbt-sim, no --durations (every estimate equal)" "$build" "$flat" "$(ratio "$build" "$flat")" \
-    "$(same "$(tables postgres "$port" dbt_sim_build)" "$(tables postgres "$port" dbt_sim_flat)")"
+    )
+    printf '%-58s %9ss %9ss %7sx %s\n' "dbt-sim (--threads 4 / -np 2 --slots 2, --durations)" "$build" "$mpi" "$(ratio "$build" "$mpi")" \
+        "$(same "$(tables postgres "$port" dbt_sim_build)" "$(tables postgres "$port" dbt_sim_mpi)"), accumulators $in_order"
+    printf '%-58s %9ss %9ss %7sx %s\n' "dbt-sim, no --durations (every estimate equal)" "$build" "$flat" "$(ratio "$build" "$flat")" \
+        "$(same "$(tables postgres "$port" dbt_sim_build)" "$(tables postgres "$port" dbt_sim_flat)")"
+fi
 echo "(jaffle: ratio = mpibatch / dbt build, target <= 1.2; dbt-sim: ratio = dbt build / mpibatch, target >= 1.25)"

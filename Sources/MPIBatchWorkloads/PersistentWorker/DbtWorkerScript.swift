@@ -178,15 +178,17 @@ class _Session:
             try:
                 adapter.cache.clear()  # another worker may have made or dropped a relation since
                 started = time.time()
-                result = task.call_runner(task.get_runner(task.manifest.nodes[unique_id]))
+                outcome = task.call_runner(task.get_runner(task.manifest.nodes[unique_id]))
                 os.makedirs(place, exist_ok=True)
-                task.get_result(results=[result], elapsed_time=time.time() - started,
+                task.get_result(results=[outcome], elapsed_time=time.time() - started,
                                 generated_at=_utc_now()).write(os.path.join(place, "run_results.json"))
-                reply.put(result)
             except BaseException as error:
-                reply.put(error)
-            finally:
-                _release(adapter)
+                outcome = error
+            try:
+                _release(adapter)  # before the answer: the next node may go to another worker at once
+            except BaseException as error:
+                outcome = error
+            reply.put(outcome)
 
 
 def _utc_now():
