@@ -1,8 +1,8 @@
 /// Sizes as job files write them: `16MiB`, `512K`, `1G`, or plain bytes. K, M and G (with or
 /// without `i`, `B`) are powers of 1024.
-enum ByteSizeParser {
+package enum ByteSizeParser {
     /// Bytes, or nil when `text` is not a positive whole size.
-    static func bytes(_ text: String) -> Int? {
+    package static func bytes(_ text: String) -> Int? {
         let trimmed = text.filter { $0 != " " }
         let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
         guard let number = Int(digits), number > 0 else { return nil }

@@ -2,11 +2,14 @@ import Yams
 
 /// FNV-1a (64-bit) over a job's normalised content: the composed tree, not the
 /// text, so whitespace, comments and quoting style that change nothing leave it alone.
-struct ContentHash {
+package struct ContentHash {
     private var state: UInt64 = 0xCBF2_9CE4_8422_2325
 
+    /// An empty hash.
+    package init() {}
+
     /// Adds `text`'s UTF-8 bytes.
-    mutating func add(_ text: String) {
+    package mutating func add(_ text: String) {
         for byte in text.utf8 {
             state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
@@ -36,7 +39,7 @@ struct ContentHash {
     }
 
     /// 16 hex digits.
-    var hex: String {
+    package var hex: String {
         let digits = String(state, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }

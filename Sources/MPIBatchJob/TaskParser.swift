@@ -22,7 +22,7 @@ struct TaskParser {
     /// The keys of a task (also allowed inline in a stage).
     static let keys = [
         "command", "shell", "kernel", "args", "cwd", "env", "timeout", "retries", "result", "cores", "shell_program",
-        "logs", "max_output", "uses", "priority",
+        "logs", "max_output", "uses", "priority", "gpus", "memory",
     ] + workerKeys
 
     /// The task spec; problems are appended to `errors` and give nil.
@@ -50,6 +50,7 @@ struct TaskParser {
         spec.cores = field("cores", cores) ?? .one
         spec.uses = field("uses") { (node) throws(JobFileError) in try LimitsParser(reader: reader).uses(node, limits: limits) } ?? .none
         spec.priority = field("priority", priority) ?? .none
+        spec.resources = errors.collecting { () throws(JobFileError) in try resources(entries, action: spec.action) } ?? .none
         spec.shellProgram = field("shell_program") { (node) throws(JobFileError) in try shellProgram(node, action: spec.action) }
         spec.logs = field("logs") { (node) throws(JobFileError) in try logMode(node, action: spec.action) } ?? .rankFiles
         if let options = errors.collecting({ () throws(JobFileError) in try workerOptions(entries, action: spec.action) }) {

@@ -70,6 +70,8 @@ public struct TaskSpec: Sendable {
     public var result: ResultCapture
     /// `cores:`: how many slots of one rank each task occupies.
     public var cores: TaskCores
+    /// `gpus:` and `memory:`: what each task takes from its node's pools.
+    public var resources: TaskResources = .none
     /// `shell_program:`: the shell that runs `shell:` lines and task-file lines; nil: bash
     /// where it is installed, else `/bin/sh` (`ShellProgram`).
     public var shellProgram: String?

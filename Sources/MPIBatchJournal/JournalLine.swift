@@ -43,6 +43,10 @@ struct JournalLine {
             json.fragment(",\"worker_start_seconds\":")
             json.fixedPoint(seconds)
         }
+        if let gpus = record.gpus {
+            json.fragment(",\"gpus\":")
+            json.value(gpus)
+        }
         json.fragment(",\"value\":")
         record.value.write(to: &json)
         json.fragment(",\"error\":")

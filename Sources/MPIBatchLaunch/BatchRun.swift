@@ -36,7 +36,7 @@ public enum BatchRun {
         let worker = Worker(
             rank: rank, slots: slotsPerRank[rank], workload: workload,
             outputDirectory: configuration.outputDirectory, failFast: configuration.behaviour.failFast,
-            deadline: deadline, adaptive: adaptive, boundCPUs: configuration.behaviour.boundCPUs,
+            deadline: deadline, adaptive: adaptive, boundCPUs: configuration.behaviour.boundCPUs, ledger: configuration.ledger,
             sendToCoordinator: { transport.send($0.encoded(), to: 0) })
         guard rank == 0 else {
             let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {

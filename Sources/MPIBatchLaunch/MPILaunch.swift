@@ -67,11 +67,16 @@ public enum MPILaunch {
         // --slots auto: the coordinator is sized for the cap; the rank activates slots as it goes.
         let adaptive = options.behaviour.adaptiveSlots
         let cap = adaptive ? max(slots, options.behaviour.maxSlots ?? 4 * cores) : slots
-        try node.free()
         let slotsPerRank = try world.allgather(Int64(cap)).map { Int($0) }
         let chosen = options.outputDirectory ?? (world.rank == 0 ? makeDefaultOutputDirectory(name: name) : "")
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
+        let host = try MPIEnvironment.processorName()
+        // Only when some task asks for GPUs or memory: the node's ranks agree on its pools.
+        let widest = workload.largestResources
+        let nodes = widest.asksNothing ? nil : try NodeAgreement.agree(world: world, node: node, host: host, override: options.behaviour.gpus)
+        let firstOnNode = node.rank == 0
+        try node.free()
         var behaviour = options.behaviour
         behaviour.boundCPUs = boundCPUs
         // Rank 0 reads the deadline (one squeue per job, not one per rank: 1,000 ranks would each
@@ -82,7 +87,9 @@ public enum MPILaunch {
         var prepared: PreparedRun?
         var refusal = ""
         var environment: RunEnvironment?
-        if world.rank == 0, let problem = CoreFit.problem(widest: workload.widestTask, slotsPerRank: slotsPerRank) {
+        if world.rank == 0,
+            let problem = CoreFit.problem(widest: workload.widestTask, slotsPerRank: slotsPerRank) ?? nodes?.refusal(widest: widest)
+        {
             refusal = problem
         } else if world.rank == 0 {
             let notes = workload.startNotes
@@ -108,9 +115,14 @@ public enum MPILaunch {
         let said = try world.broadcast(Array(rankZeros))
         if let expected = try? JSONDecoder().decode(RunEnvironment.self, from: Data(said)) { workload.expectEnvironment(expected) }
         let launcher = MPILauncher.current() == .mpirun ? LauncherWatch() : nil
+        var configured = configuration
+        configured.ledger = try nodes?.own.resources.map { resources in
+            try NodeLedger(resources: resources, outputDirectory: outputDirectory)
+        }
+        defer { if firstOnNode { configured.ledger?.remove() } }
         let summary = try await BatchRun.execute(
             workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,
-            host: try MPIEnvironment.processorName(), configuration: configuration, prepared: prepared,
+            host: host, configuration: configured, prepared: prepared,
             signals: InterruptSignal.allCases, initialSlots: adaptive ? slots : nil, launcher: launcher,
             announce: options.announce)
         // Without its launcher MPI cannot be finalised (it would wait for it): the process just ends.

@@ -31,6 +31,8 @@ public struct RunBehaviour: Sendable {
     public var bindCores = false
     /// Under `bindCores`, this rank's CPUs (`CoreBinding`), found as the run starts; nil: not pinned.
     package var boundCPUs: [Int]?
+    /// `--gpus LIST`: the devices of every node, instead of what the ranks inherited (`GPUDiscovery`).
+    public var gpus: String?
 
     /// Makes a behaviour; the defaults are `mpibatch run`'s.
     public init(
@@ -66,6 +68,8 @@ public struct RunConfiguration: Sendable {
     public var outputDirectory: String
     /// The options every rank shares.
     public var behaviour: RunBehaviour
+    /// This rank's node's GPUs and memory, when some task asks for them (`NodeLedger`).
+    package var ledger: NodeLedger?
 
     /// Makes a configuration.
     public init(name: String, outputDirectory: String, behaviour: RunBehaviour = RunBehaviour()) {

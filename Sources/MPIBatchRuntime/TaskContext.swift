@@ -19,6 +19,8 @@ public struct TaskContext: Sendable {
     /// Under `--bind cores`, the CPUs the task is pinned to (a command's process, from its
     /// start; `MPIBATCH_CORES`); empty: not pinned.
     package var cpus: [Int] = []
+    /// The GPUs and memory the task holds from its node's pools (`gpus:`, `memory:`); nil when it asks for none.
+    package var grant: ResourceGrant?
 
     /// Makes a context that reports to no one (see `report`).
     public init(index: Int, attempt: Int, rank: Int, slot: Int, outputDirectory: String) {

@@ -1,4 +1,5 @@
 import MPIBatchCore
+import MPIBatchJob
 import MPIBatchScheduling
 
 /// Runs a workload's tasks, on every rank: task `i` from `i` alone.
@@ -13,6 +14,10 @@ public protocol TaskExecutor: IndexedTasks {
     func cores(of index: Int) -> Int
     /// The most cores a task asks for, and where (`path:line:col`): more than a rank's slots is refused before work starts.
     var widestTask: (cores: Int, place: String) { get }
+    /// What task `index` takes from its node's pools (`gpus:`, `memory:`).
+    func resources(of index: Int) -> TaskResources
+    /// The largest `gpus:` and `memory:` any task asks for, with their places: checked against every node before work starts.
+    var largestResources: TaskResources { get }
     /// Sets what every worker of this rank must say it runs under (rank 0's first worker's
     /// `resultEnvironment`), before any task runs; a worker that says another cannot start.
     func expectEnvironment(_ environment: RunEnvironment)
@@ -27,6 +32,10 @@ extension TaskExecutor {
     public func cores(of index: Int) -> Int { 1 }
     /// One core per task unless the workload says otherwise.
     public var widestTask: (cores: Int, place: String) { (1, "") }
+    /// Nothing beyond cores unless the workload says otherwise.
+    public func resources(of index: Int) -> TaskResources { .none }
+    /// Nothing beyond cores unless the workload says otherwise.
+    public var largestResources: TaskResources { .none }
     /// Nothing to check unless the workload runs workers that report it.
     public func expectEnvironment(_ environment: RunEnvironment) {}
 }

@@ -12,7 +12,8 @@ import Synchronization
 /// task that fails for good also stops its own rank at once, before `stop` arrives.
 /// When some task takes more than one core, every task first takes its cores from
 /// the rank's `CorePool` (one token per slot), so a rank never runs more than its
-/// slots' worth of cores at once. With a deadline, no slot starts a task that would not
+/// slots' worth of cores at once. A task that asks for GPUs or memory then waits for them in
+/// its node's `NodeLedger` (shared with the node's other ranks). With a deadline, no slot starts a task that would not
 /// end by then at the rank's mean task time so far, whatever its chunk holds: the first to
 /// refuse stops the rank and asks the coordinator to stop the run.
 package final class Worker: Sendable {
@@ -29,6 +30,8 @@ package final class Worker: Sendable {
     /// The rank's cores, when a task may take more than one or tasks are pinned (`--bind
     /// cores`: the tokens are CPUs); nil: one per task, no bookkeeping.
     private let cores: CorePool?
+    /// The node's GPUs and memory, when some task asks for them; nil: no task touches them.
+    private let ledger: NodeLedger?
     /// Fires at the first `stop` or signal; from then on the grace period runs.
     private let stopped = OneShot()
     /// When running tasks are cancelled (monotonic nanoseconds): the earliest that a
@@ -63,12 +66,13 @@ package final class Worker: Sendable {
 
     package init(
         rank: Int, slots: Int, workload: any TaskExecutor, outputDirectory: String, failFast: Bool = false,
-        deadline: Double? = nil, adaptive: AdaptiveSlots? = nil, boundCPUs: [Int]? = nil,
+        deadline: Double? = nil, adaptive: AdaptiveSlots? = nil, boundCPUs: [Int]? = nil, ledger: NodeLedger? = nil,
         sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void
     ) {
         self.rank = rank
         self.deadline = deadline.map { UInt64(max(0, min($0, 1e9)) * 1e9) }
         self.adaptive = adaptive
+        self.ledger = workload.largestResources.asksNothing ? nil : ledger
         self.workload = workload
         ownUsage = workload as? any ReportsOwnUsage
         self.failFast = failFast
@@ -208,22 +212,27 @@ package final class Worker: Sendable {
                     continue
                 }
                 let taken = await takeCores(for: index)
+                let grant = ledger == nil ? nil : await takeResources(for: index)
                 if stopping.load(ordering: .relaxed) {
                     cores?.release(taken.count, cpus: taken.cpus)
+                    if let grant { ledger?.release(grant) }
                     break
                 }
                 let started = MonotonicClock.nanoseconds()
                 if let deadline, !fitsBefore(deadline, now: started) {
                     cores?.release(taken.count, cpus: taken.cpus)
+                    if let grant { ledger?.release(grant) }
                     stopAtDeadline()
                     break
                 }
                 let record = await runTask(
-                    index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end, cpus: taken.cpus)
+                    index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end, cpus: taken.cpus,
+                    grant: grant)
                 let ended = MonotonicClock.nanoseconds()
                 cancellation.taskTook(nanoseconds: ended &- started)
                 if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
                 cores?.release(taken.count, cpus: taken.cpus)
+                if let grant { ledger?.release(grant) }
                 adaptive?.taskFinished()
                 pending.add(record, ended: ended)
                 if failFast, record.failsForGood(retries: workload.retries(of: index)) {
@@ -262,11 +271,22 @@ package final class Worker: Sendable {
         return (count, await cores.acquire(count))
     }
 
-    private func runTask(index: Int, attempt: Int, slot: Int, started: UInt64, chunkEnd: Int, cpus: [Int]) async -> TaskRecord {
+    /// Waits for task `index`'s GPUs and memory from the node's ledger; nil when it asks for
+    /// none, or when the rank stops meanwhile.
+    private func takeResources(for index: Int) async -> ResourceGrant? {
+        let ask = workload.resources(of: index)
+        guard let ledger, !ask.asksNothing else { return nil }
+        return await ledger.acquire(ask) { self.stopping.load(ordering: .relaxed) }
+    }
+
+    private func runTask(
+        index: Int, attempt: Int, slot: Int, started: UInt64, chunkEnd: Int, cpus: [Int], grant: ResourceGrant?
+    ) async -> TaskRecord {
         var context = TaskContext(
             index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory,
             report: reports[slot], batchEnd: chunkEnd)
         context.cpus = cpus
+        context.grant = grant
         var status = TaskStatus.ok
         var value = TaskValue.none
         var error: String?
@@ -305,6 +325,7 @@ package final class Worker: Sendable {
             error: error, startedAt: wallEpoch + start, exitCode: command.exitCode, signal: command.signal,
             log: command.log, usage: usage)
         if command.setupSeconds > 0 { record.workerStartSeconds = command.setupSeconds }
+        if let grant, !grant.devices.isEmpty { record.gpus = grant.devices.joined(separator: ",") }
         return record
     }
 

@@ -141,7 +141,7 @@ extension TaskRecord {
     fileprivate func encode(into writer: inout ByteWriter) {
         writer.write(index)
         writer.write(UInt32(attempt))
-        writer.write(status.rawValue)
+        writer.write(status.rawValue | (gpus == nil ? 0 : Self.hasDevices))
         writer.write(start)
         writer.write(seconds)
         value.encode(into: &writer)
@@ -184,7 +184,12 @@ extension TaskRecord {
             writer.write(stderr)
         case nil: break
         }
+        if let gpus { writer.write(gpus) }
     }
+
+    /// Set in the status byte when the record's devices (`gpus`) end it: records of tasks
+    /// that ask for none stay as long as they were.
+    private static let hasDevices: UInt8 = 0x80
 
     /// Which optional fields follow a record's fixed ones.
     private struct Present: OptionSet {
@@ -202,7 +207,8 @@ extension TaskRecord {
     fileprivate init(decoding reader: inout ByteReader, rank: Int, slot: Int) throws(MessageDecodingError) {
         let index = try reader.readInt()
         let attempt = Int(try reader.readUInt32())
-        let rawStatus = try reader.readByte()
+        let statusByte = try reader.readByte()
+        let rawStatus = statusByte & ~Self.hasDevices
         guard let status = TaskStatus(rawValue: rawStatus) else {
             throw MessageDecodingError(reason: "unknown task status \(rawStatus)")
         }
@@ -234,6 +240,7 @@ extension TaskRecord {
             index: index, attempt: attempt, status: status, rank: rank, slot: slot, start: start, seconds: seconds,
             value: value, error: error, startedAt: startedAt, exitCode: exitCode, signal: signal, log: log, usage: usage)
         self.workerStartSeconds = workerStartSeconds
+        if statusByte & Self.hasDevices != 0 { gpus = try reader.readString() }
     }
 }
 

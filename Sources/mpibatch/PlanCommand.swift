@@ -11,6 +11,8 @@ struct PlanCommand: AsyncParsableCommand {
     var job: String
 
     func run() async throws {
-        try JobValidation.plan(path: job, kernels: KernelCatalog.builtIn).emit()
+        var outcome = JobValidation.plan(path: job, kernels: KernelCatalog.builtIn)
+        outcome.addResources(job: job)
+        try outcome.emit()
     }
 }

@@ -54,6 +54,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "cores: pin each command task to CPUs of its own inside the rank's affinity mask (MPIBATCH_CORES); none: do not (the default, or the job's bind:).")
     var bind: BindOption?
+    @Option(help: "The GPUs of every node for gpus: tasks, e.g. 0,1,2,3 (default: what the ranks inherited in CUDA_VISIBLE_DEVICES or ROCR_VISIBLE_DEVICES, see the README).")
+    var gpus: String?
 
     func validate() throws {
         try OutDirectoryCheck.validate(out)
@@ -88,6 +90,7 @@ struct RunCommand: AsyncParsableCommand {
         behaviour.maxSlots = maxSlots
         behaviour.retryCancelled = retryCancelled
         behaviour.bindCores = bind.map { $0 == .cores } ?? spec.bindCores
+        behaviour.gpus = gpus
         var options = MPILaunch.Options(slots: slots?.count, outputDirectory: out, behaviour: behaviour)
         options.announce = { [job, quiet, resume] summary, directory in
             Self.announce(summary, directory: directory, job: job, quiet: quiet, resume: resume)

@@ -12,11 +12,25 @@ struct ValidateCommand: AsyncParsableCommand {
     var job: String
 
     func run() async throws {
-        try JobValidation.validate(path: job, kernels: KernelCatalog.builtIn).emit()
+        var outcome = JobValidation.validate(path: job, kernels: KernelCatalog.builtIn)
+        outcome.addResources(job: job, linesToo: false)
+        try outcome.emit()
     }
 }
 
 extension JobValidation.Outcome {
+    /// For a good job that asks for GPUs or memory: `ResourcePlan`'s lines (with `linesToo`), and its
+    /// problem, if any, as this outcome's.
+    mutating func addResources(job path: String, linesToo: Bool = true) {
+        guard problems.isEmpty, let spec = try? JobLoader.load(path: path, kernels: KernelCatalog.builtIn) else { return }
+        let (lines, problem) = ResourcePlan.check(spec)
+        if linesToo { output += lines }
+        if let problem {
+            problems.append(problem)
+            if !linesToo { output.removeAll() }  // validate's `ok:` line
+        }
+    }
+
     /// Prints the output and problems; throws `ExitCode(2)` for bad input.
     func emit() throws {
         for line in output { print(line) }

@@ -67,14 +67,19 @@ func temporaryRunDirectory() -> String {
 func runInMemory(
     _ workload: any Workload, ranks: Int, slots: Int = 2, policy: ChunkPolicy = .auto, failFast: Bool = false,
     directory given: String? = nil, resume: Bool = false, graceSeconds: Double = 30, jobHash: String = "test",
-    force: Bool = false, retryCancelled: Bool = false, interruptWhen: (@Sendable () async throws -> Void)? = nil
+    force: Bool = false, retryCancelled: Bool = false, ledger: NodeLedger? = nil,
+    interruptWhen: (@Sendable () async throws -> Void)? = nil
 ) async throws -> (RunSummary, [[String: Any]]) {
     let directory = given ?? temporaryRunDirectory()
     defer { if given == nil { try? FileManager.default.removeItem(atPath: directory) } }
     let network = InMemoryNetwork(size: ranks)
     var behaviour = RunBehaviour(chunkPolicy: policy, failFast: failFast, resume: resume, force: force, graceSeconds: graceSeconds)
     behaviour.retryCancelled = retryCancelled
-    let configuration = RunConfiguration(name: "test", outputDirectory: directory, behaviour: behaviour)
+    let configuration = {
+        var configuration = RunConfiguration(name: "test", outputDirectory: directory, behaviour: behaviour)
+        configuration.ledger = ledger
+        return configuration
+    }()
     let prepared = try PreparedRun.prepare(
         configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
         keepValues: workload.makeReducer() != nil)

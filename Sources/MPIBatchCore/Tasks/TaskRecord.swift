@@ -52,6 +52,8 @@ public struct TaskRecord: Sendable, Equatable {
     /// process and handshake: `startup_timeout:`), kept out of `seconds` and `start`; nil
     /// when no worker started for it.
     @usableFromInline package var workerStartSeconds: Double?
+    /// The devices it held (`gpus:`), comma-separated as its vendor's variable had them; nil when it asked for none.
+    @usableFromInline package var gpus: String?
 
     /// Makes a record; workers do this for every task (inlinable: rank 0 and the ranks make
     /// one per task in other modules, where a call and the copies it forces cost ~10% of rank 0's time).

@@ -26,6 +26,8 @@ struct CommandLauncher: Sendable {
     private let logDirectories = LogDirectories()
     /// What runs plain lines without bash; nil when none may (`DirectSpawn`).
     private let direct: DirectSpawn?
+    /// The names `env:` and a `shell:` body set, which the GPU variables leave alone.
+    private let overridden: Set<String>
 
     init(spec: TaskSpec, expansion: TemplateExpansion) {
         self.spec = spec
@@ -33,9 +35,12 @@ struct CommandLauncher: Sendable {
         if case .shell(let script) = spec.action { shellVariables = script.variables } else { shellVariables = [] }
         let overridden = Set(spec.environment.map(\.name) + shellVariables.map(\.name))
         let identity = TaskIdentity(overridden: overridden, largestCores: spec.cores.largest)
+        let usesGPUs = spec.resources.gpus > 0
         var inherited = ProcessInfo.processInfo.environment.filter {
             !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) && !identity.replaces($0.key)
+                && !(usesGPUs && GPUVariables.names.contains($0.key))
         }
+        self.overridden = overridden
         if !overridden.contains(Self.jobDirectoryVariable) { inherited[Self.jobDirectoryVariable] = expansion.jobDirectory }
         baseEnvironment = CommandEnvironment(inherited.map { "\($0.key)=\($0.value)" })
         self.identity = identity
@@ -58,6 +63,7 @@ struct CommandLauncher: Sendable {
         let workingDirectory = spec.workingDirectory.map { expansion.render($0, at: index) }
         let environment =
             identity.variables(context, cores: spec.cores.count(at: index, in: expansion.space))
+            + GPUVariables.variables(context.grant, overridden: overridden)
             + spec.environment.map { "\($0.name)=\(expansion.render($0.value, at: index))" }
             + expansion.environment(of: shellVariables, at: index)
         let process = CommandProcess(

@@ -64,6 +64,12 @@ final class RunTimeStage: Workload {
     /// The widest declared task.
     var widestTask: (cores: Int, place: String) { (sweep.task.cores.largest, sweep.task.cores.place) }
 
+    /// The declared `gpus:` and `memory:`.
+    func resources(of index: Int) -> TaskResources { sweep.task.resources }
+
+    /// The declared `gpus:` and `memory:`.
+    var largestResources: TaskResources { sweep.task.resources }
+
     /// Task `index`'s parameters (an empty object before the table exists).
     func writeParameters(of index: Int, to json: inout JSONWriter) {
         if let workload = try? workload() {

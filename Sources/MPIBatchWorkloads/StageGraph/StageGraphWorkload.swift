@@ -121,6 +121,17 @@ public struct StageGraphWorkload: Workload {
         stages.map(\.widestTask).max { $0.cores < $1.cores } ?? (1, "")
     }
 
+    /// The `gpus:` and `memory:` of the stage task `index` belongs to.
+    public func resources(of index: Int) -> TaskResources {
+        let (stage, local) = graph.locate(index)
+        return stages[stage].resources(of: local)
+    }
+
+    /// The largest asks of any stage.
+    public var largestResources: TaskResources {
+        stages.reduce(TaskResources.none) { $0.widened(by: $1.largestResources) }
+    }
+
     /// Every stage's notes, each once.
     public var startNotes: [String] {
         var seen: Set<String> = []

@@ -78,6 +78,12 @@ public struct SweepWorkload: Workload {
     /// The largest `cores:` and where it was declared.
     public var widestTask: (cores: Int, place: String) { (sweep.task.cores.largest, sweep.task.cores.place) }
 
+    /// `gpus:` and `memory:`, the same for every task.
+    public func resources(of index: Int) -> TaskResources { sweep.task.resources }
+
+    /// `gpus:` and `memory:`, the same for every task.
+    public var largestResources: TaskResources { sweep.task.resources }
+
     /// Which shell runs the tasks, when they are shell lines and it is not bash by default.
     public var startNotes: [String] {
         if case .worker(let worker) = sweep.task.action, case .python(_, _, let interpreter) = worker.program {

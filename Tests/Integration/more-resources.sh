@@ -1,0 +1,77 @@
+# gpus: and memory: (issue 30, items 1, 2 and 6): a node's GPUs and memory budget are one pool
+# shared by its ranks. No GPU is needed: the device lists are faked through the environment.
+# Sourced by run-all (uses check, expect_status, $BIN, $WORK, $HERE, MPIRUN).
+
+# resources_job FILE NAME COUNT KEYS: COUNT tasks that print their devices and sleep 0.3 s, with KEYS.
+resources_job() {
+    printf 'name: %s\nsweep: {repeat: %s}\ntask:\n  shell: '\''echo "dev=$CUDA_VISIBLE_DEVICES gpus=$MPIBATCH_GPUS rocr=$ROCR_VISIBLE_DEVICES"; sleep 0.3'\''\n%s\n' \
+        "$2" "$3" "$4" >"$1"
+}
+
+gpus_one_per_task() {
+    local dir=$WORK/gpus-one
+    mkdir -p "$dir"
+    resources_job "$dir/job.yaml" gpus-one 16 "  gpus: 1"
+    CUDA_VISIBLE_DEVICES=0,1,2,3 ROCR_VISIBLE_DEVICES=7 expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" \
+        --slots 4 --out "$dir/out" --quiet || return 1
+    "$HERE/resources_check.py" gpus "$dir/out" 16 1 0,1,2,3 --at-once 4 || return 1
+    # The vendor's variable only: the rank's ROCR_VISIBLE_DEVICES is not passed on.
+    ! grep -q "rocr=7" "$dir/out/logs/"rank-*.out || { echo "a CUDA task inherited ROCR_VISIBLE_DEVICES"; return 1; }
+}
+check "gpus: 1, CUDA_VISIBLE_DEVICES=0,1,2,3, 2 ranks x 4 slots: each task one ID, none shared at once, 4 at once" gpus_one_per_task
+
+gpus_two_per_task() {
+    local dir=$WORK/gpus-two
+    mkdir -p "$dir"
+    resources_job "$dir/job.yaml" gpus-two 6 "  gpus: 2"
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --slots 4 --gpus 4,5,6,7 --out "$dir/out" --quiet || return 1
+    "$HERE/resources_check.py" gpus "$dir/out" 6 2 4,5,6,7 --at-once 2
+}
+check "gpus: 2 with --gpus 4,5,6,7: each task two distinct IDs of the list, 2 at once" gpus_two_per_task
+
+memory_budget_packs() {
+    local dir=$WORK/memory-pack
+    mkdir -p "$dir"
+    printf 'name: mem\nsweep: {repeat: 4}\ntask: {shell: "sleep 0.2", memory: 6GiB}\n' >"$dir/job.yaml"
+    MPIBATCH_NODE_MEMORY=10GiB expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --slots 2 --out "$dir/out" --quiet \
+        || return 1
+    "$HERE/resources_check.py" apart "$dir/out"
+}
+check "memory: 6GiB on a node of 10 GiB (MPIBATCH_NODE_MEMORY), 2 ranks x 2 slots: never two at once" memory_budget_packs
+
+# refused WANT_TEXT ENV... -- ARGS...: `mpibatch ARGS` exits 2 and says WANT_TEXT.
+refused() {
+    local want=$1
+    shift
+    local environment=()
+    while [ "$1" != "--" ]; do environment+=("$1"); shift; done
+    shift
+    expect_status 2 env "${environment[@]}" "$BIN" "$@" 2>"$WORK/refused.err" || { cat "$WORK/refused.err"; return 1; }
+    grep -qF -- "$want" "$WORK/refused.err" || { echo "wanted: $want"; cat "$WORK/refused.err"; return 1; }
+}
+
+resources_hostile() {
+    local dir=$WORK/resources-hostile
+    mkdir -p "$dir"
+    printf 'name: h\nsweep: {repeat: 2}\ntask:\n  shell: "true"\n  gpus: -1\n' >"$dir/negative.yaml"
+    refused "negative.yaml:5:9: gpus must be at least 1, not -1" -- validate "$dir/negative.yaml" || return 1
+    printf 'name: h\nsweep: {repeat: 2}\ntask:\n  shell: "true"\n  gpus: 1.5\n' >"$dir/fraction.yaml"
+    refused "fraction.yaml:5:9: gpus must be a whole number" -- run "$dir/fraction.yaml" --out "$dir/o1" || return 1
+    printf 'name: h\nsweep: {repeat: 2}\ntask:\n  shell: "true"\n  memory: 512K\n' >"$dir/small.yaml"
+    refused "small.yaml:5:11: memory '512K' is below 1 MiB" -- run "$dir/small.yaml" --out "$dir/o2" || return 1
+    printf 'name: h\nsweep: {repeat: 2}\ntask:\n  shell: "true"\n  gpus: 8\n' >"$dir/eight.yaml"
+    refused "eight.yaml:5:9: a task of gpus: 8 does not fit" CUDA_VISIBLE_DEVICES=0,1,2,3 -- run "$dir/eight.yaml" --out "$dir/o3" || return 1
+    refused "which has 4 (from CUDA_VISIBLE_DEVICES)" CUDA_VISIBLE_DEVICES=0,1,2,3 -- validate "$dir/eight.yaml" || return 1
+    refused "no GPU is visible on" -u CUDA_VISIBLE_DEVICES -u ROCR_VISIBLE_DEVICES PATH=/usr/bin:/bin -- run "$dir/eight.yaml" --out "$dir/o4" \
+        || return 1
+    grep -qF "looked at --gpus, CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES, SLURM_JOB_GPUS, nvidia-smi -L" "$WORK/refused.err" || return 1
+    refused "--gpus names device 1 twice" -- run "$dir/eight.yaml" --gpus 0,1,1 --out "$dir/o5" || return 1
+    refused "CUDA_VISIBLE_DEVICES names device 3 twice" CUDA_VISIBLE_DEVICES=3,3 -- run "$dir/eight.yaml" --out "$dir/o6" || return 1
+    printf 'name: h\nsweep: {repeat: 2}\ntask:\n  shell: "true"\n  memory: 2GiB\n' >"$dir/big.yaml"
+    refused "big.yaml:5:11: memory: 2 GiB is more than" MPIBATCH_NODE_MEMORY=1GiB -- run "$dir/big.yaml" --out "$dir/o7" || return 1
+    refused "big.yaml:5:11: memory: 2 GiB is more than" MPIBATCH_NODE_MEMORY=1GiB -- validate "$dir/big.yaml" || return 1
+    # Nothing ran: no journal line in any refused run.
+    ! ls "$dir"/o*/results.jsonl 2>/dev/null | xargs -r cat | grep -q . || { echo "a refused run ran tasks"; return 1; }
+}
+check "gpus:/memory: hostile: negative, fraction, below 1 MiB, more GPUs than a node, none visible, duplicates, above the node: exit 2" \
+    resources_hostile
