@@ -453,8 +453,12 @@ package struct Coordinator {
         let waiting = parked.count(idle: idle)
         while asked < waiting, !nothingLeftToServe, let (ordinal, chunks) = parked.next(idle: idle) {
             asked += 1
+            let before = actions.count
             let heldBack = serve(ordinal: ordinal, chunks: chunks, into: &actions)
             if heldBack, !idle { break }
+            // Under named limits an idle slot holds no units, so idle slots are alike: when one
+            // finds nothing it may take, the others would not either (O(1), not O(slots), a message).
+            if idle, limitUses != nil, actions.count == before { break }
         }
     }
 

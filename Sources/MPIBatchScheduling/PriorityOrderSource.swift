@@ -55,6 +55,12 @@ package struct PriorityOrderSource: WorkSource {
         return pieces.popLast()
     }
 
+    /// The next range if the slot may take it (a sweep's tasks all use the same named limits).
+    package mutating func next(forSlotOrdinal slotOrdinal: Int, admitting: (Int) -> Bool) -> Range<Int>? {
+        guard admitting(pieces.last?.lowerBound ?? 0) else { return nil }
+        return next(forSlotOrdinal: slotOrdinal)
+    }
+
     /// The index ranges positions `chunk` stand for, in order, adjacent ones joined, cut at
     /// the limit and at what was stopped.
     private func indexRanges(of chunk: Range<Int>) -> [Range<Int>] {

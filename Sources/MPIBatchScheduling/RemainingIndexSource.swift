@@ -41,6 +41,12 @@ package struct RemainingIndexSource: WorkSource {
         return pieces.removeFirst()
     }
 
+    /// The next range if the slot may take it (a sweep's tasks all use the same named limits).
+    package mutating func next(forSlotOrdinal slotOrdinal: Int, admitting: (Int) -> Bool) -> Range<Int>? {
+        guard admitting(pieces.first?.lowerBound ?? left.first?.lowerBound ?? 0) else { return nil }
+        return next(forSlotOrdinal: slotOrdinal)
+    }
+
     package mutating func lowerLimit(to newLimit: Int) {
         limit = min(limit, max(0, newLimit))
         inner.lowerLimit(to: position(of: limit))

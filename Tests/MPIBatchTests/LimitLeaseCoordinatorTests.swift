@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import MPIBatchCore
 @testable import MPIBatchJob
@@ -77,5 +78,27 @@ import Testing
         #expect(assigned(coordinator.handle(.request(slot: 0, chunks: 1), from: 0)).isEmpty)
         _ = coordinator.abandon(ranks: [1], silentFor: 10)
         #expect(coordinator.leases.leased(0) == 0)
+    }
+
+    @Test func aSaturatedLimitCostsAMessageNoWorkPerWaitingSlot() {
+        let asked = Mutex(0)
+        var coordinator = Coordinator(
+            source: IndexDispenser(policy: .dynamic, taskCount: 100_000, totalSlots: 200), retries: { _ in 0 },
+            failFast: false, slotsPerRank: [200], reducer: nil,
+            limitUses: { _ in
+                asked.withLock { $0 += 1 }
+                return Self.db
+            })
+        var first: [(rank: Int, chunk: Chunk)] = []
+        for slot in 0..<200 { first += assigned(coordinator.handle(.request(slot: slot, chunks: 1), from: 0)) }
+        #expect(first.count == 1)  // one unit: one slot works, 199 wait
+        let holder = first[0].chunk
+        asked.withLock { $0 = 0 }
+        let partial = RuntimeMessage.results(
+            slot: 0,
+            records: [TaskRecord(index: holder.start, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 0.01, value: .none, error: nil)],
+            wantsMore: false)
+        #expect(assigned(coordinator.handle(partial, from: 0)).isEmpty)
+        #expect(asked.withLock { $0 } <= 2)  // not one look per waiting slot
     }
 }
