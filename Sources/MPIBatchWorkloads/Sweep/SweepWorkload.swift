@@ -137,8 +137,12 @@ public enum SweepWorkloadError: Error, Sendable, CustomStringConvertible {
 }
 
 extension SweepWorkload: ReportsOwnUsage {
-    /// A command reports its rusage; a kernel's or a persistent worker's CPU time is the thread's.
+    /// A command reports its rusage and a persistent worker the CPU time it says (no thread
+    /// clock read per task: a system call); a kernel's CPU time is the thread's.
     package func reportsOwnUsage(of index: Int) -> Bool {
-        if case .command = executor { true } else { false }
+        switch executor {
+        case .command, .worker: true
+        case .constantKernel, .templatedKernel: false
+        }
     }
 }
