@@ -39,6 +39,24 @@ memory_budget_packs() {
 }
 check "memory: 6GiB on a node of 10 GiB (MPIBATCH_NODE_MEMORY), 2 ranks x 2 slots: never two at once" memory_budget_packs
 
+memory_limit_enforced() {
+    local dir=$WORK/memory-limit
+    mkdir -p "$dir"
+    printf 'name: mem\nsweep: {grid: {mb: [10, 400, 20, 30]}}\ntask:\n  command: [python3, -c, "import time; b = b'\''x'\'' * ({mb} << 20); time.sleep(0.5)"]\n  memory: 100MiB\n' \
+        >"$dir/job.yaml"
+    expect_status 1 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --slots 2 --out "$dir/out" --quiet || return 1
+    python3 - "$dir/out/results.jsonl" <<'PY' || return 1
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert sorted(l["index"] for l in lines) == [0, 1, 2, 3], lines
+by = {l["params"]["mb"]: l for l in lines}
+assert by[400]["status"] == "failed" and "went over its memory: used" in by[400]["error"] and "of its memory: 100 MiB" in by[400]["error"], by[400]
+assert all(by[mb]["status"] == "ok" for mb in (10, 20, 30)), lines
+PY
+}
+check "memory: 100MiB, one task allocates 400 MB: it fails saying memory and by how much, the others ok, exit 1, nothing lost" \
+    memory_limit_enforced
+
 # refused WANT_TEXT ENV... -- ARGS...: `mpibatch ARGS` exits 2 and says WANT_TEXT.
 refused() {
     local want=$1

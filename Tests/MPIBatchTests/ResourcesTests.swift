@@ -199,3 +199,29 @@ import Testing
         #expect(job.largestResources.gpusPlace.hasSuffix(":2:36"))
     }
 }
+
+@Suite struct MemoryWatchdogTests {
+    @Test func aGroupOverItsMemoryIsKilledAndSaysHowMuch() async throws {
+        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let python else { return }  // the unit tests' machine installs python3 (make deps-unit-test)
+        let allocate = "import time; b = b'x' * (200 << 20); time.sleep(10)"
+        let process = CommandProcess(
+            command: .init(program: python, arguments: [python, "-c", allocate], inherited: CommandEnvironment([]), environment: []),
+            direct: nil, workingDirectory: nil, output: .captured(limit: 1024), timeout: 60, memoryLimit: 50 << 20)
+        let finished = try await process.run()
+        guard case .overMemory(let used, let signal, _) = finished.ending else {
+            Issue.record("ended \(finished.ending), not over its memory")
+            return
+        }
+        #expect(used > 50 << 20 && signal == SIGKILL)
+        let failure = CommandFailure.overMemory(program: "python3", usedBytes: 150 << 20, limitBytes: 100 << 20, stderrTail: "")
+        #expect(failure.description == "'python3' went over its memory: used 150 MiB (PSS) of its memory: 100 MiB, 50 MiB over; ended (SIGKILL)")
+    }
+
+    @Test func aGroupWithinItsMemoryRunsAsBefore() async throws {
+        let process = CommandProcess(
+            command: .init(program: "/bin/sh", arguments: ["sh", "-c", "sleep 0.3"], inherited: CommandEnvironment([]), environment: []),
+            direct: nil, workingDirectory: nil, output: .captured(limit: 1024), timeout: 60, memoryLimit: 64 << 20)
+        #expect(try await process.run().ending == .exited(0))
+    }
+}

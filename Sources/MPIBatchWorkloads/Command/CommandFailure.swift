@@ -1,3 +1,5 @@
+import MPIBatchJob
+
 /// Why a command task failed; the description lands in `results.jsonl`'s `error`.
 public enum CommandFailure: Error, Sendable, CustomStringConvertible {
     /// The program could not be started (not found, not executable, bad `cwd:`…).
@@ -7,6 +9,8 @@ public enum CommandFailure: Error, Sendable, CustomStringConvertible {
     case exited(program: String, status: Int32, stderrTail: String, hint: String? = nil)
     /// A signal (not our timeout) killed it.
     case signaled(program: String, signal: Int32, stderrTail: String)
+    /// Its process group went over its `memory:` (`limit` bytes; `used` bytes of PSS when seen) and was killed.
+    case overMemory(program: String, usedBytes: Int, limitBytes: Int, stderrTail: String)
     /// Its result could not be captured (`result:`).
     case badResult(program: String, reason: String)
     /// The log directory or files could not be created.
@@ -19,6 +23,9 @@ public enum CommandFailure: Error, Sendable, CustomStringConvertible {
         case .exited(let program, let status, let tail, let hint):
             "'\(program)' exited with status \(status)" + Self.tail(tail) + (hint.map { " (hint: \($0))" } ?? "")
         case .signaled(let program, let signal, let tail): "'\(program)' was killed by signal \(signal)" + Self.tail(tail)
+        case .overMemory(let program, let used, let limit, let tail):
+            "'\(program)' went over its memory: used \(TaskResources.bytesText(used)) (PSS) of its memory: \(TaskResources.bytesText(limit)), "
+                + "\(TaskResources.bytesText(used - limit)) over; ended (SIGKILL)" + Self.tail(tail)
         case .badResult(let program, let reason): "'\(program)' result: \(reason)"
         case .logs(let path, let reason): "cannot write task logs at \(path): \(reason)"
         }

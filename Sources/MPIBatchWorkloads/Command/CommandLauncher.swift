@@ -71,13 +71,16 @@ struct CommandLauncher: Sendable {
             direct: directCommand(at: index, environment: environment, workingDirectory: workingDirectory),
             workingDirectory: workingDirectory,
             output: files.map { .files(stdout: $0.stdout, stderr: $0.stderr) } ?? .captured(limit: spec.maxOutput),
-            timeout: spec.timeout, cpus: context.cpus)
+            timeout: spec.timeout, memoryLimit: context.grant.flatMap { $0.memoryBytes > 0 ? $0.memoryBytes : nil }, cpus: context.cpus)
         let finished = try await process.run()
         let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
         let output = CommandOutput(finished, report: report)
         switch finished.ending {
         case .timedOut:
             throw TaskTimeout(seconds: spec.timeout ?? 0)
+        case .overMemory(let used, _, _):
+            throw CommandFailure.overMemory(
+                program: program, usedBytes: used, limitBytes: context.grant?.memoryBytes ?? 0, stderrTail: output.stderrTail())
         case .signaled(let signal):
             throw CommandFailure.signaled(program: program, signal: signal, stderrTail: output.stderrTail())
         case .exited(let status) where status != 0:

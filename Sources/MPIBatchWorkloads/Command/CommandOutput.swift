@@ -16,7 +16,7 @@ struct CommandOutput {
         switch finished.ending {
         case .exited(let status): facts.exitCode = status
         case .signaled(let signal): facts.signal = signal
-        case .timedOut(let signal, let exitCode): (facts.signal, facts.exitCode) = (signal, exitCode)
+        case .timedOut(let signal, let exitCode), .overMemory(_, let signal, let exitCode): (facts.signal, facts.exitCode) = (signal, exitCode)
         }
         switch finished.output {
         case .captured(let stdout, let stderr):

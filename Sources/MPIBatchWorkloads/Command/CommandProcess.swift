@@ -38,6 +38,8 @@ struct CommandProcess: Sendable {
         case signaled(Int32)
         /// Ran past its timeout and was killed (`signal`: how, nil if it exited on SIGTERM).
         case timedOut(signal: Int32?, exitCode: Int32?)
+        /// Its group went over `memoryLimit` (`MemoryWatchdog`: `usedBytes` of PSS when seen) and was killed.
+        case overMemory(usedBytes: Int, signal: Int32?, exitCode: Int32?)
     }
 
     /// Where a finished child's stdout and stderr are.
@@ -81,6 +83,8 @@ struct CommandProcess: Sendable {
     var output: Output
     /// Seconds before the group is killed.
     var timeout: Double?
+    /// Bytes of PSS the group may use (`memory:`); over them it is killed (`MemoryWatchdog`). nil: not watched.
+    var memoryLimit: Int?
     /// Seconds between SIGTERM and SIGKILL on timeout, and for what the child leaves behind.
     var grace: Double = 2
     /// The CPUs to pin the child to from its start (`--bind cores`); empty: not pinned.
@@ -110,6 +114,7 @@ struct CommandProcess: Sendable {
             ProcessGroups.timers.asyncAfter(deadline: .now() + seconds, execute: item)
             return item
         }
+        let watchdog = memoryLimit.map { limit in MemoryWatchdog(pid: pid, limit: limit) { watch.killOverMemory(usedBytes: $0) } }
         let (status, kept) = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 // A serial queue of its own gets a thread of its own: a blocked waiter on the
@@ -130,13 +135,18 @@ struct CommandProcess: Sendable {
             watch.terminate(timedOut: false, grace: Self.cancelGrace)
         }
         timer?.cancel()
+        watchdog?.cancel()
         let signal = status.raw & 0x7F
+        let (exitCode, killedBy): (Int32?, Int32?) = signal == 0 ? ((status.raw >> 8) & 0xFF, nil) : (nil, signal)
         let ending: Ending =
-            switch (watch.timedOut, signal) {
-            case (true, 0): .timedOut(signal: nil, exitCode: (status.raw >> 8) & 0xFF)
-            case (true, _): .timedOut(signal: signal, exitCode: nil)
-            case (false, 0): .exited((status.raw >> 8) & 0xFF)
-            case (false, _): .signaled(signal)
+            if let used = watch.overMemory {
+                .overMemory(usedBytes: used, signal: killedBy, exitCode: exitCode)
+            } else if watch.timedOut {
+                .timedOut(signal: killedBy, exitCode: exitCode)
+            } else if let killedBy {
+                .signaled(killedBy)
+            } else {
+                .exited(exitCode ?? 0)
             }
         return Finished(ending: ending, output: kept, usage: status.usage)
     }
@@ -194,6 +204,7 @@ private final class Watch: Sendable {
     private struct State {
         var exited = false
         var timedOut = false
+        var overMemory: Int?
     }
 
     let pid: pid_t
@@ -208,6 +219,18 @@ private final class Watch: Sendable {
 
     /// True when the timer killed the child.
     var timedOut: Bool { state.withLock { $0.timedOut } }
+
+    /// The PSS bytes the memory watchdog saw when it killed the group; nil when it did not.
+    var overMemory: Int? { state.withLock { $0.overMemory } }
+
+    /// The group went over its `memory:`: SIGKILL at once (no grace: it would grow meanwhile).
+    func killOverMemory(usedBytes: Int) {
+        state.withLock { state in
+            guard !state.exited else { return }
+            state.overMemory = usedBytes
+            kill(-pid, SIGKILL)
+        }
+    }
 
     /// Reads `drain` until the pipes end or the child exits, then waits for it as `wait()`
     /// does, and reads what the rest of its group still writes until the pipes end, for at

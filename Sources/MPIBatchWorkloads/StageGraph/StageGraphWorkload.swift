@@ -166,10 +166,12 @@ public struct StageGraphWorkload: Workload {
         let (stage, local) = graph.locate(task.index)
         let directory = values.stageDirectory(graph.stages[stage].name)
         try directories.make(stage, at: directory)
-        return try await stages[stage].run(
-            TaskContext(
-                index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory,
-                report: task.report, batchEnd: min(task.batchEnd - (task.index - local), stages[stage].taskCount)))
+        var context = TaskContext(
+            index: local, attempt: task.attempt, rank: task.rank, slot: task.slot, outputDirectory: directory,
+            report: task.report, batchEnd: min(task.batchEnd - (task.index - local), stages[stage].taskCount))
+        context.cpus = task.cpus  // what the worker gave the task: its pinned CPUs, devices and memory
+        context.grant = task.grant
+        return try await stages[stage].run(context)
     }
 
     /// With `montecarlo:` stages, a reducer that folds each one's blocks in block order
