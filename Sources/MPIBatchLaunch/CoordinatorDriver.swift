@@ -272,7 +272,7 @@ final class CoordinatorDriver: Sendable {
                         index: $0.index, rank: $0.rank, attempt: $0.attempt, status: $0.status, error: $0.error ?? "")
                 },
                 extraLines: (reducer?.humanSummary() ?? []) + coordinator.earlyStops.humanSummary()
-                    + coordinator.workSource.humanSummary() + slotNotes,
+                    + coordinator.workSource.humanSummary() + coordinator.leases.summaryLines + slotNotes,
                 parts: parts, lostSilentNode: coordinator.lostSilentNode, earlyStops: coordinator.earlyStops.summary(),
                 tasksCancelled: coordinator.cancelled, tasksSettledByEarlyStops: coordinator.earlyStops.settledByStops,
                 tasksCancelledByUser: coordinator.cancelledByUser,

@@ -21,6 +21,8 @@ package struct LimitLeases {
     private var held: [Int: [Int: Int]] = [:]
     /// The most units leased at once, by limit name (for tests and the summary).
     package private(set) var peak: [String: Int] = [:]
+    /// Each limit's capacity, by name, as the leases met it.
+    private var capacities: [String: Int] = [:]
 
     package init() {}
 
@@ -46,6 +48,7 @@ package struct LimitLeases {
             holds[use.limit] = use.units
             inUse[use.limit, default: 0] += extra
             peak[use.name] = max(peak[use.name] ?? 0, inUse[use.limit]!)
+            capacities[use.name] = use.capacity
         }
         held[ordinal] = holds
         return true
@@ -59,4 +62,12 @@ package struct LimitLeases {
 
     /// Units of limit number `limit` leased now.
     package func leased(_ limit: Int) -> Int { inUse[limit] ?? 0 }
+
+    /// `limit db: at most 2 of its 2 units leased at once`, one line per limit some task used,
+    /// for the summary (in use at once was at most that).
+    package var summaryLines: [String] {
+        peak.keys.sorted().map { name in
+            "limit \(name): at most \(peak[name]!) of its \(capacities[name] ?? 0) units leased at once (in use: at most that)"
+        }
+    }
 }

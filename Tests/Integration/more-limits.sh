@@ -21,7 +21,8 @@ limits_at_most() {
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/limits.yaml" --slots 4 --out "$WORK/limits" --quiet || return 1
     "$BIN" results "$WORK/limits" >"$WORK/limits.jsonl" || return 1
     "$HERE/limits_check.py" "$WORK/limits.jsonl" load 2 --others-meanwhile --each-once 32 || return 1
-    "$BIN" plan "$WORK/limits.yaml" | grep -qx "limit db: 2 in use at once over the run; stage load 1 each, at most 2 at once"
+    "$BIN" plan "$WORK/limits.yaml" | grep -qx "limit db: 2 in use at once over the run; stage load 1 each, at most 2 at once" || return 1
+    grep -q "limit db: at most 2 of its 2 units leased at once" "$WORK/limits/summary.json"
 }
 check "limits: 12 tasks uses: [db] of limit 2 among 20 others on 2x4 slots: at most 2 at once, the others meanwhile" limits_at_most
 

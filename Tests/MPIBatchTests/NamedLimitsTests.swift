@@ -124,6 +124,7 @@ import Testing
         let (summary, lines) = try await runInMemory(workload, ranks: 2, slots: 4)
         #expect(summary.tasksSucceeded == 24)
         #expect(peakOverlap(lines) == 3)
+        #expect(summary.extraLines.contains("limit licence: at most 3 of its 3 units leased at once (in use: at most that)"))
     }
 
     private func runStages(_ yaml: String) async throws -> [[String: Any]] {
