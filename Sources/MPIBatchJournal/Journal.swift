@@ -51,8 +51,10 @@ package final class Journal: Sendable {
     ///
     /// - Parameter startOffset: added to every `start` (a resumed run's times follow the earlier runs').
     /// - Parameter queueLimit: records queued at most before `append` waits for the writer.
+    /// - Parameter observer: shown every line once it is written (on the journal's thread).
     package init(
-        path: String, workload: any ParameterFormatter, startOffset: Double = 0, queueLimit: Int = Journal.standardQueueLimit
+        path: String, workload: any ParameterFormatter, startOffset: Double = 0, queueLimit: Int = Journal.standardQueueLimit,
+        observer: (any JournalObserver)? = nil
     ) throws(OutputError) {
         self.queueLimit = max(1, queueLimit)
         let file = try OutputFile(appendingTo: path)
@@ -60,7 +62,7 @@ package final class Journal: Sendable {
         // The file moves into the writer thread, which alone uses it from here on.
         nonisolated(unsafe) let owned = file
         writer.start { [self] loop in
-            drain(loop, into: owned, goodLength: goodLength, workload: workload, startOffset: startOffset)
+            drain(loop, into: owned, goodLength: goodLength, workload: workload, startOffset: startOffset, observer: observer)
         }
     }
 
@@ -100,9 +102,12 @@ package final class Journal: Sendable {
     }
 
     private func drain(
-        _ loop: BackgroundLoop, into file: OutputFile, goodLength: Int, workload: any ParameterFormatter, startOffset: Double
+        _ loop: BackgroundLoop, into file: OutputFile, goodLength: Int, workload: any ParameterFormatter, startOffset: Double,
+        observer: (any JournalObserver)?
     ) {
         var json = JSONWriter(capacity: 1 << 16)
+        var entries: [(entry: JournalEntry, start: Int)] = []
+        var lines = 0
         var lastSync = MonotonicClock.nanoseconds()
         var dirty = false
         var length = goodLength
@@ -121,11 +126,15 @@ package final class Journal: Sendable {
                     continue
                 }
                 json.reset()
+                entries.removeAll(keepingCapacity: true)
                 for record in records {
-                    JournalLine.write(record, workload: workload, startOffset: startOffset, to: &json)
+                    let start = json.bytes.count
+                    let entry = JournalLine.write(record, workload: workload, startOffset: startOffset, to: &json)
+                    if observer != nil { entries.append((entry, start)) }
                 }
                 do {
                     try file.write(json.bytes)
+                    if let observer { show(entries, in: json.bytes, at: length, numbered: &lines, to: observer) }
                     length += json.bytes.count
                     dirty = true
                 } catch {
@@ -148,6 +157,26 @@ package final class Journal: Sendable {
             }
             if isClosing && batches.isEmpty { return }
             if batches.isEmpty { loop.wait(seconds: 0.5) }
+        }
+    }
+
+    /// Shows `observer` the lines just written: `entries` (each with where its line starts in
+    /// `bytes`), the batch's `bytes` written at `offset` in the file.
+    private func show(
+        _ entries: [(entry: JournalEntry, start: Int)], in bytes: [UInt8], at offset: Int, numbered lines: inout Int,
+        to observer: any JournalObserver
+    ) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var shown: [JournalFileReader.Line] = []
+            shown.reserveCapacity(entries.count)
+            for (position, item) in entries.enumerated() {
+                let end = (position + 1 < entries.count ? entries[position + 1].start : buffer.count) - 1  // before the newline
+                lines += 1
+                shown.append(JournalFileReader.Line(
+                    entry: item.entry, bytes: UnsafeBufferPointer(rebasing: buffer[item.start..<end]), number: lines,
+                    offset: offset + item.start))
+            }
+            observer.observe(shown)
         }
     }
 

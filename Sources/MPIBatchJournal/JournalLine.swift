@@ -8,11 +8,29 @@ struct JournalLine {
     /// Appends `record`'s line, newline included, to `json`. Keys are fixed
     /// fragments and times fixed-point: this runs once per task on rank 0.
     /// `startOffset` is added to the record's start (see `Journal.init`).
-    static func write(_ record: TaskRecord, workload: any ParameterFormatter, startOffset: Double = 0, to json: inout JSONWriter) {
+    ///
+    /// Returns the line as `JournalLineScanner` reads it back, times included (its ranges
+    /// count from the line's first byte).
+    @discardableResult
+    static func write(
+        _ record: TaskRecord, workload: any ParameterFormatter, startOffset: Double = 0, to json: inout JSONWriter
+    ) -> JournalEntry {
+        let lineStart = json.bytes.count
+        var entry = JournalEntry(
+            index: record.index, attempt: record.attempt, status: record.status, rank: record.rank, slot: record.slot,
+            start: asWritten(record.start + startOffset), seconds: asWritten(record.seconds))
+        entry.startedAt = record.startedAt.map { asWritten($0, scale: 1e6) }
+        entry.exitCode = record.exitCode.map(Int.init)
+        entry.signal = record.signal.map(Int.init)
+        entry.cpuSeconds = record.usage.map { asWritten($0.cpuSeconds) }
+        entry.maxRSSBytes = record.usage?.maxRSSBytes
+        entry.workerStartSeconds = record.workerStartSeconds.map { asWritten($0) }
         json.fragment("{\"index\":")
         json.value(record.index)
         json.fragment(",\"params\":")
+        var mark = json.bytes.count
         workload.writeParameters(of: record.index, to: &json)
+        entry.params = (mark - lineStart)..<(json.bytes.count - lineStart)
         switch record.status {
         case .ok: json.fragment(",\"status\":\"ok\",\"seconds\":")
         case .failed: json.fragment(",\"status\":\"failed\",\"seconds\":")
@@ -48,15 +66,35 @@ struct JournalLine {
             json.value(gpus)
         }
         json.fragment(",\"value\":")
+        mark = json.bytes.count
         record.value.write(to: &json)
+        entry.value = (mark - lineStart)..<(json.bytes.count - lineStart)
         json.fragment(",\"error\":")
-        if let error = record.error { json.value(error) } else { json.null() }
+        if let error = record.error {
+            mark = json.bytes.count
+            json.value(error)
+            entry.error = (mark - lineStart)..<(json.bytes.count - lineStart)
+        } else {
+            json.null()
+        }
         if let log = record.log {
             json.fragment(",\"log\":")
+            mark = json.bytes.count
             log.write(to: &json)
+            entry.log = (mark - lineStart)..<(json.bytes.count - lineStart)
         }
         json.endObject()
         json.newline()
+        return entry
+    }
+}
+
+extension JournalLine {
+    /// `seconds` as `JSONWriter.fixedPoint` writes it to 1/`scale` and the scanner reads it back:
+    /// both divisions of exact operands, so the same double.
+    static func asWritten(_ seconds: Double, scale: Double = 1e9) -> Double {
+        guard seconds.isFinite, seconds >= 0, seconds < 9e9 else { return seconds }
+        return (seconds * scale).rounded() / scale
     }
 }
 

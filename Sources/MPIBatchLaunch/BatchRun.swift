@@ -49,9 +49,12 @@ public enum BatchRun {
             return nil
         }
 
+        // A fresh run's reports are gathered as its journal is written; a resumed one's timeline
+        // also draws the earlier parts, so it reads the journal back at the end.
+        let reportFeed = prepared?.resumed == nil ? RunReportFeed() : nil
         let journal = try Journal(
             path: configuration.outputDirectory + "/results.jsonl", workload: workload,
-            startOffset: prepared?.resumed?.startOffset ?? 0)
+            startOffset: prepared?.resumed?.startOffset ?? 0, observer: reportFeed)
         let driver = CoordinatorDriver(
             coordinator: makeCoordinator(workload, slotsPerRank, configuration, deadline: deadline, prepared?.resumed),
             statistics: RunStatistics(
@@ -98,8 +101,12 @@ public enum BatchRun {
                 + "written will run again on --resume"
         }
         let directory = configuration.outputDirectory
-        // One pass over the journal for every report; without it the summary still goes out.
-        let pass = Result { () throws(RunFileError) in try RunReportPass(directory: directory, summary: summary, findings: true) }
+        // One pass over the journal for every report (gathered during the run, or read back now);
+        // without it the summary still goes out.
+        let pass = Result { () throws(RunFileError) in
+            if let reportFeed { return reportFeed.finished() }
+            return try RunReportPass(directory: directory, summary: summary, findings: true)
+        }
         summary.findings = RunFindings.make(summary: summary, tasks: try? pass.get().taskTimes, source: driver.sourceFindings())
         do {
             try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())

@@ -1,5 +1,6 @@
 import MPIBatchCore
 import MPIBatchJournal
+import Synchronization
 
 /// Takes a finished run's journal line by line, in a pass shared with the other reports.
 protocol JournalVisitor {
@@ -7,11 +8,12 @@ protocol JournalVisitor {
     mutating func visit(_ line: JournalFileReader.Line)
 }
 
-/// What the end of a run reads from its journal, in one streaming pass fanned out to every
+/// What the end of a run needs from its journal, in one streaming pass fanned out to every
 /// report: the task times behind the findings, the timeline's spans and details, and the
-/// report page's charts. (Each used to read the whole journal itself: four passes at the
-/// end of every run, which on a 10⁸-line journal is minutes each.)
-package struct RunReportPass {
+/// report page's charts. A fresh run gathers it while it goes (`RunReportFeed`, shown each
+/// line as the journal writes it); `mpibatch report` and a resumed run, whose earlier parts
+/// the timeline also draws, read it back from `results.jsonl`.
+package struct RunReportPass: JournalVisitor {
     /// Task times of the run's last part, for the findings; nil unless asked for.
     package private(set) var taskTimes: TaskTimeAnalysis?
     /// The timeline's spans and details.
@@ -19,23 +21,59 @@ package struct RunReportPass {
     /// The report page's histograms, busy slots and running estimate.
     private(set) var page: PageData
 
+    /// An empty pass for the reports of a run whose last part starts at `partStart` on its
+    /// time axis; with `findings`, also for its task-time findings.
+    package init(partStart: Double, findings: Bool, limits: TimelineLimits = .standard) {
+        taskTimes = findings ? TaskTimeAnalysis(startOffset: partStart) : nil
+        timeline = TimelineContent(limits: limits)
+        page = PageData(origin: partStart)
+    }
+
     /// Reads `directory/results.jsonl` once for the reports of `summary`'s run; with
     /// `findings`, also for its task-time findings.
     package init(directory: String, summary: RunSummary, findings: Bool, limits: TimelineLimits = .standard) throws(RunFileError) {
-        let start = summary.parts.last?.startOffset ?? 0
-        var taskTimes = findings ? TaskTimeAnalysis(startOffset: start) : nil
-        var timeline = TimelineContent(limits: limits)
-        var page = PageData(span: start...(start + max(summary.partWallSeconds, 1e-6)))
-        _ = try JournalFileReader.read(path: directory + "/results.jsonl") { line in
-            taskTimes?.visit(line)
-            timeline.visit(line)
-            page.visit(line)
-        }
+        var pass = RunReportPass(partStart: summary.parts.last?.startOffset ?? 0, findings: findings, limits: limits)
+        _ = try JournalFileReader.read(path: directory + "/results.jsonl") { pass.visit($0) }
+        pass.finish()
+        self = pass
+    }
+
+    /// Takes one line, in journal order.
+    package mutating func visit(_ line: JournalFileReader.Line) {
+        taskTimes?.visit(line)
+        timeline.visit(line)
+        page.visit(line)
+    }
+
+    /// Ends the pass once every line was visited.
+    package mutating func finish() {
         taskTimes?.finish()
         timeline.finish()
-        self.taskTimes = taskTimes
-        self.timeline = timeline
-        self.page = page
+    }
+}
+
+/// A `RunReportPass` fed by the journal as it writes (on the journal's thread), so that the end
+/// of a run does not read its journal back.
+package final class RunReportFeed: JournalObserver {
+    private let pass: Mutex<RunReportPass>
+
+    /// A feed for a fresh run's reports (its one part starts at 0), findings included.
+    package init(limits: TimelineLimits = .standard) {
+        pass = Mutex(RunReportPass(partStart: 0, findings: true, limits: limits))
+    }
+
+    package func observe(_ lines: [JournalFileReader.Line]) {
+        pass.withLock { pass in
+            for line in lines { pass.visit(line) }
+        }
+    }
+
+    /// The pass, finished: call it once the journal is closed (no more lines come).
+    package func finished() -> RunReportPass {
+        pass.withLock { pass in
+            pass.finish()
+            return pass
+        }
     }
 }
 

@@ -97,11 +97,16 @@ package struct TaskTimeAnalysis: JournalVisitor {
         candidates = []
     }
 
+    private static let stageKey = Array(#""stage""#.utf8)
+
     /// The line's stage (`params.stage` of a stage graph's task), or "" for a sweep.
     private static func group(of line: JournalFileReader.Line) -> String {
         guard let params = line.entry.params else { return "" }
         let raw = UnsafeBufferPointer(rebasing: line.bytes[params])
-        guard let stage = JournalLineScanner.members(of: raw)?.first(where: { $0.key == "stage" }) else { return "" }
+        // Most lines are a sweep's: only params that hold the key's bytes are worth parsing.
+        guard raw.firstRange(of: stageKey) != nil,
+            let stage = JournalLineScanner.members(of: raw)?.first(where: { $0.key == "stage" })
+        else { return "" }
         return JournalString.decode(UnsafeBufferPointer(rebasing: raw[stage.value])) ?? ""
     }
 }

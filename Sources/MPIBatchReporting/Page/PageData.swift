@@ -4,17 +4,14 @@ import MPIBatchJournal
 import MPIBatchScheduling
 
 /// What the report page draws beyond the summary, gathered in one streaming pass over the
-/// journal's last part: task durations (log-scale bins), busy slots over time (fixed bins),
-/// and, for a Monte Carlo run, each block's accumulator (to draw the running estimate).
+/// journal's last part (or fed by the journal as it writes): task durations (log-scale bins),
+/// busy slots over time, and, for a Monte Carlo run, each block's accumulator (to draw the
+/// running estimate).
 struct PageData: JournalVisitor {
     /// Duration bins: bin k holds tasks of 10^(k/4 - 6) s up to the next edge (1 µs to ~10⁴ s).
     private(set) var durationCounts = [Int](repeating: 0, count: PageData.durationBins)
-    /// Busy slots (summed task time ÷ bin width) per time bin over the part's span.
-    private(set) var busy: [Double]
-    /// The span drawn, in seconds on the run's axis.
-    private(set) var span: ClosedRange<Double>
-    /// One time bin's width, in seconds.
-    private let width: Double
+    /// Busy slots over the part's time.
+    private(set) var busy: BusyOverTime
     /// Monte Carlo blocks by index, when the values are accumulators (at most `maximumBlocks`).
     private(set) var blocks: [Int: MonteCarloAccumulator] = [:]
 
@@ -25,37 +22,22 @@ struct PageData: JournalVisitor {
     /// The lower edge of duration bin `bin`, in seconds.
     static func durationEdge(_ bin: Int) -> Double { pow(10, Double(bin) / 4 - 6) }
 
-    /// Charts of `span` (on the run's time axis), empty until lines are visited.
-    init(span: ClosedRange<Double>) {
-        self.span = span
-        busy = Array(repeating: 0, count: Self.timeBins)
-        width = max(1e-9, (span.upperBound - span.lowerBound) / Double(Self.timeBins))
+    /// Charts of the part that starts at `origin` (on the run's time axis), empty until lines are visited.
+    init(origin: Double) {
+        busy = BusyOverTime(origin: origin, capacity: 2 * Self.timeBins)
     }
 
-    /// Counts one attempt that started within the span: its duration, its busy time, its block.
+    /// Counts one attempt that started within the part: its duration, its busy time, its block.
     mutating func visit(_ line: JournalFileReader.Line) {
         let entry = line.entry
-        guard entry.start >= span.lowerBound else { return }
+        guard entry.start >= busy.origin else { return }
         let bin = entry.seconds > 0 ? Int((log10(entry.seconds) + 6) * 4) : 0
         durationCounts[min(max(bin, 0), Self.durationBins - 1)] += 1
-        addBusy(from: entry.start, to: entry.start + entry.seconds)
+        busy.add(from: entry.start, to: entry.start + entry.seconds)
         if entry.status == .ok, let range = entry.value, blocks.count < Self.maximumBlocks,
             let block = MonteCarloAccumulator(TaskValue(journalBytes: UnsafeBufferPointer(rebasing: line.bytes[range])))
         {
             blocks[entry.index] = block
-        }
-    }
-
-    /// Spreads one task's time over the bins it overlaps.
-    private mutating func addBusy(from start: Double, to end: Double) {
-        var time = max(start, span.lowerBound)
-        let stop = min(end, span.upperBound)
-        while time < stop {
-            let bin = min(Self.timeBins - 1, Int((time - span.lowerBound) / width))
-            let binEnd = span.lowerBound + Double(bin + 1) * width
-            let piece = min(stop, binEnd) - time
-            busy[bin] += piece / width
-            time += max(piece, 1e-12)
         }
     }
 

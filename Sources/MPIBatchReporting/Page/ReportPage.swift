@@ -10,11 +10,11 @@ public enum ReportPage {
     /// the timeline's SVG; returns its path.
     static func write(directory: String, summary: RunSummary, data: PageData) throws(RunFileError) -> String {
         var sections = [summarySection(summary), findingsSection(summary), ganttSection(directory: directory)]
+        let busy = data.busy.curve(wallSeconds: summary.partWallSeconds, points: PageData.timeBins)
         sections.append(PageHTML.section(
             "Busy slots over time", id: "busy",
             PageCharts.line(
-                xs: (0..<PageData.timeBins).map { Double($0) * summary.partWallSeconds / Double(PageData.timeBins) },
-                ys: data.busy, xLabel: "s", yLabel: "busy slots", reference: Double(summary.totalSlots))))
+                xs: busy.times, ys: busy.busy, xLabel: "s", yLabel: "busy slots", reference: Double(summary.totalSlots))))
         sections.append(PageHTML.section(
             "Task durations", id: "durations",
             PageCharts.histogram(
