@@ -24,6 +24,7 @@ cluster_checks() {
     check "cluster: command task file: each line once, on every node" cluster_task_file
     check "cluster: Monte Carlo estimate bit-identical to one process" cluster_montecarlo
     check "cluster: a command task on a remote node: job env, no MPI rank variables" cluster_task_env
+    check "cluster: gpus: 1, each node its own devices (n1's ranks 0 and 1, n2 2,3,4, n3 5): each task one of its node's, none shared at once" cluster_gpus
     check "cluster: sbatch -N 2 --ntasks-per-node=2 under srun --mpi=pmix" cluster_sbatch srun
     check "cluster: sbatch -N 2 --ntasks-per-node=2 under mpirun" cluster_sbatch mpirun
     check "cluster: status and stop from the head node while rank 0 runs on n1; resume; finished; lost after n1 dies" cluster_status_stop
@@ -116,6 +117,25 @@ for path in files:
     remote += host[rank[index]] != host[0]
 assert remote > 0, "no task ran on a node other than rank 0's"
 PY
+}
+
+# Each node's ranks inherit their own CUDA_VISIBLE_DEVICES (on n1 one device per rank, as
+# Slurm's --gpus-per-task gives): a node's pool is the union of its ranks' lists.
+cluster_gpus() {
+    local out=$SH/gpus
+    printf 'name: gpus\nsweep: {repeat: 18}\ntask:\n  shell: '\''echo "dev=$CUDA_VISIBLE_DEVICES"; sleep 1'\''\n  gpus: 1\n' >"$SH/gpus.yaml"
+    cat >"$SH/gpus-by-node" <<SH
+#!/bin/bash
+case "\$(hostname)" in
+    n1) export CUDA_VISIBLE_DEVICES=\$OMPI_COMM_WORLD_LOCAL_RANK ;;
+    n2) export CUDA_VISIBLE_DEVICES=2,3,4 ;;
+    n3) export CUDA_VISIBLE_DEVICES=5 ;;
+esac
+exec "$VBIN" "\$@"
+SH
+    chmod +x "$SH/gpus-by-node"
+    expect_status 0 $VC mpirun -np 6 "$SH/gpus-by-node" run "$SH/gpus.yaml" --slots 2 --out "$out" --quiet || return 1
+    "$HERE/resources_check.py" gpus "$out" 18 1 "n1=0,1;n2=2,3,4;n3=5" --at-once 4
 }
 
 # cluster_sbatch srun|mpirun: the batch template on two nodes, two ranks each.
