@@ -45,12 +45,16 @@ mpibatch_dbt() {
 
 # each_stage_ran_its_node OUT DIR: every node stage's own run_results.json has exactly its
 # node (the fqn selection is unique), and every node of the manifest ran once; the run used
-# the persistent dbt workers (their parses under dbt/worker-rank-R-slot-S) unless it says
-# --process-per-stage.
+# the persistent dbt workers (their parses under dbt/worker-rank-R-slot-S), each running its
+# nodes in its held-open dbt build (its log under dbt/worker-rank-R-slot-S/session).
 each_stage_ran_its_node() {
     python3 - "$1" "$2/target/manifest.json" <<'PY'
-import json, os, sys
+import glob, json, os, sys
 out, manifest = sys.argv[1], json.load(open(sys.argv[2]))
+sessions = glob.glob(f"{out}/dbt/worker-rank-*/session/dbt.log")
+own = [p for p in glob.glob(f"{out}/dbt/*/dbt.log")   # but dbt debug's and the workers' parses'
+       if p.split("/")[-2] != "dbt-connection" and not p.split("/")[-2].startswith("worker-rank-")]
+assert sessions and not own, (sessions, own, "a node stage ran its own dbt invocation")
 runnable = {i for i, n in manifest["nodes"].items() if n["resource_type"] in ("seed", "model", "test", "snapshot")}
 ran = []
 for stage in sorted(os.listdir(f"{out}/dbt")):
@@ -175,9 +179,12 @@ check "dbt (real): kill -9 of the ranks mid-graph, then --resume: each stage onc
 # A dbt worker killed -9 in the middle of a model (a DuckDB Python model that SIGKILLs its own
 # process on its first attempt: dbt-duckdb runs Python models inside the worker) fails only
 # that stage's attempt; the retry runs on another worker (on the same slot a new one, with its
-# worker_start_seconds) and passes.
+# worker_start_seconds) and passes. The project has an on-run-start hook, so its workers run
+# one dbtRunner call per node (a held-open build would run the hook once): each stage's
+# dbt.log is its own, and the hook ran once per node.
 dbt_worker_killed_mid_model() {
     jaffle_copy duck-kill || return 1
+    printf 'on-run-start: ["create table if not exists hook_runs (n int)", "insert into hook_runs values (1)"]\n' >>"$WORK/duck-kill/dbt_project.yml"
     cat >"$WORK/duck-kill/models/worker_killer.py" <<'PY'
 import os
 
@@ -208,6 +215,13 @@ others = [l for l in lines if l["params"]["stage"] != "worker_killer"]
 assert {"dbt-connection", "dbt-parse", "raw_customers", "stg_customers"} <= {l["params"]["stage"] for l in others}, others
 assert all(l["status"] == "ok" and l["attempt"] == 1 for l in others), others
 PY
+    for stage in raw_customers stg_customers worker_killer; do
+        [ -s "$out/dbt/$stage/dbt.log" ] || { echo "$stage: no dbt.log of its own (not one dbtRunner call per node)"; return 1; }
+    done
+    ! ls "$out"/dbt/worker-rank-*/session >/dev/null 2>&1 || { echo "a held-open build in a project with hooks"; return 1; }
+    # the hook ran around each dbtRunner call: the three nodes' (the killed attempt's died with its worker) and the parse's
+    python3 -c "import duckdb, sys; n = duckdb.connect(sys.argv[1], read_only=True).execute('select count(*) from hook_runs').fetchall()[0][0]; assert n >= 3, n" \
+        "$WORK/duck-kill/jaffle.duckdb" || return 1
 }
 check "dbt (real, DuckDB): a dbt worker killed -9 mid-model fails only that stage's attempt; the retry runs on another worker" \
     dbt_worker_killed_mid_model

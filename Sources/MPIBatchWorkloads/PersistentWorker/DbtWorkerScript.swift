@@ -226,9 +226,10 @@ def node(command, select="", stage="dbt", exclude="", node=""):
     failed = [r for r in results if str(r.status) in _FAILED]
     if failed:
         raise RuntimeError(" | ".join("%s %s: %s" % (r.node.name, r.status, _one_line(r.message)) for r in failed))
-    if len(results) != 1:
-        raise RuntimeError("--select %s ran %d nodes, not 1" % (select, len(results)))
-    result = results[0]
+    ran = [r for r in results if r.node.resource_type != "operation"]  # on-run-start/end hooks have results too
+    if len(ran) != 1:
+        raise RuntimeError("--select %s ran %d nodes, not 1" % (select, len(ran)))
+    result = ran[0]
     return {"status": str(result.status), "seconds": result.execution_time, "message": result.message,
             "node": result.node.unique_id}
 
