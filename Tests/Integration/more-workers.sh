@@ -9,7 +9,7 @@ wk_dir() {
     rm -rf "$dir"
     mkdir -p "$dir"
     cat >"$dir/wkmodel.py" <<'EOF'
-import os, sys, time
+import functools, os, sys, time
 
 def double(x, index):
     if index % 50 == 7:
@@ -69,6 +69,16 @@ def reordered(index, x):
     if index == 150:
         sys.stdout = Tee(sys.stdout)   # its own stream: from here on each task is flushed
     return x - index
+
+def keywords_only(function):
+    @functools.wraps(function)
+    def wrapper(**kwargs):
+        return function(**kwargs)
+    return wrapper
+
+@keywords_only
+def wrapped(x):
+    return x + 1
 
 class Tee:
     def __init__(self, inner):
@@ -346,15 +356,21 @@ assert all("the worker broke the protocol: a frame length of" in last[i]["error"
 check "worker: garbage on the protocol descriptor fails the task (worker killed), the run goes on" wk_garbage
 
 # Columns batches (the compact form the shipped worker accepts): a function taking **kwargs
-# (called with a dictionary per task), one whose parameters come in another order than the
+# and a decorated one whose wrapper takes keywords only (both called with a dictionary per
+# task), one whose parameters come in another order than the
 # sweep's (called positionally) that prints on some tasks and replaces sys.stdout on one.
 wk_columns() {
     local dir
     dir=$(wk_dir columns)
     wk_job "$dir" keywords 3000 keywords
     wk_job "$dir" reordered 3000 reordered
+    wk_job "$dir" wrapped 3000 wrapped
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/keywords.yaml" --out "$dir/out" || return 1
     wk_journal "$dir" 'assert [last[i]["value"] for i in range(3000)] == [3 * i for i in range(3000)]' || return 1
+    rm -rf "$dir/out"
+    # A decorator whose wrapper takes keywords only (its signature is the wrapped one's): called with keywords.
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/wrapped.yaml" --out "$dir/out" || return 1
+    wk_journal "$dir" 'assert [last[i]["value"] for i in range(3000)] == [i + 1 for i in range(3000)]' || return 1
     rm -rf "$dir/out"
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/reordered.yaml" --out "$dir/out" || return 1
     "$HERE/check_results.py" "$dir/out" 3000 --ranks 2 || return 1
@@ -365,7 +381,7 @@ wk_columns() {
     done
     [ -z "$("$BIN" logs "$dir/out" 98 --stdout)" ] || return 1
 }
-check "python: columns batches: **kwargs, parameters in another order, prints in the right task's log" wk_columns
+check "python: columns batches: **kwargs, a keywords-only decorator, parameters in another order, prints in the right task's log" wk_columns
 
 # A raw worker that accepts columns, then answers with a results frame that runs past its batch.
 wk_results_past() {

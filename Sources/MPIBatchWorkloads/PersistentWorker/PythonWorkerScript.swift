@@ -245,11 +245,14 @@ def _columns_call(function, extras, names, cache):
     if plan is None:
         wanted = names + extras
         try:
-            order = [name for name, p in inspect.signature(function).parameters.items()
-                     if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][:len(wanted)]
+            # The callable's own parameters, not those of a function it wraps (a decorator's
+            # wrapper may take keywords only), and never positional-only ones (a keyword call fails).
+            order = [name for name, p in inspect.signature(function, follow_wrapped=False).parameters.items()
+                     if p.kind == p.POSITIONAL_OR_KEYWORD][:len(wanted)]
         except (TypeError, ValueError):
             order = []
-        # Positional when the names are exactly the function's first parameters (any order).
+        # Positional when the names are exactly the function's first parameters (any order):
+        # the same call as with keywords, without a dictionary per task.
         plan = cache[names] = (True, tuple(order)) if sorted(order) == sorted(wanted) else (False, wanted)
     return plan
 
