@@ -93,6 +93,9 @@ public enum BatchRun {
             name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank,
             earlierParts: prepared?.resumed?.earlierParts ?? [])
         summary.coreWeighted = workload.widestTask.cores > 1
+        summary.gpuOccupancy = summary.gpuOccupancy(
+            devicesPerHost: Dictionary(configuration.nodes.map { ($0.host, $0.gpus.devices.count) }, uniquingKeysWith: { first, _ in first }))
+        summary.extraLines += summary.gpuOccupancy.map(\.line)
         summary.tasksRerunChanged = prepared?.resumed?.changedToRerun ?? 0
         summary.extraLines = (prepared?.notes ?? []) + summary.extraLines  // the interpreter of python: tasks, say
         if let (error, unwritten) = journalFailure {

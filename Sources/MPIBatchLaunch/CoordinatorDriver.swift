@@ -279,6 +279,7 @@ final class CoordinatorDriver: Sendable {
                 failuresInStoppedScopes: coordinator.earlyStops.failuresInStoppedScopes)
             summary.add(reducer?.summaryFigures())
             summary.add(coordinator.workSource.summaryFigures())
+            summary.gpuSecondsPerRank = statistics.gpuSeconds
             return summary
         }
     }

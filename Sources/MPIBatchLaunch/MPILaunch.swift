@@ -120,6 +120,7 @@ public enum MPILaunch {
             try NodeLedger(resources: resources, outputDirectory: outputDirectory)
         }
         defer { if firstOnNode { configured.ledger?.remove() } }
+        configured.nodes = nodes?.nodes?.compactMap(\.resources) ?? []
         let summary = try await BatchRun.execute(
             workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,
             host: host, configuration: configured, prepared: prepared,

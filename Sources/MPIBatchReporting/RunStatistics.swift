@@ -15,6 +15,8 @@ package struct RunStatistics {
     package private(set) var taskSeconds = 0.0
     /// The last failed attempt of each task that used up its retries (capped, for the summary).
     package private(set) var finalFailures: [TaskRecord] = []
+    /// Per rank, seconds × devices of its `gpus:` tasks (empty until the first such record).
+    package private(set) var gpuSeconds: [Double] = []
     private let retries: @Sendable (Int) -> Int
     private let cores: @Sendable (Int) -> Int
 
@@ -37,6 +39,7 @@ package struct RunStatistics {
                 slots[record.rank][record.slot].busySeconds += record.seconds
                 slots[record.rank][record.slot].maxRSSBytes = max(
                     slots[record.rank][record.slot].maxRSSBytes, record.usage?.maxRSSBytes ?? 0)
+                if let gpus = record.gpus { addGPUSeconds(record.seconds, devices: gpus, rank: record.rank) }
             }
             if record.status == .failed || record.status == .timeout, record.attempt > retries(record.index),
                 finalFailures.count < Self.listedFailures
@@ -44,6 +47,11 @@ package struct RunStatistics {
                 finalFailures.append(record)
             }
         }
+    }
+
+    private mutating func addGPUSeconds(_ seconds: Double, devices: String, rank: Int) {
+        if gpuSeconds.isEmpty { gpuSeconds = Array(repeating: 0, count: slots.count) }
+        gpuSeconds[rank] += seconds * Double(devices.split(separator: ",").count)
     }
 
     /// Each rank's summed slot tallies.

@@ -48,6 +48,10 @@ public struct RunSummary: Sendable {
     public var journalFailure: String? = nil
     /// Whether some task took more than one core, so `taskSeconds` is core-seconds.
     public var coreWeighted = false
+    /// Per rank, seconds × devices its `gpus:` tasks held (empty: no task asked for GPUs); see `GPUOccupancy`.
+    package var gpuSecondsPerRank: [Double] = []
+    /// Each node's GPU occupancy, when tasks asked for GPUs (`summary.json`'s `gpu_occupancy`).
+    package var gpuOccupancy: [GPUOccupancy] = []
     /// Whether a whole node went silent (lost, not a hung process beside answering ones):
     /// then `mpirun` needs time to notice the node itself before an abort can reach it.
     /// Not written to `summary.json`.

@@ -16,6 +16,7 @@ extension RunSummary: Codable {
         case chunkPolicy = "chunk_policy", interrupted, unresponsiveRanks = "unresponsive_ranks"
         case stopReason = "stop_reason", journalFailure = "journal_failure", parts, findings, notes
         case stageMonteCarlo = "montecarlo", perNode = "per_node", perRank = "per_rank", perSlot = "per_slot", failures
+        case gpuOccupancy = "gpu_occupancy"
     }
 
     /// Writes the whole summary as one JSON object.
@@ -71,6 +72,7 @@ extension RunSummary: Codable {
             forKey: .perRank)
         try container.encode(slots.map { WithFigures($0, ["utilisation": utilisation($0.busySeconds, slots: 1)]) }, forKey: .perSlot)
         try container.encode(failures, forKey: .failures)
+        if !gpuOccupancy.isEmpty { try container.encode(gpuOccupancy, forKey: .gpuOccupancy) }
     }
 
     /// Reads a summary back; the derived figures are computed again, not read.

@@ -70,6 +70,8 @@ public struct RunConfiguration: Sendable {
     public var behaviour: RunBehaviour
     /// This rank's node's GPUs and memory, when some task asks for them (`NodeLedger`).
     package var ledger: NodeLedger?
+    /// On rank 0, every node's pools, when some task asks for GPUs or memory (for the summary's GPU occupancy).
+    package var nodes: [NodeResources] = []
 
     /// Makes a configuration.
     public init(name: String, outputDirectory: String, behaviour: RunBehaviour = RunBehaviour()) {

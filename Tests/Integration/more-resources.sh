@@ -15,6 +15,11 @@ gpus_one_per_task() {
     CUDA_VISIBLE_DEVICES=0,1,2,3 ROCR_VISIBLE_DEVICES=7 expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" \
         --slots 4 --out "$dir/out" --quiet || return 1
     "$HERE/resources_check.py" gpus "$dir/out" 16 1 0,1,2,3 --at-once 4 || return 1
+    # summary.json: the node's GPU occupancy (16 tasks x 0.3 s on 4 devices: about 1.2 s of a wall of a few seconds).
+    python3 -c 'import json, sys
+(node,) = json.load(open(sys.argv[1]))["gpu_occupancy"]
+assert node["gpus"] == 4 and 4.5 < node["gpu_seconds"] < 8 and 0.1 < node["occupancy"] <= 1, node' "$dir/out/summary.json" || return 1
+    grep -q "GPU occupancy on" "$dir/out/report.html" || { echo "report.html says nothing of GPU occupancy"; return 1; }
     # The vendor's variable only: the rank's ROCR_VISIBLE_DEVICES is not passed on.
     ! grep -q "rocr=7" "$dir/out/logs/"rank-*.out || { echo "a CUDA task inherited ROCR_VISIBLE_DEVICES"; return 1; }
 }

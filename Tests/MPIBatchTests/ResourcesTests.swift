@@ -4,6 +4,7 @@ import Testing
 @testable import MPIBatchCore
 @testable import MPIBatchJob
 @testable import MPIBatchJournal
+@testable import MPIBatchReporting
 @testable import MPIBatchRuntime
 @testable import MPIBatchScheduling
 @testable import MPIBatchWorkloads
@@ -223,5 +224,20 @@ import Testing
             command: .init(program: "/bin/sh", arguments: ["sh", "-c", "sleep 0.3"], inherited: CommandEnvironment([]), environment: []),
             direct: nil, workingDirectory: nil, output: .captured(limit: 1024), timeout: 60, memoryLimit: 64 << 20)
         #expect(try await process.run().ending == .exited(0))
+    }
+}
+
+@Suite struct GPUOccupancyTests {
+    @Test func gpuSecondsAreSecondsTimesDevicesPerRank() {
+        var statistics = RunStatistics(slotsPerRank: [2, 2], retries: { _ in 0 })
+        var plain = TaskRecord(index: 0, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 5, value: .none, error: nil)
+        statistics.add([plain])
+        #expect(statistics.gpuSeconds.isEmpty)  // no GPU task: nothing kept
+        plain.gpus = "0,1"
+        plain.rank = 1
+        statistics.add([plain])
+        #expect(statistics.gpuSeconds == [0, 10])
+        let occupancy = GPUOccupancy(host: "n1", devices: 4, gpuSeconds: 10, occupancy: 0.625)
+        #expect(occupancy.line == "GPU occupancy on n1: 63% of 4 GPUs (10.0 GPU-seconds)")
     }
 }
