@@ -1,4 +1,5 @@
 import Foundation
+import MPIBatchCore
 import MPIBatchJob
 import MPIBatchRuntime
 
@@ -23,7 +24,7 @@ package enum ResourcePlan {
         }
         let allocation = NodeMemory.allocation(environment: environment)
         let here = NodeResources(
-            host: ProcessInfo.processInfo.hostName, gpus: gpus,
+            host: HostName.current(), gpus: gpus,
             memoryBytes: max(0, (allocation?.bytes ?? 0) - NodeMemory.ownResidentBytes()),
             memorySource: allocation?.source ?? "nothing")
         var known: [String] = []
