@@ -33,7 +33,7 @@ package struct JournalEntry {
     /// CPU seconds the attempt used; nil when `null` or absent.
     var cpuSeconds: Double?
     /// Its peak resident memory in bytes; nil when `null` or absent (a kernel).
-    var maxRSSBytes: Int?
+    package var maxRSSBytes: Int?
     /// Seconds a persistent worker took to start just before it; nil when none started (absent).
     package var workerStartSeconds: Double?
     /// Where the `log` object lies in the line (`JournalLineScanner.taskLog` reads it); nil when absent.

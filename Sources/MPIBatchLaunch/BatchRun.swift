@@ -111,6 +111,11 @@ public enum BatchRun {
             return try RunReportPass(directory: directory, summary: summary, findings: true)
         }
         summary.findings = RunFindings.make(summary: summary, tasks: try? pass.get().taskTimes, source: driver.sourceFindings())
+        if workload.largestResources.memoryBytes == 0, let peaks = try? pass.get().memoryPeaks,
+            let overcommit = RunFindings.memoryOvercommit(peaks, hosts: summary.ranks.map(\.host), nodeMemory: nodeMemory(configuration))
+        {
+            summary.findings.append(overcommit)
+        }
         do {
             try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())
         } catch {
@@ -157,6 +162,17 @@ public enum BatchRun {
             worker.interrupt(graceSeconds: signal.graceSeconds(configured: configuration.behaviour.graceSeconds, repeated: repeated))
             stop("\(signal.name) on rank \(rank)")
         }
+    }
+
+    /// Each node's memory for the memory finding: the nodes' agreed budgets when some task asked
+    /// for GPUs or memory, else this node's (`NodeMemory`), taken for every node's.
+    private static func nodeMemory(_ configuration: RunConfiguration) -> @Sendable (String) -> Int {
+        if !configuration.nodes.isEmpty {
+            let known = Dictionary(configuration.nodes.map { ($0.host, $0.memoryBytes) }, uniquingKeysWith: { first, _ in first })
+            return { known[$0] ?? 0 }
+        }
+        let here = NodeMemory.allocation(environment: ProcessInfo.processInfo.environment)?.bytes ?? 0
+        return { _ in here }
     }
 
     /// Rank 0's scheduler for `workload`, carrying on from an earlier run when resuming.

@@ -16,6 +16,8 @@ protocol JournalVisitor {
 package struct RunReportPass: JournalVisitor {
     /// Task times of the run's last part, for the findings; nil unless asked for.
     package private(set) var taskTimes: TaskTimeAnalysis?
+    /// Tasks' peak memory of the run's last part, for the memory finding; nil unless findings are asked for.
+    package private(set) var memoryPeaks: MemoryPeaks?
     /// The timeline's spans and details.
     private(set) var timeline: TimelineContent
     /// The report page's histograms, busy slots and running estimate.
@@ -25,6 +27,7 @@ package struct RunReportPass: JournalVisitor {
     /// time axis; with `findings`, also for its task-time findings.
     package init(partStart: Double, findings: Bool, limits: TimelineLimits = .standard) {
         taskTimes = findings ? TaskTimeAnalysis(startOffset: partStart) : nil
+        memoryPeaks = findings ? MemoryPeaks(startOffset: partStart) : nil
         timeline = TimelineContent(limits: limits)
         page = PageData(origin: partStart)
     }
@@ -41,6 +44,7 @@ package struct RunReportPass: JournalVisitor {
     /// Takes one line, in journal order.
     package mutating func visit(_ line: JournalFileReader.Line) {
         taskTimes?.visit(line)
+        memoryPeaks?.visit(line)
         timeline.visit(line)
         page.visit(line)
     }

@@ -62,6 +62,21 @@ PY
 check "memory: 100MiB, one task allocates 400 MB: it fails saying memory and by how much, the others ok, exit 1, nothing lost" \
     memory_limit_enforced
 
+memory_finding() {
+    local dir=$WORK/memory-finding
+    mkdir -p "$dir"
+    printf 'name: peaks\nsweep: {repeat: 4}\ntask:\n  command: [python3, -c, "import time; b = b'\''x'\'' * (50 << 20); time.sleep(0.4)"]\n' >"$dir/job.yaml"
+    MPIBATCH_NODE_MEMORY=170MiB expect_status 0 "$BIN" run "$dir/job.yaml" --slots 4 --out "$dir/out" --quiet || return 1
+    python3 -c 'import json, sys
+(f,) = [f for f in json.load(open(sys.argv[1]))["findings"] if f["kind"] == "memory_overcommit"]
+assert f["peak_bytes_at_once"] > f["node_memory_bytes"] and "memory:" in f["recommendation"], f' "$dir/out/summary.json" || return 1
+    # The same tasks asking for memory: packed two at a time, no finding.
+    printf '  memory: 80MiB\n' >>"$dir/job.yaml"
+    MPIBATCH_NODE_MEMORY=170MiB expect_status 0 "$BIN" run "$dir/job.yaml" --slots 4 --out "$dir/asked" --quiet || return 1
+    ! grep -q memory_overcommit "$dir/asked/summary.json" || { echo "a finding although the tasks ask for memory:"; return 1; }
+}
+check "finding memory_overcommit: four 50 MB tasks at once on a node of 170 MiB recommend memory:; with memory: none" memory_finding
+
 # refused WANT_TEXT ENV... -- ARGS...: `mpibatch ARGS` exits 2 and says WANT_TEXT.
 refused() {
     local want=$1
