@@ -20,10 +20,15 @@ struct JournalLine {
             index: record.index, attempt: record.attempt, status: record.status, rank: record.rank, slot: record.slot,
             start: asWritten(record.start + startOffset), seconds: asWritten(record.seconds))
         entry.startedAt = record.startedAt.map { asWritten($0, scale: 1e6) }
-        entry.exitCode = record.exitCode.map(Int.init)
-        entry.signal = record.signal.map(Int.init)
+        // A process's fields are on every line of a task that runs one, null where absent
+        // (one schema for a command run); a kernel's lines leave them out.
+        let process = workload.runsProcess(record.index)
+        if process {
+            entry.exitCode = record.exitCode.map(Int.init)
+            entry.signal = record.signal.map(Int.init)
+            entry.maxRSSBytes = record.usage?.maxRSSBytes
+        }
         entry.cpuSeconds = record.usage.map { asWritten($0.cpuSeconds) }
-        entry.maxRSSBytes = record.usage?.maxRSSBytes
         entry.workerStartSeconds = record.workerStartSeconds.map { asWritten($0) }
         json.fragment("{\"index\":")
         json.value(record.index)
@@ -49,14 +54,18 @@ struct JournalLine {
         json.value(record.slot)
         json.fragment(",\"attempt\":")
         json.value(record.attempt)
-        json.fragment(",\"exit_code\":")
-        if let exitCode = record.exitCode { json.value(Int(exitCode)) } else { json.null() }
-        json.fragment(",\"signal\":")
-        if let signal = record.signal { json.value(Int(signal)) } else { json.null() }
+        if process {
+            json.fragment(",\"exit_code\":")
+            if let exitCode = record.exitCode { json.value(Int(exitCode)) } else { json.null() }
+            json.fragment(",\"signal\":")
+            if let signal = record.signal { json.value(Int(signal)) } else { json.null() }
+        }
         json.fragment(",\"cpu_seconds\":")
         if let usage = record.usage { json.fixedPoint(usage.cpuSeconds) } else { json.null() }
-        json.fragment(",\"max_rss_bytes\":")
-        if let bytes = record.usage?.maxRSSBytes { json.value(bytes) } else { json.null() }
+        if process {
+            json.fragment(",\"max_rss_bytes\":")
+            if let bytes = record.usage?.maxRSSBytes { json.value(bytes) } else { json.null() }
+        }
         if let seconds = record.workerStartSeconds {
             json.fragment(",\"worker_start_seconds\":")
             json.fixedPoint(seconds)

@@ -10,9 +10,17 @@ public protocol ParameterFormatter: Sendable {
     /// job cannot simply run again (a Monte Carlo job whose blocks changed size). Nil when
     /// the task just runs again.
     func changedWorkRefusal(at index: Int, recorded: [UInt8]) -> String?
+
+    /// Whether task `index` runs a process (`command:`, `shell:`, `python:`, `worker:`): its
+    /// journal lines carry `exit_code`, `signal` and `max_rss_bytes` (`null` where absent),
+    /// so a command run's lines share one schema. An in-process kernel's lines leave them out.
+    func runsProcess(_ index: Int) -> Bool
 }
 
 extension ParameterFormatter {
     /// A task whose parameters changed runs again.
     public func changedWorkRefusal(at index: Int, recorded: [UInt8]) -> String? { nil }
+
+    /// A workload that does not say keeps every key on its lines.
+    public func runsProcess(_ index: Int) -> Bool { true }
 }

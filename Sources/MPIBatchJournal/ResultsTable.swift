@@ -1,7 +1,7 @@
 import Foundation
 
-/// Journal lines as a table: the fixed fields (`exit_code`, `signal` and `started_at` empty
-/// where the line has `null` or predates them), then one `params.NAME` column per parameter,
+/// Journal lines as a table: the fixed fields (`exit_code`, `signal`, `max_rss_bytes` and
+/// `started_at` empty where the line has `null`, leaves them out (a kernel's) or predates them), then one `params.NAME` column per parameter,
 /// then the value (one `value` column, or one `value.NAME` column per member of an object
 /// value), then the error. Strings are their text, numbers their exact journal text, `null`
 /// an empty cell, and nested objects and arrays their JSON text.

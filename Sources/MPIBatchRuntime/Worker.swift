@@ -203,6 +203,7 @@ package final class Worker: Sendable {
         }
         sendToCoordinator(.request(slot: slot, chunks: 2))
         let pending = pending[slot]
+        var cpuClock = CPUClockSampler()
         for await chunk in streams[slot] {
             for index in chunk.start..<chunk.end {
                 if heldUntil.load(ordering: .relaxed) != 0 { await waitWhileHeld() }
@@ -227,7 +228,7 @@ package final class Worker: Sendable {
                 }
                 let record = await runTask(
                     index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end, cpus: taken.cpus,
-                    grant: grant)
+                    grant: grant, cpuClock: &cpuClock)
                 let ended = MonotonicClock.nanoseconds()
                 cancellation.taskTook(nanoseconds: ended &- started)
                 if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
@@ -280,7 +281,8 @@ package final class Worker: Sendable {
     }
 
     private func runTask(
-        index: Int, attempt: Int, slot: Int, started: UInt64, chunkEnd: Int, cpus: [Int], grant: ResourceGrant?
+        index: Int, attempt: Int, slot: Int, started: UInt64, chunkEnd: Int, cpus: [Int], grant: ResourceGrant?,
+        cpuClock: inout CPUClockSampler
     ) async -> TaskRecord {
         var context = TaskContext(
             index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory,
@@ -290,9 +292,11 @@ package final class Worker: Sendable {
         var status = TaskStatus.ok
         var value = TaskValue.none
         var error: String?
-        // A kernel that does not suspend runs on one thread: its CPU time is that thread's.
-        // A task that reports its own usage (a command) needs no clock read.
-        let threadCPU = ownUsage?.reportsOwnUsage(of: index) == true ? nil : MonotonicClock.threadCPUNanoseconds()
+        // A kernel that does not suspend runs on one thread: its CPU time is that thread's,
+        // read around it when the sampler says (`CPUClockSampler`). A task that reports its own
+        // usage (a command) needs no clock read.
+        let kernel = ownUsage?.reportsOwnUsage(of: index) != true
+        let threadCPU = kernel && cpuClock.readsNext() ? MonotonicClock.threadCPUNanoseconds() : nil
         do {
             value = try await execute(context)
         } catch let timeout as TaskTimeout {
@@ -314,14 +318,20 @@ package final class Worker: Sendable {
         }
         let ended = MonotonicClock.nanoseconds()
         let command = reports[slot].take()
-        let usage =
-            command.usage
-            ?? TaskUsage(
-                cpuSeconds: threadCPU.map { Double(MonotonicClock.threadCPUNanoseconds() &- $0) * 1e-9 } ?? 0, maxRSSBytes: nil)
         let start = Double(started &- epoch) * 1e-9 + command.setupSeconds  // a worker's start-up is not task time
+        let seconds = max(0, Double(ended &- started) * 1e-9 - command.setupSeconds)
+        // A task that suspended may end on another thread, whose clock says nothing of it (it
+        // may even be behind): such a reading counts as not read, and none exceeds the wall time.
+        let measured = threadCPU.flatMap { first -> Double? in
+            let last = MonotonicClock.threadCPUNanoseconds()
+            return last >= first ? Double(min(last - first, ended &- started)) * 1e-9 : nil
+        }
+        if kernel { cpuClock.took(nanoseconds: ended &- started, cpuSeconds: measured) }
+        let usage = command.usage ?? TaskUsage(
+            cpuSeconds: measured ?? (kernel ? cpuClock.estimate(seconds: seconds) : 0), maxRSSBytes: nil)
         var record = TaskRecord(
             index: index, attempt: attempt, status: status, rank: rank, slot: slot,
-            start: start, seconds: max(0, Double(ended &- started) * 1e-9 - command.setupSeconds), value: value,
+            start: start, seconds: seconds, value: value,
             error: error, startedAt: wallEpoch + start, exitCode: command.exitCode, signal: command.signal,
             log: command.log, usage: usage)
         if command.setupSeconds > 0 { record.workerStartSeconds = command.setupSeconds }

@@ -14,6 +14,12 @@ import json
 import sys
 
 
+# On every line (users' scripts index them).
+CONTRACT_KEYS = {"index", "params", "status", "seconds", "rank", "slot", "attempt", "value", "error"}
+# On every line of a task that runs a process, on none of a kernel's.
+PROCESS_KEYS = {"exit_code", "signal", "max_rss_bytes"}
+
+
 def main():
     directory = sys.argv[1]
     beyond_allowed = sys.argv[2] == "-"
@@ -25,6 +31,10 @@ def main():
     assert data.endswith(b"\n") or not data, "the journal does not end with a newline"
     for number, raw in enumerate(data.split(b"\n")[:-1], 1):
         line = json.loads(raw)  # raises on a torn or multi-line entry
+        missing_keys = CONTRACT_KEYS - line.keys()
+        assert not missing_keys, f"line {number}: no {sorted(missing_keys)}"
+        process_keys = PROCESS_KEYS & line.keys()
+        assert process_keys in (set(), PROCESS_KEYS), f"line {number}: only {sorted(process_keys)} of {sorted(PROCESS_KEYS)}"
         index = line["index"]
         if beyond_allowed and index >= total:
             continue

@@ -33,6 +33,9 @@ import Testing
             json.value(index)
             json.endObject()
         }
+
+        /// Stages s0 and s1 run commands, s2 and s3 kernels: lines of both shapes.
+        func runsProcess(_ index: Int) -> Bool { index % 4 < 2 }
     }
 
     @Test func theEntryAWriteReturnsIsTheEntryItsLineReadsBackAs() throws {

@@ -149,6 +149,12 @@ public struct StageGraphWorkload: Workload {
         json.endObject()
     }
 
+    /// Whether the stage task `index` belongs to runs a process.
+    public func runsProcess(_ index: Int) -> Bool {
+        let (stage, local) = graph.locate(index)
+        return stages[stage].runsProcess(local)
+    }
+
     /// What the stage of `index` says of its own parameters, when the journal's line is of
     /// the same stage (`"stage"` is the first member; the stage's own ones follow it).
     public func changedWorkRefusal(at index: Int, recorded: [UInt8]) -> String? {

@@ -137,12 +137,15 @@ public enum SweepWorkloadError: Error, Sendable, CustomStringConvertible {
 }
 
 extension SweepWorkload: ReportsOwnUsage {
-    /// A command reports its rusage and a persistent worker the CPU time it says (no thread
-    /// clock read per task: a system call); a kernel's CPU time is the thread's.
-    package func reportsOwnUsage(of index: Int) -> Bool {
+    /// `command:`, `shell:`, `python:` and `worker:` tasks run a process; kernels run in the rank.
+    public func runsProcess(_ index: Int) -> Bool {
         switch executor {
         case .command, .worker: true
         case .constantKernel, .templatedKernel: false
         }
     }
+
+    /// A command reports its rusage and a persistent worker the CPU time it says (no thread
+    /// clock read per task: a system call); a kernel's CPU time is the thread's.
+    package func reportsOwnUsage(of index: Int) -> Bool { runsProcess(index) }
 }
