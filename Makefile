@@ -59,8 +59,21 @@ deps-bench:
 IMPORT_CHECK := --explicit-target-dependency-import-check error
 RELEASE_FLAGS := -c release --static-swift-stdlib $(CPU_FLAGS) $(IMPORT_CHECK)
 
+# SwiftPM's incremental build has been seen to keep the CLI compiled against an older layout
+# of a library struct after a `git pull` (a run that crashes as it ends): when the checkout has
+# moved since the last build, the project's own modules are compiled afresh (the packages
+# it depends on are kept).
+BUILT_AT := $(SCRATCH)/release/.built-at-commit
+
 build: deps
+	@head=$$(git rev-parse HEAD 2>/dev/null || echo unknown); \
+	if [ -d $(SCRATCH)/release ] && [ "$$(cat $(BUILT_AT) 2>/dev/null)" != "$$head" ]; then \
+		rm -rf $(SCRATCH)/release/MPIBatch*.build $(SCRATCH)/release/SwiftMPI*.build $(SCRATCH)/release/mpibatch*.build \
+			$(SCRATCH)/release/custom_kernel_example*.build $(SCRATCH)/release/generate_manual*.build \
+			$(SCRATCH)/release/Modules/MPIBatch* $(SCRATCH)/release/Modules/SwiftMPI* $(SCRATCH)/release/Modules/mpibatch*; \
+	fi
 	$(SWIFT) build $(RELEASE_FLAGS)
+	@git rev-parse HEAD >$(BUILT_AT) 2>/dev/null || true
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mpibatch
