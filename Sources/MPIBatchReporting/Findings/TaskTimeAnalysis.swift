@@ -99,12 +99,28 @@ package struct TaskTimeAnalysis: JournalVisitor {
 
     private static let stageKey = Array(#""stage""#.utf8)
 
+    /// Whether `pattern` occurs in `bytes`: a plain loop (params are short), where a generic
+    /// `firstRange(of:)` resolved to Foundation's and cost more than the rest of the line's visit.
+    private static func contains(_ pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = pattern.first, bytes.count >= pattern.count else { return false }
+        var start = 0
+        while start <= bytes.count - pattern.count {
+            if bytes[start] == first {
+                var matched = 1
+                while matched < pattern.count && bytes[start + matched] == pattern[matched] { matched += 1 }
+                if matched == pattern.count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+
     /// The line's stage (`params.stage` of a stage graph's task), or "" for a sweep.
     private static func group(of line: JournalFileReader.Line) -> String {
         guard let params = line.entry.params else { return "" }
         let raw = UnsafeBufferPointer(rebasing: line.bytes[params])
         // Most lines are a sweep's: only params that hold the key's bytes are worth parsing.
-        guard raw.firstRange(of: stageKey) != nil,
+        guard contains(stageKey, in: raw),
             let stage = JournalLineScanner.members(of: raw)?.first(where: { $0.key == "stage" })
         else { return "" }
         return JournalString.decode(UnsafeBufferPointer(rebasing: raw[stage.value])) ?? ""
