@@ -74,7 +74,9 @@ for line in lines:
 EOF
     done
     local found
-    found=$(find "$WORK" "$PWD" /tmp -maxdepth 4 -name pwned 2>/dev/null | head -n 5)
+    # The tasks ran in $dir (under $WORK): an injection that ran would have made pwned there, or
+    # in the project or /tmp if a task ran elsewhere (a walk of all /tmp took a minute or more).
+    found=$( (find "$WORK" -maxdepth 3 -name pwned; ls -d "$PWD/pwned" /tmp/pwned) 2>/dev/null | head -n 5)
     [ -z "$found" ] || { echo "injection created: $found"; return 1; }
 }
 check "sweep: injection values reach argv unchanged and shell: unquoted, in quotes and heredocs; no pwned file" sw_injection
