@@ -11,11 +11,14 @@ import Synchronization
 /// when there is nothing to do sleeps with an exponential back-off (woken at
 /// once by a local `send`), so a rank waiting for work does not burn a core.
 ///
-/// Sends are blocking `MPI_Send`s on this thread: Open MPI moves a large
-/// message only while the sender is inside the library, and a blocking send
-/// drives it without spinning. It cannot deadlock: the coordinator's messages
-/// to workers are a few dozen bytes (always sent eagerly), so rank 0 never
-/// blocks in a send while a worker blocks sending results to it.
+/// Sends are non-blocking (`MPI_Isend`), tested on every round until they complete: a
+/// worker's results message is larger than the eager limit, so its send completes only once
+/// rank 0 has received it, and a blocking `MPI_Send` spins a core in Open MPI's progress loop
+/// meanwhile (on a 2-core node, rank 1's comm thread took 3.4 s of CPU in a 4.8 s run of 2·10⁶
+/// noop tasks, most of it waiting for rank 0). While a send is in flight the thread's idle
+/// sleeps are capped at `sendingBackoffMicroseconds`, so a transport that needs the sender to
+/// push the rest of a message (TCP between nodes) still moves it promptly. Messages to one
+/// destination keep their order (MPI's non-overtaking rule holds for non-blocking sends).
 public final class MPITransport: Transport {
     /// This rank.
     public let rank: Int
@@ -30,6 +33,8 @@ public final class MPITransport: Transport {
     static let tag: Int32 = 7
     /// The longest the thread sleeps between polls when idle.
     static let maximumBackoffMicroseconds = 1_000
+    /// The longest the thread sleeps between polls while a send is in flight.
+    static let sendingBackoffMicroseconds = 64
 
     /// A transport over `communicator`; call `start` to begin.
     public init(communicator: Communicator) {
@@ -56,6 +61,7 @@ public final class MPITransport: Transport {
 
     private func pump(_ loop: BackgroundLoop, handler: @Sendable (Int, [UInt8]) -> Void) {
         var idleRounds = 0
+        var sending: [Request] = []
         do {
             while true {
                 var worked = false
@@ -64,8 +70,14 @@ public final class MPITransport: Transport {
                     if destination == rank {
                         handler(rank, bytes)
                     } else {
-                        try communicator.send(bytes, to: destination, tag: Self.tag)
+                        let request = try communicator.isend(bytes, to: destination, tag: Self.tag)
+                        if try !request.test() { sending.append(request) }
                     }
+                }
+                if !sending.isEmpty {
+                    let before = sending.count
+                    try sending.removeAll { request in try request.test() }
+                    if sending.count < before { worked = true }
                 }
                 while let probed = try communicator.iprobe(tag: Self.tag) {
                     worked = true
@@ -75,11 +87,13 @@ public final class MPITransport: Transport {
                     idleRounds = 0
                     continue
                 }
-                if loop.isStopping, outbox.withLock({ $0.isEmpty }) {
+                if loop.isStopping, sending.isEmpty, outbox.withLock({ $0.isEmpty }) {
                     return
                 }
                 idleRounds += 1
-                sleep(loop, afterIdleRounds: idleRounds)
+                sleep(
+                    loop, afterIdleRounds: idleRounds,
+                    capMicroseconds: sending.isEmpty ? Self.maximumBackoffMicroseconds : Self.sendingBackoffMicroseconds)
             }
         } catch {
             Diagnostics.say("rank \(rank): \(error)")
@@ -95,10 +109,10 @@ public final class MPITransport: Transport {
         }
     }
 
-    /// Spins briefly (a reply is often microseconds away), then sleeps 2, 4, 8 … µs up to the cap.
-    private func sleep(_ loop: BackgroundLoop, afterIdleRounds rounds: Int) {
+    /// Spins briefly (a reply is often microseconds away), then sleeps 2, 4, 8 … µs up to `capMicroseconds`.
+    private func sleep(_ loop: BackgroundLoop, afterIdleRounds rounds: Int, capMicroseconds: Int) {
         guard rounds > 16 else { return }
-        let micros = min(Self.maximumBackoffMicroseconds, 1 << min(20, rounds - 16))
+        let micros = min(capMicroseconds, 1 << min(20, rounds - 16))
         sleeping.store(true, ordering: .releasing)
         if !outbox.withLock({ $0.isEmpty }) {
             sleeping.store(false, ordering: .releasing)
