@@ -10,7 +10,9 @@ import MPIBatchJob
 /// the import's `--profiles-dir`, `--target` and `--vars`, as `dbt build` would there.
 ///
 /// On a single-writer warehouse (DuckDB, SQLite: one read-write process per database file)
-/// every stage runs alone. Models matching an exclusive pattern (state accumulators) run
+/// the persistent workers' stages run in one of them, the first to open the database, which
+/// runs the nodes the others send it side by side (as `dbt build --threads N` does in its one
+/// process); with one dbt process per stage, every stage runs alone. Models matching an exclusive pattern (state accumulators) run
 /// one at a time (`uses: [accumulators]` with `limits: {accumulators: 1}`: the rest of the
 /// graph goes on meanwhile), one after another in the project's dependency order, so their
 /// state is accumulated in a fixed order. Snapshots and incremental models are not retried (a second attempt
@@ -105,7 +107,8 @@ public enum DbtImport {
                     .appendingPathComponent("partial_parse.msgpack").path
                 workers = DbtWorkerCall(
                     invocation: invocation, interpreter: interpreter,
-                    partialParse: FileManager.default.fileExists(atPath: partialParse) ? partialParse : nil)
+                    partialParse: FileManager.default.fileExists(atPath: partialParse) ? partialParse : nil,
+                    singleWriter: singleWriter == nil ? nil : manifest.adapterType)
             } else {
                 warnings.append(
                     "the Python of '\(options.program)' cannot import dbt's programmatic runner (dbtRunner, dbt 1.5 and later): "
@@ -131,13 +134,18 @@ public enum DbtImport {
                 ?? ["    shell: \(DbtJobText.string(DbtJobText.literalTemplate(shell)))"]
         }
         if let singleWriter {
-            lines.append("# \(singleWriter) lets one process at a time open the database for writing: every stage runs alone (exclusive: true).")
+            lines.append(
+                workers == nil
+                    ? "# \(singleWriter) lets one process at a time open the database for writing: every stage runs alone (exclusive: true)."
+                    : "# \(singleWriter) lets one process at a time open the database for writing: the first worker to open it holds it for the run, "
+                        + "and the others send it their nodes, which it runs side by side in one process (as `dbt build --threads N` does).")
         }
         if let durations, let path = options.durationsPath {
             let known = order.filter { durations.seconds[$0] != nil }.count
             lines.append("# estimate: from \(DbtJobText.shown(path)) (dbt's execution_time) for \(known) of \(order.count) stages.")
         }
-        let limited = singleWriter == nil && !accumulators.isEmpty  // on a single writer every stage runs alone anyway
+        let alone = singleWriter != nil && workers == nil  // one dbt process per stage on a single writer: each stage alone
+        let limited = !alone && !accumulators.isEmpty  // stages alone need no limit
         if !accumulators.isEmpty {
             let how = limited ? "One at a time (uses: [\(accumulatorLimit)]), the rest of the graph going on" : "Run alone"
             lines.append("# \(how), in this order: \(accumulators.map { names[$0]! }.joined(separator: ", ")).")
@@ -150,10 +158,10 @@ public enum DbtImport {
         let first = workers == nil ? [parseStage] : [connectionStage, parseStage]
         lines += stageLines(
             name: connectionStage, action: action("debug", nil, connectionStage, commands.connectionCheck(stage: connectionStage)),
-            after: [], directory: project.root, exclusive: singleWriter != nil && workers == nil, retries: 0)
+            after: [], directory: project.root, exclusive: alone, retries: 0)
         lines += stageLines(
             name: parseStage, action: action("parse", nil, parseStage, commands.parse(stage: parseStage)),
-            after: workers == nil ? [connectionStage] : [], directory: project.root, exclusive: singleWriter != nil && workers == nil, retries: 0)
+            after: workers == nil ? [connectionStage] : [], directory: project.root, exclusive: alone, retries: 0)
         for id in order {
             let node = graph.node(id)
             var after = (graph.parents[id] ?? []).filter(chosen.contains).map { names[$0]! }
@@ -165,7 +173,7 @@ public enum DbtImport {
             let rerunnable = node.resourceType != "snapshot" && node.materialized != "incremental"
             lines += stageLines(
                 name: names[id]!, action: action(command, id, names[id]!, shell), after: after.isEmpty ? first : after, directory: project.root,
-                exclusive: singleWriter != nil, retries: rerunnable ? options.retries : 0,
+                exclusive: alone, retries: rerunnable ? options.retries : 0,
                 estimate: durations?.estimate(of: id), uses: limited && accumulators.contains(id) ? accumulatorLimit : nil)
         }
         return (lines.joined(separator: "\n") + "\n", warnings)

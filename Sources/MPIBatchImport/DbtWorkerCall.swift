@@ -18,6 +18,9 @@ struct DbtWorkerCall {
     /// The project's `partial_parse.msgpack` (beside the manifest), which each worker copies
     /// before its parse, so that dbt parses only what changed since; nil when there is none.
     var partialParse: String?
+    /// The adapter, when its database is a single writer's (`duckdb`, `sqlite`): one worker
+    /// then holds it for the run and the others send it their nodes; nil for other warehouses.
+    var singleWriter: String?
 
     /// The action lines of a stage that runs dbt's `command` (`run`, `test`, …, or `debug`
     /// and `parse` for the first two stages) on `node` (its unique id and selection), as stage `stage`.
@@ -32,6 +35,7 @@ struct DbtWorkerCall {
         var environment = [("MPIBATCH_DBT_PROJECT", Self.jsonList(invocation.projectArguments(withExtra: false)))]
         if !invocation.extraArguments.isEmpty { environment.append(("MPIBATCH_DBT_ARGS", Self.jsonList(invocation.extraArguments))) }
         if let partialParse { environment.append(("MPIBATCH_DBT_PARTIAL_PARSE", partialParse)) }
+        if let singleWriter { environment.append(("MPIBATCH_DBT_SINGLE_WRITER", singleWriter)) }
         return [
             "    python: \(DbtJobText.string(Self.function))", "    python_program: \(DbtJobText.string(interpreter))",
             "    args: {" + arguments.map { "\($0.0): \(DbtJobText.string(DbtJobText.literalTemplate($0.1)))" }.joined(separator: ", ") + "}",

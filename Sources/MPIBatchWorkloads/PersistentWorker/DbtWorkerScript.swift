@@ -4,7 +4,10 @@
 /// start-up, not a task's time), reading the project's own partial parse when there is one,
 /// and runs each node it is sent on that parse: in one long `dbt build` invocation that it
 /// holds open (a "session"), so a node costs what dbt spends on it inside a build, not a
-/// whole invocation's set-up (the profile, the adapter, the graph, the artifacts).
+/// whole invocation's set-up (the profile, the adapter, the graph, the artifacts). On a
+/// single-writer warehouse (DuckDB, SQLite) one worker holds the database for the whole run
+/// and the others send it their nodes, which it runs side by side, as `dbt build --threads N`
+/// does in its one process.
 enum DbtWorkerScript {
     /// The module's source.
     static let source = #"""
@@ -24,17 +27,28 @@ dbt.log to RUN/dbt/worker-rank-R-slot-S/session. Without the id, or in a project
 on-run-start or on-run-end hooks (a session would run them once, not per node), the node
 runs as `dbt COMMAND --select SELECT [--exclude ...]`, its files and dbt.log under
 RUN/dbt/STAGE. Its value is dbt's status, timing and message for the node; a node that fails
-raises dbt's own message."""
+raises dbt's own message.
+
+On a single-writer warehouse ($MPIBATCH_DBT_SINGLE_WRITER names the adapter, DuckDB or
+SQLite: one process at a time may open the database file), the first worker to be sent a
+stage holds the database for the rest of the run (an flock on RUN/dbt-database.lock, where it
+writes its address and a secret), imports dbt and parses then (not at its start-up), and
+runs its own nodes and those the other workers send it (over a local TCP connection; they
+import no dbt), several at once in its session, as `dbt build --threads N` runs its threads
+in one process, the database open from one node to the next. A holder
+that ends frees the lock with its process: a node it was running for another worker fails
+there (and is retried), and the next worker to need the database holds it."""
 import atexit
+import fcntl
 import json
 import os
 import queue
 import re
+import secrets
 import shutil
+import socket
 import threading
 import time
-
-from dbt.cli.main import dbtRunner
 
 _PROJECT = json.loads(os.environ["MPIBATCH_DBT_PROJECT"])
 _EXTRA = json.loads(os.environ.get("MPIBATCH_DBT_ARGS", "[]"))
@@ -59,6 +73,7 @@ def _one_line(text):
 
 
 def _parse():
+    from dbt.cli.main import dbtRunner
     place = _place(_WORKER)
     partial = os.environ.get("MPIBATCH_DBT_PARTIAL_PARSE")
     if partial and os.path.isfile(partial):
@@ -70,14 +85,32 @@ def _parse():
     return parsed.result
 
 
-_MANIFEST = _parse()
-_RUNNER = dbtRunner(manifest=_MANIFEST)
+# One process at a time may open the database (the import says so: DuckDB, SQLite; see _Holder).
+_SINGLE_WRITER = bool(os.environ.get("MPIBATCH_DBT_SINGLE_WRITER"))
+_LOADING = threading.Lock()
+_MANIFEST = _RUNNER = _SESSION = None
+
+
+def _load():
+    """Imports dbt and parses the project, once: at the worker's start-up, or on a
+    single-writer warehouse when the worker first holds the database (the others only send
+    it their nodes, and need no dbt of their own)."""
+    global _MANIFEST, _RUNNER, _SESSION
+    with _LOADING:
+        if _MANIFEST is None:
+            from dbt.cli.main import dbtRunner
+            manifest = _parse()
+            _RUNNER = dbtRunner(manifest=manifest)
+            _MANIFEST = manifest
+            _SESSION = _Session() if _Session.usable() else None
 
 
 def _release(adapter=None):
     """Closes dbt-duckdb's database, which it keeps open in the process between nodes (and
     `adapter`'s connections to it): DuckDB lets one process at a time open a database file,
-    and the next stage may run in another worker."""
+    and the next stage may run in another worker. A holder (see _Holder) keeps it open."""
+    if _HOLDER.holds():
+        return
     try:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     except ImportError:
@@ -106,6 +139,7 @@ class _Session:
         self.requests = queue.Queue()
         self.thread = None
         self.ended = None
+        self.starting = threading.Lock()
         original = GraphRunnableTask.execute_nodes
         session = self
 
@@ -128,8 +162,10 @@ class _Session:
 
     def run(self, unique_id, place):
         """dbt's RunResult for node `unique_id`, its run_results.json written to `place`."""
-        if self.thread is None:
-            self._start()
+        with self.starting:
+            if self.thread is None:
+                self._start()
+            thread = self.thread
         reply = queue.Queue()
         self.requests.put((unique_id, place, reply))
         while True:
@@ -137,8 +173,10 @@ class _Session:
                 outcome = reply.get(timeout=0.2)
                 break
             except queue.Empty:
-                if not self.thread.is_alive():  # the build ended before it served (a warehouse down)
-                    self.thread = None
+                if not thread.is_alive():  # the build ended before it served (a warehouse down)
+                    with self.starting:
+                        if self.thread is thread:
+                            self.thread = None
                     raise RuntimeError(_one_line(self.ended or "dbt build ended before it ran %s" % unique_id))
         if isinstance(outcome, BaseException):
             raise outcome
@@ -168,27 +206,47 @@ class _Session:
         self.thread.start()
 
     def _serve(self, task):
+        """The build's loop: each node it is sent, on this thread, or on a thread of its own
+        when this worker holds a single writer's database (nodes side by side, as the build's
+        thread pool would run them, with the build's invocation context)."""
         from dbt.adapters.factory import get_adapter
+        from dbt_common.context import get_invocation_context
         adapter = get_adapter(task.config)
+        context = get_invocation_context()
+        running = []
         while True:
             request = self.requests.get()
             if request is None:
+                for thread in running:
+                    thread.join()
                 return []
-            unique_id, place, reply = request
-            try:
+            if not _HOLDER.holds():
+                self._node(task, adapter, request)
+                continue
+            running = [thread for thread in running if thread.is_alive()]
+            thread = threading.Thread(target=self._node, args=(task, adapter, request, context), daemon=True)
+            thread.start()
+            running.append(thread)
+
+    def _node(self, task, adapter, request, context=None):
+        unique_id, place, reply = request
+        try:
+            if context is not None:
+                task._pool_thread_initializer(context)
+            else:
                 adapter.cache.clear()  # another worker may have made or dropped a relation since
-                started = time.time()
-                outcome = task.call_runner(task.get_runner(task.manifest.nodes[unique_id]))
-                os.makedirs(place, exist_ok=True)
-                task.get_result(results=[outcome], elapsed_time=time.time() - started,
-                                generated_at=_utc_now()).write(os.path.join(place, "run_results.json"))
-            except BaseException as error:
-                outcome = error
-            try:
-                _release(adapter)  # before the answer: the next node may go to another worker at once
-            except BaseException as error:
-                outcome = error
-            reply.put(outcome)
+            started = time.time()
+            outcome = task.call_runner(task.get_runner(task.manifest.nodes[unique_id]))
+            os.makedirs(place, exist_ok=True)
+            task.get_result(results=[outcome], elapsed_time=time.time() - started,
+                            generated_at=_utc_now()).write(os.path.join(place, "run_results.json"))
+        except BaseException as error:
+            outcome = error
+        try:
+            _release(adapter)  # before the answer: the next node may go to another worker at once
+        except BaseException as error:
+            outcome = error
+        reply.put(outcome)
 
 
 def _utc_now():
@@ -196,19 +254,134 @@ def _utc_now():
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-_SESSION = _Session() if _Session.usable() else None
+class _Holder:
+    """On a single-writer warehouse, which worker holds the database: this one once it has
+    taken the lock on RUN/dbt-database.lock (it then serves the other workers' requests on a
+    TCP port of this host, its address and a secret written in the lock file, readable by the
+    user alone); the others send it theirs, one JSON line each way."""
+
+    def __init__(self):
+        self.path = os.path.join(_RUN, "dbt-database.lock")
+        self.file = None
+        self.serial = threading.Lock()  # the nodes run outside a session: one dbtRunner call at a time
+
+    def holds(self):
+        return self.file is not None
+
+    def call(self, request):
+        """The value of `request` (node()'s arguments), run here or by the holder."""
+        if not _SINGLE_WRITER:
+            return _run(**request)
+        deadline = time.time() + 60
+        while True:
+            if self.file is not None or self._take():
+                return self._run(request)
+            holder = self._holder()
+            if holder is not None and holder.get("hostname") == socket.gethostname():
+                try:
+                    connection = socket.create_connection((holder["host"], holder["port"]), timeout=5)
+                except OSError:
+                    connection = None  # a holder that just ended: the lock is free in a moment
+                if connection is not None:
+                    return self._send(connection, holder, request)
+            if time.time() > deadline:
+                if holder is not None and holder.get("hostname") != socket.gethostname():
+                    raise RuntimeError("the database is held by a dbt worker on host %s (%s, pid %s): a single-writer database "
+                                       "is written from one host" % (holder.get("hostname"), holder.get("worker"), holder.get("pid")))
+                raise RuntimeError("the dbt worker holding the database (%s) does not answer for 60 s" % self.path)
+            time.sleep(0.01)
+
+    def _run(self, request):
+        _load()
+        if request["node"] and _SESSION is not None:
+            return _run(**request)
+        with self.serial:
+            return _run(**request)
+
+    def _take(self):
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(descriptor)
+            return False
+        server = socket.create_server(("127.0.0.1", 0))
+        secret = secrets.token_hex(16)
+        address = {"host": "127.0.0.1", "hostname": socket.gethostname(), "port": server.getsockname()[1],
+                   "pid": os.getpid(), "worker": _WORKER, "secret": secret}
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, (json.dumps(address) + "\n").encode(), 0)
+        self.file = descriptor
+        threading.Thread(target=self._serve, args=(server, secret), name="mpibatch-dbt-holder", daemon=True).start()
+        return True
+
+    def _holder(self):
+        """The holder's address as it wrote it; None while it is being written."""
+        try:
+            with open(self.path) as file:
+                holder = json.loads(file.read())
+        except (OSError, ValueError):
+            return None
+        return holder if isinstance(holder, dict) else None
+
+    def _send(self, connection, holder, request):
+        with connection, connection.makefile("rwb") as stream:
+            connection.settimeout(None)
+            stream.write((json.dumps({"secret": holder["secret"], "request": request}) + "\n").encode())
+            stream.flush()
+            line = stream.readline()
+        if not line:
+            raise RuntimeError("the dbt worker that holds the database (%s, pid %s) ended while it ran this node"
+                               % (holder["worker"], holder["pid"]))
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(answer["error"])
+        return answer["value"]
+
+    def _serve(self, server, secret):
+        while True:
+            connection, _ = server.accept()
+            threading.Thread(target=self._answer, args=(connection, secret), daemon=True).start()
+
+    def _answer(self, connection, secret):
+        with connection, connection.makefile("rwb") as stream:
+            try:
+                message = json.loads(stream.readline())
+            except ValueError:
+                return
+            if not isinstance(message, dict) or not secrets.compare_digest(str(message.get("secret")), secret):
+                return
+            try:
+                answer = {"value": self._run(message["request"])}
+            except BaseException as error:
+                answer = {"error": str(error)}
+            stream.write((json.dumps(answer) + "\n").encode())
+            stream.flush()
+
+
+_HOLDER = _Holder()
+if not _SINGLE_WRITER:
+    _load()
 
 
 def node(command, select="", stage="dbt", exclude="", node=""):
     """Runs one node: `node` (its unique id) in the worker's session, or without a session
     `dbt COMMAND --select SELECT [--exclude NAME ...]` (`exclude` is space-separated) on the
-    worker's parse. COMMAND `debug` checks the warehouse's connection (`dbt debug
-    --connection`); `parse` says what the worker's parse found."""
+    worker's parse; on a single-writer warehouse, in the worker that holds the database.
+    COMMAND `debug` checks the warehouse's connection (`dbt debug --connection`); `parse`
+    says what the worker's parse found."""
+    return _HOLDER.call({"command": command, "select": select, "stage": stage, "exclude": exclude, "node": node})
+
+
+def _run(command, select, stage, exclude, node):
+    """node()'s work, in this worker."""
     place = _place(stage)
+    if command == "parse":
+        when = "when it took the database" if _SINGLE_WRITER else "at its start-up"
+        return {"status": "success", "message": "parsed by the worker %s" % when, "nodes": len(_MANIFEST.nodes)}
     if command == "debug":
         return _check_connection(place)
-    if command == "parse":
-        return {"status": "success", "message": "parsed at the worker's start-up", "nodes": len(_MANIFEST.nodes)}
     if node and _SESSION is not None:
         if node not in _MANIFEST.nodes:
             raise RuntimeError("node %s is not in the project dbt parsed (parse again and import again)" % node)
@@ -242,6 +415,7 @@ def _check_connection(place):
         if event.info.name == "DebugCmdResult":
             said.append(re.sub(r"\x1b\[[0-9;]*m", "", str(event.info.msg)))
 
+    from dbt.cli.main import dbtRunner
     outcome = _invoke(dbtRunner(callbacks=[collect]), ["debug", "--connection"] + _PROJECT + ["--log-path", place, "--no-use-colors"])
     if outcome.exception is not None:
         raise RuntimeError(_one_line(outcome.exception))

@@ -1,4 +1,5 @@
 import MPIBatchCore
+import Dispatch
 import Synchronization
 
 /// The idle persistent workers of a rank's stage graph, kept between the stages' tasks, so a
@@ -33,12 +34,20 @@ final class WorkerKeeper: Sendable {
     /// A keeper with no worker.
     init() {}
 
+    /// Retires the workers it keeps and waits until they are gone (at most their grace and a
+    /// second): a worker may hold a file open until it exits (a dbt worker, a DuckDB database),
+    /// which the user opens as soon as the run ends.
     deinit {
+        let ended = DispatchGroup()
         idle.withLock { idle in
-            for kept in idle.values.joined() { kept.worker.process.retire() }
+            for kept in idle.values.joined() { kept.worker.process.retire(grace: Self.retireGrace, ended: ended) }
             idle.removeAll()
         }
+        _ = ended.wait(timeout: .now() + Self.retireGrace + 1)
     }
+
+    /// The seconds a retired worker has to exit before its group is killed.
+    static let retireGrace = 2.0
 
     /// Keeps `worker`, of `identity`, for slot `slot`'s later tasks; the slot's worker of the same
     /// identity kept before it, and its oldest when it keeps `idlePerSlot` others, are retired.

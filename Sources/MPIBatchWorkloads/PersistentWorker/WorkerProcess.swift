@@ -151,8 +151,8 @@ final class WorkerProcess {
 
     /// Stops the worker as a run ends with it idle: closes its task socket (it exits on end
     /// of file), and on a thread of its own reaps it, killing its group after `grace` seconds
-    /// if it has not gone.
-    func retire(grace: Double = 2) {
+    /// if it has not gone; `ended`, when given, is left once it is reaped.
+    func retire(grace: Double = 2, ended: DispatchGroup? = nil) {
         close(toWorker)
         close(fromWorker)
         toWorker = -1
@@ -160,7 +160,9 @@ final class WorkerProcess {
         guard reaped == nil else { return }
         reaped = 0
         let pid = pid
+        ended?.enter()
         DispatchQueue(label: "mpibatch-worker-retire").async {
+            defer { ended?.leave() }
             let deadline = MonotonicClock.nanoseconds() &+ UInt64(grace * 1e9)
             var info = siginfo_t()
             while waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info.si_signo != SIGCHLD,
