@@ -71,6 +71,9 @@ public enum MPILaunch {
         let chosen = options.outputDirectory ?? (world.rank == 0 ? makeDefaultOutputDirectory(name: name) : "")
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
+        // A model's workers start now, every rank's and slot's at once (any slot may be given
+        // the first task), while rank 0 asks its first one what it runs under and prepares the run.
+        workload.prestartWorkers(rank: world.rank, slots: 0..<slots, outputDirectory: outputDirectory)
         let host = try MPIEnvironment.processorName()
         // Only when some task asks for GPUs or memory: the node's ranks agree on its pools.
         let widest = workload.largestResources
@@ -92,10 +95,10 @@ public enum MPILaunch {
         {
             refusal = problem
         } else if world.rank == 0 {
-            let notes = workload.startNotes
-            for note in notes { Diagnostics.note(note) }
             // Before the directory is prepared: --resume under another numpy is refused before any block runs.
             environment = await workload.resultEnvironment(outputDirectory: outputDirectory)
+            let notes = workload.startNotes  // after: a worker's handshake may have said what the notes ask
+            for note in notes { Diagnostics.note(note) }
             do {
                 prepared = try PreparedRun.prepare(
                     configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,

@@ -21,6 +21,10 @@ public protocol TaskExecutor: IndexedTasks {
     /// Sets what every worker of this rank must say it runs under (rank 0's first worker's
     /// `resultEnvironment`), before any task runs; a worker that says another cannot start.
     func expectEnvironment(_ environment: RunEnvironment)
+    /// Starts the workers of this rank's slots `slots` now, before any task, so that their
+    /// start-up (a Python interpreter's, `import numpy`) overlaps the run's own and each
+    /// other's; a worker that cannot start says so at its slot's first task, as without this.
+    func prestartWorkers(rank: Int, slots: Range<Int>, outputDirectory: String)
 }
 
 extension TaskExecutor {
@@ -38,4 +42,6 @@ extension TaskExecutor {
     public var largestResources: TaskResources { .none }
     /// Nothing to check unless the workload runs workers that report it.
     public func expectEnvironment(_ environment: RunEnvironment) {}
+    /// Nothing to start unless the workload runs persistent workers.
+    public func prestartWorkers(rank: Int, slots: Range<Int>, outputDirectory: String) {}
 }

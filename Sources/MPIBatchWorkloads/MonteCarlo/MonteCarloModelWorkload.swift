@@ -49,10 +49,16 @@ public struct MonteCarloModelWorkload: MonteCarloBlocks {
     /// `retries:` of the model.
     public var retries: Int { model.task.retries }
 
-    /// Which interpreter runs a `python:` model.
+    /// Which interpreter runs a `python:` model: as slot 0's worker said at its handshake
+    /// (`resultEnvironment`), else asked of the interpreter.
     public var startNotes: [String] {
         guard case .python(_, _, let interpreter) = model.worker.program else { return [] }
-        return ["python: model runs under " + (PythonProbe.describe(interpreter) ?? interpreter)]
+        return ["python: model runs under " + (workers.slot(0).workerDescription ?? PythonProbe.describe(interpreter) ?? interpreter)]
+    }
+
+    /// Spawns the model's workers of rank `rank`'s slots `slots` at once.
+    public func prestartWorkers(rank: Int, slots: Range<Int>, outputDirectory: String) {
+        workers.prestart(rank: rank, slots: slots, outputDirectory: outputDirectory)
     }
 
     /// What rank 0's first worker (slot 0's, started now and kept for its blocks) says at its

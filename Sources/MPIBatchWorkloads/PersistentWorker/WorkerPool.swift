@@ -26,6 +26,13 @@ final class WorkerPool: Sendable {
     /// `environment` (rank 0's first worker's), or it cannot start.
     func expect(_ environment: RunEnvironment) { expected.set(environment) }
 
+    /// Spawns the workers of slots `slots` of rank `rank` now (`WorkerSlot.prestart`).
+    func prestart(rank: Int, slots: Range<Int>, outputDirectory: String) {
+        for number in slots {
+            slot(number).prestart(TaskContext(index: 0, attempt: 1, rank: rank, slot: number, outputDirectory: outputDirectory))
+        }
+    }
+
     /// Slot `number`'s worker slot, made on first use.
     func slot(_ number: Int) -> WorkerSlot {
         slots.withLock { slots in

@@ -64,7 +64,7 @@ final class WorkerProcess {
                 worker: launch.description,
                 reason: "cannot start \(program): " + failure.reason(program: program, workingDirectory: launch.workingDirectory))
         }
-        ProcessGroups.shared.insert(pid)
+        ProcessGroups.shared.insert(pid, reapedAtExit: true)
         self.pid = pid
         self.spool = spool
         toWorker = tasks[0]

@@ -62,6 +62,11 @@ final class WorkerSlot: @unchecked Sendable {
     /// The start-up of a worker started before its first task (`startedEnvironment`), which
     /// that task carries as its worker start-up.
     private var earlyStartSeconds = 0.0
+    /// A worker spawned and sent its `hello` ahead of the slot's first task (`prestart`),
+    /// its `ready` not read yet: what it was started as (`WorkerLaunch.identity`) and when.
+    private var launched: (process: WorkerProcess, identity: String, began: UInt64)?
+    /// What the current worker said it is at its handshake (`CPython 3.12.3 /usr/bin/python3`).
+    private(set) var workerDescription: String?
 
     /// A slot with no worker yet: `launch` starts it, `tasks` writes its tasks into batches,
     /// and a worker that says it runs under another environment than `expected` cannot start.
@@ -75,7 +80,10 @@ final class WorkerSlot: @unchecked Sendable {
         self.cores = cores
     }
 
-    deinit { process?.retire() }
+    deinit {
+        process?.retire()
+        launched?.process.retire()
+    }
 
     private var hasPending: Bool { pendingStart < pending.count }
 
@@ -109,6 +117,19 @@ final class WorkerSlot: @unchecked Sendable {
         if let startFailure { throw startFailure }
         if process == nil { try await start(context, setupSeconds: &earlyStartSeconds) }
         return environment
+    }
+
+    /// Spawns the slot's worker for task `context` and sends its `hello` now, so that its
+    /// start-up (an interpreter's, `import numpy`) overlaps the rank's own; its `ready` is
+    /// read when the slot first needs the worker, which is started again there if that task
+    /// would start another (its `env:` or `cwd:` depends on the index) or the spawn failed.
+    func prestart(_ context: TaskContext) {
+        guard process == nil, launched == nil, startFailure == nil else { return }
+        let began = MonotonicClock.nanoseconds()
+        let resolved = launch.resolved(for: context, cores: cores)
+        guard let spool = try? WorkerSpool(), let process = try? WorkerProcess(resolved, spool: spool) else { return }
+        _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
+        launched = (process, launch.identity(of: resolved), began)
     }
 
     // MARK: - Kept across stages
@@ -398,17 +419,30 @@ final class WorkerSlot: @unchecked Sendable {
     /// Starts the worker and waits for its handshake (`startup_timeout:`); the time it took,
     /// whether it started or not, is added to `setupSeconds` (a task whose worker died under
     /// others' tasks may wait for two starts).
+    /// A worker spawned by `prestart` counts from the wait here: the task waited only for
+    /// what was left of its start-up.
     private func start(_ context: TaskContext, setupSeconds: inout Double) async throws {
         let began = MonotonicClock.nanoseconds()
         defer { setupSeconds += Double(MonotonicClock.nanoseconds() &- began) * 1e-9 }
         let resolved = launch.resolved(for: context, cores: cores)
         do {
-            let spool: WorkerSpool
-            do { spool = try WorkerSpool() } catch { throw WorkerStartFailure(worker: resolved.description, reason: error.reason) }
-            let process = try WorkerProcess(resolved, spool: spool)
+            let process: WorkerProcess
+            var spawned = began
+            let early = launched.take()
+            if let early, early.identity == launch.identity(of: resolved) {
+                process = early.process
+                spawned = early.began
+            } else {
+                early?.process.kill()
+                let spool: WorkerSpool
+                do { spool = try WorkerSpool() } catch { throw WorkerStartFailure(worker: resolved.description, reason: error.reason) }
+                process = try WorkerProcess(resolved, spool: spool)
+                _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
+            }
             reader = WorkerFrameReader()
             consumed = [0, 0]
-            try await handshake(process, context: context, description: resolved.description, began: began)
+            let deadline = spawned &+ UInt64(launch.spec.startupTimeout * 1e9)
+            try await handshake(process, context: context, description: resolved.description, deadline: deadline)
             self.process = process
         } catch let failure as WorkerStartFailure {
             startFailure = failure
@@ -416,15 +450,13 @@ final class WorkerSlot: @unchecked Sendable {
         }
     }
 
-    /// Sends `hello` and waits for `ready` (its self-description is for diagnostics; its
-    /// environment is kept for `startedEnvironment`).
-    private func handshake(_ process: WorkerProcess, context: TaskContext, description: String, began: UInt64) async throws {
+    /// Waits until `deadline` for `ready`, the answer to the `hello` sent (its self-description
+    /// is kept for diagnostics, its environment for `startedEnvironment`).
+    private func handshake(_ process: WorkerProcess, context: TaskContext, description: String, deadline: UInt64) async throws {
         func failure(_ reason: String) -> WorkerStartFailure {
             let tail = process.spool.stderrTail(bytes: 600)
             return WorkerStartFailure(worker: description, reason: reason + (tail.isEmpty ? "" : "\n\(tail)"))
         }
-        _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
-        let deadline = began &+ UInt64(launch.spec.startupTimeout * 1e9)
         let wait: FrameWait
         do {
             wait = try await nextFrame(of: process, deadline: deadline)
@@ -446,11 +478,12 @@ final class WorkerSlot: @unchecked Sendable {
                 throw failure(error.description)
             }
             switch reply {
-            case .ready(let version, _, let said, let accepted) where version == WorkerRequest.protocolVersion:
+            case .ready(let version, let worker, let said, let accepted) where version == WorkerRequest.protocolVersion:
                 if let refusal = expected.refusal(of: said, rank: context.rank) {
                     process.kill()
                     throw failure(refusal)
                 }
+                workerDescription = worker.isEmpty ? nil : worker
                 environment = said
                 accepts = accepted
                 return

@@ -14,7 +14,9 @@ import Synchronization
 /// gets SIGTERM at once (while the unreaped leader still holds the group's id),
 /// then `sweep` watches it and sends SIGKILL to whatever is left after a grace
 /// period. When this process exits (`exit`, a return from `main`), every group
-/// still known gets SIGTERM and, a quarter of a second later, SIGKILL.
+/// still known gets SIGTERM and, a quarter of a second later, SIGKILL; a persistent
+/// worker still running then (its leader is reaped by no one else) is reaped as it
+/// goes, or its zombie would hold the group for the whole quarter second.
 ///
 /// A group's id is its leader's pid, which the kernel does not hand out again
 /// while any member of the group is alive, and a group found empty is forgotten
@@ -33,6 +35,8 @@ final class ProcessGroups: Sendable {
     static let timers = DispatchQueue(label: "mpibatch-process-timers")
 
     private let live = Mutex<Set<pid_t>>([])
+    /// The groups of `live` whose leader `endAll` reaps (`insert(_:reapedAtExit:)`).
+    private let reapedAtExit = Mutex<Set<pid_t>>([])
     /// The pipe to the guard, or -1 when it could not be started (then only exit paths clean up).
     private let guardPipe: Int32
 
@@ -46,9 +50,12 @@ final class ProcessGroups: Sendable {
         _ = kill(-group, signal)
     }
 
-    /// Starts tracking `group` (a task's leader was just spawned with it).
-    func insert(_ group: pid_t) {
+    /// Starts tracking `group` (a task's leader was just spawned with it). With
+    /// `reapedAtExit`, the leader is a child that no thread waits for while it runs (a
+    /// persistent worker): `endAll` reaps it when it has gone.
+    func insert(_ group: pid_t, reapedAtExit: Bool = false) {
         _ = live.withLock { $0.insert(group) }
+        if reapedAtExit { _ = self.reapedAtExit.withLock { $0.insert(group) } }
         tellGuard(Int32(group))
     }
 
@@ -77,6 +84,7 @@ final class ProcessGroups: Sendable {
 
     private func forget(_ group: pid_t) {
         _ = live.withLock { $0.remove(group) }
+        _ = reapedAtExit.withLock { $0.remove(group) }
         tellGuard(-Int32(group))
     }
 
@@ -84,11 +92,14 @@ final class ProcessGroups: Sendable {
     func endAll(grace: Double) {
         let groups = live.withLock { $0 }
         guard !groups.isEmpty else { return }
+        let leaders = reapedAtExit.withLock { $0 }.intersection(groups)
         for group in groups { kill(-group, SIGTERM) }
         let deadline = DispatchTime.now() + grace
         var left = groups
         while !left.isEmpty, DispatchTime.now() < deadline {
-            usleep(10_000)
+            usleep(1_000)
+            var status: Int32 = 0
+            for leader in leaders.intersection(left) { _ = waitpid(leader, &status, WNOHANG) }  // a zombie holds the group
             left = left.filter { kill(-$0, 0) == 0 }
         }
         for group in left { kill(-group, SIGKILL) }
