@@ -59,16 +59,25 @@ PY
 }
 check "durable: --deadline 1 with chunks of 0.3 s tasks: no task starts after it, exit 3, resumable" du_deadline
 
-# du_signal_run NAME SIGNALS...: a single process running 8 tasks of 30 s on 2 slots gets
-# SIGNALS (0.3 s apart) 1 s in; its exit status, seconds taken and stderr go to $WORK/du-NAME.*.
+# du_started_two DIR: two tasks have marked their start in DIR.
+du_started_two() {
+    [ "$(ls "$1" | wc -l)" -ge 2 ]
+}
+
+# du_signal_run NAME TASK-SECONDS SIGNALS...: a single process running 8 tasks of TASK-SECONDS
+# on 2 slots (the default grace, 30 s) gets SIGNALS (1 s apart) once its first two tasks have
+# started; its exit status, seconds taken and stderr go to $WORK/du-NAME.*, the job to
+# $WORK/du-NAME.yaml.
 du_signal_run() {
-    local name=$1 out=$WORK/du-$1 signal
+    local name=$1 out=$WORK/du-$1 started=$WORK/du-$1.started signal
     shift
-    printf 'name: sig\nsweep: {grid: {n: {range: [0, 8, 1]}}}\ntask: {shell: "sleep 30"}\n' >"$WORK/du-sig.yaml"
+    mkdir -p "$started"
+    printf 'name: sig\nsweep: {grid: {n: {range: [0, 8, 1]}}}\ntask: {shell: "touch %s/{n}; sleep %s"}\n' "$started" "$1" >"$WORK/du-$name.yaml"
+    shift
     local began=$SECONDS
-    "$BIN" run "$WORK/du-sig.yaml" --out "$out" --slots 2 --quiet 2>"$WORK/du-$name.err" &
+    "$BIN" run "$WORK/du-$name.yaml" --out "$out" --slots 2 --quiet 2>"$WORK/du-$name.err" &
     local rank=$!
-    sleep 1
+    wait_until 30 du_started_two "$started" || { kill -9 $rank; echo "two tasks did not start within 30 s"; return 1; }
     # A second signal sent while the first is still pending is one signal to the kernel (a
     # loaded machine may not run the signal thread for a while): the gap is a full second.
     for signal in "$@"; do kill -"$signal" $rank; sleep 1; done
@@ -78,37 +87,61 @@ du_signal_run() {
     echo $((SECONDS - began)) >"$WORK/du-$name.seconds"
 }
 
-# Issue 23, item 2: SIGHUP (a closed terminal) drains like SIGTERM: summary, exit 3, and the line to continue.
+# Issue 23, item 2: SIGHUP (a closed terminal) drains like SIGTERM: the two running tasks (4 s,
+# signalled once both have started) finish within the grace and are journaled ok, no other
+# starts; summary, exit 3, and the line to continue. (The tasks were 30 s, as long as the
+# grace: the check took 31 s.)
 du_sighup() {
-    du_signal_run hup HUP || return 1
+    du_signal_run hup 4 HUP || return 1
     [ "$(cat "$WORK/du-hup.status")" = 3 ] || { echo "exit $(cat "$WORK/du-hup.status"), wanted 3"; cat "$WORK/du-hup.err"; return 1; }
     grep -q '"interrupted":true' "$WORK/du-hup/summary.json" || { echo "no interrupted summary.json"; return 1; }
     grep -q "SIGHUP" "$WORK/du-hup/summary.json" || { echo "the summary does not name SIGHUP"; return 1; }
-    du_continue_line "$WORK/du-hup.err" "$WORK/du-sig.yaml" "$WORK/du-hup"
+    [ "$(grep -c '"status":"ok"' "$WORK/du-hup/results.jsonl")" -eq 2 ] && [ "$(wc -l <"$WORK/du-hup/results.jsonl")" -eq 2 ] ||
+        { echo "wanted the 2 running tasks drained ok and nothing else:"; cat "$WORK/du-hup/results.jsonl"; return 1; }
+    du_continue_line "$WORK/du-hup.err" "$WORK/du-hup.yaml" "$WORK/du-hup"
 }
 check "durable: SIGHUP drains like SIGTERM (summary.json, exit 3, the command to continue)" du_sighup
 
 # Issue 23, item 2: a second SIGINT ends the grace (30 s) at once: running tasks are cut, journaled interrupted.
 du_double_sigint() {
-    du_signal_run int2 INT INT || return 1
+    du_signal_run int2 30 INT INT || return 1
     [ "$(cat "$WORK/du-int2.status")" = 3 ] || { echo "exit $(cat "$WORK/du-int2.status"), wanted 3"; cat "$WORK/du-int2.err"; return 1; }
     [ "$(cat "$WORK/du-int2.seconds")" -le 6 ] || { echo "took $(cat "$WORK/du-int2.seconds") s: the grace was not cut short"; return 1; }
     grep -q '"status":"interrupted"' "$WORK/du-int2/results.jsonl" || { echo "no interrupted task journaled"; return 1; }
     grep -q '"interrupted":true' "$WORK/du-int2/summary.json" || { echo "no interrupted summary.json"; return 1; }
-    du_continue_line "$WORK/du-int2.err" "$WORK/du-sig.yaml" "$WORK/du-int2"
+    du_continue_line "$WORK/du-int2.err" "$WORK/du-int2.yaml" "$WORK/du-int2"
 }
 check "durable: a second SIGINT ends the grace period at once, exit 3 with the summary" du_double_sigint
 
+# du_both_ranks_ran OUT: OUT's journal has a line from rank 0 and one from rank 1.
+du_both_ranks_ran() {
+    grep -q '"rank":0' "$1/results.jsonl" 2>/dev/null && grep -q '"rank":1' "$1/results.jsonl"
+}
+
+# du_signalled_state NAME: what a failed du_mpirun_signals check left, for its log: stderr,
+# the first signal's time and now, the run directory's files with their times, the journal's
+# last lines and any process still running the run.
+du_signalled_state() {
+    local out=$WORK/du-$1
+    cat "$WORK/du-$1.err"
+    echo "first signal at $(cat "$WORK/du-$1.signalled"), now $(date +%s.%N)"
+    ls -la --time-style=+%s.%N "$out"
+    tail -n 3 "$out/results.jsonl"
+    pgrep -af -- "--out $out " || echo "no process of the run left"
+}
+
 # du_mpirun_signals NAME SIGNALS...: mpirun -np 2 running 60 tasks of 0.2 s (one slot per
-# rank) gets SIGINT once per argument (0.2 s apart) 1.5 s in; the first signal's time goes
-# to $WORK/du-NAME.signalled, stderr to $WORK/du-NAME.err, the run to $WORK/du-NAME.
+# rank) gets SIGINT once per argument (0.2 s apart) once both ranks have journaled a task
+# (the run has started: a fixed 1.5 s was, on a loaded machine, before the ranks watched
+# signals); the first signal's time goes to $WORK/du-NAME.signalled, stderr to
+# $WORK/du-NAME.err, the run to $WORK/du-NAME.
 du_mpirun_signals() {
     local name=$1 out=$WORK/du-$1 signal
     shift
     printf 'name: sig\nsweep: {grid: {n: {range: [0, 60, 1]}}}\ntask: {shell: "sleep 0.2"}\n' >"$WORK/du-mpi.yaml"
     "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/du-mpi.yaml" --out "$out" --slots 1 --quiet 2>"$WORK/du-$name.err" &
     local launcher=$!
-    sleep 1.5
+    wait_until 30 du_both_ranks_ran "$out" || { kill $launcher; echo "no task journaled by both ranks within 30 s"; return 1; }
     date +%s.%N >"$WORK/du-$name.signalled"
     for signal in "$@"; do kill -"$signal" $launcher; sleep 0.2; done
     timeout 30 tail --pid=$launcher -f /dev/null || { kill -9 $launcher; echo "mpirun still running"; return 1; }
@@ -116,7 +149,7 @@ du_mpirun_signals() {
     # After a double Ctrl-C mpirun is gone at once; its ranks finish on their own.
     local waited=0
     until [ -e "$out/summary.json" ] || [ $waited -ge 50 ]; do sleep 0.1; waited=$((waited + 1)); done
-    grep -q '"interrupted":true' "$out/summary.json" || { echo "no interrupted summary.json"; cat "$WORK/du-$name.err"; return 1; }
+    grep -q '"interrupted":true' "$out/summary.json" || { echo "no interrupted summary.json"; du_signalled_state "$name"; return 1; }
     # No task started after the first signal (beyond the time a signal takes to arrive).
     python3 - "$out" "$(cat "$WORK/du-$name.signalled")" <<'PY'
 import json, sys

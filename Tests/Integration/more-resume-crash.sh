@@ -2,7 +2,11 @@
 # rank (rank 0 included) with SIGKILL or SIGTERM, then resumed until done. Every index ends
 # exactly once with status ok, and the final values (results, Monte Carlo estimate, stage
 # values, every task's output read through the journal) are byte-identical to an uninterrupted run. Sourced by run-all.
-# CRASH_KILLS (default 10) kills per job kind.
+# CRASH_KILLS (default 6) kills per job kind, at stratified random moments: kill i of N falls
+# at a random moment of the i-th N-th of the reference run's wall time (launch to exit, from
+# 0.15 s), so the kills spread over start-up, the work and the end of every kind. (Ten kills at a random
+# moment from 0.15 s to 1.2 s after launch put most in start-up or, for the Monte Carlo job of
+# 0.75 s, after the end, when nothing was killed; it took 200 s of CI.)
 
 crash_jobs() { # DIR: writes the four jobs into DIR
     mkdir -p "$1"
@@ -29,13 +33,17 @@ EOF
     write_flaky_graph "$1/graph"
 }
 
-# random_kill LAUNCHER: after a random moment, SIGKILL or SIGTERM to a random rank of
-# LAUNCHER's job (mpirun's children are its ranks); prints what it did.
+# random_kill LAUNCHER TRIAL TRIALS SPAN: at a random moment of the TRIAL-th TRIALS-th of the
+# time from 0.15 s to SPAN seconds after launch, SIGKILL or SIGTERM to a random rank of
+# LAUNCHER's job (mpirun's children are its ranks; a moment before mpirun has started them
+# kills one as soon as it has); prints what it did.
 random_kill() {
-    sleep "$(python3 -c "import random; print(round(random.uniform(0.15, 1.2), 2))")"
-    local ranks victim signal
-    mapfile -t ranks < <(pgrep -P "$1")
-    [ ${#ranks[@]} -gt 0 ] || { echo "finished before the kill"; return 0; }
+    sleep "$(python3 -c "import random, sys; t, n, span = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]); print(round(0.15 + random.uniform((t - 1) / n, t / n) * max(0.0, span - 0.15), 3))" "$2" "$3" "$4")"
+    local ranks=() victim signal
+    until mapfile -t ranks < <(pgrep -P "$1") && [ ${#ranks[@]} -gt 0 ]; do
+        kill -0 "$1" 2>/dev/null || { echo "finished before the kill"; return 0; }
+        sleep 0.02
+    done
     victim=${ranks[$((RANDOM % ${#ranks[@]}))]}
     signal=$([ $((RANDOM % 2)) -eq 0 ] && echo KILL || echo TERM)
     echo "kill -$signal rank $(tr '\0' '\n' </proc/"$victim"/environ 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')"
@@ -58,17 +66,20 @@ run_until_done() {
 
 # crash_kind NAME JOB TASKS [FIX-COMMAND]: the reference run, then CRASH_KILLS killed-and-resumed runs.
 crash_kind() {
-    local name=$1 job=$2 tasks=$3 fix=${4:-true} dir=$WORK/crash-$1 trial
+    local name=$1 job=$2 tasks=$3 fix=${4:-true} dir=$WORK/crash-$1 trial trials=${CRASH_KILLS:-6}
     mkdir -p "$dir"
     $fix
+    local launched=$EPOCHREALTIME span
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$job" --out "$dir/reference" --quiet || return 1
+    span=$(python3 -c "import sys; print(float(sys.argv[1]) - float(sys.argv[2]))" "$EPOCHREALTIME" "$launched")
+    echo "reference run: $span s"
     "$JCHECK" "$dir/reference" "$tasks" --canonical "$dir/reference.canonical" || return 1
-    for trial in $(seq 1 "${CRASH_KILLS:-10}"); do
+    for trial in $(seq 1 "$trials"); do
         local out=$dir/trial-$trial
         [ "$fix" = true ] || rm -f "$(dirname "$job")/fixed"
         "${MPIRUN[@]}" -np 2 "$BIN" run "$job" --out "$out" --quiet >"$out.log" 2>&1 &
         local launcher=$!
-        echo "trial $trial: $(random_kill $launcher)"
+        echo "trial $trial: $(random_kill $launcher "$trial" "$trials" "$span")"
         timeout 60 tail --pid=$launcher -f /dev/null || { echo "trial $trial: mpirun still running 60 s after the kill"; kill -9 $launcher; return 1; }
         wait $launcher
         run_until_done "$out" "$job" "$fix" || { echo "trial $trial: did not complete"; return 1; }
@@ -104,20 +115,22 @@ compare_extras() {
 CRASH_JOBS=$WORK/crash-jobs
 crash_jobs "$CRASH_JOBS"
 fix_graph() { touch "$CRASH_JOBS/graph/fixed"; }
-check "crash: a kernel sweep killed ${CRASH_KILLS:-10} times (any rank, KILL/TERM) resumes exactly once, identical" \
+check "crash: a kernel sweep killed ${CRASH_KILLS:-6} times (any rank, KILL/TERM) resumes exactly once, identical" \
     crash_kind sweep "$CRASH_JOBS/sweep.yaml" 1200
-check "crash: a command task file killed ${CRASH_KILLS:-10} times resumes exactly once, identical output" \
+check "crash: a command task file killed ${CRASH_KILLS:-6} times resumes exactly once, identical output" \
     crash_kind tasks "$CRASH_JOBS/tasks.txt" 500
-check "crash: Monte Carlo with a target killed ${CRASH_KILLS:-10} times resumes to the bit-identical estimate" \
+check "crash: Monte Carlo with a target killed ${CRASH_KILLS:-6} times resumes to the bit-identical estimate" \
     crash_kind mc "$CRASH_JOBS/mc.yaml" -
-check "crash: a stage graph with a failing-then-fixed stage killed ${CRASH_KILLS:-10} times resumes, same stage values" \
+check "crash: a stage graph with a failing-then-fixed stage killed ${CRASH_KILLS:-6} times resumes, same stage values" \
     crash_kind graph "$CRASH_JOBS/graph/dag.yaml" 24 fix_graph
 
-# Hour-scale tasks in miniature (issue 23): 16 tasks of 2 s, static chunks of 4 on 2 ranks ×
-# 2 slots, a random rank SIGKILLed at a random moment. Every task that the side file says
-# ended more than the flush interval (50 ms, plus 100 ms for the message and the write)
-# before the kill has its ok line in the journal; then resumes complete it exactly once.
-# CRASH_LONG_KILLS (default 3) kills.
+# Hour-scale tasks in miniature (issue 23): 16 tasks of 1 s (20 flush intervals; they were
+# 2 s, which proved no more and took twice as long), static chunks of 4 on 2 ranks × 2 slots,
+# a random rank SIGKILLed at a random moment from a third to seven eighths of the work (timed
+# from the journal's creation, not launch: start-up varies with the load). Every task that
+# the side file says ended more than the flush interval (50 ms, plus 100 ms for the message
+# and the write) before the kill has its ok line in the journal; then resumes complete it
+# exactly once. CRASH_LONG_KILLS (default 3) kills.
 crash_long_tasks() {
     local dir=$WORK/crash-long trial
     mkdir -p "$dir"
@@ -126,11 +139,12 @@ crash_long_tasks() {
         cat >"$dir/job-$trial.yaml" <<EOF
 name: crash-long
 sweep: {grid: {i: {range: [0, 16, 1]}}}
-task: {shell: "sleep 2; echo {i} \$(date +%s.%N) >> $side"}
+task: {shell: "sleep 1; echo {i} \$(date +%s.%N) >> $side"}
 EOF
         "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job-$trial.yaml" --out "$out" --slots 2 --chunk static --quiet >"$out.log" 2>&1 &
         local launcher=$!
-        sleep "$(python3 -c "import random; print(round(random.uniform(3.2, 7.5), 2))")"
+        wait_until 30 test -e "$out/results.jsonl" || { echo "trial $trial: no journal within 30 s"; kill $launcher; return 1; }
+        sleep "$(python3 -c "import random; print(round(random.uniform(1.35, 3.5), 2))")"
         local ranks victim killed
         mapfile -t ranks < <(pgrep -P "$launcher")
         [ ${#ranks[@]} -gt 0 ] || { echo "trial $trial: finished before the kill"; return 1; }
@@ -153,5 +167,5 @@ PY
         "$JCHECK" "$out" 16 || return 1
     done
 }
-check "crash: tasks of 2 s in chunks of 4 killed -9 ${CRASH_LONG_KILLS:-3} times: every finished task journaled within the flush interval" \
+check "crash: tasks of 1 s in chunks of 4 killed -9 ${CRASH_LONG_KILLS:-3} times: every finished task journaled within the flush interval" \
     crash_long_tasks

@@ -446,10 +446,12 @@ for i in range(11):
 }
 check "worker: a C worker speaking the raw protocol (jobs/c-worker)" wk_c_worker
 
+# 300 tasks of 50 ms on 2 slots (7.5 s of work; it was 2000, 50 s, which proved no more):
+# the kill, 0.5 s after both workers started, cuts the run (checked: fewer than 300 journaled).
 wk_kill_rank() {
     local dir
     dir=$(wk_dir kill)
-    wk_job "$dir" kill 2000 slow
+    wk_job "$dir" kill 300 slow
     "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/kill.yaml" --out "$dir/out" --quiet >"$dir/log" 2>&1 &
     local launcher=$! tries
     for tries in $(seq 1 100); do
@@ -461,9 +463,13 @@ wk_kill_rank() {
     kill -KILL $(pgrep -P "$launcher") 2>/dev/null
     wait $launcher
     wk_no_workers_left "$dir" || return 1
+    local before
+    before=$(grep -c '"status":"ok"' "$dir/out/results.jsonl" 2>/dev/null)
+    [ "${before:-0}" -lt 300 ] || { echo "the run had finished before the kill"; return 1; }
+    echo "measured: $before of 300 tasks journaled ok before the kill"
     # --resume after the kill: each index once.
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/kill.yaml" --out "$dir/out" --resume --quiet || return 1
-    wk_each_once "$dir" 2000 || return 1
+    wk_each_once "$dir" 300 || return 1
     wk_no_workers_left "$dir"
 }
 check "python: kill -9 of the ranks while workers run leaves no worker; --resume runs each index once" wk_kill_rank
