@@ -119,5 +119,26 @@ PY
         "$(same "$(tables postgres "$port" dbt_sim_build)" "$(tables postgres "$port" dbt_sim_mpi)"), accumulators $in_order"
     printf '%-58s %9ss %9ss %7sx %s\n' "dbt-sim, no --durations (every estimate equal)" "$build" "$flat" "$(ratio "$build" "$flat")" \
         "$(same "$(tables postgres "$port" dbt_sim_build)" "$(tables postgres "$port" dbt_sim_flat)")"
+    # where the time goes: the start-up before the first node, when the accumulators' chain
+    # starts and ends (dbt's queue goes by graph generation, so it starts them late), and
+    # the nodes' own seconds over the slots (the bound once the chain starts early)
+    python3 - "$work/sim-build/target/run_results.json" "$work/sim-mpi-run/results.jsonl" "$build" "$mpi" <<'PY'
+import datetime, json, sys
+def stamp(text):
+    return datetime.datetime.fromisoformat(text.rstrip("Z")).replace(tzinfo=datetime.timezone.utc).timestamp()
+def execute(result):
+    return next(t for t in result["timing"] if t["name"] == "execute")
+build = json.load(open(sys.argv[1]))["results"]
+built = {r["unique_id"].split(".")[-1]: (stamp(execute(r)["started_at"]), stamp(execute(r)["completed_at"])) for r in build}
+mpi = [json.loads(line) for line in open(sys.argv[2])]
+ran = {e["params"]["stage"]: (e["started_at"], e["started_at"] + e["seconds"]) for e in mpi if e["status"] == "ok"}
+nodes = sum(r["execution_time"] for r in build)
+for name, spans, wall in (("dbt build", built, float(sys.argv[3])), ("mpibatch", {k: v for k, v in ran.items() if not k.startswith("dbt-")}, float(sys.argv[4]))):
+    first = min(start for start, _ in spans.values())
+    end = max(stop for _, stop in spans.values())
+    chain = [spans["y%d_state_accumulator" % y] for y in (2021, 2022, 2023)]
+    print(f"    {name}: start-up and end {wall - (end - first):.2f} s, nodes {end - first:.2f} s; accumulators "
+          f"{chain[0][0] - first:.2f}-{chain[-1][1] - first:.2f} s after the first node; nodes' seconds / 4 slots {nodes / 4:.2f} s")
+PY
 fi
 echo "(jaffle: ratio = mpibatch / dbt build, target <= 1.2; dbt-sim: ratio = dbt build / mpibatch, target >= 1.25)"

@@ -123,9 +123,9 @@ public enum DbtImport {
         if let workers {
             lines += [
                 "# Stages run on persistent dbt workers (python: \(DbtWorkerCall.function), shipped inside mpibatch, under \(workers.interpreter)):",
-                "# a slot's worker imports dbt and parses the project once, at its start-up, then runs each node it is",
-                "# sent (args: node) in one `dbt build` it holds open on that parse; every stage names the same worker,",
-                "# so it serves them all.",
+                "# one worker per host (the first sent a stage) imports dbt and parses the project once, then runs each",
+                "# node (args: node) in one `dbt build` it holds open on that parse, the other workers sending it theirs:",
+                "# side by side, as dbt build's threads run in its one process.",
                 "# `mpibatch import dbt --process-per-stage` writes one dbt process per stage instead.",
             ]
         }

@@ -2,9 +2,10 @@ import Foundation
 
 /// The lines of one imported stage run by a persistent dbt worker (the default form):
 /// `python: "mpibatch_dbt:node"`, shipped inside mpibatch, under the Python that runs dbt.
-/// Each slot's worker imports dbt and parses the project once at its start-up, and runs every
-/// node it is sent on that parse, for every stage of the job (a stage naming the same worker
-/// takes the slot's live one): one dbt start-up per slot, not per node. `args:` say the node
+/// One worker per host (per run on a single-writer warehouse) imports dbt and parses the
+/// project once, and runs every node of the job on that parse, the other workers sending it
+/// theirs (a stage naming the same worker takes the slot's live one): one dbt start-up per
+/// host, not per node or slot. `args:` say the node
 /// (its unique id, which the worker's session runs, and its selection, for a worker without
 /// one), `env:` the project and the partial parse the workers start from (the same for every
 /// stage, so every stage names the same worker).

@@ -116,6 +116,8 @@ dbt_postgres_same_tables() {
     JAFFLE_PG_DB=jaffle_mpi mpibatch_dbt "$WORK/pg-mpi" "$WORK/pg-run" --target postgres || return 1
     mpi=$(since "$start")
     ! grep -q "exclusive: true" "$WORK/pg-run.yaml" || { echo "Postgres stages made exclusive"; return 1; }
+    # one host: one worker imports dbt and runs the nodes (the other sends it its own)
+    [ "$(ls -d "$WORK"/pg-run/dbt/worker-rank-* | wc -l)" -eq 1 ] || { ls "$WORK/pg-run/dbt"; echo "not one worker per host"; return 1; }
     "$HERE/dbt_tables.py" postgres "$DBT_PG_PORT" jaffle_build >"$WORK/pg-build.tables" || return 1
     "$HERE/dbt_tables.py" postgres "$DBT_PG_PORT" jaffle_mpi >"$WORK/pg-mpi.tables" || return 1
     diff "$WORK/pg-build.tables" "$WORK/pg-mpi.tables" || return 1

@@ -1,43 +1,44 @@
 /// `mpibatch_dbt`, the dbt worker shipped inside mpibatch (`python: "mpibatch_dbt:node"`, the
-/// stages `mpibatch import dbt` writes): loaded by the Python worker as its module, it imports
-/// dbt and parses the project once, at the worker's start-up (so the parse is the worker's
-/// start-up, not a task's time), reading the project's own partial parse when there is one,
-/// and runs each node it is sent on that parse: in one long `dbt build` invocation that it
-/// holds open (a "session"), so a node costs what dbt spends on it inside a build, not a
-/// whole invocation's set-up (the profile, the adapter, the graph, the artifacts). On a
-/// single-writer warehouse (DuckDB, SQLite) one worker holds the database for the whole run
-/// and the others send it their nodes, which it runs side by side, as `dbt build --threads N`
-/// does in its one process.
+/// stages `mpibatch import dbt` writes): loaded by the Python worker as its module. One
+/// worker per host (one per run on a single-writer warehouse: DuckDB, SQLite), the first sent
+/// a stage, imports dbt and parses the project once, reading the project's own partial parse
+/// when there is one, and runs each node on that parse, its own and those the other workers
+/// send it, side by side, in one long `dbt build` invocation that it holds open (a
+/// "session"), as `dbt build --threads N` does in its one process: a node costs what dbt
+/// spends on it inside a build, not a whole invocation's set-up (the profile, the adapter,
+/// the graph, the artifacts), and dbt's start-up is paid once per host, not once per slot.
 enum DbtWorkerScript {
     /// The module's source.
     static let source = #"""
 """mpibatch's dbt worker (shipped inside mpibatch; `mpibatch import dbt` jobs name it).
 
-At start-up: imports dbt (dbt 1.5 or later: dbtRunner) and parses the project once with the
+One worker per host runs the nodes, the "holder": the first worker there to be sent a stage
+takes an flock on RUN/dbt-worker-HOST.lock (on a single-writer warehouse,
+$MPIBATCH_DBT_SINGLE_WRITER naming the adapter, DuckDB or SQLite, whose database one process
+at a time may open: RUN/dbt-database.lock, one holder for the run) and writes there its
+address (a TCP port of 127.0.0.1) and a secret; every worker sends it its stages (one JSON
+line each way), and it runs them, several at once, as `dbt build --threads N` runs its
+threads in one process. So dbt is imported and the project parsed once per host, not once
+per slot (the other workers import no dbt), and a DuckDB database stays open from one node
+to the next. A holder that ends frees the lock with its process: the nodes it was running
+fail (and are retried), and the next worker to be sent a stage holds the lock.
+
+The holder imports dbt (dbt 1.5 or later: dbtRunner) and parses the project once, with the
 arguments in $MPIBATCH_DBT_PROJECT (a JSON list: --project-dir, --profiles-dir, --target,
 --vars), writing its files under RUN/dbt/worker-rank-R-slot-S, where it first copies the
 project's partial parse ($MPIBATCH_DBT_PARTIAL_PARSE, when there is one: dbt checks it and
-parses again only what changed). Then node(command, select, stage, exclude, node) runs one
-node on that parse, with the arguments in $MPIBATCH_DBT_ARGS (a JSON list, --dbt-arg) after
-the project's. Given its unique id (`node`), the node runs in the worker's session: one
-`dbt build` invocation held open, whose task runs each node it is sent as the build would
-(its runner, its status, its message) with the relation cache emptied first, so a relation
-another worker made is seen; its run_results.json goes to RUN/dbt/STAGE, the session's
+parses again only what changed). node(command, select, stage, exclude, node) runs one node
+on that parse, with the arguments in $MPIBATCH_DBT_ARGS (a JSON list, --dbt-arg) after the
+project's. Given its unique id (`node`), the node runs in the holder's session: one `dbt
+build` invocation held open, whose task runs each node it is sent as the build would (its
+runner, its status, its message) on threads of its own (the build's invocation context
+set), the relation cache emptied first (but on a single writer), so a relation another
+host's holder made is seen; its run_results.json goes to RUN/dbt/STAGE, the session's
 dbt.log to RUN/dbt/worker-rank-R-slot-S/session. Without the id, or in a project with
 on-run-start or on-run-end hooks (a session would run them once, not per node), the node
-runs as `dbt COMMAND --select SELECT [--exclude ...]`, its files and dbt.log under
-RUN/dbt/STAGE. Its value is dbt's status, timing and message for the node; a node that fails
-raises dbt's own message.
-
-On a single-writer warehouse ($MPIBATCH_DBT_SINGLE_WRITER names the adapter, DuckDB or
-SQLite: one process at a time may open the database file), the first worker to be sent a
-stage holds the database for the rest of the run (an flock on RUN/dbt-database.lock, where it
-writes its address and a secret), imports dbt and parses then (not at its start-up), and
-runs its own nodes and those the other workers send it (over a local TCP connection; they
-import no dbt), several at once in its session, as `dbt build --threads N` runs its threads
-in one process, the database open from one node to the next. A holder
-that ends frees the lock with its process: a node it was running for another worker fails
-there (and is retried), and the next worker to need the database holds it."""
+runs as `dbt COMMAND --select SELECT [--exclude ...]`, one at a time, its files and dbt.log
+under RUN/dbt/STAGE. Its value is dbt's status, timing and message for the node; a node
+that fails raises dbt's own message."""
 import atexit
 import fcntl
 import json
@@ -105,11 +106,12 @@ def _load():
             _SESSION = _Session() if _Session.usable() else None
 
 
-def _release(adapter=None):
+def _release(adapter=None, ending=False):
     """Closes dbt-duckdb's database, which it keeps open in the process between nodes (and
     `adapter`'s connections to it): DuckDB lets one process at a time open a database file,
-    and the next stage may run in another worker. A holder (see _Holder) keeps it open."""
-    if _HOLDER.holds():
+    and the next stage may run in another worker. A holder (see _Holder) keeps it open
+    until it ends (`ending`)."""
+    if _HOLDER.holds() and not ending:
         return
     try:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
@@ -140,6 +142,7 @@ class _Session:
         self.thread = None
         self.ended = None
         self.starting = threading.Lock()
+        self.serving = threading.Event()
         original = GraphRunnableTask.execute_nodes
         session = self
 
@@ -160,12 +163,19 @@ class _Session:
         hooks = any(node.resource_type == "operation" for node in _MANIFEST.nodes.values())
         return not hooks and all(hasattr(GraphRunnableTask, name) for name in ("execute_nodes", "get_runner", "call_runner", "get_result"))
 
+    def check(self):
+        """The connection check: the session's build set up (it connects to the warehouse to
+        make the schemas, as `dbt build` does before any node), or its error (a warehouse down)."""
+        thread = self._started()
+        while not self.serving.wait(timeout=0.2):
+            if not thread.is_alive():
+                self._ended(thread)
+                raise RuntimeError(_one_line(self.ended or "dbt build ended before it ran a node"))
+        return {"status": "success", "message": "the warehouse answers (dbt build's set-up made the schemas)"}
+
     def run(self, unique_id, place):
         """dbt's RunResult for node `unique_id`, its run_results.json written to `place`."""
-        with self.starting:
-            if self.thread is None:
-                self._start()
-            thread = self.thread
+        thread = self._started()
         reply = queue.Queue()
         self.requests.put((unique_id, place, reply))
         while True:
@@ -174,9 +184,7 @@ class _Session:
                 break
             except queue.Empty:
                 if not thread.is_alive():  # the build ended before it served (a warehouse down)
-                    with self.starting:
-                        if self.thread is thread:
-                            self.thread = None
+                    self._ended(thread)
                     raise RuntimeError(_one_line(self.ended or "dbt build ended before it ran %s" % unique_id))
         if isinstance(outcome, BaseException):
             raise outcome
@@ -188,9 +196,22 @@ class _Session:
             self.requests.put(None)
             self.thread.join(timeout=10)
 
+    def _started(self):
+        """The session's build thread, started if there is none."""
+        with self.starting:
+            if self.thread is None:
+                self._start()
+            return self.thread
+
+    def _ended(self, thread):
+        with self.starting:
+            if self.thread is thread:
+                self.thread = None
+
     def _start(self):
         self.requests = queue.Queue()  # none of a session that ended is served by the next
         self.ended = None
+        self.serving.clear()
         place = os.path.join(_place(_WORKER), "session")
 
         def build():
@@ -200,41 +221,33 @@ class _Session:
             except BaseException as error:
                 self.ended = error
             finally:
-                _release()
+                _release(ending=True)
 
         self.thread = threading.Thread(target=build, name="mpibatch-dbt-session", daemon=True)
         self.thread.start()
 
     def _serve(self, task):
-        """The build's loop: each node it is sent, on this thread, or on a thread of its own
-        when this worker holds a single writer's database (nodes side by side, as the build's
-        thread pool would run them, with the build's invocation context)."""
+        """The build's loop: each node it is sent runs on one of the session's threads, side
+        by side, as the build's thread pool would run them (a thread is kept for later nodes,
+        and its warehouse connection with it)."""
         from dbt.adapters.factory import get_adapter
         from dbt_common.context import get_invocation_context
         adapter = get_adapter(task.config)
         context = get_invocation_context()
-        running = []
+        threads = _Threads(lambda request: self._node(task, adapter, request), lambda: task._pool_thread_initializer(context))
+        self.serving.set()
         while True:
             request = self.requests.get()
             if request is None:
-                for thread in running:
-                    thread.join()
+                threads.close()
                 return []
-            if not _HOLDER.holds():
-                self._node(task, adapter, request)
-                continue
-            running = [thread for thread in running if thread.is_alive()]
-            thread = threading.Thread(target=self._node, args=(task, adapter, request, context), daemon=True)
-            thread.start()
-            running.append(thread)
+            threads.submit(request)
 
-    def _node(self, task, adapter, request, context=None):
+    def _node(self, task, adapter, request):
         unique_id, place, reply = request
         try:
-            if context is not None:
-                task._pool_thread_initializer(context)
-            else:
-                adapter.cache.clear()  # another worker may have made or dropped a relation since
+            if not _SINGLE_WRITER:
+                adapter.cache.clear()  # another host's worker may have made or dropped a relation since
             started = time.time()
             outcome = task.call_runner(task.get_runner(task.manifest.nodes[unique_id]))
             os.makedirs(place, exist_ok=True)
@@ -249,19 +262,57 @@ class _Session:
         reply.put(outcome)
 
 
+class _Threads:
+    """Threads that run a session's nodes side by side: one more whenever every one is busy."""
+
+    def __init__(self, run, initializer):
+        self.run = run
+        self.initializer = initializer
+        self.work = queue.Queue()
+        self.lock = threading.Lock()
+        self.idle = 0
+        self.threads = []
+
+    def submit(self, item):
+        with self.lock:
+            if self.idle:
+                self.idle -= 1
+            else:
+                thread = threading.Thread(target=self._loop, name="mpibatch-dbt-node-%d" % len(self.threads), daemon=True)
+                thread.start()
+                self.threads.append(thread)
+        self.work.put(item)
+
+    def close(self):
+        for _ in self.threads:
+            self.work.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def _loop(self):
+        self.initializer()
+        while True:
+            item = self.work.get()
+            if item is None:
+                return
+            self.run(item)
+            with self.lock:
+                self.idle += 1
+
+
 def _utc_now():
     from datetime import datetime, timezone
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class _Holder:
-    """On a single-writer warehouse, which worker holds the database: this one once it has
-    taken the lock on RUN/dbt-database.lock (it then serves the other workers' requests on a
-    TCP port of this host, its address and a secret written in the lock file, readable by the
-    user alone); the others send it theirs, one JSON line each way."""
+    """Which worker runs the nodes: this one once it has taken the lock (RUN/dbt-database.lock
+    on a single-writer warehouse, else RUN/dbt-worker-HOST.lock, one per host), serving the
+    other workers' requests on a TCP port of this host, its address and a secret written in
+    the lock file, readable by the user alone; the others send it theirs, one JSON line each way."""
 
     def __init__(self):
-        self.path = os.path.join(_RUN, "dbt-database.lock")
+        self.path = os.path.join(_RUN, "dbt-database.lock" if _SINGLE_WRITER else "dbt-worker-%s.lock" % socket.gethostname())
         self.file = None
         self.serial = threading.Lock()  # the nodes run outside a session: one dbtRunner call at a time
 
@@ -270,8 +321,6 @@ class _Holder:
 
     def call(self, request):
         """The value of `request` (node()'s arguments), run here or by the holder."""
-        if not _SINGLE_WRITER:
-            return _run(**request)
         deadline = time.time() + 60
         while True:
             if self.file is not None or self._take():
@@ -313,6 +362,7 @@ class _Holder:
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, (json.dumps(address) + "\n").encode(), 0)
         self.file = descriptor
+        atexit.register(_release, ending=True)  # after the session's end (registered later, run first)
         threading.Thread(target=self._serve, args=(server, secret), name="mpibatch-dbt-holder", daemon=True).start()
         return True
 
@@ -361,8 +411,6 @@ class _Holder:
 
 
 _HOLDER = _Holder()
-if not _SINGLE_WRITER:
-    _load()
 
 
 def node(command, select="", stage="dbt", exclude="", node=""):
@@ -378,10 +426,9 @@ def _run(command, select, stage, exclude, node):
     """node()'s work, in this worker."""
     place = _place(stage)
     if command == "parse":
-        when = "when it took the database" if _SINGLE_WRITER else "at its start-up"
-        return {"status": "success", "message": "parsed by the worker %s" % when, "nodes": len(_MANIFEST.nodes)}
+        return {"status": "success", "message": "parsed by %s, which runs the nodes" % _WORKER, "nodes": len(_MANIFEST.nodes)}
     if command == "debug":
-        return _check_connection(place)
+        return _SESSION.check() if _SESSION is not None else _check_connection(place)
     if node and _SESSION is not None:
         if node not in _MANIFEST.nodes:
             raise RuntimeError("node %s is not in the project dbt parsed (parse again and import again)" % node)
