@@ -32,6 +32,7 @@ cluster_checks() {
     check "cluster: node powered off (hard) under mpirun: summary names it, interrupted not failed, exit <= 15 s, no spinning, resume once" cluster_loss hard
     check "cluster: a SIGSTOPped rank: given up on, exit status 4 <= 15 s, resume once" cluster_loss stop
     check "cluster: node lost under sbatch + srun: requeued, resumed, each index once" cluster_slurm_loss
+    check "cluster: dbt on Postgres (head node) from 3 nodes: each stage once, one dbt worker per node, the tables of dbt build; n2 lost mid-run, --resume on n1 and n3: the same tables" cluster_dbt
     check "cluster: down leaves no process and no namespace" cluster_down
 }
 
@@ -299,6 +300,65 @@ cluster_slurm_loss() {
     grep -q -- "restart 1 on n\[1,3\]" "$out.log" || { echo "not requeued once, onto n1 and n3"; return 1; }
     grep -q -- "--resume" "$out.log" || { echo "the requeued job did not resume"; return 1; }
     exactly_once_ok "$out" 1200
+}
+
+# Issue 29 on the cluster: Tests/Integration/dbt-jaffle built by mpibatch import dbt from the
+# 3 nodes (6 ranks) against a Postgres on the head node, and by dbt build on the head; then a
+# run that loses n2 once some stages have finished, resumed on n1 and n3. Each node's first
+# dbt worker runs that node's nodes (its lock RUN/dbt-worker-NODE.lock); every stage ends ok
+# once, and the tables and their row counts are dbt build's. Needs scripts/install-deps
+# --dbt (skipped without dbt).
+cluster_dbt() {
+    command -v dbt >/dev/null && command -v psql >/dev/null || { echo "no dbt or psql (scripts/install-deps --dbt): not checked"; return 0; }
+    local pg=$SH/pg port=$((54000 + VC_ID)) head=10.77.$VC_ID.10 project=$SH/dbt-jaffle status
+    mkdir -p "$pg" && chmod 755 "$VC_STATE" "$SH" "$pg"   # the user postgres reaches its directory
+    $VC exec head env PG_LISTEN="127.0.0.1,$head" scripts/postgres-server start "$pg" "$port" >/dev/null || return 1
+    local pg_psql=($VC exec head psql -h 127.0.0.1 -p "$port" -U postgres -X -q)
+    "${pg_psql[@]}" -c "create database vc_build" -c "create database vc_mpi" -c "create database vc_loss" || { cluster_dbt_end; return 1; }
+    rm -rf "$project" && cp -r "$HERE/dbt-jaffle" "$project" && rm -rf "$project/target" "$project/logs"
+    (cd "$project" && dbt -q parse --profiles-dir . --target postgres >parse.log 2>&1) || { cat "$project/parse.log"; cluster_dbt_end; return 1; }
+    "$VBIN" import dbt "$project/target/manifest.json" --target postgres >"$SH/dbt.yaml" || { cluster_dbt_end; return 1; }
+    local -x JAFFLE_PG_HOST=$head JAFFLE_PG_PORT=$port   # for this check alone
+    JAFFLE_PG_DB=vc_build $VC exec head dbt -q build --threads 2 --project-dir "$project" --profiles-dir "$project" --target postgres \
+        --target-path "$SH/dbt-build" --log-path "$SH/dbt-build" >"$SH/dbt-build.log" 2>&1 ||
+        { cat "$SH/dbt-build.log"; cluster_dbt_end; return 1; }
+    local pass=(-x JAFFLE_PG_HOST -x JAFFLE_PG_PORT -x JAFFLE_PG_DB)
+    JAFFLE_PG_DB=vc_mpi expect_status 0 $VC mpirun -np 6 "${pass[@]}" "$VBIN" run "$SH/dbt.yaml" --out "$SH/dbt-run" --quiet || { cluster_dbt_end; return 1; }
+    exactly_once_ok "$SH/dbt-run" 30 || { cluster_dbt_end; return 1; }
+    local workers
+    workers=$(cd "$SH/dbt-run" && ls dbt-worker-*.lock | sort | paste -sd' ')
+    [ "$workers" = "dbt-worker-n1.lock dbt-worker-n2.lock dbt-worker-n3.lock" ] || { echo "holders: $workers"; cluster_dbt_end; return 1; }
+    [ "$(ls -d "$SH"/dbt-run/dbt/worker-rank-* | wc -l)" -eq 3 ] || { ls "$SH/dbt-run/dbt"; echo "not one dbt worker per node"; cluster_dbt_end; return 1; }
+    # n2 lost once a few stages have finished; --resume on the nodes left
+    JAFFLE_PG_DB=vc_loss $VC mpirun -np 6 "${pass[@]}" "$VBIN" run "$SH/dbt.yaml" --out "$SH/dbt-loss" --quiet >"$SH/dbt-loss.log" 2>&1 &
+    local launcher=$! finished=0
+    for _ in $(seq 1 1500); do
+        finished=$("$BIN" status "$SH/dbt-loss" --json 2>/dev/null | python3 -c "import json, sys; print(json.load(sys.stdin)['finished'])" 2>/dev/null)
+        [ "${finished:-0}" -ge 8 ] && break
+        sleep 0.2
+    done
+    $VC kill-node n2
+    wait "$launcher"
+    status=$?
+    [ "$status" -ne 0 ] || { echo "the run ended 0 though n2 was lost (after $finished stages)"; cluster_dbt_end; return 1; }
+    JAFFLE_PG_DB=vc_loss expect_status 0 $VC mpirun --host n1:2,n3:2 -np 4 "${pass[@]}" "$VBIN" run "$SH/dbt.yaml" --out "$SH/dbt-loss" --resume --quiet ||
+        { cluster_dbt_end; return 1; }
+    exactly_once_ok "$SH/dbt-loss" 30 || { cluster_dbt_end; return 1; }
+    local db
+    for db in vc_build vc_mpi vc_loss; do
+        $VC exec head "$HERE/dbt_tables.py" postgres "$port" "$db" >"$SH/$db.tables" || { cluster_dbt_end; return 1; }
+    done
+    [ "$(wc -l <"$SH/vc_build.tables")" -eq 8 ] || { cat "$SH/vc_build.tables"; cluster_dbt_end; return 1; }
+    diff "$SH/vc_build.tables" "$SH/vc_mpi.tables" && diff "$SH/vc_build.tables" "$SH/vc_loss.tables" || { cluster_dbt_end; return 1; }
+    echo "n2 lost after $finished of 30 stages (the launch ended with status $status)"
+    cluster_dbt_end
+}
+
+# cluster_dbt_end: the head node's Postgres stopped (by its pid) and n2 back for the checks after.
+cluster_dbt_end() {
+    scripts/postgres-server stop "$SH/pg"
+    $VC revive-node n2 >/dev/null 2>&1
+    return 0
 }
 
 cluster_down() {
