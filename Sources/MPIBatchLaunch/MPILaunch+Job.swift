@@ -1,4 +1,6 @@
+import Foundation
 import MPIBatchJob
+import MPIBatchRuntime
 import MPIBatchWorkloads
 
 extension MPILaunch {
@@ -7,8 +9,29 @@ extension MPILaunch {
     /// as task kernels, Monte Carlo kernels and stage bodies alike. `mpibatch run` is this
     /// with the built-in catalog.
     public static func run(job: JobSpec, kernels: KernelCatalog, options: Options) async throws -> Outcome {
-        try await run(name: job.name, jobHash: job.contentHash, options: options) { outputDirectory in
+        let make = { (outputDirectory: String) throws -> any Workload in
             try WorkloadFactory.makeWorkload(for: job, kernels: kernels, outputDirectory: outputDirectory)
         }
+        let early = earlyModelWorkload(job: job, options: options, make: make)
+        return try await run(name: job.name, jobHash: job.contentHash, options: options) { outputDirectory in
+            if let early, early.outputDirectory == outputDirectory { return early.workload }
+            return try make(outputDirectory)
+        }
+    }
+
+    /// A Monte Carlo model's workload made before MPI starts, its workers started, so that
+    /// their start-up (a Python interpreter's and `import numpy`) overlaps MPI's: only with
+    /// `--out` (else rank 0 names the directory once MPI runs) and a launcher that says where
+    /// this rank is (`LaunchPlace`); nil otherwise, or when the workload cannot be made (the
+    /// run then makes it, and reports why, once MPI runs).
+    static func earlyModelWorkload(
+        job: JobSpec, options: Options, make: (String) throws -> any Workload
+    ) -> (outputDirectory: String, workload: any Workload)? {
+        guard case .monteCarlo(let spec) = job.body, spec.model != nil, let outputDirectory = options.outputDirectory,
+            let place = LaunchPlace.from(ProcessInfo.processInfo.environment), let workload = try? make(outputDirectory)
+        else { return nil }
+        let slots = slotsOfRank(requested: options.slots, ranksOnNode: place.ranksOnNode)
+        workload.prestartWorkers(rank: place.rank, slots: 0..<slots, outputDirectory: outputDirectory)
+        return (outputDirectory, workload)
     }
 }

@@ -63,7 +63,7 @@ public enum MPILaunch {
         let node = try world.splitSharedMemory()
         let boundCPUs = options.behaviour.bindCores ? try nodeShareOfCPUs(node) : nil
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let slots = options.slots ?? max(1, cores / node.size)
+        let slots = slotsOfRank(requested: options.slots, ranksOnNode: node.size)
         // --slots auto: the coordinator is sized for the cap; the rank activates slots as it goes.
         let adaptive = options.behaviour.adaptiveSlots
         let cap = adaptive ? max(slots, options.behaviour.maxSlots ?? 4 * cores) : slots
@@ -71,8 +71,9 @@ public enum MPILaunch {
         let chosen = options.outputDirectory ?? (world.rank == 0 ? makeDefaultOutputDirectory(name: name) : "")
         let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
-        // A model's workers start now, every rank's and slot's at once (any slot may be given
-        // the first task), while rank 0 asks its first one what it runs under and prepares the run.
+        // A model's workers start now (if they did not before MPI, as this rank and slot would
+        // start them), every rank's and slot's at once (any slot may be given the first task),
+        // while rank 0 asks its first one what it runs under and prepares the run.
         workload.prestartWorkers(rank: world.rank, slots: 0..<slots, outputDirectory: outputDirectory)
         let host = try MPIEnvironment.processorName()
         // Only when some task asks for GPUs or memory: the node's ranks agree on its pools.
@@ -134,6 +135,11 @@ public enum MPILaunch {
             try MPIEnvironment.finalize()  // with a rank gone silent it would hang: the caller aborts instead
         }
         return Outcome(rank: world.rank, outputDirectory: outputDirectory, summary: summary)
+    }
+
+    /// A rank's slots: `requested` (`--slots`), else the node's cores shared by its `ranksOnNode` ranks.
+    static func slotsOfRank(requested: Int?, ranksOnNode: Int) -> Int {
+        requested ?? max(1, ProcessInfo.processInfo.activeProcessorCount / ranksOnNode)
     }
 
     /// `mpibatch run`'s exit status when ranks were lost (a node died or hung): the

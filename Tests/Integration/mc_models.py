@@ -38,3 +38,9 @@ def walk(seed, steps=64, bad=-1):
     if getattr(seed, "spawn_key", None) == (bad,):
         raise ValueError("path %d is bad on purpose" % bad)
     return float(np.random.default_rng(seed).standard_normal(steps).cumsum()[-1])
+
+
+def rank_payoff(rng, n):
+    """The rank and slot of the worker that ran the block (MPIBATCH_RANK + 10 * MPIBATCH_SLOT)."""
+    import os
+    return np.full(n, float(os.environ["MPIBATCH_RANK"]) + 10 * float(os.environ["MPIBATCH_SLOT"]))

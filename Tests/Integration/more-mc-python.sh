@@ -373,6 +373,36 @@ mp_environment_nodes() {
 }
 check "montecarlo python: a rank whose worker runs another numpy than rank 0's cannot start it: the run stops (exit 3) naming both" mp_environment_nodes
 
+# With --out a model's workers start before MPI does, for the rank the launcher's variables
+# say: under mpirun each block runs on its own rank's worker; a wrong guess (PMI_RANK=1 on a
+# run without mpirun, which Open MPI ignores: it is rank 0) is replaced, never used.
+mp_early_workers() {
+    local dir
+    dir=$(mp_dir early)
+    mp_job "$dir" early '  python: "mc_models:rank_payoff"
+  paths: 8000
+  seed: 3
+  block: 1000
+  paths_out: paths'
+    PMI_RANK=1 MPI_LOCALNRANKS=1 expect_status 0 "$BIN" run "$dir/early.yaml" --out "$dir/guessed" --slots 2 --quiet || return 1
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/early.yaml" --out "$dir/mpirun" --slots 2 --quiet || return 1
+    python3 - "$dir" <<'PY'
+import csv, glob, json, sys
+for run in ("guessed", "mpirun"):
+    ran = {json.loads(line)["index"]: (json.loads(line)["rank"], json.loads(line)["slot"])
+           for line in open("%s/%s/results.jsonl" % (sys.argv[1], run))}
+    assert len(ran) == 8, (run, ran)
+    for name in glob.glob("%s/%s/paths/block-*.csv" % (sys.argv[1], run)):
+        block = int(name.rsplit("-", 1)[1].split(".")[0])
+        rank, slot = ran[block]
+        values = {float(row["value"]) for row in csv.DictReader(open(name))}
+        assert values == {rank + 10.0 * slot}, (run, block, ran[block], values)
+    if run == "guessed":
+        assert {rank for rank, _ in ran.values()} == {0}, ran
+PY
+}
+check "montecarlo python: workers start before MPI for the launcher's rank; a wrong guess is replaced, each block runs on its own rank's worker" mp_early_workers
+
 # Bad input: path:line:col, exit 2, nothing run.
 mp_bad_input() {
     local dir job

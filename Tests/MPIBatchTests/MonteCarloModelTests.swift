@@ -13,7 +13,10 @@ import Testing
 /// must leave those threads to the suites that time themselves.
 @Suite(.serialized) struct MonteCarloModelTests {
     static let model = """
+        import os
         import numpy as np
+        def rank(rng, n):
+            return [float(os.environ["MPIBATCH_RANK"])] * n
         def draws(rng, n, scale=1.0):
             return scale * rng.standard_normal(n)
         def short(rng, n):
@@ -147,6 +150,29 @@ import Testing
         let broken = try MonteCarloModelWorkload(spec: missing)
         #expect(await broken.resultEnvironment(outputDirectory: elsewhere + "/out") == nil)
         await #expect(throws: WorkerStartFailure.self) { _ = try await broken.run(context(0, elsewhere)) }
+    }
+
+    @Test func prestartedWorkersServeTheirSlotsAndOnesStartedForAnotherRankAreReplaced() async throws {
+        let (spec, directory) = try load("  python: \"model:rank\"\n  paths: 2000\n  seed: 7\n  block: 1000\n")
+        let out = directory + "/out"
+        // Started as rank 1 would start them (the launcher's guess before MPI), then as rank 0:
+        // the block runs on a worker of rank 0.
+        let replaced = try MonteCarloModelWorkload(spec: spec)
+        replaced.prestartWorkers(rank: 1, slots: 0..<2, outputDirectory: out)
+        replaced.prestartWorkers(rank: 0, slots: 0..<2, outputDirectory: out)
+        #expect(try #require(MonteCarloAccumulator(try await replaced.run(context(1, directory)))).maximum == 0)
+        // Started as rank 1 only: the block's own start (rank 0) replaces it.
+        let guessed = try MonteCarloModelWorkload(spec: spec)
+        guessed.prestartWorkers(rank: 1, slots: 0..<1, outputDirectory: out)
+        #expect(try #require(MonteCarloAccumulator(try await guessed.run(context(0, directory)))).maximum == 0)
+        // Started right: rank 0's first worker names the interpreter for the start note.
+        let started = try MonteCarloModelWorkload(spec: spec)
+        started.prestartWorkers(rank: 0, slots: 0..<1, outputDirectory: out)
+        let environment = try #require(await started.resultEnvironment(outputDirectory: out))
+        let executable = try #require(environment.members["executable"])
+        #expect(started.startNotes.count == 1 && started.startNotes[0].hasPrefix("python: model runs under CPython ")
+            && started.startNotes[0].hasSuffix(" " + executable))
+        #expect(try #require(MonteCarloAccumulator(try await started.run(context(1, directory)))).count == 1000)
     }
 
     @Test func aWorkerUnderAnotherEnvironmentThanRankZerosCannotStart() async throws {

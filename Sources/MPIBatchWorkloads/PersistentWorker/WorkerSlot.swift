@@ -123,13 +123,21 @@ final class WorkerSlot: @unchecked Sendable {
     /// start-up (an interpreter's, `import numpy`) overlaps the rank's own; its `ready` is
     /// read when the slot first needs the worker, which is started again there if that task
     /// would start another (its `env:` or `cwd:` depends on the index) or the spawn failed.
+    /// A worker spawned before as another would be now (for another rank, the launcher's
+    /// guess before MPI started) is ended, and this one spawned instead.
     func prestart(_ context: TaskContext) {
-        guard process == nil, launched == nil, startFailure == nil else { return }
+        guard process == nil, startFailure == nil else { return }
         let began = MonotonicClock.nanoseconds()
         let resolved = launch.resolved(for: context, cores: cores)
+        let identity = launch.identity(of: resolved)
+        if let early = launched {
+            guard early.identity != identity else { return }
+            early.process.kill()
+            launched = nil
+        }
         guard let spool = try? WorkerSpool(), let process = try? WorkerProcess(resolved, spool: spool) else { return }
         _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
-        launched = (process, launch.identity(of: resolved), began)
+        launched = (process, identity, began)
     }
 
     // MARK: - Kept across stages
