@@ -40,6 +40,12 @@ package struct TaskTimeAnalysis: JournalVisitor {
     private let startOffset: Double
     private var groups: [String: (count: Int, seconds: Double)] = [:]
     private var slotEnds: [Int: [Int: Double]] = [:]
+    /// The group of the last lines visited and their tally, not yet in `groups`: lines come in
+    /// runs of one group (a sweep has one), so most lines cost no dictionary lookup.
+    private var recentGroup: (name: String, count: Int, seconds: Double)?
+    /// The slot of the last lines visited and their latest end, not yet in `slotEnds` (a
+    /// results message holds one slot's records).
+    private var recentSlot: (rank: Int, slot: Int, end: Double)?
     private var first = Double.infinity
     private var last = 0.0
     /// Attempts long enough to be stragglers, in journal order.
@@ -56,10 +62,19 @@ package struct TaskTimeAnalysis: JournalVisitor {
         guard entry.start >= startOffset else { return }
         attempts += 1
         let group = Self.group(of: line)
-        groups[group, default: (0, 0)].count += 1
-        groups[group, default: (0, 0)].seconds += entry.seconds
+        if recentGroup?.name != group {
+            foldRecentGroup()
+            recentGroup = (group, 0, 0)
+        }
+        recentGroup!.count += 1
+        recentGroup!.seconds += entry.seconds
         let end = entry.start + entry.seconds
-        slotEnds[entry.rank, default: [:]][entry.slot] = max(slotEnds[entry.rank]?[entry.slot] ?? 0, end)
+        if let recent = recentSlot, recent.rank == entry.rank, recent.slot == entry.slot {
+            recentSlot!.end = max(recent.end, end)
+        } else {
+            foldRecentSlot()
+            recentSlot = (entry.rank, entry.slot, end)
+        }
         first = min(first, entry.start)
         last = max(last, end)
         guard entry.seconds >= shortestStraggler else { return }
@@ -71,6 +86,21 @@ package struct TaskTimeAnalysis: JournalVisitor {
         }
     }
 
+    /// Moves `recentGroup`'s tally into `groups`.
+    private mutating func foldRecentGroup() {
+        guard let recent = recentGroup else { return }
+        groups[recent.name, default: (0, 0)].count += recent.count
+        groups[recent.name, default: (0, 0)].seconds += recent.seconds
+        recentGroup = nil
+    }
+
+    /// Moves `recentSlot`'s end into `slotEnds`.
+    private mutating func foldRecentSlot() {
+        guard let recent = recentSlot else { return }
+        slotEnds[recent.rank, default: [:]][recent.slot] = max(slotEnds[recent.rank]?[recent.slot] ?? 0, recent.end)
+        recentSlot = nil
+    }
+
     /// The shortest attempt that can still be a straggler, given the span so far.
     private var shortestStraggler: Double {
         max(Self.minimumExcessSeconds, Self.minimumExcessShare * (last > first ? last - first : 0))
@@ -78,6 +108,8 @@ package struct TaskTimeAnalysis: JournalVisitor {
 
     /// The tail's figures and the stragglers, once every line was visited.
     mutating func finish() {
+        foldRecentGroup()
+        foldRecentSlot()
         let ends = slotEnds.values.flatMap(\.values)
         guard attempts > 0, let tailStart = ends.min(), last > first else { return }
         tailSeconds = last - tailStart

@@ -34,8 +34,9 @@ struct PageData: JournalVisitor {
         let bin = entry.seconds > 0 ? Int((log10(entry.seconds) + 6) * 4) : 0
         durationCounts[min(max(bin, 0), Self.durationBins - 1)] += 1
         busy.add(from: entry.start, to: entry.start + entry.seconds)
-        if entry.status == .ok, let range = entry.value, blocks.count < Self.maximumBlocks,
-            let block = MonteCarloAccumulator(TaskValue(journalBytes: UnsafeBufferPointer(rebasing: line.bytes[range])))
+        // A `null` value (a kernel's or a command's without one) is no accumulator: not parsed to find that out.
+        if entry.status == .ok, let range = entry.value, !range.isEmpty, line.bytes[range.lowerBound] != UInt8(ascii: "n"),
+            blocks.count < Self.maximumBlocks, let block = MonteCarloAccumulator(TaskValue(journalBytes: UnsafeBufferPointer(rebasing: line.bytes[range])))
         {
             blocks[entry.index] = block
         }
