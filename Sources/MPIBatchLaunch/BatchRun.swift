@@ -33,12 +33,15 @@ public enum BatchRun {
         }
         // On the monotonic clock; every rank reads it at about the same moment (after a collective).
         let deadline = configuration.behaviour.deadlineSeconds.map { MonotonicClock.seconds() + $0 }
-        let worker = Worker(
-            rank: rank, slots: slotsPerRank[rank], workload: workload,
-            outputDirectory: configuration.outputDirectory, failFast: configuration.behaviour.failFast,
-            deadline: deadline, adaptive: adaptive, boundCPUs: configuration.behaviour.boundCPUs, ledger: configuration.ledger,
-            sendToCoordinator: { transport.send($0.encoded(), to: 0) })
+        func makeWorker(sendToCoordinator: @escaping @Sendable (RuntimeMessage) -> Void) -> Worker {
+            Worker(
+                rank: rank, slots: slotsPerRank[rank], workload: workload,
+                outputDirectory: configuration.outputDirectory, failFast: configuration.behaviour.failFast,
+                deadline: deadline, adaptive: adaptive, boundCPUs: configuration.behaviour.boundCPUs, ledger: configuration.ledger,
+                sendToCoordinator: sendToCoordinator)
+        }
         guard rank == 0 else {
+            let worker = makeWorker { transport.send($0.encoded(), to: 0) }
             let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
                 transport.send(RuntimeMessage.interrupt(reason: "interrupted: \($0)").encoded(), to: 0)
             }
@@ -63,6 +66,9 @@ public enum BatchRun {
             outputDirectory: configuration.outputDirectory, earlierStops: prepared?.resumed?.earlyStops ?? [],
             earlierCancelledStages: prepared?.resumed?.cancelledStages ?? [],
             expandStage: (workload as? StageGraphWorkload)?.expandStage)  // only stage graphs have run-time tables
+        // Rank 0's own worker hands its messages to the coordinator on the transport's thread, where
+        // the other ranks' arrive, as they are: neither encoded nor decoded (most of a 2-rank run's records).
+        let worker = makeWorker { message in transport.post { driver.handle(message, from: 0) } }
         let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
             driver.interrupt(reason: $0)
         }

@@ -73,6 +73,11 @@ public final class InMemoryTransport: Transport {
         inbox.queue.async { inbox.deliver(bytes, from: source) }
     }
 
+    /// Runs `work` on this rank's queue, in order with what this rank sent itself.
+    public func post(_ work: @escaping @Sendable () -> Void) {
+        inboxes[rank].queue.async(execute: work)
+    }
+
     /// Waits until this rank's queue has delivered what it holds.
     public func stop() {
         inboxes[rank].queue.sync {}

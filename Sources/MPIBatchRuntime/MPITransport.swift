@@ -25,7 +25,13 @@ public final class MPITransport: Transport {
     /// The number of ranks.
     public let size: Int
     private let communicator: Communicator
-    private let outbox = Mutex<[(destination: Int, bytes: [UInt8])]>([])
+    /// What waits for the communication thread: a message for a rank, or work posted to run on it.
+    private enum Outgoing {
+        case message(destination: Int, bytes: [UInt8])
+        case work(@Sendable () -> Void)
+    }
+
+    private let outbox = Mutex<[Outgoing]>([])
     private let sleeping = Atomic<Bool>(false)
     private let loop = BackgroundLoop(name: "mpibatch-comm")
 
@@ -50,7 +56,16 @@ public final class MPITransport: Transport {
 
     /// Queues `bytes`; the communication thread sends them (or delivers them, to this rank).
     public func send(_ bytes: [UInt8], to destination: Int) {
-        outbox.withLock { $0.append((destination, bytes)) }
+        queue(.message(destination: destination, bytes: bytes))
+    }
+
+    /// Queues `work`; the communication thread runs it in its turn.
+    public func post(_ work: @escaping @Sendable () -> Void) {
+        queue(.work(work))
+    }
+
+    private func queue(_ outgoing: Outgoing) {
+        outbox.withLock { $0.append(outgoing) }
         if sleeping.exchange(false, ordering: .acquiringAndReleasing) { loop.wake() }
     }
 
@@ -65,11 +80,14 @@ public final class MPITransport: Transport {
         do {
             while true {
                 var worked = false
-                for (destination, bytes) in takeOutbox() {
+                for outgoing in takeOutbox() {
                     worked = true
-                    if destination == rank {
+                    switch outgoing {
+                    case .work(let work):
+                        work()
+                    case .message(let destination, let bytes) where destination == rank:
                         handler(rank, bytes)
-                    } else {
+                    case .message(let destination, let bytes):
                         let request = try communicator.isend(bytes, to: destination, tag: Self.tag)
                         if try !request.test() { sending.append(request) }
                     }
@@ -101,7 +119,7 @@ public final class MPITransport: Transport {
         }
     }
 
-    private func takeOutbox() -> [(destination: Int, bytes: [UInt8])] {
+    private func takeOutbox() -> [Outgoing] {
         outbox.withLock { queue in
             let taken = queue
             queue = []

@@ -10,6 +10,10 @@ public protocol Transport: AnyObject, Sendable {
     func start(handler: @escaping @Sendable (_ source: Int, _ bytes: [UInt8]) -> Void)
     /// Queues `bytes` for `destination` (this rank included); never blocks.
     func send(_ bytes: [UInt8], to destination: Int)
+    /// Queues `work` to run on the transport's thread, in order with what this rank sends
+    /// itself: a message for this rank that needs no encoding (rank 0's own worker's results,
+    /// handed to the coordinator as they are); never blocks.
+    func post(_ work: @escaping @Sendable () -> Void)
     /// Delivers what is queued, waits for sends to complete, then stops delivering.
     func stop()
 }
