@@ -25,6 +25,8 @@ public struct IndexSpace: Sendable {
     public let axisStrides: [Int]
     /// How many tasks: the product of the axis counts.
     public let taskCount: Int
+    /// Each parameter's key as `results.jsonl` writes it (`"name":`), quoted once.
+    private let quotedKeys: [[UInt8]]
 
     /// An index space over `axes`, each a list of (name, column) of equal counts.
     /// Returns nil when the task count overflows `Int`.
@@ -47,6 +49,7 @@ public struct IndexSpace: Sendable {
         self.axisCounts = counts
         self.axisStrides = strides
         self.taskCount = total
+        quotedKeys = parameters.map { JSONWriter.quotedKey($0.name) }
     }
 
     /// Parameter number `parameter`'s value for task `index`.
@@ -70,7 +73,7 @@ public struct IndexSpace: Sendable {
     public func writeParameters(of index: Int, to json: inout JSONWriter) {
         json.beginObject()
         for number in parameters.indices {
-            json.key(parameters[number].name)
+            json.key(quoted: quotedKeys[number])
             value(of: number, at: index).write(to: &json)
         }
         json.endObject()

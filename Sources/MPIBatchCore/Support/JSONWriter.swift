@@ -60,6 +60,20 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// A key as `quotedKey(_:)` wrote it once (`"name":`), for a caller that writes it on every line.
+    @inlinable public mutating func key(quoted bytes: [UInt8]) {
+        separate()
+        written.append(contentsOf: bytes)
+        needsComma = false
+    }
+
+    /// `name` as `key(_:)` writes it, for `key(quoted:)`.
+    public static func quotedKey(_ name: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: name.utf8.count + 3)
+        writer.key(name)
+        return writer.bytes
+    }
+
     /// `"key":"string"`.
     @inlinable public mutating func field(_ key: String, _ string: String) {
         self.key(key)
@@ -125,7 +139,7 @@ public struct JSONWriter: Sendable {
     /// `null`.
     @inlinable public mutating func null() {
         separate()
-        written.append(contentsOf: "null".utf8)
+        StaticString("null").withUTF8Buffer { written.append(contentsOf: $0) }
         needsComma = true
     }
 
@@ -183,23 +197,36 @@ public struct JSONWriter: Sendable {
         guard number.isFinite, number >= 0, number < 9e9 else { return value(number) }
         separate()
         let units = UInt64((number * Double(scale)).rounded())
-        writeInteger(Int(units / scale))
+        var whole = units / scale
         var fraction = units % scale
-        written.append(UInt8(ascii: "."))
-        if fraction == 0 {
-            written.append(UInt8(ascii: "0"))
-        } else {
-            var digits = decimals
-            while fraction % 10 == 0 {
-                fraction /= 10
-                digits -= 1
+        // Digits from the last one back into 32 bytes (at most 10 whole digits, the point, 9
+        // decimals), then one append: a byte at a time cost a capacity check each.
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var first = 32
+            if fraction == 0 {
+                first -= 1
+                buffer[first] = UInt8(ascii: "0")
+            } else {
+                var count = decimals
+                while fraction % 10 == 0 {
+                    fraction /= 10
+                    count -= 1
+                }
+                for _ in 0..<count {
+                    first -= 1
+                    buffer[first] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                    fraction /= 10
+                }
             }
-            var divisor: UInt64 = 1
-            for _ in 1..<digits { divisor *= 10 }
-            while divisor > 0 {
-                written.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
-                divisor /= 10
-            }
+            first -= 1
+            buffer[first] = UInt8(ascii: ".")
+            repeat {
+                first -= 1
+                buffer[first] = UInt8(ascii: "0") + UInt8(whole % 10)
+                whole /= 10
+            } while whole > 0
+            written.append(contentsOf: buffer[first...])
         }
         needsComma = true
     }
