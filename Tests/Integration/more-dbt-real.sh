@@ -220,7 +220,7 @@ lines = [json.loads(l) for l in open(sys.argv[1])]
 killer = [l for l in lines if l["params"]["stage"] == "worker_killer"]
 assert [(l["attempt"], l["status"]) for l in killer] == [(1, "failed"), (2, "ok")], killer
 # killed in its own worker, or in the holder it was sent to
-died = ("its worker died (killed by signal 9", "the dbt worker that holds the database")
+died = ("its worker died (killed by signal 9", "the dbt worker this node was sent to")
 assert any(d in killer[0]["error"] for d in died), killer[0]["error"]
 assert killer[1]["value"]["status"] == "success" and killer[1]["value"]["node"] == "model.jaffle.worker_killer", killer[1]
 others = [l for l in lines if l["params"]["stage"] != "worker_killer"]

@@ -93,9 +93,8 @@ _MANIFEST = _RUNNER = _SESSION = None
 
 
 def _load():
-    """Imports dbt and parses the project, once: at the worker's start-up, or on a
-    single-writer warehouse when the worker first holds the database (the others only send
-    it their nodes, and need no dbt of their own)."""
+    """Imports dbt and parses the project, once, in the holder, at the first stage it runs
+    (the other workers only send it their nodes, and need no dbt of their own)."""
     global _MANIFEST, _RUNNER, _SESSION
     with _LOADING:
         if _MANIFEST is None:
@@ -337,7 +336,7 @@ class _Holder:
                 if holder is not None and holder.get("hostname") != socket.gethostname():
                     raise RuntimeError("the database is held by a dbt worker on host %s (%s, pid %s): a single-writer database "
                                        "is written from one host" % (holder.get("hostname"), holder.get("worker"), holder.get("pid")))
-                raise RuntimeError("the dbt worker holding the database (%s) does not answer for 60 s" % self.path)
+                raise RuntimeError("the dbt worker holding %s does not answer for 60 s" % self.path)
             time.sleep(0.01)
 
     def _run(self, request):
@@ -382,8 +381,8 @@ class _Holder:
             stream.flush()
             line = stream.readline()
         if not line:
-            raise RuntimeError("the dbt worker that holds the database (%s, pid %s) ended while it ran this node"
-                               % (holder["worker"], holder["pid"]))
+            raise RuntimeError("the dbt worker this node was sent to (%s, pid %s, the holder of %s) ended while it ran it"
+                               % (holder["worker"], holder["pid"], os.path.basename(self.path)))
         answer = json.loads(line)
         if "error" in answer:
             raise RuntimeError(answer["error"])
@@ -414,11 +413,11 @@ _HOLDER = _Holder()
 
 
 def node(command, select="", stage="dbt", exclude="", node=""):
-    """Runs one node: `node` (its unique id) in the worker's session, or without a session
-    `dbt COMMAND --select SELECT [--exclude NAME ...]` (`exclude` is space-separated) on the
-    worker's parse; on a single-writer warehouse, in the worker that holds the database.
-    COMMAND `debug` checks the warehouse's connection (`dbt debug --connection`); `parse`
-    says what the worker's parse found."""
+    """Runs one node, in this host's holder (this worker, or the one it sends the node to):
+    `node` (its unique id) in the holder's session, or without a session `dbt COMMAND
+    --select SELECT [--exclude NAME ...]` (`exclude` is space-separated) on the holder's
+    parse. COMMAND `debug` checks the warehouse's connection (the session's set-up, or
+    `dbt debug --connection` without a session); `parse` says what the holder's parse found."""
     return _HOLDER.call({"command": command, "select": select, "stage": stage, "exclude": exclude, "node": node})
 
 
