@@ -310,6 +310,8 @@ cluster_slurm_loss() {
 # --dbt (skipped without dbt).
 cluster_dbt() {
     command -v dbt >/dev/null && command -v psql >/dev/null || { echo "no dbt or psql (scripts/install-deps --dbt): not checked"; return 0; }
+    # an ONLY= that picks this check (ONLY=dbt) but not "cluster: up" leaves the cluster down
+    $VC exec head true 2>/dev/null || { echo "the virtual cluster is not up (ONLY= without its 'cluster: up'): not checked"; return 0; }
     local pg=$SH/pg port=$((54000 + VC_ID)) head=10.77.$VC_ID.10 project=$SH/dbt-jaffle status
     mkdir -p "$pg" && chmod 755 "$VC_STATE" "$SH" "$pg"   # the user postgres reaches its directory
     $VC exec head env PG_LISTEN="127.0.0.1,$head" scripts/postgres-server start "$pg" "$port" >/dev/null || return 1
