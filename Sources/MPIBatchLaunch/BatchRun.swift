@@ -48,7 +48,7 @@ public enum BatchRun {
             transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
             await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
             transport.stop()
-            watcher.cancel()
+            watcher.detach()
             return nil
         }
 
@@ -93,7 +93,7 @@ public enum BatchRun {
         driver.stopWatching()
         progress?.stop()
         transport.stop()
-        watcher.cancel()
+        watcher.detach()
         let journalFailure = journal.close()
         var summary = driver.summary(
             name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank,
@@ -156,7 +156,7 @@ public enum BatchRun {
         launcher: LauncherWatch?, stop: @escaping @Sendable (String) -> Void
     ) -> SignalWatcher {
         let continued = launcher != nil && !signals.isEmpty ? [SIGCONT] : []
-        return SignalWatcher(signals: signals.map(\.rawValue) + continued) { number, repeated in
+        return SignalWatcher.attach(signals.map(\.rawValue) + continued) { number, repeated in
             guard let signal = InterruptSignal(rawValue: number) else {
                 worker.hold(seconds: LauncherWatch.holdSeconds)
                 launcher?.watch {

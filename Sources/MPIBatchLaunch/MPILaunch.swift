@@ -41,6 +41,14 @@ public enum MPILaunch {
         public var summary: RunSummary?
     }
 
+    /// Watches the signals that stop a run from now on, so one that comes while the process
+    /// is still loading its job or starting MPI is not lost to its default action: the run
+    /// stops as soon as it starts, with its summary (see `SignalWatcher`). Call it first thing.
+    public static func catchSignalsFromStart() {
+        let continued = MPILauncher.current() == .mpirun ? [SIGCONT] : []
+        SignalWatcher.catchFromStart(InterruptSignal.allCases.map(\.rawValue) + continued)
+    }
+
     /// Runs the workload that `makeWorkload` builds for the output directory, on every rank.
     ///
     /// Throws `RunSetupError` on every rank, before any work, when rank 0 cannot

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MPIBatchCore
 import Synchronization
 
 /// The signals that stop a run gracefully: the coordinator stops handing out
@@ -42,39 +43,133 @@ public enum InterruptSignal: Int32, Sendable, CaseIterable {
     public static var isUnderMpirun: Bool { getenv("OMPI_MCA_orte_hnp_uri") != nil }
 }
 
-/// Turns the given signals into calls of `handler` on a Dispatch queue (never in
-/// a signal handler), for as long as it lives, saying whether the signal came before.
+/// Turns the run's signals into calls of a handler on a Dispatch queue (never in a signal
+/// handler), saying whether the signal came before.
+///
+/// One watcher serves the process. `mpibatch run` starts it first of all (`catchFromStart`),
+/// before it loads the job and before MPI's start-up, because until a signal is watched its
+/// default action ends the process: a Ctrl-C or an `scancel` that reached a rank still starting
+/// (under load, a second or more) killed it with no summary. Signals that come before the run
+/// attaches its handler wait, in order, and reach it as it attaches, so the run stops before
+/// its first task. A second SIGINT while nothing is attached ends the process at once (status
+/// 130: nothing has run). Once the run detaches, its signals are ignored, as they were.
 ///
 /// The queue is a serial one of its own, which gets a thread when it needs one:
 /// the global queue's few threads may all be blocked waiting for command tasks
 /// (measured: a SIGTERM handled 0.6 s late on a rank of two cores), and under
 /// `mpirun` the rank has 1 s in all.
-package final class SignalWatcher {
-    private let sources: [any DispatchSourceSignal]
+package final class SignalWatcher: Sendable {
+    /// What a run watching signals is called with: the signal, and whether it came before.
+    package typealias Handler = @Sendable (Int32, _ repeated: Bool) -> Void
 
-    package init(signals: [Int32], handler: @escaping @Sendable (Int32, _ repeated: Bool) -> Void) {
-        let queue = DispatchQueue(label: "mpibatch-signals")
-        sources = signals.map { watched in
-            signal(watched, SIG_IGN)  // the default action would end the process at once (SIGCONT still continues it)
-            let source = DispatchSource.makeSignalSource(signal: watched, queue: queue)
-            let arrivals = Arrivals()
-            source.setEventHandler {
-                // Two signals close together may come as one event: its data counts them.
-                let before = arrivals.count.add(Int(source.data), ordering: .relaxed).oldValue
-                handler(watched, before > 0 || source.data > 1)
+    /// The process's watcher, once something watches signals.
+    private static let process = Mutex<SignalWatcher?>(nil)
+
+    private let queue = DispatchQueue(label: "mpibatch-signals")
+    private let state = Mutex(State())
+    /// Kept so the sources live as long as the process.
+    private let sources = Mutex<[Int32: any DispatchSourceSignal]>([:])
+
+    private struct State {
+        var handler: Handler?
+        /// The signals the attached run asked for.
+        var wanted: Set<Int32> = []
+        /// Signals that came while nothing was attached, in order.
+        var pending: [(signal: Int32, repeated: Bool)] = []
+        /// Arrivals of each signal since the process started or the last run detached.
+        var arrivals: [Int32: Int] = [:]
+        /// A run has detached: signals are ignored until another attaches.
+        var detached = false
+    }
+
+    private init() {}
+
+    /// Watches `signals` from now on, holding their arrivals for the run that will attach.
+    package static func catchFromStart(_ signals: [Int32]) {
+        shared().watch(signals)
+    }
+
+    /// Calls `handler` for each of `signals` from now on, first with those that came since
+    /// `catchFromStart` (in order), until `detach` is called on the returned watcher.
+    package static func attach(_ signals: [Int32], handler: @escaping Handler) -> SignalWatcher {
+        guard !signals.isEmpty else { return SignalWatcher() }  // watches nothing (tests): leaves the process's alone
+        let watcher = shared()
+        watcher.watch(signals)
+        // On the queue, so no signal arriving meanwhile overtakes those that came before.
+        watcher.queue.sync {
+            let waiting = watcher.state.withLock { state in
+                state.handler = handler
+                state.wanted = Set(signals)
+                state.detached = false
+                defer { state.pending = [] }
+                return state.pending.filter { signals.contains($0.signal) }
             }
-            source.resume()
-            return source
+            for arrival in waiting { handler(arrival.signal, arrival.repeated) }
+        }
+        return watcher
+    }
+
+    /// Stops calling the attached handler (the signals stay ignored until the process ends or another run attaches).
+    package func detach() {
+        queue.sync {
+            state.withLock { state in
+                state = State()
+                state.detached = true
+            }
         }
     }
 
-    /// Stops watching (the signals stay ignored until the process ends).
-    package func cancel() {
-        for source in sources { source.cancel() }
+    static func shared() -> SignalWatcher {
+        process.withLock { watcher in
+            if let watcher { return watcher }
+            let made = SignalWatcher()
+            watcher = made
+            return made
+        }
     }
-}
 
-/// How many times one signal has arrived.
-private final class Arrivals: Sendable {
-    let count = Atomic<Int>(0)
+    private func watch(_ signals: [Int32]) {
+        sources.withLock { sources in
+            for watched in signals where sources[watched] == nil {
+                signal(watched, SIG_IGN)  // the default action would end the process at once (SIGCONT still continues it)
+                let source = DispatchSource.makeSignalSource(signal: watched, queue: queue)
+                source.setEventHandler { [self] in
+                    // Two signals close together may come as one event: its data counts them.
+                    arrived(watched, count: Int(source.data))
+                }
+                source.resume()
+                sources[watched] = source
+            }
+        }
+    }
+
+    /// What one arrival calls for, decided under the lock and done outside it.
+    private enum Reaction {
+        case ignore
+        case call(Handler, repeated: Bool)
+        case noteStarting
+        case endNow
+    }
+
+    /// `count` arrivals of `number` (the sources' handler; tests call it to stand in for a signal).
+    func arrived(_ number: Int32, count: Int) {
+        let reaction = state.withLock { state -> Reaction in
+            let before = state.arrivals[number, default: 0]
+            state.arrivals[number] = before + count
+            let repeated = before > 0 || count > 1
+            if let handler = state.handler {
+                return state.wanted.contains(number) ? .call(handler, repeated: repeated) : .ignore
+            }
+            if state.detached { return .ignore }
+            state.pending.append((number, repeated))
+            guard number == SIGINT else { return .ignore }
+            return repeated ? .endNow : .noteStarting
+        }
+        switch reaction {
+        case .ignore: break
+        case .call(let handler, let repeated): handler(number, repeated)
+        case .noteStarting: Diagnostics.say("SIGINT while starting: the run stops as soon as it starts (Ctrl-C again to end now)")
+        case .endNow: exit(130)  // atexit ends the process groups of any worker already started
+        }
+    }
 }

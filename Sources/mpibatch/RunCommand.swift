@@ -82,6 +82,7 @@ struct RunCommand: AsyncParsableCommand {
             throw fail(error, status: 2)
         }
         if let onlyPath { return try await rerunPath(onlyPath, of: spec) }
+        MPILaunch.catchSignalsFromStart()  // the run attaches to them (unless it is refused)
         var behaviour = RunBehaviour(
             chunkPolicy: chunk, failFast: failFast, resume: resume, force: force, graceSeconds: grace,
             deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },

@@ -1,0 +1,86 @@
+# A signal that comes while a run is still starting (loading, MPI's start-up, a model's
+# import) is not lost: the run stops as soon as it starts, with its summary, and a second
+# Ctrl-C then ends it at once. Sourced by run-all: uses its check/expect_status/wait_until
+# helpers and $BIN, $WORK, $MPIRUN, $HERE. Functions are prefixed ss_.
+
+# ss_job DIR SLEEP: DIR/job.yaml, a Monte Carlo model whose module, as it is imported, writes
+# its worker's pid to DIR/started and then sleeps SLEEP seconds: rank 0 waits for that import
+# (the run records the interpreter) before its run watches signals of its own.
+ss_job() {
+    rm -rf "$1"
+    mkdir -p "$1"
+    cat >"$1/slow_import.py" <<EOF
+import os, time
+with open("$1/started.tmp", "w") as f:
+    f.write(str(os.getpid()))
+os.replace("$1/started.tmp", "$1/started")
+time.sleep($2)
+
+def payoff(rng, n):
+    return rng.standard_normal(n)
+EOF
+    printf 'name: slow-start\nmontecarlo:\n  python: "slow_import:payoff"\n  paths: 40000\n  seed: 7\n  block: 1000\n' >"$1/job.yaml"
+}
+
+# ss_no_blocks OUT: OUT's journal holds no line (the run stopped before its first block).
+ss_no_blocks() {
+    [ ! -s "$1/results.jsonl" ] || { echo "blocks ran after the signal:"; head -n 3 "$1/results.jsonl"; return 1; }
+}
+
+# One process: SIGINT while the model imports. It used to end the process (no summary); now
+# the run stops before its first block, exit 3, summary.json, and --resume finishes it.
+ss_single_sigint() {
+    local dir=$WORK/ss-int
+    ss_job "$dir" 2
+    "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 2>"$dir/err" &
+    local rank=$!
+    wait_until 30 test -s "$dir/started" || { kill $rank; echo "the model was not imported within 30 s"; return 1; }
+    kill -INT $rank
+    wait $rank
+    local status=$?
+    [ $status -eq 3 ] || { echo "exit $status, wanted 3"; cat "$dir/err"; return 1; }
+    grep -q "SIGINT while starting" "$dir/err" || { echo "no note of the signal:"; cat "$dir/err"; return 1; }
+    grep -q '"interrupted":true' "$dir/out/summary.json" || { echo "no interrupted summary.json"; cat "$dir/err"; return 1; }
+    ss_no_blocks "$dir/out" || return 1
+    expect_status 0 "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 --resume --quiet || return 1
+    grep -q '"paths":40000' "$dir/out/summary.json" || { echo "the resumed run did not finish every path"; return 1; }
+}
+check "signals at start: SIGINT while the model imports stops the run before its first block (exit 3, summary, resumable)" ss_single_sigint
+
+# One process: Ctrl-C twice while starting ends it at once (130), with no worker left behind.
+ss_single_double_sigint() {
+    local dir=$WORK/ss-int2
+    ss_job "$dir" 60
+    "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 2>"$dir/err" &
+    local rank=$!
+    wait_until 30 test -s "$dir/started" || { kill $rank; echo "the model was not imported within 30 s"; return 1; }
+    kill -INT $rank
+    sleep 0.3
+    kill -INT $rank
+    timeout 10 tail --pid=$rank -f /dev/null || { kill -9 $rank; echo "still running 10 s after the second SIGINT"; return 1; }
+    wait $rank
+    local status=$? worker
+    [ $status -eq 130 ] || { echo "exit $status, wanted 130"; cat "$dir/err"; return 1; }
+    worker=$(cat "$dir/started")
+    wait_until 5 bash -c "! kill -0 $worker 2>/dev/null" || { echo "the model's worker (pid $worker) outlived the run"; kill -9 "$worker"; return 1; }
+}
+check "signals at start: Ctrl-C twice while starting ends the run at once (exit 130), no worker left" ss_single_double_sigint
+
+# mpirun -np 2: Ctrl-C to mpirun while the models import. mpirun's SIGCONT to the ranks used to
+# be lost then (nothing held the starts, blocks ran until its SIGTERM a second later).
+ss_mpirun_sigint() {
+    local dir=$WORK/ss-mpi
+    ss_job "$dir" 0.3
+    "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 2>"$dir/err" &
+    local launcher=$!
+    wait_until 30 test -s "$dir/started" || { kill $launcher; echo "the model was not imported within 30 s"; return 1; }
+    kill -INT $launcher
+    timeout 30 tail --pid=$launcher -f /dev/null || { kill -9 $launcher; echo "mpirun still running 30 s after Ctrl-C"; return 1; }
+    wait $launcher
+    wait_until 5 test -e "$dir/out/summary.json" || { echo "no summary.json"; cat "$dir/err"; return 1; }
+    grep -q '"interrupted":true' "$dir/out/summary.json" || { echo "summary.json is not interrupted"; cat "$dir/err"; return 1; }
+    ss_no_blocks "$dir/out" || return 1
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 --resume --quiet || return 1
+    grep -q '"paths":40000' "$dir/out/summary.json" || { echo "the resumed run did not finish every path"; return 1; }
+}
+check "signals at start: Ctrl-C to mpirun -np 2 while the models import: no block runs, summary.json, resumable" ss_mpirun_sigint
