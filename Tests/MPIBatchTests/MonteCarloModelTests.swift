@@ -87,9 +87,8 @@ import Testing
 
     @Test func blockValuesAreCheckedBeforeTheyCount() throws {
         let check = MonteCarloBlockValues(block: 3, paths: 30..<34, model: "m")
-        var expected = MonteCarloAccumulator()
-        for value in [1.0, 2, 4, 8] { expected.add(value) }
-        #expect(try check.accumulate(.numbers([1, 2, 4, 8])) == expected)
+        // Mean 3.75 from the sum, M2 from the deviations (-2.75, -1.75, 0.25, 4.25): exact here.
+        #expect(try check.accumulate(.numbers([1, 2, 4, 8])) == MonteCarloAccumulator(.numbers([4, 3.75, 28.75, 1, 8])))
         func message(_ value: TaskValue) -> String {
             do {
                 _ = try check.accumulate(value)
@@ -101,6 +100,29 @@ import Testing
             "block 3 (paths 30..<34) of m returned 2 NaN, 1 +inf among its 4 values (the first at path 31); the block is left out, never averaged"))
         #expect(message(.numbers([1, 2, 3, -.infinity])).contains("returned 1 -inf among its 4 values (the first at path 33)"))
         #expect(message(.json(#"{"a":1}"#)).contains("returned no float64 values"))
+    }
+
+    @Test func aBlocksSummaryIsWelfordsToRoundingAndFallsBackToItWhenASumOverflows() throws {
+        var generator = SystemRandomNumberGenerator()
+        for count in [1, 2, 3, 5, 65_536, 65_539] {
+            let values = (0..<count).map { _ in Double.random(in: -3...40, using: &generator) }
+            let summary = try #require(MonteCarloBlockValues.summary(of: values))
+            var welford = MonteCarloAccumulator()
+            for value in values { welford.add(value) }
+            #expect(summary.count == count && summary.minimum == welford.minimum && summary.maximum == welford.maximum)
+            #expect(abs(summary.mean - welford.mean) <= 1e-12 * 40 && abs(summary.m2 - welford.m2) <= 1e-9 * max(1, welford.m2))
+            // What paths_out: sees does not change the bits.
+            var seen = 0
+            let check = MonteCarloBlockValues(block: 0, paths: 0..<count, model: "m")
+            #expect(try check.accumulate(.numbers(values)) { _, _ in seen += 1 } == summary && seen == count)
+        }
+        // Finite values whose sum overflows: path by path (Welford), as before.
+        let huge = [Double.greatestFiniteMagnitude, Double.greatestFiniteMagnitude, 1]
+        #expect(MonteCarloBlockValues.summary(of: huge) == nil)
+        var welford = MonteCarloAccumulator()
+        for value in huge { welford.add(value) }
+        #expect(try MonteCarloBlockValues(block: 0, paths: 0..<3, model: "m").accumulate(.numbers(huge)) == welford)
+        #expect(MonteCarloBlockValues.summary(of: [1, .nan]) == nil && MonteCarloBlockValues.summary(of: [.infinity, 1]) == nil)
     }
 
     @Test func aBlockRunsOnAPythonWorkerFromNumpysPhiloxStream() async throws {
