@@ -240,6 +240,30 @@ PY
 check "dbt (real, DuckDB): the dbt worker holding the database killed -9 mid-model fails only the attempts it ran; the retries run on a new holder" \
     dbt_worker_killed_mid_model
 
+# A DuckDB database held by a dbt worker of another host (the run directory on a shared file
+# system, the job run across nodes): the stages fail at once, naming the holder's host.
+dbt_duckdb_held_elsewhere() {
+    jaffle_copy duck-elsewhere || return 1
+    local out=$WORK/duck-elsewhere-run lock status
+    mkdir -p "$out"
+    { flock -x 9 && echo '{"host": "127.0.0.1", "hostname": "elsewhere", "port": 1, "pid": 99, "worker": "worker-rank-0-slot-0", "secret": "x"}' >&9 && sleep 120; } \
+        9>"$out/dbt-database.lock" &
+    lock=$!
+    sleep 0.5
+    mpibatch_dbt "$WORK/duck-elsewhere" "$out"
+    status=$?
+    kill "$lock"
+    [ $status -eq 1 ] || { echo "exit $status, wanted 1"; return 1; }
+    python3 - "$out/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert sorted(s["stages_failed"]) == ["dbt-connection", "dbt-parse"] and len(s["stages_skipped"]) == 28, s
+assert "held by a dbt worker on host elsewhere" in s["failures"][0]["error"], s["failures"][0]
+assert s["wall_seconds"] < 30, s["wall_seconds"]
+PY
+}
+check "dbt (real, DuckDB): a database held by a worker on another host fails the first stages at once, naming the host" dbt_duckdb_held_elsewhere
+
 dbt_warehouse_down() {
     jaffle_copy pg-down --target postgres || return 1
     local port out=$WORK/pg-down-run
