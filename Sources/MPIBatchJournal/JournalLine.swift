@@ -30,45 +30,50 @@ struct JournalLine {
         }
         entry.cpuSeconds = record.usage.map { asWritten($0.cpuSeconds) }
         entry.workerStartSeconds = record.workerStartSeconds.map { asWritten($0) }
-        json.fragment("{\"index\":")
-        json.value(record.index)
-        json.fragment(",\"params\":")
+        json.appendPieces(capacity: 16 + JSONPieces.maximumNumberBytes) { line in
+            line.fragment("{\"index\":")
+            line.integer(record.index)
+            line.fragment(",\"params\":")
+        }
         var mark = json.bytes.count
         workload.writeParameters(of: record.index, to: &json)
         entry.params = (mark - lineStart)..<(json.bytes.count - lineStart)
-        switch record.status {
-        case .ok: json.fragment(",\"status\":\"ok\",\"seconds\":")
-        case .failed: json.fragment(",\"status\":\"failed\",\"seconds\":")
-        case .timeout: json.fragment(",\"status\":\"timeout\",\"seconds\":")
-        case .interrupted: json.fragment(",\"status\":\"interrupted\",\"seconds\":")
-        case .cancelled: json.fragment(",\"status\":\"cancelled\",\"seconds\":")
-        }
-        json.fixedPoint(record.seconds)
-        json.fragment(",\"start\":")
-        json.fixedPoint(record.start + startOffset)
-        json.fragment(",\"started_at\":")
-        if let startedAt = record.startedAt { json.epochSeconds(startedAt) } else { json.null() }
-        json.fragment(",\"rank\":")
-        json.value(record.rank)
-        json.fragment(",\"slot\":")
-        json.value(record.slot)
-        json.fragment(",\"attempt\":")
-        json.value(record.attempt)
-        if process {
-            json.fragment(",\"exit_code\":")
-            if let exitCode = record.exitCode { json.value(Int(exitCode)) } else { json.null() }
-            json.fragment(",\"signal\":")
-            if let signal = record.signal { json.value(Int(signal)) } else { json.null() }
-        }
-        json.fragment(",\"cpu_seconds\":")
-        if let usage = record.usage { json.fixedPoint(usage.cpuSeconds) } else { json.null() }
-        if process {
-            json.fragment(",\"max_rss_bytes\":")
-            if let bytes = record.usage?.maxRSSBytes { json.value(bytes) } else { json.null() }
-        }
-        if let seconds = record.workerStartSeconds {
-            json.fragment(",\"worker_start_seconds\":")
-            json.fixedPoint(seconds)
+        // The fixed fields in one append: 11 numbers at most, and their keys.
+        json.appendPieces(capacity: 200 + 11 * JSONPieces.maximumNumberBytes) { line in
+            switch record.status {
+            case .ok: line.fragment(",\"status\":\"ok\",\"seconds\":")
+            case .failed: line.fragment(",\"status\":\"failed\",\"seconds\":")
+            case .timeout: line.fragment(",\"status\":\"timeout\",\"seconds\":")
+            case .interrupted: line.fragment(",\"status\":\"interrupted\",\"seconds\":")
+            case .cancelled: line.fragment(",\"status\":\"cancelled\",\"seconds\":")
+            }
+            line.fixedPoint(record.seconds)
+            line.fragment(",\"start\":")
+            line.fixedPoint(record.start + startOffset)
+            line.fragment(",\"started_at\":")
+            if let startedAt = record.startedAt { line.epochSeconds(startedAt) } else { line.null() }
+            line.fragment(",\"rank\":")
+            line.integer(record.rank)
+            line.fragment(",\"slot\":")
+            line.integer(record.slot)
+            line.fragment(",\"attempt\":")
+            line.integer(record.attempt)
+            if process {
+                line.fragment(",\"exit_code\":")
+                if let exitCode = record.exitCode { line.integer(Int(exitCode)) } else { line.null() }
+                line.fragment(",\"signal\":")
+                if let signal = record.signal { line.integer(Int(signal)) } else { line.null() }
+            }
+            line.fragment(",\"cpu_seconds\":")
+            if let usage = record.usage { line.fixedPoint(usage.cpuSeconds) } else { line.null() }
+            if process {
+                line.fragment(",\"max_rss_bytes\":")
+                if let bytes = record.usage?.maxRSSBytes { line.integer(bytes) } else { line.null() }
+            }
+            if let seconds = record.workerStartSeconds {
+                line.fragment(",\"worker_start_seconds\":")
+                line.fixedPoint(seconds)
+            }
         }
         if let gpus = record.gpus {
             json.fragment(",\"gpus\":")

@@ -68,6 +68,23 @@ import Testing
         }
     }
 
+    /// Numbers written in pieces (one append each) read as they did a byte at a time: signs,
+    /// the widest integers, doubles past the fixed-point range, and what JSON lacks.
+    @Test func numbersAtTheEdges() {
+        var json = JSONWriter()
+        json.beginArray()
+        for integer in [0, 7, 10, -1, -10, 1_234_567_890, Int.max, Int.min] { json.value(integer) }
+        for number in [-0.0, 2.0, -3.0, 1e300, 0.1, .nan, .infinity, 9e9, -0.5] { json.value(number) }
+        json.fixedPoint(-1.5)
+        json.fixedPoint(9e9)
+        json.fixedPoint(.nan)
+        json.epochSeconds(1_796_175_893.601282)
+        json.endArray()
+        #expect(
+            json.string == "[0,7,10,-1,-10,1234567890,9223372036854775807,-9223372036854775808,"
+                + "-0.0,2.0,-3.0,1e+300,0.1,null,null,9000000000.0,-0.5,-1.5,9000000000.0,null,1796175893.601282]")
+    }
+
     @Test func journalLineIsValidJSONWithEveryField() throws {
         var json = JSONWriter()
         let record = TaskRecord(

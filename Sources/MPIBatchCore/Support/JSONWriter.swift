@@ -107,26 +107,12 @@ public struct JSONWriter: Sendable {
 
     /// An integer.
     @inlinable public mutating func value(_ integer: Int) {
-        separate()
-        writeInteger(integer)
-        needsComma = true
+        writeNumber { $0.integer(integer) }
     }
 
-    /// A number; NaN and infinities, which JSON lacks, are written as `null`.
+    /// A number; NaN and infinities, which JSON lacks, are written as `null` (see `JSONPieces.double`).
     @inlinable public mutating func value(_ number: Double) {
-        separate()
-        if number.isFinite {
-            if number == number.rounded(.towardZero), abs(number) < 1e15 {
-                if number.sign == .minus, number == 0 { written.append(UInt8(ascii: "-")) }  // -0.0 keeps its sign
-                writeInteger(Int(number))
-                written.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
-            } else {
-                written.append(contentsOf: number.description.utf8)
-            }
-        } else {
-            written.append(contentsOf: "null".utf8)
-        }
-        needsComma = true
+        writeNumber { $0.double(number) }
     }
 
     /// `true` or `false`.
@@ -181,53 +167,19 @@ public struct JSONWriter: Sendable {
     /// A non-negative number with up to 9 decimals, in fixed point (`0.000000187`,
     /// `12.5`): faster than shortest round-trip, and exact to the nanosecond for durations.
     @inlinable public mutating func fixedPoint(_ number: Double) {
-        fixedPoint(number, scale: 1_000_000_000, decimals: 9)
+        writeNumber { $0.fixedPoint(number) }
     }
 
     /// A Unix time in fixed point to the microsecond (`1796175893.601282`), the precision a
     /// double keeps for it.
     @inlinable public mutating func epochSeconds(_ seconds: Double) {
-        fixedPoint(seconds, scale: 1_000_000, decimals: 6)
+        writeNumber { $0.epochSeconds(seconds) }
     }
 
-    /// `number` with up to `decimals` decimals; `scale` is 10^`decimals`, a constant at every
-    /// call once inlined, so the divisions below are multiplications.
-    @inlinable @inline(__always)
-    mutating func fixedPoint(_ number: Double, scale: UInt64, decimals: Int) {
-        guard number.isFinite, number >= 0, number < 9e9 else { return value(number) }
+    /// A number that `write` puts in pieces, as a value.
+    @inlinable mutating func writeNumber(_ write: (inout JSONPieces) -> Void) {
         separate()
-        let units = UInt64((number * Double(scale)).rounded())
-        var whole = units / scale
-        var fraction = units % scale
-        // Digits from the last one back into 32 bytes (at most 10 whole digits, the point, 9
-        // decimals), then one append: a byte at a time cost a capacity check each.
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var first = 32
-            if fraction == 0 {
-                first -= 1
-                buffer[first] = UInt8(ascii: "0")
-            } else {
-                var count = decimals
-                while fraction % 10 == 0 {
-                    fraction /= 10
-                    count -= 1
-                }
-                for _ in 0..<count {
-                    first -= 1
-                    buffer[first] = UInt8(ascii: "0") + UInt8(fraction % 10)
-                    fraction /= 10
-                }
-            }
-            first -= 1
-            buffer[first] = UInt8(ascii: ".")
-            repeat {
-                first -= 1
-                buffer[first] = UInt8(ascii: "0") + UInt8(whole % 10)
-                whole /= 10
-            } while whole > 0
-            written.append(contentsOf: buffer[first...])
-        }
+        appendPieces(capacity: JSONPieces.maximumNumberBytes, write)
         needsComma = true
     }
 
@@ -235,25 +187,6 @@ public struct JSONWriter: Sendable {
     @inlinable public mutating func newline() {
         written.append(UInt8(ascii: "\n"))
         needsComma = false
-    }
-
-    @inlinable mutating func writeInteger(_ integer: Int) {
-        if integer < 0 { written.append(UInt8(ascii: "-")) }
-        var magnitude = integer.magnitude
-        if magnitude < 10 {
-            written.append(UInt8(ascii: "0") + UInt8(magnitude))
-            return
-        }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while magnitude > 0 {
-                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-            written.append(contentsOf: buffer[(24 - count)...])
-        }
     }
 
     @inlinable mutating func writeQuoted(_ string: String) {
