@@ -5,8 +5,9 @@
 #   in-run: mpibatch's own wall (summary.json wall_seconds: from the coordinator's start, after
 #     rank 0's first worker answered its handshake, to the summary) beside the peers' time
 #     inside Python (after the interpreter started and imported numpy). Beside them, the
-#     longest wait of a block for its slot's worker (journal worker_start_seconds: rank 0's
-#     first worker's whole start-up; the others start with it and a block waits for the rest).
+#     longest wait of a block for its slot's worker (journal worker_start_seconds): the
+#     workers start as the run does (with --out, as here, while MPI starts), so it is what
+#     was left of their start-up when a block needed one, near 0 when they were ready.
 # Parts:
 #   1. a vectorised numpy European call (bench/montecarlo_python_model.py: payoff), PATHS paths
 #      in blocks of BLOCK: mpibatch np=1 without mpirun (a singleton), np=1 and np=2 under
