@@ -14,23 +14,25 @@ task: {shell: "sleep $3; echo done {n} >> $1/side.txt"}
 EOF
 }
 
-# Issue 23, item 1: 4 tasks of 3 s, one slot, SIGKILL at 5.5 s. Task 0 ended at ~3 s: its
-# line is in the journal (it used to wait for task 1's end), and --resume does not rerun it.
+# Issue 23, item 1: 4 tasks of 1.5 s, one slot, SIGKILL 0.75 s after task 0 has ended (its
+# side line, polled; it was a fixed 5.5 s with tasks of 3 s): its line is in the journal (it
+# used to wait for task 1's end), and --resume does not rerun it.
 du_first_of_chunk() {
     local dir=$WORK/du-first out=$WORK/du-first/out
-    du_side_job "$dir" 4 3
+    du_side_job "$dir" 4 1.5
     "$BIN" run "$dir/job.yaml" --out "$out" --slots 1 --quiet &
     local rank=$!
-    sleep 5.5
+    wait_until 30 grep -qx "done 0" "$dir/side.txt" || { kill -9 $rank; echo "task 0 did not finish within 30 s"; return 1; }
+    sleep 0.75
     kill -9 $rank
     wait $rank 2>/dev/null
-    grep -qx "done 0" "$dir/side.txt" || { echo "task 0 did not finish: $(cat "$dir/side.txt" 2>&1)"; return 1; }
+    grep -qx "done 1" "$dir/side.txt" && { echo "task 1 ended before the kill: the kill was not during the second"; return 1; }
     grep -q '"index":0,.*"status":"ok"' "$out/results.jsonl" ||
-        { echo "task 0 finished 2.5 s before the kill but is not in the journal:"; cat "$out/results.jsonl"; return 1; }
+        { echo "task 0 finished 0.75 s before the kill but is not in the journal:"; cat "$out/results.jsonl"; return 1; }
     expect_status 0 "$BIN" run "$dir/job.yaml" --out "$out" --slots 1 --resume --quiet || return 1
     [ "$(grep -cx "done 0" "$dir/side.txt")" -eq 1 ] || { echo "--resume ran task 0 again:"; cat "$dir/side.txt"; return 1; }
 }
-check "durable: a chunk's first task (3 s), killed -9 during the second, is journaled and not rerun" du_first_of_chunk
+check "durable: a chunk's first task (1.5 s), killed -9 during the second, is journaled and not rerun" du_first_of_chunk
 
 # du_continue_line LOG JOB OUT [LAUNCHER]: LOG's last line is the command that continues the run.
 du_continue_line() {
