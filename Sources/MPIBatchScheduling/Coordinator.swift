@@ -724,5 +724,8 @@ package struct Coordinator {
         for rank in ranksDone.indices where !unresponsive.contains(rank) {
             actions.append(.send(.stop(graceSeconds: graceSeconds ?? self.graceSeconds), to: rank))
         }
+        // Every rank may have said `done` already (each saw mpirun end and stopped on its own,
+        // before rank 0's stop got here): then no `done` is left to come and end the run.
+        finishIfAllDone(&actions)
     }
 }

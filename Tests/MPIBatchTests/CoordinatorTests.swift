@@ -39,6 +39,19 @@ import Testing
         #expect(coordinator.succeeded == 2)
     }
 
+    /// Every rank said `done` on its own (each saw mpirun end) before rank 0 stopped the run:
+    /// the stop itself ends it (it used to wait for a `done` that had already come: about one
+    /// double Ctrl-C under mpirun in 12 left no summary.json).
+    @Test func ranksDoneBeforeTheStopEndTheRunAtTheStop() {
+        var coordinator = Coordinator(
+            taskCount: 10, retries: 0, failFast: false, policy: .static, slotsPerRank: [1, 1], reducer: nil)
+        _ = coordinator.handle(.request(slot: 0, chunks: 2), from: 0)
+        _ = coordinator.handle(.request(slot: 0, chunks: 2), from: 1)
+        #expect(!coordinator.handle(.done(RankReport(host: "a", cpuSeconds: 0)), from: 0).contains(.finished))
+        #expect(!coordinator.handle(.done(RankReport(host: "a", cpuSeconds: 0)), from: 1).contains(.finished))
+        #expect(coordinator.interrupt(reason: "mpirun ended").contains(.finished))
+    }
+
     @Test func failedTaskIsRetriedThenCountedOnce() {
         var coordinator = Coordinator(
             taskCount: 1, retries: 1, failFast: false, policy: .auto, slotsPerRank: [1], reducer: nil)
