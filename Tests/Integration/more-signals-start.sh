@@ -22,6 +22,17 @@ EOF
     printf 'name: slow-start\nmontecarlo:\n  python: "slow_import:payoff"\n  paths: 40000\n  seed: 7\n  block: 1000\n' >"$1/job.yaml"
 }
 
+# ss_start DIR SLEEP [LAUNCHER...]: ss_job DIR SLEEP, then its run in the background (behind
+# LAUNCHER when given), its pid in ss_pid; returns once the model is being imported.
+ss_start() {
+    local dir=$1 sleep=$2
+    shift 2
+    ss_job "$dir" "$sleep"
+    "$@" "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 2>"$dir/err" &
+    ss_pid=$!
+    wait_until 30 test -s "$dir/started" || { kill $ss_pid; echo "the model was not imported within 30 s"; return 1; }
+}
+
 # ss_no_blocks OUT: OUT's journal holds no line (the run stopped before its first block).
 ss_no_blocks() {
     [ ! -s "$1/results.jsonl" ] || { echo "blocks ran after the signal:"; head -n 3 "$1/results.jsonl"; return 1; }
@@ -31,10 +42,8 @@ ss_no_blocks() {
 # the run stops before its first block, exit 3, summary.json, and --resume finishes it.
 ss_single_sigint() {
     local dir=$WORK/ss-int
-    ss_job "$dir" 2
-    "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 2>"$dir/err" &
-    local rank=$!
-    wait_until 30 test -s "$dir/started" || { kill $rank; echo "the model was not imported within 30 s"; return 1; }
+    ss_start "$dir" 2 || return 1
+    local rank=$ss_pid
     kill -INT $rank
     wait $rank
     local status=$?
@@ -50,10 +59,8 @@ check "signals at start: SIGINT while the model imports stops the run before its
 # One process: Ctrl-C twice while starting ends it at once (130), with no worker left behind.
 ss_single_double_sigint() {
     local dir=$WORK/ss-int2
-    ss_job "$dir" 60
-    "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 2>"$dir/err" &
-    local rank=$!
-    wait_until 30 test -s "$dir/started" || { kill $rank; echo "the model was not imported within 30 s"; return 1; }
+    ss_start "$dir" 60 || return 1
+    local rank=$ss_pid
     kill -INT $rank
     sleep 0.3
     kill -INT $rank
@@ -70,10 +77,8 @@ check "signals at start: Ctrl-C twice while starting ends the run at once (exit 
 # be lost then (nothing held the starts, blocks ran until its SIGTERM a second later).
 ss_mpirun_sigint() {
     local dir=$WORK/ss-mpi
-    ss_job "$dir" 0.3
-    "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 2>"$dir/err" &
-    local launcher=$!
-    wait_until 30 test -s "$dir/started" || { kill $launcher; echo "the model was not imported within 30 s"; return 1; }
+    ss_start "$dir" 0.3 "${MPIRUN[@]}" -np 2 || return 1
+    local launcher=$ss_pid
     kill -INT $launcher
     timeout 30 tail --pid=$launcher -f /dev/null || { kill -9 $launcher; echo "mpirun still running 30 s after Ctrl-C"; return 1; }
     wait $launcher
