@@ -1,12 +1,12 @@
 # A signal that comes while a run is still starting (loading, MPI's start-up, a model's
 # import) is not lost: the run stops as soon as it starts, with its summary, and a second
 # Ctrl-C then ends it at once. Sourced by run-all: uses its check/expect_status/wait_until
-# helpers and $BIN, $WORK, $MPIRUN, $HERE. Functions are prefixed ss_.
+# helpers and $BIN, $WORK, $MPIRUN, $HERE. Functions are prefixed sa_ (more-status.sh has ss_).
 
-# ss_job DIR SLEEP: DIR/job.yaml, a Monte Carlo model whose module, as it is imported, writes
+# sa_job DIR SLEEP: DIR/job.yaml, a Monte Carlo model whose module, as it is imported, writes
 # its worker's pid to DIR/started and then sleeps SLEEP seconds: rank 0 waits for that import
 # (the run records the interpreter) before its run watches signals of its own.
-ss_job() {
+sa_job() {
     rm -rf "$1"
     mkdir -p "$1"
     cat >"$1/slow_import.py" <<EOF
@@ -22,45 +22,45 @@ EOF
     printf 'name: slow-start\nmontecarlo:\n  python: "slow_import:payoff"\n  paths: 40000\n  seed: 7\n  block: 1000\n' >"$1/job.yaml"
 }
 
-# ss_start DIR SLEEP [LAUNCHER...]: ss_job DIR SLEEP, then its run in the background (behind
-# LAUNCHER when given), its pid in ss_pid; returns once the model is being imported.
-ss_start() {
+# sa_start DIR SLEEP [LAUNCHER...]: sa_job DIR SLEEP, then its run in the background (behind
+# LAUNCHER when given), its pid in sa_pid; returns once the model is being imported.
+sa_start() {
     local dir=$1 sleep=$2
     shift 2
-    ss_job "$dir" "$sleep"
+    sa_job "$dir" "$sleep"
     "$@" "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 2>"$dir/err" &
-    ss_pid=$!
-    wait_until 30 test -s "$dir/started" || { kill $ss_pid; echo "the model was not imported within 30 s"; return 1; }
+    sa_pid=$!
+    wait_until 30 test -s "$dir/started" || { kill $sa_pid; echo "the model was not imported within 30 s"; return 1; }
 }
 
-# ss_no_blocks OUT: OUT's journal holds no line (the run stopped before its first block).
-ss_no_blocks() {
+# sa_no_blocks OUT: OUT's journal holds no line (the run stopped before its first block).
+sa_no_blocks() {
     [ ! -s "$1/results.jsonl" ] || { echo "blocks ran after the signal:"; head -n 3 "$1/results.jsonl"; return 1; }
 }
 
 # One process: SIGINT while the model imports. It used to end the process (no summary); now
 # the run stops before its first block, exit 3, summary.json, and --resume finishes it.
-ss_single_sigint() {
-    local dir=$WORK/ss-int
-    ss_start "$dir" 2 || return 1
-    local rank=$ss_pid
+sa_single_sigint() {
+    local dir=$WORK/sa-int
+    sa_start "$dir" 2 || return 1
+    local rank=$sa_pid
     kill -INT $rank
     wait $rank
     local status=$?
     [ $status -eq 3 ] || { echo "exit $status, wanted 3"; cat "$dir/err"; return 1; }
     grep -q "SIGINT while starting" "$dir/err" || { echo "no note of the signal:"; cat "$dir/err"; return 1; }
     grep -q '"interrupted":true' "$dir/out/summary.json" || { echo "no interrupted summary.json"; cat "$dir/err"; return 1; }
-    ss_no_blocks "$dir/out" || return 1
+    sa_no_blocks "$dir/out" || return 1
     expect_status 0 "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 --resume --quiet || return 1
     grep -q '"paths":40000' "$dir/out/summary.json" || { echo "the resumed run did not finish every path"; return 1; }
 }
-check "signals at start: SIGINT while the model imports stops the run before its first block (exit 3, summary, resumable)" ss_single_sigint
+check "signals at start: SIGINT while the model imports stops the run before its first block (exit 3, summary, resumable)" sa_single_sigint
 
 # One process: Ctrl-C twice while starting ends it at once (130), with no worker left behind.
-ss_single_double_sigint() {
-    local dir=$WORK/ss-int2
-    ss_start "$dir" 60 || return 1
-    local rank=$ss_pid
+sa_single_double_sigint() {
+    local dir=$WORK/sa-int2
+    sa_start "$dir" 60 || return 1
+    local rank=$sa_pid
     kill -INT $rank
     sleep 0.3
     kill -INT $rank
@@ -71,21 +71,21 @@ ss_single_double_sigint() {
     worker=$(cat "$dir/started")
     wait_until 5 bash -c "! kill -0 $worker 2>/dev/null" || { echo "the model's worker (pid $worker) outlived the run"; kill -9 "$worker"; return 1; }
 }
-check "signals at start: Ctrl-C twice while starting ends the run at once (exit 130), no worker left" ss_single_double_sigint
+check "signals at start: Ctrl-C twice while starting ends the run at once (exit 130), no worker left" sa_single_double_sigint
 
 # mpirun -np 2: Ctrl-C to mpirun while the models import. mpirun's SIGCONT to the ranks used to
 # be lost then (nothing held the starts, blocks ran until its SIGTERM a second later).
-ss_mpirun_sigint() {
-    local dir=$WORK/ss-mpi
-    ss_start "$dir" 0.3 "${MPIRUN[@]}" -np 2 || return 1
-    local launcher=$ss_pid
+sa_mpirun_sigint() {
+    local dir=$WORK/sa-mpi
+    sa_start "$dir" 0.3 "${MPIRUN[@]}" -np 2 || return 1
+    local launcher=$sa_pid
     kill -INT $launcher
     timeout 30 tail --pid=$launcher -f /dev/null || { kill -9 $launcher; echo "mpirun still running 30 s after Ctrl-C"; return 1; }
     wait $launcher
     wait_until 5 test -e "$dir/out/summary.json" || { echo "no summary.json"; cat "$dir/err"; return 1; }
     grep -q '"interrupted":true' "$dir/out/summary.json" || { echo "summary.json is not interrupted"; cat "$dir/err"; return 1; }
-    ss_no_blocks "$dir/out" || return 1
+    sa_no_blocks "$dir/out" || return 1
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 --resume --quiet || return 1
     grep -q '"paths":40000' "$dir/out/summary.json" || { echo "the resumed run did not finish every path"; return 1; }
 }
-check "signals at start: Ctrl-C to mpirun -np 2 while the models import: no block runs, summary.json, resumable" ss_mpirun_sigint
+check "signals at start: Ctrl-C to mpirun -np 2 while the models import: no block runs, summary.json, resumable" sa_mpirun_sigint

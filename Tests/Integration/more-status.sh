@@ -165,7 +165,8 @@ assert s['state'] == 'running' and s['ignored_control_lines'] == 3, s" || { cat 
     ("$BIN" stop "$out" >"$WORK/ss-b.out" 2>&1; echo $? >"$WORK/ss-b.rc") &
     b=$!
     wait "$a" "$b"
-    [ "$(cat "$WORK/ss-a.rc")" = 0 ] && [ "$(cat "$WORK/ss-b.rc")" = 0 ] || { cat "$WORK/ss-a.out" "$WORK/ss-b.out"; return 1; }
+    [ "$(cat "$WORK/ss-a.rc")" = 0 ] && [ "$(cat "$WORK/ss-b.rc")" = 0 ] ||
+        { echo "stop exit statuses: $(cat "$WORK/ss-a.rc") and $(cat "$WORK/ss-b.rc"), wanted 0 and 0"; cat "$WORK/ss-a.out" "$WORK/ss-b.out"; return 1; }
     cat "$WORK/ss-a.out" "$WORK/ss-b.out" | grep -q "already stopping" || { cat "$WORK/ss-a.out" "$WORK/ss-b.out"; return 1; }
     rc=$(ss_wait "$out" 10) || { echo "$rc"; return 1; }
     [ "$rc" = 3 ] || { echo "exit $rc"; cat "$out.log"; return 1; }
