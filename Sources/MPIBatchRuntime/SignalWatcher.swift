@@ -46,8 +46,8 @@ public enum InterruptSignal: Int32, Sendable, CaseIterable {
 /// Turns the run's signals into calls of a handler on a Dispatch queue (never in a signal
 /// handler), saying whether the signal came before.
 ///
-/// One watcher serves the process. `mpibatch run` starts it first of all (`catchFromStart`),
-/// before it loads the job and before MPI's start-up, because until a signal is watched its
+/// One watcher serves the process. `mpibatch run` starts it (`catchFromStart`) as soon as it
+/// has read the job, before MPI's start-up and a model's import, because until a signal is watched its
 /// default action ends the process: a Ctrl-C or an `scancel` that reached a rank still starting
 /// (under load, a second or more) killed it with no summary. Signals that come before the run
 /// attaches its handler wait, in order, and reach it as it attaches, so the run stops before
