@@ -76,7 +76,8 @@ final class EarlyCancellation: Sendable {
         }
     }
 
-    /// Slot `slot`'s task ended: whether the coordinator cancelled it.
+    /// Slot `slot`'s task, started through `start`, ended: whether the coordinator cancelled it.
+    /// (A task run inline never registered: nothing to look up, no lock taken.)
     func end(slot: Int) -> Bool {
         state.withLock { state in
             state.running[slot] = nil

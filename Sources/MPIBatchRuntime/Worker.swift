@@ -205,13 +205,23 @@ package final class Worker: Sendable {
         let pending = pending[slot]
         var cpuClock = CPUClockSampler()
         for await chunk in streams[slot] {
+            // When the slot's last task ended, while the slot has only done its bookkeeping since
+            // (nothing waited, nothing sent): the next task starts then, so a run of short tasks
+            // reads the clock once per task, and a slot's tasks tile its busy time.
+            var lastEnded: UInt64?
             for index in chunk.start..<chunk.end {
-                if heldUntil.load(ordering: .relaxed) != 0 { await waitWhileHeld() }
+                if heldUntil.load(ordering: .relaxed) != 0 {
+                    await waitWhileHeld()
+                    lastEnded = nil
+                }
                 if stopping.load(ordering: .relaxed) { break }
                 if cancellation.isCancelled(index) {
-                    pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: MonotonicClock.nanoseconds())
+                    let now = MonotonicClock.nanoseconds()
+                    pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: now)
+                    lastEnded = now
                     continue
                 }
+                if cores != nil || ledger != nil { lastEnded = nil }  // it may wait for them: not task time
                 let taken = await takeCores(for: index)
                 let grant = ledger == nil ? nil : await takeResources(for: index)
                 if stopping.load(ordering: .relaxed) {
@@ -219,17 +229,17 @@ package final class Worker: Sendable {
                     if let grant { ledger?.release(grant) }
                     break
                 }
-                let started = MonotonicClock.nanoseconds()
+                let started = lastEnded ?? MonotonicClock.nanoseconds()
                 if let deadline, !fitsBefore(deadline, now: started) {
                     cores?.release(taken.count, cpus: taken.cpus)
                     if let grant { ledger?.release(grant) }
                     stopAtDeadline()
                     break
                 }
-                let record = await runTask(
+                let (record, ended) = await runTask(
                     index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end, cpus: taken.cpus,
                     grant: grant, cpuClock: &cpuClock)
-                let ended = MonotonicClock.nanoseconds()
+                lastEnded = ended
                 cancellation.taskTook(nanoseconds: ended &- started)
                 if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
                 cores?.release(taken.count, cpus: taken.cpus)
@@ -241,8 +251,10 @@ package final class Worker: Sendable {
                     stopping.store(true, ordering: .releasing)
                     break
                 }
-                if index + 1 < chunk.end {
-                    pending.sendIfDue(now: ended) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) }
+                if index + 1 < chunk.end,
+                    pending.sendIfDue(now: ended, { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) })
+                {
+                    lastEnded = nil  // the send took time of its own
                 }
             }
             let wantsMore = !stopping.load(ordering: .relaxed)
@@ -280,10 +292,12 @@ package final class Worker: Sendable {
         return await ledger.acquire(ask) { self.stopping.load(ordering: .relaxed) }
     }
 
+    /// Runs task `index`, started at `started` (monotonic nanoseconds); returns its record and
+    /// when it ended.
     private func runTask(
         index: Int, attempt: Int, slot: Int, started: UInt64, chunkEnd: Int, cpus: [Int], grant: ResourceGrant?,
         cpuClock: inout CPUClockSampler
-    ) async -> TaskRecord {
+    ) async -> (TaskRecord, ended: UInt64) {
         var context = TaskContext(
             index: index, attempt: attempt, rank: rank, slot: slot, outputDirectory: outputDirectory,
             report: reports[slot], batchEnd: chunkEnd)
@@ -297,8 +311,9 @@ package final class Worker: Sendable {
         // usage (a command) needs no clock read.
         let kernel = ownUsage?.reportsOwnUsage(of: index) != true
         let threadCPU = kernel && cpuClock.readsNext() ? MonotonicClock.threadCPUNanoseconds() : nil
+        let wrapped = cancellation.wrapsTasks
         do {
-            value = try await execute(context)
+            value = try await execute(context, wrapped: wrapped)
         } catch let timeout as TaskTimeout {
             status = .timeout
             error = timeout.description
@@ -312,7 +327,7 @@ package final class Worker: Sendable {
             status = Task.isCancelled ? .interrupted : .failed
             error = Task.isCancelled ? "interrupted: the run was stopped (grace period over)" : String(describing: thrown)
         }
-        if cancellation.end(slot: slot), status != .ok {
+        if wrapped, cancellation.end(slot: slot), status != .ok {
             status = .cancelled
             error = "cancelled: its sweep or stage stopped early"
         }
@@ -336,14 +351,14 @@ package final class Worker: Sendable {
             log: command.log, usage: usage)
         if command.setupSeconds > 0 { record.workerStartSeconds = command.setupSeconds }
         if let grant, !grant.devices.isEmpty { record.gpus = grant.devices.joined(separator: ",") }
-        return record
+        return (record, ended)
     }
 
-    /// Runs `context`'s task: inline, or (with an early stop in the workload, or while this
-    /// rank's tasks take over a millisecond) as a task of its own that a `cancel` message can
-    /// end (refused with `CancellationError` if already cancelled).
-    private func execute(_ context: TaskContext) async throws -> TaskValue {
-        guard cancellation.wrapsTasks else { return try await workload.run(context).journalForm }
+    /// Runs `context`'s task: inline, or when `wrapped` (`EarlyCancellation.wrapsTasks`: an early
+    /// stop in the workload, or this rank's tasks taking over a millisecond) as a task of its own
+    /// that a `cancel` message can end (refused with `CancellationError` if already cancelled).
+    private func execute(_ context: TaskContext, wrapped: Bool) async throws -> TaskValue {
+        guard wrapped else { return try await workload.run(context).journalForm }
         let workload = workload
         guard let task = cancellation.start(slot: context.slot, index: context.index, { try await workload.run(context).journalForm })
         else { throw CancellationError() }

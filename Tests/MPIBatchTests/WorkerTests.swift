@@ -27,6 +27,12 @@ private final class SentMessages: Sendable {
     func add(_ message: RuntimeMessage) { messages.update { $0.append(message) } }
     /// Every record sent, in order.
     func records() -> [TaskRecord] { Self.records(in: messages.value) }
+    /// The records of each results message, in order (empty ones left out).
+    func batches() -> [[TaskRecord]] {
+        messages.value.compactMap { message in
+            if case .results(_, let records, _) = message, !records.isEmpty { records } else { nil }
+        }
+    }
     /// The reasons of the interrupts sent.
     func interrupts() -> [String] { Self.interrupts(in: messages.value) }
     /// Whether the record of task `index` was sent.
@@ -88,6 +94,32 @@ private final class SentMessages: Sendable {
         worker.receive(.stop(graceSeconds: 1))
         await running.value
         #expect(sent.sent(index: 1))
+    }
+}
+
+@Suite struct WorkerClockTests {
+    /// A slot reads the clock once per task: each task of a chunk starts when the one before it
+    /// ended, so the records of one message tile the slot's time (each task's start is the
+    /// previous start plus its seconds), sleeping tasks and instant ones alike.
+    @Test(.timeLimit(.minutes(10))) func aChunksTasksStartWhereTheOnesBeforeThemEnded() async throws {
+        for sleep: UInt64 in [0, 300] {
+            let sent = SentMessages()
+            let worker = Worker(
+                rank: 0, slots: 1, workload: CountingWorkload(taskCount: 400, sleepMicroseconds: sleep),
+                outputDirectory: temporaryRunDirectory(), sendToCoordinator: { sent.add($0) })
+            let running = Task { await worker.run(host: "test", heartbeatSeconds: 60) }
+            worker.receive(.assign(slot: 0, chunk: Chunk(start: 0, end: 400)))
+            await sent.waitForRecord(of: 399)
+            worker.receive(.stop(graceSeconds: 1))
+            await running.value
+            let batches = sent.batches()
+            #expect(batches.joined().map(\.index) == Array(0..<400))
+            for records in batches {
+                for (before, after) in zip(records, records.dropFirst()) {
+                    #expect(abs(after.start - (before.start + before.seconds)) < 1e-9, "task \(after.index), sleeping \(sleep) µs")
+                }
+            }
+        }
     }
 }
 
