@@ -155,3 +155,29 @@ import Testing
         object.bytes.withUnsafeBufferPointer { #expect(JournalLineScanner.taskLog($0) == files) }
     }
 }
+
+@Suite struct FixedPointDigitsTests {
+    /// `fixedPoint` (digits two at a time, rounding without libm) against the plain reading of
+    /// its rule: `(number × 10⁹).rounded()` units, the whole part, a point, the fraction's
+    /// nine digits with trailing zeros dropped (one kept). Ties, every digit count, both ends.
+    @Test func fixedPointMatchesItsRule() {
+        func reference(_ number: Double) -> String {
+            let units = UInt64((number * 1e9).rounded())
+            var fraction = String(units % 1_000_000_000)
+            fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+            while fraction.count > 1, fraction.hasSuffix("0") { fraction.removeLast() }
+            return "\(units / 1_000_000_000).\(fraction)"
+        }
+        var generator = SystemRandomNumberGenerator()
+        var numbers: [Double] = [0, 0.5e-9, 1.5e-9, 2.5e-9, 0.4999999999e-9, 1e-9, 0.1, 0.99, 8_999_999_999.5, 123.000000001]
+        for digits in 0...9 { numbers.append(pow(10, Double(digits)) + 1e-9 * Double(digits)) }
+        for _ in 0..<20_000 {
+            numbers.append(Double.random(in: 0..<1, using: &generator) * pow(10, Double(Int.random(in: -9...9, using: &generator))))
+        }
+        for number in numbers where number < 9e9 {
+            var json = JSONWriter()
+            json.fixedPoint(number)
+            #expect(json.string == reference(number), "\(number)")
+        }
+    }
+}

@@ -35,20 +35,34 @@ public struct JSONPieces {
     /// An integer.
     @inlinable public mutating func integer(_ integer: Int) {
         if integer < 0 { put(UInt8(ascii: "-")) }
-        var magnitude = integer.magnitude
+        let magnitude = UInt64(integer.magnitude)
         var digits = 1
-        var bound: UInt = 10
+        var bound: UInt64 = 10
         while magnitude >= bound, digits < 20 {
             digits += 1
             (bound, _) = bound.multipliedReportingOverflow(by: 10)
         }
-        var position = count + digits
-        count = position
-        repeat {
-            position -= 1
-            base[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
+        count += digits
+        putDigits(magnitude, endingAt: count, count: digits)
+    }
+
+    /// Writes the last `digits` decimal digits of `number` (leading zeros included) so that
+    /// they end just before `end`: two at a time from `DecimalPairs`, one division per pair.
+    @inlinable @inline(__always)
+    mutating func putDigits(_ number: UInt64, endingAt end: Int, count digits: Int) {
+        var number = number
+        var position = end
+        var left = digits
+        let pairs = DecimalPairs.text.utf8Start  // a literal's bytes: valid for the program's life
+        while left >= 2 {
+            let pair = Int(number % 100) &* 2
+            number /= 100
+            position -= 2
+            base[position] = pairs[pair]
+            base[position + 1] = pairs[pair + 1]
+            left -= 2
+        }
+        if left == 1 { base[position - 1] = UInt8(ascii: "0") + UInt8(number % 10) }
     }
 
     /// A non-negative number with up to 9 decimals, in fixed point (see `JSONWriter.fixedPoint`).
@@ -67,23 +81,31 @@ public struct JSONPieces {
     @inlinable @inline(__always)
     mutating func fixedPoint(_ number: Double, scale: UInt64, decimals: Int) {
         guard number.isFinite, number >= 0, number < 9e9 else { return double(number) }
-        let units = UInt64((number * Double(scale)).rounded())
+        let units = Self.roundedHalfAway(number * Double(scale))
         integer(Int(units / scale))
         put(UInt8(ascii: "."))
         var fraction = units % scale
         guard fraction != 0 else { return put(UInt8(ascii: "0")) }
         var digits = decimals
-        while fraction % 10 == 0 {
+        while fraction % 100 == 0 {
+            fraction /= 100
+            digits -= 2
+        }
+        if fraction % 10 == 0 {
             fraction /= 10
             digits -= 1
         }
-        var position = count + digits
-        count = position
-        for _ in 0..<digits {
-            position -= 1
-            base[position] = UInt8(ascii: "0") + UInt8(fraction % 10)
-            fraction /= 10
-        }
+        count += digits
+        putDigits(fraction, endingAt: count, count: digits)
+    }
+
+    /// `value.rounded()` (to nearest, ties away from zero) of a non-negative `value` below
+    /// 2^63, without the libm call: the truncation is exact, and so is `value` less it (below
+    /// 2^53 both are exact doubles; above, `value` is an integer already).
+    @inlinable @inline(__always)
+    static func roundedHalfAway(_ value: Double) -> UInt64 {
+        let truncated = UInt64(value)
+        return value - Double(truncated) >= 0.5 ? truncated + 1 : truncated
     }
 
     /// A number as JSON has it: an integral one below 1e15 as `12.0` (`-0.0` keeps its sign),
@@ -110,5 +132,16 @@ extension JSONWriter {
             written.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: pieces.count))
         }
         needsComma = false
+    }
+}
+
+/// The two-digit decimal numbers 00 to 99 back to back, for `JSONPieces.putDigits`.
+@usableFromInline enum DecimalPairs {
+    @inlinable static var text: StaticString {
+        """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
     }
 }
