@@ -66,6 +66,10 @@ uptime
 began=$(now)
 python3 -c "import numpy"
 numpy_start=$(python3 -c "print('%.3f' % ($(now) - $began))")
+# What no runner avoids at np=2: mpirun's own launch and end around two processes.
+began=$(now)
+mpirun --oversubscribe -np 2 true
+mpirun_start=$(python3 -c "print('%.3f' % ($(now) - $began))")
 read -r call0 call0_in call0_start <<<"$(mpibatch_run 0 "$WORK/call.yaml" call0)"
 read -r call1 call1_in call1_start <<<"$(mpibatch_run 1 "$WORK/call.yaml" call1)"
 read -r call2 call2_in call2_start <<<"$(mpibatch_run 2 "$WORK/call.yaml" call2)"
@@ -82,7 +86,7 @@ done
 read -r futures futures_in <<<"$(peer pool "$WALK_PATHS" 2024 0)"
 
 echo
-echo "python3 -c 'import numpy' alone: $numpy_start s. Whole: the process from fork to exit; in-run: mpibatch's"
+echo "python3 -c 'import numpy' alone: $numpy_start s; mpirun -np 2 true: $mpirun_start s. Whole: the process from fork to exit; in-run: mpibatch's"
 echo "summary.json wall_seconds (after rank 0's first worker started), the peers' time inside Python."
 echo
 echo "| measure | whole s | in-run s | worker start s | ratio, whole | ratio, in-run | target |"

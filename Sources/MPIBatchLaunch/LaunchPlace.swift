@@ -1,3 +1,5 @@
+import MPIBatchWorkloads
+
 /// Where this process's launcher says it is before MPI starts: its rank and how many ranks
 /// share its node. Only a Monte Carlo model's workers are started from it, while MPI starts
 /// (`MPILaunch.earlyModelWorkload`); a wrong guess costs a worker started again, never a
@@ -27,5 +29,13 @@ struct LaunchPlace: Equatable {
             return place("PMI_RANK", "MPI_LOCALNRANKS")
         }
         return rankVariables.contains(where: { environment[$0] != nil }) ? nil : LaunchPlace(rank: 0, ranksOnNode: 1)
+    }
+
+    /// Whether this process was started alone, by no launcher: no variable of `environment`
+    /// makes it a rank of a launcher's job (`LauncherVariables`: Open MPI's, PMIx's, PMI's,
+    /// srun's task numbers). A run alone needs no MPI (`RankLink`); a variable left over from
+    /// a launch only costs MPI's singleton start, as before.
+    static func isAlone(_ environment: [String: String]) -> Bool {
+        !environment.keys.contains(where: LauncherVariables.identifiesRank)
     }
 }

@@ -7,7 +7,7 @@ import SwiftMPI
 
 /// Starts MPI, sizes this rank's pool from its node, agrees on the output
 /// directory, runs, and finalises: what `mpibatch run` does on every rank.
-/// Without `mpirun` MPI starts as a singleton and the run has one rank.
+/// Started alone (no `mpirun`, no launcher at all) the run has one rank and no MPI (`RankLink`).
 public enum MPILaunch {
     /// What one rank needs to know to run.
     public struct Options: Sendable {
@@ -61,14 +61,9 @@ public enum MPILaunch {
         name: String, jobHash: String = "", options: Options,
         makeWorkload: (_ outputDirectory: String) throws -> any Workload
     ) async throws -> Outcome {
-        let provided = try MPIEnvironment.initialize(requesting: .serialized)
-        guard provided >= .serialized else {
-            // The communication thread and the ranks' own calls would race inside MPI: refuse, on every rank.
-            Diagnostics.say("this MPI library provides thread level \(provided); mpibatch needs at least serialized")
-            MPIEnvironment.abort(errorCode: 2)
-        }
-        let world = try Communicator.world()
-        let node = try world.splitSharedMemory()
+        let link = try RankLink.start(environment: ProcessInfo.processInfo.environment)
+        let world = link.world
+        let node = try link.node()
         let boundCPUs = options.behaviour.bindCores ? try nodeShareOfCPUs(node) : nil
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let slots = slotsOfRank(requested: options.slots, ranksOnNode: node.size)
@@ -77,13 +72,13 @@ public enum MPILaunch {
         let cap = adaptive ? max(slots, options.behaviour.maxSlots ?? 4 * cores) : slots
         let slotsPerRank = try world.allgather(Int64(cap)).map { Int($0) }
         let chosen = options.outputDirectory ?? (world.rank == 0 ? makeDefaultOutputDirectory(name: name) : "")
-        let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8)), as: UTF8.self)
+        let outputDirectory = String(decoding: try world.broadcast(Array(chosen.utf8), root: 0), as: UTF8.self)
         let workload = try makeWorkload(outputDirectory)
         // A model's workers start now (if they did not before MPI, as this rank and slot would
         // start them), every rank's and slot's at once (any slot may be given the first task),
         // while rank 0 asks its first one what it runs under and prepares the run.
         workload.prestartWorkers(rank: world.rank, slots: 0..<slots, outputDirectory: outputDirectory)
-        let host = try MPIEnvironment.processorName()
+        let host = try link.host()
         // Only when some task asks for GPUs or memory: the node's ranks agree on its pools.
         let widest = workload.largestResources
         let nodes = widest.asksNothing ? nil : try NodeAgreement.agree(world: world, node: node, host: host, override: options.behaviour.gpus)
@@ -94,7 +89,7 @@ public enum MPILaunch {
         // Rank 0 reads the deadline (one squeue per job, not one per rank: 1,000 ranks would each
         // ask slurmctld) and tells the others, whose workers start no task past it either.
         let deadline = world.rank == 0 ? (behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()).map { "\($0)" } ?? "" : ""
-        behaviour.deadlineSeconds = Double(String(decoding: try world.broadcast(Array(deadline.utf8)), as: UTF8.self))
+        behaviour.deadlineSeconds = Double(String(decoding: try world.broadcast(Array(deadline.utf8), root: 0), as: UTF8.self))
         let configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
         var prepared: PreparedRun?
         var refusal = ""
@@ -117,14 +112,14 @@ public enum MPILaunch {
                 refusal = String(describing: error)
             }
         }
-        refusal = String(decoding: try world.broadcast(Array(refusal.utf8)), as: UTF8.self)
+        refusal = String(decoding: try world.broadcast(Array(refusal.utf8), root: 0), as: UTF8.self)
         guard refusal.isEmpty else {
-            try MPIEnvironment.finalize()
+            try link.finish()
             throw RunSetupError(reason: refusal)
         }
         // Every rank's workers must run under rank 0's worker's environment: values never depend on the node.
         let rankZeros = environment.flatMap { try? JSONEncoder().encode($0) } ?? Data()
-        let said = try world.broadcast(Array(rankZeros))
+        let said = try world.broadcast(Array(rankZeros), root: 0)
         if let expected = try? JSONDecoder().decode(RunEnvironment.self, from: Data(said)) { workload.expectEnvironment(expected) }
         let launcher = MPILauncher.current() == .mpirun ? LauncherWatch() : nil
         var configured = configuration
@@ -134,13 +129,13 @@ public enum MPILaunch {
         defer { if firstOnNode { configured.ledger?.remove() } }
         configured.nodes = nodes?.nodes?.compactMap(\.resources) ?? []
         let summary = try await BatchRun.execute(
-            workload: workload, transport: MPITransport(communicator: world), slotsPerRank: slotsPerRank,
+            workload: workload, transport: link.transport(), slotsPerRank: slotsPerRank,
             host: host, configuration: configured, prepared: prepared,
             signals: InterruptSignal.allCases, initialSlots: adaptive ? slots : nil, launcher: launcher,
             announce: options.announce)
         // Without its launcher MPI cannot be finalised (it would wait for it): the process just ends.
         if summary?.unresponsiveRanks.isEmpty ?? true, launcher?.launcherGone != true {
-            try MPIEnvironment.finalize()  // with a rank gone silent it would hang: the caller aborts instead
+            try link.finish()  // with a rank gone silent it would hang: the caller aborts instead
         }
         return Outcome(rank: world.rank, outputDirectory: outputDirectory, summary: summary)
     }

@@ -1,7 +1,6 @@
 import Foundation
 import MPIBatchJob
 import MPIBatchRuntime
-import SwiftMPI
 
 /// How a node's ranks agree on its pools at the start, when some task asks for GPUs or memory:
 /// each rank finds its own devices (`GPUDiscovery`) and its own memory use; the node's first rank
@@ -32,7 +31,7 @@ enum NodeAgreement {
     }
 
     /// Agrees over `node` (the ranks sharing this node) and `world`; `override` is `--gpus`.
-    static func agree(world: Communicator, node: Communicator, host: String, override: String?) throws -> Outcome {
+    static func agree(world: any RankGroup, node: any RankGroup, host: String, override: String?) throws -> Outcome {
         let environment = ProcessInfo.processInfo.environment
         var mine = Said(gpus: nil, problem: nil, residentBytes: NodeMemory.ownResidentBytes())
         do {
@@ -41,12 +40,12 @@ enum NodeAgreement {
             mine.problem = "\(host): \(error)"
         }
         var decided: [UInt8] = []
-        if let gathered = try node.gatherv(Array(try JSONEncoder().encode(mine))) {
+        if let gathered = try node.gatherv(Array(try JSONEncoder().encode(mine)), root: 0) {
             let all = try gathered.map { try JSONDecoder().decode(Said.self, from: Data($0)) }
             decided = Array(try JSONEncoder().encode(Self.decide(all, host: host, environment: environment)))
         }
-        let own = try node.broadcast(decided)
-        let nodes = try world.gatherv(own).map { all in
+        let own = try node.broadcast(decided, root: 0)
+        let nodes = try world.gatherv(own, root: 0).map { all in
             var seen: Set<[UInt8]> = []
             return try all.filter { seen.insert($0).inserted }.map { try JSONDecoder().decode(Word.self, from: Data($0)) }
         }

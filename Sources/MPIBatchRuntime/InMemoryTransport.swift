@@ -1,7 +1,8 @@
 import Dispatch
 import Synchronization
 
-/// Ranks as objects in one process: a stand-in for MPI in logic tests.
+/// Ranks as objects in one process: the only rank of a run started alone (no launcher, so
+/// no MPI), and a stand-in for MPI in logic tests.
 public final class InMemoryNetwork: Sendable {
     /// One transport per simulated rank, indexed by rank.
     public let endpoints: [InMemoryTransport]

@@ -1,6 +1,12 @@
 import CMPI
 import CMPIShim
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Scalars that `allreduce` can combine.
 public protocol MPIReducible: Sendable, BitwiseCopyable {
     /// The MPI datatype handle of the scalar.
@@ -76,12 +82,35 @@ extension Communicator {
 }
 
 extension Communicator {
-    /// `root`'s bytes on every rank (`MPI_Bcast` of the length, then of the bytes).
+    /// `root`'s bytes on every rank (`MPI_Ibcast` of the length, then of the bytes). A rank
+    /// that waits, for a root still preparing what it sends (rank 0 making the run's
+    /// directory, waiting for its first worker), sleeps between tests instead of spinning in
+    /// MPI's progress loop as `MPI_Bcast` does: it would take a core from the workers that
+    /// start meanwhile on its node.
     public func broadcast(_ bytes: [UInt8], root: Int = 0) throws(MPIError) -> [UInt8] {
         var count = Int64(bytes.count)
-        try check(MPI_Bcast(&count, 1, cmpishim_type_int64(), Int32(root), handle), "MPI_Bcast(length)")
-        var buffer = rank == root ? bytes : [UInt8](repeating: 0, count: Int(count))
-        try check(MPI_Bcast(&buffer, Int32(count), cmpishim_type_byte(), Int32(root), handle), "MPI_Bcast")
-        return buffer
+        var request: MPI_Request? = cmpishim_request_null()
+        try check(MPI_Ibcast(&count, 1, cmpishim_type_int64(), Int32(root), handle, &request), "MPI_Ibcast(length)")
+        try Self.waitIdly(&request, "MPI_Ibcast(length)")
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(Int(count), 1), alignment: 8)
+        defer { buffer.deallocate() }
+        if rank == root { bytes.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+        try check(
+            MPI_Ibcast(buffer.baseAddress, Int32(count), cmpishim_type_byte(), Int32(root), handle, &request), "MPI_Ibcast")
+        try Self.waitIdly(&request, "MPI_Ibcast")
+        return rank == root ? bytes : Array(buffer[0..<Int(count)])
+    }
+
+    /// Waits for `request` without spinning: tests it, sleeping 1, 2, 4 … µs (at most 1 ms)
+    /// between tests (each test also moves the operation on).
+    private static func waitIdly(_ request: inout MPI_Request?, _ function: String) throws(MPIError) {
+        var done: Int32 = 0
+        var pause: UInt32 = 1
+        while true {
+            try check(MPI_Test(&request, &done, cmpishim_status_ignore()), function)
+            if done != 0 { return }
+            usleep(pause)
+            pause = min(pause * 2, 1_000)
+        }
     }
 }

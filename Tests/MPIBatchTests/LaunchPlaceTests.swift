@@ -13,6 +13,15 @@ import Testing
         #expect(LaunchPlace.from(["HOME": "/root", "PMIX_MCA_psec": "native"]) == LaunchPlace(rank: 0, ranksOnNode: 1))
     }
 
+    /// A process with no launcher's variable runs alone, without MPI; one that any launcher
+    /// (or a leftover of one) marks as a rank starts MPI. MPI settings do not count.
+    @Test func aProcessIsAloneOnlyWithoutAnyLaunchersVariable() {
+        #expect(LaunchPlace.isAlone(["HOME": "/root", "PMIX_MCA_psec": "native", "OMPI_MCA_btl": "self,vader", "SLURM_JOB_ID": "7"]))
+        for variable in ["OMPI_COMM_WORLD_RANK", "OMPI_MCA_orte_hnp_uri", "PMIX_RANK", "PMI_FD", "PMI_RANK", "SLURM_PROCID", "SLURM_STEP_ID"] {
+            #expect(!LaunchPlace.isAlone(["HOME": "/root", variable: "0"]), "\(variable)")
+        }
+    }
+
     @Test func otherLaunchersAndGarbageSayNothing() {
         #expect(LaunchPlace.from(["SLURM_PROCID": "0", "PMIX_RANK": "0"]) == nil)
         #expect(LaunchPlace.from(["PMI_RANK": "1", "MPI_LOCALNRANKS": "4", "SLURM_PROCID": "1"]) == nil)

@@ -23,6 +23,10 @@ import Testing
             return [1.0] * (n - 1)
         def first(seed, shift=0.0):
             return float(np.random.default_rng(seed).random()) + shift
+        def sequence(seed):
+            return float(np.random.default_rng(seed).integers(1 << 40)) + float(seed.spawn(1)[0].generate_state(1)[0]) / 2**32
+        def word(seed):
+            return float(seed)
         """
 
     private func load(_ section: String, directory: String = makeJobTestDirectory()) throws -> (MonteCarloSpec, String) {
@@ -155,6 +159,29 @@ import Testing
         let inBlock = try #require(MonteCarloAccumulator(try await MonteCarloModelWorkload(spec: spec).run(context(2, directory))))
         #expect(inBlock.count == 2 && (inBlock.minimum == alone || inBlock.maximum == alone))
         #expect(alone >= 1 && alone < 2)
+    }
+
+    /// Each path's seed is numpy's own `SeedSequence(seed, spawn_key=(i,))` (or its
+    /// `generate_state(1)[0]`), bit for bit, in a block's first paths, in one just below path
+    /// 2³² and in one across it (a spawn key of two words), as numpy's constructor makes it.
+    @Test func everyPathsSeedIsNumpysOwn() async throws {
+        for (function, form, expression) in [
+            ("sequence", "sequence", "sequence(s)"), ("word", "uint32", "word(int(s.generate_state(1)[0]))"),
+        ] {
+            let (spec, directory) = try load(
+                "  python: \"model:\(function)\"\n  calls: path\n  seed_as: \(form)\n  paths: 5000000000\n  seed: 7\n  block: 40\n")
+            let workload = try MonteCarloModelWorkload(spec: spec)
+            for block in [0, (1 << 32) / 40 - 1, (1 << 32) / 40] {
+                let paths = spec.paths(ofBlock: block)
+                let script = "import sys; sys.path.insert(0, '\(directory)'); import numpy as np; from model import *\n"
+                    + "for i in range(\(paths.lowerBound), \(paths.upperBound)):\n    s = np.random.SeedSequence(7, spawn_key=(i,))\n"
+                    + "    print(float.hex(\(expression)))"
+                let values = try python(script).split(separator: "\n").map { try #require(Double(String($0))) }
+                let expected = try #require(MonteCarloBlockValues.summary(of: values))
+                let got = try #require(MonteCarloAccumulator(try await workload.run(context(block, directory))))
+                #expect(values.count == 40 && got == expected, "\(form), block \(block)")
+            }
+        }
     }
 
     @Test func rankZerosFirstWorkerSaysItsInterpreterAndNumpyAndStaysForTheBlocks() async throws {

@@ -74,6 +74,22 @@ def _write_all(fd, data):
         view = view[os.write(fd, view):]
 
 
+def _write_parts(fd, parts):
+    """Writes `parts` (bytes-like, C-contiguous) whole, with writev: a block's values go from
+    the numpy array itself, not copied into one bytes object first (two copies of 512 KB a
+    block of 65,536 paths, a few percent of a vectorised model's own time)."""
+    views = [view for view in (memoryview(part).cast("B") for part in parts) if view.nbytes]
+    while views:
+        written = os.writev(fd, views[:1024])
+        done = 0
+        while done < len(views) and written >= views[done].nbytes:
+            written -= views[done].nbytes
+            done += 1
+        del views[:done]
+        if written:
+            views[0] = views[0][written:]
+
+
 def _send(fd, payload):
     _write_all(fd, HEADER.pack(len(payload) + 1, JSON_FRAME) + payload)
 
@@ -156,25 +172,116 @@ def _montecarlo(numpy, function, task):
         if values.ndim != 1:
             raise _ModelFailure("block %d: the function returned an array of shape %s; return the block's %d path values "
                             "as a 1-d array or a list" % (task["index"], values.shape, count))
-        return values
+        return numpy.ascontiguousarray(values)
     root, as_uint32 = plan["seed"], plan["seed_as"] == "uint32"
-    sequence = numpy.random.SeedSequence
     values = numpy.empty(count, dtype="<f8")
-    for offset in range(count):
-        path = first + offset
-        seed = sequence(root, spawn_key=(path,))
-        if as_uint32:
-            seed = int(seed.generate_state(1)[0])
+    for offset, seed in enumerate(_path_seeds(numpy, root, first, count, as_uint32)):
         try:
             values[offset] = function(seed, **params)
         except BaseException:
             text = traceback.format_exc()
             sys.stderr.write(text)
+            path = first + offset
             shown = "SeedSequence(%d, spawn_key=(%d,))" % (root, path)
             if as_uint32:
                 shown = "%d = %s.generate_state(1)[0]" % (seed, shown)
             raise _ModelFailure("path %d (seed %s): %s" % (path, shown, _last_lines(text, 1))) from None
     return values
+
+
+def _path_seeds(numpy, root, first, count, as_uint32):
+    """The seeds of paths first ..< first + count: numpy.random.SeedSequence(root, spawn_key=(i,)),
+    or its generate_state(1)[0] (as_uint32), as numpy's constructor makes them. The constructor
+    hashes each path's pool apart (~8 us, a third of a 64-step model's own time); here the
+    pools of the whole block are hashed at once (_seed_pools) and each SeedSequence is restored
+    from its pool as pickle restores one (what a ProcessPoolExecutor's workers get). Both ends
+    of every block are checked against the constructor: a numpy whose hash or pickle differs
+    gets its constructor, path by path, as do paths from 2**32 on (a spawn key of two words)."""
+    sequence = numpy.random.SeedSequence
+    last = first + count - 1
+    ends = sequence(root, spawn_key=(first,)), sequence(root, spawn_key=(last,))
+    if last < 1 << 32:
+        pools = _seed_pools(numpy, root, numpy.arange(first, first + count, dtype=numpy.uint64))
+        if as_uint32:
+            seeds = _first_words(numpy, pools[:, 0]).tolist()
+            if [seeds[0], seeds[-1]] == [int(end.generate_state(1)[0]) for end in ends]:
+                return seeds
+        else:
+            seeds = _restored(numpy, ends[0], root, first, pools)
+            if seeds and all(_same_sequence(seed, end) for seed, end in zip((seeds[0], seeds[-1]), ends)):
+                return seeds
+    seeds = (sequence(root, spawn_key=(path,)) for path in range(first, first + count))
+    return [int(seed.generate_state(1)[0]) for seed in seeds] if as_uint32 else seeds
+
+
+def _seed_pools(numpy, root, paths):
+    """SeedSequence(root, spawn_key=(i,)).pool for each path i of `paths` (uint64, each below
+    2**32), one row each: numpy's entropy hash (bit_generator.pyx, mix_entropy, pool size 4)
+    on whole columns of uint32 (numpy arrays wrap around as its C does)."""
+    u32 = numpy.uint32
+    words = []
+    while True:  # the root's 32-bit words, low first, padded with zeros to the pool (a spawn key follows)
+        words.append(numpy.full(1, root & 0xFFFFFFFF, dtype=u32))
+        root >>= 32
+        if not root:
+            break
+    words += [numpy.zeros(1, dtype=u32)] * (4 - len(words)) + [paths.astype(u32)]
+    constant = [0x43B0D7E5]
+
+    def hashmix(value):
+        value = value ^ u32(constant[0])
+        constant[0] = constant[0] * 0x931E8875 & 0xFFFFFFFF
+        value = value * u32(constant[0])
+        return value ^ (value >> u32(16))
+
+    def mix(x, y):
+        result = u32(0xCA01F9DD) * x - u32(0x4973F715) * y
+        return result ^ (result >> u32(16))
+
+    pool = [hashmix(word) for word in words[:4]]
+    for source in range(4):
+        for target in range(4):
+            if source != target:
+                pool[target] = mix(pool[target], hashmix(pool[source]))
+    for word in words[4:]:
+        for target in range(4):
+            pool[target] = mix(pool[target], hashmix(word))
+    return numpy.ascontiguousarray(numpy.stack(numpy.broadcast_arrays(*pool), axis=1))
+
+
+def _first_words(numpy, column):
+    """generate_state(1)[0] of the SeedSequences whose pools start with `column`."""
+    u32 = numpy.uint32
+    value = (column ^ u32(0x8B51F9DD)) * u32(0x8B51F9DD * 0x58F38DED & 0xFFFFFFFF)
+    return value ^ (value >> u32(16))
+
+
+def _restored(numpy, template, root, first, pools):
+    """SeedSequence(root, spawn_key=(first + row,)) for each row of `pools`, restored as pickle
+    restores one from its __reduce__ (`template` is the first); [] when that is not the form
+    of a state holding the pool and the spawn key."""
+    try:
+        restore, arguments, state = template.__reduce__()
+        where_pool = [at for at, part in enumerate(state) if isinstance(part, numpy.ndarray)]
+        where_key = [at for at, part in enumerate(state) if isinstance(part, tuple) and part == (first,)]
+    except (TypeError, ValueError):
+        return []
+    if len(where_pool) != 1 or len(where_key) != 1:
+        return []
+    parts = list(state)
+    seeds = []
+    for row, pool in enumerate(pools):
+        parts[where_pool[0]], parts[where_key[0]] = pool, (first + row,)
+        seed = restore(*arguments)
+        seed.__setstate__(tuple(parts))
+        seeds.append(seed)
+    return seeds
+
+
+def _same_sequence(seed, expected):
+    """Whether two SeedSequences are the same: state, pool and output."""
+    return (seed.state == expected.state and (seed.pool == expected.pool).all()
+            and (seed.generate_state(4) == expected.generate_state(4)).all())
 
 
 def _start_error(fd, message, path=None, line=None):
@@ -305,9 +412,12 @@ def main():
         held.append(HEADER.pack(len(body) + 1, JSON_FRAME))
         held.append(body)
         if data is not None:
-            held.append(HEADER.pack(len(data) + 1, FLOAT64_FRAME))
-            held.append(data)
-        if len(held) >= 2 * GROUP_RESULTS or wall - held_since >= GROUP_SECONDS:
+            # A block's values (a numpy array) go at once, from the array: the function may
+            # write into the same array when it is called again.
+            held.append(HEADER.pack(data.nbytes + 1, FLOAT64_FRAME))
+            _write_parts(fd_out, held + [data])
+            held.clear()
+        elif len(held) >= 2 * GROUP_RESULTS or wall - held_since >= GROUP_SECONDS:
             send_held()
 
     def send_held():
@@ -412,7 +522,7 @@ def main():
                 body = _failure(index, _last_lines(text))
             else:
                 if montecarlo:
-                    data = values_of_block.tobytes()
+                    data = values_of_block
                     body = b'{"kind":"result","index":%d,"float64":%d' % (index, len(values_of_block))
                 else:
                     try:

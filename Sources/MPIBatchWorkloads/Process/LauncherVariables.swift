@@ -7,7 +7,7 @@
 /// singleton, as it would from a shell. What a user sets to configure MPI
 /// (`OMPI_MCA_btl`, `PMIX_MCA_psec`, `I_MPI_*`, ...) and Slurm's `SLURM_*`
 /// description of the job are kept, all but the step id and the task numbers.
-enum LauncherVariables {
+package enum LauncherVariables {
     /// Names removed exactly.
     private static let names: Set<String> = [
         "OMPI_UNIVERSE_SIZE", "OMPI_APP_CTX_NUM_PROCS", "OMPI_NUM_APP_CTX", "OMPI_FIRST_RANKS",
@@ -26,7 +26,7 @@ enum LauncherVariables {
     private static let keptPrefixes = ["PMIX_MCA_"]
 
     /// True when `name` identifies this process as a rank of the launcher's job.
-    static func identifiesRank(_ name: String) -> Bool {
+    package static func identifiesRank(_ name: String) -> Bool {
         if names.contains(name) { return true }
         guard prefixes.contains(where: name.hasPrefix) else { return false }
         return !keptPrefixes.contains(where: name.hasPrefix)
