@@ -205,23 +205,13 @@ package final class Worker: Sendable {
         let pending = pending[slot]
         var cpuClock = CPUClockSampler()
         for await chunk in streams[slot] {
-            // When the slot's last task ended, while the slot has only done its bookkeeping since
-            // (nothing waited, nothing sent): the next task starts then, so a run of short tasks
-            // reads the clock once per task, and a slot's tasks tile its busy time.
-            var lastEnded: UInt64?
             for index in chunk.start..<chunk.end {
-                if heldUntil.load(ordering: .relaxed) != 0 {
-                    await waitWhileHeld()
-                    lastEnded = nil
-                }
+                if heldUntil.load(ordering: .relaxed) != 0 { await waitWhileHeld() }
                 if stopping.load(ordering: .relaxed) { break }
                 if cancellation.isCancelled(index) {
-                    let now = MonotonicClock.nanoseconds()
-                    pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: now)
-                    lastEnded = now
+                    pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: MonotonicClock.nanoseconds())
                     continue
                 }
-                if cores != nil || ledger != nil { lastEnded = nil }  // it may wait for them: not task time
                 let taken = await takeCores(for: index)
                 let grant = ledger == nil ? nil : await takeResources(for: index)
                 if stopping.load(ordering: .relaxed) {
@@ -229,7 +219,10 @@ package final class Worker: Sendable {
                     if let grant { ledger?.release(grant) }
                     break
                 }
-                let started = lastEnded ?? MonotonicClock.nanoseconds()
+                // Two clock reads per task, this and its end (`runTask`'s). A task does not start
+                // at the previous one's end: `started_at` is to the microsecond, and back-to-back
+                // tasks would seem to overlap in it.
+                let started = MonotonicClock.nanoseconds()
                 if let deadline, !fitsBefore(deadline, now: started) {
                     cores?.release(taken.count, cpus: taken.cpus)
                     if let grant { ledger?.release(grant) }
@@ -239,7 +232,6 @@ package final class Worker: Sendable {
                 let (record, ended) = await runTask(
                     index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end, cpus: taken.cpus,
                     grant: grant, cpuClock: &cpuClock)
-                lastEnded = ended
                 cancellation.taskTook(nanoseconds: ended &- started)
                 if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
                 cores?.release(taken.count, cpus: taken.cpus)
@@ -251,10 +243,8 @@ package final class Worker: Sendable {
                     stopping.store(true, ordering: .releasing)
                     break
                 }
-                if index + 1 < chunk.end,
-                    pending.sendIfDue(now: ended, { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) })
-                {
-                    lastEnded = nil  // the send took time of its own
+                if index + 1 < chunk.end {
+                    pending.sendIfDue(now: ended) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) }
                 }
             }
             let wantsMore = !stopping.load(ordering: .relaxed)
