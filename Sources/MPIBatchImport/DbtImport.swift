@@ -123,7 +123,7 @@ public enum DbtImport {
         if let workers {
             lines += [
                 "# Stages run on persistent dbt workers (python: \(DbtWorkerCall.function), shipped inside mpibatch, under \(workers.interpreter)):",
-                "# one worker per host (the first sent a stage) imports dbt and parses the project once, then runs each",
+                "# one worker per host (the first to start: they start while MPI does) imports dbt and parses the project once, then runs each",
                 "# node (args: node) in one `dbt build` it holds open on that parse, the other workers sending it theirs:",
                 "# side by side, as dbt build's threads run in its one process.",
                 "# `mpibatch import dbt --process-per-stage` writes one dbt process per stage instead.",

@@ -1,9 +1,10 @@
 import MPIBatchWorkloads
 
 /// Where this process's launcher says it is before MPI starts: its rank and how many ranks
-/// share its node. Only a Monte Carlo model's workers are started from it, while MPI starts
-/// (`MPILaunch.earlyModelWorkload`); a wrong guess costs a worker started again, never a
-/// wrong value (a slot compares the worker it would start with the one started).
+/// share its node. Only persistent workers are started from it, while MPI starts (a Monte
+/// Carlo model's, a stage graph's first stage's: `MPILaunch.earlyWorkload`); a wrong guess
+/// costs a worker started again, never a wrong value (a slot compares the worker it would
+/// start with the one started).
 struct LaunchPlace: Equatable {
     /// The rank MPI will give this process.
     var rank: Int

@@ -19,9 +19,9 @@ import Testing
         """
 
     /// A graph of inline stages (`name`, extra keys), each after the one before, all `python: "model:pid"`.
-    private func graph(_ stages: [(name: String, extra: String)]) throws -> (StageGraphWorkload, String) {
+    private func graph(_ stages: [(name: String, extra: String)], model: String = Self.model) throws -> (StageGraphWorkload, String) {
         let directory = makeJobTestDirectory()
-        try Self.model.write(toFile: directory + "/model.py", atomically: true, encoding: .utf8)
+        try model.write(toFile: directory + "/model.py", atomically: true, encoding: .utf8)
         var text = "name: reuse\nstages:\n"
         for (number, stage) in stages.enumerated() {
             text += "  - name: \(stage.name)\n    python: \"model:pid\"\n"
@@ -64,6 +64,30 @@ import Testing
         #expect(startups[0] > 0 && startups[1...].allSatisfy { $0 == 0 }, "\(startups)")
         let otherSlot = try await pid(workload, 1, slot: 1, directory)
         #expect(otherSlot != pids[0])  // a slot never takes another slot's worker
+    }
+
+    /// The graph's first stage's workers, spawned before any task (`prestartWorkers`, as a run
+    /// does while MPI starts), serve the first task of any stage naming the same worker on their
+    /// slot; a stage naming another worker starts its own.
+    @Test func theFirstStagesWorkersStartedEarlyServeTheFirstTaskOfAnyStageNamingThem() async throws {
+        let model = Self.model + """
+
+            open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "loaded-slot-%s-pid-%d" % (os.environ["MPIBATCH_SLOT"], os.getpid())), "w").close()
+            """
+        let (workload, directory) = try graph([("a", ""), ("b", ""), ("c", "env: {K: \"1\"}")], model: model)
+        workload.prestartWorkers(rank: 0, slots: 0..<2, outputDirectory: directory + "/out")
+        var early: [String] = []
+        for _ in 0..<200 where early.count < 2 {  // at most 10 s for both to load the model
+            try? await Task.sleep(for: .milliseconds(50))
+            early = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("loaded-") }.sorted()
+        }
+        #expect(early.count == 2, "\(early)")
+        let b = try await pid(workload, 1, slot: 1, directory)  // stage b's task, on slot 1 first
+        #expect(early.contains("loaded-slot-1-pid-\(b)"), "\(early), b ran in \(b)")
+        let c = try await pid(workload, 2, slot: 1, directory)
+        #expect(c != b && !early.contains("loaded-slot-1-pid-\(c)"))
+        let a = try await pid(workload, 0, slot: 0, directory)
+        #expect(early.contains("loaded-slot-0-pid-\(a)"), "\(early), a ran in \(a)")
     }
 
     @Test func anotherEnvOrDirectoryIsAnotherWorkerAndTheFirstStaysForItsOwn() async throws {

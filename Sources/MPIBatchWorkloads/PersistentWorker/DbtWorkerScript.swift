@@ -12,8 +12,8 @@ enum DbtWorkerScript {
     static let source = #"""
 """mpibatch's dbt worker (shipped inside mpibatch; `mpibatch import dbt` jobs name it).
 
-One worker per host runs the nodes, the "holder": the first worker there to be sent a stage
-takes an flock on RUN/dbt-worker-HOST.lock (on a single-writer warehouse,
+One worker per host runs the nodes, the "holder": the first worker there to start (mpibatch
+starts them before the run's first stage, while MPI starts) takes an flock on RUN/dbt-worker-HOST.lock (on a single-writer warehouse,
 $MPIBATCH_DBT_SINGLE_WRITER naming the adapter, DuckDB or SQLite, whose database one process
 at a time may open: RUN/dbt-database.lock, one holder for the run) and writes there its
 address (a TCP port of 127.0.0.1) and a secret; every worker sends it its stages (one JSON
@@ -23,7 +23,9 @@ per slot (the other workers import no dbt), and a DuckDB database stays open fro
 to the next. A holder that ends frees the lock with its process: the nodes it was running
 fail (and are retried), and the next worker to be sent a stage holds the lock.
 
-The holder imports dbt (dbt 1.5 or later: dbtRunner) and parses the project once, with the
+The holder imports dbt (dbt 1.5 or later: dbtRunner) and parses the project once, as it starts
+(on a thread, so the first stage finds it done or under way; if that fails, the first stage
+loads again and fails with dbt's message), with the
 arguments in $MPIBATCH_DBT_PROJECT (a JSON list: --project-dir, --profiles-dir, --target,
 --vars), writing its files under RUN/dbt/worker-rank-R-slot-S, where it first copies the
 project's partial parse ($MPIBATCH_DBT_PARTIAL_PARSE, when there is one: dbt checks it and
@@ -80,7 +82,7 @@ def _parse():
     if partial and os.path.isfile(partial):
         os.makedirs(place, exist_ok=True)
         shutil.copyfile(partial, os.path.join(place, "partial_parse.msgpack"))
-    parsed = dbtRunner().invoke(["parse"] + _PROJECT + _files(place))
+    parsed = dbtRunner().invoke(["parse", "--no-write-json"] + _PROJECT + _files(place))  # no manifest.json: nothing reads it
     if not parsed.success:
         raise RuntimeError("dbt parse failed: %s" % _one_line(parsed.exception or "see %s/dbt.log" % place))
     return parsed.result
@@ -318,6 +320,23 @@ class _Holder:
     def holds(self):
         return self.file is not None
 
+    def prepare(self):
+        """As the worker starts (mpibatch starts them before the run's first stage, while MPI
+        starts): if it takes the lock, it imports dbt, parses the project and opens its
+        session on a thread now, so the first stage finds them done or under way. What fails
+        here is left to the first stage, which loads again and says why."""
+        if self._take():
+            threading.Thread(target=self._prepared, name="mpibatch-dbt-prepare", daemon=True).start()
+
+    @staticmethod
+    def _prepared():
+        try:
+            _load()
+            if _SESSION is not None:
+                _SESSION.check()
+        except BaseException:
+            pass
+
     def call(self, request):
         """The value of `request` (node()'s arguments), run here or by the holder."""
         started = time.time()
@@ -412,6 +431,7 @@ class _Holder:
 
 
 _HOLDER = _Holder()
+_HOLDER.prepare()
 
 
 def node(command, select="", stage="dbt", exclude="", node=""):

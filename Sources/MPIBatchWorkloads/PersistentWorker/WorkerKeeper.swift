@@ -9,7 +9,9 @@ import Synchronization
 /// once per stage.
 ///
 /// A slot keeps at most `idlePerSlot` idle workers, one per identity; parking one more retires
-/// the one idle the longest. Workers still kept when the graph's workload goes are retired.
+/// the one idle the longest. It also keeps the worker spawned for the slot before its first task
+/// (`WorkerSlot.prestart`), whose handshake is not read yet, for whichever stage's task comes
+/// first to the slot naming that worker. Workers still kept when the graph's workload goes are retired.
 final class WorkerKeeper: Sendable {
     /// The most idle workers a slot keeps (distinct identities); more retire the oldest.
     static let idlePerSlot = 4
@@ -28,8 +30,20 @@ final class WorkerKeeper: Sendable {
         let accepts: Set<String>
     }
 
+    /// A worker spawned ahead of the slot's first task and sent its `hello`, its `ready` not read yet.
+    struct Launched: @unchecked Sendable {  // handed to one slot under `launched`'s lock: one owner at a time
+        /// The running worker.
+        let process: WorkerProcess
+        /// What it was started as (`WorkerLaunch.identity`).
+        let identity: String
+        /// When it was spawned, on the monotonic clock.
+        let began: UInt64
+    }
+
     /// By slot number: idle workers and their identities, the longest idle first.
     private let idle = Mutex<[Int: [(identity: String, worker: Idle)]]>([:])
+    /// By slot number: the worker spawned ahead of the slot's first task.
+    private let launched = Mutex<[Int: Launched]>([:])
 
     /// A keeper with no worker.
     init() {}
@@ -42,6 +56,10 @@ final class WorkerKeeper: Sendable {
         idle.withLock { idle in
             for kept in idle.values.joined() { kept.worker.process.retire(grace: Self.retireGrace, ended: ended) }
             idle.removeAll()
+        }
+        launched.withLock { launched in
+            for early in launched.values { early.process.retire(grace: Self.retireGrace, ended: ended) }
+            launched.removeAll()
         }
         _ = ended.wait(timeout: .now() + Self.retireGrace + 1)
     }
@@ -69,6 +87,27 @@ final class WorkerKeeper: Sendable {
         idle.withLock { idle in
             guard let position = idle[slot]?.firstIndex(where: { $0.identity == identity }) else { return nil }
             return idle[slot]?.remove(at: position).worker
+        }
+    }
+
+    /// Keeps the worker `spawn` starts as `identity` for slot `slot`'s first task that names
+    /// it, unless the slot keeps one of that identity already; one of another identity (a
+    /// launcher's guess of the rank before MPI started) is ended first.
+    func launch(slot: Int, identity: String, spawn: () -> Launched?) {
+        launched.withLock { launched in
+            if let early = launched[slot] {
+                guard early.identity != identity else { return }
+                early.process.kill()
+            }
+            launched[slot] = spawn()
+        }
+    }
+
+    /// Slot `slot`'s worker spawned ahead of its first task when it is of `identity`, taken out; nil otherwise.
+    func takeLaunched(slot: Int, identity: String) -> Launched? {
+        launched.withLock { launched in
+            guard launched[slot]?.identity == identity else { return nil }
+            return launched.removeValue(forKey: slot)
         }
     }
 

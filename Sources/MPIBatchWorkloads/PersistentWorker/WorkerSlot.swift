@@ -64,7 +64,8 @@ final class WorkerSlot: @unchecked Sendable {
     private var earlyStartSeconds = 0.0
     /// A worker spawned and sent its `hello` ahead of the slot's first task (`prestart`),
     /// its `ready` not read yet: what it was started as (`WorkerLaunch.identity`) and when.
-    private var launched: (process: WorkerProcess, identity: String, began: UInt64)?
+    /// (In a stage graph the graph's keeper holds it instead, for every stage.)
+    private var launched: WorkerKeeper.Launched?
     /// What the current worker said it is at its handshake (`CPython 3.12.3 /usr/bin/python3`).
     private(set) var workerDescription: String?
 
@@ -124,20 +125,26 @@ final class WorkerSlot: @unchecked Sendable {
     /// read when the slot first needs the worker, which is started again there if that task
     /// would start another (its `env:` or `cwd:` depends on the index) or the spawn failed.
     /// A worker spawned before as another would be now (for another rank, the launcher's
-    /// guess before MPI started) is ended, and this one spawned instead.
+    /// guess before MPI started) is ended, and this one spawned instead. In a stage graph the
+    /// worker goes to the graph's keeper, so the first task of any stage naming it takes it.
     func prestart(_ context: TaskContext) {
         guard process == nil, startFailure == nil else { return }
         let began = MonotonicClock.nanoseconds()
         let resolved = launch.resolved(for: context, cores: cores)
         let identity = launch.identity(of: resolved)
+        let cores = cores
+        let spawn = { () -> WorkerKeeper.Launched? in
+            guard let spool = try? WorkerSpool(), let process = try? WorkerProcess(resolved, spool: spool) else { return nil }
+            _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
+            return WorkerKeeper.Launched(process: process, identity: identity, began: began)
+        }
+        if let sharing = launch.sharing { return sharing.keeper.launch(slot: context.slot, identity: identity, spawn: spawn) }
         if let early = launched {
             guard early.identity != identity else { return }
             early.process.kill()
             launched = nil
         }
-        guard let spool = try? WorkerSpool(), let process = try? WorkerProcess(resolved, spool: spool) else { return }
-        _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
-        launched = (process, identity, began)
+        launched = spawn()
     }
 
     // MARK: - Kept across stages
@@ -436,8 +443,9 @@ final class WorkerSlot: @unchecked Sendable {
         do {
             let process: WorkerProcess
             var spawned = began
-            let early = launched.take()
-            if let early, early.identity == launch.identity(of: resolved) {
+            let identity = launch.identity(of: resolved)
+            let early = launched.take() ?? launch.sharing?.keeper.takeLaunched(slot: context.slot, identity: identity)
+            if let early, early.identity == identity {
                 process = early.process
                 spawned = early.began
             } else {

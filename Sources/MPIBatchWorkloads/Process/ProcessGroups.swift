@@ -68,13 +68,13 @@ final class ProcessGroups: Sendable {
     }
 
     /// `group`'s leader has exited and been reaped, after the group got SIGTERM:
-    /// forgets the group once it is empty, and SIGKILLs what is left after `grace` seconds.
+    /// forgets the group once no member runs, and SIGKILLs what is left after `grace` seconds.
     func sweep(_ group: pid_t, grace: Double) {
         watch(group, killAt: .now() + grace)
     }
 
     private func watch(_ group: pid_t, killAt deadline: DispatchTime) {
-        guard kill(-group, 0) == 0 else { return forget(group) }
+        guard !ProcessTable.running([group]).isEmpty else { return forget(group) }
         guard DispatchTime.now() < deadline else {
             kill(-group, SIGKILL)
             return forget(group)
@@ -88,7 +88,8 @@ final class ProcessGroups: Sendable {
         tellGuard(-Int32(group))
     }
 
-    /// SIGTERM to every group, then SIGKILL after `grace` seconds to those not yet empty.
+    /// SIGTERM to every group, then SIGKILL after `grace` seconds to those with a member
+    /// still running (`ProcessTable`: an orphan's zombie waiting for init ends nothing).
     func endAll(grace: Double) {
         let groups = live.withLock { $0 }
         guard !groups.isEmpty else { return }
@@ -100,7 +101,7 @@ final class ProcessGroups: Sendable {
             usleep(1_000)
             var status: Int32 = 0
             for leader in leaders.intersection(left) { _ = waitpid(leader, &status, WNOHANG) }  // a zombie holds the group
-            left = left.filter { kill(-$0, 0) == 0 }
+            left = ProcessTable.running(left)
         }
         for group in left { kill(-group, SIGKILL) }
         live.withLock { $0.subtract(groups) }

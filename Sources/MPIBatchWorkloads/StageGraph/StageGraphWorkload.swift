@@ -180,6 +180,18 @@ public struct StageGraphWorkload: Workload {
         return try await stages[stage].run(context)
     }
 
+    /// Spawns, on rank `rank`'s slots `slots`, the workers of the graph's first stage that
+    /// runs after nothing, when it runs `python:` or `worker:` tasks: the first task of any
+    /// stage naming the same worker on a slot (every stage of an imported dbt job) finds it
+    /// started (`WorkerKeeper`). Nothing when that stage runs anything else.
+    public func prestartWorkers(rank: Int, slots: Range<Int>, outputDirectory: String) {
+        guard let first = graph.topology.dependencies.firstIndex(where: \.isEmpty), let sweep = stages[first] as? SweepWorkload
+        else { return }
+        let directory = values.stageDirectory(graph.stages[first].name)
+        guard (try? directories.make(first, at: directory)) != nil else { return }  // its first task says why
+        sweep.prestartStageWorkers(rank: rank, slots: slots, outputDirectory: directory)
+    }
+
     /// With `montecarlo:` stages, a reducer that folds each one's blocks in block order
     /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
     public func makeReducer() -> (any ResultReducer)? { StageMonteCarloReducer(graph: graph, stages: monteCarloStages) }

@@ -115,6 +115,14 @@ public struct SweepWorkload: Workload {
         }
     }
 
+    /// In a stage graph, spawns the workers of a `python:` or `worker:` stage for rank `rank`'s
+    /// slots `slots` now, its tasks running in `outputDirectory` (`WorkerPool.prestart`); nothing
+    /// for other tasks.
+    func prestartStageWorkers(rank: Int, slots: Range<Int>, outputDirectory: String) {
+        guard case .worker(let workers) = executor else { return }
+        workers.pool.prestart(rank: rank, slots: slots, outputDirectory: outputDirectory)
+    }
+
     /// What task `index` would run, for `plan`: the argv, the shell line or the kernel call.
     public func describeTask(_ index: Int) -> String { TaskDescription.of(sweep.task, at: index, expansion: expansion) }
 }
