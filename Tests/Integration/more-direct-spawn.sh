@@ -62,11 +62,18 @@ JOB
             pwd-link) env+=(PWD="$dir/link") ;;
         esac
         env+=(PATH="$dir:$PATH")
+        # A variant's four runs at once (they share nothing but the cores: each has its own --out).
+        local runs=()
+        for job in tasks.txt job.yaml; do
+            (cd "$dir" && ds_traced "$dir/$variant-$job-on" "$dir/$job" "${env[@]}" MPIBATCH_DIRECT_SPAWN=1) &
+            runs+=($!)
+            (cd "$dir" && ds_traced "$dir/$variant-$job-off" "$dir/$job" "${env[@]}" MPIBATCH_DIRECT_SPAWN=0) &
+            runs+=($!)
+        done
+        wait "${runs[@]}"
         for job in tasks.txt job.yaml; do
             local on="$dir/$variant-$job-on" off="$dir/$variant-$job-off" n
             n=$([ $job = tasks.txt ] && echo 7 || echo 5)
-            (cd "$dir" && ds_traced "$on" "$dir/$job" "${env[@]}" MPIBATCH_DIRECT_SPAWN=1) || true
-            (cd "$dir" && ds_traced "$off" "$dir/$job" "${env[@]}" MPIBATCH_DIRECT_SPAWN=0) || true
             ds_compare "$on" "$off" "$n" || { echo "variant $variant, $job"; return 1; }
             # Direct: only the lines with bash syntax started bash, beside bash asked once
             # what it passes on (`bash -c 'env -0'`); off: every line did, and no question.

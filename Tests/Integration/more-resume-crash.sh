@@ -13,13 +13,13 @@ crash_jobs() { # DIR: writes the four jobs into DIR
     cat >"$1/sweep.yaml" <<'EOF'
 name: crash-sweep
 sweep:
-  grid: {i: {range: [0, 1200, 1]}, scale: [0.5]}
+  grid: {i: {range: [0, 800, 1]}, scale: [0.5]}
 task:
   kernel: sleep
   args: {ms: 2}
 EOF
     local i
-    for i in $(seq 0 499); do echo "sleep 0.00\$((RANDOM % 9 + 1)); echo task $i squared \$(( $i * $i ))"; done >"$1/tasks.txt"
+    for i in $(seq 0 299); do echo "sleep 0.00\$((RANDOM % 9 + 1)); echo task $i squared \$(( $i * $i ))"; done >"$1/tasks.txt"
     cat >"$1/mc.yaml" <<'EOF'
 name: crash-mc
 montecarlo:
@@ -97,7 +97,7 @@ compare_extras() {
             # given to another task, whatever the kill cut); a few through `mpibatch logs` itself.
             "$HERE/logs_check.py" "$2" "$3" || return 1
             local i
-            for i in 0 57 $((RANDOM % 500)) 499; do
+            for i in 0 57 $((RANDOM % 300)) 299; do
                 cmp -s <("$BIN" logs "$2" "$i" 2>&1) <("$BIN" logs "$3" "$i" 2>&1) || { echo "mpibatch logs $i differs"; return 1; }
             done ;;
         mc)
@@ -116,16 +116,16 @@ CRASH_JOBS=$WORK/crash-jobs
 crash_jobs "$CRASH_JOBS"
 fix_graph() { touch "$CRASH_JOBS/graph/fixed"; }
 check "crash: a kernel sweep killed ${CRASH_KILLS:-6} times (any rank, KILL/TERM) resumes exactly once, identical" \
-    crash_kind sweep "$CRASH_JOBS/sweep.yaml" 1200
+    crash_kind sweep "$CRASH_JOBS/sweep.yaml" 800
 check "crash: a command task file killed ${CRASH_KILLS:-6} times resumes exactly once, identical output" \
-    crash_kind tasks "$CRASH_JOBS/tasks.txt" 500
+    crash_kind tasks "$CRASH_JOBS/tasks.txt" 300
 check "crash: Monte Carlo with a target killed ${CRASH_KILLS:-6} times resumes to the bit-identical estimate" \
     crash_kind mc "$CRASH_JOBS/mc.yaml" -
 check "crash: a stage graph with a failing-then-fixed stage killed ${CRASH_KILLS:-6} times resumes, same stage values" \
     crash_kind graph "$CRASH_JOBS/graph/dag.yaml" 24 fix_graph
 
-# Hour-scale tasks in miniature (issue 23): 16 tasks of 1 s (20 flush intervals; they were
-# 2 s, which proved no more and took twice as long), static chunks of 4 on 2 ranks × 2 slots,
+# Hour-scale tasks in miniature (issue 23): 16 tasks of 0.5 s (10 flush intervals; they were
+# 2 s, then 1 s, which proved no more and took two and four times as long), static chunks of 4 on 2 ranks × 2 slots,
 # a random rank SIGKILLed at a random moment from a third to seven eighths of the work (timed
 # from the journal's creation, not launch: start-up varies with the load). Every task that
 # the side file says ended more than the flush interval (50 ms, plus 100 ms for the message
@@ -139,12 +139,12 @@ crash_long_tasks() {
         cat >"$dir/job-$trial.yaml" <<EOF
 name: crash-long
 sweep: {grid: {i: {range: [0, 16, 1]}}}
-task: {shell: "sleep 1; echo {i} \$(date +%s.%N) >> $side"}
+task: {shell: "sleep 0.5; echo {i} \$(date +%s.%N) >> $side"}
 EOF
         "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job-$trial.yaml" --out "$out" --slots 2 --chunk static --quiet >"$out.log" 2>&1 &
         local launcher=$!
         wait_until 30 test -e "$out/results.jsonl" || { echo "trial $trial: no journal within 30 s"; kill $launcher; return 1; }
-        sleep "$(python3 -c "import random; print(round(random.uniform(1.35, 3.5), 2))")"
+        sleep "$(python3 -c "import random; print(round(random.uniform(0.68, 1.75), 2))")"
         local ranks victim killed
         mapfile -t ranks < <(pgrep -P "$launcher")
         [ ${#ranks[@]} -gt 0 ] || { echo "trial $trial: finished before the kill"; return 1; }
@@ -167,5 +167,5 @@ PY
         "$JCHECK" "$out" 16 || return 1
     done
 }
-check "crash: tasks of 1 s in chunks of 4 killed -9 ${CRASH_LONG_KILLS:-3} times: every finished task journaled within the flush interval" \
+check "crash: tasks of 0.5 s in chunks of 4 killed -9 ${CRASH_LONG_KILLS:-3} times: every finished task journaled within the flush interval" \
     crash_long_tasks

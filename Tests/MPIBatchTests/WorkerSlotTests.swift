@@ -72,7 +72,7 @@ import Testing
         let first = pid(try await job.run(context(0, chunkEnd: 3, directory)))
         let began = Date()
         await #expect(throws: TaskTimeout.self) { _ = try await job.run(context(1, chunkEnd: 3, directory)) }
-        #expect(Date().timeIntervalSince(began) < 5)
+        #expect(Date().timeIntervalSince(began) < 60)  // not the hang's end (a busy machine's test may wait seconds for a thread)
         let second = pid(try await job.run(context(2, chunkEnd: 3, directory)))
         #expect(first != nil && second != nil && first != second)
         #expect(kill(pid_t(first!), 0) != 0)
