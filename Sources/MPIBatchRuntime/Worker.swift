@@ -297,13 +297,13 @@ package final class Worker: Sendable {
         var value = TaskValue.none
         var error: String?
         // A kernel that does not suspend runs on one thread: its CPU time is that thread's,
-        // read around it when the sampler says (`CPUClockSampler`). A task that reports its own
-        // usage (a command) needs no clock read.
+        // read around its body when the sampler says (`CPUClockSampler`, `ThreadCPUMeter`). A
+        // task that reports its own usage (a command) needs no clock read.
         let kernel = ownUsage?.reportsOwnUsage(of: index) != true
-        let threadCPU = kernel && cpuClock.readsNext() ? MonotonicClock.threadCPUNanoseconds() : nil
+        let meter = kernel && cpuClock.readsNext() ? ThreadCPUMeter() : nil
         let wrapped = cancellation.wrapsTasks
         do {
-            value = try await execute(context, wrapped: wrapped)
+            value = try await execute(context, wrapped: wrapped, meter: meter)
         } catch let timeout as TaskTimeout {
             status = .timeout
             error = timeout.description
@@ -325,12 +325,8 @@ package final class Worker: Sendable {
         let command = reports[slot].take()
         let start = Double(started &- epoch) * 1e-9 + command.setupSeconds  // a worker's start-up is not task time
         let seconds = max(0, Double(ended &- started) * 1e-9 - command.setupSeconds)
-        // A task that suspended may end on another thread, whose clock says nothing of it (it
-        // may even be behind): such a reading counts as not read, and none exceeds the wall time.
-        let measured = threadCPU.flatMap { first -> Double? in
-            let last = MonotonicClock.threadCPUNanoseconds()
-            return last >= first ? Double(min(last - first, ended &- started)) * 1e-9 : nil
-        }
+        // A body that moved thread is not read; no reading exceeds the wall time.
+        let measured = meter?.reading.map { Double(min($0, ended &- started)) * 1e-9 }
         if kernel { cpuClock.took(nanoseconds: ended &- started, cpuSeconds: measured) }
         let usage = command.usage ?? TaskUsage(
             cpuSeconds: measured ?? (kernel ? cpuClock.estimate(seconds: seconds) : 0), maxRSSBytes: nil)
@@ -347,10 +343,15 @@ package final class Worker: Sendable {
     /// Runs `context`'s task: inline, or when `wrapped` (`EarlyCancellation.wrapsTasks`: an early
     /// stop in the workload, or this rank's tasks taking over a millisecond) as a task of its own
     /// that a `cancel` message can end (refused with `CancellationError` if already cancelled).
-    private func execute(_ context: TaskContext, wrapped: Bool) async throws -> TaskValue {
-        guard wrapped else { return try await workload.run(context).journalForm }
+    /// `meter`, when given, reads the task's CPU time on the thread that runs it.
+    private func execute(_ context: TaskContext, wrapped: Bool, meter: ThreadCPUMeter?) async throws -> TaskValue {
         let workload = workload
-        guard let task = cancellation.start(slot: context.slot, index: context.index, { try await workload.run(context).journalForm })
+        @Sendable func body() async throws -> TaskValue {
+            guard let meter else { return try await workload.run(context).journalForm }
+            return try await meter.measure { try await workload.run(context).journalForm }
+        }
+        guard wrapped else { return try await body() }
+        guard let task = cancellation.start(slot: context.slot, index: context.index, body)
         else { throw CancellationError() }
         return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
