@@ -3,7 +3,8 @@ import MPIBatchCore
 /// How the coordinator sizes the index ranges it hands out (`--chunk`).
 public enum ChunkPolicy: String, Sendable, CaseIterable {
     /// Guided self-scheduling by factoring (each chunk 1/(2P) of what is left) with a
-    /// floor that keeps a chunk longer than a message round trip, from measured task times.
+    /// floor that keeps a chunk longer than a message round trip, from measured task times,
+    /// and at most `IndexDispenser.maximumAutoChunk` tasks.
     case auto
     /// One block per slot, fixed before the run: the baseline dynamic schedules beat.
     case `static`
@@ -27,6 +28,11 @@ package struct IndexDispenser: WorkSource {
 
     /// Chunks should last at least this long, so messaging stays a small share of the work.
     static let minimumChunkSeconds = 50e-6
+    /// The most tasks in an `auto` chunk. A chunk's finished records can wait in rank 0's
+    /// memory while the journal catches up (rank 0's own slots run on meanwhile), so chunks
+    /// of 1/(2P) of a large job made rank 0's peak memory grow with the task count (500,000
+    /// tasks a chunk at 2·10⁶ tasks and np=2: 214 MB at 10⁶ tasks, 381 MB at 4·10⁶).
+    static let maximumAutoChunk = 1 << 16
 
     package init(policy: ChunkPolicy, taskCount: Int, totalSlots: Int) {
         self.policy = policy
@@ -98,7 +104,7 @@ package struct IndexDispenser: WorkSource {
         case .guided: return max(1, (remaining + totalSlots - 1) / totalSlots)
         case .auto:
             let factoring = (remaining + 2 * totalSlots - 1) / (2 * totalSlots)
-            return max(1, factoring, floorFromMeasurements)
+            return min(Self.maximumAutoChunk, max(1, factoring, floorFromMeasurements))
         }
     }
 

@@ -52,6 +52,22 @@ import Testing
         #expect(sizes.count < 30)
     }
 
+    /// Rank 0's memory holds up to a chunk's records while the journal catches up: an `auto`
+    /// chunk of a large job is capped, however many tasks the job has or how short they are.
+    @Test func autoChunksAreCappedForLargeJobs() {
+        for tasks in [1_000_000, 8_000_000] {
+            var dispenser = IndexDispenser(policy: .auto, taskCount: tasks, totalSlots: 2)
+            var sizes = [dispenser.next(forSlotOrdinal: 0)!.count]
+            for index in 0..<100 {
+                dispenser.finished(TaskRecord(
+                    index: index, attempt: 1, status: .ok, rank: 0, slot: 0, start: 0, seconds: 1e-9, value: .none, error: nil))
+            }
+            while let range = dispenser.next(forSlotOrdinal: 0) { sizes.append(range.count) }
+            #expect(sizes.max() == IndexDispenser.maximumAutoChunk)
+            #expect(sizes.reduce(0, +) == tasks)
+        }
+    }
+
     @Test func dynamicIsFixed() {
         let sizes = drain(.dynamic, tasks: 1280, slots: 2).map(\.count)
         #expect(Set(sizes) == [10])
