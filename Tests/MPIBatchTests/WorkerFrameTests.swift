@@ -3,13 +3,28 @@ import Testing
 import MPIBatchCore
 @testable import MPIBatchWorkloads
 
+extension WorkerFrameReader {
+    /// Reads `bytes` as the worker's socket would give them, in reads as large as the reader's room.
+    mutating func feed(_ bytes: ArraySlice<UInt8>) {
+        var rest = bytes
+        while !rest.isEmpty {
+            let count = receive { room in
+                let count = min(room.count, rest.count)
+                rest.prefix(count).withUnsafeBytes { room.copyMemory(from: $0) }
+                return count
+            }
+            rest = rest.dropFirst(count)
+        }
+    }
+}
+
 @Suite struct WorkerFrameTests {
     private func frames(_ bytes: [UInt8], splitAt cuts: [Int]) throws -> [String] {
         var reader = WorkerFrameReader()
         var payloads: [String] = []
         var start = 0
         for end in cuts + [bytes.count] where end >= start {
-            bytes[start..<end].withUnsafeBytes { reader.append($0) }
+            reader.feed(bytes[start..<end])
             start = end
             while let frame = try reader.next() {
                 #expect(frame.kind == .json)
@@ -21,11 +36,14 @@ import MPIBatchCore
     }
 
     @Test func framesSurviveAnySplitOfTheStream() throws {
-        let payloads = [#"{"kind":"ready","protocol":1}"#, "{}", String(repeating: "x", count: 70_000)]
+        let payloads = [
+            #"{"kind":"ready","protocol":1}"#, "{}", String(repeating: "x", count: 70_000), "{}",
+            String(repeating: "y", count: 300_000), "{}",
+        ]
         var stream: [UInt8] = []
         for payload in payloads { WorkerFrame.append(json: Array(payload.utf8), to: &stream) }
         #expect(Array(stream[0..<5]) == [30, 0, 0, 0, 1])  // 29 bytes of JSON + the type byte, little-endian
-        for cut in [1, 3, 4, 5, 6, 35, 36, 40, 70_000] {
+        for cut in [1, 3, 4, 5, 6, 35, 36, 40, 70_000, 70_050, 100_000, 370_000] {
             #expect(try frames(stream, splitAt: [cut]) == payloads)
         }
         #expect(try frames(stream, splitAt: Array(stride(from: 1, to: stream.count, by: 7))) == payloads)
@@ -34,7 +52,7 @@ import MPIBatchCore
     @Test func badLengthsAndTypesAreProtocolErrors() {
         func problem(_ bytes: [UInt8]) -> String? {
             var reader = WorkerFrameReader()
-            bytes.withUnsafeBytes { reader.append($0) }
+            reader.feed(bytes[...])
             do {
                 _ = try reader.next()
                 return nil
@@ -88,7 +106,7 @@ import MPIBatchCore
         stream.append(WorkerFrame.Kind.float64.rawValue)
         stream += payload
         var reader = WorkerFrameReader()
-        stream.withUnsafeBytes { reader.append($0) }
+        reader.feed(stream[...])
         let frame = try #require(try reader.next())
         #expect(frame.kind == .float64)
         let decoded = try #require(WorkerFrame.float64s(frame.payload, count: values.count))

@@ -50,40 +50,70 @@ extension WorkerFrame {
     }
 }
 
-/// Cuts the bytes read from a worker into frames, however the reads split them.
+/// Cuts the bytes read from a worker into frames, however the reads split them. Reads land
+/// in the reader's own buffer (`receive`), with room made for the whole frame being read
+/// once its length is known: a block's 512 KB of float64 values are copied once, by the
+/// kernel, on their way to the frame that `next` gives out.
 struct WorkerFrameReader {
-    /// Bytes read and not yet taken; `start` is where the next frame begins.
+    /// `buffer[start..<end]` holds the bytes read and not yet taken (`start` is where the next
+    /// frame begins); the rest of `buffer` is room for the next read.
     private var buffer: [UInt8] = []
     private var start = 0
+    private var end = 0
 
-    /// Adds bytes just read.
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        if start > 0, start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+    /// The least room a read is given.
+    static let readBytes = 1 << 16
+
+    /// Reads into the buffer's room with `read`, which returns a byte count as `recv` does
+    /// (0 at the end of the stream, -1 with `errno` set); returns what `read` returned.
+    mutating func receive(_ read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        makeRoom()
+        let count = buffer.withUnsafeMutableBytes { read(UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
+        if count > 0 { end += count }
+        return count
+    }
+
+    /// Room after `end` for the rest of the frame being read (its length known once its first
+    /// 4 bytes are in), and for `readBytes` at least: the unread bytes move to the front
+    /// first when that leaves enough room, else the buffer grows.
+    private mutating func makeRoom() {
+        if start == end {
             start = 0
-        } else if start > 1 << 16, start * 2 > buffer.count {
-            buffer.removeSubrange(0..<start)
-            start = 0
+            end = 0
         }
-        buffer.append(contentsOf: bytes)
+        var wanted = Self.readBytes
+        if end - start >= WorkerFrame.lengthBytes {
+            let length = buffer.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self))) }
+            if length <= WorkerFrame.maximumLength { wanted = max(wanted, WorkerFrame.lengthBytes + length - (end - start)) }
+        }
+        guard buffer.count - end < wanted else { return }
+        if start > 0, buffer.count - (end - start) >= wanted {
+            buffer.withUnsafeMutableBytes { bytes in
+                bytes.baseAddress!.copyMemory(from: bytes.baseAddress! + start, byteCount: end - start)
+            }
+            end -= start
+            start = 0
+            return
+        }
+        buffer.append(contentsOf: repeatElement(0, count: wanted - (buffer.count - end)))
     }
 
     /// Whether bytes of an unfinished frame are waiting.
-    var hasPartialFrame: Bool { start < buffer.count }
+    var hasPartialFrame: Bool { start < end }
 
     /// The next whole frame's type and payload, or nil until more bytes come; a length out
     /// of range or an unknown type byte is a protocol error.
     mutating func next() throws(WorkerProtocolError) -> (kind: WorkerFrame.Kind, payload: ArraySlice<UInt8>)? {
-        let available = buffer.count - start
+        let available = end - start
         guard available >= WorkerFrame.lengthBytes else { return nil }
         let length = buffer.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self))) }
         guard length >= 1, length <= WorkerFrame.maximumLength else {
-            throw .badFrame("a frame length of \(length) bytes (allowed: 1 to \(WorkerFrame.maximumLength))" + Self.preview(buffer[start...]))
+            throw .badFrame("a frame length of \(length) bytes (allowed: 1 to \(WorkerFrame.maximumLength))" + Self.preview(buffer[start..<end]))
         }
         guard available >= WorkerFrame.lengthBytes + length else { return nil }
         let typeAt = start + WorkerFrame.lengthBytes
         guard let kind = WorkerFrame.Kind(rawValue: buffer[typeAt]) else {
-            throw .badFrame("a frame of unknown type \(buffer[typeAt])" + Self.preview(buffer[start...]))
+            throw .badFrame("a frame of unknown type \(buffer[typeAt])" + Self.preview(buffer[start..<end]))
         }
         let payload = buffer[(typeAt + 1)..<(typeAt + length)]
         start = typeAt + length

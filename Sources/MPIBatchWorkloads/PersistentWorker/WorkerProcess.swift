@@ -24,8 +24,6 @@ final class WorkerProcess {
     /// Its stdout and stderr files.
     let spool: WorkerSpool
     private var reaped: Int32?
-    /// Where reads land before they go to the frame reader, reused.
-    private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
 
     /// The descriptors the worker finds its protocol on.
     static let descriptors: (tasks: Int32, results: Int32) = (3, 4)
@@ -111,16 +109,14 @@ final class WorkerProcess {
 
     /// Adds what the worker has sent to `reader`, waiting up to `milliseconds` when nothing is there yet.
     func read(into reader: inout WorkerFrameReader, waiting milliseconds: Int32) -> Read {
-        var count = receive()
+        var count = reader.receive(receive)
         if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
             var descriptor = pollfd(fd: fromWorker, events: Int16(POLLIN), revents: 0)
             guard poll(&descriptor, 1, milliseconds) > 0 else { return .nothing }
-            count = receive()
+            count = reader.receive(receive)
         }
         if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return .nothing }
-        guard count > 0 else { return .ended }
-        readBuffer.withUnsafeBytes { reader.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-        return .bytes
+        return count > 0 ? .bytes : .ended
     }
 
     /// Whether the worker has exited (it stays unreaped): its sockets may outlive it in a
@@ -131,9 +127,9 @@ final class WorkerProcess {
         return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_signo == SIGCHLD
     }
 
-    /// One non-blocking receive into `readBuffer`: the byte count, 0 at end of stream, -1 (errno set) otherwise.
-    private func receive() -> Int {
-        readBuffer.withUnsafeMutableBytes { recv(fromWorker, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+    /// One non-blocking receive into `room`: the byte count, 0 at end of stream, -1 (errno set) otherwise.
+    private func receive(into room: UnsafeMutableRawBufferPointer) -> Int {
+        recv(fromWorker, room.baseAddress, room.count, Int32(MSG_DONTWAIT))
     }
 
     /// Kills the group at once (an exiting worker keeps the exit status it chose) and reaps
