@@ -18,17 +18,22 @@ package final class CommandReport: Sendable {
         package var usage: TaskUsage?
         /// Seconds spent starting a persistent worker before the task could run: not task time.
         package var setupSeconds = 0.0
+        /// Seconds the start of the worker that runs the task took before the run began (rank
+        /// 0's first worker, asked what it runs under): the task's worker start too, but not
+        /// within its time, so its start and length stay as they were.
+        package var earlySetupSeconds = 0.0
 
         /// Every stored property, as the memberwise initializer had it (another target builds it).
         package init(
             exitCode: Int32? = nil, signal: Int32? = nil, log: TaskLog? = nil, usage: TaskUsage? = nil,
-            setupSeconds: Double = 0.0
+            setupSeconds: Double = 0.0, earlySetupSeconds: Double = 0.0
         ) {
             self.exitCode = exitCode
             self.signal = signal
             self.log = log
             self.usage = usage
             self.setupSeconds = setupSeconds
+            self.earlySetupSeconds = earlySetupSeconds
         }
     }
 

@@ -335,7 +335,8 @@ package final class Worker: Sendable {
             start: start, seconds: seconds, value: value,
             error: error, startedAt: wallEpoch + start, exitCode: command.exitCode, signal: command.signal,
             log: command.log, usage: usage)
-        if command.setupSeconds > 0 { record.workerStartSeconds = command.setupSeconds }
+        let waited = command.setupSeconds + command.earlySetupSeconds
+        if waited > 0 { record.workerStartSeconds = waited }
         if let grant, !grant.devices.isEmpty { record.gpus = grant.devices.joined(separator: ",") }
         return (record, ended)
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import MPIBatchCore
 @testable import MPIBatchJob
+@testable import MPIBatchJournal
 @testable import MPIBatchRuntime
 @testable import MPIBatchScheduling
 @testable import MPIBatchWorkloads
@@ -193,7 +194,14 @@ import Testing
         let printed = try python(script).split(separator: "\n").map(String.init)
         #expect(environment.members["numpy"] == printed.first && environment.members["python"] == printed.last)
         #expect(environment.members["executable"]?.hasPrefix("/") == true && environment.compared.count == 2)
-        #expect(try #require(MonteCarloAccumulator(try await workload.run(context(1, directory)))).count == 1000)
+        // Its start-up, waited for before the run began, is its first block's worker start but
+        // not within the block's time (the block's start and length stay its own).
+        let out = directory + "/out"
+        let report = CommandReport(log: RankLog(runDirectory: out, rank: 0))
+        let first = TaskContext(index: 1, attempt: 1, rank: 0, slot: 0, outputDirectory: out, report: report)
+        #expect(try #require(MonteCarloAccumulator(try await workload.run(first))).count == 1000)
+        let facts = report.take()
+        #expect(facts.earlySetupSeconds > 0 && facts.setupSeconds == 0, "\(facts)")
         // A model whose worker cannot start says nothing; its first block fails with why, as before.
         let (missing, elsewhere) = try load("  python: \"model:nosuchfunction\"\n  paths: 10\n")
         let broken = try MonteCarloModelWorkload(spec: missing)

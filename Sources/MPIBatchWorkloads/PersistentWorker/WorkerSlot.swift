@@ -94,7 +94,7 @@ final class WorkerSlot: @unchecked Sendable {
         if let startFailure { throw startFailure }
         let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
         var facts = CommandReport.Facts()
-        facts.setupSeconds = earlyStartSeconds  // a worker started before the run is its first task's start-up
+        facts.earlySetupSeconds = earlyStartSeconds  // a worker started before the run is its first task's start-up
         earlyStartSeconds = 0
         defer {
             report.record(facts)
