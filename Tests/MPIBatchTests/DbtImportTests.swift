@@ -13,7 +13,7 @@ import Testing
         var manifest: String { root + "/target/manifest.json" }
 
         init(adapter: String = "postgres", dbtVersion: String = "1.10.4", schema: Int = 12, nodes: [String: [String: Any]]) throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("dbt-import-\(UUID().uuidString)").path
+            root = TestScratch.path("dbt-import")
             try FileManager.default.createDirectory(atPath: root + "/target", withIntermediateDirectories: true)
             try "name: p\nprofile: p\n".write(toFile: root + "/dbt_project.yml", atomically: true, encoding: .utf8)
             try "p: {target: dev, outputs: {dev: {type: \(adapter)}}}\n".write(toFile: root + "/profiles.yml", atomically: true, encoding: .utf8)

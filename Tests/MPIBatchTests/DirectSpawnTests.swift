@@ -5,9 +5,7 @@ import Testing
 
 @Suite struct DirectSpawnTests {
     private func directory() throws -> String {
-        let path = NSTemporaryDirectory() + "direct-spawn-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        TestScratch.directory("direct-spawn")
     }
 
     private func file(_ path: String, executable: Bool) throws {

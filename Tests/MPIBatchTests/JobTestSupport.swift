@@ -4,9 +4,7 @@ import Foundation
 
 /// A fresh temporary directory for one test.
 func makeJobTestDirectory() -> String {
-    let path = NSTemporaryDirectory() + "mpibatch-job-tests-" + UUID().uuidString
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    TestScratch.directory("job")
 }
 
 /// Writes `text` to `name` in `directory`, returning the path.

@@ -33,7 +33,7 @@ struct MonteCarloWorkloadTests {
 
     @Test("paths_out writes every path's value per block, and the block value is unchanged")
     func pathsOut() async throws {
-        let directory = NSTemporaryDirectory() + "mc-paths-\(getpid())"
+        let directory = TestScratch.path("mc-paths")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var spec = MonteCarloSpec(kernel: "pi", params: [:], paths: 10, seed: 4, block: 4)
         let plain = try MonteCarloWorkload(spec: spec)

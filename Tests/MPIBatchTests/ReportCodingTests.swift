@@ -10,7 +10,7 @@ import Testing
 @Suite struct ReportCodingTests {
     /// `value` written by `ReportCoding` and read back as a `T`.
     private func roundTrip<T: Codable>(_ value: T) throws -> T {
-        let path = NSTemporaryDirectory() + "mpibatch-report-coding-" + UUID().uuidString + ".json"
+        let path = TestScratch.path("report-coding") + ".json"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data(try ReportCoding.encode(value)).write(to: URL(fileURLWithPath: path))
         return try ReportCoding.read(T.self, from: path, missing: "missing")

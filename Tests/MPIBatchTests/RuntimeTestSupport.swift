@@ -59,7 +59,7 @@ func untilCancelled() async throws {
 
 /// A fresh, empty temporary directory path (not created).
 func temporaryRunDirectory() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("mpibatch-test-\(UUID())").path
+    TestScratch.path("run")
 }
 
 /// Runs `workload` on `ranks` simulated ranks in one process; returns rank 0's summary and the journal lines.

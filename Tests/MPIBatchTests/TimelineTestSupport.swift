@@ -10,8 +10,7 @@ func makeTimelineRun(
     lines: [String], tornTail: String = "", ranks: Int = 2, slots: Int = 2, wallSeconds: Double = 2,
     taskSeconds: Double = 3
 ) -> String {
-    let directory = NSTemporaryDirectory() + "mpibatch-timeline-tests-" + UUID().uuidString
-    try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = TestScratch.directory("timeline")
     let journal = lines.map { $0 + "\n" }.joined() + tornTail
     try! journal.write(toFile: directory + "/results.jsonl", atomically: true, encoding: .utf8)
     let perRank = (0..<ranks).map { #"{"rank":\#($0),"host":"node\#($0)","slots":\#(slots),"tasks":0,"busy_seconds":0}"# }
