@@ -31,8 +31,11 @@ package struct IndexDispenser: WorkSource {
     /// The most tasks in an `auto` chunk. A chunk's finished records can wait in rank 0's
     /// memory while the journal catches up (rank 0's own slots run on meanwhile), so chunks
     /// of 1/(2P) of a large job made rank 0's peak memory grow with the task count (500,000
-    /// tasks a chunk at 2·10⁶ tasks and np=2: 214 MB at 10⁶ tasks, 381 MB at 4·10⁶).
-    static let maximumAutoChunk = 1 << 16
+    /// tasks a chunk at 2·10⁶ tasks and np=2: 214 MB at 10⁶ tasks, 381 MB at 4·10⁶). A slot
+    /// holds two chunks: 16,384 tasks a chunk keeps rank 0's backlog of its own slots' records
+    /// near 8 MB (65,536 held 30 MB of them at the peak, np=2); a chunk of instant tasks still
+    /// lasts milliseconds, far longer than its request's round trip.
+    static let maximumAutoChunk = 1 << 14
 
     package init(policy: ChunkPolicy, taskCount: Int, totalSlots: Int) {
         self.policy = policy

@@ -75,6 +75,20 @@ private final class SentMessages: Sendable {
         #expect(sent.map { $0.map(\.index) } == [[0, 1], []])
     }
 
+    /// Instant tasks fill a flush interval with tens of thousands of records: a message
+    /// carries at most `batchLimit` of them (rank 0 holds each message whole while handling it).
+    @Test func pendingRecordsAreDueOnceABatchLimitOfThemWait() {
+        let pending = PendingResults(dueAfterNanoseconds: 25_000_000, batchLimit: 3)
+        var sent: [[TaskRecord]] = []
+        for index in 0..<7 {
+            pending.add(.cancelled(index, attempt: 1), ended: 1_000_000_000)
+            pending.sendIfDue(now: 1_000_000_001) { sent.append($0) }
+        }
+        #expect(sent.map { $0.map(\.index) } == [[0, 1, 2], [3, 4, 5]])
+        pending.sendAll(always: false) { sent.append($0) }
+        #expect(sent.map { $0.map(\.index) } == [[0, 1, 2], [3, 4, 5], [6]])
+    }
+
     /// Issue 23: the first task of a chunk was sent only when the second one ended. (With that
     /// bug this test waits until its time limit and fails.)
     @Test(.timeLimit(.minutes(10))) func aFinishedTaskIsSentWhileTheNextTaskOfItsChunkStillRuns() async throws {
