@@ -7,9 +7,9 @@ import MPIBatchCore
 /// interval. Written at the end of every run and by `mpibatch report DIR`, after the timeline.
 public enum ReportPage {
     /// Writes `directory/report.html` from `summary`, `data` (read from the run's journal) and
-    /// the timeline's SVG; returns its path.
-    static func write(directory: String, summary: RunSummary, data: PageData) throws(RunFileError) -> String {
-        var sections = [summarySection(summary), findingsSection(summary), ganttSection(directory: directory)]
+    /// the timeline's SVG (`timelineSVG`, nil when it could not be drawn); returns its path.
+    static func write(directory: String, summary: RunSummary, data: PageData, timelineSVG: [UInt8]?) throws(RunFileError) -> String {
+        var sections = [summarySection(summary), findingsSection(summary), ganttSection(timelineSVG)]
         let busy = data.busy.curve(wallSeconds: summary.partWallSeconds, points: PageData.timeBins)
         sections.append(PageHTML.section(
             "Busy slots over time", id: "busy",
@@ -76,8 +76,8 @@ public enum ReportPage {
     }
 
     /// The timeline's Gantt chart, inline (one row per rank and slot), in a scrolling box.
-    private static func ganttSection(directory: String) -> String {
-        guard let svg = FileManager.default.contents(atPath: directory + "/timeline.svg") else {
+    private static func ganttSection(_ svg: [UInt8]?) -> String {
+        guard let svg else {
             return PageHTML.section("Timeline", id: "gantt", "<p>No timeline.svg (the timeline could not be drawn).</p>")
         }
         var text = String(decoding: svg, as: UTF8.self)
