@@ -25,6 +25,12 @@ public protocol TaskExecutor: IndexedTasks {
     /// start-up (a Python interpreter's, `import numpy`) overlaps the run's own and each
     /// other's; a worker that cannot start says so at its slot's first task, as without this.
     func prestartWorkers(rank: Int, slots: Range<Int>, outputDirectory: String)
+    /// Returns once slot `slot`'s worker on rank `rank` has started (its handshake read; it is
+    /// started now if `prestartWorkers` did not), before the slot asks for any task: a slot
+    /// whose worker is still starting then holds no chunk that the rank's other slots and the
+    /// other ranks could run meanwhile. A worker that cannot start says so at the slot's first
+    /// task, as without this.
+    func awaitWorker(rank: Int, slot: Int, outputDirectory: String) async
 }
 
 extension TaskExecutor {
@@ -44,4 +50,6 @@ extension TaskExecutor {
     public func expectEnvironment(_ environment: RunEnvironment) {}
     /// Nothing to start unless the workload runs persistent workers.
     public func prestartWorkers(rank: Int, slots: Range<Int>, outputDirectory: String) {}
+    /// Nothing to wait for unless the workload runs persistent workers.
+    public func awaitWorker(rank: Int, slot: Int, outputDirectory: String) async {}
 }

@@ -201,6 +201,8 @@ package final class Worker: Sendable {
         if let adaptive, !(await adaptive.waitUntilActive(slot, isStopping: { stopping.load(ordering: .relaxed) })) {
             return
         }
+        await awaitWorker(slot)
+        if stopping.load(ordering: .relaxed) { return }
         sendToCoordinator(.request(slot: slot, chunks: 2))
         let pending = pending[slot]
         var cpuClock = CPUClockSampler()
@@ -249,6 +251,20 @@ package final class Worker: Sendable {
             }
             let wantsMore = !stopping.load(ordering: .relaxed)
             pending.sendAll(always: wantsMore) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: wantsMore)) }
+        }
+    }
+
+    /// Waits for slot `slot`'s worker to start (`TaskExecutor.awaitWorker`): a slot whose worker
+    /// is still starting asks for nothing the other slots could run meanwhile. A stop ends the
+    /// wait (the start is cancelled): a run whose work is done without that worker does not wait for it.
+    private func awaitWorker(_ slot: Int) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.workload.awaitWorker(rank: self.rank, slot: slot, outputDirectory: self.outputDirectory) }
+            group.addTask {
+                while !self.stopping.load(ordering: .relaxed), !Task.isCancelled { try? await Task.sleep(nanoseconds: 10_000_000) }
+            }
+            await group.next()
+            group.cancelAll()
         }
     }
 

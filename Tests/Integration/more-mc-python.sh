@@ -403,6 +403,31 @@ PY
 }
 check "montecarlo python: workers start before MPI for the launcher's rank; a wrong guess is replaced, each block runs on its own rank's worker" mp_early_workers
 
+# A rank whose worker starts late (its model sleeps 30 s at import on rank 1) leaves its
+# blocks to the others: its slot asks for none until the worker is ready, and the run, done
+# without it, ends without waiting for it. The same bits as a run alone.
+mp_late_worker() {
+    local dir
+    dir=$(mp_dir late)
+    printf 'import os, time\nfrom mc_models import payoff\nif os.environ.get("MPIBATCH_RANK") == "1":\n    time.sleep(30)\n' >"$dir/mc_late.py"
+    mp_job "$dir" late '  python: "mc_late:payoff"
+  paths: 200000
+  seed: 5
+  block: 5000'
+    expect_status 0 "$BIN" run "$dir/late.yaml" --out "$dir/alone" --quiet || return 1
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/late.yaml" --out "$dir/np2" --slots 1 --quiet || return 1
+    mp_figures "$dir/alone" >"$dir/alone.figures" || return 1
+    mp_same "$dir/alone.figures" "$dir/np2" || return 1
+    python3 - "$dir/np2" <<'PY'
+import json, sys
+ranks = {json.loads(line)["rank"] for line in open(sys.argv[1] + "/results.jsonl")}
+wall = json.load(open(sys.argv[1] + "/summary.json"))["wall_seconds"]
+assert ranks == {0}, ranks
+assert wall < 30, wall
+PY
+}
+check "montecarlo python: a rank whose worker starts late gets no block meanwhile; the run ends without waiting for it, the same bits" mp_late_worker
+
 # Bad input: path:line:col, exit 2, nothing run.
 mp_bad_input() {
     local dir job

@@ -70,6 +70,15 @@ public struct MonteCarloModelWorkload: MonteCarloBlocks {
         return try? await workers.slot(0).startedEnvironment(first)
     }
 
+    /// Starts slot `slot`'s worker (takes the one `prestartWorkers` spawned) and reads its
+    /// handshake before the slot asks for blocks: blocks handed to a slot whose worker still
+    /// imports numpy would wait for it while the other slots ran out of work. The wait is
+    /// its first block's worker start-up; a worker that cannot start fails that block as before.
+    public func awaitWorker(rank: Int, slot: Int, outputDirectory: String) async {
+        let first = TaskContext(index: 0, attempt: 1, rank: rank, slot: slot, outputDirectory: outputDirectory)
+        _ = try? await workers.slot(slot).startedEnvironment(first)
+    }
+
     /// Every worker of this rank must say it runs under `environment` (rank 0's first worker's).
     public func expectEnvironment(_ environment: RunEnvironment) { workers.expect(environment) }
 

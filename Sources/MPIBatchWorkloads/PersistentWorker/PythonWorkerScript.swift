@@ -337,8 +337,11 @@ def _load(fd, module_name, function_name, shipped=None):
 
 
 def _numpy(fd):
+    # numpy.random too: numpy 2 loads it at its first use, which was a model's first block
+    # (~15 ms of the run at every rank count, run after the workers' ready).
     try:
         import numpy
+        import numpy.random
     except ImportError as error:
         _start_error(fd, "a montecarlo: model needs numpy, which %s cannot import (%s): install it for this "
                      "interpreter, or name another with python_program:" % (sys.executable, error))
