@@ -6,6 +6,9 @@
 #     line in bash, as before issue 27),
 #   xargs -P 2 -I{} sh -c '{}', xargs -P 2 -I{} bash -c '{}' and GNU parallel -j2 (all
 #     reading the same task file),
+#   HyperQueue (PyPI `hyperqueue`: its wheel's LocalCluster runs the server and one worker of
+#     2 cores; each line a task of one job, `sh -c LINE`, output off: bench/commands_hyperqueue.py;
+#     skipped with a note when it cannot be installed, or HYPERQUEUE=0),
 #   disBatch -s localhost:2 (for reference, on DISBATCH_N lines: it is far slower; skipped
 #     with a note when `pip install disbatch` does not work in a venv, or DISBATCH_N=0),
 # each on an idle disk and right after deleting a directory of 20,000 files on the same disk,
@@ -71,7 +74,17 @@ rate() {
     printf '%-22s %-8s %6.0f tasks/s  (best of%s; %d tasks)\n' "$name" "$disk" "$RATE" "$all" "$tasks"
 }
 
+hyperqueue_venv=${HYPERQUEUE_VENV:-/tmp/mpibatch-hyperqueue-venv}
+hyperqueue_note=""
+if [ "${HYPERQUEUE:-1}" = 0 ]; then
+    hyperqueue_note="skipped (HYPERQUEUE=0)"
+elif ! [ -x "$hyperqueue_venv/bin/python3" ] &&
+    ! { python3 -m venv "$hyperqueue_venv" >/dev/null 2>&1 && "$hyperqueue_venv/bin/pip" install -q hyperqueue >/dev/null 2>&1; }; then
+    hyperqueue_note="skipped: pip install hyperqueue failed in a venv at $hyperqueue_venv"
+fi
+
 declare -A rates
+rates[hyperqueue-idle]=0 rates[hyperqueue-churned]=0
 for disk in idle churned; do
     echo "$N 'true' lines as a task file, 2 at a time, $disk disk"
     rate mpibatch "$disk" "$N" mpirun -np 2 "$BIN" run "$work/tasks.txt" --quiet --out @OUT@
@@ -84,6 +97,10 @@ for disk in idle churned; do
     rates[xargs-bash-$disk]=$RATE
     rate parallel "$disk" "$N" sh -c "parallel -j2 < '$work/tasks.txt'"
     rates[parallel-$disk]=$RATE
+    if [ -z "$hyperqueue_note" ]; then
+        rate hyperqueue "$disk" "$N" sh -c "'$hyperqueue_venv/bin/python3' bench/commands_hyperqueue.py '$work/tasks.txt' 2 2>/dev/null"
+        rates[hyperqueue-$disk]=$RATE
+    fi
     rate mpibatch-syntax "$disk" "$N" mpirun -np 2 "$BIN" run "$work/bash-tasks.txt" --quiet --out @OUT@
     rates[mpibatch-syntax-$disk]=$RATE
     rate xargs-bash-syntax "$disk" "$N" sh -c "xargs -P 2 -I{} bash -c '{}' < '$work/bash-tasks.txt'"
@@ -153,6 +170,8 @@ row "mpibatch -np 2, true, MPIBATCH_DIRECT_SPAWN=0" mpibatch-bash
 row "xargs -P 2 -I{} sh -c '{}'" xargs-sh
 row "xargs -P 2 -I{} bash -c '{}'" xargs-bash
 row "parallel -j2" parallel
+[ -z "$hyperqueue_note" ] && row "HyperQueue $("$hyperqueue_venv/bin/pip" show hyperqueue 2>/dev/null | awk '/^Version/ { print $2 }') (LocalCluster, 2 cores, sh -c, output off)" hyperqueue
+[ -n "$hyperqueue_note" ] && echo "HyperQueue: $hyperqueue_note"
 row "mpibatch -np 2, true > /dev/null (bash syntax)" mpibatch-syntax
 row "xargs -P 2 -I{} bash -c '{}', true > /dev/null" xargs-bash-syntax
 echo "disBatch: $disbatch_note"
@@ -167,6 +186,12 @@ ratio() {
 }
 ratio "mpibatch / xargs sh" mpibatch xargs-sh 1.2
 ratio "mpibatch / parallel" mpibatch parallel 5
+if [ -z "$hyperqueue_note" ]; then
+    for disk in idle churned; do
+        awk -v d="$disk" -v a="${rates[mpibatch-$disk]}" -v b="${rates[hyperqueue-$disk]}" \
+            'BEGIN { printf "%-44s %-8s %5.2fx  (printed beside, no target)\n", "mpibatch / HyperQueue", d, a / b }'
+    done
+fi
 ratio "mpibatch (direct off) / xargs bash" mpibatch-bash xargs-bash 0.95
 ratio "mpibatch / xargs bash, bash syntax" mpibatch-syntax xargs-bash-syntax 0.95
 echo
