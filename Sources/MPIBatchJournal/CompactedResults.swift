@@ -13,48 +13,41 @@ public enum ResultsFormat: String, Sendable, CaseIterable {
 
 /// The final view of a run's journal: each index once, its last attempt (its
 /// `ok` line if it has one, see `FinalAttempts`), in index order. What `mpibatch results DIR` prints.
+/// Memory stays bounded however long the journal (`FinalAttempts` sorts it externally); a
+/// csv or tsv table reads the final lines twice, first for its columns.
 public enum CompactedResults {
     /// Writes the compacted lines of `directory/results.jsonl` to `output` in `format`, only
     /// those whose final attempt has `status` when one is given; with `formulaSafe`, csv and
-    /// tsv cells that a spreadsheet would run as a formula get a leading `'`.
+    /// tsv cells that a spreadsheet would run as a formula get a leading `'`. A reader that
+    /// goes away (`| head`) ends the writing quietly.
     public static func write(
         directory: String, format: ResultsFormat = .jsonl, status: TaskStatus? = nil, formulaSafe: Bool = false,
         to output: FileHandle
     ) throws(RunFileError) {
-        let path = directory + "/results.jsonl"
-        let chosen = try FinalAttempts.read(path: path).places
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
-            throw RunFileError(path: path, reason: "cannot be read again")
-        }
-        let places = chosen.keys.sorted().compactMap { index -> Range<Int>? in
-            let place = chosen[index]!
-            guard status == nil || place.status == status else { return nil }
-            return place.range
-        }
-        var buffer = Data()
-        func flush(_ force: Bool) {
-            guard force || buffer.count > 1 << 20 else { return }
-            output.write(buffer)
-            buffer.removeAll(keepingCapacity: true)
-        }
-        data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
+        let attempts = try FinalAttempts(path: directory + "/results.jsonl")
+        let wanted: (TaskStatus) -> Bool = { status == nil || $0 == status }
+        var sink = OutputSink(output)
+        do throws(RunFileError) {
             switch format {
             case .jsonl:
-                for place in places {
-                    buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[place]))
-                    buffer.append(UInt8(ascii: "\n"))
-                    flush(false)
+                try FinalLines.forEach(attempts, where: wanted) { (_, line) throws(RunFileError) in
+                    sink.append(line)
+                    sink.append(UInt8(ascii: "\n"))
+                    try sink.flush(force: false)
                 }
             case .csv, .tsv:
-                let table = ResultsTable(lines: places.map { UnsafeBufferPointer(rebasing: bytes[$0]) }, formulaSafe: formulaSafe)
-                buffer.append(contentsOf: table.row(table.header, format: format))
-                for line in places {
-                    buffer.append(contentsOf: table.row(table.cells(of: UnsafeBufferPointer(rebasing: bytes[line])), format: format))
-                    flush(false)
+                var table = ResultsTable(formulaSafe: formulaSafe)
+                try FinalLines.forEach(attempts, where: wanted) { (_, line) throws(RunFileError) in table.include(line) }
+                sink.append(table.row(table.header, format: format))
+                try FinalLines.forEach(attempts, where: wanted) { (_, line) throws(RunFileError) in
+                    sink.append(table.row(table.cells(of: line), format: format))
+                    try sink.flush(force: false)
                 }
             }
+            try sink.flush(force: true)
+        } catch {
+            if sink.closed { return }  // the reader went away: what it wanted was written
+            throw error
         }
-        flush(true)
     }
 }

@@ -1,42 +1,190 @@
+import Foundation
 import MPIBatchCore
+import SystemPackage
 
 /// Each index's final attempt in a journal: its first `ok` line if it has one, else its last
 /// line — what `mpibatch results` and `mpibatch logs` show. A line whose `params` differ from
 /// the index's earlier lines starts afresh: it is of a changed job resumed with `--force`,
-/// and the earlier lines are history. Only where each line lies is
-/// kept, not the line, so memory grows by a few words per task, not by the journal's size.
-struct FinalAttempts {
-    /// Where an index's final line lies in the journal, and how that attempt ended.
+/// and the earlier lines are history.
+///
+/// In index order and in bounded memory, however long the journal (an external merge sort):
+/// the journal is in completion order, so one pass over it keeps where each line lies
+/// (`Place`, 40 bytes, never the line), sorted by index in runs of `runLength`; every full
+/// run goes to a temporary file (unlinked as soon as it is made), and `forEach` merges the
+/// runs, `mergeBuffer` places of each at a time. A journal of up to `runLength` lines is
+/// sorted in memory and needs no file.
+final class FinalAttempts {
+    /// Where one journal line lies, and how that attempt ended.
     struct Place {
+        /// The task's index.
+        var index: Int
         /// The line's offset in the file.
         var offset: Int
+        /// A hash of its `params` (within this process).
+        var parameters: Int
         /// Its length, without the newline.
         var length: Int
         /// Its status.
         var status: TaskStatus
-        /// A hash of its `params` (within this process).
-        var parameters: Int
 
         /// The line's bytes in the file.
         var range: Range<Int> { offset..<(offset + length) }
+
+        /// Index order, then file order: an index's lines in the order they were written.
+        static func precedes(_ left: Place, _ right: Place) -> Bool {
+            (left.index, left.offset) < (right.index, right.offset)
+        }
     }
 
-    /// The final line of each index that has one.
-    private(set) var places: [Int: Place] = [:]
+    /// Lines sorted in memory before a run goes to the temporary file (10 MB of places).
+    static let runLength = 1 << 18
+    /// Places read from the temporary file at once, per run.
+    static let mergeBuffer = 1 << 10
 
-    /// The final attempts of the journal at `path`.
-    static func read(path: String) throws(RunFileError) -> FinalAttempts {
-        var attempts = FinalAttempts()
-        _ = try JournalFileReader.read(path: path) { line in attempts.consider(line) }
-        return attempts
+    /// The journal's path.
+    let path: String
+    /// The runs in the temporary file, as ranges of places.
+    private let spilled: [Range<Int>]
+    /// The temporary file, once a run went to it.
+    private let spill: FileDescriptor?
+    /// The last run, sorted, kept in memory.
+    private let last: [Place]
+
+    /// Reads the journal at `path` once, sorting where its lines lie; a run that does not fit
+    /// goes to a temporary file in `temporaryDirectory`.
+    init(path: String, runLength: Int = FinalAttempts.runLength, temporaryDirectory: String = FinalAttempts.temporaryDirectory)
+        throws(RunFileError)
+    {
+        self.path = path
+        var run: [Place] = []
+        run.reserveCapacity(min(runLength, 1 << 12))
+        var spilledPlaces = 0
+        var spill: FileDescriptor?
+        var spilled: [Range<Int>] = []
+        _ = try JournalFileReader.read(path: path) { (line) throws(RunFileError) in
+            run.append(Place(
+                index: line.entry.index, offset: line.offset, parameters: line.parametersHash, length: line.bytes.count,
+                status: line.entry.status))
+            guard run.count >= max(1, runLength) else { return }
+            run.sort(by: Place.precedes)
+            if spill == nil { spill = try Self.temporaryFile(in: temporaryDirectory, for: path) }
+            try Self.write(run, to: spill!, at: spilledPlaces, directory: temporaryDirectory)
+            spilled.append(spilledPlaces..<(spilledPlaces + run.count))
+            spilledPlaces += run.count
+            run.removeAll(keepingCapacity: true)
+        }
+        run.sort(by: Place.precedes)
+        last = run
+        self.spill = spill
+        self.spilled = spilled
     }
 
-    /// Takes the journal's next line.
-    mutating func consider(_ line: JournalFileReader.Line) {
-        let index = line.entry.index
-        let parameters = line.parametersHash
-        if let place = places[index], place.status == .ok, place.parameters == parameters { return }
-        places[index] = Place(offset: line.offset, length: line.bytes.count, status: line.entry.status, parameters: parameters)
+    deinit { try? spill?.close() }
+
+    /// Where temporary files go: `$TMPDIR`, else `/tmp`.
+    static var temporaryDirectory: String {
+        ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    /// Calls `body` with each index's final attempt, in index order.
+    func forEach(_ body: (Place) throws(RunFileError) -> Void) throws(RunFileError) {
+        var cursors: [Cursor] = spilled.map { Cursor(file: $0) }
+        cursors.append(Cursor(memory: last))
+        var heads = MinHeap<Head>()
+        for run in cursors.indices {
+            if let place = try cursors[run].next(from: spill, path: path) { heads.insert(Head(place: place, run: run)) }
+        }
+        var current: Place?
+        while let head = heads.popMin() {
+            if let next = try cursors[head.run].next(from: spill, path: path) { heads.insert(Head(place: next, run: head.run)) }
+            let place = head.place
+            if let chosen = current, chosen.index != place.index {
+                try body(chosen)
+                current = nil
+            }
+            if let chosen = current, chosen.status == .ok, chosen.parameters == place.parameters { continue }
+            current = place
+        }
+        if let current { try body(current) }
+    }
+
+    /// A run's next place in the merge.
+    private struct Head: Comparable {
+        var place: Place
+        var run: Int
+
+        static func < (left: Head, right: Head) -> Bool { Place.precedes(left.place, right.place) }
+        static func == (left: Head, right: Head) -> Bool { left.place.index == right.place.index && left.place.offset == right.place.offset }
+    }
+
+    /// Reads one sorted run: from memory, or from the temporary file a buffer at a time.
+    private struct Cursor {
+        private var buffer: [Place]
+        private var position = 0
+        private var unread: Range<Int>
+
+        init(memory: [Place]) {
+            buffer = memory
+            unread = 0..<0
+        }
+
+        init(file range: Range<Int>) {
+            buffer = []
+            unread = range
+        }
+
+        mutating func next(from spill: FileDescriptor?, path: String) throws(RunFileError) -> Place? {
+            if position == buffer.count {
+                guard let spill, !unread.isEmpty else { return nil }
+                let count = min(FinalAttempts.mergeBuffer, unread.count)
+                buffer = try FinalAttempts.read(count, at: unread.lowerBound, from: spill, path: path)
+                unread = (unread.lowerBound + count)..<unread.upperBound
+                position = 0
+            }
+            position += 1
+            return buffer[position - 1]
+        }
+    }
+
+    /// A new temporary file in `directory`, already unlinked: it goes when its descriptor closes.
+    private static func temporaryFile(in directory: String, for path: String) throws(RunFileError) -> FileDescriptor {
+        var template = Array((directory + "/mpibatch-sort.XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw RunFileError(
+                path: directory,
+                reason: "cannot make a temporary file to sort \(path) by index (\(String(cString: strerror(errno)))); "
+                    + "set TMPDIR to a writable directory")
+        }
+        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        return FileDescriptor(rawValue: descriptor)
+    }
+
+    private static func write(_ run: [Place], to file: FileDescriptor, at place: Int, directory: String) throws(RunFileError) {
+        do {
+            _ = try run.withUnsafeBytes { try file.writeAll(toAbsoluteOffset: Int64(place * MemoryLayout<Place>.stride), $0) }
+        } catch {
+            throw RunFileError(path: directory, reason: "cannot write a temporary file to sort a journal by index: \(error)")
+        }
+    }
+
+    private static func read(_ count: Int, at place: Int, from file: FileDescriptor, path: String) throws(RunFileError) -> [Place] {
+        do {
+            return try [Place](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let bytes = UnsafeMutableRawBufferPointer(buffer)
+                var done = 0
+                while done < bytes.count {
+                    let received = try file.read(
+                        fromAbsoluteOffset: Int64(place * MemoryLayout<Place>.stride + done),
+                        into: UnsafeMutableRawBufferPointer(rebasing: bytes[done...]))
+                    guard received > 0 else { throw Errno.ioError }
+                    done += received
+                }
+                initialized = count
+            }
+        } catch {
+            throw RunFileError(path: path, reason: "cannot read back the temporary file that sorts it by index: \(error)")
+        }
     }
 }
 

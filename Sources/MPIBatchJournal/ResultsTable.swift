@@ -7,8 +7,11 @@ import Foundation
 /// an empty cell, and nested objects and arrays their JSON text.
 struct ResultsTable {
     /// The column names, in order.
-    let header: [String]
-    private let column: [String: Int]
+    private(set) var header: [String] = []
+    private var parameters: [String] = []
+    private var values: [String] = []
+    private var seen = Set<String>()
+    private var column: [String: Int] = [:]
     /// Whether cells that would start a spreadsheet formula get a leading `'` (`--csv-safe`).
     private let formulaSafe: Bool
     private static let fixed = [
@@ -16,23 +19,30 @@ struct ResultsTable {
         "max_rss_bytes",
     ]
 
-    /// The columns that `lines` need, in order of first appearance; with `formulaSafe`, rows
-    /// guard their cells against spreadsheet formulas.
-    init(lines: [UnsafeBufferPointer<UInt8>], formulaSafe: Bool = false) {
+    /// A table of no columns beyond the fixed ones until lines are `include`d; with
+    /// `formulaSafe`, rows guard their cells against spreadsheet formulas.
+    init(formulaSafe: Bool = false) {
         self.formulaSafe = formulaSafe
-        var parameters: [String] = []
-        var values: [String] = []
-        var seen = Set<String>()
-        for line in lines {
-            guard let entry = try? JournalLineScanner.scan(line) else { continue }
-            for (prefix, range) in [("params.", entry.params), ("value", entry.value)] {
-                guard let range else { continue }
-                let names = Self.columns(prefix: prefix, of: UnsafeBufferPointer(rebasing: line[range]))
-                for name in names where seen.insert(name).inserted {
-                    if prefix == "params." { parameters.append(name) } else { values.append(name) }
-                }
+        numberColumns()
+    }
+
+    /// Adds the columns `line` needs that the table lacks, after the others of their kind:
+    /// the columns of all lines included, in order of first appearance.
+    mutating func include(_ line: UnsafeBufferPointer<UInt8>) {
+        guard let entry = try? JournalLineScanner.scan(line) else { return }
+        var added = false
+        for (prefix, range) in [("params.", entry.params), ("value", entry.value)] {
+            guard let range else { continue }
+            let names = Self.columns(prefix: prefix, of: UnsafeBufferPointer(rebasing: line[range]))
+            for name in names where seen.insert(name).inserted {
+                if prefix == "params." { parameters.append(name) } else { values.append(name) }
+                added = true
             }
         }
+        if added { numberColumns() }
+    }
+
+    private mutating func numberColumns() {
         header = Self.fixed + parameters + values + ["error"]
         column = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
     }

@@ -63,18 +63,10 @@ public enum TaskLogs {
     public static func forEachFailure(
         directory: String, _ body: (Attempt) throws(RunFileError) -> Void
     ) throws(RunFileError) {
-        let path = directory + "/results.jsonl"
-        let places = try FinalAttempts.read(path: path).places
-        let failed = places.filter { $0.value.status == .failed || $0.value.status == .timeout }.keys.sorted()
-        guard !failed.isEmpty else { return }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
-            throw RunFileError(path: path, reason: "cannot be read again")
+        let attempts = try FinalAttempts(path: directory + "/results.jsonl")
+        try FinalLines.forEach(attempts, where: { $0 == .failed || $0 == .timeout }) { (_, line) throws(RunFileError) in
+            try body(attempt(line: line))
         }
-        let attempts = data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            return failed.map { attempt(line: UnsafeBufferPointer(rebasing: bytes[places[$0]!.range])) }
-        }
-        for attempt in attempts { try body(attempt) }
     }
 
     /// Writes `stream` of `attempt` (in the run at `directory`) to `output`, a MiB at a time.

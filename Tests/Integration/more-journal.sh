@@ -245,6 +245,43 @@ resume_memory_is_flat() {
 }
 check "journal: reading a 10^6-line journal for resume stays under 100 MB" resume_memory_is_flat
 
+# mpibatch results sorts the journal (in completion order, retries included) by index through
+# a temporary file: each task once, in index order, in flat memory (a dictionary of every
+# index took 250 MB here); piped to head it ends at once, without an error.
+results_memory_is_flat() {
+    local out=$WORK/big-results
+    mkdir -p "$out" "$WORK/sort-tmp"
+    cc -O2 -o "$WORK/journal-gen" bench/journal-gen.c || return 1
+    "$WORK/journal-gen" 1000000 >"$out/results.jsonl"
+    TMPDIR=$WORK/sort-tmp /usr/bin/time -f '%M' -o "$WORK/big-results.time" "$BIN" results "$out" >"$WORK/big-results.jsonl" || return 1
+    python3 - "$WORK/big-results.jsonl" <<'PY' || return 1
+import json, sys
+expected = 0
+for line in open(sys.argv[1]):
+    entry = json.loads(line)
+    assert entry["index"] == expected, (entry["index"], expected)
+    assert entry["status"] == "ok" and entry["attempt"] == (2 if expected % 1000 == 999 else 1), line
+    expected += 1
+assert expected == 1000000, expected
+PY
+    [ -z "$(ls -A "$WORK/sort-tmp")" ] || { echo "temporary files left"; ls -la "$WORK/sort-tmp"; return 1; }
+    local kb
+    kb=$(cat "$WORK/big-results.time")
+    echo "measured: results of a 1,001,000-line journal, peak $((kb / 1024)) MB"
+    [ "$kb" -lt 100000 ] || return 1
+    for format in jsonl csv; do
+        timeout 60 "$BIN" results "$out" --format "$format" 2>"$WORK/head.err" | head -n 2 >"$WORK/head.out"
+        local statuses=("${PIPESTATUS[@]}")
+        [ "${statuses[0]}" -eq 0 ] || [ "${statuses[0]}" -eq 141 ] || { echo "$format | head: exit ${statuses[0]}"; return 1; }
+        [ ! -s "$WORK/head.err" ] || { echo "$format | head said:"; cat "$WORK/head.err"; return 1; }
+        [ "$(wc -l <"$WORK/head.out")" -eq 2 ] || return 1
+    done
+    (trap '' PIPE; timeout 60 "$BIN" results "$out" --format csv 2>"$WORK/head.err" | head -n 1 >/dev/null; [ "${PIPESTATUS[0]}" -eq 0 ]) ||
+        { echo "with SIGPIPE ignored, csv | head did not end quietly"; cat "$WORK/head.err"; return 1; }
+    [ ! -s "$WORK/head.err" ]
+}
+check "results: a 10^6-line journal in index order under 100 MB (sorted through a temporary file), | head ends at once" results_memory_is_flat
+
 results_as_a_table() {
     local out=$WORK/table
     cat >"$WORK/table.py" <<'EOF2'

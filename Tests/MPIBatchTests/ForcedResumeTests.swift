@@ -19,11 +19,11 @@ import Testing
 
     /// Each index's final journal line (what `mpibatch results` shows), parsed.
     private func finalLines(in directory: String) throws -> [Int: [String: Any]] {
-        let path = directory + "/results.jsonl"
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return try FinalAttempts.read(path: path).places.mapValues {
-            try JSONSerialization.jsonObject(with: data[$0.range]) as! [String: Any]
+        var lines: [Int: [String: Any]] = [:]
+        try FinalLines.forEach(FinalAttempts(path: directory + "/results.jsonl")) { (place, line) throws(RunFileError) in
+            lines[place.index] = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
         }
+        return lines
     }
 
     @Test func aSweepWithAValueInsertedRerunsEveryIndexWhoseParametersMoved() async throws {

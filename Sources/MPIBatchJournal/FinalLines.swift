@@ -1,0 +1,93 @@
+import MPIBatchCore
+import SystemPackage
+
+/// The lines of a journal's final attempts (`FinalAttempts`), in index order, read back a
+/// batch at a time: a batch's places are sorted by offset and read with one `pread` per
+/// stretch of neighbouring lines (a chunk's lines lie together in the journal), so memory
+/// stays at one batch and the reads stay few, whatever the journal's order.
+enum FinalLines {
+    /// Places read back at once, at most.
+    static let batchPlaces = 4096
+    /// Bytes of lines read back at once, at most (a longer line is read alone).
+    static let batchBytes = 4 << 20
+    /// Lines this close in the file are read with the bytes between them.
+    static let gapBytes = 1024
+
+    /// Calls `body` with each final attempt whose status passes `wanted`, and its line (valid
+    /// only during the call), in index order.
+    static func forEach(
+        _ attempts: FinalAttempts, where wanted: (TaskStatus) -> Bool = { _ in true },
+        _ body: (FinalAttempts.Place, UnsafeBufferPointer<UInt8>) throws(RunFileError) -> Void
+    ) throws(RunFileError) {
+        let journal = try JournalFileReader.openForReading(attempts.path)
+        defer { try? journal.close() }
+        var batch: [FinalAttempts.Place] = []
+        var bytes = 0
+        var buffer: [UInt8] = []
+        try attempts.forEach { (place) throws(RunFileError) in
+            guard wanted(place.status) else { return }
+            if !batch.isEmpty, batch.count >= batchPlaces || bytes + place.length > batchBytes {
+                try read(batch, from: journal, path: attempts.path, into: &buffer, body)
+                batch.removeAll(keepingCapacity: true)
+                bytes = 0
+            }
+            batch.append(place)
+            bytes += place.length
+        }
+        try read(batch, from: journal, path: attempts.path, into: &buffer, body)
+    }
+
+    /// Reads `batch`'s lines into `buffer` in stretches, then hands them to `body` in the batch's order.
+    private static func read(
+        _ batch: [FinalAttempts.Place], from journal: FileDescriptor, path: String, into buffer: inout [UInt8],
+        _ body: (FinalAttempts.Place, UnsafeBufferPointer<UInt8>) throws(RunFileError) -> Void
+    ) throws(RunFileError) {
+        guard !batch.isEmpty else { return }
+        let byOffset = batch.indices.sorted { batch[$0].offset < batch[$1].offset }
+        var starts = [Int](repeating: 0, count: batch.count)  // where each place's line lies in `buffer`
+        buffer.removeAll(keepingCapacity: true)
+        var first = 0
+        while first < byOffset.count {
+            // A stretch: places whose lines are at most `gapBytes` apart.
+            var end = batch[byOffset[first]].range.upperBound
+            var last = first
+            while last + 1 < byOffset.count, batch[byOffset[last + 1]].offset <= end + gapBytes {
+                last += 1
+                end = max(end, batch[byOffset[last]].range.upperBound)
+            }
+            let from = batch[byOffset[first]].offset
+            let base = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: end - from))
+            try pread(journal, into: &buffer, at: base, count: end - from, offset: from, path: path)
+            for position in first...last { starts[byOffset[position]] = base + batch[byOffset[position]].offset - from }
+            first = last + 1
+        }
+        try buffer.withUnsafeBufferPointer { (bytes) throws(RunFileError) in
+            for (position, place) in batch.enumerated() {
+                try body(place, UnsafeBufferPointer(rebasing: bytes[starts[position]..<(starts[position] + place.length)]))
+            }
+        }
+    }
+
+    private static func pread(
+        _ journal: FileDescriptor, into buffer: inout [UInt8], at base: Int, count: Int, offset: Int, path: String
+    ) throws(RunFileError) {
+        var done = 0
+        while done < count {
+            let received: Int
+            do {
+                received = try buffer.withUnsafeMutableBytes {
+                    try journal.read(
+                        fromAbsoluteOffset: Int64(offset + done),
+                        into: UnsafeMutableRawBufferPointer(rebasing: $0[(base + done)..<(base + count)]))
+                }
+            } catch {
+                throw RunFileError(path: path, reason: "read: \(error)")
+            }
+            guard received > 0 else {
+                throw RunFileError(path: path, reason: "became shorter while being read (cut by hand?): read it again")
+            }
+            done += received
+        }
+    }
+}
