@@ -34,8 +34,8 @@ on that parse, with the arguments in $MPIBATCH_DBT_ARGS (a JSON list, --dbt-arg)
 project's. Given its unique id (`node`), the node runs in the holder's session: one `dbt
 build` invocation held open, whose task runs each node it is sent as the build would (its
 runner, its status, its message) on threads of its own (the build's invocation context
-set), the relation cache emptied first (but on a single writer), so a relation another
-host's holder made is seen; its run_results.json goes to RUN/dbt/STAGE, the session's
+set); a retry first asks the warehouse again for the node's own relations (an earlier try may
+have run on another host); its run_results.json goes to RUN/dbt/STAGE, the session's
 dbt.log to RUN/dbt/worker-rank-R-slot-S/session. Without the id, or in a project with
 on-run-start or on-run-end hooks (a session would run them once, not per node), the node
 runs as `dbt COMMAND --select SELECT [--exclude ...]`, one at a time, its files and dbt.log
@@ -192,11 +192,11 @@ class _Session:
                 raise RuntimeError(_one_line(self.ended or "dbt build ended before it ran a node"))
         return {"status": "success", "message": "the warehouse answers (dbt build's set-up made the schemas)"}
 
-    def run(self, unique_id, place):
-        """dbt's RunResult for node `unique_id`, its run_results.json written to `place`."""
+    def run(self, unique_id, place, attempt):
+        """dbt's RunResult for node `unique_id` (try `attempt`), its run_results.json written to `place`."""
         thread = self._started()
         reply = queue.Queue()
-        self.requests.put((unique_id, place, reply))
+        self.requests.put((unique_id, place, attempt, reply))
         while True:
             try:
                 outcome = reply.get(timeout=0.2)
@@ -263,12 +263,13 @@ class _Session:
             threads.submit(request)
 
     def _node(self, task, adapter, request):
-        unique_id, place, reply = request
+        unique_id, place, attempt, reply = request
         try:
-            if not _SINGLE_WRITER:
-                adapter.cache.clear()  # another host's worker may have made or dropped a relation since
+            node = task.manifest.nodes[unique_id]
+            if attempt > 1 and not _SINGLE_WRITER:
+                _refresh(adapter, node)
             started = time.time()
-            outcome = task.call_runner(task.get_runner(task.manifest.nodes[unique_id]))
+            outcome = task.call_runner(task.get_runner(node))
             os.makedirs(place, exist_ok=True)
             task.get_result(results=[outcome], elapsed_time=time.time() - started,
                             generated_at=_utc_now()).write(os.path.join(place, "run_results.json"))
@@ -279,6 +280,27 @@ class _Session:
         except BaseException as error:
             outcome = error
         reply.put(outcome)
+
+
+def _refresh(adapter, node):
+    """Makes what the relation cache says of `node`'s own relations (its table or view, and the
+    __dbt_tmp and __dbt_backup ones its materialization makes and drops) what the warehouse has
+    now, before a retry: the earlier try may have run in another host's holder, or ended midway.
+    Only the node's own names are touched, so the nodes running beside it (which a cleared cache
+    would have racing to list the schema as they rename their relations) are left alone; no other
+    node looks up these names, and this session's cache is the only one that changes them here."""
+    relation = adapter.Relation.create_from(adapter.config, node)
+    if (relation.database, relation.schema) not in adapter.cache:
+        return  # not listed yet: the node's first look-up lists the schema
+    names = {relation.identifier.lower() + suffix for suffix in ("", "__dbt_tmp", "__dbt_backup")}
+    with adapter.connection_named("mpibatch-refresh-%s" % node.unique_id):
+        present = adapter.list_relations_without_caching(relation.without_identifier())
+    for cached in adapter.cache.get_relations(relation.database, relation.schema):
+        if cached.identifier.lower() in names:
+            adapter.cache.drop(cached)
+    for found in present:
+        if found.identifier.lower() in names:
+            adapter.cache.add(found)
 
 
 class _Threads:
@@ -452,16 +474,18 @@ _HOLDER = _Holder()
 _HOLDER.prepare()
 
 
-def node(command, select="", stage="dbt", exclude="", node=""):
+def node(command, select="", stage="dbt", exclude="", node="", attempt=1):
     """Runs one node, in this host's holder (this worker, or the one it sends the node to):
     `node` (its unique id) in the holder's session, or without a session `dbt COMMAND
     --select SELECT [--exclude NAME ...]` (`exclude` is space-separated) on the holder's
     parse. COMMAND `debug` checks the warehouse's connection (the session's set-up, or
-    `dbt debug --connection` without a session); `parse` says what the holder's parse found."""
-    return _HOLDER.call({"command": command, "select": select, "stage": stage, "exclude": exclude, "node": node})
+    `dbt debug --connection` without a session); `parse` says what the holder's parse found.
+    `attempt` (the worker passes it) is the node's try: a retry first looks again at the
+    warehouse for the node's own relations (see _refresh)."""
+    return _HOLDER.call({"command": command, "select": select, "stage": stage, "exclude": exclude, "node": node, "attempt": attempt})
 
 
-def _run(command, select, stage, exclude, node):
+def _run(command, select, stage, exclude, node, attempt):
     """node()'s work, in this worker."""
     place = _place(stage)
     if command == "parse":
@@ -471,7 +495,7 @@ def _run(command, select, stage, exclude, node):
     if node and _SESSION is not None:
         if node not in _MANIFEST.nodes:
             raise RuntimeError("node %s is not in the project dbt parsed (parse again and import again)" % node)
-        results = [_SESSION.run(node, place)]
+        results = [_SESSION.run(node, place, attempt)]
     else:
         arguments = [command, "--select", select]
         for name in exclude.split():
