@@ -21,11 +21,15 @@ public enum BatchRun {
     /// - Parameter announce: called on rank 0 with the summary and the output directory as
     ///   soon as `summary.json` is written, before the report page: a rank that `mpirun` is
     ///   killing still reports.
+    /// - Parameter retired: entered for each persistent worker that the workload kept for later
+    ///   tasks (`TaskExecutor.retireWorkers`) and that this rank retires as soon as its tasks are
+    ///   done, before rank 0 writes the summary and reports, until that worker is gone: the
+    ///   caller waits for it before the process ends.
     public static func execute(
         workload: any Workload, transport: any Transport, slotsPerRank: [Int], host: String,
         configuration: RunConfiguration, prepared: PreparedRun?, signals: [InterruptSignal] = [],
         initialSlots: Int? = nil, launcher: LauncherWatch? = nil,
-        announce: (@Sendable (RunSummary, _ outputDirectory: String) -> Void)? = nil
+        announce: (@Sendable (RunSummary, _ outputDirectory: String) -> Void)? = nil, retired: DispatchGroup = DispatchGroup()
     ) async throws -> RunSummary? {
         let rank = transport.rank
         let adaptive = initialSlots.map {
@@ -47,6 +51,7 @@ public enum BatchRun {
             }
             transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
             await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
+            workload.retireWorkers(ended: retired)
             transport.stop()
             watcher.detach()
             return nil
@@ -88,6 +93,7 @@ public enum BatchRun {
         driver.start(silenceLimitSeconds: configuration.behaviour.heartbeatTimeoutSeconds)
         let progress = configuration.behaviour.showsProgress ? ProgressReporter(counts: driver.counts) : nil
         await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
+        workload.retireWorkers(ended: retired)
         await driver.finished.wait()
         publisher.endLive()
         driver.stopWatching()

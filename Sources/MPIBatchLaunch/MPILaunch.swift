@@ -128,11 +128,16 @@ public enum MPILaunch {
         }
         defer { if firstOnNode { configured.ledger?.remove() } }
         configured.nodes = nodes?.nodes?.compactMap(\.resources) ?? []
+        // The workers kept for later tasks exit as soon as this rank's tasks are done (a dbt
+        // worker ends its session, closes the database and writes its log) while the run ends;
+        // the rank waits for them, so that they are gone, their files closed, when mpirun returns.
+        let retired = DispatchGroup()
+        defer { _ = retired.wait(timeout: .now() + WorkerRetirement.waitSeconds) }
         let summary = try await BatchRun.execute(
             workload: workload, transport: link.transport(), slotsPerRank: slotsPerRank,
             host: host, configuration: configured, prepared: prepared,
             signals: InterruptSignal.allCases, initialSlots: adaptive ? slots : nil, launcher: launcher,
-            announce: options.announce)
+            announce: options.announce, retired: retired)
         // Without its launcher MPI cannot be finalised (it would wait for it): the process just ends.
         if summary?.unresponsiveRanks.isEmpty ?? true, launcher?.launcherGone != true {
             try link.finish()  // with a rank gone silent it would hang: the caller aborts instead

@@ -1,3 +1,4 @@
+import Dispatch
 import MPIBatchCore
 import MPIBatchJob
 import MPIBatchScheduling
@@ -31,6 +32,10 @@ public protocol TaskExecutor: IndexedTasks {
     /// other ranks could run meanwhile. A worker that cannot start says so at the slot's first
     /// task, as without this.
     func awaitWorker(rank: Int, slot: Int, outputDirectory: String) async
+    /// Ends the persistent workers this rank still keeps for later tasks, the run being over:
+    /// each has its task socket closed and exits (see `WorkerRetirement`), `ended` entered until
+    /// it is gone. Every rank calls it once its part of the run is done, before MPI's finalize.
+    func retireWorkers(ended: DispatchGroup)
 }
 
 extension TaskExecutor {
@@ -52,4 +57,6 @@ extension TaskExecutor {
     public func prestartWorkers(rank: Int, slots: Range<Int>, outputDirectory: String) {}
     /// Nothing to wait for unless the workload runs persistent workers.
     public func awaitWorker(rank: Int, slot: Int, outputDirectory: String) async {}
+    /// Nothing to end unless the workload keeps persistent workers between tasks.
+    public func retireWorkers(ended: DispatchGroup) {}
 }

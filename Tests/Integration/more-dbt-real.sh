@@ -104,6 +104,23 @@ PY
 check "dbt (real, DuckDB): import --durations + mpirun -np 2 builds the same tables as dbt build, one worker holding the database, each stage its own node" \
     dbt_duckdb_same_tables
 
+# Rank 0 retires its dbt worker at the end of the run as every rank does (it was killed there
+# with SIGTERM at the rank's exit: the worker's held-open build never ended, so DuckDB was not
+# closed cleanly and the end of the worker's dbt.log was lost). Without mpirun the run is rank
+# 0 alone, whose worker holds the database.
+dbt_duckdb_rank0_retires() {
+    jaffle_copy duck-rank0 || return 1
+    "$BIN" import dbt "$WORK/duck-rank0/target/manifest.json" >"$WORK/duck-rank0-run.yaml" || return 1
+    timeout 900 "$BIN" run "$WORK/duck-rank0-run.yaml" --out "$WORK/duck-rank0-run" --quiet || return 1
+    local log
+    log=$(ls "$WORK"/duck-rank0-run/dbt/worker-rank-0-slot-*/session/dbt.log) || return 1
+    grep -q 'Command `cli build` succeeded' "$log" || { tail -n 3 "$log"; echo "rank 0's dbt worker was not retired"; return 1; }
+    [ ! -e "$WORK/duck-rank0/jaffle.duckdb.wal" ] || { echo "the database was not closed (its write-ahead log is left)"; return 1; }
+    [ "$("$HERE/dbt_tables.py" duckdb "$WORK/duck-rank0/jaffle.duckdb" | wc -l)" -eq 8 ] || return 1
+}
+check "dbt (real, DuckDB): rank 0 retires its dbt worker as the other ranks do: its build ended, its log complete, the database closed" \
+    dbt_duckdb_rank0_retires
+
 dbt_postgres_same_tables() {
     dbt_pg_up && pg_database jaffle_build && pg_database jaffle_mpi || return 1
     jaffle_copy pg-build --target postgres && jaffle_copy pg-mpi --target postgres || return 1

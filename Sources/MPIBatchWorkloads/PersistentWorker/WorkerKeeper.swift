@@ -1,4 +1,5 @@
 import MPIBatchCore
+import MPIBatchRuntime
 import Dispatch
 import Synchronization
 
@@ -11,7 +12,8 @@ import Synchronization
 /// A slot keeps at most `idlePerSlot` idle workers, one per identity; parking one more retires
 /// the one idle the longest. It also keeps the worker spawned for the slot before its first task
 /// (`WorkerSlot.prestart`), whose handshake is not read yet, for whichever stage's task comes
-/// first to the slot naming that worker. Workers still kept when the graph's workload goes are retired.
+/// first to the slot naming that worker. The workers it keeps are retired at the end of the run
+/// (`retireAll`), or when it goes.
 final class WorkerKeeper: Sendable {
     /// The most idle workers a slot keeps (distinct identities); more retire the oldest.
     static let idlePerSlot = 4
@@ -48,24 +50,27 @@ final class WorkerKeeper: Sendable {
     /// A keeper with no worker.
     init() {}
 
-    /// Retires the workers it keeps and waits until they are gone (at most their grace and a
-    /// second): a worker may hold a file open until it exits (a dbt worker, a DuckDB database),
-    /// which the user opens as soon as the run ends.
+    /// Retires what it still keeps and waits until those are gone (`WorkerRetirement`): a
+    /// worker may hold a file open until it exits (a dbt worker, a DuckDB database).
     deinit {
         let ended = DispatchGroup()
-        idle.withLock { idle in
-            for kept in idle.values.joined() { kept.worker.process.retire(grace: Self.retireGrace, ended: ended) }
-            idle.removeAll()
-        }
-        launched.withLock { launched in
-            for early in launched.values { early.process.retire(grace: Self.retireGrace, ended: ended) }
-            launched.removeAll()
-        }
-        _ = ended.wait(timeout: .now() + Self.retireGrace + 1)
+        retireAll(ended: ended)
+        _ = ended.wait(timeout: .now() + WorkerRetirement.waitSeconds)
     }
 
-    /// The seconds a retired worker has to exit before its group is killed.
-    static let retireGrace = 2.0
+    /// Retires every worker it keeps, idle or spawned ahead and never taken, all at once (each
+    /// exits on its own), `ended` entered until each is gone: the run is over.
+    func retireAll(ended: DispatchGroup) {
+        let kept = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle.values.joined().map(\.worker.process)
+        }
+        let early = launched.withLock { launched in
+            defer { launched.removeAll() }
+            return launched.values.map(\.process)
+        }
+        for process in kept + early { process.retire(grace: WorkerRetirement.graceSeconds, ended: ended) }
+    }
 
     /// Keeps `worker`, of `identity`, for slot `slot`'s later tasks; the slot's worker of the same
     /// identity kept before it, and its oldest when it keeps `idlePerSlot` others, are retired.

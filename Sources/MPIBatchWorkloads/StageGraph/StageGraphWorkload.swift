@@ -37,6 +37,8 @@ public struct StageGraphWorkload: Workload {
     private let runTimeStages: [Int: RunTimeStage]
     private let values: StageValues
     private let directories: StageDirectories
+    /// The workers kept between the stages' tasks.
+    private let keeper: WorkerKeeper
 
     /// Builds the workload for `graph`, its kernels from `kernels`, with stage directories under `outputDirectory`.
     public init(graph: StageGraph, jobSeed: UInt64, kernels: KernelCatalog, outputDirectory: String) throws {
@@ -75,6 +77,7 @@ public struct StageGraphWorkload: Workload {
         self.monteCarloStages = monteCarloStages
         self.runTimeStages = runTimeStages
         self.values = values
+        self.keeper = keeper
         directories = StageDirectories(count: stages.count)
     }
 
@@ -191,6 +194,9 @@ public struct StageGraphWorkload: Workload {
         guard (try? directories.make(first, at: directory)) != nil else { return }  // its first task says why
         sweep.prestartStageWorkers(rank: rank, slots: slots, outputDirectory: directory)
     }
+
+    /// Retires the workers kept between the stages (`WorkerKeeper.retireAll`): the graph is done.
+    public func retireWorkers(ended: DispatchGroup) { keeper.retireAll(ended: ended) }
 
     /// With `montecarlo:` stages, a reducer that folds each one's blocks in block order
     /// and reports its estimate under `montecarlo: {NAME: …}`; nil without.
