@@ -100,8 +100,13 @@ public enum MPILaunch {
             refusal = problem
         } else if world.rank == 0 {
             // Before the directory is prepared: --resume under another numpy is refused before any block runs.
-            environment = await workload.resultEnvironment(outputDirectory: outputDirectory)
-            let notes = workload.startNotes  // after: a worker's handshake may have said what the notes ask
+            // A SIGTERM meanwhile ends the wait: the run then stops before any block, with no note (asking
+            // the interpreter what it is would delay its summary).
+            var notes: [String] = []
+            if let said = await SignalWatcher.unlessStopped({ await workload.resultEnvironment(outputDirectory: outputDirectory) }) {
+                environment = said
+                notes = workload.startNotes  // after: a worker's handshake may have said what the notes ask
+            }
             for note in notes { Diagnostics.note(note) }
             do {
                 prepared = try PreparedRun.prepare(

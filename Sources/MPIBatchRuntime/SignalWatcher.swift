@@ -89,6 +89,32 @@ package final class SignalWatcher: Sendable {
         shared().watch(signals)
     }
 
+    /// `operation`'s value, or nil as soon as a signal that stops a run (`InterruptSignal`), but
+    /// SIGINT, has come while no run is attached: `operation` is then cancelled (it must end
+    /// when it is). A rank still starting goes on at once to start its run, which stops and
+    /// writes its summary: a Ctrl-C to `mpirun` reaches its ranks as SIGCONT, then SIGTERM and a
+    /// second later SIGKILL, and rank 0 waiting out its worker's start-up (an interpreter's
+    /// import, under load) was killed with no summary. A SIGINT (a terminal's Ctrl-C, with no
+    /// SIGKILL after it; a second one ends the process at once) still lets it finish.
+    package static func unlessStopped<Value: Sendable>(_ operation: @escaping @Sendable () async -> Value) async -> Value? {
+        let watcher = shared()
+        return await withTaskGroup(of: Value?.self) { group in
+            group.addTask { await operation() }
+            group.addTask {
+                while !Task.isCancelled, !watcher.stopPending { try? await Task.sleep(nanoseconds: 10_000_000) }
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Whether a signal that stops a run, but SIGINT, came while none was attached.
+    private var stopPending: Bool {
+        state.withLock { state in state.pending.contains { $0.signal != SIGINT && InterruptSignal(rawValue: $0.signal) != nil } }
+    }
+
     /// Calls `handler` for each of `signals` from now on, first with those that came since
     /// `catchFromStart` (in order), until `detach` is called on the returned watcher.
     package static func attach(_ signals: [Int32], handler: @escaping Handler) -> SignalWatcher {

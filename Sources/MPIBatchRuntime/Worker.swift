@@ -201,6 +201,7 @@ package final class Worker: Sendable {
         if let adaptive, !(await adaptive.waitUntilActive(slot, isStopping: { stopping.load(ordering: .relaxed) })) {
             return
         }
+        if stopping.load(ordering: .relaxed) { return }
         await awaitWorker(slot)
         if stopping.load(ordering: .relaxed) { return }
         sendToCoordinator(.request(slot: slot, chunks: 2))

@@ -73,19 +73,38 @@ sa_single_double_sigint() {
 }
 check "signals at start: Ctrl-C twice while starting ends the run at once (exit 130), no worker left" sa_single_double_sigint
 
-# mpirun -np 2: Ctrl-C to mpirun while the models import. mpirun's SIGCONT to the ranks used to
-# be lost then (nothing held the starts, blocks ran until its SIGTERM a second later).
-sa_mpirun_sigint() {
-    local dir=$WORK/sa-mpi
-    sa_start "$dir" 0.3 "${MPIRUN[@]}" -np 2 || return 1
+# sa_mpirun_interrupted DIR SLEEP: sa_start DIR SLEEP under mpirun -np 2, then Ctrl-C to mpirun
+# while the models import; passes if the run stopped with an interrupted summary.json and no block.
+sa_mpirun_interrupted() {
+    local dir=$1
+    sa_start "$dir" "$2" "${MPIRUN[@]}" -np 2 || return 1
     local launcher=$sa_pid
     kill -INT $launcher
     timeout 30 tail --pid=$launcher -f /dev/null || { kill -9 $launcher; echo "mpirun still running 30 s after Ctrl-C"; return 1; }
     wait $launcher
     wait_until 5 test -e "$dir/out/summary.json" || { echo "no summary.json"; cat "$dir/err"; return 1; }
     grep -q '"interrupted":true' "$dir/out/summary.json" || { echo "summary.json is not interrupted"; cat "$dir/err"; return 1; }
-    sa_no_blocks "$dir/out" || return 1
+    sa_no_blocks "$dir/out"
+}
+
+# mpirun -np 2: Ctrl-C to mpirun while the models import. mpirun's SIGCONT to the ranks used to
+# be lost then (nothing held the starts, blocks ran until its SIGTERM a second later).
+sa_mpirun_sigint() {
+    local dir=$WORK/sa-mpi
+    sa_mpirun_interrupted "$dir" 0.3 || return 1
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/job.yaml" --out "$dir/out" --slots 1 --resume --quiet || return 1
     grep -q '"paths":40000' "$dir/out/summary.json" || { echo "the resumed run did not finish every path"; return 1; }
 }
 check "signals at start: Ctrl-C to mpirun -np 2 while the models import: no block runs, summary.json, resumable" sa_mpirun_sigint
+
+# mpirun -np 2: Ctrl-C to mpirun while the models import for 30 s. Rank 0 used to wait for its
+# worker's handshake whatever came meanwhile, and mpirun killed it a second after its SIGTERM
+# with no summary (under load a slow import did that to the check above, 1 run in 10). Now
+# the SIGTERM ends the wait: the run stops before any block, with its summary, no worker left.
+sa_mpirun_sigint_slow_import() {
+    local dir=$WORK/sa-mpi-slow worker
+    sa_mpirun_interrupted "$dir" 30 || return 1
+    worker=$(cat "$dir/started")
+    wait_until 5 bash -c "! kill -0 $worker 2>/dev/null" || { echo "the model's worker (pid $worker) outlived the run"; kill -9 "$worker"; return 1; }
+}
+check "signals at start: Ctrl-C to mpirun -np 2 while rank 0's model imports for 30 s: summary.json at once, no block, no worker left" sa_mpirun_sigint_slow_import
