@@ -123,10 +123,14 @@ public enum BatchRun {
             return try RunReportPass(directory: directory, summary: summary, findings: true)
         }
         summary.findings = RunFindings.make(summary: summary, tasks: try? pass.get().taskTimes, source: driver.sourceFindings())
-        if workload.largestResources.memoryBytes == 0, let peaks = try? pass.get().memoryPeaks,
-            let overcommit = RunFindings.memoryOvercommit(peaks, hosts: summary.ranks.map(\.host), nodeMemory: nodeMemory(configuration))
-        {
-            summary.findings.append(overcommit)
+        if workload.largestResources.memoryBytes == 0, let peaks = try? pass.get().memoryPeaks {
+            if let overcommit = RunFindings.memoryOvercommit(peaks, hosts: summary.ranks.map(\.host), nodeMemory: nodeMemory(configuration)) {
+                summary.findings.append(overcommit)
+            } else if peaks.overflowed {
+                summary.extraLines.append(
+                    "memory_overcommit not checked: more than \(NumberText.grouped(MemoryPeaks.keptAttempts)) attempts of the last "
+                        + "part measured their peak memory, and the check holds at most that many")
+            }
         }
         do {
             try OutputFile.replace(configuration.outputDirectory + "/summary.json", with: summary.json())

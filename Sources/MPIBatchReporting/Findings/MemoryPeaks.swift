@@ -6,12 +6,13 @@ import MPIBatchJournal
 /// ran at once on a node can be added up. Only the lines of the run's last part count; past
 /// `keptAttempts` measured attempts it gives up (no finding rather than a held million).
 package struct MemoryPeaks: JournalVisitor {
-    /// The most measured attempts kept (3 MB).
-    static let keptAttempts = 131_072
+    /// The most measured attempts kept (4 MB).
+    package static let keptAttempts = 131_072
 
     private let startOffset: Double
     private var spans: [(rank: Int, start: Double, end: Double, bytes: Int)] = []
-    private var overflowed = false
+    /// Whether more than `keptAttempts` attempts were measured: the check was not made (the summary says so).
+    package private(set) var overflowed = false
 
     /// An analysis of the lines that start at or after `startOffset`.
     init(startOffset: Double) { self.startOffset = startOffset }

@@ -26,7 +26,7 @@ public enum ReportPage {
         sections.append(PageHTML.section(
             "Busy time per node", id: "nodes",
             PageCharts.bars(summary.nodes.map { ($0.host, $0.busySeconds) }, unit: "s")))
-        let running = data.runningEstimate()
+        let running = data.estimate.points()
         if !running.isEmpty {
             sections.append(PageHTML.section(
                 "Monte Carlo running estimate", id: "montecarlo",
