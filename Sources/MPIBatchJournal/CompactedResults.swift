@@ -14,7 +14,7 @@ public enum ResultsFormat: String, Sendable, CaseIterable {
 /// The final view of a run's journal: each index once, its last attempt (its
 /// `ok` line if it has one, see `FinalAttempts`), in index order. What `mpibatch results DIR` prints.
 /// Memory stays bounded however long the journal (`FinalAttempts` sorts it externally); a
-/// csv or tsv table reads the final lines twice, first for its columns.
+/// csv or tsv table merges twice, first for its columns (reading one line of each set of keys).
 public enum CompactedResults {
     /// Writes the compacted lines of `directory/results.jsonl` to `output` in `format`, only
     /// those whose final attempt has `status` when one is given; with `formulaSafe`, csv and
@@ -24,8 +24,11 @@ public enum CompactedResults {
         directory: String, format: ResultsFormat = .jsonl, status: TaskStatus? = nil, formulaSafe: Bool = false,
         to output: FileHandle
     ) throws(RunFileError) {
-        let attempts = try FinalAttempts(path: directory + "/results.jsonl")
-        let wanted: (TaskStatus) -> Bool = { status == nil || $0 == status }
+        // A table's header needs the columns of every line printed: each line's are keyed as
+        // the journal is sorted, so that the header's pass reads one line of each key only.
+        let attempts = try FinalAttempts(
+            path: directory + "/results.jsonl", tag: format == .jsonl ? nil : { ResultsTable.columnsKey(of: $0) })
+        let wanted: (FinalAttempts.Place) -> Bool = { status == nil || $0.status == status }
         var sink = OutputSink(output)
         do throws(RunFileError) {
             switch format {
@@ -37,7 +40,10 @@ public enum CompactedResults {
                 }
             case .csv, .tsv:
                 var table = ResultsTable(formulaSafe: formulaSafe)
-                try FinalLines.forEach(attempts, where: wanted) { (_, line) throws(RunFileError) in table.include(line) }
+                var keys = Set<Int>()
+                try FinalLines.forEach(attempts, where: { wanted($0) && keys.insert($0.tag).inserted }) { (_, line) throws(RunFileError) in
+                    table.include(line)
+                }
                 sink.append(table.row(table.header, format: format))
                 try FinalLines.forEach(attempts, where: wanted) { (_, line) throws(RunFileError) in
                     sink.append(table.row(table.cells(of: line), format: format))

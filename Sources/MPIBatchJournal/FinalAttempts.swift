@@ -9,7 +9,7 @@ import SystemPackage
 ///
 /// In index order and in bounded memory, however long the journal (an external merge sort):
 /// the journal is in completion order, so one pass over it keeps where each line lies
-/// (`Place`, 40 bytes, never the line), sorted by index in runs of `runLength`; every full
+/// (`Place`, 48 bytes, never the line), sorted by index in runs of `runLength`; every full
 /// run goes to a temporary file (unlinked as soon as it is made), and `forEach` merges the
 /// runs, `mergeBuffer` places of each at a time. A journal of up to `runLength` lines is
 /// sorted in memory and needs no file.
@@ -26,6 +26,8 @@ final class FinalAttempts {
         var length: Int
         /// Its status.
         var status: TaskStatus
+        /// What the reader's `tag` said of the line (0 without one).
+        var tag: Int
 
         /// The line's bytes in the file.
         var range: Range<Int> { offset..<(offset + length) }
@@ -36,7 +38,7 @@ final class FinalAttempts {
         }
     }
 
-    /// Lines sorted in memory before a run goes to the temporary file (10 MB of places).
+    /// Lines sorted in memory before a run goes to the temporary file (12 MB of places).
     static let runLength = 1 << 18
     /// Places read from the temporary file at once, per run.
     static let mergeBuffer = 1 << 10
@@ -51,10 +53,12 @@ final class FinalAttempts {
     private let last: [Place]
 
     /// Reads the journal at `path` once, sorting where its lines lie; a run that does not fit
-    /// goes to a temporary file in `temporaryDirectory`.
-    init(path: String, runLength: Int = FinalAttempts.runLength, temporaryDirectory: String = FinalAttempts.temporaryDirectory)
-        throws(RunFileError)
-    {
+    /// goes to a temporary file in `temporaryDirectory`. `tag` says something of each line
+    /// that its `Place` keeps.
+    init(
+        path: String, runLength: Int = FinalAttempts.runLength, temporaryDirectory: String = FinalAttempts.temporaryDirectory,
+        tag: ((JournalFileReader.Line) -> Int)? = nil
+    ) throws(RunFileError) {
         self.path = path
         var run: [Place] = []
         run.reserveCapacity(min(runLength, 1 << 12))
@@ -64,7 +68,7 @@ final class FinalAttempts {
         _ = try JournalFileReader.read(path: path) { (line) throws(RunFileError) in
             run.append(Place(
                 index: line.entry.index, offset: line.offset, parameters: line.parametersHash, length: line.bytes.count,
-                status: line.entry.status))
+                status: line.entry.status, tag: tag?(line) ?? 0))
             guard run.count >= max(1, runLength) else { return }
             run.sort(by: Place.precedes)
             if spill == nil { spill = try Self.temporaryFile(in: temporaryDirectory, for: path) }

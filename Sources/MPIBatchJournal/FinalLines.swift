@@ -13,10 +13,10 @@ enum FinalLines {
     /// Lines this close in the file are read with the bytes between them.
     static let gapBytes = 1024
 
-    /// Calls `body` with each final attempt whose status passes `wanted`, and its line (valid
-    /// only during the call), in index order.
+    /// Calls `body` with each final attempt that `wanted` takes, and its line (valid only
+    /// during the call), in index order.
     static func forEach(
-        _ attempts: FinalAttempts, where wanted: (TaskStatus) -> Bool = { _ in true },
+        _ attempts: FinalAttempts, where wanted: (FinalAttempts.Place) -> Bool = { _ in true },
         _ body: (FinalAttempts.Place, UnsafeBufferPointer<UInt8>) throws(RunFileError) -> Void
     ) throws(RunFileError) {
         let journal = try JournalFileReader.openForReading(attempts.path)
@@ -25,7 +25,7 @@ enum FinalLines {
         var bytes = 0
         var buffer: [UInt8] = []
         try attempts.forEach { (place) throws(RunFileError) in
-            guard wanted(place.status) else { return }
+            guard wanted(place) else { return }
             if !batch.isEmpty, batch.count >= batchPlaces || bytes + place.length > batchBytes {
                 try read(batch, from: journal, path: attempts.path, into: &buffer, body)
                 batch.removeAll(keepingCapacity: true)

@@ -42,6 +42,17 @@ struct ResultsTable {
         if added { numberColumns() }
     }
 
+    /// A hash of the columns `line` needs beyond the fixed ones: a line whose key is one an
+    /// included line had adds no column, and need not be read again to build the header.
+    static func columnsKey(of line: JournalFileReader.Line) -> Int {
+        var hasher = Hasher()
+        for (prefix, range) in [("params.", line.entry.params), ("value", line.entry.value)] {
+            guard let range else { continue }
+            for name in columns(prefix: prefix, of: UnsafeBufferPointer(rebasing: line.bytes[range])) { hasher.combine(name) }
+        }
+        return hasher.finalize()
+    }
+
     private mutating func numberColumns() {
         header = Self.fixed + parameters + values + ["error"]
         column = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })

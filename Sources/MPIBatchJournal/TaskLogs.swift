@@ -64,7 +64,7 @@ public enum TaskLogs {
         directory: String, _ body: (Attempt) throws(RunFileError) -> Void
     ) throws(RunFileError) {
         let attempts = try FinalAttempts(path: directory + "/results.jsonl")
-        try FinalLines.forEach(attempts, where: { $0 == .failed || $0 == .timeout }) { (_, line) throws(RunFileError) in
+        try FinalLines.forEach(attempts, where: { $0.status == .failed || $0.status == .timeout }) { (_, line) throws(RunFileError) in
             try body(attempt(line: line))
         }
     }

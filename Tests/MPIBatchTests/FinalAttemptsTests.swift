@@ -63,6 +63,27 @@ import Darwin
         #expect(try Self.finalLines(FinalAttempts(path: path)) == want)
     }
 
+    /// A table's columns are those of every printed line, in order of first appearance in
+    /// index order, though the header's pass reads one line per set of columns only.
+    @Test func aTablesColumnsComeFromEveryPrintedLineInIndexOrder() throws {
+        let directory = temporaryRunDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let values = [4: #"{"c":1}"#, 0: #"{"a":1}"#, 3: #"{"a":2,"b":3}"#, 1: #"{"a":4}"#, 2: "null", 5: #"{"d":1}"#]
+        let lines = [4, 0, 3, 5, 1, 2].map { index in
+            #"{"index":\#(index),"params":{"i":\#(index)},"status":"\#(index == 5 ? "failed" : "ok")","attempt":1,\#(Self.times),"value":\#(values[index]!)}"#
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/results.jsonl", atomically: false, encoding: .utf8)
+        for (status, columns) in [(nil, "params.i,value.a,value.b,value.c,value.d,error"), (TaskStatus.ok, "params.i,value.a,value.b,value.c,error")] {
+            let pipe = Pipe()
+            try CompactedResults.write(directory: directory, format: .csv, status: status, to: pipe.fileHandleForWriting)
+            try pipe.fileHandleForWriting.close()
+            let table = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+            #expect(table.first?.hasSuffix(",max_rss_bytes," + columns) == true, "\(table.first ?? "")")
+            #expect(table.count == (status == nil ? 7 : 6))
+        }
+    }
+
     @Test func anUnwritableTemporaryDirectoryIsNamed() throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
