@@ -46,6 +46,9 @@ public struct RunSummary: Sendable {
     public var findings: [Finding] = []
     /// Why the journal stopped taking lines (a full disk, say), if it did: the run failed.
     public var journalFailure: String? = nil
+    /// Messages rank 0 got that the protocol rules out (a bug, or mismatched binaries),
+    /// ignored and counted (`impossible_messages` in summary.json; 0 in a sound run).
+    public var impossibleMessages = 0
     /// Whether some task took more than one core, so `taskSeconds` is core-seconds.
     public var coreWeighted = false
     /// Per rank, seconds × devices its `gpus:` tasks held (empty: no task asked for GPUs); see `GPUOccupancy`.

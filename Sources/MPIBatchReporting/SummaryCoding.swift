@@ -16,7 +16,7 @@ extension RunSummary: Codable {
         case chunkPolicy = "chunk_policy", interrupted, unresponsiveRanks = "unresponsive_ranks"
         case stopReason = "stop_reason", journalFailure = "journal_failure", parts, findings, notes
         case stageMonteCarlo = "montecarlo", perNode = "per_node", perRank = "per_rank", perSlot = "per_slot", failures
-        case gpuOccupancy = "gpu_occupancy"
+        case gpuOccupancy = "gpu_occupancy", impossibleMessages = "impossible_messages"
     }
 
     /// Writes the whole summary as one JSON object.
@@ -27,7 +27,7 @@ extension RunSummary: Codable {
             (CodingKeys.tasksTotal, tasksTotal), (.tasksSucceeded, tasksSucceeded), (.tasksFailed, tasksFailed),
             (.tasksCancelled, tasksCancelled), (.tasksNotRun, max(0, tasksTotal - tasksSucceeded - tasksFailed - tasksCancelled)),
             (.attempts, attempts), (.tasksRerunChanged, tasksRerunChanged), (.tasksCancelledByUser, tasksCancelledByUser),
-            (.ranks, slotsPerRank.count), (.slots, totalSlots),
+            (.ranks, slotsPerRank.count), (.slots, totalSlots), (.impossibleMessages, impossibleMessages),
         ] {
             try container.encode(count, forKey: key)
         }
@@ -99,6 +99,7 @@ extension RunSummary: Codable {
             tasksCancelled: try field(.tasksCancelled, or: 0))
         tasksRerunChanged = try field(.tasksRerunChanged, or: 0)
         tasksCancelledByUser = try field(.tasksCancelledByUser, or: 0)
+        impossibleMessages = try field(.impossibleMessages, or: 0)
     }
 
     /// `summary.json`'s bytes: one line of JSON with sorted keys.

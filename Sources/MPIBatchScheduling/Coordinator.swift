@@ -20,8 +20,6 @@ package enum CoordinatorAction: Equatable {
 /// It hands out chunks on demand, queues retries, applies fail-fast, and runs
 /// the stop protocol (stop → every rank drains and says done → finished).
 package struct Coordinator {
-    private enum Phase { case running, stopping, finished }
-
     private let retries: @Sendable (Int) -> Int
     private let failFast: Bool
     private let graceSeconds: Double
@@ -51,7 +49,9 @@ package struct Coordinator {
     private var held: [HeldChunks]
     /// When each slot (by global ordinal) began its current task, on `clock`, for the status.
     private var busySince: [Double]
-    private var phase = Phase.running
+    private var phase = CoordinatorPhase.running
+    /// What each rank reported when it said `done`, until the run finishes (then the phase
+    /// holds the reports): a rank may say it before any stop, having seen the launcher end.
     private var ranksDone: [RankReport?]
     /// `stop_when:` and `race:` of the workload's sweeps and stages.
     package private(set) var earlyStops: EarlyStops
@@ -78,22 +78,26 @@ package struct Coordinator {
     /// What cancelling an earlier part's cancelled stages asked for, for `start` to hand on.
     private var restoredCancelActions: [CoordinatorAction] = []
     /// Why the run stopped early, if it did.
-    package private(set) var stopReason: String?
+    package var stopReason: String? { phase.stop?.reason }
     /// Whether a signal or the deadline stopped the run (exit status 3: resumable).
-    package private(set) var interrupted = false
+    package var interrupted: Bool { phase.stop?.interrupted ?? false }
+    /// Messages the protocol rules out that came all the same (`impossible_messages`).
+    package var impossibleMessages = ImpossibleMessages()
     /// What each rank reported when it finished.
-    package var rankReports: [RankReport?] { ranksDone }
+    package var rankReports: [RankReport?] {
+        if case .finished(_, let reports) = phase { reports } else { ranksDone }
+    }
     /// The node each rank said it runs on (from its heartbeats).
     package private(set) var hosts: [String?]
     /// Ranks that stopped answering and were given up on.
-    package private(set) var unresponsive: [Int] = []
+    package var unresponsive: [Int] { phase.stop?.unresponsive ?? [] }
     /// Whether a whole node went silent (every rank of it given up on had stopped answering,
     /// or its host is unknown): a lost node, not a hung process on a live one.
-    package private(set) var lostSilentNode = false
+    package var lostSilentNode: Bool { phase.stop?.lostSilentNode ?? false }
     /// Whether `rank` has said it is done (or was given up on).
-    package func isDone(rank: Int) -> Bool { ranksDone[rank] != nil }
+    package func isDone(rank: Int) -> Bool { phase.isFinished || ranksDone[rank] != nil }
     /// Whether every rank has finished.
-    package var isFinished: Bool { phase == .finished }
+    package var isFinished: Bool { phase.isFinished }
     /// The task count in force (lower than the workload's when a precision target was met).
     package var taskLimit: Int { source.limit }
     /// The source of work, for its summary fields.
@@ -155,7 +159,7 @@ package struct Coordinator {
     }
 
     /// Whether the run has begun to stop (a stop request, a signal, the end of the work).
-    package var isStopping: Bool { phase != .running }
+    package var isStopping: Bool { !phase.isRunning }
 
     /// Carries on from an earlier run: its successes count and their values feed the
     /// reducer. Its failed tasks come from the (resumed) source each on its own, where the
@@ -229,26 +233,60 @@ package struct Coordinator {
         var actions: [CoordinatorAction] = []
         // A rank given up on that speaks again (it was stopped, not dead): its tasks are already
         // recorded interrupted, and the run is ending without it.
-        guard unresponsive.isEmpty || !unresponsive.contains(rank) else { return actions }
+        guard !phase.gaveUp(on: rank) else { return actions }
         switch message {
         case .request(let slot, let chunks):
+            guard admits(slot, from: rank, into: &actions) else { return actions }
             serve(rank: rank, slot: slot, chunks: chunks, into: &actions)
         case .results(let slot, let records, let wantsMore):
+            guard admits(slot, from: rank, into: &actions) else { return actions }
             take(records, into: &actions)
             if wantsMore { serve(rank: rank, slot: slot, chunks: 1, into: &actions) }
         case .interrupt(let reason):
             beginStopping(reason: reason, interrupted: true, into: &actions)
         case .heartbeat(let host):
-            hosts[rank] = host
+            hosts[rank] = host  // also after `done`: the rank's heartbeat thread stops after it
         case .done(let report):
+            guard !isDone(rank: rank) else {
+                impossible(.afterDone, from: rank, "a second done", into: &actions)
+                return actions
+            }
             ranksDone[rank] = report
             finishIfAllDone(&actions)
         case .assign, .stop, .cancel:
-            break  // coordinator-bound traffic only; these go to workers
+            impossible(.workerBound, from: rank, "\(message)", into: &actions)
+            return actions
         }
         collectEffects(&actions)
         stopIfComplete(&actions)
         return actions
+    }
+
+    /// Whether `rank` may send a message for `slot`: it has not said `done` (nothing comes
+    /// after it), and it has that slot. An impossible one is noted (`impossible`).
+    private mutating func admits(_ slot: Int, from rank: Int, into actions: inout [CoordinatorAction]) -> Bool {
+        if isDone(rank: rank) {
+            impossible(.afterDone, from: rank, "slot \(slot)'s request or results", into: &actions)
+            return false
+        }
+        guard slot >= 0, slot < slotCount(of: rank) else {
+            impossible(.noSuchSlot, from: rank, "slot \(slot) of \(slotCount(of: rank))", into: &actions)
+            return false
+        }
+        return true
+    }
+
+    /// Counts a message the protocol rules out (it traps in a debug build) and warns about
+    /// the first of its kind.
+    private mutating func impossible(
+        _ kind: ImpossibleMessages.Kind, from rank: Int, _ detail: String, into actions: inout [CoordinatorAction]
+    ) {
+        if let warning = impossibleMessages.note(kind, from: rank, detail) { actions.append(.effect(.warn(warning))) }
+    }
+
+    /// How many slots `rank` has.
+    private func slotCount(of rank: Int) -> Int {
+        (rank + 1 < ordinalBase.count ? ordinalBase[rank + 1] : inHand.count) - ordinalBase[rank]
     }
 
     /// Gives up on `ranks`, silent for `seconds`, and on every other rank of their
@@ -259,7 +297,7 @@ package struct Coordinator {
     /// the run ends rather than hang.
     package mutating func abandon(ranks: [Int], silentFor seconds: Double) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
-        guard phase != .finished else { return actions }
+        guard !phase.isFinished else { return actions }
         // Rank 0 runs this coordinator, so its node is alive: a silent rank beside it is lost alone.
         let lostHosts = Set(ranks.compactMap { hosts[$0] }).subtracting([hosts[0]].compactMap { $0 })
         let lost = ranksDone.indices.filter { rank in
@@ -268,20 +306,23 @@ package struct Coordinator {
         guard !lost.isEmpty else { return actions }
         // Rank 0's node, and a node with a rank that still answers, are alive: a process there hung.
         let answeringHosts = Set(lost.filter { !ranks.contains($0) }.compactMap { hosts[$0] } + [hosts[0]].compactMap { $0 })
-        if lost.contains(where: { hosts[$0].map { !answeringHosts.contains($0) } ?? true }) { lostSilentNode = true }
+        let silentNode = lost.contains { hosts[$0].map { !answeringHosts.contains($0) } ?? true }
         var interrupted: [TaskRecord] = []
         for rank in lost {
-            unresponsive.append(rank)
             let host = hosts[rank] ?? "unknown host"
             ranksDone[rank] = RankReport(host: host, cpuSeconds: 0)
             interrupted += takeHeld(byRank: rank, reason: "rank \(rank) on \(host) stopped answering")
         }
         let names = lost.map { "\($0) (\(hosts[$0] ?? "unknown host"))" }.joined(separator: ", ")
         let reason = "rank\(lost.count > 1 ? "s" : "") \(names) stopped answering for \(Int(seconds)) s"
-        if phase == .running {
-            beginStopping(reason: reason, graceSeconds: min(graceSeconds, Self.lossGraceSeconds), into: &actions)
+        if case .stopping(var stop) = phase {
+            stop.reason = [stop.reason, reason].compactMap { $0 }.joined(separator: "; ")
+            stop.unresponsive += lost
+            stop.lostSilentNode = stop.lostSilentNode || silentNode
+            phase = .stopping(stop)
         } else {
-            stopReason = [stopReason, reason].compactMap { $0 }.joined(separator: "; ")
+            let loss = CoordinatorStop(reason: reason, interrupted: false, unresponsive: lost, lostSilentNode: silentNode)
+            beginStopping(loss, graceSeconds: min(graceSeconds, Self.lossGraceSeconds), into: &actions)
         }
         if !interrupted.isEmpty { actions.insert(.record(interrupted), at: 0) }
         finishIfAllDone(&actions)
@@ -297,9 +338,8 @@ package struct Coordinator {
 
     /// The tasks `rank`'s slots hold, as `interrupted` records, and forgets them.
     private mutating func takeHeld(byRank rank: Int, reason: String) -> [TaskRecord] {
-        let slotCount = (rank + 1 < ordinalBase.count ? ordinalBase[rank + 1] : inHand.count) - ordinalBase[rank]
         var records: [TaskRecord] = []
-        for slot in 0..<slotCount {
+        for slot in 0..<slotCount(of: rank) {
             let ordinal = ordinalBase[rank] + slot
             for chunk in held[ordinal].takeAll() {
                 for index in chunk.start..<chunk.end where index < source.limit {
@@ -317,10 +357,16 @@ package struct Coordinator {
     }
 
     private mutating func finishIfAllDone(_ actions: inout [CoordinatorAction]) {
-        if phase == .stopping, ranksDone.allSatisfy({ $0 != nil }) {
-            phase = .finished
-            actions.append(.finished)
+        guard case .stopping(let stop) = phase else { return }
+        var reports: [RankReport] = []
+        reports.reserveCapacity(ranksDone.count)
+        for report in ranksDone {
+            guard let report else { return }
+            reports.append(report)
         }
+        phase = .finished(stop, reports: reports)
+        ranksDone = []
+        actions.append(.finished)
     }
 
     /// Stops handing out work (a signal, `mpibatch stop`): every rank drains and reports; the
@@ -328,8 +374,8 @@ package struct Coordinator {
     /// after it, as `interrupted`, also when the run is already stopping.
     package mutating func interrupt(reason: String, graceSeconds: Double? = nil) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
-        if phase == .stopping, let graceSeconds {
-            for rank in ranksDone.indices where ranksDone[rank] == nil && !unresponsive.contains(rank) {
+        if case .stopping(let stop) = phase, let graceSeconds {
+            for rank in ranksDone.indices where ranksDone[rank] == nil && !stop.unresponsive.contains(rank) {
                 actions.append(.send(.stop(graceSeconds: graceSeconds), to: rank))
             }
         }
@@ -350,8 +396,12 @@ package struct Coordinator {
         kept.reserveCapacity(records.count)
         let now = clock()  // one message's records arrive together: one clock read, not one per task
         for record in records {
-            inFlight -= 1
             let ordinal = ordinalBase[record.rank] + record.slot
+            guard inHand[ordinal] > 0 else {
+                impossible(.notHeld, from: record.rank, "task \(record.index) on slot \(record.slot)", into: &actions)
+                continue
+            }
+            inFlight -= 1
             inHand[ordinal] -= 1
             if inHand[ordinal] == 0 {
                 parked.becameIdle(ordinal)
@@ -413,8 +463,8 @@ package struct Coordinator {
             source.finished(dropped)
         }
         if let stop = earlyStops.met[rule] { actions.append(.recordEarlyStop(stop)) }
-        guard phase == .running else { return }
-        for rank in ranksDone.indices where ranksDone[rank] == nil && !unresponsive.contains(rank) {
+        guard phase.isRunning else { return }
+        for rank in ranksDone.indices where ranksDone[rank] == nil {  // none is given up on while running
             actions.append(.send(.cancel(range), to: rank))
         }
     }
@@ -442,7 +492,7 @@ package struct Coordinator {
     /// holds one back (the single task at the head waits for an idle slot, so every busy slot
     /// after it would be refused the same way): O(requests served) per message.
     private mutating func serveParked(_ actions: inout [CoordinatorAction]) {
-        guard phase == .running else { return }
+        guard phase.isRunning else { return }
         serveParked(idle: true, &actions)
         serveParked(idle: false, &actions)
     }
@@ -466,7 +516,7 @@ package struct Coordinator {
     private var nothingLeftToServe: Bool { source.isExhausted && retryHead == retryQueue.count }
 
     private mutating func queueRetry(_ chunk: Chunk) {
-        guard phase == .running else { return }
+        guard phase.isRunning else { return }
         retryQueue.append(chunk)
     }
 
@@ -478,7 +528,7 @@ package struct Coordinator {
     /// serve. Returns whether the tail rule held a single task back from this busy slot.
     @discardableResult
     private mutating func serve(ordinal: Int, chunks: Int, into actions: inout [CoordinatorAction]) -> Bool {
-        guard phase == .running else { return false }
+        guard phase.isRunning else { return false }
         let rank = rankOfOrdinal[ordinal]
         let slot = ordinal - ordinalBase[rank]
         var wanted = chunks
@@ -635,7 +685,7 @@ package struct Coordinator {
     /// of range, already run).
     package mutating func cancel(_ indices: [Int]) -> (actions: [CoordinatorAction], outcome: String, refused: Bool) {
         var actions: [CoordinatorAction] = []
-        guard phase == .running else { return (actions, "the run is stopping: nothing to cancel", true) }
+        guard phase.isRunning else { return (actions, "the run is stopping: nothing to cancel", true) }
         var said: [String] = []
         var refused = false
         for index in Set(indices).sorted() {
@@ -675,7 +725,7 @@ package struct Coordinator {
     /// whether the request was refused (no such stage, one that finished, not a stage graph).
     package mutating func cancelStage(_ name: String) -> (actions: [CoordinatorAction], outcome: String, refused: Bool) {
         var actions: [CoordinatorAction] = []
-        guard phase == .running else { return (actions, "the run is stopping: nothing to cancel", true) }
+        guard phase.isRunning else { return (actions, "the run is stopping: nothing to cancel", true) }
         let handedOut: Range<Int>, notHandedOut: [Range<Int>], skipped: [String]
         switch source.cancelStage(named: name) {
         case .refused(let why): return (actions, why, true)
@@ -709,19 +759,25 @@ package struct Coordinator {
     }
 
     private mutating func stopIfComplete(_ actions: inout [CoordinatorAction]) {
-        guard phase == .running, source.isExhausted, retryHead == retryQueue.count, inFlight == 0 else { return }
+        guard phase.isRunning, source.isExhausted, retryHead == retryQueue.count, inFlight == 0 else { return }
         beginStopping(reason: nil, into: &actions)
     }
 
     private mutating func beginStopping(
         reason: String?, interrupted: Bool = false, graceSeconds: Double? = nil, into actions: inout [CoordinatorAction]
     ) {
-        guard phase == .running else { return }
-        phase = .stopping
-        stopReason = reason
-        self.interrupted = interrupted
+        beginStopping(CoordinatorStop(reason: reason, interrupted: interrupted), graceSeconds: graceSeconds, into: &actions)
+    }
+
+    /// Stops handing out work, for `stop`'s reason: every rank not given up on is told to
+    /// stop (its running tasks cancelled after `graceSeconds`, else the run's grace).
+    private mutating func beginStopping(
+        _ stop: CoordinatorStop, graceSeconds: Double? = nil, into actions: inout [CoordinatorAction]
+    ) {
+        guard phase.isRunning else { return }
+        phase = .stopping(stop)
         parked.removeAll()
-        for rank in ranksDone.indices where !unresponsive.contains(rank) {
+        for rank in ranksDone.indices where !stop.unresponsive.contains(rank) {
             actions.append(.send(.stop(graceSeconds: graceSeconds ?? self.graceSeconds), to: rank))
         }
         // Every rank may have said `done` already (each saw mpirun end and stopped on its own,

@@ -37,7 +37,7 @@ import Testing
         part.attempts = 7
         part.taskSeconds = 0.1 + 0.2
         part.wallSeconds = 1.0 / 3.0
-        return RunSummary(
+        var summary = RunSummary(
             name: "round-trip", chunkPolicy: .guided, tasksTotal: 8, tasksSucceeded: 6, tasksFailed: 1, attempts: 7,
             wallSeconds: 1.0 / 3.0, taskSeconds: 0.1 + 0.2, slotsPerRank: [2, 1], stopReason: "stop_when: met", interrupted: true,
             unresponsiveRanks: [.init(rank: 1, host: "node-b")],
@@ -51,6 +51,8 @@ import Testing
             findings: [Finding(kind: "straggler", message: "slow", numbers: [.init("index", 5), .init("seconds", 0.7)], recommendation: "split it")],
             journalFailure: nil, coreWeighted: true, monteCarlo: monteCarlo, stageGraph: stageGraph,
             stageMonteCarlo: ["price": monteCarlo])
+        summary.impossibleMessages = 2
+        return summary
     }
 
     @Test func aMonteCarloSummaryReadsBackExactly() throws {
@@ -87,6 +89,7 @@ import Testing
         #expect(back.parts == summary.parts && back.findings == summary.findings && back.extraLines == ["a note"])
         #expect(back.monteCarlo == Self.monteCarlo && back.stageGraph == Self.stageGraph)
         #expect(back.stageMonteCarlo == ["price": Self.monteCarlo] && back.journalFailure == nil)
+        #expect(back.impossibleMessages == 2)
         #expect(try back.json() == summary.json())
     }
 
@@ -96,7 +99,7 @@ import Testing
             "tasks_total", "tasks_succeeded", "tasks_failed", "tasks_not_run", "ranks", "slots", "wall_seconds", "task_seconds",
             "speedup", "efficiency", "imbalance", "throughput_tasks_per_second", "paths", "estimate", "stderr", "ci95_low",
             "ci95_high", "critical_path_seconds", "max_speedup", "stages", "montecarlo", "per_node", "per_rank", "per_slot",
-            "failures", "findings", "parts", "notes", "stop_reason", "journal_failure", "black_scholes",
+            "failures", "findings", "parts", "notes", "stop_reason", "journal_failure", "black_scholes", "impossible_messages",
         ] {
             #expect(fields[key] != nil, "\(key)")
         }
