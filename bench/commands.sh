@@ -136,18 +136,21 @@ syscalls() {
 syscalls_on=$(syscalls 1)
 syscalls_off=$(syscalls 0)
 
-# created OUT TASKS: files created (openat/creat with O_CREAT) by a traced run of TASKS lines.
+# created OUT TASKS: files created (openat/creat with O_CREAT) by a traced run of TASKS lines,
+# leaving out the live status.json and report.html, rewritten (a temporary each time) about
+# once a second however many tasks run: a longer run makes more of them, not a bigger one.
 created() {
     head -n "$2" "$work/tasks.txt" >"$work/traced-$2.txt"
     strace -f -qq -e trace=openat,creat -o "$work/strace-$2.txt" \
         mpirun -np 2 "$BIN" run "$work/traced-$2.txt" --quiet --out "$1" >/dev/null
-    grep -E 'creat\(|O_CREAT' "$work/strace-$2.txt" | grep -v ' = -1 ' | grep -cv '/dev/shm\|/tmp/ompi\|pmix\|/proc/' || true
+    grep -E 'creat\(|O_CREAT' "$work/strace-$2.txt" | grep -v ' = -1 ' | grep -v '/dev/shm\|/tmp/ompi\|pmix\|/proc/' |
+        grep -cv '/status\.json\.tmp-\|/report\.html\.tmp-' || true
 }
 few=$((N / 10))
 many=$((N / 5))
 created_few=$(created "$work/traced-few" "$few")
 created_many=$(created "$work/traced-many" "$many")
-echo "files created by a whole mpibatch run (strace -f, O_CREAT; MPI's shared-memory files left out):"
+echo "files created by a whole mpibatch run (strace -f, O_CREAT; MPI's shared-memory files and the live status's rewrites left out):"
 echo "  $few tasks: $created_few, $many tasks: $created_many"
 grep -E 'creat\(|O_CREAT' "$work/strace-$many.txt" | grep -v ' = -1 ' | grep -v '/dev/shm\|/tmp/ompi\|pmix\|/proc/' |
     sed -E 's/^[0-9]+ +//; s/, O_.*//; s/openat\(AT_FDCWD, //' | sed "s|$work/traced-many|OUT|" | sort | uniq -c | sed 's/^/   /'
