@@ -40,6 +40,9 @@ package final class CommandReport: Sendable {
     /// Where command tasks of this slot append their output.
     package let log: RankLog
     private let facts = Mutex(Facts())
+    /// Whether `facts` holds a record not yet taken: a kernel's task records none, and its
+    /// `take` (once per task) then costs one load instead of a lock and two copies of `Facts`.
+    private let recorded = Atomic<Bool>(false)
 
     /// A report whose tasks log to `log`.
     package init(log: RankLog) {
@@ -49,11 +52,15 @@ package final class CommandReport: Sendable {
     /// Records how the command ended and where its output is (by the command's launcher).
     package func record(_ facts: Facts) {
         self.facts.withLock { $0 = facts }
+        recorded.store(true, ordering: .releasing)
     }
 
     /// The facts recorded since the last call (none for a kernel), forgetting them.
     func take() -> Facts {
-        facts.withLock { facts in
+        guard recorded.load(ordering: .acquiring), recorded.exchange(false, ordering: .acquiringAndReleasing) else {
+            return Facts()
+        }
+        return facts.withLock { facts in
             defer { facts = Facts() }
             return facts
         }

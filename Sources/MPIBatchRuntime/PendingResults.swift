@@ -38,9 +38,16 @@ final class PendingResults: Sendable {
 
     /// A task ended at `ended` (monotonic nanoseconds) with `record`.
     func add(_ record: TaskRecord, ended: UInt64) {
+        add(record, ended: ended, sendingIfDue: false) { _ in }
+    }
+
+    /// `add`, then, if `sendingIfDue`, `sendIfDue(now: ended, send)`, under one lock (once per task).
+    func add(_ record: TaskRecord, ended: UInt64, sendingIfDue: Bool, _ send: ([TaskRecord]) -> Void) {
         state.withLock { state in
             if state.records.isEmpty { state.oldestEnd = ended }
             state.records.append(record)
+            guard sendingIfDue else { return }
+            sendIfDue(&state, now: ended, send)
         }
     }
 
@@ -53,14 +60,17 @@ final class PendingResults: Sendable {
     /// `now` or `batchLimit` of them wait; returns whether it did.
     @discardableResult
     func sendIfDue(now: UInt64, _ send: ([TaskRecord]) -> Void) -> Bool {
-        state.withLock { state in
-            guard !state.records.isEmpty,
-                state.records.count >= batchLimit || Self.isDue(oldestEnd: state.oldestEnd, now: now, dueAfter: dueAfterNanoseconds)
-            else { return false }
-            send(state.records)
-            state.records.removeAll(keepingCapacity: true)
-            return true
-        }
+        state.withLock { state in sendIfDue(&state, now: now, send) }
+    }
+
+    @discardableResult
+    private func sendIfDue(_ state: inout State, now: UInt64, _ send: ([TaskRecord]) -> Void) -> Bool {
+        guard !state.records.isEmpty,
+            state.records.count >= batchLimit || Self.isDue(oldestEnd: state.oldestEnd, now: now, dueAfter: dueAfterNanoseconds)
+        else { return false }
+        send(state.records)
+        state.records.removeAll(keepingCapacity: true)
+        return true
     }
 
     /// Sends every pending record (maybe none) through `send`, under the lock, if `always`

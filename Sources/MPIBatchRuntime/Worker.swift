@@ -215,7 +215,7 @@ package final class Worker: Sendable {
                     pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: MonotonicClock.nanoseconds())
                     continue
                 }
-                let taken = await takeCores(for: index)
+                let taken = cores == nil ? (count: 0, cpus: []) : await takeCores(for: index)
                 let grant = ledger == nil ? nil : await takeResources(for: index)
                 if stopping.load(ordering: .relaxed) {
                     cores?.release(taken.count, cpus: taken.cpus)
@@ -240,14 +240,15 @@ package final class Worker: Sendable {
                 cores?.release(taken.count, cpus: taken.cpus)
                 if let grant { ledger?.release(grant) }
                 adaptive?.taskFinished()
-                pending.add(record, ended: ended)
-                if failFast, record.failsForGood(retries: workload.retries(of: index)) {
+                let failsForGood = failFast && record.failsForGood(retries: workload.retries(of: index))
+                // With more of the chunk to run, what waited long enough goes now (under the same lock).
+                pending.add(record, ended: ended, sendingIfDue: !failsForGood && index + 1 < chunk.end) {
+                    sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false))
+                }
+                if failsForGood {
                     // The coordinator will stop every rank; this one starts nothing more meanwhile.
                     stopping.store(true, ordering: .releasing)
                     break
-                }
-                if index + 1 < chunk.end {
-                    pending.sendIfDue(now: ended) { sendToCoordinator(.results(slot: slot, records: $0, wantsMore: false)) }
                 }
             }
             let wantsMore = !stopping.load(ordering: .relaxed)
@@ -364,6 +365,8 @@ package final class Worker: Sendable {
     /// `meter`, when given, reads the task's CPU time on the thread that runs it.
     private func execute(_ context: TaskContext, wrapped: Bool, meter: ThreadCPUMeter?) async throws -> TaskValue {
         let workload = workload
+        // A task run inline and not metered (most short kernel tasks): one call, no closure.
+        guard wrapped || meter != nil else { return try await workload.run(context).journalForm }
         @Sendable func body() async throws -> TaskValue {
             guard let meter else { return try await workload.run(context).journalForm }
             return try await meter.measure { try await workload.run(context).journalForm }

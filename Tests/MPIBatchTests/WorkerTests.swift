@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MPIBatchCore
+import MPIBatchJournal
 @testable import MPIBatchRuntime
 @testable import MPIBatchScheduling
 
@@ -73,6 +74,37 @@ private final class SentMessages: Sendable {
         #expect(!pending.sendIfDue(now: 9_000_000_000) { sent.append($0) })
         pending.sendAll(always: true) { sent.append($0) }
         #expect(sent.map { $0.map(\.index) } == [[0, 1], []])
+    }
+
+    /// A slot adds each record and sends what is due under one lock (once per task): the record
+    /// just added goes with the ones before it, and nothing goes while none is due or when the
+    /// slot says not to look (its chunk's last task, a fail-fast stop).
+    @Test func addingARecordSendsWhatIsDueWithIt() {
+        let pending = PendingResults(dueAfterNanoseconds: 25_000_000)
+        var sent: [[TaskRecord]] = []
+        pending.add(.cancelled(0, attempt: 1), ended: 1_000_000_000, sendingIfDue: true) { sent.append($0) }
+        pending.add(.cancelled(1, attempt: 1), ended: 1_030_000_000, sendingIfDue: false) { sent.append($0) }
+        #expect(sent.isEmpty)
+        pending.add(.cancelled(2, attempt: 1), ended: 1_031_000_000, sendingIfDue: true) { sent.append($0) }
+        pending.add(.cancelled(3, attempt: 1), ended: 1_032_000_000, sendingIfDue: true) { sent.append($0) }
+        #expect(sent.map { $0.map(\.index) } == [[0, 1, 2]])
+        pending.sendAll(always: false) { sent.append($0) }
+        #expect(sent.map { $0.map(\.index) } == [[0, 1, 2], [3]])
+    }
+
+    /// A slot's report hands a command's facts over once; a kernel's task, which records none,
+    /// gets none (the worker takes them after every task, so none may linger for the next).
+    @Test func aSlotReportHandsFactsOverOnce() {
+        let report = CommandReport(log: RankLog(runDirectory: temporaryRunDirectory(), rank: 0))
+        #expect(report.take() == CommandReport.Facts())
+        let facts = CommandReport.Facts(exitCode: 3, usage: TaskUsage(cpuSeconds: 0.5, maxRSSBytes: 1 << 20), setupSeconds: 0.25)
+        report.record(facts)
+        #expect(report.take() == facts)
+        #expect(report.take() == CommandReport.Facts())
+        report.record(CommandReport.Facts(signal: 9))
+        report.record(facts)
+        #expect(report.take() == facts)
+        #expect(report.take() == CommandReport.Facts())
     }
 
     /// Instant tasks fill a flush interval with tens of thousands of records: a message
