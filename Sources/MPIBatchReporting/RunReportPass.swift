@@ -1,4 +1,3 @@
-import Dispatch
 import MPIBatchCore
 import MPIBatchJournal
 import Synchronization
@@ -92,29 +91,24 @@ public enum RunReports {
     }
 
     /// Writes the timeline and report page of `summary`'s run from `pass`; returns the page's path.
-    /// The trace and, beside it, the Gantt chart with the page around it are drawn at once: the
-    /// end of a run waits for the slower of the two, not for their sum (at 2·10⁶ tasks each file
-    /// is 7-8 MB). A chart that cannot be written leaves the page without it; the first failure
-    /// (trace, chart, page) is thrown once all are done.
+    /// The trace (on a thread of its own) and, beside it, the Gantt chart with the page around it
+    /// are drawn at once: the end of a run waits for the slower of the two, not for their sum (at
+    /// 2·10⁶ tasks each file is 7-8 MB). A chart that cannot be written leaves the page without it;
+    /// the first failure (trace, chart, page) is thrown once all are done.
     package static func write(directory: String, summary: RunSummary, pass: RunReportPass) throws(RunFileError) -> String {
         let drawing = TimelineDrawing(summary: summary, content: pass.timeline, limits: pass.timeline.limits)
         let trace = Mutex<Result<Void, RunFileError>>(.success(()))
-        let chartAndPage = Mutex<(chart: Result<Void, RunFileError>, page: Result<String, RunFileError>)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            guard part == 1 else {
-                let written = Result { () throws(RunFileError) in try drawing.writeTrace(directory: directory) }
-                trace.withLock { $0 = written }
-                return
-            }
-            let chart = Result { () throws(RunFileError) in try drawing.writeChart(directory: directory) }
-            let page = Result { () throws(RunFileError) in
-                try ReportPage.write(directory: directory, summary: summary, data: pass.page, timelineSVG: try? chart.get())
-            }
-            chartAndPage.withLock { $0 = (chart.map { _ in }, page) }
+        let tracing = BackgroundLoop(name: "mpibatch-trace") { _ in
+            let written = Result { () throws(RunFileError) in try drawing.writeTrace(directory: directory) }
+            trace.withLock { $0 = written }
         }
+        let chart = Result { () throws(RunFileError) in try drawing.writeChart(directory: directory) }
+        let page = Result { () throws(RunFileError) in
+            try ReportPage.write(directory: directory, summary: summary, data: pass.page, timelineSVG: try? chart.get())
+        }
+        tracing.stopAndJoin()
         try trace.withLock { $0 }.get()
-        let (chart, page) = chartAndPage.withLock { $0! }
-        try chart.get()
+        _ = try chart.get()
         return try page.get()
     }
 }

@@ -24,11 +24,35 @@ package enum PageHTML {
 
     /// A section with a heading.
     package static func section(_ title: String, id: String, _ body: String) -> String {
-        "<section id=\"\(id)\"><h2>\(escape(title))</h2>\(body)</section>"
+        sectionOpening(title, id: id) + body + sectionClosing
     }
+
+    /// A section's start, up to its body: its heading.
+    static func sectionOpening(_ title: String, id: String) -> String { "<section id=\"\(id)\"><h2>\(escape(title))</h2>" }
+
+    /// A section's end, after its body.
+    static let sectionClosing = "</section>"
 
     /// The whole page; `head` goes into its head (the live page's refresh).
     package static func page(title: String, sections: [String], head: String = "") -> String {
+        pageOpening(title: title, head: head) + sections.joined(separator: "\n") + pageClosing
+    }
+
+    /// The whole page as bytes, its sections given as bytes: a report's Gantt chart (megabytes of
+    /// SVG) goes in as it was drawn, never decoded into a `String` and copied through it.
+    static func page(title: String, sections: [[UInt8]]) -> [UInt8] {
+        var page = Array(pageOpening(title: title, head: "").utf8)
+        page.reserveCapacity(sections.reduce(page.count + 64) { $0 + $1.count + 1 })
+        for (number, section) in sections.enumerated() {
+            if number > 0 { page.append(UInt8(ascii: "\n")) }
+            page.append(contentsOf: section)
+        }
+        page.append(contentsOf: pageClosing.utf8)
+        return page
+    }
+
+    /// The page up to its first section.
+    private static func pageOpening(title: String, head: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
@@ -45,9 +69,10 @@ package enum PageHTML {
         .live { background: #fff6d6; border: 1px solid #e8c44a; padding: .5em 1em; }
         </style></head><body>
         <h1>\(escape(title))</h1>
-        \(sections.joined(separator: "\n"))
-        </body></html>
 
         """
     }
+
+    /// The page after its last section.
+    private static let pageClosing = "\n</body></html>\n"
 }

@@ -9,7 +9,7 @@ public enum ReportPage {
     /// Writes `directory/report.html` from `summary`, `data` (read from the run's journal) and
     /// the timeline's SVG (`timelineSVG`, nil when it could not be drawn); returns its path.
     static func write(directory: String, summary: RunSummary, data: PageData, timelineSVG: [UInt8]?) throws(RunFileError) -> String {
-        var sections = [summarySection(summary), findingsSection(summary), ganttSection(timelineSVG)]
+        var sections = [summarySection(summary), findingsSection(summary)]
         let busy = data.busy.curve(wallSeconds: summary.partWallSeconds, points: PageData.timeBins)
         sections.append(PageHTML.section(
             "Busy slots over time", id: "busy",
@@ -35,8 +35,10 @@ public enum ReportPage {
                     xLabel: "paths", yLabel: "estimate with its 95% interval")))
         }
         let path = directory + "/report.html"
+        var parts = sections.map { Array($0.utf8) }
+        parts.insert(ganttSection(timelineSVG), at: 2)
         do {
-            try OutputFile.replace(path, with: Array(PageHTML.page(title: "mpibatch run: \(summary.name)", sections: sections).utf8))
+            try OutputFile.replace(path, with: PageHTML.page(title: "mpibatch run: \(summary.name)", sections: parts))
         } catch {
             throw RunFileError(writing: error)
         }
@@ -75,13 +77,22 @@ public enum ReportPage {
         return PageHTML.section("Findings", id: "findings", "<ul>\(items.joined())</ul>")
     }
 
-    /// The timeline's Gantt chart, inline (one row per rank and slot), in a scrolling box.
-    private static func ganttSection(_ svg: [UInt8]?) -> String {
+    /// The timeline's Gantt chart, inline (one row per rank and slot), in a scrolling box: the
+    /// SVG's bytes as drawn, after its XML declaration.
+    private static func ganttSection(_ svg: [UInt8]?) -> [UInt8] {
         guard let svg else {
-            return PageHTML.section("Timeline", id: "gantt", "<p>No timeline.svg (the timeline could not be drawn).</p>")
+            return Array(PageHTML.section("Timeline", id: "gantt", "<p>No timeline.svg (the timeline could not be drawn).</p>").utf8)
         }
-        var text = String(decoding: svg, as: UTF8.self)
-        if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
-        return PageHTML.section("Timeline", id: "gantt", "<div class=\"gantt\">\(text)</div>")
+        var chart = svg[...]
+        if chart.starts(with: "<?xml".utf8),
+            let question = chart.indices.dropLast().first(where: { chart[$0] == UInt8(ascii: "?") && chart[$0 + 1] == UInt8(ascii: ">") })
+        {
+            chart = chart[(question + 2)...]
+        }
+        var section = Array((PageHTML.sectionOpening("Timeline", id: "gantt") + "<div class=\"gantt\">").utf8)
+        section.reserveCapacity(chart.count + 64)
+        section.append(contentsOf: chart)
+        section.append(contentsOf: ("</div>" + PageHTML.sectionClosing).utf8)
+        return section
     }
 }
