@@ -16,7 +16,7 @@ public enum ResultsFormat: String, Sendable, CaseIterable {
 /// Memory stays bounded however long the journal (`FinalAttempts` sorts it externally); a
 /// csv or tsv table merges twice, first for its columns (reading one line of each set of keys).
 public enum CompactedResults {
-    /// Writes the compacted lines of `directory/results.jsonl` to `output` in `format`, only
+    /// Writes the compacted lines of the journal in `directory` (its shards merged) to `output` in `format`, only
     /// those whose final attempt has `status` when one is given; with `formulaSafe`, csv and
     /// tsv cells that a spreadsheet would run as a formula get a leading `'`. A reader that
     /// goes away (`| head`) ends the writing quietly.
@@ -27,7 +27,7 @@ public enum CompactedResults {
         // A table's header needs the columns of every line printed: each line's are keyed as
         // the journal is sorted, so that the header's pass reads one line of each key only.
         let attempts = try FinalAttempts(
-            path: directory + "/results.jsonl", tag: format == .jsonl ? nil : { ResultsTable.columnsKey(of: $0) })
+            journal: JournalShards(directory: directory), tag: format == .jsonl ? nil : { ResultsTable.columnsKey(of: $0) })
         let wanted: (FinalAttempts.Place) -> Bool = { status == nil || $0.status == status }
         var sink = OutputSink(output)
         do throws(RunFileError) {

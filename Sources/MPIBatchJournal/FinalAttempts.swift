@@ -8,8 +8,9 @@ import SystemPackage
 /// and the earlier lines are history.
 ///
 /// In index order and in bounded memory, however long the journal (an external merge sort):
-/// the journal is in completion order, so one pass over it keeps where each line lies
-/// (`Place`, 48 bytes, never the line), sorted by index in runs of `runLength`; every full
+/// the journal's files (`JournalShards`) are each in completion order, so one pass over them
+/// keeps where each line lies (`Place`, 56 bytes, never the line), sorted by index then journal
+/// order in runs of `runLength`; every full
 /// run goes to a temporary file (unlinked as soon as it is made), and `forEach` merges the
 /// runs, `mergeBuffer` places of each at a time. A journal of up to `runLength` lines is
 /// sorted in memory and needs no file.
@@ -18,7 +19,7 @@ final class FinalAttempts {
     struct Place {
         /// The task's index.
         var index: Int
-        /// The line's offset in the file.
+        /// The line's offset in its file.
         var offset: Int
         /// A hash of its `params` (within this process).
         var parameters: Int
@@ -26,15 +27,22 @@ final class FinalAttempts {
         var length: Int
         /// Its status.
         var status: TaskStatus
+        /// Its file, an index into `JournalShards.shards` (beside `status`: the place stays 56 bytes).
+        var shard: Int32
         /// What the reader's `tag` said of the line (0 without one).
         var tag: Int
+        /// Its place in journal order within its index (`JournalOrder`).
+        var order: UInt64
 
-        /// The line's bytes in the file.
+        /// The line's bytes in its file.
         var range: Range<Int> { offset..<(offset + length) }
 
-        /// Index order, then file order: an index's lines in the order they were written.
+        /// Index order, then journal order: an index's lines in the order they were journaled.
         static func precedes(_ left: Place, _ right: Place) -> Bool {
-            (left.index, left.offset) < (right.index, right.offset)
+            left.index != right.index
+                ? left.index < right.index
+                : JournalOrder.precedes(
+                    (left.order, Int(left.shard), left.offset), (right.order, Int(right.shard), right.offset))
         }
     }
 
@@ -43,8 +51,8 @@ final class FinalAttempts {
     /// Places read from the temporary file at once, per run.
     static let mergeBuffer = 1 << 10
 
-    /// The journal's path.
-    let path: String
+    /// The journal's files.
+    let journal: JournalShards
     /// The runs in the temporary file, as ranges of places.
     private let spilled: [Range<Int>]
     /// The temporary file, once a run went to it.
@@ -52,23 +60,24 @@ final class FinalAttempts {
     /// The last run, sorted, kept in memory.
     private let last: [Place]
 
-    /// Reads the journal at `path` once, sorting where its lines lie; a run that does not fit
-    /// goes to a temporary file in `temporaryDirectory`. `tag` says something of each line
-    /// that its `Place` keeps.
+    /// Reads `journal` once, sorting where its lines lie; a run that does not fit goes to a
+    /// temporary file in `temporaryDirectory`. `tag` says something of each line that its
+    /// `Place` keeps.
     init(
-        path: String, runLength: Int = FinalAttempts.runLength, temporaryDirectory: String = FinalAttempts.temporaryDirectory,
-        tag: ((JournalFileReader.Line) -> Int)? = nil
+        journal: JournalShards, runLength: Int = FinalAttempts.runLength,
+        temporaryDirectory: String = FinalAttempts.temporaryDirectory, tag: ((JournalFileReader.Line) -> Int)? = nil
     ) throws(RunFileError) {
-        self.path = path
+        self.journal = journal
+        let path = journal.name
         var run: [Place] = []
         run.reserveCapacity(min(runLength, 1 << 12))
         var spilledPlaces = 0
         var spill: FileDescriptor?
         var spilled: [Range<Int>] = []
-        _ = try JournalFileReader.read(path: path) { (line) throws(RunFileError) in
+        _ = try journal.read { (line) throws(RunFileError) in
             run.append(Place(
                 index: line.entry.index, offset: line.offset, parameters: line.parametersHash, length: line.bytes.count,
-                status: line.entry.status, tag: tag?(line) ?? 0))
+                status: line.entry.status, shard: Int32(line.shard), tag: tag?(line) ?? 0, order: line.order))
             guard run.count >= max(1, runLength) else { return }
             run.sort(by: Place.precedes)
             if spill == nil { spill = try Self.temporaryFile(in: temporaryDirectory, for: path) }
@@ -92,6 +101,7 @@ final class FinalAttempts {
 
     /// Calls `body` with each index's final attempt, in index order.
     func forEach(_ body: (Place) throws(RunFileError) -> Void) throws(RunFileError) {
+        let path = journal.name
         var cursors: [Cursor] = spilled.map { Cursor(file: $0) }
         cursors.append(Cursor(memory: last))
         var heads = MinHeap<Head>()
@@ -118,7 +128,9 @@ final class FinalAttempts {
         var run: Int
 
         static func < (left: Head, right: Head) -> Bool { Place.precedes(left.place, right.place) }
-        static func == (left: Head, right: Head) -> Bool { left.place.index == right.place.index && left.place.offset == right.place.offset }
+        static func == (left: Head, right: Head) -> Bool {
+            left.place.index == right.place.index && left.place.shard == right.place.shard && left.place.offset == right.place.offset
+        }
     }
 
     /// Reads one sorted run: from memory, or from the temporary file a buffer at a time.

@@ -2,9 +2,9 @@ import MPIBatchCore
 import SystemPackage
 
 /// The lines of a journal's final attempts (`FinalAttempts`), in index order, read back a
-/// batch at a time: a batch's places are sorted by offset and read with one `pread` per
-/// stretch of neighbouring lines (a chunk's lines lie together in the journal), so memory
-/// stays at one batch and the reads stay few, whatever the journal's order.
+/// batch at a time: a batch's places are sorted by file and offset and read with one `pread`
+/// per stretch of neighbouring lines (a chunk's lines lie together in its file), one file open
+/// at a time, so memory stays at one batch and the reads stay few, whatever the journal's order.
 enum FinalLines {
     /// Places read back at once, at most.
     static let batchPlaces = 4096
@@ -19,46 +19,59 @@ enum FinalLines {
         _ attempts: FinalAttempts, where wanted: (FinalAttempts.Place) -> Bool = { _ in true },
         _ body: (FinalAttempts.Place, UnsafeBufferPointer<UInt8>) throws(RunFileError) -> Void
     ) throws(RunFileError) {
-        let journal = try JournalFileReader.openForReading(attempts.path)
-        defer { try? journal.close() }
         var batch: [FinalAttempts.Place] = []
         var bytes = 0
         var buffer: [UInt8] = []
         try attempts.forEach { (place) throws(RunFileError) in
             guard wanted(place) else { return }
             if !batch.isEmpty, batch.count >= batchPlaces || bytes + place.length > batchBytes {
-                try read(batch, from: journal, path: attempts.path, into: &buffer, body)
+                try read(batch, from: attempts.journal, into: &buffer, body)
                 batch.removeAll(keepingCapacity: true)
                 bytes = 0
             }
             batch.append(place)
             bytes += place.length
         }
-        try read(batch, from: journal, path: attempts.path, into: &buffer, body)
+        try read(batch, from: attempts.journal, into: &buffer, body)
     }
 
     /// Reads `batch`'s lines into `buffer` in stretches, then hands them to `body` in the batch's order.
     private static func read(
-        _ batch: [FinalAttempts.Place], from journal: FileDescriptor, path: String, into buffer: inout [UInt8],
+        _ batch: [FinalAttempts.Place], from journal: JournalShards, into buffer: inout [UInt8],
         _ body: (FinalAttempts.Place, UnsafeBufferPointer<UInt8>) throws(RunFileError) -> Void
     ) throws(RunFileError) {
         guard !batch.isEmpty else { return }
-        let byOffset = batch.indices.sorted { batch[$0].offset < batch[$1].offset }
+        let byOffset = batch.indices.sorted { (batch[$0].shard, batch[$0].offset) < (batch[$1].shard, batch[$1].offset) }
         var starts = [Int](repeating: 0, count: batch.count)  // where each place's line lies in `buffer`
         buffer.removeAll(keepingCapacity: true)
+        var open: (shard: Int32, descriptor: FileDescriptor)?
+        defer { try? open?.descriptor.close() }
         var first = 0
         while first < byOffset.count {
-            // A stretch: places whose lines are at most `gapBytes` apart.
+            let shard = batch[byOffset[first]].shard
+            let path = journal.shards[Int(shard)].path
+            let descriptor: FileDescriptor
+            if let current = open, current.shard == shard {
+                descriptor = current.descriptor
+            } else {
+                try? open?.descriptor.close()
+                open = nil
+                descriptor = try JournalFileReader.openForReading(path)
+                open = (shard, descriptor)
+            }
+            // A stretch: places of one file whose lines are at most `gapBytes` apart.
             var end = batch[byOffset[first]].range.upperBound
             var last = first
-            while last + 1 < byOffset.count, batch[byOffset[last + 1]].offset <= end + gapBytes {
+            while last + 1 < byOffset.count, batch[byOffset[last + 1]].shard == shard,
+                batch[byOffset[last + 1]].offset <= end + gapBytes
+            {
                 last += 1
                 end = max(end, batch[byOffset[last]].range.upperBound)
             }
             let from = batch[byOffset[first]].offset
             let base = buffer.count
             buffer.append(contentsOf: repeatElement(0, count: end - from))
-            try pread(journal, into: &buffer, at: base, count: end - from, offset: from, path: path)
+            try pread(descriptor, into: &buffer, at: base, count: end - from, offset: from, path: path)
             for position in first...last { starts[byOffset[position]] = base + batch[byOffset[position]].offset - from }
             first = last + 1
         }

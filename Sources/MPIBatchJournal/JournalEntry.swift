@@ -6,6 +6,10 @@ import MPIBatchCore
 package struct JournalEntry {
     /// The task's index.
     package var index = 0
+    /// The run part that journaled it: on a shard's lines only (`journal/nNNNN.pP.jsonl`).
+    var part: Int?
+    /// The dispatch sequence number of the assignment that handed it out, within its part: on a shard's lines only.
+    var sequence: Int?
     /// 1 for the first try.
     package var attempt = 1
     /// How it ended.

@@ -42,6 +42,10 @@ package struct JournalFileReader {
         var number: Int
         /// Where the line starts in the file.
         var offset: Int
+        /// Which file of the journal it is in (an index into `JournalShards.shards`).
+        var shard = 0
+        /// Its place in journal order within its index (`JournalOrder`), set by `JournalShards.read`.
+        var order: UInt64 = 0
     }
 
     static let tornSampleLimit = 64

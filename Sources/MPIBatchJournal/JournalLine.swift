@@ -174,7 +174,7 @@ public enum JournalBenchmark {
     /// What `--resume` reads from the journal at `path` of a `taskCount`-task job, alone:
     /// the lines, the tasks already done and the holes left, for `mpibatch-bench resume`.
     public static func readForResume(path: String, taskCount: Int) throws -> (lines: Int, done: Int, holes: Int) {
-        let state = try JournalState(path: path, taskCount: taskCount, parts: [], keepValues: false)
+        let state = try JournalState(journal: JournalShards(file: path), taskCount: taskCount, parts: [], keepValues: false)
         let done = state.succeeded.count
         return (state.parts.reduce(0) { $0 + $1.attempts }, done, state.succeeded.gaps(in: 0..<taskCount).count)
     }

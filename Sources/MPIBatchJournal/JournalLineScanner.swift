@@ -132,7 +132,7 @@ package struct JournalLineScanner {
 
     private enum Field: Int, CaseIterable {
         case index, attempt, status, rank, slot, start, seconds, params, value, error, startedAt, exitCode, signal, log
-        case cpuSeconds, maxRSSBytes, workerStartSeconds
+        case cpuSeconds, maxRSSBytes, workerStartSeconds, part, sequence
 
         var key: StaticString {
             switch self {
@@ -153,6 +153,8 @@ package struct JournalLineScanner {
             case .cpuSeconds: "cpu_seconds"
             case .maxRSSBytes: "max_rss_bytes"
             case .workerStartSeconds: "worker_start_seconds"
+            case .part: "part"
+            case .sequence: "seq"
             }
         }
 
@@ -206,6 +208,8 @@ package struct JournalLineScanner {
         switch field {
         case .index: result.index = try integer(field)
         case .attempt: result.attempt = try integer(field)
+        case .part: result.part = try integer(field)
+        case .sequence: result.sequence = try integer(field)
         case .rank: result.rank = try integer(field)
         case .slot: result.slot = try integer(field)
         case .start: result.start = try time(field)

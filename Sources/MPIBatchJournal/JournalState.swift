@@ -6,14 +6,14 @@ import Glibc
 import Darwin
 #endif
 
-/// What an earlier run's `results.jsonl` says, read in one streaming pass: which tasks
+/// What an earlier run's journal says (its files merged, `JournalShards`), read in one streaming pass: which tasks
 /// already succeeded (as ranges, so a journal of 10⁸ lines takes a few words per hole, not
 /// per task), how many attempts the failed ones used, their values when the workload needs
 /// them, and the figures of each earlier part of the run.
 ///
-/// A torn last line (a run killed mid-write) is cut off the file so appends continue on a
-/// clean line, but only when it is the start of a journal line: anything else at the end of
-/// the file is refused, never truncated.
+/// A torn last line (a run killed mid-write, a node lost) is cut off its file, per file, so
+/// appends continue on a clean line, but only when it is the start of a journal line: anything
+/// else at the end of a file is refused, never truncated.
 package struct JournalState {
     /// Indices with an `ok` line.
     package private(set) var succeeded = IndexRanges()
@@ -26,7 +26,7 @@ package struct JournalState {
     package private(set) var values: [(index: Int, value: TaskValue)] = []
     /// The latest `start + seconds` in the journal: where a resumed run's times begin.
     package private(set) var lastEnd = 0.0
-    /// Bytes of a torn last line that were cut off.
+    /// Bytes of torn last lines that were cut off, over every file.
     private(set) var tornBytes = 0
     /// Attempts and task seconds per earlier part of the run, by the parts' start offsets.
     package private(set) var parts: [RunPart]
@@ -37,36 +37,41 @@ package struct JournalState {
     /// changed job resumed with `--force`) and no line of this job's work succeeded there.
     package var changedToRerun: Int { changed.ranges.reduce(0) { $0 + $1.count - succeeded.count(in: $1) } }
 
-    /// Reads the journal at `path` of a job of `taskCount` tasks.
+    /// Reads `journal`, of a job of `taskCount` tasks.
     ///
     /// - Parameter parts: the earlier parts of the run (from `run.json`); each line counts
     ///   towards the last part that began at or before its `start`.
     /// - Parameter keepValues: whether to keep the ok lines' values.
     /// - Parameter job: for a job that changed since the journal began (`--resume --force`):
     ///   a line counts only when its `params` are what `job` writes for its index and what
-    ///   the index's last line holds (as `FinalAttempts` shows it); any other line is history
-    ///   (its task runs again), and a line beyond the job's tasks too. The journal is then
-    ///   read twice, the first time for each index's last `params`.
+    ///   the index's last line in journal order holds (as `FinalAttempts` shows it); any other
+    ///   line is history (its task runs again), and a line beyond the job's tasks too. The
+    ///   journal is then read twice, the first time for each index's last `params`.
     package init(
-        path: String, taskCount: Int, parts: [RunPart], keepValues: Bool, expecting job: (any ParameterFormatter)? = nil
+        journal: JournalShards, taskCount: Int, parts: [RunPart], keepValues: Bool, expecting job: (any ParameterFormatter)? = nil
     ) throws(RunFileError) {
         self.parts = parts.isEmpty ? [RunPart(startOffset: 0, startedAt: 0)] : parts
         let offsets = self.parts.map(\.startOffset)
         var state = self
         var expected = JSONWriter()
-        var lastParameters: [Int: Int] = [:]
+        var lastParameters: [Int: (place: (order: UInt64, shard: Int, offset: Int), hash: Int)] = [:]
         if job != nil {
-            _ = try JournalFileReader.read(path: path) { line in lastParameters[line.entry.index] = line.parametersHash }
+            _ = try journal.read { line in
+                let place = (line.order, line.shard, line.offset)
+                if let last = lastParameters[line.entry.index], JournalOrder.precedes(place, last.place) { return }
+                lastParameters[line.entry.index] = (place, line.parametersHash)
+            }
         }
-        let tail = try JournalFileReader.read(path: path) { (line) throws(RunFileError) in
+        let tails = try journal.read { (line) throws(RunFileError) in
             let entry = line.entry
-            let part = max(0, (offsets.lastIndex { $0 <= entry.start }) ?? 0)
+            // A shard's line says its part (numbered from 1); a line of results.jsonl is of the last part begun by its start.
+            let part = entry.part.map { min(max(0, $0 - 1), offsets.count - 1) } ?? max(0, (offsets.lastIndex { $0 <= entry.start }) ?? 0)
             state.parts[part].count(entry)
             state.lastEnd = max(state.lastEnd, entry.start + entry.seconds)
             guard (0..<taskCount).contains(entry.index) else {
                 if job != nil { return }
                 throw RunFileError(
-                    path: path, line: line.number,
+                    path: journal.shards[line.shard].path, line: line.number,
                     reason: "index \(entry.index) is outside this job's \(taskCount) tasks "
                         + "(a journal of another job, or one edited by hand: resume into a new --out)")
             }
@@ -75,9 +80,11 @@ package struct JournalState {
                 expected.reset()
                 job.writeParameters(of: entry.index, to: &expected)
                 if recorded != expected.bytes, let refusal = job.changedWorkRefusal(at: entry.index, recorded: recorded) {
-                    throw RunFileError(path: path, line: line.number, column: (entry.params?.lowerBound ?? 0) + 1, reason: refusal)
+                    throw RunFileError(
+                        path: journal.shards[line.shard].path, line: line.number, column: (entry.params?.lowerBound ?? 0) + 1,
+                        reason: refusal)
                 }
-                guard recorded == expected.bytes, lastParameters[entry.index] == line.parametersHash else {
+                guard recorded == expected.bytes, lastParameters[entry.index]?.hash == line.parametersHash else {
                     state.changed.insert(entry.index)
                     return
                 }
@@ -85,15 +92,18 @@ package struct JournalState {
             state.add(entry, line: line.bytes, keepValues: keepValues)
         }
         self = state
-        tornBytes = tail.tornLength
-        guard tornBytes > 0 else { return }
-        guard tail.isTornJournalLine else {
-            throw RunFileError(
-                path: path, line: tail.lines + 1,
-                reason: "ends with \(tornBytes) bytes that are not a journal line; not cutting them off "
-                    + "(is this file a journal?)")
+        for (shard, tail) in zip(journal.shards, tails) where tail.tornLength > 0 {
+            guard tail.isTornJournalLine else {
+                throw RunFileError(
+                    path: shard.path, line: tail.lines + 1,
+                    reason: "ends with \(tail.tornLength) bytes that are not a journal line; not cutting them off "
+                        + "(is this file a journal?)")
+            }
         }
-        try Self.cut(path: path, to: tail.validLength)
+        for (shard, tail) in zip(journal.shards, tails) where tail.tornLength > 0 {
+            try Self.cut(path: shard.path, to: tail.validLength)
+            tornBytes += tail.tornLength
+        }
     }
 
     private mutating func add(_ entry: JournalEntry, line: UnsafeBufferPointer<UInt8>, keepValues: Bool) {

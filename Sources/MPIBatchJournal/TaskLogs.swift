@@ -40,14 +40,24 @@ public enum TaskLogs {
     /// `attempt` when given, in the run at `directory`. An index or attempt the journal does
     /// not have is an error naming it.
     public static func attempt(directory: String, index: Int, attempt: Int? = nil) throws(RunFileError) -> Attempt {
-        let path = directory + "/results.jsonl"
-        var chosen: (status: TaskStatus, line: [UInt8])?
+        let journal = try JournalShards(directory: directory)
+        let path = journal.name
+        var chosen: (status: TaskStatus, place: (order: UInt64, shard: Int, offset: Int), line: [UInt8])?
         var attempts: [Int] = []
-        _ = try JournalFileReader.read(path: path) { line in
+        _ = try journal.read { line in
             guard line.entry.index == index else { return }
             attempts.append(line.entry.attempt)
-            let wanted = attempt.map { $0 == line.entry.attempt } ?? (chosen?.status != .ok)
-            if wanted { chosen = (line.entry.status, Array(line.bytes)) }
+            // In journal order: the first line of the attempt asked for, else the first ok, else the last line.
+            let place = (line.order, line.shard, line.offset)
+            let earlier = chosen.map { JournalOrder.precedes(place, $0.place) } ?? true
+            let wanted =
+                switch (attempt, chosen) {
+                case (let asked?, _): asked == line.entry.attempt && earlier
+                case (nil, nil): true
+                case (nil, let current?):
+                    line.entry.status == .ok ? current.status != .ok || earlier : current.status != .ok && !earlier
+                }
+            if wanted { chosen = (line.entry.status, place, Array(line.bytes)) }
         }
         guard let chosen else {
             let reason =
@@ -63,7 +73,7 @@ public enum TaskLogs {
     public static func forEachFailure(
         directory: String, _ body: (Attempt) throws(RunFileError) -> Void
     ) throws(RunFileError) {
-        let attempts = try FinalAttempts(path: directory + "/results.jsonl")
+        let attempts = try FinalAttempts(journal: JournalShards(directory: directory))
         try FinalLines.forEach(attempts, where: { $0.status == .failed || $0.status == .timeout }) { (_, line) throws(RunFileError) in
             try body(attempt(line: line))
         }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Takes a finished run's journal line by line, in a pass shared with the other reports.
 protocol JournalVisitor {
-    /// One complete line, in file order; its bytes are valid only during the call.
+    /// One complete line, in its file's order (files one after another); its bytes are valid only during the call.
     mutating func visit(_ line: JournalFileReader.Line)
 }
 
@@ -12,7 +12,7 @@ protocol JournalVisitor {
 /// report: the task times behind the findings, the timeline's spans and details, and the
 /// report page's charts. A fresh run gathers it while it goes (`RunReportFeed`, shown each
 /// line as the journal writes it); `mpibatch report` and a resumed run, whose earlier parts
-/// the timeline also draws, read it back from `results.jsonl`.
+/// the timeline also draws, read it back from the journal's files.
 package struct RunReportPass: JournalVisitor {
     /// Task times of the run's last part, for the findings; nil unless asked for.
     package private(set) var taskTimes: TaskTimeAnalysis?
@@ -32,11 +32,11 @@ package struct RunReportPass: JournalVisitor {
         page = PageData(origin: partStart)
     }
 
-    /// Reads `directory/results.jsonl` once for the reports of `summary`'s run; with
-    /// `findings`, also for its task-time findings.
+    /// Reads the journal in `directory` once (its files one after another) for the reports of
+    /// `summary`'s run; with `findings`, also for its task-time findings.
     package init(directory: String, summary: RunSummary, findings: Bool, limits: TimelineLimits = .standard) throws(RunFileError) {
         var pass = RunReportPass(partStart: summary.parts.last?.startOffset ?? 0, findings: findings, limits: limits)
-        _ = try JournalFileReader.read(path: directory + "/results.jsonl") { pass.visit($0) }
+        _ = try JournalShards(directory: directory).read { pass.visit($0) }
         pass.finish()
         self = pass
     }

@@ -28,18 +28,18 @@ public struct PreparedRun: Sendable {
         environment: RunEnvironment? = nil, warn: (String) -> Void = { _ in }
     ) throws -> PreparedRun {
         let directory = configuration.outputDirectory
-        let journal = directory + "/results.jsonl"
         let metadataPath = directory + "/run.json"
         try OutputFile.makeDirectory(directory)
         try OutputFile.refuseLinkedDirectories(in: directory)
         let lock = try RunLock(directory: directory, warn: warn)
-        let hasJournal = FileManager.default.fileExists(atPath: journal)
+        let hasJournal = JournalShards.exist(in: directory)
         let now = Date().timeIntervalSince1970
         var metadata = RunMetadata(name: configuration.name, contentHash: jobHash, tasksTotal: taskCount, parts: [])
         guard configuration.behaviour.resume, hasJournal else {
             if hasJournal {
                 throw RunFileError(
-                    path: journal, reason: "an earlier run's journal is here; pass --resume to continue it, or another --out")
+                    path: directory + "/" + JournalShards.singleName,
+                    reason: "an earlier run's journal is here; pass --resume to continue it, or another --out")
             }
             // Also --resume with nothing journaled yet: a requeued job that never began starts afresh.
             metadata.parts = [.startingNow(at: 0, startedAt: now, notes: notes, environment: environment)]
@@ -53,9 +53,12 @@ public struct PreparedRun: Sendable {
                 reason: "the job file changed since this run began (content hash \(recorded.contentHash), now \(jobHash)); "
                     + "pass --force to resume anyway")
         }
+        // A shard deleted by hand is refused; --force accepts its loss, and exactly its tasks run again.
+        let journal = try JournalShards(directory: directory, acceptingMissing: configuration.behaviour.force)
         let notes = try notes + EnvironmentCheck(parts: recorded.parts, now: environment, path: metadataPath).notes(force: configuration.behaviour.force)
+            + journal.missing.map { "journal shard \($0) was missing: the tasks it held without a line elsewhere run again" }
         let state = try JournalState(
-            path: journal, taskCount: taskCount,
+            journal: journal, taskCount: taskCount,
             parts: recorded.parts.map { RunPart(startOffset: $0.startOffset, startedAt: $0.startedAt) },
             keepValues: keepValues, expecting: recorded.contentHash == jobHash ? nil : job)
         var earlierParts = state.parts
@@ -63,6 +66,7 @@ public struct PreparedRun: Sendable {
             let end = part + 1 < earlierParts.count ? earlierParts[part + 1].startOffset : state.lastEnd
             earlierParts[part].wallSeconds = max(0, end - earlierParts[part].startOffset)
         }
+        try journal.forgetMissing(in: directory)
         metadata.parts = recorded.parts + [.startingNow(at: state.lastEnd, startedAt: now, notes: notes, environment: environment)]
         try metadata.write(to: metadataPath)
         let retryCancelled = configuration.behaviour.retryCancelled

@@ -59,8 +59,8 @@ import Darwin
         let lines = try Self.journal(tasks: FinalLines.batchPlaces + 900, in: directory)
         let want = try Self.expected(lines)
         let path = directory + "/results.jsonl"
-        #expect(try Self.finalLines(FinalAttempts(path: path, runLength: 7)) == want)
-        #expect(try Self.finalLines(FinalAttempts(path: path)) == want)
+        #expect(try Self.finalLines(FinalAttempts(journal: JournalShards(file: path), runLength: 7)) == want)
+        #expect(try Self.finalLines(FinalAttempts(journal: JournalShards(file: path))) == want)
     }
 
     /// A table's columns are those of every printed line, in order of first appearance in
@@ -89,7 +89,7 @@ import Darwin
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = try Self.journal(tasks: 5, in: directory)
         do {
-            _ = try FinalAttempts(path: directory + "/results.jsonl", runLength: 2, temporaryDirectory: directory + "/none")
+            _ = try FinalAttempts(journal: JournalShards(directory: directory), runLength: 2, temporaryDirectory: directory + "/none")
             Issue.record("sorted without a temporary file")
         } catch {
             #expect(error.path == directory + "/none")

@@ -20,7 +20,7 @@ import Testing
     /// Each index's final journal line (what `mpibatch results` shows), parsed.
     private func finalLines(in directory: String) throws -> [Int: [String: Any]] {
         var lines: [Int: [String: Any]] = [:]
-        try FinalLines.forEach(FinalAttempts(path: directory + "/results.jsonl")) { (place, line) throws(RunFileError) in
+        try FinalLines.forEach(FinalAttempts(journal: JournalShards(directory: directory))) { (place, line) throws(RunFileError) in
             lines[place.index] = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
         }
         return lines

@@ -154,7 +154,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: directory + "/results.jsonl", withDestinationPath: victim)
         #expect(throws: OutputError.self) { try Journal(path: directory + "/results.jsonl", workload: RawParameters(json: "{}")) }
         #expect(throws: RunFileError.self) {
-            try JournalState(path: directory + "/results.jsonl", taskCount: 1, parts: [], keepValues: false)
+            try JournalState(journal: JournalShards(directory: directory), taskCount: 1, parts: [], keepValues: false)
         }
         try FileManager.default.createSymbolicLink(atPath: directory + "/run.json.tmp", withDestinationPath: victim)
         try OutputFile.replace(directory + "/run.json", with: Array("{}\n".utf8))
@@ -168,12 +168,12 @@ import Testing
         let path = directory + "/results.jsonl"
         let good = String(decoding: line(of: record(0, value: .none)), as: UTF8.self)
         try (good + "some other file's text").write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(throws: RunFileError.self) { try JournalState(path: path, taskCount: 5, parts: [], keepValues: false) }
+        #expect(throws: RunFileError.self) { try JournalState(journal: JournalShards(file: path), taskCount: 5, parts: [], keepValues: false) }
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasSuffix("text"))  // nothing was cut
         try (good + String(decoding: line(of: record(5, value: .none)), as: UTF8.self)).write(
             toFile: path, atomically: false, encoding: .utf8)
         #expect {
-            try JournalState(path: path, taskCount: 5, parts: [], keepValues: false)
+            try JournalState(journal: JournalShards(file: path), taskCount: 5, parts: [], keepValues: false)
         } throws: { error in
             (error as? RunFileError)?.description.contains(":2: index 5 is outside this job's 5 tasks") == true
         }

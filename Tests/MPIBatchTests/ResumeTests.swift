@@ -22,7 +22,7 @@ import Testing
         ]
         try (lines.joined(separator: "\n") + "\n" + #"{"index":4,"sta"#).write(
             toFile: path, atomically: false, encoding: .utf8)
-        let state = try JournalState(path: path, taskCount: 5, parts: [], keepValues: true)
+        let state = try JournalState(journal: JournalShards(file: path), taskCount: 5, parts: [], keepValues: true)
         #expect(state.succeeded == IndexRanges([0, 3]))
         #expect(state.failedAttempts == [1: 2])
         #expect(state.tornBytes == 15)

@@ -2,7 +2,7 @@ import MPIBatchCore
 import MPIBatchJournal
 
 /// What the timeline draws: the spans of every slot and the params and errors of those
-/// that stand for one attempt. It takes `results.jsonl` as a `JournalVisitor`: no line is
+/// that stand for one attempt. It takes the journal as a `JournalVisitor`: no line is
 /// kept once visited, only its span.
 struct TimelineContent: JournalVisitor {
     /// The spans, at most `limits.maximumEvents` of them once finished.
@@ -22,11 +22,11 @@ struct TimelineContent: JournalVisitor {
         self.limits = limits
     }
 
-    /// The content of the journal at `path`. A torn last line (a run killed while writing
-    /// it) is ignored; any other bad line is an error.
-    init(journal path: String, limits: TimelineLimits) throws(RunFileError) {
+    /// The content of `journal`. A torn last line (a run killed while writing it) is
+    /// ignored; any other bad line is an error.
+    init(journal: JournalShards, limits: TimelineLimits) throws(RunFileError) {
         var content = TimelineContent(limits: limits)
-        _ = try JournalFileReader.read(path: path) { content.visit($0) }
+        _ = try journal.read { content.visit($0) }
         content.finish()
         self = content
     }
