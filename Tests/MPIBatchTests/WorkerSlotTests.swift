@@ -20,6 +20,16 @@ import Testing
             return os.getpid()
         def echo(**arguments):
             return sorted(arguments.items())
+        def waits(x):
+            if x == 1:
+                time.sleep(0.05)
+            if x == 2:
+                for _ in range(3000):
+                    if os.path.exists(os.environ["GO_FILE"]):
+                        return "went"
+                    time.sleep(0.01)
+                return "waited in vain"
+            return x
         def threads(x):
             return [os.environ["OMP_NUM_THREADS"], os.environ["OPENBLAS_NUM_THREADS"], os.environ["MKL_NUM_THREADS"]]
         """
@@ -65,6 +75,21 @@ import Testing
         let third = pid(try await job.run(context(3, chunkEnd: 4, directory)))
         #expect(first != nil && second != nil && first != second && second == third)
         #expect(kill(pid_t(first!), 0) != 0)  // reaped, not left behind
+    }
+
+    /// A batch's values go as the worker runs it, in groups (one frame per few milliseconds of
+    /// calls), not at its end: here task 2 waits for a file that the test writes only once it
+    /// has the values of tasks 0 and 1 (held to the batch's end, they would come after 30 s).
+    @Test func aBatchsValuesGoWhileItStillRuns() async throws {
+        let directory = makeJobTestDirectory()
+        let go = directory + "/go"
+        let (job, _) = try workload("  python: \"model:waits\"\n  env: {GO_FILE: \"\(go)\"}", directory: directory)
+        let first = try await job.run(context(0, chunkEnd: 3, directory))
+        let second = try await job.run(context(1, chunkEnd: 3, directory))
+        #expect(first == .number(0) && second == .number(1))
+        try "".write(toFile: go, atomically: true, encoding: .utf8)
+        let third = try await job.run(context(2, chunkEnd: 3, directory))
+        #expect(third == .json("\"went\""), "\(third)")
     }
 
     @Test func aHungWorkerIsKilledAtTheTimeoutAndReplaced() async throws {
