@@ -20,6 +20,8 @@ import Testing
             return os.getpid()
         def echo(**arguments):
             return sorted(arguments.items())
+        def tenfold(x):
+            return x * 10
         def waits(x):
             if x == 1:
                 time.sleep(0.05)
@@ -75,6 +77,23 @@ import Testing
         let third = pid(try await job.run(context(3, chunkEnd: 4, directory)))
         #expect(first != nil && second != nil && first != second && second == third)
         #expect(kill(pid_t(first!), 0) != 0)  // reaped, not left behind
+    }
+
+    /// Each task of a batch in flight gets its own value: the next one sent, one after a task
+    /// skipped (its chunk's task cancelled), and one of another attempt (the rest of the batch
+    /// is read and dropped, and a new batch sent).
+    @Test func eachTaskOfABatchGetsItsOwnValue() async throws {
+        let (job, directory) = try workload("  python: \"model:tenfold\"")
+        func value(_ index: Int, attempt: Int = 1) async throws -> TaskValue {
+            try await job.run(TaskContext(
+                index: index, attempt: attempt, rank: 0, slot: 0, outputDirectory: directory + "/out",
+                report: CommandReport(log: RankLog(runDirectory: directory + "/out", rank: 0)), batchEnd: 6))
+        }
+        var values: [TaskValue] = []
+        for (index, attempt) in [(0, 1), (1, 1), (3, 1), (4, 2), (5, 1), (5, 1)] {
+            values.append(try await value(index, attempt: attempt))
+        }
+        #expect(values == [0, 10, 30, 40, 50, 50].map { .number(Double($0)) })
     }
 
     /// A batch's values go as the worker runs it, in groups (one frame per few milliseconds of

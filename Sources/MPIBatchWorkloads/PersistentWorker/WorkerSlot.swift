@@ -100,7 +100,11 @@ final class WorkerSlot: @unchecked Sendable {
             report.record(facts)
             parkIfIdle(context)
         }
-        try await skipUnwanted(before: context)
+        // Most tasks are the next one sent (no call, no suspension point, for them: a trivial
+        // function's task costs a few hundred nanoseconds, and each async call tens).
+        if hasPending, pendingAttempt != context.attempt || pending[pendingStart] != context.index {
+            try await skipUnwanted(before: context)
+        }
         while true {
             if !hasPending {
                 if process == nil, !takeKept(context) { try await start(context, setupSeconds: &facts.setupSeconds) }
@@ -234,10 +238,11 @@ final class WorkerSlot: @unchecked Sendable {
     private func result(for context: TaskContext, facts: inout CommandReport.Facts, report: CommandReport) async throws -> TaskValue? {
         let unanswered = pending.count - pendingStart
         let lastSent = pending.last ?? context.index
-        let answer = try await nextResult(expecting: context.index)
+        // A value already received for it (a "results" frame's) is taken without a suspension point.
+        let answer = process != nil && queuedNext < queued.count ? takeQueued() : try await nextResult(expecting: context.index)
         switch answer {
         case .answered(let outcome, let stdoutEnd, let stderrEnd, let cpuSeconds):
-            facts.log = try keepOutput(upTo: [stdoutEnd, stderrEnd], in: report)
+            facts.log = try keepOutput(upTo: stdoutEnd, stderrEnd, in: report)
             facts.usage = TaskUsage(cpuSeconds: cpuSeconds ?? 0, maxRSSBytes: nil)
             return try outcome.get()
         case .workerEnded(_, _, brokeProtocol: false) where unanswered > 1:
@@ -245,7 +250,7 @@ final class WorkerSlot: @unchecked Sendable {
             forgetWorker()
             return nil
         case .workerEnded(let why, let timedOut, _):
-            facts.log = try keepOutput(upTo: [nil, nil], in: report)
+            facts.log = try keepOutput(upTo: nil, nil, in: report)
             facts.usage = TaskUsage(cpuSeconds: 0, maxRSSBytes: nil)
             (facts.exitCode, facts.signal) = process?.ending ?? (nil, nil)
             forgetWorker()
@@ -351,11 +356,12 @@ final class WorkerSlot: @unchecked Sendable {
         }
     }
 
-    /// Appends the worker's output since the last task, up to `ends` (the files' ends where
-    /// nil), to the rank's log, and says where it lies.
-    private func keepOutput(upTo ends: [Int?], in report: CommandReport) throws -> TaskLog? {
+    /// Appends the worker's output since the last task, up to `stdoutEnd` and `stderrEnd` (the
+    /// files' ends where nil), to the rank's log, and says where it lies.
+    private func keepOutput(upTo stdoutEnd: Int?, _ stderrEnd: Int?, in report: CommandReport) throws -> TaskLog? {
         guard let spool = process?.spool else { return nil }
-        if let out = ends[0], let err = ends[1], out <= consumed[0], err <= consumed[1] { return nil }  // it printed nothing
+        if let out = stdoutEnd, let err = stderrEnd, out <= consumed[0], err <= consumed[1] { return nil }  // it printed nothing
+        let ends = [stdoutEnd, stderrEnd]
         var captured: [CapturedOutput] = []
         for (number, stream) in LogStream.allCases.enumerated() {
             let end = max(consumed[number], ends[number] ?? spool.size(stream))
