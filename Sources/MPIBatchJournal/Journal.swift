@@ -6,7 +6,10 @@ import Synchronization
 ///
 /// Formatting and writing happen on a thread of the journal's own, so the
 /// coordinator never waits for the disk. Each batch is written with one
-/// `write` (in the OS's hands at once), and fsync'd every few seconds and at close.
+/// `write` (in the OS's hands at once), sent on to the disk every few megabytes without
+/// waiting (`OutputFile.startWriteback`), and fsync'd every few seconds and at close: the
+/// fsync at close then waits for the last megabytes only, not for every line since the last
+/// one.
 ///
 /// A write that fails or falls short (a full disk, a quota, an I/O error) ends the
 /// journal at once: the file is cut back to its last complete line, nothing more is
@@ -44,6 +47,8 @@ package final class Journal: Sendable {
 
     /// How often the journal is forced to disk while the run goes on.
     static let syncIntervalSeconds = 2.0
+    /// Bytes written between two starts of their writeback.
+    static let writebackBytes = 4 << 20
     /// Records queued at most (about 6 MB of them; the writer holds as many more while it formats).
     package static let standardQueueLimit = 1 << 15
 
@@ -111,6 +116,7 @@ package final class Journal: Sendable {
         var lastSync = MonotonicClock.nanoseconds()
         var dirty = false
         var length = goodLength
+        var writtenBack = goodLength  // where the writeback not yet started begins
         var broken = false
         while true {
             let isClosing = loop.isStopping
@@ -137,6 +143,10 @@ package final class Journal: Sendable {
                     if let observer { show(entries, in: json.bytes, at: length, numbered: &lines, to: observer) }
                     length += json.bytes.count
                     dirty = true
+                    if length - writtenBack >= Self.writebackBytes {
+                        file.startWriteback(offset: writtenBack, count: length - writtenBack)
+                        writtenBack = length
+                    }
                 } catch {
                     broken = true
                     try? file.truncate(to: length)  // a short write left part of a line: cut back to the last whole one
