@@ -321,7 +321,9 @@ package final class Worker: Sendable {
         let meter = kernel && cpuClock.readsNext() ? ThreadCPUMeter() : nil
         let wrapped = cancellation.wrapsTasks
         do {
-            value = try await execute(context, wrapped: wrapped, meter: meter)
+            // A task run inline and not metered (most short kernel tasks) is one call: no frame between.
+            value = wrapped || meter != nil
+                ? try await execute(context, wrapped: wrapped, meter: meter) : try await workload.run(context).journalForm
         } catch let timeout as TaskTimeout {
             status = .timeout
             error = timeout.description
@@ -365,8 +367,6 @@ package final class Worker: Sendable {
     /// `meter`, when given, reads the task's CPU time on the thread that runs it.
     private func execute(_ context: TaskContext, wrapped: Bool, meter: ThreadCPUMeter?) async throws -> TaskValue {
         let workload = workload
-        // A task run inline and not metered (most short kernel tasks): one call, no closure.
-        guard wrapped || meter != nil else { return try await workload.run(context).journalForm }
         @Sendable func body() async throws -> TaskValue {
             guard let meter else { return try await workload.run(context).journalForm }
             return try await meter.measure { try await workload.run(context).journalForm }

@@ -111,7 +111,11 @@ final class WorkerSlot: @unchecked Sendable {
                 let end = context.index <= isolatedThrough ? context.index + 1 : batchEnd
                 send(from: context.index, to: end, attempt: context.attempt)
             }
-            if let value = try await result(for: context, facts: &facts, report: report) { return value }
+            // A value already received for it (a "results" frame's) is taken without a suspension point.
+            let unanswered = pending.count - pendingStart
+            let lastSent = pending.last ?? context.index
+            let answer = process != nil && queuedNext < queued.count ? takeQueued() : try await nextResult(expecting: context.index)
+            if let value = try settle(answer, unanswered: unanswered, lastSent: lastSent, facts: &facts, report: report) { return value }
         }
     }
 
@@ -233,13 +237,12 @@ final class WorkerSlot: @unchecked Sendable {
         case workerEnded(why: String, timedOut: Bool, brokeProtocol: Bool = false)
     }
 
-    /// The task's value, or nil when its worker ended with other tasks unanswered too: they
-    /// are then sent again one at a time (`isolatedThrough`) to a new worker.
-    private func result(for context: TaskContext, facts: inout CommandReport.Facts, report: CommandReport) async throws -> TaskValue? {
-        let unanswered = pending.count - pendingStart
-        let lastSent = pending.last ?? context.index
-        // A value already received for it (a "results" frame's) is taken without a suspension point.
-        let answer = process != nil && queuedNext < queued.count ? takeQueued() : try await nextResult(expecting: context.index)
+    /// The task's value from `answer`, or nil when its worker ended with other tasks unanswered
+    /// too (`unanswered` were, up to `lastSent`, when it was awaited): they are then sent again
+    /// one at a time (`isolatedThrough`) to a new worker.
+    private func settle(
+        _ answer: Answer, unanswered: Int, lastSent: Int, facts: inout CommandReport.Facts, report: CommandReport
+    ) throws -> TaskValue? {
         switch answer {
         case .answered(let outcome, let stdoutEnd, let stderrEnd, let cpuSeconds):
             facts.log = try keepOutput(upTo: stdoutEnd, stderrEnd, in: report)
