@@ -17,8 +17,8 @@ starts them before the run's first stage, while MPI starts) takes an flock on RU
 $MPIBATCH_DBT_SINGLE_WRITER naming the adapter, DuckDB or SQLite, whose database one process
 at a time may open: RUN/dbt-database.lock, one holder for the run) and writes there its
 address (a TCP port of 127.0.0.1) and a secret; every worker sends it its stages (one JSON
-line each way), and it runs them, several at once, as `dbt build --threads N` runs its
-threads in one process. So dbt is imported and the project parsed once per host, not once
+line each way, over one connection kept for the worker's life), and it runs them, several
+at once, as `dbt build --threads N` runs its threads in one process. So dbt is imported and the project parsed once per host, not once
 per slot (the other workers import no dbt), and a DuckDB database stays open from one node
 to the next. A holder that ends frees the lock with its process: the nodes it was running
 fail (and are retried), and the next worker to be sent a stage holds the lock.
@@ -32,10 +32,12 @@ project's partial parse ($MPIBATCH_DBT_PARTIAL_PARSE, when there is one: dbt che
 parses again only what changed). node(command, select, stage, exclude, node) runs one node
 on that parse, with the arguments in $MPIBATCH_DBT_ARGS (a JSON list, --dbt-arg) after the
 project's. Given its unique id (`node`), the node runs in the holder's session: one `dbt
-build` invocation held open, whose task runs each node it is sent as the build would (its
-runner, its status, its message) on threads of its own (the build's invocation context
-set); a retry first asks the warehouse again for the node's own relations (an earlier try may
-have run on another host); its run_results.json goes to RUN/dbt/STAGE, the session's
+build` invocation held open, whose task's runner runs each node as the build would (its
+runner, its status, its message) in the thread that asks for it (the holder's own slot, or
+the one answering another worker's connection), set up as the build's pool threads are (its
+invocation context), with no hand-off between threads (each a wait for the interpreter
+lock while the nodes beside it render their SQL); a retry first asks the warehouse again for
+the node's own relations (an earlier try may have run on another host); its run_results.json goes to RUN/dbt/STAGE, the session's
 dbt.log to RUN/dbt/worker-rank-R-slot-S/session. Without the id, or in a project with
 on-run-start or on-run-end hooks (a session would run them once, not per node), the node
 runs as `dbt COMMAND --select SELECT [--exclude ...]`, one at a time, its files and dbt.log
@@ -45,9 +47,9 @@ import atexit
 import fcntl
 import json
 import os
-import queue
 import re
 import secrets
+import select
 import shutil
 import socket
 import sys
@@ -153,15 +155,19 @@ def _invoke(runner, arguments):
 
 class _Session:
     """One `dbt build` invocation held open on the worker's parse: its task, instead of running
-    the build's queue, runs the nodes it is sent, one at a time, until the worker ends."""
+    the build's queue, waits while the nodes it is sent run, each in the thread that asks for it
+    (set up as one of the build's pool threads), until the worker ends."""
 
     def __init__(self):
         from dbt.task.runnable import GraphRunnableTask
-        self.requests = queue.Queue()
         self.thread = None
         self.ended = None
+        self.build = None  # the serving build's (task, adapter, invocation context)
         self.starting = threading.Lock()
         self.serving = threading.Event()
+        self.closing = threading.Event()
+        self.running = threading.Condition()  # counts the nodes running, which the build's end waits for
+        self.busy = 0
         original = GraphRunnableTask.execute_nodes
         session = self
 
@@ -180,40 +186,56 @@ class _Session:
         except ImportError:
             return False
         hooks = any(node.resource_type == "operation" for node in _MANIFEST.nodes.values())
-        return not hooks and all(hasattr(GraphRunnableTask, name) for name in ("execute_nodes", "get_runner", "call_runner", "get_result"))
+        return not hooks and all(hasattr(GraphRunnableTask, name) for name in
+                                 ("execute_nodes", "get_runner", "call_runner", "get_result", "_pool_thread_initializer"))
 
     def check(self):
         """The connection check: the session's build set up (it connects to the warehouse to
         make the schemas, as `dbt build` does before any node), or its error (a warehouse down)."""
+        self._serving()
+        return {"status": "success", "message": "the warehouse answers (dbt build's set-up made the schemas)"}
+
+    def run(self, unique_id, place, attempt):
+        """dbt's RunResult for node `unique_id` (try `attempt`), its run_results.json written to
+        `place`, run in this thread as the build's pool would run it: no hand-off to another
+        thread, each of which waits for the interpreter lock while the nodes beside it render."""
+        task, adapter, context = self._serving()
+        with self.running:
+            self.busy += 1
+        try:
+            task._pool_thread_initializer(context)
+            node = task.manifest.nodes[unique_id]
+            if attempt > 1 and not _SINGLE_WRITER:
+                _refresh(adapter, node)
+            started = time.time()
+            outcome = task.call_runner(task.get_runner(node))
+            os.makedirs(place, exist_ok=True)
+            task.get_result(results=[outcome], elapsed_time=time.time() - started,
+                            generated_at=_utc_now()).write(os.path.join(place, "run_results.json"))
+            return outcome
+        finally:
+            try:
+                _release(adapter)  # before the answer: the next node may go to another worker at once
+            finally:
+                with self.running:
+                    self.busy -= 1
+                    self.running.notify_all()
+
+    def close(self):
+        """Ends the build (at the worker's exit: a thread left in it would end inside dbt's adapter)."""
+        if self.thread is not None:
+            self.closing.set()
+            self.thread.join(timeout=10)
+
+    def _serving(self):
+        """The serving build's (task, adapter, invocation context), its set-up waited for (the
+        build started if none runs); raises the build's error if it ended before it served."""
         thread = self._started()
         while not self.serving.wait(timeout=0.2):
             if not thread.is_alive():
                 self._ended(thread)
                 raise RuntimeError(_one_line(self.ended or "dbt build ended before it ran a node"))
-        return {"status": "success", "message": "the warehouse answers (dbt build's set-up made the schemas)"}
-
-    def run(self, unique_id, place, attempt):
-        """dbt's RunResult for node `unique_id` (try `attempt`), its run_results.json written to `place`."""
-        thread = self._started()
-        reply = queue.Queue()
-        self.requests.put((unique_id, place, attempt, reply))
-        while True:
-            try:
-                outcome = reply.get(timeout=0.2)
-                break
-            except queue.Empty:
-                if not thread.is_alive():  # the build ended before it served (a warehouse down)
-                    self._ended(thread)
-                    raise RuntimeError(_one_line(self.ended or "dbt build ended before it ran %s" % unique_id))
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-    def close(self):
-        """Ends the build (at the worker's exit: a thread left in it would end inside dbt's adapter)."""
-        if self.thread is not None:
-            self.requests.put(None)
-            self.thread.join(timeout=10)
+        return self.build
 
     def _started(self):
         """The session's build thread, started if there is none."""
@@ -228,9 +250,9 @@ class _Session:
                 self.thread = None
 
     def _start(self):
-        self.requests = queue.Queue()  # none of a session that ended is served by the next
-        self.ended = None
+        self.ended = self.build = None
         self.serving.clear()
+        self.closing.clear()
         place = os.path.join(_place(_WORKER), "session")
 
         def build():
@@ -246,40 +268,18 @@ class _Session:
         self.thread.start()
 
     def _serve(self, task):
-        """The build's loop: each node it is sent runs on one of the session's threads, side
-        by side, as the build's thread pool would run them (a thread is kept for later nodes,
-        and its warehouse connection with it)."""
+        """The build's loop: makes the build's adapter and invocation context the nodes' (each
+        runs in the thread that asks for it, see run), then waits for the worker's end and for
+        the nodes still running (their warehouse connections are the build's)."""
         from dbt.adapters.factory import get_adapter
         from dbt_common.context import get_invocation_context
-        adapter = get_adapter(task.config)
-        context = get_invocation_context()
-        threads = _Threads(lambda request: self._node(task, adapter, request), lambda: task._pool_thread_initializer(context))
+        self.build = (task, get_adapter(task.config), get_invocation_context())
         self.serving.set()
-        while True:
-            request = self.requests.get()
-            if request is None:
-                threads.close()
-                return []
-            threads.submit(request)
-
-    def _node(self, task, adapter, request):
-        unique_id, place, attempt, reply = request
-        try:
-            node = task.manifest.nodes[unique_id]
-            if attempt > 1 and not _SINGLE_WRITER:
-                _refresh(adapter, node)
-            started = time.time()
-            outcome = task.call_runner(task.get_runner(node))
-            os.makedirs(place, exist_ok=True)
-            task.get_result(results=[outcome], elapsed_time=time.time() - started,
-                            generated_at=_utc_now()).write(os.path.join(place, "run_results.json"))
-        except BaseException as error:
-            outcome = error
-        try:
-            _release(adapter)  # before the answer: the next node may go to another worker at once
-        except BaseException as error:
-            outcome = error
-        reply.put(outcome)
+        self.closing.wait()
+        with self.running:
+            while self.busy:
+                self.running.wait()
+        return []
 
 
 def _refresh(adapter, node):
@@ -303,44 +303,6 @@ def _refresh(adapter, node):
             adapter.cache.add(found)
 
 
-class _Threads:
-    """Threads that run a session's nodes side by side: one more whenever every one is busy."""
-
-    def __init__(self, run, initializer):
-        self.run = run
-        self.initializer = initializer
-        self.work = queue.Queue()
-        self.lock = threading.Lock()
-        self.idle = 0
-        self.threads = []
-
-    def submit(self, item):
-        with self.lock:
-            if self.idle:
-                self.idle -= 1
-            else:
-                thread = threading.Thread(target=self._loop, name="mpibatch-dbt-node-%d" % len(self.threads), daemon=True)
-                thread.start()
-                self.threads.append(thread)
-        self.work.put(item)
-
-    def close(self):
-        for _ in self.threads:
-            self.work.put(None)
-        for thread in self.threads:
-            thread.join()
-
-    def _loop(self):
-        self.initializer()
-        while True:
-            item = self.work.get()
-            if item is None:
-                return
-            self.run(item)
-            with self.lock:
-                self.idle += 1
-
-
 def _utc_now():
     from datetime import datetime, timezone
     return datetime.now(timezone.utc).replace(tzinfo=None)
@@ -350,12 +312,14 @@ class _Holder:
     """Which worker runs the nodes: this one once it has taken the lock (RUN/dbt-database.lock
     on a single-writer warehouse, else RUN/dbt-worker-HOST.lock, one per host), serving the
     other workers' requests on a TCP port of this host, its address and a secret written in
-    the lock file, readable by the user alone; the others send it theirs, one JSON line each way."""
+    the lock file, readable by the user alone; the others send it theirs, one JSON line each way,
+    each over one connection kept from node to node (the holder answers it on one thread)."""
 
     def __init__(self):
         self.path = os.path.join(_RUN, "dbt-database.lock" if _SINGLE_WRITER else "dbt-worker-%s.lock" % socket.gethostname())
         self.file = None
         self.serial = threading.Lock()  # the nodes run outside a session: one dbtRunner call at a time
+        self.link = None  # (holder's address, socket, stream): this worker's connection to the holder
 
     def holds(self):
         return self.file is not None
@@ -386,12 +350,9 @@ class _Holder:
             holder = self._holder()
             elsewhere = holder is not None and holder.get("hostname") != socket.gethostname()
             if holder is not None and not elsewhere:
-                try:
-                    connection = socket.create_connection((holder["host"], holder["port"]), timeout=5)
-                except OSError:
-                    connection = None  # a holder that just ended: the lock is free in a moment
-                if connection is not None:
-                    return self._send(connection, holder, request)
+                stream = self._connection(holder)
+                if stream is not None:
+                    return self._send(stream, holder, request)
             if elsewhere and time.time() > started + 2:  # not a holder's address of an earlier run, being rewritten
                 raise RuntimeError("the database is held by a dbt worker on host %s (%s, pid %s): a single-writer database is "
                                    "written from one host; run the job on one node, or import it with --process-per-stage"
@@ -435,13 +396,41 @@ class _Holder:
             return None
         return holder if isinstance(holder, dict) else None
 
-    def _send(self, connection, holder, request):
-        with connection, connection.makefile("rwb") as stream:
-            connection.settimeout(None)
+    def _connection(self, holder):
+        """The stream to `holder`: the one kept from the last node when it is this holder's and
+        still open (an earlier holder's has ended with it), else a new one; None when the
+        holder refuses (a holder that just ended: the lock is free in a moment)."""
+        address = (holder["host"], holder["port"], holder["secret"])
+        if self.link is not None:
+            if self.link[0] == address and not select.select([self.link[1]], [], [], 0)[0]:
+                return self.link[2]  # nothing to read between answers: the holder has not ended
+            self._unlink()
+        try:
+            connection = socket.create_connection((holder["host"], holder["port"]), timeout=5)
+        except OSError:
+            return None
+        connection.settimeout(None)
+        self.link = (address, connection, connection.makefile("rwb"))
+        return self.link[2]
+
+    def _unlink(self):
+        _, connection, stream = self.link
+        self.link = None
+        for end in (stream, connection):
+            try:
+                end.close()
+            except OSError:
+                pass
+
+    def _send(self, stream, holder, request):
+        try:
             stream.write((json.dumps({"secret": holder["secret"], "request": request}) + "\n").encode())
             stream.flush()
             line = stream.readline()
+        except OSError:
+            line = b""
         if not line:
+            self._unlink()
             raise RuntimeError("the dbt worker this node was sent to (%s, pid %s, the holder of %s) ended while it ran it"
                                % (holder["worker"], holder["pid"], os.path.basename(self.path)))
         answer = json.loads(line)
@@ -455,19 +444,24 @@ class _Holder:
             threading.Thread(target=self._answer, args=(connection, secret), daemon=True).start()
 
     def _answer(self, connection, secret):
+        """Runs the nodes one worker sends over `connection`, one after the other, in this thread."""
         with connection, connection.makefile("rwb") as stream:
-            try:
-                message = json.loads(stream.readline())
-            except ValueError:
-                return
-            if not isinstance(message, dict) or not secrets.compare_digest(str(message.get("secret")), secret):
-                return
-            try:
-                answer = {"value": self._run(message["request"])}
-            except BaseException as error:
-                answer = {"error": str(error)}
-            stream.write((json.dumps(answer) + "\n").encode())
-            stream.flush()
+            for line in stream:
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    return
+                if not isinstance(message, dict) or not secrets.compare_digest(str(message.get("secret")), secret):
+                    return
+                try:
+                    answer = {"value": self._run(message["request"])}
+                except BaseException as error:
+                    answer = {"error": str(error)}
+                try:
+                    stream.write((json.dumps(answer) + "\n").encode())
+                    stream.flush()
+                except OSError:
+                    return  # the worker ended (mpibatch records the node as its death)
 
 
 _HOLDER = _Holder()
