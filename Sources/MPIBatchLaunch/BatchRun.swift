@@ -25,11 +25,15 @@ public enum BatchRun {
     ///   tasks (`TaskExecutor.retireWorkers`) and that this rank retires as soon as its tasks are
     ///   done, before rank 0 writes the summary and reports, until that worker is gone: the
     ///   caller waits for it before the process ends.
+    /// - Parameter messagesOver: called once this rank has sent and received its last message (its
+    ///   transport stopped), with whether some rank went silent: MPI may be finalised from then on,
+    ///   while rank 0 writes its summary and reports (`MPIFinalization`).
     public static func execute(
         workload: any Workload, transport: any Transport, slotsPerRank: [Int], host: String,
         configuration: RunConfiguration, prepared: PreparedRun?, signals: [InterruptSignal] = [],
         initialSlots: Int? = nil, launcher: LauncherWatch? = nil,
-        announce: (@Sendable (RunSummary, _ outputDirectory: String) -> Void)? = nil, retired: DispatchGroup = DispatchGroup()
+        announce: (@Sendable (RunSummary, _ outputDirectory: String) -> Void)? = nil, retired: DispatchGroup = DispatchGroup(),
+        messagesOver: @escaping @Sendable (_ ranksLost: Bool) -> Void = { _ in }
     ) async throws -> RunSummary? {
         let rank = transport.rank
         let adaptive = initialSlots.map {
@@ -53,6 +57,7 @@ public enum BatchRun {
             await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
             workload.retireWorkers(ended: retired)
             transport.stop()
+            messagesOver(false)
             watcher.detach()
             return nil
         }
@@ -99,6 +104,7 @@ public enum BatchRun {
         progress?.stop()
         driver.close()
         transport.stop()
+        messagesOver(driver.ranksWentSilent())
         watcher.detach()
         let journalFailure = journal.close()
         var summary = driver.summary(

@@ -10,6 +10,11 @@ extension CoordinatorDriver {
         owned.withLock { $0.coordinator.workSource.findings() }
     }
 
+    /// Whether some rank went silent (the summary's unresponsive ranks); call after `close`.
+    func ranksWentSilent() -> Bool {
+        owned.withLock { !$0.coordinator.unresponsive.isEmpty }
+    }
+
     /// The run's figures, over `earlierParts` and this one; call after `close`, the transport
     /// stopped and the journal closed. This part's wall time runs from this driver's creation
     /// to now: the journal's last write counts.

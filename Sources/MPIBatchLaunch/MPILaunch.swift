@@ -138,15 +138,13 @@ public enum MPILaunch {
         // the rank waits for them, so that they are gone, their files closed, when mpirun returns.
         let retired = DispatchGroup()
         defer { _ = retired.wait(timeout: .now() + WorkerRetirement.waitSeconds) }
+        let finalization = MPIFinalization(link: link, launcher: launcher)
         let summary = try await BatchRun.execute(
             workload: workload, transport: link.transport(), slotsPerRank: slotsPerRank,
             host: host, configuration: configured, prepared: prepared,
             signals: InterruptSignal.allCases, initialSlots: adaptive ? slots : nil, launcher: launcher,
-            announce: options.announce, retired: retired)
-        // Without its launcher MPI cannot be finalised (it would wait for it): the process just ends.
-        if summary?.unresponsiveRanks.isEmpty ?? true, launcher?.launcherGone != true {
-            try link.finish()  // with a rank gone silent it would hang: the caller aborts instead
-        }
+            announce: options.announce, retired: retired, messagesOver: finalization.start)
+        try finalization.wait()
         return Outcome(rank: world.rank, outputDirectory: outputDirectory, summary: summary)
     }
 

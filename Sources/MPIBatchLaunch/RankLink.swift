@@ -7,7 +7,7 @@ import SwiftMPI
 /// launcher's variable: `LaunchPlace.isAlone`). A run alone is one rank and needs no MPI,
 /// whose singleton start (`MPI_Init` without `mpirun`) forks Open MPI's `orted` daemon and
 /// waits for it: about 0.3 s, a third of a one-second run.
-enum RankLink {
+enum RankLink: Sendable {
     /// Under a launcher: MPI runs, and this is its world.
     case mpi(world: Communicator)
     /// Started alone: rank 0 of 1, MPI never started.
@@ -59,7 +59,7 @@ enum RankLink {
     }
 
     /// Finalises MPI (every rank, once, after its last communication); nothing alone.
-    func finish() throws {
+    func finish() throws(MPIError) {
         if case .mpi = self { try MPIEnvironment.finalize() }
     }
 }
