@@ -91,7 +91,18 @@ if [ "$KERNEL" != 0 ]; then
 fi
 if [ "$PEER" != 0 ]; then
     echo "== 2. mpi4py.futures, $CALLS calls, np=3 (two workers), chunksizes $CHUNKSIZES"
-    mpi4py_calls "$CALLS" $CHUNKSIZES
+    mpi4py_calls "$CALLS" $CHUNKSIZES | tee "$WORK/mpi4py.txt"
+    # The whole process to beat is one that runs only the best chunksize: launch it alone.
+    best=$(python3 -c "import re, sys; rows = re.findall(r'chunksize=([0-9]+) .*calls_per_second=([0-9]+)', open(sys.argv[1]).read()); print(max(rows, key=lambda r: int(r[1]))[0])" "$WORK/mpi4py.txt")
+    echo "== 2b. mpi4py.futures, $CALLS calls, np=3, its best chunksize ($best) alone, whole process"
+    mpi4py_calls "$CALLS" "$best" | tee "$WORK/mpi4py-best.txt"
+    python3 - "$WORK/mpibatch.txt" "$WORK/mpi4py-best.txt" <<'PY'
+import re, sys
+ours = float(re.search(r"whole_process=([0-9.]+)s", open(sys.argv[1]).read()).group(1))
+peer = float(re.search(r"whole process \(all chunksizes, start-up once\): ([0-9.]+)s", open(sys.argv[2]).read()).group(1))
+print(f"mpibatch / mpi4py.futures at its best chunksize, whole process against whole process: {peer / ours:.2f}x "
+      f"({peer:.3f} s / {ours:.3f} s; targets >= 0.7x, then >= 1.0x)")
+PY
 fi
 echo "== 3. $SMALL_CALLS calls: mpibatch np=2; mpi4py.futures np=3 at chunksize 1 and its best"
 mpibatch_calls "$SMALL_CALLS"
