@@ -208,13 +208,14 @@ all_nodes_idle() {
     return 1
 }
 
-# mpibatch_pids NODE: the mpibatch processes running in NODE. The few mpibatch
+# mpibatch_pids NODE: the mpibatch ($VBIN) processes running in NODE. The few mpibatch
 # processes are found first, by one grep over /proc (a shell loop over every
 # process takes seconds on a loaded machine), then kept if they are in NODE.
 mpibatch_pids() {
     local inode comm pid
     inode=$(stat -L -c %i "/var/run/netns/mpbvc$VC_ID-$1") || return 0
-    for comm in $(grep -lx mpibatch /proc/[0-9]*/comm 2>/dev/null); do
+    # a process's comm is its program's name cut to 15 bytes (MPIBATCH=/path/mpibatch-test)
+    for comm in $(grep -lxF "$(basename "$VBIN" | cut -c 1-15)" /proc/[0-9]*/comm 2>/dev/null); do
         pid=${comm#/proc/}
         pid=${pid%/comm}
         [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "net:[$inode]" ] && echo "$pid"
@@ -275,7 +276,7 @@ assert '$lost' in s['stop_reason'], s['stop_reason']" || return 1
 # down meanwhile, as a dead node does: the requeued job starts once slurmctld
 # has marked it down (SlurmdTimeout), on n1 and n3.
 cluster_slurm_loss() {
-    local out=$SH/slurm-loss job state started ended=
+    local out=$SH/slurm-loss job state started left= ended=
     eval "$($VC env)"
     all_nodes_idle 60 || return 1
     job=$(MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=srun sbatch --parsable -N 2 --ntasks-per-node=2 \
@@ -284,19 +285,32 @@ cluster_slurm_loss() {
     sleep 2
     started=$SECONDS
     $VC kill-node n2 --hard
+    # Two ways out of the first run, both a requeue and a resume: mpibatch judges n2 lost, srun
+    # ends, and the batch script requeues the job (what a real cluster's SlurmdTimeout of
+    # minutes leaves); or slurmctld declares n2 down first (this cluster's is 6 s) and requeues
+    # the job for node failure itself, killing the batch script. The race between them is
+    # decided by a second either way; what is checked is that the job left RUNNING soon after
+    # the loss, restarted once on the nodes left and resumed.
     while [ $((SECONDS - started)) -lt 180 ]; do
         state=$(scontrol show job "$job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -n 1)
+        [ -n "$left" ] || [ "$state" = JobState=RUNNING ] || left=$((SECONDS - started))
         [ -n "$ended" ] || ! grep -q "mpibatch exited with status" "$out.log" || ended=$((SECONDS - started))
         case $state in JobState=COMPLETED|JobState=FAILED|JobState=CANCELLED|JobState=TIMEOUT|JobState=NODE_FAIL) break ;; esac
         sleep 0.2
     done
     $VC revive-node n2
     cat "$out.log"
-    echo "srun ended ${ended:-never} s after the loss; the job was $state $((SECONDS - started)) s after it"
+    echo "the job left RUNNING ${left:-never} s after the loss; it was $state $((SECONDS - started)) s after it"
     [ "$state" = JobState=COMPLETED ] || { echo "job $job: $state"; return 1; }
-    [ -n "$ended" ] && [ "$ended" -le 15 ] || { echo "srun took too long to end"; return 1; }
-    grep -q "mpibatch exited with status 4" "$out.log" || { echo "the first run did not exit with status 4"; return 1; }
-    grep -q "stopped answering" "$out.log" || { echo "the lost node was not named"; return 1; }
+    if grep -q "DUE TO NODE FAILURE" "$out.log"; then
+        echo "measured: n2 lost: slurmctld requeued the job for node failure ${left:-never} s after the loss"
+    else
+        [ -n "$ended" ] || { echo "the batch script did not see mpibatch end, and Slurm did not requeue for node failure"; return 1; }
+        grep -q "mpibatch exited with status 4" "$out.log" || { echo "the first run did not exit with status 4"; return 1; }
+        grep -q "stopped answering" "$out.log" || { echo "the lost node was not named"; return 1; }
+        echo "measured: n2 lost: mpibatch ended with status 4 and the script requeued the job ${ended} s after the loss"
+    fi
+    [ -n "$left" ] && [ "$left" -le 20 ] || { echo "the job stayed RUNNING too long after the loss"; return 1; }
     grep -q -- "restart 1 on n\[1,3\]" "$out.log" || { echo "not requeued once, onto n1 and n3"; return 1; }
     grep -q -- "--resume" "$out.log" || { echo "the requeued job did not resume"; return 1; }
     exactly_once_ok "$out" 1200
