@@ -5,8 +5,10 @@
 # Skipped, with the reason, where network namespaces cannot be made.
 
 VC=Tests/Cluster/virtual-cluster
-# A cluster number of its own, so that a developer's cluster (VC_ID=7) keeps running.
-export VC_ID=${VC_CHECK_ID:-71}
+# A cluster number of each run's own, so that a developer's cluster (VC_ID=7) and another
+# run of the checks beside this one keep running. A run killed before its "cluster: down"
+# leaves its cluster: `ls -d /tmp/mpibatch-vc-*`, then `VC_ID=N Tests/Cluster/virtual-cluster down`.
+export VC_ID=${VC_CHECK_ID:-$((100 + $$ % 150))}
 export VC_STATE=/tmp/mpibatch-vc-$VC_ID
 SH=$VC_STATE/shared              # every node sees it at this path
 # The static binary `make install` put there (the nodes need no Swift), else the build.
