@@ -40,34 +40,48 @@ package enum NumberText {
     }
 
     /// `number` with at most `digits` decimals, trailing zeros dropped, as text (see `appendTrimmed`).
-    package static func trimmed(_ number: Double, digits: Int) -> String {
-        var bytes: [UInt8] = []
-        appendTrimmed(number, digits: digits, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    package static func trimmed(_ number: Double, digits: Int) -> String { text { appendTrimmed(number, digits: digits, to: &$0) } }
 
     /// `10,000,000`.
-    package static func grouped(_ integer: Int) -> String {
-        let digits = String(integer.magnitude)
-        var text = integer < 0 ? "-" : ""
+    package static func grouped(_ integer: Int) -> String { text { appendGrouped(integer, to: &$0) } }
+
+    /// Appends `integer` as `grouped` writes it.
+    package static func appendGrouped(_ integer: Int, to bytes: inout [UInt8]) {
+        if integer < 0 { bytes.append(UInt8(ascii: "-")) }
+        let digits = String(integer.magnitude).utf8
         for (offset, digit) in digits.enumerated() {
-            if offset > 0, (digits.count - offset) % 3 == 0 { text.append(",") }
-            text.append(digit)
+            if offset > 0, (digits.count - offset) % 3 == 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(digit)
         }
-        return text
     }
 
     /// A duration read at a glance: `850 µs`, `12.3 ms`, `2.07 s`, `4 min 05 s`, `1 h 02 min`
     /// (past 10⁹ hours, NaN or an infinity: in seconds, as `fixed` writes them).
-    package static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds < 3.6e12 else { return fixed(seconds, digits: 0) + " s" }
-        return switch seconds {
-        case ..<1e-3: trimmed(seconds * 1e6, digits: 1) + " µs"
-        case ..<1: trimmed(seconds * 1e3, digits: 1) + " ms"
-        case ..<100: trimmed(seconds, digits: 2) + " s"
-        case ..<3600: "\(Int(seconds) / 60) min \(twoDigits(Int(seconds) % 60)) s"
-        default: "\(Int(seconds) / 3600) h \(twoDigits(Int(seconds) / 60 % 60)) min"
+    package static func duration(_ seconds: Double) -> String { text { appendDuration(seconds, to: &$0) } }
+
+    /// Appends `seconds` as `duration` writes it (the timeline writes one per bar).
+    package static func appendDuration(_ seconds: Double, to bytes: inout [UInt8]) {
+        guard seconds.isFinite, seconds < 3.6e12 else { return bytes.append(contentsOf: (fixed(seconds, digits: 0) + " s").utf8) }
+        switch seconds {
+        case ..<1e-3:
+            appendTrimmed(seconds * 1e6, digits: 1, to: &bytes)
+            bytes.append(contentsOf: " µs".utf8)
+        case ..<1:
+            appendTrimmed(seconds * 1e3, digits: 1, to: &bytes)
+            bytes.append(contentsOf: " ms".utf8)
+        case ..<100:
+            appendTrimmed(seconds, digits: 2, to: &bytes)
+            bytes.append(contentsOf: " s".utf8)
+        case ..<3600: bytes.append(contentsOf: "\(Int(seconds) / 60) min \(twoDigits(Int(seconds) % 60)) s".utf8)
+        default: bytes.append(contentsOf: "\(Int(seconds) / 3600) h \(twoDigits(Int(seconds) / 60 % 60)) min".utf8)
         }
+    }
+
+    /// The text that `append` writes.
+    private static func text(_ append: (inout [UInt8]) -> Void) -> String {
+        var bytes: [UInt8] = []
+        append(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A size in decimal units with one decimal: `950 B`, `1.2 MB`, `16.8 GB` (any number, NaN included).

@@ -115,31 +115,57 @@ struct TimelineSVG {
 
     /// Bars grouped by colour, worker start-ups first; failures drawn last so nothing hides them.
     private mutating func drawBars() {
-        let barHeight = rowHeight >= 6 ? rowHeight - 2 : rowHeight
-        let inset = (rowHeight - barHeight) / 2
+        let places = rows.map { row in
+            var place = TimelineSVGWriter(capacity: 32)
+            place.escaped("\(row.rankName) \(row.slotName)")
+            return place.bytes[...]
+        }
         if caption.startups != nil {
             svg.raw("<g fill=\"\(Self.startupColour)\">\n")
             for (number, row) in rows.enumerated() {
                 for startup in row.startups {
                     svg.rect(
-                        x: x(startup.start), y: y(number) + inset, width: max(1, x(startup.end) - x(startup.start)),
-                        height: barHeight,
-                        title: "worker start-up, \(NumberText.duration(startup.end - startup.start)) before task"
-                            + " \(startup.index), \(row.rankName) \(row.slotName)")
+                        x: x(startup.start), y: y(number) + barInset, width: max(1, x(startup.end) - x(startup.start)),
+                        height: barHeight
+                    ) { title in
+                        title.raw("worker start-up, ")
+                        title.duration(startup.end - startup.start)
+                        title.raw(" before task \(startup.index), ")
+                        title.raw(places[number])
+                    }
                 }
             }
             svg.raw("</g>\n")
         }
-        for status in [TaskStatus?.some(.ok), .some(.interrupted), .some(.cancelled), nil, .some(.timeout), .some(.failed)] {
+        let pieces = TimelineSVGPieces.draw(spanCounts: rows.map(\.spans.count), groups: Self.barOrder.count) {
+            [self] piece, groups in drawSpans(piece, places: places, into: &groups)
+        }
+        for (group, status) in Self.barOrder.enumerated() {
             svg.raw("<g fill=\"\(Self.colour(of: status))\">\n")
-            for (number, row) in rows.enumerated() {
-                for span in row.spans where span.status == status {
-                    svg.rect(
-                        x: x(span.start), y: y(number) + inset, width: max(1, x(span.end) - x(span.start)),
-                        height: barHeight, title: tooltip(span, row: row))
+            for piece in pieces { svg.raw(piece[group].bytes[...]) }
+            svg.raw("</g>\n")
+        }
+    }
+
+    /// The statuses of the bars' groups, in drawing order.
+    private static let barOrder: [TaskStatus?] = [.ok, .interrupted, .cancelled, nil, .timeout, .failed]
+
+    private var barHeight: Double { rowHeight >= 6 ? rowHeight - 2 : rowHeight }
+    private var barInset: Double { (rowHeight - barHeight) / 2 }
+
+    /// The bars of the spans in `piece` (row, first and end span of each row it covers), one
+    /// writer per group of `barOrder`.
+    private func drawSpans(_ piece: TimelineSVGPieces.Piece, places: [ArraySlice<UInt8>], into groups: inout [TimelineSVGWriter]) {
+        for (number, spans) in piece {
+            let row = rows[number]
+            for span in row.spans[spans] {
+                let group = Self.barOrder.firstIndex(of: span.status)!
+                groups[group].rect(
+                    x: x(span.start), y: y(number) + barInset, width: max(1, x(span.end) - x(span.start)), height: barHeight
+                ) { title in
+                    tooltip(span, place: places[number], to: &title)
                 }
             }
-            svg.raw("</g>\n")
         }
     }
 
@@ -166,20 +192,39 @@ struct TimelineSVG {
         }
     }
 
-    private func tooltip(_ span: TimelineSpan, row: TimelineRow) -> String {
-        let when = "\(NumberText.duration(span.seconds)) from \(NumberText.trimmed(span.start, digits: 6)) s"
-        let place = "\(row.rankName) \(row.slotName)"
-        guard span.count == 1 else {
-            let statuses = TimelineCaption.statuses.filter { span.counts[Int($0.rawValue)] > 0 }
-                .map { "\(NumberText.grouped(Int(span.counts[Int($0.rawValue)]))) \($0)" }
-            return "busy: \(NumberText.grouped(span.count)) tasks from index \(span.index), \(when), \(place): "
-                + statuses.joined(separator: ", ")
+    /// A bar's tooltip, escaped: `place` (its rank and slot) is escaped already.
+    private func tooltip(_ span: TimelineSpan, place: ArraySlice<UInt8>, to title: inout TimelineSVGWriter) {
+        func when() {
+            title.duration(span.seconds)
+            title.raw(" from ")
+            title.trimmed(span.start, digits: 6)
+            title.raw(" s, ")
+            title.raw(place)
         }
-        let attempt = span.attempt > 1 ? " (attempt \(span.attempt))" : ""
-        let status = span.status.map(\.description) ?? "mixed"
+        guard span.count == 1 else {
+            title.raw("busy: ")
+            title.grouped(span.count)
+            title.raw(" tasks from index \(span.index), ")
+            when()
+            title.raw(": ")
+            var first = true
+            for status in TimelineCaption.statuses where span.counts[Int(status.rawValue)] > 0 {
+                if !first { title.raw(", ") }
+                first = false
+                title.grouped(Int(span.counts[Int(status.rawValue)]))
+                title.raw(" \(status)")
+            }
+            return
+        }
+        title.raw("task \(span.index)")
+        if span.attempt > 1 { title.raw(" (attempt \(span.attempt))") }
+        title.raw(span.status.map { " \($0), " } ?? " mixed, ")
+        when()
         let extra = details[span.detail]
-        return "task \(span.index)\(attempt) \(status), \(when), \(place)"
-            + (extra.isEmpty ? "" : " " + String(decoding: extra, as: UTF8.self))
+        if !extra.isEmpty {
+            title.raw(" ")
+            title.escaped(extra)
+        }
     }
 
     /// The fill of a worker's start-up.

@@ -33,7 +33,7 @@ enum TimelineTrace {
     }
 
     /// The trace viewer's colour and the category of a bar's status (`nil`: mixed).
-    static func style(of status: TaskStatus?) -> (colour: String, category: String) {
+    static func style(of status: TaskStatus?) -> (colour: StaticString, category: StaticString) {
         switch status {
         case .ok: ("good", "ok")
         case .failed: ("bad", "failed")
@@ -44,31 +44,54 @@ enum TimelineTrace {
         }
     }
 
+    /// A bar's event, in fixed fragments and numbers (one per bar: up to 50,000).
     private static func event(_ span: TimelineSpan, row: TimelineRow, details: TimelineDetails, to json: inout JSONWriter) {
         let (colour, category) = style(of: span.status)
+        let single = span.count == 1
         json.beginObject()
-        json.field("name", span.count == 1 ? "task \(span.index)" : "busy: \(span.count) tasks")
-        json.field("cat", span.count == 1 ? category : "busy," + category)
-        json.field("ph", "X")
-        json.field("ts", microseconds(span.start))
-        json.field("dur", microseconds(span.seconds))
-        json.field("pid", row.id.rank)
-        json.field("tid", row.id.slot)
-        json.field("cname", colour)
-        json.key("args")
-        json.beginObject()
-        json.key(span.count == 1 ? "index" : "first_index")
-        json.value(span.index)
-        if span.count == 1 {
-            json.field("attempt", Int(span.attempt))
-            json.field("status", category)
-            json.members(Array(details[span.detail]))
-        } else {
-            json.field("tasks", span.count)
-            for status in TimelineCaption.statuses where span.counts[Int(status.rawValue)] > 0 {
-                json.key(status.description)
-                json.value(Int(span.counts[Int(status.rawValue)]))
+        json.appendPieces(capacity: 320 + 12 * JSONPieces.maximumNumberBytes) { event in
+            if single {
+                event.fragment("\"name\":\"task ")
+                event.integer(span.index)
+                event.fragment("\",\"cat\":\"")
+            } else {
+                event.fragment("\"name\":\"busy: ")
+                event.integer(span.count)
+                event.fragment(" tasks\",\"cat\":\"busy,")
             }
+            event.fragment(category)
+            event.fragment("\",\"ph\":\"X\",\"ts\":")
+            event.double(microseconds(span.start))
+            event.fragment(",\"dur\":")
+            event.double(microseconds(span.seconds))
+            event.fragment(",\"pid\":")
+            event.integer(row.id.rank)
+            event.fragment(",\"tid\":")
+            event.integer(row.id.slot)
+            event.fragment(",\"cname\":\"")
+            event.fragment(colour)
+            event.fragment(single ? "\",\"args\":{\"index\":" : "\",\"args\":{\"first_index\":")
+            event.integer(span.index)
+            guard !single else {
+                event.fragment(",\"attempt\":")
+                event.integer(Int(span.attempt))
+                event.fragment(",\"status\":\"")
+                event.fragment(category)
+                return event.fragment("\"")
+            }
+            event.fragment(",\"tasks\":")
+            event.integer(span.count)
+            for status in TimelineCaption.statuses where span.counts[Int(status.rawValue)] > 0 {
+                event.fragment(",\"")
+                event.fragment(style(of: status).category)
+                event.fragment("\":")
+                event.integer(Int(span.counts[Int(status.rawValue)]))
+            }
+        }
+        let extra = details[span.detail]
+        if single, !extra.isEmpty {
+            json.fragment(",")
+            json.members(Array(extra))
         }
         json.endObject()
         json.endObject()
