@@ -41,6 +41,16 @@ import Testing
         #expect(page.hasPrefix("<!DOCTYPE html>\n") && page.hasSuffix("</section>\n</body></html>\n"))
     }
 
+    @Test func theChartComesAfterTheSummaryAndFindingsBeforeTheOtherCharts() throws {
+        let directory = makeJobTestDirectory()
+        let page = try String(
+            contentsOfFile: ReportPage.write(
+                directory: directory, summary: finishedRun(), data: PageData(origin: 0), timelineSVG: Array("<svg></svg>".utf8)),
+            encoding: .utf8)
+        let ids = page.components(separatedBy: "<section id=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(ids == ["summary", "findings", "gantt", "busy", "durations", "ranks", "nodes"])
+    }
+
     @Test func aPageOfBytesIsThePageOfText() {
         let sections = ["<section id=\"a\">é</section>", "<p>b</p>"]
         let text = PageHTML.page(title: "run <1>", sections: sections)

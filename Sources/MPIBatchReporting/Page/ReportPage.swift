@@ -9,7 +9,22 @@ public enum ReportPage {
     /// Writes `directory/report.html` from `summary`, `data` (read from the run's journal) and
     /// the timeline's SVG (`timelineSVG`, nil when it could not be drawn); returns its path.
     static func write(directory: String, summary: RunSummary, data: PageData, timelineSVG: [UInt8]?) throws(RunFileError) -> String {
-        var sections = [summarySection(summary), findingsSection(summary)]
+        let parts =
+            [summarySection(summary), findingsSection(summary)].map { Array($0.utf8) } + [ganttSection(timelineSVG)]
+            + chartSections(summary: summary, data: data).map { Array($0.utf8) }
+        let path = directory + "/report.html"
+        do {
+            try OutputFile.replace(path, with: PageHTML.page(title: "mpibatch run: \(summary.name)", sections: parts))
+        } catch {
+            throw RunFileError(writing: error)
+        }
+        return path
+    }
+
+    /// The sections after the Gantt chart: busy slots over time, task durations, busy time per
+    /// rank and per node, and a Monte Carlo run's running estimate.
+    private static func chartSections(summary: RunSummary, data: PageData) -> [String] {
+        var sections: [String] = []
         let busy = data.busy.curve(wallSeconds: summary.partWallSeconds, points: PageData.timeBins)
         sections.append(PageHTML.section(
             "Busy slots over time", id: "busy",
@@ -34,15 +49,7 @@ public enum ReportPage {
                     xs: running.map(\.paths), ys: running.map(\.mean), band: running.map { ($0.low, $0.high) },
                     xLabel: "paths", yLabel: "estimate with its 95% interval")))
         }
-        let path = directory + "/report.html"
-        var parts = sections.map { Array($0.utf8) }
-        parts.insert(ganttSection(timelineSVG), at: 2)
-        do {
-            try OutputFile.replace(path, with: PageHTML.page(title: "mpibatch run: \(summary.name)", sections: parts))
-        } catch {
-            throw RunFileError(writing: error)
-        }
-        return path
+        return sections
     }
 
     private static func summarySection(_ summary: RunSummary) -> String {
