@@ -161,6 +161,47 @@ cache_misses() {
 }
 check "dbt (real, Postgres): import --target postgres + mpirun -np 2 builds the same tables as dbt build, and again over its own tables, listing the schema only at first" dbt_postgres_same_tables
 
+# A thread of the dbt worker keeps its Postgres connection from one node to its next (dbt
+# closes it after every node): on one slot, leak_set leaves a setting and a temporary table
+# in its session and leak_check, on the same connection, must see neither; then a plain
+# stage keeps the worker idle longer than the database's idle_session_timeout, so the server
+# ends the kept connection, and after_idle must pass on its first try on a new one.
+dbt_postgres_kept_connection() {
+    dbt_pg_up && pg_database jaffle_keep || return 1
+    psql -h 127.0.0.1 -p "$DBT_PG_PORT" -U postgres -X -q -c "alter database jaffle_keep set idle_session_timeout = '3s'" || return 1
+    jaffle_copy pg-keep --target postgres || return 1
+    local dir=$WORK/pg-keep out=$WORK/pg-keep-run
+    cat >"$dir/models/leak_set.sql" <<'SQL'
+{{ config(materialized='table', pre_hook=["set mpibatch.leak = 'leaked'", "create temporary table leak_temp as select 1 as x"]) }}
+select 1 as id
+SQL
+    cat >"$dir/models/leak_check.sql" <<'SQL'
+-- depends_on: {{ ref('leak_set') }}
+{{ config(materialized='table') }}
+select coalesce(current_setting('mpibatch.leak', true), '') as setting, to_regclass('pg_temp.leak_temp') is not null as temp_table
+SQL
+    cat >"$dir/models/after_idle.sql" <<'SQL'
+-- depends_on: {{ ref('leak_check') }}
+{{ config(materialized='table') }}
+select 1 as id
+SQL
+    (cd "$dir" && dbt -q parse --profiles-dir . --target postgres >parse.log 2>&1) || { cat "$dir/parse.log"; return 1; }
+    "$BIN" import dbt "$dir/target/manifest.json" --target postgres --select leak_set --select leak_check --select after_idle >"$out.yaml" || return 1
+    grep -q '^    after: \["leak_check"\]$' "$out.yaml" || { cat "$out.yaml"; return 1; }
+    sed -i 's/^    after: \["leak_check"\]$/    after: ["idle"]/' "$out.yaml"
+    printf '  - name: "idle"\n    command: [sleep, "5"]\n    after: ["leak_check"]\n' >>"$out.yaml"
+    JAFFLE_PG_DB=jaffle_keep timeout 300 "${MPIRUN[@]}" -np 1 "$BIN" run "$out.yaml" --out "$out" --slots 1 --quiet || return 1
+    ! grep '"status":"failed"' "$out/results.jsonl" || return 1
+    grep -q "formerly model.jaffle.leak_set, now model.jaffle.leak_check" "$out"/dbt/worker-rank-0-slot-0/session/dbt.log ||
+        { echo "leak_check did not run on leak_set's connection"; return 1; }
+    [ "$(psql -h 127.0.0.1 -p "$DBT_PG_PORT" -U postgres -X -q -t -A -d jaffle_keep -c "select setting || ',' || temp_table from leak_check")" = ",false" ] ||
+        { echo "leak_check saw leak_set's session: $(psql -h 127.0.0.1 -p "$DBT_PG_PORT" -U postgres -X -t -A -d jaffle_keep -c 'select * from leak_check')"; return 1; }
+    grep -q "terminating connection due to idle-session timeout" "$DBT_PG_DIR/server.log" ||
+        { echo "the server ended no idle connection"; return 1; }
+}
+check "dbt (real, Postgres): a connection kept from node to node carries no session state over; one the server ended meanwhile is opened again, no try failed" \
+    dbt_postgres_kept_connection
+
 # One run for three of dbt's semantics (each run of the real dbt costs seconds per stage):
 # a model that always fails (orders) fails alone with dbt's own error and its descendant
 # (customers) is skipped and named; a model that fails on its first try (stg_customers)

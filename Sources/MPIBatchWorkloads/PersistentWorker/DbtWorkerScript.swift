@@ -175,6 +175,7 @@ class _Session:
             return session._serve(task) if threading.current_thread() is session.thread else original(task)
 
         GraphRunnableTask.execute_nodes = execute_nodes
+        _keep_connections()
         atexit.register(self.close)
 
     @staticmethod
@@ -204,6 +205,8 @@ class _Session:
             self.busy += 1
         try:
             task._pool_thread_initializer(context)
+            _KEEPING.on = True
+            _close_if_gone(adapter)
             node = task.manifest.nodes[unique_id]
             if attempt > 1 and not _SINGLE_WRITER:
                 _refresh(adapter, node)
@@ -220,6 +223,12 @@ class _Session:
                 with self.running:
                     self.busy -= 1
                     self.running.notify_all()
+
+    def let_go(self):
+        """Closes the connection this thread kept (see _keep_connections): its worker has ended."""
+        if self.build is not None and getattr(_KEEPING, "on", False):
+            _KEEPING.on = False
+            self.build[1].release_connection()
 
     def close(self):
         """Ends the build (at the worker's exit: a thread left in it would end inside dbt's adapter)."""
@@ -280,6 +289,60 @@ class _Session:
             while self.busy:
                 self.running.wait()
         return []
+
+
+_KEEPING = threading.local()  # .on in the threads that run the session's nodes
+
+
+def _keep_connections():
+    """Makes a thread that runs the session's nodes keep its Postgres connection (psycopg2's)
+    from one node to its next, where dbt closes it at every node's end (then a node's first
+    query waits for a new connection and a new server process, which starts with cold caches).
+    At a node's end the connection is reset as a new one starts: its transaction rolled back,
+    DISCARD ALL (the settings, temporary tables, prepared statements, locks and role a node
+    left), the profile's role set again, as dbt-postgres sets it when it connects; a connection
+    that cannot be reset is closed as dbt closes it. dbt's release is unchanged elsewhere
+    (other adapters, the build's own thread, nodes run outside a session)."""
+    from dbt.adapters.base.connections import BaseConnectionManager
+    release = BaseConnectionManager.release
+
+    def release_or_keep(manager):
+        connection = manager.get_if_exists()
+        if connection is None or not getattr(_KEEPING, "on", False) or manager.TYPE != "postgres" or not _reset(connection):
+            release(manager)
+
+    BaseConnectionManager.release = release_or_keep
+
+
+def _reset(connection):
+    """Whether `connection`, open, was reset for the next node (see _keep_connections)."""
+    if connection.state != "open" or connection.handle.closed:
+        return False
+    handle = connection.handle
+    try:
+        handle.rollback()  # psycopg2 counts a transaction open from dbt's BEGIN on, whatever dbt sent since
+        connection.transaction_open = False
+        handle.autocommit = True  # DISCARD ALL runs outside a transaction
+        with handle.cursor() as cursor:
+            cursor.execute("discard all")
+            role = getattr(connection.credentials, "role", None)
+            if role:
+                cursor.execute("set role {}".format(role))
+        handle.autocommit = False
+        return True
+    except Exception:
+        return False
+
+
+def _close_if_gone(adapter):
+    """Closes this thread's kept connection if the server ended it while it waited for its next
+    node (it has something to read: the server's farewell, or the end of the stream), so that
+    dbt opens a new one for the node, as it would have anyway."""
+    connection = adapter.connections.get_if_exists()
+    if connection is not None and connection.state == "open" and adapter.connections.TYPE == "postgres":
+        handle = connection.handle
+        if handle.closed or select.select([handle.fileno()], [], [], 0)[0]:
+            adapter.connections.close(connection)
 
 
 def _refresh(adapter, node):
@@ -444,7 +507,15 @@ class _Holder:
             threading.Thread(target=self._answer, args=(connection, secret), daemon=True).start()
 
     def _answer(self, connection, secret):
-        """Runs the nodes one worker sends over `connection`, one after the other, in this thread."""
+        """Runs the nodes one worker sends over `connection`, one after the other, in this thread,
+        and at the worker's end closes the warehouse connection they kept (see _keep_connections)."""
+        try:
+            self._answer_all(connection, secret)
+        finally:
+            if _SESSION is not None:
+                _SESSION.let_go()
+
+    def _answer_all(self, connection, secret):
         with connection, connection.makefile("rwb") as stream:
             for line in stream:
                 try:
