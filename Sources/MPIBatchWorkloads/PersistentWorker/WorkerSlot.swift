@@ -416,7 +416,13 @@ final class WorkerSlot: @unchecked Sendable {
             var wait = Self.waitSliceMilliseconds
             if let deadline {
                 let now = MonotonicClock.nanoseconds()
-                guard now < deadline else { return .timedOut }
+                if now >= deadline {
+                    // The late one may be this slot, not the worker (a busy machine's threads
+                    // ran it long after its last wait): what the worker sent by now is read
+                    // before the task is judged to have run past its timeout.
+                    guard process.read(into: &reader, waiting: 0) == .bytes else { return .timedOut }
+                    continue
+                }
                 wait = min(wait, Int64((deadline - now) / 1_000_000) + 1)
             }
             switch process.read(into: &reader, waiting: Int32(wait)) {
