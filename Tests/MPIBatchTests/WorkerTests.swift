@@ -186,11 +186,14 @@ private final class SentMessages: Sendable {
         worker.receive(.stop(graceSeconds: 1))
         await running.value
         #expect(sent.interrupts() == [Coordinator.deadlineStopReason])
-        let records = sent.records()
+        let records = sent.records().sorted { $0.start < $1.start }
         #expect(records.count < 20)
-        for record in records {
-            // Each started when a task of its measured mean (at least 0.1 s) still fit.
-            #expect(created + record.start + 0.1 <= deadline + 0.001, "task \(record.index) started at \(record.start) s")
+        // The first task starts with no mean to go by (before the deadline, however late a busy
+        // machine runs it: 0.3 s after the worker's creation has been seen); each later one
+        // when a task of the measured mean (at least 0.1 s) still fit.
+        for (order, record) in records.enumerated() {
+            let needed = order == 0 ? 0 : 0.1
+            #expect(created + record.start + needed <= deadline + 0.001, "task \(record.index) started at \(record.start) s")
         }
     }
 }
