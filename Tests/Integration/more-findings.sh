@@ -59,9 +59,17 @@ PY
     python3 - "$dir" <<'PY'
 import csv, json, sys
 d = sys.argv[1]
-for line in open(f"{d}/spin/results.jsonl"):
-    cpu = json.loads(line)["cpu_seconds"]
-    assert abs(cpu - 0.05) <= 0.005, f"spin of 50 ms used {cpu} CPU s"
+# The spin ends once its thread's CPU clock has advanced 50 ms, and the meter reads that clock
+# around it on the same thread: no reading is less, nor more than the task's wall time. Time the
+# kernel spends on interrupts, or the host on another guest, is charged to whichever thread runs
+# (no IRQ time accounting): one that straddles the spin's end adds its length to that task's
+# reading (3-6.5 ms seen for 3 in 8,000 spins of 5 ms at load 14, 14 ms once in CI). So all
+# but one task read within 10 %.
+spins = [json.loads(line) for line in open(f"{d}/spin/results.jsonl")]
+assert len(spins) == 12 and all(0.0499 <= l["cpu_seconds"] <= l["seconds"] + 1e-6 for l in spins), \
+    [(l["cpu_seconds"], l["seconds"]) for l in spins]
+over = [l["cpu_seconds"] for l in spins if l["cpu_seconds"] > 0.055]
+assert len(over) <= 1, f"spins of 50 ms read {over} CPU s"
 mib = 200 * 1024 * 1024
 for row in csv.DictReader(open(f"{d}/alloc.csv", newline="")):
     rss = int(row["max_rss_bytes"])
@@ -72,7 +80,7 @@ assert s["per_rank"][0]["max_task_rss_bytes"] >= 0.9 * mib, s["per_rank"]
 assert "cpu_per_busy" in s["per_rank"][0], s["per_rank"]
 PY
 }
-check "resources: each task's CPU seconds (a 50 ms spin) and peak RSS (a 200 MiB command) within 10%" resources_per_task
+check "resources: each task's CPU seconds (a 50 ms spin: at least that, at most its wall time, all but one within 10%) and peak RSS (a 200 MiB command) within 10%" resources_per_task
 
 slots_auto() {
     local dir=$WORK/auto
