@@ -1,12 +1,16 @@
-# Crash property test (issue 10): for each job kind, runs killed at random moments, a random
-# rank (rank 0 included) with SIGKILL or SIGTERM, then resumed until done. Every index ends
+# Crash property test (issue 10): for each job kind, runs killed at random moments, rank 0 or
+# rank 1 with SIGKILL or SIGTERM, then resumed until done. Every index ends
 # exactly once with status ok, and the final values (results, Monte Carlo estimate, stage
 # values, every task's output read through the journal) are byte-identical to an uninterrupted run. Sourced by run-all.
-# CRASH_KILLS (default 6) kills per job kind, at stratified random moments: kill i of N falls
+# CRASH_KILLS (default 4) kills per job kind, at stratified random moments: kill i of N falls
 # at a random moment of the i-th N-th of the reference run's wall time (launch to exit, from
 # 0.15 s), so the kills spread over start-up, the work and the end of every kind. (Ten kills at a random
 # moment from 0.15 s to 1.2 s after launch put most in start-up or, for the Monte Carlo job of
-# 0.75 s, after the end, when nothing was killed; it took 200 s of CI.)
+# 0.75 s, after the end, when nothing was killed; it took 200 s of CI.) The four kills of a kind
+# are the four pairs of rank (0, 1) and signal (KILL, TERM), each once, in an order that starts
+# at another pair for each kind (so a pair meets another quarter of the run in each). Six kills
+# with the rank and the signal drawn at random met all four pairs in a kind 38 % of the time
+# (1 - 4 (3/4)^6 + 6 (1/2)^6 - 4 (1/4)^6), and took 1.5 times as long.
 
 crash_jobs() { # DIR: writes the four jobs into DIR
     mkdir -p "$1"
@@ -33,21 +37,22 @@ EOF
     write_flaky_graph "$1/graph"
 }
 
-# random_kill LAUNCHER TRIAL TRIALS SPAN: at a random moment of the TRIAL-th TRIALS-th of the
-# time from 0.15 s to SPAN seconds after launch, SIGKILL or SIGTERM to a random rank of
-# LAUNCHER's job (mpirun's children are its ranks; a moment before mpirun has started them
-# kills one as soon as it has); prints what it did.
+# random_kill LAUNCHER TRIAL TRIALS SPAN RANK SIGNAL: at a random moment of the TRIAL-th
+# TRIALS-th of the time from 0.15 s to SPAN seconds after launch, SIGNAL to rank RANK of
+# LAUNCHER's job (mpirun's children are its ranks; a moment before mpirun has started it
+# kills it as soon as it has); prints what it did.
 random_kill() {
     sleep "$(python3 -c "import random, sys; t, n, span = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]); print(round(0.15 + random.uniform((t - 1) / n, t / n) * max(0.0, span - 0.15), 3))" "$2" "$3" "$4")"
-    local ranks=() victim signal
-    until mapfile -t ranks < <(pgrep -P "$1") && [ ${#ranks[@]} -gt 0 ]; do
+    local victim= child
+    until [ -n "$victim" ]; do
         kill -0 "$1" 2>/dev/null || { echo "finished before the kill"; return 0; }
-        sleep 0.02
+        for child in $(pgrep -P "$1"); do
+            tr '\0' '\n' </proc/"$child"/environ 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$5" && victim=$child
+        done
+        [ -n "$victim" ] || sleep 0.02
     done
-    victim=${ranks[$((RANDOM % ${#ranks[@]}))]}
-    signal=$([ $((RANDOM % 2)) -eq 0 ] && echo KILL || echo TERM)
-    echo "kill -$signal rank $(tr '\0' '\n' </proc/"$victim"/environ 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')"
-    kill -"$signal" "$victim" 2>/dev/null
+    echo "kill -$6 rank $5"
+    kill -"$6" "$victim" 2>/dev/null
 }
 
 # run_until_done OUT JOB [BEFORE-RESUME-COMMAND]: resumes OUT until the run exits 0 (at most 4 times).
@@ -64,9 +69,11 @@ run_until_done() {
     return 1
 }
 
-# crash_kind NAME JOB TASKS [FIX-COMMAND]: the reference run, then CRASH_KILLS killed-and-resumed runs.
+# crash_kind NAME FIRST-PAIR JOB TASKS [FIX-COMMAND]: the reference run, then CRASH_KILLS
+# killed-and-resumed runs; kill i gets pair (FIRST-PAIR + i - 1) mod 4 of (rank, signal):
+# 0 (0, KILL), 1 (1, KILL), 2 (0, TERM), 3 (1, TERM).
 crash_kind() {
-    local name=$1 job=$2 tasks=$3 fix=${4:-true} dir=$WORK/crash-$1 trial trials=${CRASH_KILLS:-6}
+    local name=$1 first=$2 job=$3 tasks=$4 fix=${5:-true} dir=$WORK/crash-$1 trial trials=${CRASH_KILLS:-4}
     mkdir -p "$dir"
     $fix
     local launched=$EPOCHREALTIME span
@@ -79,7 +86,8 @@ crash_kind() {
         [ "$fix" = true ] || rm -f "$(dirname "$job")/fixed"
         "${MPIRUN[@]}" -np 2 "$BIN" run "$job" --out "$out" --quiet >"$out.log" 2>&1 &
         local launcher=$!
-        echo "trial $trial: $(random_kill $launcher "$trial" "$trials" "$span")"
+        local pair=$(((first + trial - 1) % 4))
+        echo "trial $trial: $(random_kill $launcher "$trial" "$trials" "$span" $((pair % 2)) "$([ $pair -lt 2 ] && echo KILL || echo TERM)")"
         timeout 60 tail --pid=$launcher -f /dev/null || { echo "trial $trial: mpirun still running 60 s after the kill"; kill -9 $launcher; return 1; }
         wait $launcher
         run_until_done "$out" "$job" "$fix" || { echo "trial $trial: did not complete"; return 1; }
@@ -115,14 +123,14 @@ compare_extras() {
 CRASH_JOBS=$WORK/crash-jobs
 crash_jobs "$CRASH_JOBS"
 fix_graph() { touch "$CRASH_JOBS/graph/fixed"; }
-check "crash: a kernel sweep killed ${CRASH_KILLS:-6} times (any rank, KILL/TERM) resumes exactly once, identical" \
-    crash_kind sweep "$CRASH_JOBS/sweep.yaml" 800
-check "crash: a command task file killed ${CRASH_KILLS:-6} times resumes exactly once, identical output" \
-    crash_kind tasks "$CRASH_JOBS/tasks.txt" 300
-check "crash: Monte Carlo with a target killed ${CRASH_KILLS:-6} times resumes to the bit-identical estimate" \
-    crash_kind mc "$CRASH_JOBS/mc.yaml" -
-check "crash: a stage graph with a failing-then-fixed stage killed ${CRASH_KILLS:-6} times resumes, same stage values" \
-    crash_kind graph "$CRASH_JOBS/graph/dag.yaml" 24 fix_graph
+check "crash: a kernel sweep killed ${CRASH_KILLS:-4} times (rank 0 and 1, KILL and TERM) resumes exactly once, identical" \
+    crash_kind sweep 0 "$CRASH_JOBS/sweep.yaml" 800
+check "crash: a command task file killed ${CRASH_KILLS:-4} times (rank 0 and 1, KILL and TERM) resumes exactly once, identical output" \
+    crash_kind tasks 1 "$CRASH_JOBS/tasks.txt" 300
+check "crash: Monte Carlo with a target killed ${CRASH_KILLS:-4} times (rank 0 and 1, KILL and TERM) resumes to the bit-identical estimate" \
+    crash_kind mc 2 "$CRASH_JOBS/mc.yaml" -
+check "crash: a stage graph with a failing-then-fixed stage killed ${CRASH_KILLS:-4} times (rank 0 and 1, KILL and TERM) resumes, same stage values" \
+    crash_kind graph 3 "$CRASH_JOBS/graph/dag.yaml" 24 fix_graph
 
 # Hour-scale tasks in miniature (issue 23): 16 tasks of 0.5 s (10 flush intervals; they were
 # 2 s, then 1 s, which proved no more and took two and four times as long), static chunks of 4 on 2 ranks × 2 slots,
