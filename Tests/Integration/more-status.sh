@@ -28,6 +28,19 @@ ss_wait() {
     cat "$1.rc"
 }
 
+# ss_commands_running N: at least N task commands (a `sleep`, or a bash running one) of the
+# run ss_start started have been spawned: children of its ranks, which are mpirun's children.
+ss_commands_running() {
+    local mpirun ranks
+    mpirun=$(pgrep -d, -P "$ss_pid") && ranks=$(pgrep -d, -P "$mpirun") || return 1
+    [ "$(pgrep -c -P "$ranks" -f sleep)" -ge "$1" ]
+}
+
+# ss_status_is OUT CONDITION: whether CONDITION (Python, over `mpibatch status OUT --json` as s) holds.
+ss_status_is() {
+    "$BIN" status "$1" --json 2>/dev/null | python3 -c "import json, sys; s = json.load(sys.stdin); sys.exit(0 if ($2) else 1)"
+}
+
 # ss_each_once OUT N: each index 0..N-1 succeeded exactly once in the journal.
 ss_each_once() {
     python3 - "$1" "$2" <<'PY'
@@ -77,7 +90,7 @@ ss_stop_now() {
     echo 30 >"$WORK/ss-now.seconds"
     printf 'name: now\nsweep:\n  repeat: 8\ntask:\n  shell: "sleep $(cat %s)"\n' "$WORK/ss-now.seconds" >"$WORK/ss-now.yaml"
     ss_start "$out" 2 "$WORK/ss-now.yaml" || return 1
-    sleep 1
+    wait_until 30 ss_commands_running 1 || { echo "no task started within 30 s"; return 1; }
     "$BIN" stop "$out" --now | grep -q "stopping now" || return 1
     rc=$(ss_wait "$out" 10) || { echo "$rc"; return 1; }
     [ "$rc" = 3 ] || { echo "exit $rc, wanted 3"; cat "$out.log"; return 1; }
@@ -155,7 +168,7 @@ ss_hostile() {
     ss_job "$WORK/ss-hostile.yaml" 200 0.05
     ss_start "$out" 2 "$WORK/ss-hostile.yaml" || return 1
     printf 'this is not json\n{"id":"x","request":"explode"}\n\x1b[2J{"half\n' >>"$out/control.jsonl"
-    sleep 2
+    wait_until 30 ss_status_is "$out" "s['ignored_control_lines'] == 3"
     "$BIN" status "$out" --json | python3 -c "
 import json, sys; s = json.load(sys.stdin)
 assert s['state'] == 'running' and s['ignored_control_lines'] == 3, s" || { cat "$out.log"; return 1; }
@@ -259,7 +272,7 @@ ss_cancel() {
     grep -q "task 40 is out of range: the run has tasks 0 to 39" "$WORK/ss-cancel-range.err" || { cat "$WORK/ss-cancel-range.err"; return 1; }
     expect_status 2 "$BIN" cancel "$out" --stage fit >"$WORK/ss-cancel-flat.out" || return 1
     grep -q "not a stage graph" "$WORK/ss-cancel-flat.out" || { cat "$WORK/ss-cancel-flat.out"; return 1; }
-    sleep 2  # task 0 (0.3 s, the first) has run by now
+    wait_until 30 grep -q '"index":0,' "$out/results.jsonl" || { echo "task 0 not journaled within 30 s"; return 1; }
     expect_status 2 "$BIN" cancel "$out" 0 >"$WORK/ss-cancel-ran.out" || return 1
     grep -q "0: already ran" "$WORK/ss-cancel-ran.out" || { cat "$WORK/ss-cancel-ran.out"; return 1; }
     rc=$(ss_wait "$out" 60) || { echo "$rc"; return 1; }
@@ -287,7 +300,7 @@ ss_cancel_running() {
     local out=$WORK/ss-cancel-running rc
     ss_job "$WORK/ss-cancel-running.yaml" 2 60
     ss_start "$out" 2 "$WORK/ss-cancel-running.yaml" || return 1
-    sleep 2
+    wait_until 30 ss_commands_running 2 || { echo "the two tasks not started within 30 s"; return 1; }
     "$BIN" cancel "$out" 0 1 >"$WORK/ss-cancel-running.out" || { cat "$WORK/ss-cancel-running.out"; return 1; }
     rc=$(ss_wait "$out" 15) || { echo "$rc"; return 1; }
     [ "$rc" = 0 ] || { echo "exit $rc, wanted 0"; cat "$out.log"; return 1; }
