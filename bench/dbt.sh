@@ -37,7 +37,10 @@ now() { date +%s.%N; }
 since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(now)"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 database() { psql -h 127.0.0.1 -p "$port" -U postgres -X -q -c "create database $1"; }
-copy() {  # copy SOURCE NAME: a fresh copy of a project, parsed with ARGS...
+copy() {  # copy SOURCE NAME ARGS...: a fresh copy of a project, parsed with ARGS... (and the
+    # caller's environment: the database it will build), as after a user's earlier run, so that
+    # dbt build and mpibatch's dbt worker both start from its partial parse (parsed under another
+    # profile or other vars, each parsed the whole project again: "profile has changed")
     mkdir -p "$work/$2"
     (cd "$1" && tar cf - --exclude=target --exclude=logs --exclude='*.duckdb*' .) | (cd "$work/$2" && tar xf -)
     (cd "$work/$2" && dbt -q parse --profiles-dir . "${@:3}" >/dev/null)
@@ -55,8 +58,8 @@ jaffle() {  # jaffle WAREHOUSE
     local warehouse=$1 round builds=() mpis=() ratios=() tables=same
     for round in $(seq 1 "$ROUNDS"); do
         local build_dir=jaffle-$warehouse-build-$round mpi_dir=jaffle-$warehouse-mpi-$round
-        copy Tests/Integration/dbt-jaffle "$build_dir" --target "$warehouse"
-        copy Tests/Integration/dbt-jaffle "$mpi_dir" --target "$warehouse"
+        JAFFLE_PG_DB=jaffle_build_$round copy Tests/Integration/dbt-jaffle "$build_dir" --target "$warehouse"
+        JAFFLE_PG_DB=jaffle_mpi_$round copy Tests/Integration/dbt-jaffle "$mpi_dir" --target "$warehouse"
         if [ "$warehouse" = postgres ]; then database "jaffle_build_$round"; database "jaffle_mpi_$round"; fi
         start=$(now)
         (cd "$work/$build_dir" && JAFFLE_PG_DB=jaffle_build_$round dbt -q build --threads 2 --profiles-dir . --target "$warehouse" >/dev/null)
@@ -85,13 +88,11 @@ fi
 
 # 2. the state-accumulating simulation
 if [[ " $PARTS " == *" sim "* ]]; then
-    copy bench/dbt-sim sim-build
-    copy bench/dbt-sim sim-mpi
-    copy bench/dbt-sim sim-flat
-    database dbt_sim_build
-    database dbt_sim_mpi
-    database dbt_sim_flat
     vars="{time_scale: $SCALE}"
+    for name in build mpi flat; do
+        DBT_SIM_PG_DB=dbt_sim_$name copy bench/dbt-sim "sim-$name" --vars "$vars"
+        database "dbt_sim_$name"
+    done
     start=$(now)
     (cd "$work/sim-build" && DBT_SIM_PG_DB=dbt_sim_build dbt -q build --threads 4 --profiles-dir . --vars "$vars" >/dev/null)
     build=$(since "$start")
