@@ -130,6 +130,33 @@ import Testing
         #expect(MonteCarloBlockValues.summary(of: [1, .nan]) == nil && MonteCarloBlockValues.summary(of: [.infinity, 1]) == nil)
     }
 
+    @Test func aFramesValuesFoldedWhereTheyLieGiveTheArraysBitsAndMessages() throws {
+        var generator = SystemRandomNumberGenerator()
+        // Each block's bytes start one byte into a buffer, as a float64 frame's payload does after its type byte.
+        func folded(_ values: [Double], paths: Range<Int>) -> Result<MonteCarloAccumulator, MonteCarloBlockError> {
+            var bytes: [UInt8] = [2]
+            for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+            let check = MonteCarloBlockValues(block: 0, paths: paths, model: "m")
+            return bytes.withUnsafeBytes { raw in Result { () throws(MonteCarloBlockError) in try check.accumulate(float64s: UnsafeRawBufferPointer(rebasing: raw[1...])) } }
+        }
+        func byArray(_ values: [Double], paths: Range<Int>) -> Result<MonteCarloAccumulator, MonteCarloBlockError> {
+            Result { () throws(MonteCarloBlockError) in try MonteCarloBlockValues(block: 0, paths: paths, model: "m").accumulate(.numbers(values)) }
+        }
+        for count in [0, 1, 3, 4, 65_539] {
+            let values = (0..<count).map { _ in Double.random(in: -3...40, using: &generator) }
+            #expect(try folded(values, paths: 0..<count).get() == byArray(values, paths: 0..<count).get())
+        }
+        let huge = [Double.greatestFiniteMagnitude, Double.greatestFiniteMagnitude, 1]
+        #expect(try folded(huge, paths: 0..<3).get() == byArray(huge, paths: 0..<3).get())
+        for (values, paths) in [([1, .nan, .infinity, 2], 0..<4), ([1, 2, 3], 0..<4)] as [([Double], Range<Int>)] {
+            let messages = [folded(values, paths: paths), byArray(values, paths: paths)].map { result -> String in
+                guard case .failure(let error) = result else { return "" }
+                return error.description
+            }
+            #expect(!messages[0].isEmpty && messages[0] == messages[1])
+        }
+    }
+
     @Test func aBlockRunsOnAPythonWorkerFromNumpysPhiloxStream() async throws {
         let (spec, directory) = try load("  python: \"model:draws\"\n  params: {scale: 2}\n  paths: 2500\n  seed: 7\n  block: 1000\n")
         let workload = try MonteCarloModelWorkload(spec: spec)

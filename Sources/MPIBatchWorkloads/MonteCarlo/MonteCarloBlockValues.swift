@@ -54,45 +54,63 @@ struct MonteCarloBlockValues {
         return accumulator
     }
 
-    /// Count, mean, M2, minimum and maximum of `values`, in two passes over four lanes: the
-    /// mean from their sum, M2 from the squared deviations from it. A function of the values
-    /// alone, so a block's accumulator is the same on any rank; Welford's update (a division
-    /// per value, each waiting on the last) cost the rank a quarter of a vectorised model's
-    /// own time, on a core the model's worker needs. nil when a value is not finite or a sum
-    /// overflows (the caller then goes path by path).
+    /// The block's accumulator from the values of a worker's float64 frame, read where they
+    /// were received (`bytes`: 8 a value, little-endian, not aligned): when they are all finite,
+    /// `summary(of:)`'s, with no copy of them into an array (a copy of 65,536 values per block
+    /// was an eighth of the rank's time on a vectorised model, on a core its workers need);
+    /// otherwise `accumulate(_:)`'s, with the same checks and messages.
+    func accumulate(float64s bytes: UnsafeRawBufferPointer) throws(MonteCarloBlockError) -> MonteCarloAccumulator {
+        #if _endian(little)
+        if bytes.count == paths.count * 8, let summary = Self.summary(of: bytes) { return summary }
+        #endif
+        return try accumulate(.numbers(WorkerFrame.float64s(bytes)))
+    }
+
+    /// `summary(of:)` of an array's values.
     static func summary(of values: [Double]) -> MonteCarloAccumulator? {
-        values.withUnsafeBufferPointer { x -> MonteCarloAccumulator? in
-            let count = x.count, whole = count & ~3
-            var sums = (0.0, 0.0, 0.0, 0.0)
-            var lows = (Double.infinity, Double.infinity), highs = (-Double.infinity, -Double.infinity)
-            var i = 0
-            while i < whole {
-                sums = (sums.0 + x[i], sums.1 + x[i + 1], sums.2 + x[i + 2], sums.3 + x[i + 3])
-                lows = (Swift.min(lows.0, Swift.min(x[i], x[i + 1])), Swift.min(lows.1, Swift.min(x[i + 2], x[i + 3])))
-                highs = (Swift.max(highs.0, Swift.max(x[i], x[i + 1])), Swift.max(highs.1, Swift.max(x[i + 2], x[i + 3])))
-                i += 4
-            }
-            for j in whole..<count {
-                sums.0 += x[j]
-                lows.0 = Swift.min(lows.0, x[j])
-                highs.0 = Swift.max(highs.0, x[j])
-            }
-            let total = (sums.0 + sums.1) + (sums.2 + sums.3)
-            guard count > 0, total.isFinite else { return count == 0 ? MonteCarloAccumulator() : nil }
-            let mean = total / Double(count)
-            var squares = (0.0, 0.0, 0.0, 0.0)
-            i = 0
-            while i < whole {
-                let d = (x[i] - mean, x[i + 1] - mean, x[i + 2] - mean, x[i + 3] - mean)
-                squares = (squares.0 + d.0 * d.0, squares.1 + d.1 * d.1, squares.2 + d.2 * d.2, squares.3 + d.3 * d.3)
-                i += 4
-            }
-            for j in whole..<count { squares.0 += (x[j] - mean) * (x[j] - mean) }
-            let m2 = (squares.0 + squares.1) + (squares.2 + squares.3)
-            guard m2.isFinite else { return nil }
-            let low = Swift.min(lows.0, lows.1), high = Swift.max(highs.0, highs.1)
-            return MonteCarloAccumulator(.numbers([Double(count), mean, m2, low, high]))
+        values.withUnsafeBytes { summary(of: $0) }
+    }
+
+    /// Count, mean, M2, minimum and maximum of the values in `bytes` (native `Double`s, 8 bytes
+    /// each, not necessarily aligned), in two passes over four lanes: the mean from their sum,
+    /// M2 from the squared deviations from it. A function of the values alone, so a block's
+    /// accumulator is the same on any rank; Welford's update (a division per value, each waiting
+    /// on the last) cost the rank a quarter of a vectorised model's own time, on a core the
+    /// model's worker needs. nil when a value is not finite or a sum overflows (the caller then
+    /// goes path by path).
+    static func summary(of bytes: UnsafeRawBufferPointer) -> MonteCarloAccumulator? {
+        let count = bytes.count / 8, whole = count & ~3
+        func x(_ i: Int) -> Double { bytes.loadUnaligned(fromByteOffset: i &* 8, as: Double.self) }
+        var sums = (0.0, 0.0, 0.0, 0.0)
+        var lows = (Double.infinity, Double.infinity), highs = (-Double.infinity, -Double.infinity)
+        var i = 0
+        while i < whole {
+            let v = (x(i), x(i &+ 1), x(i &+ 2), x(i &+ 3))
+            sums = (sums.0 + v.0, sums.1 + v.1, sums.2 + v.2, sums.3 + v.3)
+            lows = (Swift.min(lows.0, Swift.min(v.0, v.1)), Swift.min(lows.1, Swift.min(v.2, v.3)))
+            highs = (Swift.max(highs.0, Swift.max(v.0, v.1)), Swift.max(highs.1, Swift.max(v.2, v.3)))
+            i &+= 4
         }
+        for j in whole..<count {
+            sums.0 += x(j)
+            lows.0 = Swift.min(lows.0, x(j))
+            highs.0 = Swift.max(highs.0, x(j))
+        }
+        let total = (sums.0 + sums.1) + (sums.2 + sums.3)
+        guard count > 0, total.isFinite else { return count == 0 ? MonteCarloAccumulator() : nil }
+        let mean = total / Double(count)
+        var squares = (0.0, 0.0, 0.0, 0.0)
+        i = 0
+        while i < whole {
+            let d = (x(i) - mean, x(i &+ 1) - mean, x(i &+ 2) - mean, x(i &+ 3) - mean)
+            squares = (squares.0 + d.0 * d.0, squares.1 + d.1 * d.1, squares.2 + d.2 * d.2, squares.3 + d.3 * d.3)
+            i &+= 4
+        }
+        for j in whole..<count { squares.0 += (x(j) - mean) * (x(j) - mean) }
+        let m2 = (squares.0 + squares.1) + (squares.2 + squares.3)
+        guard m2.isFinite else { return nil }
+        let low = Swift.min(lows.0, lows.1), high = Swift.max(highs.0, highs.1)
+        return MonteCarloAccumulator(.numbers([Double(count), mean, m2, low, high]))
     }
 
     private func fail(_ what: String) -> MonteCarloBlockError {

@@ -83,11 +83,19 @@ public struct MonteCarloModelWorkload: MonteCarloBlocks {
     public func expectEnvironment(_ environment: RunEnvironment) { workers.expect(environment) }
 
     /// Block `task.index` on the slot's worker; its value is the block's accumulator. With
-    /// `paths_out:`, each path's value is also written.
+    /// `paths_out:`, each path's value is also written; without, the worker's float64 values
+    /// are folded where the slot received them (`MonteCarloBlockValues.accumulate(float64s:)`).
     public func run(_ task: TaskContext) async throws -> TaskValue {
-        let values = try await workers.slot(task.slot).run(task, batchEnd: task.batchEnd)
         let check = MonteCarloBlockValues(block: task.index, paths: tasks.paths(of: task.index), model: spec.kernel)
-        guard let directory = pathsDirectory(for: task) else { return try check.accumulate(values).taskValue }
+        guard let directory = pathsDirectory(for: task) else {
+            var folded = false
+            let value = try await workers.slot(task.slot).run(task, batchEnd: task.batchEnd) { bytes in
+                folded = true
+                do { return .success(try check.accumulate(float64s: bytes).taskValue) } catch { return .failure(error) }
+            }
+            return folded ? value : try check.accumulate(value).taskValue  // a value that was no float64 frame fails there
+        }
+        let values = try await workers.slot(task.slot).run(task, batchEnd: task.batchEnd)
         var file = MonteCarloPathsFile()
         let accumulator = try check.accumulate(values) { path, value in file.add(path: path, value: value) }
         try file.write(block: task.index, to: directory)

@@ -32,21 +32,19 @@ enum WorkerFrame {
 }
 
 extension WorkerFrame {
-    /// The values of a float64 frame's payload; nil when its size is not 8 × `count`. On a
-    /// little-endian machine the bytes are the values: one copy (a block of 65,536 values
-    /// value by value cost the rank as much as folding them into its accumulator).
-    static func float64s(_ payload: ArraySlice<UInt8>, count: Int) -> [Double]? {
-        guard payload.count == count * 8 else { return nil }
-        return payload.withUnsafeBytes { bytes in
-            #if _endian(little)
-            [Double](unsafeUninitializedCapacity: count) { values, initialized in
-                UnsafeMutableRawBufferPointer(values).copyMemory(from: bytes)
-                initialized = count
-            }
-            #else
-            (0..<count).map { Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
-            #endif
+    /// The values of a float64 frame's payload `bytes` (8 a value, little-endian; whole values
+    /// only). On a little-endian machine the bytes are the values: one copy (a block of 65,536
+    /// values value by value cost the rank as much as folding them into its accumulator).
+    static func float64s(_ bytes: UnsafeRawBufferPointer) -> [Double] {
+        let count = bytes.count / 8
+        #if _endian(little)
+        return [Double](unsafeUninitializedCapacity: count) { values, initialized in
+            UnsafeMutableRawBufferPointer(values).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<(count * 8)]))
+            initialized = count
         }
+        #else
+        return (0..<count).map { Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+        #endif
     }
 }
 

@@ -38,6 +38,7 @@ final class WorkerProcess {
             for fd in tasks + results where fd >= 0 { close(fd) }
             throw WorkerStartFailure(worker: launch.description, reason: "cannot make its protocol sockets: \(String(cString: strerror(errno)))")
         }
+        Self.widenSendBuffer(of: results[1])
         let program = launch.arguments[0]
         let started = GroupSpawn.start(
             program, arguments: launch.arguments, inherited: launch.inherited, own: launch.environment,
@@ -83,6 +84,19 @@ final class WorkerProcess {
             close(raw[side])
         }
         return pair[0] >= 0 && pair[1] >= 0
+    }
+
+    /// The send buffer asked for on the worker's results socket: a Monte Carlo block's float64
+    /// values (512 KB at 65,536 paths) go in one write, and mpibatch reads them at one wake-up,
+    /// not three (the default, 208 KB, left the worker waiting for each third of a block to be
+    /// read). The system's limit (`net.core.wmem_max`) may give less; nothing is allocated
+    /// until bytes are in flight.
+    static let resultsSendBufferBytes: Int32 = 1 << 21
+
+    /// Asks for `resultsSendBufferBytes` on socket `fd`; a refusal leaves the default.
+    private static func widenSendBuffer(of fd: Int32) {
+        var bytes = resultsSendBufferBytes
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Sends `bytes` whole; false when the worker has closed its end (it died).

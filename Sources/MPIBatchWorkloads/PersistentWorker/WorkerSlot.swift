@@ -88,9 +88,19 @@ final class WorkerSlot: @unchecked Sendable {
 
     private var hasPending: Bool { pendingStart < pending.count }
 
+    /// How the float64 values a worker sent for a task (its float64 frame's payload: 8 bytes
+    /// a value, little-endian, not aligned, read in place) become the task's value.
+    typealias Float64Reading = (UnsafeRawBufferPointer) -> Result<TaskValue, any Error>
+
+    /// The default `Float64Reading`: the values, as `.numbers`.
+    static func numbers(_ bytes: UnsafeRawBufferPointer) -> Result<TaskValue, any Error> {
+        .success(.numbers(WorkerFrame.float64s(bytes)))
+    }
+
     /// Runs task `context.index`, whose chunk ends before `batchEnd`: from the batch in
-    /// flight if it holds it, else in a new batch from it to at most `batchEnd`.
-    func run(_ context: TaskContext, batchEnd: Int) async throws -> TaskValue {
+    /// flight if it holds it, else in a new batch from it to at most `batchEnd`. Float64 values
+    /// the worker sends for it become its value through `reading`.
+    func run(_ context: TaskContext, batchEnd: Int, reading: Float64Reading = numbers) async throws -> TaskValue {
         if let startFailure { throw startFailure }
         let report = context.report ?? CommandReport(log: RankLog(runDirectory: context.outputDirectory, rank: context.rank))
         var facts = CommandReport.Facts()
@@ -114,7 +124,7 @@ final class WorkerSlot: @unchecked Sendable {
             // A value already received for it (a "results" frame's) is taken without a suspension point.
             let unanswered = pending.count - pendingStart
             let lastSent = pending.last ?? context.index
-            let answer = process != nil && queuedNext < queued.count ? takeQueued() : try await nextResult(expecting: context.index)
+            let answer = process != nil && queuedNext < queued.count ? takeQueued() : try await nextResult(expecting: context.index, reading: reading)
             if let value = try settle(answer, unanswered: unanswered, lastSent: lastSent, facts: &facts, report: report) { return value }
         }
     }
@@ -231,7 +241,7 @@ final class WorkerSlot: @unchecked Sendable {
 
     private enum Answer {
         /// The task's result: its value or why it failed, and where its output ends (when the worker says).
-        case answered(Result<TaskValue, WorkerTaskFailure>, stdoutEnd: Int?, stderrEnd: Int?, cpuSeconds: Double?)
+        case answered(Result<TaskValue, any Error>, stdoutEnd: Int?, stderrEnd: Int?, cpuSeconds: Double?)
         /// The worker ended (died, broke the protocol, ran past the timeout) and was reaped;
         /// `brokeProtocol` when what it sent for the task awaited was wrong (that task is the culprit).
         case workerEnded(why: String, timedOut: Bool, brokeProtocol: Bool = false)
@@ -262,13 +272,14 @@ final class WorkerSlot: @unchecked Sendable {
         }
     }
 
-    /// The next result, which must be task `index`'s; a worker that fails instead is ended.
-    private func nextResult(expecting index: Int) async throws -> Answer {
+    /// The next result, which must be task `index`'s (float64 values it sends become its value
+    /// through `reading`); a worker that fails instead is ended.
+    private func nextResult(expecting index: Int, reading: Float64Reading = numbers) async throws -> Answer {
         guard let process else { return .workerEnded(why: "the worker is gone", timedOut: false) }
         if queuedNext < queued.count { return takeQueued() }
         let deadline = timeout.map { lastProgress &+ UInt64($0 * 1e9) }
         let reply: WorkerReply
-        let outcome: Result<TaskValue, WorkerTaskFailure>
+        let outcome: Result<TaskValue, any Error>
         do {
             switch try await nextFrame(of: process, deadline: deadline) {
             case .frame(let payload): reply = try WorkerReply.decode(payload)
@@ -305,7 +316,7 @@ final class WorkerSlot: @unchecked Sendable {
         case .error(let message): outcome = .failure(WorkerTaskFailure(description: message))
         case .float64(let count):
             do {
-                outcome = .success(.numbers(try await float64Values(of: process, count: count, index: index, deadline: deadline)))
+                outcome = try await float64Values(of: process, count: count, index: index, deadline: deadline, reading: reading)
             } catch let ended as Ended {
                 return .workerEnded(why: ended.why, timedOut: ended.timedOut, brokeProtocol: ended.brokeProtocol)
             }
@@ -336,8 +347,10 @@ final class WorkerSlot: @unchecked Sendable {
     }
 
     /// The `count` values the result of task `index` announced, from the float64 frame that
-    /// must follow it; anything else ends the worker and throws `Ended`.
-    private func float64Values(of process: WorkerProcess, count: Int, index: Int, deadline: UInt64?) async throws -> [Double] {
+    /// must follow it, read by `reading` where they lie; anything else ends the worker and throws `Ended`.
+    private func float64Values(
+        of process: WorkerProcess, count: Int, index: Int, deadline: UInt64?, reading: Float64Reading
+    ) async throws -> Result<TaskValue, any Error> {
         let wait: FrameWait
         do { wait = try await nextFrame(of: process, deadline: deadline, kind: .float64) } catch let error as WorkerProtocolError {
             process.kill()
@@ -345,13 +358,13 @@ final class WorkerSlot: @unchecked Sendable {
         }
         switch wait {
         case .frame(let payload):
-            guard let values = WorkerFrame.float64s(payload, count: count) else {
+            guard payload.count == count * 8 else {
                 process.kill()
                 throw Ended(
                     why: "the worker broke the protocol: result \(index) announced \(count) float64 values, but their frame holds \(payload.count) bytes",
                     brokeProtocol: true)
             }
-            return values
+            return payload.withUnsafeBytes(reading)
         case .timedOut:
             throw Ended(why: "timed out; its worker was killed (\(process.kill()))", timedOut: true)
         case .ended:
