@@ -24,5 +24,6 @@
 #include "clanes_philox.h"
 #include "clanes_box_muller.h"
 #include "clanes_normals.h"
+#include "clanes_summary.h"
 
 #endif

@@ -1,3 +1,4 @@
+import CLanes
 import MPIBatchCore
 import MPIBatchJob
 import MPIBatchJournal
@@ -73,44 +74,17 @@ struct MonteCarloBlockValues {
 
     /// Count, mean, M2, minimum and maximum of the values in `bytes` (native `Double`s, 8 bytes
     /// each, not necessarily aligned), in two passes over four lanes: the mean from their sum,
-    /// M2 from the squared deviations from it. A function of the values alone, so a block's
-    /// accumulator is the same on any rank; Welford's update (a division per value, each waiting
-    /// on the last) cost the rank a quarter of a vectorised model's own time, on a core the
-    /// model's worker needs. nil when a value is not finite or a sum overflows (the caller then
-    /// goes path by path).
+    /// M2 from the squared deviations from it (`clanes_block_summary`, vector code, the same
+    /// bits on every CPU). A function of the values alone, so a block's accumulator is the same
+    /// on any rank; Welford's update (a division per value, each waiting on the last) cost the
+    /// rank a quarter of a vectorised model's own time, on a core the model's worker needs. nil
+    /// when a value is not finite or a sum overflows (the caller then goes path by path).
     static func summary(of bytes: UnsafeRawBufferPointer) -> MonteCarloAccumulator? {
-        let count = bytes.count / 8, whole = count & ~3
-        func x(_ i: Int) -> Double { bytes.loadUnaligned(fromByteOffset: i &* 8, as: Double.self) }
-        var sums = (0.0, 0.0, 0.0, 0.0)
-        var lows = (Double.infinity, Double.infinity), highs = (-Double.infinity, -Double.infinity)
-        var i = 0
-        while i < whole {
-            let v = (x(i), x(i &+ 1), x(i &+ 2), x(i &+ 3))
-            sums = (sums.0 + v.0, sums.1 + v.1, sums.2 + v.2, sums.3 + v.3)
-            lows = (Swift.min(lows.0, Swift.min(v.0, v.1)), Swift.min(lows.1, Swift.min(v.2, v.3)))
-            highs = (Swift.max(highs.0, Swift.max(v.0, v.1)), Swift.max(highs.1, Swift.max(v.2, v.3)))
-            i &+= 4
-        }
-        for j in whole..<count {
-            sums.0 += x(j)
-            lows.0 = Swift.min(lows.0, x(j))
-            highs.0 = Swift.max(highs.0, x(j))
-        }
-        let total = (sums.0 + sums.1) + (sums.2 + sums.3)
-        guard count > 0, total.isFinite else { return count == 0 ? MonteCarloAccumulator() : nil }
-        let mean = total / Double(count)
-        var squares = (0.0, 0.0, 0.0, 0.0)
-        i = 0
-        while i < whole {
-            let d = (x(i) - mean, x(i &+ 1) - mean, x(i &+ 2) - mean, x(i &+ 3) - mean)
-            squares = (squares.0 + d.0 * d.0, squares.1 + d.1 * d.1, squares.2 + d.2 * d.2, squares.3 + d.3 * d.3)
-            i &+= 4
-        }
-        for j in whole..<count { squares.0 += (x(j) - mean) * (x(j) - mean) }
-        let m2 = (squares.0 + squares.1) + (squares.2 + squares.3)
-        guard m2.isFinite else { return nil }
-        let low = Swift.min(lows.0, lows.1), high = Swift.max(highs.0, highs.1)
-        return MonteCarloAccumulator(.numbers([Double(count), mean, m2, low, high]))
+        let count = bytes.count / 8
+        guard count > 0 else { return MonteCarloAccumulator() }
+        var figures = [Double](repeating: 0, count: 5)
+        guard clanes_block_summary(bytes.baseAddress, count, &figures) == 1 else { return nil }
+        return MonteCarloAccumulator(.numbers(figures))
     }
 
     private func fail(_ what: String) -> MonteCarloBlockError {
