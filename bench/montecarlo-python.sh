@@ -26,8 +26,11 @@
 #   2. a 64-step per-path model (walk), WALK_PATHS paths at np=2 against ProcessPoolExecutor(2):
 #      executor.map at each of CHUNKSIZES (its best) and one future per path
 #      (targets: >= 2x the best map, >= 5x the futures).
+# Every side runs the same interpreter, named by its path (PYTHON, by default what `python3` says
+# sys.executable is): a version manager's `python3` (pyenv's is a bash script, ~0.1 s of CPU
+# a start) would otherwise be paid once by a peer and once per worker by mpibatch.
 #   bench/montecarlo-python.sh   (BIN=path/to/mpibatch, PATHS=20000000, BLOCK=65536, ROUNDS=3,
-#                                 WALK_PATHS=100000, CHUNKSIZES="64 256 1024 4096")
+#                                 WALK_PATHS=100000, CHUNKSIZES="64 256 1024 4096", PYTHON=...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/mpibatch}
@@ -40,13 +43,14 @@ WORK=$(mktemp -d /tmp/mpibatch-bench-mcpy.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 . scripts/mpi-env
 scripts/install-deps --numpy
+PYTHON=${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
 cp bench/montecarlo_python_model.py "$WORK/"
 call_job() {
-    printf 'name: bench-call\nmontecarlo:\n  python: "montecarlo_python_model:payoff"\n  params: {s0: 42, k: 40, r: 0.1, sigma: 0.2, t: 0.5}\n  paths: %s\n  seed: 2024\n  block: %s\n' "$1" "$BLOCK"
+    printf 'name: bench-call\nmontecarlo:\n  python: "montecarlo_python_model:payoff"\n  python_program: %s\n  params: {s0: 42, k: 40, r: 0.1, sigma: 0.2, t: 0.5}\n  paths: %s\n  seed: 2024\n  block: %s\n' "$PYTHON" "$1" "$BLOCK"
 }
 call_job "$PATHS" >"$WORK/call.yaml"
 call_job $((2 * BLOCK)) >"$WORK/call-fixed.yaml"
-printf 'name: bench-walk\nmontecarlo:\n  python: "montecarlo_python_model:walk"\n  calls: path\n  params: {steps: 64}\n  paths: %s\n  seed: 2024\n  block: 1000\n' "$WALK_PATHS" >"$WORK/walk.yaml"
+printf 'name: bench-walk\nmontecarlo:\n  python: "montecarlo_python_model:walk"\n  python_program: %s\n  calls: path\n  params: {steps: 64}\n  paths: %s\n  seed: 2024\n  block: 1000\n' "$PYTHON" "$WALK_PATHS" >"$WORK/walk.yaml"
 
 now() { date +%s.%N; }
 # mpibatch_run NP JOB NAME: mpibatch run JOB under mpirun -np NP (NP=0: alone, one rank, no
@@ -73,13 +77,14 @@ print("%.3f %.3f %.3f %.3f %.3f %.3f" % (float(sys.argv[3]) - float(sys.argv[2])
                                          sum(record["cpu_seconds"] or 0 for record in records)))
 PY
 }
-# peer ARGS...: python3 bench/montecarlo_python_model.py ARGS as a whole process; prints
-# "whole in-python" seconds (in-python: what the script measured after its imports).
+# peer ARGS...: $PYTHON bench/montecarlo_python_model.py ARGS as a whole process; prints
+# "whole in-python [cpu]" seconds (in-python: what the script measured after its imports; the
+# loop also says its CPU).
 peer() {
     local began inside
     began=$(now)
-    inside=$(cd "$WORK" && python3 montecarlo_python_model.py "$@")
-    python3 -c "print('%.3f %.3f' % ($(now) - $began, $inside))"
+    inside=$(cd "$WORK" && "$PYTHON" montecarlo_python_model.py "$@")
+    python3 -c "import sys; print('%.3f' % (float(sys.argv[1]) - float(sys.argv[2])), *('%.3f' % float(x) for x in sys.argv[3:]))" "$(now)" "$began" $inside
 }
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 median() { python3 -c "import statistics, sys; print('%.3f' % statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
@@ -87,7 +92,7 @@ figures() { python3 -c "import json; s=json.load(open('$WORK/$1/summary.json'));
 
 uptime
 began=$(now)
-python3 -c "import numpy"
+"$PYTHON" -c "import numpy"
 numpy_start=$(python3 -c "print('%.3f' % ($(now) - $began))")
 # What no runner avoids at np=2: mpirun's own launch and end around two processes.
 began=$(now)
@@ -110,7 +115,7 @@ done
 call1=$(median "${rounds1[@]}") call1_in=$(median "${inrun1[@]}") call1_idle=$(median "${idles1[@]}")
 call2=$(median "${rounds2[@]}") call2_in=$(median "${inrun2[@]}") call2_idle=$(median "${idles2[@]}") call2_start=$(median "${starts2[@]}")
 runner1_cpu=$(median "${runner1[@]}") runner2_cpu=$(median "${runner2[@]}") model1_cpu=$(median "${model1[@]}") model2_cpu=$(median "${model2[@]}")
-read -r loop loop_in <<<"$(peer loop "$PATHS" "$BLOCK" 2024)"
+read -r loop loop_in loop_cpu <<<"$(peer loop "$PATHS" "$BLOCK" 2024)"
 read -r walk2 walk2_in walk2_start walk2_idle _ _ <<<"$(mpibatch_run 2 "$WORK/walk.yaml" walk2)"
 best="" best_in="" best_chunk=""
 for chunk in $CHUNKSIZES; do
@@ -121,7 +126,7 @@ done
 read -r futures futures_in <<<"$(peer pool "$WALK_PATHS" 2024 0)"
 
 echo
-echo "python3 -c 'import numpy' alone: $numpy_start s; mpirun -np 2 true: $mpirun_start s. Whole: the process from fork to exit; in-run: mpibatch's"
+echo "$PYTHON -c 'import numpy' alone: $numpy_start s; mpirun -np 2 true: $mpirun_start s. Whole: the process from fork to exit; in-run: mpibatch's"
 echo "summary.json wall_seconds (after rank 0's first worker started), the peers' time inside Python."
 echo
 echo "| measure | whole s | in-run s | worker start s | in-run, not block s | ratio, whole | ratio, in-run | target |"
@@ -136,4 +141,5 @@ echo "| walk, one future per path, 2 workers | $futures | $futures_in | | | mpib
 echo
 echo "CPU in the call's run (medians of $ROUNDS): model $model1_cpu s at np=1, $model2_cpu s at np=2; runner (the ranks' CPU less that of a"
 echo "2-block run in the same round) $runner1_cpu s at np=1, $runner2_cpu s at np=2: runner / model $(ratio "$runner1_cpu" "$model1_cpu") and $(ratio "$runner2_cpu" "$model2_cpu");"
+echo "Per core by CPU: the loop's $loop_cpu s against mpibatch np=1's model and runner, $model1_cpu + $runner1_cpu s: $(ratio "$loop_cpu" "$(python3 -c "print($model1_cpu + $runner1_cpu)")") (target >= 0.9)."
 echo "the in-run speedup's bound 2 / (1 + runner / model): $(python3 -c "print('%.2f' % (2 / (1 + $runner1_cpu / $model1_cpu)))") from np=1's, $(python3 -c "print('%.2f' % (2 / (1 + $runner2_cpu / $model2_cpu)))") from np=2's."
