@@ -114,33 +114,6 @@ lg_bad_requests() {
 }
 check "logs: unknown index, a kernel run, not a run directory, bad flags: a clear message and exit 2" lg_bad_requests
 
-# kill -9 of a rank mid-run, then --resume until done: every task's output is readable
-# through `mpibatch logs` and is its own (compared with an uninterrupted run; output of
-# attempts the kill cut may be missing from the rank files, never given to another task).
-lg_kill_resume() {
-    local out="$WORK/lg-kill" i launcher victim tries status
-    for i in $(seq 0 299); do echo "sleep 0.0$((i % 7)); echo task $i; echo err $i >&2"; done >"$WORK/lg-kill.txt"
-    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/lg-kill.txt" --out "$WORK/lg-kill-reference" --quiet || return 1
-    "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/lg-kill.txt" --out "$out" --quiet >"$WORK/lg-kill.log" 2>&1 &
-    launcher=$!
-    for _ in $(seq 100); do
-        [ "$(wc -l <"$out/results.jsonl" 2>/dev/null || echo 0)" -ge 60 ] && break
-        sleep 0.05
-    done
-    victim=$(pgrep -P $launcher | tail -n 1)
-    [ -n "$victim" ] || { echo "the run ended before the kill"; return 1; }
-    kill -9 "$victim"
-    wait $launcher
-    echo "killed rank pid $victim after $(wc -l <"$out/results.jsonl") lines"
-    for tries in 1 2 3; do
-        timeout 120 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/lg-kill.txt" --out "$out" --resume --quiet >>"$WORK/lg-kill.log" 2>&1
-        status=$?
-        [ $status -eq 0 ] && break
-    done
-    [ $status -eq 0 ] || { tail -n 5 "$WORK/lg-kill.log"; return 1; }
-    "$HERE/logs_check.py" "$WORK/lg-kill-reference" "$out" || return 1
-    for i in 0 150 299; do
-        [ "$("$BIN" logs "$out" $i 2>&1)" = "$(printf 'task %d\nerr %d' $i $i)" ] || { echo "logs $i: $("$BIN" logs "$out" $i 2>&1)"; return 1; }
-    done
-}
-check "logs: kill -9 of a rank mid-run, then --resume: every task's output readable and its own" lg_kill_resume
+# A rank killed mid-run and resumed: every task's output, stdout and stderr, readable and its
+# own, is the crash check's of a command task file (more-resume-crash.sh: four kills, rank 0
+# and 1, KILL and TERM, each task's output against an uninterrupted run's).

@@ -23,7 +23,7 @@ task:
   args: {ms: 2}
 EOF
     local i
-    for i in $(seq 0 299); do echo "sleep 0.00\$((RANDOM % 9 + 1)); echo task $i squared \$(( $i * $i ))"; done >"$1/tasks.txt"
+    for i in $(seq 0 299); do echo "sleep 0.00\$((RANDOM % 9 + 1)); echo task $i squared \$(( $i * $i )); echo err $i >&2"; done >"$1/tasks.txt"
     cat >"$1/mc.yaml" <<'EOF'
 name: crash-mc
 montecarlo:
@@ -108,12 +108,14 @@ crash_kind() {
 compare_extras() {
     case $1 in
         tasks)
-            # Every task's output, through its journal line, is the reference's (none lost or
-            # given to another task, whatever the kill cut); a few through `mpibatch logs` itself.
+            # Every task's output, stdout and stderr, through its journal line, is the
+            # reference's (none lost or given to another task, whatever the kill cut); a few
+            # through `mpibatch logs` itself, which prints the task's own lines.
             "$HERE/logs_check.py" "$2" "$3" || return 1
             local i
             for i in 0 57 $((RANDOM % 300)) 299; do
-                cmp -s <("$BIN" logs "$2" "$i" 2>&1) <("$BIN" logs "$3" "$i" 2>&1) || { echo "mpibatch logs $i differs"; return 1; }
+                [ "$("$BIN" logs "$3" "$i" 2>&1)" = "$(printf 'task %d squared %d\nerr %d' "$i" $((i * i)) "$i")" ] ||
+                    { echo "mpibatch logs $i: $("$BIN" logs "$3" "$i" 2>&1)"; return 1; }
             done ;;
         mc)
             local fields='"(paths|estimate|stderr|ci95_low|ci95_high)":[^,]*'
