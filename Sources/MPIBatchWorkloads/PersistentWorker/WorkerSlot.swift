@@ -13,6 +13,10 @@ import Synchronization
 /// `@unchecked Sendable` is safe: a slot runs one task at a time (`Worker.runSlot` awaits
 /// each task, early-stop tasks included, before it starts the next) and `WorkerPool` gives
 /// each slot number its own `WorkerSlot`, so its state is never touched by two threads at once.
+/// Its mutable state is `@exclusivity(unchecked)` for the same reason (the run-time access
+/// checks of a task's reads and writes of it were ~1 % of a rank's CPU in a 2·10⁶-call run):
+/// no access overlaps another, the only `inout` ones being `reader` to `WorkerProcess.read`
+/// (which does not see the slot) and `earlyStartSeconds` to `start` (which does not touch it).
 final class WorkerSlot: @unchecked Sendable {
     /// A batch holds at most this many tasks (a `columns` batch `columnsBatchTasks`)…
     static let batchTasks = 1024
@@ -34,40 +38,43 @@ final class WorkerSlot: @unchecked Sendable {
     /// Cores of a task (its worker's thread variables).
     private let cores: Int
 
-    private var process: WorkerProcess?
-    private var reader = WorkerFrameReader()
+    @exclusivity(unchecked) private var process: WorkerProcess?
+    @exclusivity(unchecked) private var reader = WorkerFrameReader()
     /// Indices sent and not answered yet, in order, from `pendingStart`; all of attempt `pendingAttempt`.
-    private var pending: [Int] = []
-    private var pendingStart = 0
-    private var pendingAttempt = 0
+    @exclusivity(unchecked) private var pending: [Int] = []
+    @exclusivity(unchecked) private var pendingStart = 0
+    @exclusivity(unchecked) private var pendingAttempt = 0
+    /// Where the chunk of the batches sent ends: the next batch goes before the rank gives out
+    /// the values of one that ended (`sendAhead`), so the worker works while the rank records them.
+    @exclusivity(unchecked) private var chunkEnd = 0
     /// When the worker last made progress (a result, a batch sent), on the monotonic clock.
-    private var lastProgress: UInt64 = 0
+    @exclusivity(unchecked) private var lastProgress: UInt64 = 0
     /// Bytes of the worker's stdout and stderr already given to tasks.
-    private var consumed: [Int] = [0, 0]
+    @exclusivity(unchecked) private var consumed: [Int] = [0, 0]
     /// Tasks up to this index go one per batch: a worker ended with them unanswered.
-    private var isolatedThrough = -1
+    @exclusivity(unchecked) private var isolatedThrough = -1
     /// Set when the worker could not start: every later task of the slot gets it at once.
-    private var startFailure: WorkerStartFailure?
+    @exclusivity(unchecked) private var startFailure: WorkerStartFailure?
     /// What the current worker said at its handshake it runs under, if it said.
-    private var environment: RunEnvironment?
+    @exclusivity(unchecked) private var environment: RunEnvironment?
     /// What the current worker accepted at its handshake (`WorkerRequest.columns`, `.seeds`).
-    private var accepts: Set<String> = []
+    @exclusivity(unchecked) private var accepts: Set<String> = []
     /// Values of a `results` frame not yet given to their tasks (from `queuedNext`, the
     /// next pending task's first), and the CPU seconds of each.
-    private var queued: [TaskValue] = []
-    private var queuedNext = 0
-    private var queuedCPUSeconds: Double?
+    @exclusivity(unchecked) private var queued: [TaskValue] = []
+    @exclusivity(unchecked) private var queuedNext = 0
+    @exclusivity(unchecked) private var queuedCPUSeconds: Double?
     /// What every worker must say it runs under (set on every rank from rank 0's).
     private let expected: ExpectedEnvironment
     /// The start-up of a worker started before its first task (`startedEnvironment`), which
     /// that task carries as its worker start-up.
-    private var earlyStartSeconds = 0.0
+    @exclusivity(unchecked) private var earlyStartSeconds = 0.0
     /// A worker spawned and sent its `hello` ahead of the slot's first task (`prestart`),
     /// its `ready` not read yet: what it was started as (`WorkerLaunch.identity`) and when.
     /// (In a stage graph the graph's keeper holds it instead, for every stage.)
-    private var launched: WorkerKeeper.Launched?
+    @exclusivity(unchecked) private var launched: WorkerKeeper.Launched?
     /// What the current worker said it is at its handshake (`CPython 3.12.3 /usr/bin/python3`).
-    private(set) var workerDescription: String?
+    @exclusivity(unchecked) private(set) var workerDescription: String?
 
     /// A slot with no worker yet: `launch` starts it, `tasks` writes its tasks into batches,
     /// and a worker that says it runs under another environment than `expected` cannot start.
@@ -118,6 +125,7 @@ final class WorkerSlot: @unchecked Sendable {
         while true {
             if !hasPending {
                 if process == nil, !takeKept(context) { try await start(context, setupSeconds: &facts.setupSeconds) }
+                chunkEnd = batchEnd
                 let end = context.index <= isolatedThrough ? context.index + 1 : batchEnd
                 send(from: context.index, to: end, attempt: context.attempt)
             }
@@ -209,8 +217,9 @@ final class WorkerSlot: @unchecked Sendable {
         }
     }
 
+    /// Sends tasks `start ..< end` (as many as one batch holds) after those pending.
     private func send(from start: Int, to end: Int, attempt: Int) {
-        pending.removeAll(keepingCapacity: true)
+        pending.removeFirst(pendingStart)
         pendingStart = 0
         pendingAttempt = attempt
         var index = start
@@ -299,6 +308,7 @@ final class WorkerSlot: @unchecked Sendable {
             queued = values
             queuedNext = 0
             queuedCPUSeconds = cpuSeconds.map { $0 / Double(values.count) }
+            sendAhead()
             return takeQueued()
         }
         if case .results(let first, let values, _) = reply {
@@ -324,6 +334,16 @@ final class WorkerSlot: @unchecked Sendable {
         pendingStart += 1
         lastProgress = MonotonicClock.nanoseconds()
         return .answered(outcome, stdoutEnd: stdoutEnd, stderrEnd: stderrEnd, cpuSeconds: cpuSeconds)
+    }
+
+    /// When the `results` frame just queued answers every task sent, sends the next batch of
+    /// the chunk at once: the worker runs it while the rank records these, where the rank
+    /// waited for each batch's first results after recording the last. Not while tasks go
+    /// one per batch.
+    private func sendAhead() {
+        guard let last = pending.last, pendingStart + queued.count == pending.count, last + 1 < chunkEnd, last >= isolatedThrough
+        else { return }
+        send(from: last + 1, to: chunkEnd, attempt: pendingAttempt)
     }
 
     /// The next value of the `results` frame being given out: its task printed nothing.
