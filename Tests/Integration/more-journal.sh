@@ -132,10 +132,13 @@ name: asian
 montecarlo:
   kernel: gbm-asian-call
   params: {s0: 42, k: 40, r: 0.1, sigma: 0.2, t: 0.5, steps: 16}
-  paths: 4000000
+  paths: 32000000
   block: 4096
   seed: 2024
 EOF
+    # 32e6 paths: about 2.8 s from launch to exit idle, so the SIGUSR1 a second in finds the run
+    # going (4e6 paths took 0.87 s idle: a SIGUSR1 that came after the run had let go of its
+    # signals ended rank 0, and the resume had no second part)
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/asian.yaml" --out "$WORK/asian-whole" --quiet || return 1
     "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/asian.yaml" --out "$WORK/asian-parts" --quiet &
     local launcher=$!
