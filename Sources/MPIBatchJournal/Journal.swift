@@ -55,11 +55,13 @@ package final class Journal: Sendable {
     /// Opens (appending) the journal at `path` and starts its writer thread.
     ///
     /// - Parameter startOffset: added to every `start` (a resumed run's times follow the earlier runs').
+    /// - Parameter part: the run part whose shard `path` is (`journal/nNNNN.pP.jsonl`): each line
+    ///   then carries its part and dispatch sequence number; nil for `results.jsonl`.
     /// - Parameter queueLimit: records queued at most before `append` waits for the writer.
     /// - Parameter observer: shown every line once it is written (on the journal's thread).
     package init(
-        path: String, workload: any ParameterFormatter, startOffset: Double = 0, queueLimit: Int = Journal.standardQueueLimit,
-        observer: (any JournalObserver)? = nil
+        path: String, workload: any ParameterFormatter, startOffset: Double = 0, part: Int? = nil,
+        queueLimit: Int = Journal.standardQueueLimit, observer: (any JournalObserver)? = nil
     ) throws(OutputError) {
         self.queueLimit = max(1, queueLimit)
         let file = try OutputFile(appendingTo: path)
@@ -67,7 +69,7 @@ package final class Journal: Sendable {
         // The file moves into the writer thread, which alone uses it from here on.
         nonisolated(unsafe) let owned = file
         writer.start { [self] loop in
-            drain(loop, into: owned, goodLength: goodLength, workload: workload, startOffset: startOffset, observer: observer)
+            drain(loop, into: owned, goodLength: goodLength, workload: workload, startOffset: startOffset, part: part, observer: observer)
         }
     }
 
@@ -108,7 +110,7 @@ package final class Journal: Sendable {
 
     private func drain(
         _ loop: BackgroundLoop, into file: OutputFile, goodLength: Int, workload: any ParameterFormatter, startOffset: Double,
-        observer: (any JournalObserver)?
+        part: Int?, observer: (any JournalObserver)?
     ) {
         var json = JSONWriter(capacity: 1 << 16)
         var entries: [(entry: JournalEntry, start: Int)] = []
@@ -135,7 +137,7 @@ package final class Journal: Sendable {
                 entries.removeAll(keepingCapacity: true)
                 for record in records {
                     let start = json.bytes.count
-                    let entry = JournalLine.write(record, workload: workload, startOffset: startOffset, to: &json)
+                    let entry = JournalLine.write(record, workload: workload, startOffset: startOffset, part: part, to: &json)
                     if observer != nil { entries.append((entry, start)) }
                 }
                 do {

@@ -7,13 +7,16 @@ struct JournalLine {
 
     /// Appends `record`'s line, newline included, to `json`. Keys are fixed
     /// fragments and times fixed-point: this runs once per task on rank 0.
-    /// `startOffset` is added to the record's start (see `Journal.init`).
+    /// `startOffset` is added to the record's start (see `Journal.init`). A shard's line
+    /// (`part`, its run part) carries `"part"` and `"seq"` (the record's dispatch sequence
+    /// number) after `index`; a line of `results.jsonl` (no `part`) has neither.
     ///
     /// Returns the line as `JournalLineScanner` reads it back, times included (its ranges
     /// count from the line's first byte).
     @discardableResult
     static func write(
-        _ record: TaskRecord, workload: any ParameterFormatter, startOffset: Double = 0, to json: inout JSONWriter
+        _ record: TaskRecord, workload: any ParameterFormatter, startOffset: Double = 0, part: Int? = nil,
+        to json: inout JSONWriter
     ) -> JournalEntry {
         let lineStart = json.bytes.count
         var entry = JournalEntry(
@@ -30,10 +33,20 @@ struct JournalLine {
         }
         entry.cpuSeconds = record.usage.map { asWritten($0.cpuSeconds) }
         entry.workerStartSeconds = record.workerStartSeconds.map { asWritten($0) }
-        json.appendPieces(capacity: 16 + JSONPieces.maximumNumberBytes) { line in
+        json.appendPieces(capacity: 40 + 3 * JSONPieces.maximumNumberBytes) { line in
             line.fragment("{\"index\":")
             line.integer(record.index)
+            if let part {
+                line.fragment(",\"part\":")
+                line.integer(part)
+                line.fragment(",\"seq\":")
+                line.integer(record.sequence)
+            }
             line.fragment(",\"params\":")
+        }
+        if let part {
+            entry.part = part
+            entry.sequence = record.sequence
         }
         var mark = json.bytes.count
         workload.writeParameters(of: record.index, to: &json)

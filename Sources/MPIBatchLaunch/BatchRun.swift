@@ -65,11 +65,17 @@ public enum BatchRun {
         // A fresh run's reports are gathered as its journal is written; a resumed one's timeline
         // also draws the earlier parts, so it reads the journal back at the end.
         let reportFeed = prepared?.resumed == nil ? RunReportFeed() : nil
-        let journal = try Journal(
-            path: configuration.outputDirectory + "/results.jsonl", workload: workload,
-            startOffset: prepared?.resumed?.startOffset ?? 0, observer: reportFeed)
+        let startOffset = prepared?.resumed?.startOffset ?? 0
+        let journal: any TaskJournal = try prepared?.shards.map { shards in
+            try NodeShardJournals(
+                paths: shards.paths, part: shards.part, nodeOfRank: configuration.nodeOfRank, workload: workload,
+                startOffset: startOffset, observer: reportFeed)
+        } ?? Journal(
+            path: configuration.outputDirectory + "/" + JournalShards.singleName, workload: workload, startOffset: startOffset,
+            observer: reportFeed)
         let driver = CoordinatorDriver(
-            coordinator: makeCoordinator(workload, slotsPerRank, configuration, deadline: deadline, prepared?.resumed),
+            coordinator: makeCoordinator(
+                workload, slotsPerRank, configuration, deadline: deadline, prepared?.resumed, numbersDispatches: prepared?.shards != nil),
             statistics: RunStatistics(
                 slotsPerRank: slotsPerRank, retries: { workload.retries(of: $0) }, cores: { workload.cores(of: $0) }),
             transport: transport, journal: journal, stageValues: workload.stageValues,
@@ -197,10 +203,11 @@ public enum BatchRun {
         return { _ in here }
     }
 
-    /// Rank 0's scheduler for `workload`, carrying on from an earlier run when resuming.
+    /// Rank 0's scheduler for `workload`, carrying on from an earlier run when resuming; a
+    /// sharded part's numbers its assignments (`numbersDispatches`).
     private static func makeCoordinator(
         _ workload: any Workload, _ slotsPerRank: [Int], _ configuration: RunConfiguration, deadline: Double?,
-        _ resumed: ResumedWork?
+        _ resumed: ResumedWork?, numbersDispatches: Bool
     ) -> Coordinator {
         var source = workload.makeWorkSource(policy: configuration.behaviour.chunkPolicy, totalSlots: slotsPerRank.reduce(0, +))
         if let resumed {
@@ -215,7 +222,7 @@ public enum BatchRun {
             reducer: workload.makeReducer(), graceSeconds: configuration.behaviour.graceSeconds,
             deadline: deadline,
             stopRules: workload.stopRules,
-            limitUses: limitUses)
+            limitUses: limitUses, numbersDispatches: numbersDispatches)
         if let resumed { coordinator.resume(from: resumed) }
         return coordinator
     }

@@ -32,7 +32,7 @@ final class CoordinatorDriver: Sendable {
     let owned: Mutex<Owned>
     let loop: OwnerLoop
     private let transport: any Transport
-    private let journal: Journal
+    private let journal: any TaskJournal
     let startedAt = MonotonicClock.nanoseconds()
     let startedAtEpoch = Date().timeIntervalSince1970
     /// Fires when every rank has reported done.
@@ -55,7 +55,7 @@ final class CoordinatorDriver: Sendable {
     /// early stops and cancelled stages to `outputDirectory`, after `earlierStops` and
     /// `earlierCancelledStages` (a resumed run's).
     init(
-        coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal,
+        coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: any TaskJournal,
         stageValues: StageValues = StageValues(directory: nil), outputDirectory: String = "", earlierStops: [EarlyStop] = [],
         earlierCancelledStages: [String] = [], expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)? = nil
     ) {

@@ -83,6 +83,7 @@ public enum MPILaunch {
         let widest = workload.largestResources
         let nodes = widest.asksNothing ? nil : try NodeAgreement.agree(world: world, node: node, host: host, override: options.behaviour.gpus)
         let firstOnNode = node.rank == 0
+        let nodeOfRank = try NodeNumbers.ofRanks(world: world, node: node)
         try node.free()
         var behaviour = options.behaviour
         behaviour.boundCPUs = boundCPUs
@@ -90,7 +91,8 @@ public enum MPILaunch {
         // ask slurmctld) and tells the others, whose workers start no task past it either.
         let deadline = world.rank == 0 ? (behaviour.deadlineSeconds ?? SlurmJob.secondsUntilEnd()).map { "\($0)" } ?? "" : ""
         behaviour.deadlineSeconds = Double(String(decoding: try world.broadcast(Array(deadline.utf8), root: 0), as: UTF8.self))
-        let configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
+        var configuration = RunConfiguration(name: name, outputDirectory: outputDirectory, behaviour: behaviour)
+        configuration.nodeOfRank = nodeOfRank
         var prepared: PreparedRun?
         var refusal = ""
         var environment: RunEnvironment?

@@ -14,6 +14,9 @@ public struct PreparedRun: Sendable {
     package let lock: RunLock
     /// What the start said (the interpreter of `python:` tasks, say), for `run.json` and the summary.
     package let notes: [String]
+    /// A sharded part's number and its shards' paths, by node (created, listed in `journal/shards`);
+    /// nil when the part writes `results.jsonl` (a run that never spanned nodes).
+    package var shards: (part: Int, paths: [String])?
 
     /// Prepares `configuration.outputDirectory` for `jobHash`.
     ///
@@ -44,7 +47,8 @@ public struct PreparedRun: Sendable {
             // Also --resume with nothing journaled yet: a requeued job that never began starts afresh.
             metadata.parts = [.startingNow(at: 0, startedAt: now, notes: notes, environment: environment)]
             try metadata.write(to: metadataPath)
-            return PreparedRun(resumed: nil, lock: lock, notes: notes)
+            return PreparedRun(
+                resumed: nil, lock: lock, notes: notes, shards: try shards(of: configuration, part: metadata.parts.count))
         }
         let recorded = try RunMetadata.read(from: metadataPath)
         if recorded.contentHash != jobHash, !configuration.behaviour.force {
@@ -78,6 +82,14 @@ public struct PreparedRun: Sendable {
             startOffset: state.lastEnd, earlierParts: earlierParts, earlyStops: try RunRecordFile.earlyStops.read(from: directory),
             changedToRerun: state.changedToRerun, cancelled: retryCancelled ? IndexRanges() : state.cancelledOnly)
         resumed.cancelledStages = retryCancelled ? [] : cancelledStages
-        return PreparedRun(resumed: resumed, lock: lock, notes: notes)
+        return PreparedRun(
+            resumed: resumed, lock: lock, notes: notes, shards: try shards(of: configuration, part: metadata.parts.count))
+    }
+
+    /// Part `part`'s shards, created, when it writes shards (`JournalShards.shardsPart`).
+    private static func shards(of configuration: RunConfiguration, part: Int) throws -> (part: Int, paths: [String])? {
+        let nodes = (configuration.nodeOfRank.max() ?? 0) + 1
+        guard JournalShards.shardsPart(nodes: nodes, in: configuration.outputDirectory) else { return nil }
+        return (part, try JournalShards.create(part: part, nodes: nodes, in: configuration.outputDirectory))
     }
 }

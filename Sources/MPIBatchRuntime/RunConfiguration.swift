@@ -72,6 +72,9 @@ public struct RunConfiguration: Sendable {
     package var ledger: NodeLedger?
     /// On rank 0, every node's pools, when some task asks for GPUs or memory (for the summary's GPU occupancy).
     package var nodes: [NodeResources] = []
+    /// Each rank's node, in rank order: the nodes numbered by their first ranks (rank 0's is 0).
+    /// Empty (or all 0) on one node: the run's journal is `results.jsonl` alone.
+    package var nodeOfRank: [Int] = []
 
     /// Makes a configuration.
     public init(name: String, outputDirectory: String, behaviour: RunBehaviour = RunBehaviour()) {

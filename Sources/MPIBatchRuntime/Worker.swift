@@ -212,7 +212,9 @@ package final class Worker: Sendable {
                 if heldUntil.load(ordering: .relaxed) != 0 { await waitWhileHeld() }
                 if stopping.load(ordering: .relaxed) { break }
                 if cancellation.isCancelled(index) {
-                    pending.add(.cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot), ended: MonotonicClock.nanoseconds())
+                    pending.add(
+                        .cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot, sequence: chunk.sequence),
+                        ended: MonotonicClock.nanoseconds())
                     continue
                 }
                 let taken = cores == nil ? (count: 0, cpus: []) : await takeCores(for: index)
@@ -232,9 +234,10 @@ package final class Worker: Sendable {
                     stopAtDeadline()
                     break
                 }
-                let (record, ended) = await runTask(
+                var (record, ended) = await runTask(
                     index: index, attempt: chunk.attempt, slot: slot, started: started, chunkEnd: chunk.end, cpus: taken.cpus,
                     grant: grant, cpuClock: &cpuClock)
+                record.sequence = chunk.sequence
                 cancellation.taskTook(nanoseconds: ended &- started)
                 if deadline != nil { taskTimes.withLock { $0 = ($0.count + 1, $0.nanoseconds &+ (ended &- started)) } }
                 cores?.release(taken.count, cpus: taken.cpus)

@@ -6,12 +6,17 @@ public struct Chunk: Sendable, Equatable, CustomStringConvertible {
     public var end: Int
     /// Which try of these tasks this is (1 = first).
     public var attempt: Int
+    /// The dispatch sequence number of the assignment that handed it out, counted by the
+    /// coordinator from 1 in a part whose journal is sharded (see `Coordinator`); 0 otherwise.
+    /// Each of its tasks' records carries it, so its shard's lines say their journal order.
+    public var sequence: Int
 
     /// Makes a chunk.
-    public init(start: Int, end: Int, attempt: Int = 1) {
+    public init(start: Int, end: Int, attempt: Int = 1, sequence: Int = 0) {
         self.start = start
         self.end = end
         self.attempt = attempt
+        self.sequence = sequence
     }
 
     /// How many tasks the chunk holds.

@@ -59,6 +59,11 @@ package struct Coordinator {
     private let limitUses: (@Sendable (Int) -> LimitUses)?
     /// The units of named limits each slot holds (`LimitLeases`).
     package private(set) var leases = LimitLeases()
+    /// Whether each assignment is numbered (`Chunk.sequence`): a part whose journal is sharded.
+    private let numbersDispatches: Bool
+    /// Assignments numbered so far in this part: the last one's sequence number, which a record
+    /// the coordinator journals itself (a task cancelled before it was handed out) also takes.
+    package private(set) var dispatches = 0
 
     /// Attempts that succeeded.
     package private(set) var succeeded = 0
@@ -117,12 +122,15 @@ package struct Coordinator {
     ///
     /// - Parameter deadline: a time on `clock` after which no task starts that would not finish by then.
     /// - Parameter retries: how many retries task `index` is allowed.
+    /// - Parameter numbersDispatches: number each assignment from 1 (`Chunk.sequence`), for a
+    ///   part whose journal is sharded; a part journaled in `results.jsonl` alone needs none.
     package init(
         source: any WorkSource, retries: @escaping @Sendable (Int) -> Int, failFast: Bool, slotsPerRank: [Int], reducer: (any ResultReducer)?,
         graceSeconds: Double = 30, deadline: Double? = nil, clock: @escaping () -> Double = MonotonicClock.seconds,
-        stopRules: [StopRule] = [], limitUses: (@Sendable (Int) -> LimitUses)? = nil
+        stopRules: [StopRule] = [], limitUses: (@Sendable (Int) -> LimitUses)? = nil, numbersDispatches: Bool = false
     ) {
         self.retries = retries
+        self.numbersDispatches = numbersDispatches
         self.limitUses = limitUses
         earlyStops = EarlyStops(rules: stopRules)
         self.failFast = failFast
@@ -343,9 +351,11 @@ package struct Coordinator {
             let ordinal = ordinalBase[rank] + slot
             for chunk in held[ordinal].takeAll() {
                 for index in chunk.start..<chunk.end where index < source.limit {
-                    records.append(TaskRecord(
+                    var record = TaskRecord(
                         index: index, attempt: chunk.attempt, status: .interrupted, rank: rank, slot: slot,
-                        start: 0, seconds: 0, value: .none, error: reason))
+                        start: 0, seconds: 0, value: .none, error: reason)
+                    record.sequence = chunk.sequence
+                    records.append(record)
                 }
                 inFlight -= chunk.count
             }
@@ -475,7 +485,7 @@ package struct Coordinator {
         var dropped: [TaskRecord] = []
         var queued: [Chunk] = []
         for chunk in retryQueue[retryHead...] {
-            dropped += (chunk.start..<chunk.end).clamped(to: range).map { TaskRecord.cancelled($0, attempt: chunk.attempt) }
+            dropped += (chunk.start..<chunk.end).clamped(to: range).map { TaskRecord.cancelled($0, attempt: chunk.attempt, sequence: dispatches) }
             for piece in (chunk.start..<chunk.end).cutting(range) {
                 queued.append(Chunk(start: piece.lowerBound, end: piece.upperBound, attempt: chunk.attempt))
             }
@@ -541,13 +551,17 @@ package struct Coordinator {
                 heldBack = true
                 break
             }
-            guard let fitting = fitBeforeDeadline(chunk) else {
+            guard var fitting = fitBeforeDeadline(chunk) else {
                 beginStopping(reason: Self.deadlineStopReason, interrupted: true, into: &actions)
                 return false
             }
             if let limitUses, !leases.acquire(limitUses(fitting.start), slot: ordinal) {
                 retryQueue.insert(fitting, at: retryHead)  // a source that cannot choose: it waits for a lease
                 break
+            }
+            if numbersDispatches {
+                dispatches += 1
+                fitting.sequence = dispatches
             }
             inFlight += fitting.count
             if inHand[ordinal] == 0 { busySince[ordinal] = clock() }
@@ -669,6 +683,7 @@ package struct Coordinator {
     private mutating func settle(_ record: TaskRecord) -> TaskRecord {
         var record = record
         record.error = Self.cancelledByUserReason
+        record.sequence = dispatches
         cancelled += 1
         cancelledByUser += 1
         source.finished(record)

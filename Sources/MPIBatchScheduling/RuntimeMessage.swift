@@ -75,6 +75,7 @@ extension RuntimeMessage {
             writer.write(chunk.start)
             writer.write(chunk.end)
             writer.write(chunk.attempt)
+            writer.write(chunk.sequence)
         case .stop(let graceSeconds):
             writer.write(Kind.stop.rawValue)
             writer.write(graceSeconds)
@@ -117,7 +118,9 @@ extension RuntimeMessage {
         case .assign:
             let slot = try reader.readInt()
             self = .assign(
-                slot: slot, chunk: Chunk(start: try reader.readInt(), end: try reader.readInt(), attempt: try reader.readInt()))
+                slot: slot,
+                chunk: Chunk(
+                    start: try reader.readInt(), end: try reader.readInt(), attempt: try reader.readInt(), sequence: try reader.readInt()))
         case .stop:
             self = .stop(graceSeconds: try reader.readDouble())
         case .interrupt:
@@ -141,7 +144,7 @@ extension TaskRecord {
     fileprivate func encode(into writer: inout ByteWriter) {
         writer.write(index)
         writer.write(UInt32(attempt))
-        writer.write(status.rawValue | (gpus == nil ? 0 : Self.hasDevices))
+        writer.write(status.rawValue | (gpus == nil ? 0 : Self.hasDevices) | (sequence == 0 ? 0 : Self.hasSequence))
         writer.write(start)
         writer.write(seconds)
         value.encode(into: &writer)
@@ -185,11 +188,15 @@ extension TaskRecord {
         case nil: break
         }
         if let gpus { writer.write(gpus) }
+        if sequence != 0 { writer.write(sequence) }
     }
 
     /// Set in the status byte when the record's devices (`gpus`) end it: records of tasks
     /// that ask for none stay as long as they were.
     private static let hasDevices: UInt8 = 0x80
+    /// Set in the status byte when the record's dispatch sequence number (`sequence`, only in a
+    /// sharded part) ends it, after its devices.
+    private static let hasSequence: UInt8 = 0x40
 
     /// Which optional fields follow a record's fixed ones.
     private struct Present: OptionSet {
@@ -208,7 +215,7 @@ extension TaskRecord {
         let index = try reader.readInt()
         let attempt = Int(try reader.readUInt32())
         let statusByte = try reader.readByte()
-        let rawStatus = statusByte & ~Self.hasDevices
+        let rawStatus = statusByte & ~(Self.hasDevices | Self.hasSequence)
         guard let status = TaskStatus(rawValue: rawStatus) else {
             throw MessageDecodingError(reason: "unknown task status \(rawStatus)")
         }
@@ -241,6 +248,7 @@ extension TaskRecord {
             value: value, error: error, startedAt: startedAt, exitCode: exitCode, signal: signal, log: log, usage: usage)
         self.workerStartSeconds = workerStartSeconds
         if statusByte & Self.hasDevices != 0 { gpus = try reader.readString() }
+        if statusByte & Self.hasSequence != 0 { sequence = try reader.readInt() }
     }
 }
 

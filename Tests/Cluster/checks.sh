@@ -25,6 +25,7 @@ cluster_checks() {
     check "cluster: sweep, 3 nodes x 2 ranks: each index once, hosts, slots per node, per_node" cluster_sweep
     check "cluster: command task file: each line once, on every node" cluster_task_file
     check "cluster: Monte Carlo estimate bit-identical to one process" cluster_montecarlo
+    check "cluster: a journal per node: a shard per node, half of one lost and its tail torn, --resume on one node and rank: exactly the lost blocks again, estimate bit-identical" cluster_shards
     check "cluster: a command task on a remote node: job env, no MPI rank variables" cluster_task_env
     check "cluster: gpus: 1, each node its own devices (n1's ranks 0 and 1, n2 2,3,4, n3 5): each task one of its node's, none shared at once" cluster_gpus
     check "cluster: sbatch -N 2 --ntasks-per-node=2 under srun --mpi=pmix" cluster_sbatch srun
@@ -95,6 +96,44 @@ for key in ('paths', 'estimate', 'stderr'):
     assert repr(a[key]) == repr(b[key]), (key, a[key], b[key])"
 }
 
+# A journal per node: a run over the 3 nodes writes one shard per node (no results.jsonl),
+# each holding its node's ranks' lines with their part and dispatch number. Then n2's shard
+# loses its second half and ends in a torn line (a node lost mid-write); --resume on one
+# node with one rank cuts the torn line, writes part 2's shard, runs exactly the blocks lost,
+# and the estimate is still one process's, bit for bit.
+cluster_shards() {
+    local one=$SH/mc-1 out=$SH/mc-shards shard lines kept
+    [ -s "$one/summary.json" ] || expect_status 0 "$VBIN" run "$HERE/mc-repro.yaml" --out "$one" --quiet || return 1
+    expect_status 0 $VC mpirun -np 6 "$VBIN" run "$HERE/mc-repro.yaml" --out "$out" --quiet || return 1
+    [ ! -e "$out/results.jsonl" ] || { echo "a run over 3 nodes wrote results.jsonl"; return 1; }
+    [ "$(paste -sd' ' "$out/journal/shards")" = "n0000.p1.jsonl n0001.p1.jsonl n0002.p1.jsonl" ] || { cat "$out/journal/shards"; return 1; }
+    python3 - "$out" <<'PY' || return 1
+import json, sys
+out = sys.argv[1]
+for node in range(3):
+    lines = [json.loads(l) for l in open(f"{out}/journal/n000{node}.p1.jsonl")]
+    assert lines, f"node {node}'s shard is empty"
+    assert {l["rank"] for l in lines} <= {2 * node, 2 * node + 1}, (node, {l["rank"] for l in lines})
+    assert all(l["part"] == 1 and l["seq"] > 0 for l in lines), node
+PY
+    shard=$out/journal/n0001.p1.jsonl
+    lines=$(wc -l <"$shard")
+    kept=$((lines / 2))
+    head -n "$kept" "$shard" >"$shard.kept" && mv "$shard.kept" "$shard" || return 1
+    printf '{"index":3,"part":1,"seq":' >>"$shard"
+    expect_status 0 $VC mpirun --host n3:1 -np 1 "$VBIN" run "$HERE/mc-repro.yaml" --out "$out" --resume --quiet || return 1
+    [ "$(tail -c 1 "$shard" | od -An -c | tr -d ' ')" = '\n' ] || { echo "the torn line was not cut"; tail -c 200 "$shard"; return 1; }
+    [ "$(paste -sd' ' "$out/journal/shards")" = "n0000.p1.jsonl n0001.p1.jsonl n0002.p1.jsonl n0000.p2.jsonl" ] || { cat "$out/journal/shards"; return 1; }
+    "$HERE/journal_check.py" "$out" - || return 1
+    python3 -c "
+import json
+a, b = (json.load(open(d + '/summary.json')) for d in ('$one', '$out'))
+assert b['parts'][-1]['attempts'] == $lines - $kept, (b['parts'][-1], $lines - $kept)
+for key in ('paths', 'estimate', 'stderr'):
+    assert repr(a[key]) == repr(b[key]), (key, a[key], b[key])" || return 1
+    echo "measured: n2's shard cut from $lines to $kept lines; the resume ran $((lines - kept)) blocks"
+}
+
 # Each task writes its environment to env-INDEX.txt. The file name comes from
 # $MPIBATCH_INDEX, not {index}: a parameter in a shell: line is shell-quoted
 # ('3'), which inside double quotes would become part of the name.
@@ -102,10 +141,11 @@ cluster_task_env() {
     local out=$SH/env
     printf 'name: env\nsweep: {repeat: 12}\ntask:\n  shell: env > "$MPIBATCH_OUT/env-$MPIBATCH_INDEX.txt"\n  env: {JOB_SETTING: from-the-job}\n' >"$SH/env.yaml"
     expect_status 0 $VC mpirun -np 6 "$VBIN" run "$SH/env.yaml" --out "$out" || return 1
-    python3 - "$out" <<'PY'
+    PYTHONPATH=$HERE python3 - "$out" <<'PY'
 import glob, json, sys
+import journal_lines
 out = sys.argv[1]
-rank = {l["index"]: l["rank"] for l in map(json.loads, open(out + "/results.jsonl"))}
+rank = {l["index"]: l["rank"] for l in journal_lines.lines(out)}
 host = {r["rank"]: r["host"] for r in json.load(open(out + "/summary.json"))["per_rank"]}
 files = glob.glob(out + "/env-*.txt")
 assert len(files) == 12, files
@@ -232,7 +272,7 @@ cluster_loss() {
     local mode=$1 out=$SH/loss-$1 launcher started ended status lost=n2 stopped
     $VC mpirun -np 6 "$VBIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" >"$out.log" 2>&1 &
     launcher=$!
-    wait_for_file "$out/results.jsonl" 60 || return 1
+    wait_for_file "$out/journal/n0000.p1.jsonl" 60 || return 1  # 3 nodes: a shard each
     sleep 2
     # The rank to stop is found first: the loss is the SIGSTOP, not the /proc scan before it.
     if [ "$mode" = stop ]; then
@@ -260,8 +300,8 @@ cluster_loss() {
         summary_says "$out" "
 assert [r['host'] for r in s['unresponsive_ranks']] == ['$lost', '$lost'], s['unresponsive_ranks']
 assert '$lost' in s['stop_reason'], s['stop_reason']" || return 1
-        grep -q '"status":"interrupted"' "$out/results.jsonl" || { echo "no interrupted line"; return 1; }
-        ! grep -q '"status":"failed"' "$out/results.jsonl" || { echo "a lost task was recorded failed"; return 1; }
+        grep -q '"status":"interrupted"' "$out"/journal/n*.p1.jsonl || { echo "no interrupted line"; return 1; }
+        ! grep -q '"status":"failed"' "$out"/journal/n*.p1.jsonl || { echo "a lost task was recorded failed"; return 1; }
     fi
     [ "$mode" = hard ] && $VC revive-node n2
     [ "$mode" = stop ] || lost=n2
@@ -283,7 +323,7 @@ cluster_slurm_loss() {
     all_nodes_idle 60 || return 1
     job=$(MPIBATCH="$VBIN" MPIBATCH_LAUNCHER=srun sbatch --parsable -N 2 --ntasks-per-node=2 \
         --output="$out.log" slurm/mpibatch.sbatch "$HERE/jobs-slow-spin.yaml" --out "$out") || return 1
-    wait_for_file "$out/results.jsonl" 60 || { cat "$out.log"; return 1; }
+    wait_for_file "$out/journal/n0000.p1.jsonl" 60 || { cat "$out.log"; return 1; }  # 2 nodes: a shard each
     sleep 2
     started=$SECONDS
     $VC kill-node n2 --hard
@@ -353,7 +393,7 @@ cluster_dbt() {
     JAFFLE_PG_DB=vc_loss $VC mpirun -np 6 "${pass[@]}" "$VBIN" run "$SH/dbt.yaml" --out "$SH/dbt-loss" --quiet >"$SH/dbt-loss.log" 2>&1 &
     local launcher=$! finished=0
     for _ in $(seq 1 6000); do
-        finished=$(grep -c '"status":"ok"' "$SH/dbt-loss/results.jsonl" 2>/dev/null)
+        finished=$(cat "$SH"/dbt-loss/journal/n*.p1.jsonl 2>/dev/null | grep -c '"status":"ok"')
         [ "${finished:-0}" -ge 3 ] && break
         sleep 0.05
     done

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Checks a run directory: every index 0..N-1 appears exactly once with the
-expected status in results.jsonl, and summary.json's counts agree with it.
+expected status in its journal (results.jsonl, or every node's shard in journal order:
+journal_lines.py), and summary.json's counts agree with it.
 
 usage: check_results.py DIR N [--failed I,J,...] [--ranks R]
 """
 import json
 import sys
+
+import journal_lines
 
 
 def main():
@@ -19,7 +22,7 @@ def main():
             expected_failed = {int(i) for i in value.split(",") if i}
         elif flag == "--ranks":
             ranks = int(value)
-    lines = [json.loads(line) for line in open(f"{directory}/results.jsonl")]
+    lines = journal_lines.lines(directory)
     last = {}
     for line in lines:
         last[line["index"]] = line  # the final attempt of each index

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks a run's journal the strict way: every line is one JSON object on one line,
+"""Checks a run's journal the strict way (results.jsonl, or every node's shard in journal
+order: journal_lines.py): every line is one JSON object on one line,
 every index 0..N-1 has exactly one ok line and none lies outside, and (optionally)
 writes the canonical results, one `[index, params, value]` per index, so that two runs
 can be compared byte for byte (`cmp`).
@@ -12,6 +13,8 @@ run before the target was met) are allowed and ignored.
 """
 import json
 import sys
+
+import journal_lines
 
 
 # On every line (users' scripts index them).
@@ -26,10 +29,7 @@ def main():
     total = json.load(open(f"{directory}/summary.json"))["tasks_total"] if beyond_allowed else int(sys.argv[2])
     canonical = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--canonical" else None
     oks = {}
-    with open(f"{directory}/results.jsonl", "rb") as journal:
-        data = journal.read()
-    assert data.endswith(b"\n") or not data, "the journal does not end with a newline"
-    for number, raw in enumerate(data.split(b"\n")[:-1], 1):
+    for number, (_, raw) in enumerate(journal_lines.raw_lines(directory), 1):
         line = json.loads(raw)  # raises on a torn or multi-line entry
         missing_keys = CONTRACT_KEYS - line.keys()
         assert not missing_keys, f"line {number}: no {sorted(missing_keys)}"

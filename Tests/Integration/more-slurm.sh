@@ -8,18 +8,19 @@ wait_for_file() {
     [ -s "$1" ]
 }
 
-# Every index exactly once with status ok in the final view, and never two ok lines for one index.
+# Every index exactly once with status ok in the final view, and never two ok lines for one
+# index in the journal (results.jsonl, or every node's shard: journal_lines.py).
 exactly_once_ok() { # DIR N
     "$BIN" results "$1" >"$1/final.jsonl" || return 1
-    python3 - "$1" "$2" <<'PY'
+    PYTHONPATH=$HERE python3 - "$1" "$2" <<'PY'
 import json, sys
+import journal_lines
 directory, total = sys.argv[1], int(sys.argv[2])
 final = [json.loads(l) for l in open(f"{directory}/final.jsonl")]
 assert [l["index"] for l in final] == list(range(total)), f"final view has {len(final)} lines for {total} tasks"
 assert all(l["status"] == "ok" for l in final), [l for l in final if l["status"] != "ok"][:3]
 oks = {}
-for line in open(f"{directory}/results.jsonl"):
-    l = json.loads(line)
+for l in journal_lines.lines(directory):
     if l["status"] == "ok":
         oks[l["index"]] = oks.get(l["index"], 0) + 1
 twice = [i for i, n in oks.items() if n > 1]

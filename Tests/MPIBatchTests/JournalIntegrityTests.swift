@@ -219,7 +219,7 @@ import Testing
 }
 
 /// A workload whose every task has the same parameters, given as JSON text.
-private struct RawParameters: Workload {
+struct RawParameters: Workload {
     let json: String
     var taskCount: Int { 1 }
     func writeParameters(of index: Int, to json: inout JSONWriter) { json.raw(self.json) }
@@ -227,7 +227,7 @@ private struct RawParameters: Workload {
 }
 
 /// The error a failure handler was given.
-private final class Told: Sendable {
+final class Told: Sendable {
     private let told = Mutex<OutputError?>(nil)
     var error: OutputError? { told.withLock { $0 } }
     func set(_ error: OutputError) { told.withLock { $0 = error } }

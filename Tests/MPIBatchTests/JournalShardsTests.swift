@@ -43,11 +43,16 @@ import Testing
         return directory
     }
 
-    private static func results(_ directory: String) throws -> [[String: Any]] {
-        let pipe = Pipe()
-        try CompactedResults.write(directory: directory, to: pipe.fileHandleForWriting)
-        try pipe.fileHandleForWriting.close()
-        return try String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    /// What `mpibatch results` prints for the run in `directory`, parsed (through a file: a pipe
+    /// read after the writing would hold only its buffer's worth).
+    static func results(_ directory: String) throws -> [[String: Any]] {
+        let path = directory + ".results"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try CompactedResults.write(directory: directory, to: output)
+        try output.close()
+        return try String(contentsOfFile: path, encoding: .utf8)
             .split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
     }
 

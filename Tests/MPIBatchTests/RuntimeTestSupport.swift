@@ -1,5 +1,6 @@
 import Foundation
 @testable import MPIBatchCore
+@testable import MPIBatchJournal
 @testable import MPIBatchLaunch
 @testable import MPIBatchReporting
 @testable import MPIBatchRuntime
@@ -62,12 +63,13 @@ func temporaryRunDirectory() -> String {
     TestScratch.path("run")
 }
 
-/// Runs `workload` on `ranks` simulated ranks in one process; returns rank 0's summary and the journal lines.
-/// Pass `directory` to keep the output (and `resume` to continue a run there).
+/// Runs `workload` on `ranks` simulated ranks in one process; returns rank 0's summary and the journal lines
+/// (every file's, `results.jsonl` then the shards). Pass `directory` to keep the output (and `resume` to
+/// continue a run there), `nodeOfRank` to place the ranks on nodes (a run over several writes shards).
 func runInMemory(
     _ workload: any Workload, ranks: Int, slots: Int = 2, policy: ChunkPolicy = .auto, failFast: Bool = false,
     directory given: String? = nil, resume: Bool = false, graceSeconds: Double = 30, jobHash: String = "test",
-    force: Bool = false, retryCancelled: Bool = false, ledger: NodeLedger? = nil,
+    force: Bool = false, retryCancelled: Bool = false, ledger: NodeLedger? = nil, nodeOfRank: [Int] = [],
     interruptWhen: (@Sendable () async throws -> Void)? = nil
 ) async throws -> (RunSummary, [[String: Any]]) {
     let directory = given ?? temporaryRunDirectory()
@@ -78,6 +80,7 @@ func runInMemory(
     let configuration = {
         var configuration = RunConfiguration(name: "test", outputDirectory: directory, behaviour: behaviour)
         configuration.ledger = ledger
+        configuration.nodeOfRank = nodeOfRank
         return configuration
     }()
     let prepared = try PreparedRun.prepare(
@@ -101,7 +104,7 @@ func runInMemory(
         for try await result in group where result != nil { rankZero = result }
         return rankZero!
     }
-    let text = try String(contentsOfFile: directory + "/results.jsonl", encoding: .utf8)
+    let text = try JournalShards(directory: directory).shards.map { try String(contentsOfFile: $0.path, encoding: .utf8) }.joined()
     let lines = text.split(separator: "\n").map {
         try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
     }

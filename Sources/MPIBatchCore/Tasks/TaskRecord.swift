@@ -54,6 +54,10 @@ public struct TaskRecord: Sendable, Equatable {
     @usableFromInline package var workerStartSeconds: Double?
     /// The devices it held (`gpus:`), comma-separated as its vendor's variable had them; nil when it asked for none.
     @usableFromInline package var gpus: String?
+    /// The dispatch sequence number of the chunk that handed it out (`Chunk.sequence`), or
+    /// the coordinator's count when it journals the attempt itself; 0 when the part's journal
+    /// is not sharded. A shard's line writes it as `seq`.
+    @usableFromInline package var sequence = 0
 
     /// Makes a record; workers do this for every task (inlinable: rank 0 and the ranks make
     /// one per task in other modules, where a call and the copies it forces cost ~10% of rank 0's time).
@@ -89,9 +93,11 @@ extension TaskRecord {
 
 extension TaskRecord {
     /// Task `index` at `attempt`, cancelled before it started (an early stop).
-    package static func cancelled(_ index: Int, attempt: Int = 1, rank: Int = 0, slot: Int = 0) -> TaskRecord {
-        TaskRecord(
+    package static func cancelled(_ index: Int, attempt: Int = 1, rank: Int = 0, slot: Int = 0, sequence: Int = 0) -> TaskRecord {
+        var record = TaskRecord(
             index: index, attempt: attempt, status: .cancelled, rank: rank, slot: slot, start: 0, seconds: 0, value: .none,
             error: "cancelled: its sweep or stage stopped early")
+        record.sequence = sequence
+        return record
     }
 }
