@@ -12,10 +12,12 @@ import json
 import os
 import sys
 
+import journal_lines
+
 
 def journal(directory):
-    with open(os.path.join(directory, "results.jsonl")) as f:
-        return [json.loads(line) for line in f if line.strip()]
+    """Every line of the run's journal (results.jsonl, or every node's shard), in journal order."""
+    return journal_lines.lines(directory)
 
 
 def stdout_of(directory, line):
