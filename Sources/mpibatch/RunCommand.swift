@@ -75,6 +75,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before the job is read (a large one takes a while, more so under load): until then a
+        // SIGUSR1 or SIGTERM that mpirun forwards ends the rank by its default action, with no
+        // summary. Not for --only-path, which runs no run to attach them and stays interruptible.
+        if onlyPath == nil { MPILaunch.catchSignalsFromStart() }  // the run attaches to them (unless it is refused)
         let spec: JobSpec
         do {
             spec = try JobLoader.load(path: job, kernels: KernelCatalog.builtIn)
@@ -82,7 +86,6 @@ struct RunCommand: AsyncParsableCommand {
             throw fail(error, status: 2)
         }
         if let onlyPath { return try await rerunPath(onlyPath, of: spec) }
-        MPILaunch.catchSignalsFromStart()  // the run attaches to them (unless it is refused)
         var behaviour = RunBehaviour(
             chunkPolicy: chunk, failFast: failFast, resume: resume, force: force, graceSeconds: grace,
             deadlineSeconds: deadline.flatMap { DeadlineParser.seconds(from: $0, now: Date()) },

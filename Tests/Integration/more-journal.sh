@@ -137,8 +137,7 @@ montecarlo:
   seed: 2024
 EOF
     # 32e6 paths: about 2.8 s from launch to exit idle, so the SIGUSR1 a second in finds the run
-    # going (4e6 paths took 0.87 s idle: a SIGUSR1 that came after the run had let go of its
-    # signals ended rank 0, and the resume had no second part)
+    # going (4e6 paths took 0.87 s idle: a SIGUSR1 after the run left the resume no second part)
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/asian.yaml" --out "$WORK/asian-whole" --quiet || return 1
     "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/asian.yaml" --out "$WORK/asian-parts" --quiet &
     local launcher=$!
