@@ -17,6 +17,17 @@ mp_job() {
     printf 'name: %s\nmontecarlo:\n%s\n' "$2" "$3" >"$1/$2.yaml"
 }
 
+# mp_raw_job DIR NAME ARGUMENTS PATHS BLOCK: DIR/NAME.yaml, a block model run by mc_raw_worker.py
+# (ARGUMENTS: ", shared" and so on, after its name in the command), seed 99.
+mp_raw_job() {
+    mp_job "$1" "$2" "  worker: {command: [python3, mc_raw_worker.py$3]}
+  cwd: .
+  params: {s0: 42, k: 40, sigma: 0.2}
+  paths: $4
+  seed: 99
+  block: $5"
+}
+
 # mp_figures OUT: summary.json's Monte Carlo figures, exactly (repr of each float).
 mp_figures() {
     python3 -c "
@@ -93,19 +104,35 @@ expected = np.concatenate([
 assert sorted(seen) == list(range(10000)), len(seen)
 assert all(seen[i] == expected[i] for i in range(10000)), "path values differ from the plain loop"
 PY
-    mp_job "$dir" raw '  worker: {command: [python3, mc_raw_worker.py]}
-  cwd: .
-  params: {s0: 42, k: 40, sigma: 0.2}
-  paths: 10000
-  seed: 99
-  block: 3000'
+    mp_raw_job "$dir" raw "" 10000 3000
     expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/raw.yaml" --out "$dir/raw" --quiet || return 1
     # A worker that says nothing of its environment still works; nothing is recorded for it.
     python3 -c 'import json, sys; assert all("environment" not in p for p in json.load(open(sys.argv[1]))["parts"])' "$dir/raw/run.json" || return 1
     mp_figures "$dir/out" >"$dir/out.figures"
-    mp_same "$dir/out.figures" "$dir/raw"
+    mp_same "$dir/out.figures" "$dir/raw" || return 1
+    # The same worker leaving its blocks in hello's shared memory (docs/worker-protocol.md, item 9).
+    mp_raw_job "$dir" shared ", shared" 10000 3000
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/shared.yaml" --out "$dir/shared" --quiet || return 1
+    mp_same "$dir/out.figures" "$dir/shared"
 }
-check "montecarlo python: path values are numpy's Philox(key=[seed,0], counter=[0,0,block,0]); a raw worker: gives the same bits" mp_streams
+check "montecarlo python: path values are numpy's Philox(key=[seed,0], counter=[0,0,block,0]); a raw worker: gives the same bits, by the socket or shared memory" mp_streams
+
+# A worker that says a block lies past the end of its shared memory breaks the protocol: the
+# block fails by name (the rank reads nothing outside the ring), exit 1.
+mp_shared_lie() {
+    local dir
+    dir=$(mp_dir shared-lie)
+    mp_raw_job "$dir" lie ", shared-past-end" 2000 1000
+    expect_status 1 "${MPIRUN[@]}" -np 1 "$BIN" run "$dir/lie.yaml" --out "$dir/lie" --quiet || return 1
+    python3 - "$dir/lie/summary.json" <<'PY'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+assert summary["tasks_failed"] == 2 and summary["paths"] == 0, summary
+for failure in summary["failures"]:
+    assert "broke the protocol" in failure["error"] and "in shared memory" in failure["error"], failure
+PY
+}
+check "montecarlo python: a worker whose block lies past its shared memory's end breaks the protocol: the block fails, exit 1" mp_shared_lie
 
 # jobs/python-option-pricing.yaml at np=2: within 3 standard errors of Black-Scholes
 # (computed here independently), which summary.json gives beside it (reference:).

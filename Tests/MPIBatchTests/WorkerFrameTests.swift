@@ -89,6 +89,10 @@ extension WorkerFrameReader {
             == .startError(message: "SyntaxError: x", file: "m.py", line: 3))
         #expect(try decode(#"{"kind":"result","index":4,"float64":65536,"cpu":0.25}"#)
             == .result(index: 4, outcome: .float64(count: 65536), stdoutEnd: nil, stderrEnd: nil, cpuSeconds: 0.25))
+        #expect(try decode(#"{"kind":"result","index":4,"float64":8,"shared_at":1048576}"#)
+            == .result(index: 4, outcome: .float64(count: 8, sharedAt: 1_048_576), stdoutEnd: nil, stderrEnd: nil, cpuSeconds: nil))
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","index":4,"float64":8,"shared_at":-8}"#) }
+        #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","index":4,"float64":8,"shared_at":"here"}"#) }
         #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","index":4,"float64":-1}"#) }
         #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","index":4,"float64":"many"}"#) }
         #expect(throws: WorkerProtocolError.self) { try decode(#"{"kind":"result","value":1}"#) }
@@ -135,6 +139,10 @@ extension WorkerFrameReader {
         #expect(tasks.map { ($0["params"] as? [String: Double])?["x"] } == [2, 2.5, 3])
         let hello = WorkerRequest.hello(rank: 1, slot: 2, cores: 3)
         #expect(String(decoding: hello[5...], as: UTF8.self) == #"{"kind":"hello","protocol":1,"rank":1,"slot":2,"cores":3,"offers":["columns"]}"#)
+        let shared = try #require(WorkerSharedValues(bytes: 1 << 20))
+        #expect(String(decoding: WorkerRequest.hello(rank: 1, slot: 2, cores: 3, shared: shared)[5...], as: UTF8.self)
+            == #"{"kind":"hello","protocol":1,"rank":1,"slot":2,"cores":3,"offers":["columns","shared_values"],"#
+                + #""shared_values":{"fd":5,"header":64,"bytes":1048576}}"#)
     }
 
     @Test func columnsBatchesHoldOneArrayPerParameter() throws {

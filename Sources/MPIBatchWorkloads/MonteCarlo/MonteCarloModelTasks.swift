@@ -21,6 +21,10 @@ struct MonteCarloModelTasks: WorkerTaskWriter {
         onlyPath.map { $0..<($0 + 1) } ?? spec.paths(ofBlock: index)
     }
 
+    /// Room for eight blocks (the worker runs ahead of the rank by a few at most; one
+    /// that finds no room sends its block by the socket), within 1 MB to 64 MB.
+    var sharedValuesBytes: Int { min(64 << 20, max(1 << 20, 8 * 8 * spec.block)) }
+
     func add(index: Int, attempt: Int, to batch: inout WorkerBatchWriter) {
         batch.add(index: index, seed: TaskSeed.seed(job: spec.seed, index: index), attempt: attempt) { json in
             model.writeParams(to: &json)

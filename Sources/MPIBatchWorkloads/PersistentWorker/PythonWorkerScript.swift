@@ -364,6 +364,35 @@ def _reuse_block_memory():
     mallopt(-1, 1 << 26)  # M_TRIM_THRESHOLD
 
 
+class _SharedValues:
+    """The ring of shared memory mpibatch offers for a block's values (hello's "shared_values",
+    see docs/worker-protocol.md): a block goes at the next position where it fits before the
+    end of the ring and within what mpibatch has taken back (the header's count), and the
+    result says where ("shared_at"); a block that does not fit goes by the socket."""
+
+    def __init__(self, numpy, offer):
+        import mmap
+        header, self.size = offer["header"], offer["bytes"]
+        self.memory = mmap.mmap(offer["fd"], header + self.size)
+        os.close(offer["fd"])  # the mapping keeps it; a process the function starts must not
+        self.taken = numpy.frombuffer(self.memory, dtype="<u8", count=1)
+        self.ring = numpy.frombuffer(self.memory, dtype="<f8", offset=header, count=self.size // 8)
+        self.written = 0
+
+    def put(self, values):
+        """Copies `values` (float64, contiguous) into the ring: their position, or None when they do not fit."""
+        count = values.nbytes
+        at = self.written
+        if at % self.size + count > self.size:
+            at += self.size - at % self.size
+        if count == 0 or at + count - int(self.taken[0]) > self.size:
+            return None
+        start = at % self.size // 8
+        self.ring[start:start + len(values)] = values
+        self.written = at + count
+        return at
+
+
 def _columns_call(function, extras, names, cache):
     """How to call the function on a columns batch whose parameters are `names` (with the
     extra columns `extras` after them): (positional, argument names in call order)."""
@@ -411,6 +440,13 @@ def main():
     ready = {"kind": "ready", "protocol": 1, "worker": "%s %s" % (python, sys.executable), "environment": environment}
     if not montecarlo and "columns" in hello.get("offers", ()):
         ready["accepts"] = ["columns", "seeds"] if "seed" in extras else ["columns"]
+    shared = None
+    if montecarlo and "shared_values" in hello.get("offers", ()):
+        try:
+            shared = _SharedValues(numpy, hello["shared_values"])
+            ready["accepts"] = ["shared_values"]
+        except (KeyError, TypeError, ValueError, OSError):
+            shared = None
     _send(fd_out, json.dumps(ready).encode())
     ends = [0, 0]
     lseek, SEEK_CUR, cpu_time, wall_time = os.lseek, os.SEEK_CUR, time.process_time, time.perf_counter
@@ -428,11 +464,16 @@ def main():
         wall = wall_time()
         if not held:
             held_since = wall
+        # A block's values (a numpy array) go at once, into the shared ring or from the
+        # array: the function may write into the same array when it is called again.
+        at = shared.put(data) if data is not None and shared is not None else None
+        if at is not None:
+            body = body[:-1] + b',"shared_at":%d}' % at
         held.append(HEADER.pack(len(body) + 1, JSON_FRAME))
         held.append(body)
-        if data is not None:
-            # A block's values (a numpy array) go at once, from the array: the function may
-            # write into the same array when it is called again.
+        if at is not None:
+            send_held()
+        elif data is not None:
             held.append(HEADER.pack(data.nbytes + 1, FLOAT64_FRAME))
             _write_parts(fd_out, held + [data])
             held.clear()

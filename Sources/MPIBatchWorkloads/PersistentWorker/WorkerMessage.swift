@@ -10,9 +10,12 @@ enum WorkerRequest {
     static let columns = "columns"
     /// What a worker that accepts `columns` also accepts when its function wants each task's seed.
     static let seeds = "seeds"
+    /// What `hello` offers a worker given a ring of shared memory (`WorkerSharedValues`): a
+    /// worker that accepts it may leave a result's float64 values there (`"shared_at"`).
+    static let sharedValues = "shared_values"
 
-    /// `hello`: the first frame a worker reads.
-    static func hello(rank: Int, slot: Int, cores: Int) -> [UInt8] {
+    /// `hello`: the first frame a worker reads; `shared`, the ring it is offered for its float64 values.
+    static func hello(rank: Int, slot: Int, cores: Int, shared: WorkerSharedValues? = nil) -> [UInt8] {
         var json = JSONWriter(capacity: 96)
         json.beginObject()
         json.field("kind", "hello")
@@ -23,7 +26,16 @@ enum WorkerRequest {
         json.key("offers")
         json.beginArray()
         json.value(columns)
+        if shared != nil { json.value(sharedValues) }
         json.endArray()
+        if let shared {
+            json.key(sharedValues)
+            json.beginObject()
+            json.field("fd", Int(WorkerSharedValues.descriptor))
+            json.field("header", WorkerSharedValues.headerBytes)
+            json.field("bytes", shared.bytes)
+            json.endObject()
+        }
         json.endObject()
         return WorkerFrame.json(json.bytes)
     }
@@ -93,8 +105,9 @@ enum WorkerReply: Sendable, Equatable {
         case value(TaskValue)
         /// Why it failed.
         case error(String)
-        /// Its value is `count` float64 values, in the float64 frame that comes next.
-        case float64(count: Int)
+        /// Its value is `count` float64 values, in the float64 frame that comes next, or at
+        /// `sharedAt` in the ring of shared memory (`WorkerSharedValues`) when that is set.
+        case float64(count: Int, sharedAt: Int? = nil)
     }
 
     /// Decodes one JSON payload.
@@ -118,7 +131,14 @@ enum WorkerReply: Sendable, Equatable {
                     guard let count = Int(String(decoding: count, as: UTF8.self)), count >= 0, count <= WorkerFrame.maximumLength / 8 else {
                         throw .badMessage("result \(index) announces \(String(decoding: count, as: UTF8.self)) float64 values, not a count")
                     }
-                    outcome = .float64(count: count)
+                    var sharedAt: Int?
+                    if let at = raw("shared_at") {
+                        guard let position = Int(String(decoding: at, as: UTF8.self)), position >= 0 else {
+                            throw .badMessage("result \(index) says its values lie at \(String(decoding: at, as: UTF8.self)), not a position")
+                        }
+                        sharedAt = position
+                    }
+                    outcome = .float64(count: count, sharedAt: sharedAt)
                 } else if let value = raw("value") {
                     outcome = .value(Self.value(value))
                 } else {

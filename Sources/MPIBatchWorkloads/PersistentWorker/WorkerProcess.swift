@@ -11,7 +11,8 @@ import Dispatch
 /// A running worker process: spawned in a process group of its own (the rank's process
 /// guard ends it if the rank dies), with stdin from `/dev/null`, stdout and stderr into
 /// files of its own (`WorkerSpool`) and two stream sockets for the protocol, passed as
-/// descriptors 3 (tasks in) and 4 (results out) and named in `MPIBATCH_WORKER_FDS`.
+/// descriptors 3 (tasks in) and 4 (results out) and named in `MPIBATCH_WORKER_FDS`, and, when
+/// asked for, a ring of shared memory for float64 values as descriptor 5 (`WorkerSharedValues`).
 ///
 /// Used by one slot at a time (`WorkerSlot`); not shared.
 final class WorkerProcess {
@@ -23,6 +24,9 @@ final class WorkerProcess {
     private var fromWorker: Int32
     /// Its stdout and stderr files.
     let spool: WorkerSpool
+    /// The ring its float64 values may come in, offered at its `hello`; nil when none was
+    /// asked for or the system gave none.
+    let shared: WorkerSharedValues?
     private var reaped: Int32?
 
     /// The descriptors the worker finds its protocol on.
@@ -30,8 +34,9 @@ final class WorkerProcess {
     /// The variable naming them.
     static let descriptorsVariable = "MPIBATCH_WORKER_FDS"
 
-    /// Starts `launch.arguments` with `launch`'s environment and directory.
-    init(_ launch: WorkerLaunch.Resolved, spool: WorkerSpool) throws(WorkerStartFailure) {
+    /// Starts `launch.arguments` with `launch`'s environment and directory, with a ring of
+    /// `sharedBytes` for its float64 values when that is above 0.
+    init(_ launch: WorkerLaunch.Resolved, spool: WorkerSpool, sharedBytes: Int = 0) throws(WorkerStartFailure) {
         var tasks: [Int32] = [-1, -1]
         var results: [Int32] = [-1, -1]
         guard Self.socketPair(&tasks), Self.socketPair(&results) else {
@@ -39,6 +44,7 @@ final class WorkerProcess {
             throw WorkerStartFailure(worker: launch.description, reason: "cannot make its protocol sockets: \(String(cString: strerror(errno)))")
         }
         Self.widenSendBuffer(of: results[1])
+        let shared = sharedBytes > 0 ? WorkerSharedValues(bytes: sharedBytes) : nil
         let program = launch.arguments[0]
         let started = GroupSpawn.start(
             program, arguments: launch.arguments, inherited: launch.inherited, own: launch.environment,
@@ -49,6 +55,7 @@ final class WorkerProcess {
             // The socket ends are close-on-exec and numbered 10 or above: dup2 onto 3 and 4 clears the flag on the copies only.
             posix_spawn_file_actions_adddup2(&actions, tasks[1], Self.descriptors.tasks)
             posix_spawn_file_actions_adddup2(&actions, results[1], Self.descriptors.results)
+            if let shared { posix_spawn_file_actions_adddup2(&actions, shared.fd, WorkerSharedValues.descriptor) }
         }
         close(tasks[1])
         close(results[1])
@@ -66,6 +73,7 @@ final class WorkerProcess {
         ProcessGroups.shared.insert(pid, reapedAtExit: true)
         self.pid = pid
         self.spool = spool
+        self.shared = shared
         toWorker = tasks[0]
         fromWorker = results[0]
     }

@@ -159,9 +159,11 @@ final class WorkerSlot: @unchecked Sendable {
         let resolved = launch.resolved(for: context, cores: cores)
         let identity = launch.identity(of: resolved)
         let cores = cores
+        let sharedBytes = tasks.sharedValuesBytes
         let spawn = { () -> WorkerKeeper.Launched? in
-            guard let spool = try? WorkerSpool(), let process = try? WorkerProcess(resolved, spool: spool) else { return nil }
-            _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
+            guard let spool = try? WorkerSpool(), let process = try? WorkerProcess(resolved, spool: spool, sharedBytes: sharedBytes)
+            else { return nil }
+            _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores, shared: process.shared))
             return WorkerKeeper.Launched(process: process, identity: identity, began: began)
         }
         if let sharing = launch.sharing { return sharing.keeper.launch(slot: context.slot, identity: identity, spawn: spawn) }
@@ -324,7 +326,17 @@ final class WorkerSlot: @unchecked Sendable {
         switch said {
         case .value(let value): outcome = .success(value)
         case .error(let message): outcome = .failure(WorkerTaskFailure(description: message))
-        case .float64(let count):
+        case .float64(let count, let sharedAt?):
+            guard accepts.contains(WorkerRequest.sharedValues), let shared = process.shared, let bytes = shared.values(at: sharedAt, count: count)
+            else {
+                process.kill()
+                return .workerEnded(
+                    why: "the worker broke the protocol: result \(index) says its \(count) float64 values lie at \(sharedAt) in shared memory, "
+                        + "which it was not given or they do not fit", timedOut: false, brokeProtocol: true)
+            }
+            outcome = reading(bytes)
+            shared.release(at: sharedAt, count: count)
+        case .float64(let count, nil):
             do {
                 outcome = try await float64Values(of: process, count: count, index: index, deadline: deadline, reading: reading)
             } catch let ended as Ended {
@@ -500,8 +512,8 @@ final class WorkerSlot: @unchecked Sendable {
                 early?.process.kill()
                 let spool: WorkerSpool
                 do { spool = try WorkerSpool() } catch { throw WorkerStartFailure(worker: resolved.description, reason: error.reason) }
-                process = try WorkerProcess(resolved, spool: spool)
-                _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores))
+                process = try WorkerProcess(resolved, spool: spool, sharedBytes: tasks.sharedValuesBytes)
+                _ = process.send(WorkerRequest.hello(rank: context.rank, slot: context.slot, cores: cores, shared: process.shared))
             }
             reader = WorkerFrameReader()
             consumed = [0, 0]

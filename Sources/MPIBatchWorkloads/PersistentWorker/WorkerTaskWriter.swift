@@ -10,6 +10,14 @@ import MPIBatchScheduling
 protocol WorkerTaskWriter: Sendable {
     /// Adds task `index`'s entry, for its try `attempt`, to `batch`.
     func add(index: Int, attempt: Int, to batch: inout WorkerBatchWriter)
+    /// The bytes of the ring of shared memory each worker is offered for its results' float64
+    /// values (`WorkerSharedValues`); 0: none.
+    var sharedValuesBytes: Int { get }
+}
+
+extension WorkerTaskWriter {
+    /// Tasks whose values are JSON want no ring.
+    var sharedValuesBytes: Int { 0 }
 }
 
 /// Tasks that can also go as a `columns` batch: every task has the same parameter names.
