@@ -1,6 +1,8 @@
 /* Writes a synthetic results.jsonl of N lines to stdout, shaped like a real one: the
  * lines of two ranks' chunks of 64 interleave (so indices arrive out of order), one task
- * in 1000 fails once before it succeeds, and every line carries params, times and nulls.
+ * in 1000 fails once before it succeeds, and every line carries params, times and the
+ * `"value":null,"error":null` that earlier versions wrote (so the checks that resume it
+ * also read that older form).
  * Used by bench/resume.sh. Usage: journal-gen N > results.jsonl */
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,6 +11,15 @@ public struct TaskSpec: Sendable {
         case kernel(name: String, arguments: [KernelArgument])
         /// `python: "module:function"` or `worker: {command: [...]}`: a persistent worker per slot.
         case worker(WorkerSpec)
+
+        /// Whether each attempt runs a process of its own (`command:`, `shell:`, a task file's
+        /// line), not a kernel in the rank or a persistent worker that outlives its tasks.
+        public var runsProcess: Bool {
+            switch self {
+            case .command, .shell: true
+            case .kernel, .worker: false
+            }
+        }
     }
 
     /// One `args:` entry of a kernel task.

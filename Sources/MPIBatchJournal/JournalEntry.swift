@@ -24,13 +24,13 @@ package struct JournalEntry {
     package var seconds = 0.0
     /// Where the `params` value lies in the line, as raw JSON.
     package var params: Range<Int>?
-    /// Where the `value` value lies in the line, as raw JSON; `nil` when absent.
+    /// Where the `value` value lies in the line, as raw JSON; `nil` when absent (no value: `null`).
     package var value: Range<Int>?
-    /// Where the `error` value lies in the line, as a raw JSON string; `nil` when it is `null`.
+    /// Where the `error` value lies in the line, as a raw JSON string; `nil` when `null` or absent.
     package var error: Range<Int>?
     /// When it started, in Unix epoch seconds; nil when `null` or absent (journals before it existed).
     var startedAt: Double?
-    /// A command's exit status; nil when `null` or absent.
+    /// A command's (or a dead worker's) exit status; nil when `null` or absent.
     var exitCode: Int?
     /// The signal that killed a command; nil when `null` or absent.
     var signal: Int?

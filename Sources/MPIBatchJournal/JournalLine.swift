@@ -23,14 +23,13 @@ struct JournalLine {
             index: record.index, attempt: record.attempt, status: record.status, rank: record.rank, slot: record.slot,
             start: asWritten(record.start + startOffset), seconds: asWritten(record.seconds))
         entry.startedAt = record.startedAt.map { asWritten($0, scale: 1e6) }
-        // A process's fields are on every line of a task that runs one, null where absent
-        // (one schema for a command run); a kernel's lines leave them out.
+        // A task that runs a process of its own per attempt has its fields on every line, null
+        // where absent (one schema for a command run); any other line has each only when known
+        // (a persistent worker that died under its task: its exit status or signal).
         let process = workload.runsProcess(record.index)
-        if process {
-            entry.exitCode = record.exitCode.map(Int.init)
-            entry.signal = record.signal.map(Int.init)
-            entry.maxRSSBytes = record.usage?.maxRSSBytes
-        }
+        entry.exitCode = record.exitCode.map(Int.init)
+        entry.signal = record.signal.map(Int.init)
+        entry.maxRSSBytes = record.usage?.maxRSSBytes
         entry.cpuSeconds = record.usage.map { asWritten($0.cpuSeconds) }
         entry.workerStartSeconds = record.workerStartSeconds.map { asWritten($0) }
         json.appendPieces(capacity: 40 + 3 * JSONPieces.maximumNumberBytes) { line in
@@ -71,15 +70,17 @@ struct JournalLine {
             line.integer(record.slot)
             line.fragment(",\"attempt\":")
             line.integer(record.attempt)
-            if process {
+            if process || record.exitCode != nil {
                 line.fragment(",\"exit_code\":")
                 if let exitCode = record.exitCode { line.integer(Int(exitCode)) } else { line.null() }
+            }
+            if process || record.signal != nil {
                 line.fragment(",\"signal\":")
                 if let signal = record.signal { line.integer(Int(signal)) } else { line.null() }
             }
             line.fragment(",\"cpu_seconds\":")
             if let usage = record.usage { line.fixedPoint(usage.cpuSeconds) } else { line.null() }
-            if process {
+            if process || record.usage?.maxRSSBytes != nil {
                 line.fragment(",\"max_rss_bytes\":")
                 if let bytes = record.usage?.maxRSSBytes { line.integer(bytes) } else { line.null() }
             }
@@ -92,17 +93,19 @@ struct JournalLine {
             json.fragment(",\"gpus\":")
             json.value(gpus)
         }
-        json.fragment(",\"value\":")
-        mark = json.bytes.count
-        record.value.write(to: &json)
-        entry.value = (mark - lineStart)..<(json.bytes.count - lineStart)
-        json.fragment(",\"error\":")
+        switch record.value {
+        case .none: break  // no value, no key: absent reads as null
+        default:
+            json.fragment(",\"value\":")
+            mark = json.bytes.count
+            record.value.write(to: &json)
+            entry.value = (mark - lineStart)..<(json.bytes.count - lineStart)
+        }
         if let error = record.error {
+            json.fragment(",\"error\":")
             mark = json.bytes.count
             json.value(error)
             entry.error = (mark - lineStart)..<(json.bytes.count - lineStart)
-        } else {
-            json.null()
         }
         if let log = record.log {
             json.fragment(",\"log\":")

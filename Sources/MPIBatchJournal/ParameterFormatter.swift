@@ -11,9 +11,11 @@ public protocol ParameterFormatter: Sendable {
     /// the task just runs again.
     func changedWorkRefusal(at index: Int, recorded: [UInt8]) -> String?
 
-    /// Whether task `index` runs a process (`command:`, `shell:`, `python:`, `worker:`): its
-    /// journal lines carry `exit_code`, `signal` and `max_rss_bytes` (`null` where absent),
-    /// so a command run's lines share one schema. An in-process kernel's lines leave them out.
+    /// Whether task `index` runs a process of its own per attempt (`command:`, `shell:`, a task
+    /// file's line): its journal lines carry `exit_code`, `signal` and `max_rss_bytes` (`null`
+    /// where absent), so a command run's lines share one schema. Any other task's lines (a
+    /// kernel, `python:`, `worker:`, a Monte Carlo `model:`) have each only when known: a
+    /// persistent worker that died under the task, its exit status or signal.
     func runsProcess(_ index: Int) -> Bool
 }
 

@@ -32,7 +32,8 @@ enum SweepPlan {
     static func journalBytes(_ space: IndexSpace) -> Double {
         var json = JSONWriter()
         space.writeParameters(of: space.taskCount - 1, to: &json)
-        let fixed = 110.0  // {"index":…,"status":"ok","seconds":…,"rank":…,"slot":…,"attempt":1,"value":…,"error":null}
+        // {"index":…,"params":,"status":"ok","seconds":…,"start":…,"started_at":…,"rank":…,"slot":…,"attempt":1,"cpu_seconds":…}
+        let fixed = 165.0
         return Double(space.taskCount) * (fixed + Double(json.bytes.count))
     }
 }

@@ -41,7 +41,7 @@ def main():
     if failed != expected_failed:
         problems.append(f"failed indices {sorted(failed)[:10]}, expected {sorted(expected_failed)[:10]}")
     for i in failed:
-        if not last[i]["error"] or last[i]["rank"] is None:
+        if not last[i].get("error") or last[i]["rank"] is None:
             problems.append(f"failed task {i} has no error or rank")
     summary = json.load(open(f"{directory}/summary.json"))
     if summary["tasks_total"] != total:

@@ -18,8 +18,11 @@ import journal_lines
 
 
 # On every line (users' scripts index them).
-CONTRACT_KEYS = {"index", "params", "status", "seconds", "rank", "slot", "attempt", "value", "error"}
-# On every line of a task that runs a process, on none of a kernel's.
+CONTRACT_KEYS = {"index", "params", "status", "seconds", "start", "started_at", "rank", "slot", "attempt", "cpu_seconds"}
+# On a line only when they hold something: absent reads as null (`line.get("value")`).
+HELD_KEYS = {"value", "error"}
+# On every line of a task that runs a process each attempt (null where absent); on any
+# other line (a kernel's, a persistent worker's) only when they hold something.
 PROCESS_KEYS = {"exit_code", "signal", "max_rss_bytes"}
 
 
@@ -33,8 +36,9 @@ def main():
         line = json.loads(raw)  # raises on a torn or multi-line entry
         missing_keys = CONTRACT_KEYS - line.keys()
         assert not missing_keys, f"line {number}: no {sorted(missing_keys)}"
-        process_keys = PROCESS_KEYS & line.keys()
-        assert process_keys in (set(), PROCESS_KEYS), f"line {number}: only {sorted(process_keys)} of {sorted(PROCESS_KEYS)}"
+        held = HELD_KEYS if PROCESS_KEYS <= line.keys() else HELD_KEYS | PROCESS_KEYS
+        nulls = sorted(key for key in held & line.keys() if line[key] is None)
+        assert not nulls, f"line {number}: {nulls} written as null (leave a key out when it holds nothing)"
         index = line["index"]
         if beyond_allowed and index >= total:
             continue
@@ -47,7 +51,7 @@ def main():
     if canonical:
         with open(canonical, "w") as out:
             for index in range(total):
-                out.write(json.dumps([index, oks[index]["params"], oks[index]["value"]]) + "\n")
+                out.write(json.dumps([index, oks[index]["params"], oks[index].get("value")]) + "\n")
 
 
 if __name__ == "__main__":

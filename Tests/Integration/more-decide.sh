@@ -51,7 +51,7 @@ assert s['stages']['solve']['seconds'] < 0.9, s['stages']['solve']
 stop = s['early_stops'][0]
 assert stop['race'] and stop['index'] == 0 and stop['cancelled'] == 2, stop
 use = [l for l in lines if l['params']['stage'] == 'use']
-assert use[0]['value'] == 'winner=0.2', use
+assert use[0].get('value') == 'winner=0.2', use
 print('race: solve took %.2f s; the losers cost %.2f s' % (s['stages']['solve']['seconds'], stop['cancelled_seconds']))
 "
 }
@@ -68,7 +68,7 @@ rows = set()
 for line in open(os.path.join(out, 'results.jsonl')):
     l = json.loads(line)
     if l['status'] == 'ok':
-        rows.add(json.dumps([l['params'], l['value']], sort_keys=True))
+        rows.add(json.dumps([l['params'], l.get('value')], sort_keys=True))
 print('\n'.join(sorted(rows)))
 PY
 }

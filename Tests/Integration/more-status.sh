@@ -358,7 +358,7 @@ for stage, allowed in want.items():
     got = {l["status"] for l in by[stage]}
     assert got <= allowed and (got or not allowed), (stage, got, allowed)
 assert len(by["mid"]) in (0, 24), len(by["mid"])
-assert all(l["error"] == "cancelled: by mpibatch cancel" for l in lines if l["status"] == "cancelled"), lines
+assert all(l.get("error") == "cancelled: by mpibatch cancel" for l in lines if l["status"] == "cancelled"), lines
 PY
 }
 

@@ -48,7 +48,7 @@ def most_at_once(lines):
 
 def check_gpus(directory, count, per, allowed, at_once):
     lines = journal(directory)
-    assert len(lines) == count and all(l["status"] == "ok" for l in lines), [(l["index"], l["status"], l["error"]) for l in lines]
+    assert len(lines) == count and all(l["status"] == "ok" for l in lines), [(l["index"], l["status"], l.get("error")) for l in lines]
     rank_hosts = hosts(directory)
     if "=" in allowed:
         per_host = {host: set(ids.split(",")) for host, ids in (part.split("=") for part in allowed.split(";"))}

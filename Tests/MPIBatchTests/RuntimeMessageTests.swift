@@ -104,33 +104,6 @@ import Testing
         #expect(json.bytes.last == UInt8(ascii: "\n"))
     }
 
-    /// A kernel's line leaves out what only a process has, and keeps the contract's keys.
-    @Test func kernelLineHasNoProcessFields() throws {
-        var json = JSONWriter()
-        let record = TaskRecord(
-            index: 4, attempt: 1, status: .ok, rank: 1, slot: 0, start: 0.5, seconds: 0.000003, value: .none, error: nil,
-            startedAt: 1_796_175_893.601282, usage: TaskUsage(cpuSeconds: 0.000002, maxRSSBytes: nil))
-        JournalLine.write(record, workload: InProcess(), to: &json)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any])
-        for key in ["exit_code", "signal", "max_rss_bytes"] { #expect(object[key] == nil, "\(key) on a kernel's line") }
-        for key in ["index", "params", "status", "seconds", "rank", "slot", "attempt", "value", "error", "cpu_seconds"] {
-            #expect(object[key] != nil, "\(key) missing")
-        }
-        #expect(object["value"] is NSNull && object["error"] is NSNull)
-        try Array(json.bytes.dropLast()).withUnsafeBufferPointer { line in
-            let entry = try JournalLineScanner.scan(line)
-            #expect(entry.exitCode == nil && entry.signal == nil && entry.maxRSSBytes == nil && entry.cpuSeconds == 0.000002)
-        }
-    }
-
-    /// `CountingWorkload`'s parameters, as a workload whose tasks run no process.
-    private struct InProcess: ParameterFormatter {
-        func writeParameters(of index: Int, to json: inout JSONWriter) {
-            CountingWorkload(taskCount: index + 1).writeParameters(of: index, to: &json)
-        }
-        func runsProcess(_ index: Int) -> Bool { false }
-    }
-
     @Test func commandFieldsRoundTripThroughTheScanner() throws {
         let record = TaskRecord(
             index: 3, attempt: 1, status: .failed, rank: 2, slot: 0, start: 0.5, seconds: 0.25, value: .none,

@@ -27,6 +27,10 @@ extension MonteCarloBlocks {
         json.endObject()
     }
 
+    /// Its blocks run in the rank or on a persistent worker, never a process each: their
+    /// journal lines have no process fields unless a worker died under one.
+    public func runsProcess(_ index: Int) -> Bool { false }
+
     /// Refuses a journaled block that starts at another path than this job's block `index`
     /// (its `block:` changed): the journal's blocks and this job's would overlap and leave
     /// gaps, so no set of reruns gives this job's estimate. A block of the same start whose

@@ -25,9 +25,6 @@ public struct MonteCarloWorkload: MonteCarloBlocks {
         taskCount = spec.blockCount
     }
 
-    /// Its blocks run in the rank: their journal lines have no process fields.
-    public func runsProcess(_ index: Int) -> Bool { false }
-
     /// Simulates block `task.index`; its value is the block's accumulator. With
     /// `paths_out:`, each path's value is also written (see `simulate(block:writingPathsTo:)`).
     public func run(_ task: TaskContext) async throws -> TaskValue {

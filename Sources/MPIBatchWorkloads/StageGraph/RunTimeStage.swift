@@ -80,8 +80,8 @@ final class RunTimeStage: Workload {
         }
     }
 
-    /// Whether its tasks run a process (assumed before the table exists: every key kept).
-    func runsProcess(_ index: Int) -> Bool { (try? workload())?.runsProcess(index) ?? true }
+    /// Whether its tasks run a process each attempt (known from the task, table or not).
+    func runsProcess(_ index: Int) -> Bool { sweep.task.action.runsProcess }
 
     /// For `plan`: the size is known at run time.
     var planDescription: String { "size known at run time (at most \(table.maxTasks) tasks, from table: \"\(table.source)\")" }

@@ -145,15 +145,16 @@ public enum SweepWorkloadError: Error, Sendable, CustomStringConvertible {
 }
 
 extension SweepWorkload: ReportsOwnUsage {
-    /// `command:`, `shell:`, `python:` and `worker:` tasks run a process; kernels run in the rank.
-    public func runsProcess(_ index: Int) -> Bool {
+    /// `command:` and `shell:` tasks run a process each attempt; kernels run in the rank, and
+    /// `python:` and `worker:` tasks in a worker that outlives them.
+    public func runsProcess(_ index: Int) -> Bool { sweep.task.action.runsProcess }
+
+    /// A command reports its rusage and a persistent worker the CPU time it says (no thread
+    /// clock read per task: a system call); a kernel's CPU time is the thread's.
+    package func reportsOwnUsage(of index: Int) -> Bool {
         switch executor {
         case .command, .worker: true
         case .constantKernel, .templatedKernel: false
         }
     }
-
-    /// A command reports its rusage and a persistent worker the CPU time it says (no thread
-    /// clock read per task: a system call); a kernel's CPU time is the thread's.
-    package func reportsOwnUsage(of index: Int) -> Bool { runsProcess(index) }
 }
