@@ -370,6 +370,27 @@ PY
 }
 check "dbt (real): the warehouse down at start is one failure (the connection check), every other stage skipped" dbt_warehouse_down
 
+# The project broken after its import (a model's Jinja no longer parses): the dbt worker's
+# load as it starts (dbt's import and parse, Python's collector paused) fails, and so does
+# the first stages' load again, with dbt's own error naming the model; every node is skipped.
+dbt_broken_after_import() {
+    jaffle_copy broken || return 1
+    local dir=$WORK/broken out=$WORK/broken-run status
+    "$BIN" import dbt "$dir/target/manifest.json" >"$out.yaml" || return 1
+    echo "select {{ ref( }}" >"$dir/models/staging/stg_orders.sql"
+    timeout 300 "${MPIRUN[@]}" -np 2 "$BIN" run "$out.yaml" --out "$out" --quiet
+    status=$?
+    [ $status -eq 1 ] || { echo "exit $status, wanted 1"; return 1; }
+    python3 - "$out/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert sorted(s["stages_failed"]) == ["dbt-connection", "dbt-parse"] and len(s["stages_skipped"]) == 28, s
+assert all("stg_orders" in f["error"] for f in s["failures"]), s["failures"]
+PY
+}
+check "dbt (real): a model broken after the import fails the workers' parse: the first stages fail with dbt's error naming it, every node skipped" \
+    dbt_broken_after_import
+
 dbt_bad_projects() {
     jaffle_copy bad || return 1
     local dir=$WORK/bad
