@@ -115,13 +115,13 @@ sa_mpirun_sigint_slow_import() {
 }
 check "signals at start: Ctrl-C to mpirun -np 2 while rank 0's model imports for 30 s: summary.json at once, no block, no worker left" sa_mpirun_sigint_slow_import
 
-# One process: SIGUSR1 (Slurm's warning, forwarded by mpirun) while a 300,000-line task file is
+# One process: SIGUSR1 (Slurm's warning, forwarded by mpirun) while a 10^6-line task file is
 # read. It used to end the process by the signal's default action (exit 138, no summary): the
 # run watched its signals only once the job was read.
 sa_usr1_while_loading() {
     local dir=$WORK/sa-load
     rm -rf "$dir" && mkdir -p "$dir"
-    seq 1 300000 | sed 's/^/true /' >"$dir/tasks.txt"
+    seq 1 1000000 | sed 's/^/true /' >"$dir/tasks.txt"
     "$BIN" run "$dir/tasks.txt" --out "$dir/out" --quiet 2>"$dir/err" &
     local rank=$!
     sleep 0.3
@@ -131,4 +131,4 @@ sa_usr1_while_loading() {
     [ $status -eq 3 ] || { echo "exit $status, wanted 3"; cat "$dir/err"; return 1; }
     grep -q '"interrupted":true' "$dir/out/summary.json" || { echo "no interrupted summary.json"; cat "$dir/err"; return 1; }
 }
-check "signals at start: SIGUSR1 while a 300,000-line task file is read: exit 3 with an interrupted summary" sa_usr1_while_loading
+check "signals at start: SIGUSR1 while a 1,000,000-line task file is read: exit 3 with an interrupted summary" sa_usr1_while_loading

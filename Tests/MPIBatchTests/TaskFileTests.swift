@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import MPIBatchCore
 @testable import MPIBatchWorkloads
+@testable import MPIBatchJob
 
 /// Plain task files: disBatch's directives with disBatch's meaning, mpibatch's own, and their hostile cases.
 @Suite struct TaskFileTests {
@@ -94,5 +95,16 @@ import Testing
         #expect(problems.first == "1:1: 'name:' looks like a YAML job's key, but this file is read as a task file (one shell "
             + "command per line): a job file's name must end in .yaml, .yml or .json")
         #expect(jobProblems("echo name: x\nnamed:x\nname:x\n  task: y\n", named: "tasks.txt").isEmpty)
+    }
+
+    @Test func windowsLineEndingsAndEveryKindOfSpaceAtTheEndsAreReadAsBefore() throws {
+        // "\r\n" is one Character: a file with Windows line endings used to be one task.
+        #expect(try commands("echo a\r\necho b\r\n\r\n# note\r\necho 'c\rd'\r\n") == ["echo a", "echo b", "echo 'c\rd'"])
+        // Tabs and Unicode's spaces (no-break, em, ideographic) at either end go, as Foundation's trimming had it.
+        #expect(try commands("\t echo a \t\n\u{00A0}echo b\u{2003}\n\u{3000}\n echo é\u{00A0}\n") == ["echo a", "echo b", "echo é"])
+        #expect(TaskFileParser.trimmingWhitespace("plain") == "plain")
+        #expect(TaskFileParser.trimmingWhitespace(" \t") == "")
+        #expect(TaskFileParser.trimmingWhitespace("") == "")
+        #expect(jobProblems("task:\r\n", named: "tasks").count == 1)
     }
 }
