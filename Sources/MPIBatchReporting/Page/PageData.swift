@@ -33,8 +33,9 @@ struct PageData: JournalVisitor {
         let bin = entry.seconds > 0 ? Int((log10(entry.seconds) + 6) * 4) : 0
         durationCounts[min(max(bin, 0), Self.durationBins - 1)] += 1
         busy.add(from: entry.start, to: entry.start + entry.seconds)
-        // A `null` value (a kernel's or a command's without one) is no accumulator: not parsed to find that out.
-        if entry.status == .ok, let range = entry.value, !range.isEmpty, line.bytes[range.lowerBound] != UInt8(ascii: "n"),
+        // Only an array can be a block's accumulator: any other value (a sweep's number, text or
+        // object, once per line) is not parsed to find that out.
+        if entry.status == .ok, let range = entry.value, !range.isEmpty, line.bytes[range.lowerBound] == UInt8(ascii: "["),
             let block = MonteCarloAccumulator(TaskValue(journalBytes: UnsafeBufferPointer(rebasing: line.bytes[range])))
         {
             estimate.add(block, index: entry.index)

@@ -358,16 +358,18 @@ final class WorkerSlot: @unchecked Sendable {
         send(from: last + 1, to: chunkEnd, attempt: pendingAttempt)
     }
 
-    /// The next value of the `results` frame being given out: its task printed nothing.
+    /// The next value of the `results` frame being given out: its task printed nothing. The
+    /// worker's progress is stamped when the last is taken (a clock read per frame, not per
+    /// task): only a wait for the next frame reads it, and none comes while values are queued.
     private func takeQueued() -> Answer {
         let value = queued[queuedNext]
         queuedNext += 1
         if queuedNext == queued.count {
             queued.removeAll(keepingCapacity: true)
             queuedNext = 0
+            lastProgress = MonotonicClock.nanoseconds()
         }
         pendingStart += 1
-        lastProgress = MonotonicClock.nanoseconds()
         return .answered(.success(value), stdoutEnd: consumed[0], stderrEnd: consumed[1], cpuSeconds: queuedCPUSeconds)
     }
 
