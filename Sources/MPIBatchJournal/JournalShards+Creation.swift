@@ -7,6 +7,11 @@ extension JournalShards {
         return "n" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + ".p\(part).jsonl"
     }
 
+    /// The path of node `node`'s shard of part `part` in the run directory `directory`.
+    package static func path(node: Int, part: Int, in directory: String) -> String {
+        directory + "/" + directoryName + "/" + shardName(node: node, part: part)
+    }
+
     /// Whether the part that starts in `directory` on `nodes` nodes writes shards: it spans
     /// nodes, or an earlier part did (its lines must come after theirs, in journal order).
     package static func shardsPart(nodes: Int, in directory: String) -> Bool {
@@ -24,6 +29,6 @@ extension JournalShards {
         let list = try OutputFile(appendingTo: shardDirectory + "/" + listName)
         try list.write(Array(names.map { $0 + "\n" }.joined().utf8))
         try list.sync()
-        return names.map { shardDirectory + "/" + $0 }
+        return (0..<nodes).map { path(node: $0, part: part, in: directory) }
     }
 }

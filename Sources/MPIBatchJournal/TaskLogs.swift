@@ -25,6 +25,9 @@ public enum TaskLogs {
         /// Whether its line has a `log` field that does not read as a place (a number out of
         /// range, a malformed span): its output cannot be found, though it had some.
         public var logUnreadable = false
+        /// The journal file its line is in (`results.jsonl`, or a node's shard), which messages
+        /// about its output name; empty: the run's `results.jsonl`.
+        public var journal = ""
 
         /// `timed out after 1.0 s`, `exit code 3`, `signal 9`, or the error: why it did not
         /// succeed, in a few words. A timeout says so, not the signal that ended the task.
@@ -66,7 +69,7 @@ public enum TaskLogs {
                 : "task \(index) has no attempt \(attempt ?? 0) (its attempts: \(Set(attempts).sorted().map(String.init).joined(separator: ", ")))"
             throw RunFileError(path: path, reason: reason)
         }
-        return chosen.line.withUnsafeBufferPointer { Self.attempt(line: $0) }
+        return chosen.line.withUnsafeBufferPointer { Self.attempt(line: $0, in: journal.shards[chosen.place.shard].path) }
     }
 
     /// Calls `body` with each task whose final attempt failed or timed out, in index order.
@@ -74,8 +77,8 @@ public enum TaskLogs {
         directory: String, _ body: (Attempt) throws(RunFileError) -> Void
     ) throws(RunFileError) {
         let attempts = try FinalAttempts(journal: JournalShards(directory: directory))
-        try FinalLines.forEach(attempts, where: { $0.status == .failed || $0.status == .timeout }) { (_, line) throws(RunFileError) in
-            try body(attempt(line: line))
+        try FinalLines.forEach(attempts, where: { $0.status == .failed || $0.status == .timeout }) { (place, line) throws(RunFileError) in
+            try body(attempt(line: line, in: attempts.journal.shards[Int(place.shard)].path))
         }
     }
 
@@ -84,11 +87,11 @@ public enum TaskLogs {
     public static func copy(
         _ stream: LogStream, of attempt: Attempt, directory: String, to output: FileHandle
     ) throws(RunFileError) {
-        let journal = directory + "/results.jsonl"
+        let journal = attempt.journal.isEmpty ? directory + "/" + JournalShards.singleName : attempt.journal
         switch attempt.log {
         case nil where attempt.logUnreadable:
             throw RunFileError(
-                path: directory + "/results.jsonl",
+                path: journal,
                 reason: "task \(attempt.index)'s line has a log field that is not a place mpibatch can read "
                     + "(an offset or length out of range, or not [offset,length]): its output cannot be found")
         case nil:
@@ -110,14 +113,15 @@ public enum TaskLogs {
         }
     }
 
-    /// The attempt a journal line describes; the reader checked the line when it first read it.
-    private static func attempt(line: UnsafeBufferPointer<UInt8>) -> Attempt {
+    /// The attempt a journal line of the file at `journal` describes; the reader checked the
+    /// line when it first read it.
+    private static func attempt(line: UnsafeBufferPointer<UInt8>, in journal: String) -> Attempt {
         let entry = (try? JournalLineScanner.scan(line)) ?? JournalEntry()
         let log = entry.log.flatMap { JournalLineScanner.taskLog(UnsafeBufferPointer(rebasing: line[$0])) }
         return Attempt(
             index: entry.index, attempt: entry.attempt, rank: entry.rank, status: entry.status,
             exitCode: entry.exitCode, signal: entry.signal,
             error: entry.error.flatMap { JournalString.decode(UnsafeBufferPointer(rebasing: line[$0])) },
-            log: log, logUnreadable: entry.log != nil && log == nil)
+            log: log, logUnreadable: entry.log != nil && log == nil, journal: journal)
     }
 }

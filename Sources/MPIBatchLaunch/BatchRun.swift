@@ -48,14 +48,33 @@ public enum BatchRun {
                 deadline: deadline, adaptive: adaptive, boundCPUs: configuration.behaviour.boundCPUs, ledger: configuration.ledger,
                 sendToCoordinator: sendToCoordinator)
         }
+        let nodes = NodePlaces(nodeOfRank: configuration.nodeOfRank, sharded: configuration.shardedPart != nil)
         guard rank == 0 else {
-            let worker = makeWorker { transport.send($0.encoded(), to: 0) }
+            let writer = configuration.shardedPart.flatMap { sharded in
+                nodes.writer(of: rank) != rank ? nil : NodeWriter(
+                    rank: rank, peers: nodes.peers(of: rank),
+                    shard: JournalShards.path(node: nodes.node(of: rank), part: sharded.part, in: configuration.outputDirectory),
+                    part: sharded.part, startOffset: sharded.startOffset, workload: workload,
+                    keepsValues: workload.keepsJournaledValues || !workload.stopRules.isEmpty, transport: transport)
+            }
+            // A rank whose node has a writer of its own talks to it (its own worker's messages as they are).
+            let writerRank = nodes.writer(of: rank)
+            let worker = makeWorker { message in
+                if let writer { transport.post { writer.handle(message, from: rank) } } else { transport.send(message.encoded(), to: writerRank) }
+            }
             let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
                 transport.send(RuntimeMessage.interrupt(reason: "interrupted: \($0)").encoded(), to: 0)
             }
-            transport.start { source, bytes in worker.receive(decode(bytes, from: source)) }
+            transport.start { source, bytes in
+                let message = decode(bytes, from: source)
+                switch message {
+                case .assign, .stop, .cancel: worker.receive(message)
+                case .request, .results, .done, .interrupt, .heartbeat, .relayed, .abort: writer?.handle(message, from: source)
+                }
+            }
             await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
             workload.retireWorkers(ended: retired)
+            await writer?.closed.wait()  // the node's other ranks are done and its shard is closed
             transport.stop()
             messagesOver(false)
             watcher.detach()
@@ -63,16 +82,12 @@ public enum BatchRun {
         }
 
         // A fresh run's reports are gathered as its journal is written; a resumed one's timeline
-        // also draws the earlier parts, so it reads the journal back at the end.
-        let reportFeed = prepared?.resumed == nil ? RunReportFeed() : nil
-        let startOffset = prepared?.resumed?.startOffset ?? 0
-        let journal: any TaskJournal = try prepared?.shards.map { shards in
-            try NodeShardJournals(
-                paths: shards.paths, part: shards.part, nodeOfRank: configuration.nodeOfRank, workload: workload,
-                startOffset: startOffset, observer: reportFeed)
-        } ?? Journal(
-            path: configuration.outputDirectory + "/" + JournalShards.singleName, workload: workload, startOffset: startOffset,
-            observer: reportFeed)
+        // also draws the earlier parts, and a run over several nodes has lines rank 0 never sees
+        // (each node's writer journals its own): those read the journal back at the end.
+        let reportFeed = prepared?.resumed == nil && !nodes.hasWriters ? RunReportFeed() : nil
+        let journal = try Journal(
+            path: prepared?.shards?.paths[0] ?? configuration.outputDirectory + "/" + JournalShards.singleName, workload: workload,
+            startOffset: prepared?.resumed?.startOffset ?? 0, part: prepared?.shards?.part, observer: reportFeed)
         let driver = CoordinatorDriver(
             coordinator: makeCoordinator(
                 workload, slotsPerRank, configuration, deadline: deadline, prepared?.resumed, numbersDispatches: prepared?.shards != nil),
@@ -97,7 +112,7 @@ public enum BatchRun {
             let message = decode(bytes, from: source)
             switch message {
             case .assign, .stop, .cancel: worker.receive(message)
-            case .request, .results, .done, .interrupt, .heartbeat: driver.handle(message, from: source)
+            case .request, .results, .done, .interrupt, .heartbeat, .relayed, .abort: driver.handle(message, from: source)
             }
         }
         journal.onFailure { error in driver.abort(reason: "journal: \(error)") }
@@ -112,7 +127,8 @@ public enum BatchRun {
         transport.stop()
         messagesOver(driver.ranksWentSilent())
         watcher.detach()
-        let journalFailure = journal.close()
+        // Rank 0's shard (or results.jsonl), then each node writer's last word on its own.
+        let journalFailures = [journal.close()].compactMap { $0.map { ("\($0.error)", $0.unwrittenSucceeded) } } + driver.shardFailures()
         var summary = driver.summary(
             name: configuration.name, policy: configuration.behaviour.chunkPolicy, slotsPerRank: slotsPerRank,
             earlierParts: prepared?.resumed?.earlierParts ?? [])
@@ -122,7 +138,8 @@ public enum BatchRun {
         summary.extraLines += summary.gpuOccupancy.map(\.line)
         summary.tasksRerunChanged = prepared?.resumed?.changedToRerun ?? 0
         summary.extraLines = (prepared?.notes ?? []) + summary.extraLines  // the interpreter of python: tasks, say
-        if let (error, unwritten) = journalFailure {
+        if let (error, _) = journalFailures.first {
+            let unwritten = journalFailures.reduce(0) { $0 + $1.1 }
             summary.tasksSucceeded -= unwritten
             summary.journalFailure = "\(error); the run stopped, and \(unwritten) successful tasks whose lines were not "
                 + "written will run again on --resume"

@@ -15,6 +15,16 @@ extension CoordinatorDriver {
         owned.withLock { !$0.coordinator.unresponsive.isEmpty }
     }
 
+    /// What the node writers said of their shards in their `done`: each write that failed, with
+    /// the successful attempts it left unwritten; call after `close`.
+    func shardFailures() -> [(String, Int)] {
+        owned.withLock { owned in
+            owned.coordinator.rankReports.compactMap { report in
+                report.flatMap { $0.shardFailure.isEmpty ? nil : ($0.shardFailure, $0.unwrittenSucceeded) }
+            }
+        }
+    }
+
     /// The run's figures, over `earlierParts` and this one; call after `close`, the transport
     /// stopped and the journal closed. This part's wall time runs from this driver's creation
     /// to now: the journal's last write counts.

@@ -32,7 +32,7 @@ final class CoordinatorDriver: Sendable {
     let owned: Mutex<Owned>
     let loop: OwnerLoop
     private let transport: any Transport
-    private let journal: any TaskJournal
+    private let journal: Journal
     let startedAt = MonotonicClock.nanoseconds()
     let startedAtEpoch = Date().timeIntervalSince1970
     /// Fires when every rank has reported done.
@@ -55,7 +55,7 @@ final class CoordinatorDriver: Sendable {
     /// early stops and cancelled stages to `outputDirectory`, after `earlierStops` and
     /// `earlierCancelledStages` (a resumed run's).
     init(
-        coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: any TaskJournal,
+        coordinator: sending Coordinator, statistics: RunStatistics, transport: any Transport, journal: Journal,
         stageValues: StageValues = StageValues(directory: nil), outputDirectory: String = "", earlierStops: [EarlyStop] = [],
         earlierCancelledStages: [String] = [], expandStage: (@Sendable (Int) -> Result<Int, RunTimeTableError>)? = nil
     ) {
@@ -121,6 +121,10 @@ final class CoordinatorDriver: Sendable {
         case .start:
             actions = owned.coordinator.start()
         case .message(let message, let source):
+            // A node writer's relayed message is its rank's word (the coordinator checks the rank).
+            if case .relayed(let origin, _) = message, origin < owned.lastHeard.count {
+                owned.lastHeard[origin] = MonotonicClock.nanoseconds()
+            }
             owned.lastHeard[source] = MonotonicClock.nanoseconds()
             actions = owned.coordinator.handle(message, from: source)
         case .silenceCheck(let limit):
@@ -157,6 +161,8 @@ final class CoordinatorDriver: Sendable {
                 transport.send(message.encoded(), to: destination)
             case .record(let records):
                 journal.append(records)
+                owned.statistics.add(records)
+            case .tally(let records):
                 owned.statistics.add(records)
             case .finished:
                 // Whatever effect is still queued (a last stage's value) is done before the run ends.

@@ -124,6 +124,9 @@ public enum MPILaunch {
             try link.finish()
             throw RunSetupError(reason: refusal)
         }
+        // Each node's lowest rank writes its node's shard, when the part writes one per node: "PART OFFSET".
+        let told = prepared?.shardedPart.map { "\($0.part) \($0.startOffset)" } ?? ""
+        let sharded = String(decoding: try world.broadcast(Array(told.utf8), root: 0), as: UTF8.self).split(separator: " ")
         // Every rank's workers must run under rank 0's worker's environment: values never depend on the node.
         let rankZeros = environment.flatMap { try? JSONEncoder().encode($0) } ?? Data()
         let said = try world.broadcast(Array(rankZeros), root: 0)
@@ -135,6 +138,9 @@ public enum MPILaunch {
         }
         defer { if firstOnNode { configured.ledger?.remove() } }
         configured.nodes = nodes?.nodes?.compactMap(\.resources) ?? []
+        if sharded.count == 2, let part = Int(sharded[0]), let startOffset = Double(sharded[1]) {
+            configured.shardedPart = (part, startOffset)
+        }
         // The workers kept for later tasks exit as soon as this rank's tasks are done (a dbt
         // worker ends its session, closes the database and writes its log) while the run ends;
         // the rank waits for them, so that they are gone, their files closed, when mpirun returns.

@@ -17,6 +17,10 @@ public struct PreparedRun: Sendable {
     /// A sharded part's number and its shards' paths, by node (created, listed in `journal/shards`);
     /// nil when the part writes `results.jsonl` (a run that never spanned nodes).
     package var shards: (part: Int, paths: [String])?
+    /// The sharded part as every rank must know it (its number and start offset); nil without shards.
+    package var shardedPart: (part: Int, startOffset: Double)? {
+        shards.map { ($0.part, resumed?.startOffset ?? 0) }
+    }
 
     /// Prepares `configuration.outputDirectory` for `jobHash`.
     ///

@@ -75,6 +75,11 @@ public struct RunConfiguration: Sendable {
     /// Each rank's node, in rank order: the nodes numbered by their first ranks (rank 0's is 0).
     /// Empty (or all 0) on one node: the run's journal is `results.jsonl` alone.
     package var nodeOfRank: [Int] = []
+    /// The part's number and start offset (added to every line's `start`: a resumed run's times
+    /// follow the earlier parts'), the same on every rank, when the part writes a shard per node
+    /// (each node's lowest rank writes its node's, `journal/nNNNN.pP.jsonl`); nil: rank 0 writes
+    /// `results.jsonl`.
+    package var shardedPart: (part: Int, startOffset: Double)?
 
     /// Makes a configuration.
     public init(name: String, outputDirectory: String, behaviour: RunBehaviour = RunBehaviour()) {

@@ -7,6 +7,8 @@ package enum CoordinatorAction: Equatable {
     case send(RuntimeMessage, to: Int)
     /// Journal these finished attempts and count them in the statistics.
     case record([TaskRecord])
+    /// Count these finished attempts in the statistics: their node's writer journaled them.
+    case tally([TaskRecord])
     /// Every rank has reported `done`: the run is over.
     case finished
     /// A side effect the work source asked for (write a stage value, warn), to carry out
@@ -236,8 +238,19 @@ package struct Coordinator {
         for effect in source.takeEffects() { actions.append(.effect(effect)) }
     }
 
-    /// Reacts to one message from `rank`.
+    /// Reacts to one message from `rank` (a node writer's, `relayed`, as its rank's own).
     package mutating func handle(_ message: RuntimeMessage, from rank: Int) -> [CoordinatorAction] {
+        guard case .relayed(let origin, let relayed) = message else { return handle(message, from: rank, journaled: false) }
+        guard origin < ranksDone.count else {
+            var actions: [CoordinatorAction] = []
+            impossible(.noSuchRank, from: rank, "a message relayed from rank \(origin) of \(ranksDone.count)", into: &actions)
+            return actions
+        }
+        return handle(relayed, from: origin, journaled: true)
+    }
+
+    /// Reacts to one message from `rank`; `journaled`: its results' node writer journaled them.
+    private mutating func handle(_ message: RuntimeMessage, from rank: Int, journaled: Bool) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
         // A rank given up on that speaks again (it was stopped, not dead): its tasks are already
         // recorded interrupted, and the run is ending without it.
@@ -248,7 +261,7 @@ package struct Coordinator {
             serve(rank: rank, slot: slot, chunks: chunks, into: &actions)
         case .results(let slot, let records, let wantsMore):
             guard admits(slot, from: rank, into: &actions) else { return actions }
-            take(records, into: &actions)
+            take(records, journaled: journaled, into: &actions)
             if wantsMore { serve(rank: rank, slot: slot, chunks: 1, into: &actions) }
         case .interrupt(let reason):
             beginStopping(reason: reason, interrupted: true, into: &actions)
@@ -261,8 +274,13 @@ package struct Coordinator {
             }
             ranksDone[rank] = report
             finishIfAllDone(&actions)
+        case .abort(let reason):
+            beginStopping(reason: reason, graceSeconds: 0, into: &actions)
         case .assign, .stop, .cancel:
             impossible(.workerBound, from: rank, "\(message)", into: &actions)
+            return actions
+        case .relayed:
+            impossible(.noSuchRank, from: rank, "a message relayed twice", into: &actions)
             return actions
         }
         collectEffects(&actions)
@@ -401,9 +419,12 @@ package struct Coordinator {
         return actions
     }
 
-    private mutating func take(_ records: [TaskRecord], into actions: inout [CoordinatorAction]) {
+    /// Takes finished attempts; `journaled`: their node's writer journaled them (only what the
+    /// coordinator settles itself meanwhile, an early stop's queued retries, is journaled here).
+    private mutating func take(_ records: [TaskRecord], journaled: Bool, into actions: inout [CoordinatorAction]) {
         var kept: [TaskRecord] = []
         kept.reserveCapacity(records.count)
+        var settled: [TaskRecord] = []
         let now = clock()  // one message's records arrive together: one clock read, not one per task
         for record in records {
             let ordinal = ordinalBase[record.rank] + record.slot
@@ -452,31 +473,34 @@ package struct Coordinator {
             case .interrupted:
                 continue  // only a stopping run interrupts tasks; --resume runs them again at the same attempt
             }
-            if !earlyStops.isEmpty, let rule = earlyStops.count(record) { stopEarly(rule, by: record, into: &actions, kept: &kept) }
+            if !earlyStops.isEmpty, let rule = earlyStops.count(record) {
+                let dropped = stopEarly(rule, by: record, into: &actions)
+                if journaled { settled += dropped } else { kept += dropped }
+            }
         }
-        if !kept.isEmpty { actions.insert(.record(kept), at: 0) }
+        if !settled.isEmpty { actions.insert(.record(settled), at: 0) }
+        if !kept.isEmpty { actions.insert(journaled ? .tally(kept) : .record(kept), at: 0) }
         serveParked(&actions)
     }
 
     /// Rule `rule`'s condition held for `record`: nothing more of its range starts; what is
-    /// queued for a retry there is cancelled now (into `kept`, to journal), and every rank
+    /// queued for a retry there is cancelled now (returned, to journal), and every rank
     /// cancels what it runs or holds there (those come back `cancelled`).
-    private mutating func stopEarly(
-        _ rule: Int, by record: TaskRecord, into actions: inout [CoordinatorAction], kept: inout [TaskRecord]
-    ) {
+    private mutating func stopEarly(_ rule: Int, by record: TaskRecord, into actions: inout [CoordinatorAction]) -> [TaskRecord] {
         let range = earlyStops.rules[rule].range
         source.stopEarly(range, winner: record.index, value: record.value)
-        for dropped in dropQueued(in: range) {
-            kept.append(dropped)
+        let dropped = dropQueued(in: range)
+        for record in dropped {
             cancelled += 1
-            _ = earlyStops.count(dropped)
-            source.finished(dropped)
+            _ = earlyStops.count(record)
+            source.finished(record)
         }
         if let stop = earlyStops.met[rule] { actions.append(.recordEarlyStop(stop)) }
-        guard phase.isRunning else { return }
+        guard phase.isRunning else { return dropped }
         for rank in ranksDone.indices where ranksDone[rank] == nil {  // none is given up on while running
             actions.append(.send(.cancel(range), to: rank))
         }
+        return dropped
     }
 
     /// Takes the tasks in `range` out of the queue of retries (and of chunks held back or cut

@@ -10,6 +10,7 @@ package struct ImpossibleMessages {
         case noSuchSlot = "a message for a slot the rank does not have"
         case notHeld = "a result for a task the slot did not hold"
         case workerBound = "a message for workers sent to the coordinator"
+        case noSuchRank = "a relayed message from no rank of the run, or relayed twice"
     }
 
     /// Impossible messages (and records) seen, of every kind.

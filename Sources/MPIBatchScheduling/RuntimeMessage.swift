@@ -1,7 +1,9 @@
 import MPIBatchCore
 
 /// What ranks say to each other during a run. Workers talk to the coordinator
-/// on rank 0 (rank 0's own worker included); the coordinator answers.
+/// on rank 0 (rank 0's own worker included); the coordinator answers. In a part that spans
+/// nodes, a worker off rank 0's node talks to its node's writer (`NodeWriter`), which
+/// journals its results and relays its messages to the coordinator (`relayed`).
 package enum RuntimeMessage: Sendable, Equatable {
     /// Worker → coordinator: send `chunks` more chunks to `slot`.
     case request(slot: Int, chunks: Int)
@@ -14,6 +16,13 @@ package enum RuntimeMessage: Sendable, Equatable {
     case interrupt(reason: String)
     /// Worker → coordinator, at the start and every few seconds: this rank (on `host`) is alive.
     case heartbeat(host: String)
+    /// Node writer → coordinator: `message` (coordinator-bound) of rank `from`, a rank of the
+    /// writer's node (itself included). Relayed `results` are journaled already, in the node's
+    /// shard, and carry only what rank 0 needs of each attempt (`TaskRecord.forRankZero`).
+    indirect case relayed(from: Int, RuntimeMessage)
+    /// Node writer → coordinator: its node's shard can no longer be written (`reason` names
+    /// it): the run stops at once, as when rank 0's journal fails.
+    case abort(reason: String)
     /// Coordinator → worker: run `chunk` on `slot`.
     case assign(slot: Int, chunk: Chunk)
     /// Coordinator → worker: start no more tasks, drop what is queued, let running tasks
@@ -35,29 +44,52 @@ package struct RankReport: Sendable, Equatable {
     package var slotsUsed = 0
     /// What `--slots auto` decided, for the summary; empty otherwise.
     package var slotsNote = ""
+    /// A node writer's last word on its shard: the write that failed (empty: none) and how
+    /// many successful attempts of its node it left unwritten (they run again on `--resume`).
+    package var shardFailure = ""
+    /// See `shardFailure`.
+    package var unwrittenSucceeded = 0
 
     /// Every stored property, as the memberwise initializer had it (another target builds it).
-    package init(host: String, cpuSeconds: Double, slotsUsed: Int = 0, slotsNote: String = "") {
+    package init(
+        host: String, cpuSeconds: Double, slotsUsed: Int = 0, slotsNote: String = "", shardFailure: String = "",
+        unwrittenSucceeded: Int = 0
+    ) {
         self.host = host
         self.cpuSeconds = cpuSeconds
         self.slotsUsed = slotsUsed
         self.slotsNote = slotsNote
+        self.shardFailure = shardFailure
+        self.unwrittenSucceeded = unwrittenSucceeded
     }
 }
 
 extension RuntimeMessage {
-    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel }
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel, relayed, abort }
 
     /// The message as bytes for the transport.
     package func encoded() -> [UInt8] {
-        var writer = ByteWriter()
+        var writer = ByteWriter(capacity: bytesEstimate)
+        encode(into: &writer)
+        return writer.bytes
+    }
+
+    /// About how many bytes the message takes (a results message's records about 48 each).
+    private var bytesEstimate: Int {
+        switch self {
+        case .results(_, let records, _): 24 + records.count * 48
+        case .relayed(_, let message): 16 + message.bytesEstimate
+        default: 64
+        }
+    }
+
+    private func encode(into writer: inout ByteWriter) {
         switch self {
         case .request(let slot, let chunks):
             writer.write(Kind.request.rawValue)
             writer.write(slot)
             writer.write(chunks)
         case .results(let slot, let records, let wantsMore):
-            writer = ByteWriter(capacity: 16 + records.count * 48)
             writer.write(Kind.results.rawValue)
             writer.write(slot)
             writer.write(UInt8(wantsMore ? 1 : 0))
@@ -69,6 +101,8 @@ extension RuntimeMessage {
             writer.write(report.cpuSeconds)
             writer.write(report.slotsUsed)
             writer.write(report.slotsNote)
+            writer.write(report.shardFailure)
+            writer.write(report.unwrittenSucceeded)
         case .assign(let slot, let chunk):
             writer.write(Kind.assign.rawValue)
             writer.write(slot)
@@ -89,53 +123,72 @@ extension RuntimeMessage {
             writer.write(Kind.cancel.rawValue)
             writer.write(range.lowerBound)
             writer.write(range.upperBound)
+        case .relayed(let origin, let message):
+            writer.write(Kind.relayed.rawValue)
+            writer.write(origin)
+            message.encode(into: &writer)
+        case .abort(let reason):
+            writer.write(Kind.abort.rawValue)
+            writer.write(reason)
         }
-        return writer.bytes
     }
 
     /// Decodes bytes that `source` sent.
     package init(decoding bytes: [UInt8], from source: Int) throws(MessageDecodingError) {
         var reader = ByteReader(bytes)
+        self = try Self.decode(&reader, byteCount: bytes.count, from: source)
+        guard reader.isAtEnd else { throw MessageDecodingError(reason: "trailing bytes in a message from rank \(source)") }
+    }
+
+    /// Decodes one message from `reader` (of a message of `byteCount` bytes) that `source` sent.
+    private static func decode(_ reader: inout ByteReader, byteCount: Int, from source: Int) throws(MessageDecodingError) -> Self {
         let tag = try reader.readByte()
         switch Kind(rawValue: tag) {
         case .request:
-            self = .request(slot: try reader.readInt(), chunks: try reader.readInt())
+            return .request(slot: try reader.readInt(), chunks: try reader.readInt())
         case .results:
             let slot = try reader.readInt()
             let wantsMore = try reader.readByte() != 0
             let count = try reader.readInt()
-            guard count >= 0, count <= bytes.count else {
+            guard count >= 0, count <= byteCount else {
                 throw MessageDecodingError(reason: "results message claims \(count) records")
             }
             var records: [TaskRecord] = []
             records.reserveCapacity(count)
             for _ in 0..<count { records.append(try TaskRecord(decoding: &reader, rank: source, slot: slot)) }
-            self = .results(slot: slot, records: records, wantsMore: wantsMore)
+            return .results(slot: slot, records: records, wantsMore: wantsMore)
         case .done:
-            self = .done(RankReport(
+            return .done(RankReport(
                 host: try reader.readString(), cpuSeconds: try reader.readDouble(), slotsUsed: try reader.readInt(),
-                slotsNote: try reader.readString()))
+                slotsNote: try reader.readString(), shardFailure: try reader.readString(), unwrittenSucceeded: try reader.readInt()))
         case .assign:
             let slot = try reader.readInt()
-            self = .assign(
+            return .assign(
                 slot: slot,
                 chunk: Chunk(
                     start: try reader.readInt(), end: try reader.readInt(), attempt: try reader.readInt(), sequence: try reader.readInt()))
         case .stop:
-            self = .stop(graceSeconds: try reader.readDouble())
+            return .stop(graceSeconds: try reader.readDouble())
         case .interrupt:
-            self = .interrupt(reason: try reader.readString())
+            return .interrupt(reason: try reader.readString())
         case .heartbeat:
-            self = .heartbeat(host: try reader.readString())
+            return .heartbeat(host: try reader.readString())
         case .cancel:
             let lower = try reader.readInt()
             let upper = try reader.readInt()
             guard lower <= upper else { throw MessageDecodingError(reason: "cancel message with range \(lower)..<\(upper)") }
-            self = .cancel(lower..<upper)
+            return .cancel(lower..<upper)
+        case .relayed:
+            let origin = try reader.readInt()
+            guard origin >= 0, origin <= Int(Int32.max) else { throw MessageDecodingError(reason: "a message relayed from rank \(origin)") }
+            let message = try decode(&reader, byteCount: byteCount, from: origin)
+            if case .relayed = message { throw MessageDecodingError(reason: "a message relayed twice, by rank \(source)") }
+            return .relayed(from: origin, message)
+        case .abort:
+            return .abort(reason: try reader.readString())
         case nil:
             throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
         }
-        guard reader.isAtEnd else { throw MessageDecodingError(reason: "trailing bytes in a message from rank \(source)") }
     }
 }
 

@@ -25,7 +25,7 @@ cluster_checks() {
     check "cluster: sweep, 3 nodes x 2 ranks: each index once, hosts, slots per node, per_node" cluster_sweep
     check "cluster: command task file: each line once, on every node" cluster_task_file
     check "cluster: Monte Carlo estimate bit-identical to one process" cluster_montecarlo
-    check "cluster: a journal per node: a shard per node, half of one lost and its tail torn, --resume on one node and rank: exactly the lost blocks again, estimate bit-identical" cluster_shards
+    check "cluster: a journal per node: a shard per node, one cut and torn, one deleted (named, --force): --resume on one rank reruns exactly the lost blocks, estimate bit-identical" cluster_shards
     check "cluster: a command task on a remote node: job env, no MPI rank variables" cluster_task_env
     check "cluster: gpus: 1, each node its own devices (n1's ranks 0 and 1, n2 2,3,4, n3 5): each task one of its node's, none shared at once" cluster_gpus
     check "cluster: sbatch -N 2 --ntasks-per-node=2 under srun --mpi=pmix" cluster_sbatch srun
@@ -131,7 +131,21 @@ a, b = (json.load(open(d + '/summary.json')) for d in ('$one', '$out'))
 assert b['parts'][-1]['attempts'] == $lines - $kept, (b['parts'][-1], $lines - $kept)
 for key in ('paths', 'estimate', 'stderr'):
     assert repr(a[key]) == repr(b[key]), (key, a[key], b[key])" || return 1
-    echo "measured: n2's shard cut from $lines to $kept lines; the resume ran $((lines - kept)) blocks"
+    # A shard deleted by hand: --resume names it (exit 2); --resume --force runs exactly its blocks again.
+    local gone=$out/journal/n0002.p1.jsonl held
+    held=$(wc -l <"$gone")
+    rm "$gone"
+    expect_status 2 "$VBIN" run "$HERE/mc-repro.yaml" --out "$out" --resume --quiet >"$SH/shard-gone.log" 2>&1 &&
+        grep -q "n0002.p1.jsonl.*missing" "$SH/shard-gone.log" || { cat "$SH/shard-gone.log"; return 1; }
+    expect_status 0 "$VBIN" run "$HERE/mc-repro.yaml" --out "$out" --resume --force --quiet || return 1
+    "$HERE/journal_check.py" "$out" - || return 1
+    python3 -c "
+import json
+a, b = (json.load(open(d + '/summary.json')) for d in ('$one', '$out'))
+assert b['parts'][-1]['attempts'] == $held, (b['parts'][-1], $held)
+for key in ('paths', 'estimate', 'stderr'):
+    assert repr(a[key]) == repr(b[key]), (key, a[key], b[key])" || return 1
+    echo "measured: n2's shard cut from $lines to $kept lines; the resume ran $((lines - kept)) blocks; n3's ($held lines) deleted, --force ran $held"
 }
 
 # Each task writes its environment to env-INDEX.txt. The file name comes from

@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Reads every task's captured output the way `mpibatch logs` does (the final attempt's
-journal line: its `ok` line if it has one, else its last; its `log` field's spans in
+journal line, in journal order over every node's shard (journal_lines.py): its `ok` line if
+it has one, else its last; its `log` field's spans in
 logs/rank-R.out|err, or its per-task files) and compares two runs task by task, so that
 output attributed to the wrong task, or missing, is found.
 
 usage: logs_check.py REFERENCE OUT
 """
-import json
 import sys
+
+import journal_lines
 
 
 def outputs(directory):
     final = {}
-    for raw in open(f"{directory}/results.jsonl", "rb"):
-        line = json.loads(raw)
+    for line in journal_lines.lines(directory):
         if final.get(line["index"], {}).get("status") != "ok":
             final[line["index"]] = line
     result = {}

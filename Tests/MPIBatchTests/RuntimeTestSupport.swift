@@ -65,12 +65,14 @@ func temporaryRunDirectory() -> String {
 
 /// Runs `workload` on `ranks` simulated ranks in one process; returns rank 0's summary and the journal lines
 /// (every file's, `results.jsonl` then the shards). Pass `directory` to keep the output (and `resume` to
-/// continue a run there), `nodeOfRank` to place the ranks on nodes (a run over several writes shards).
+/// continue a run there), `nodeOfRank` to place the ranks on nodes (a run over several writes shards);
+/// `beforeRun` is called once the run directory is prepared, before any rank starts (to break a
+/// shard, say), `afterRun` once every rank has ended, before the journal is read back.
 func runInMemory(
     _ workload: any Workload, ranks: Int, slots: Int = 2, policy: ChunkPolicy = .auto, failFast: Bool = false,
     directory given: String? = nil, resume: Bool = false, graceSeconds: Double = 30, jobHash: String = "test",
     force: Bool = false, retryCancelled: Bool = false, ledger: NodeLedger? = nil, nodeOfRank: [Int] = [],
-    interruptWhen: (@Sendable () async throws -> Void)? = nil
+    interruptWhen: (@Sendable () async throws -> Void)? = nil, beforeRun: () throws -> Void = {}, afterRun: () throws -> Void = {}
 ) async throws -> (RunSummary, [[String: Any]]) {
     let directory = given ?? temporaryRunDirectory()
     defer { if given == nil { try? FileManager.default.removeItem(atPath: directory) } }
@@ -86,13 +88,19 @@ func runInMemory(
     let prepared = try PreparedRun.prepare(
         configuration: configuration, jobHash: jobHash, job: workload, taskCount: workload.taskCount,
         keepValues: workload.makeReducer() != nil)
+    let configured = {
+        var configured = configuration
+        configured.shardedPart = prepared.shardedPart  // what rank 0 tells every rank
+        return configured
+    }()
+    try beforeRun()
     let slotsPerRank = Array(repeating: slots, count: ranks)
     let summary = try await withThrowingTaskGroup(of: RunSummary?.self) { group in
         for endpoint in network.endpoints {
             group.addTask {
                 try await BatchRun.execute(
                     workload: workload, transport: endpoint, slotsPerRank: slotsPerRank, host: "test",
-                    configuration: configuration, prepared: prepared)
+                    configuration: configured, prepared: prepared)
             }
         }
         if let interruptWhen, ranks > 1 {
@@ -104,6 +112,7 @@ func runInMemory(
         for try await result in group where result != nil { rankZero = result }
         return rankZero!
     }
+    try afterRun()
     let text = try JournalShards(directory: directory).shards.map { try String(contentsOfFile: $0.path, encoding: .utf8) }.joined()
     let lines = text.split(separator: "\n").map {
         try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]

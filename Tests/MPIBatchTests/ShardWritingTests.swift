@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import MPIBatchCore
 @testable import MPIBatchJournal
@@ -64,6 +65,33 @@ import Testing
         #expect(cancelled.map(\.index) == [ahead] && cancelled.map(\.sequence) == [2])
     }
 
+    @Test func relayedMessagesTravelWithTheirRank() throws {
+        let relayed = RuntimeMessage.relayed(from: 5, .results(slot: 0, records: [record(3, rank: 5, sequence: 9)], wantsMore: true))
+        #expect(try RuntimeMessage(decoding: relayed.encoded(), from: 4) == relayed)
+        let done = RuntimeMessage.done(RankReport(host: "n2", cpuSeconds: 1, shardFailure: "full", unwrittenSucceeded: 7))
+        #expect(try RuntimeMessage(decoding: done.encoded(), from: 4) == done)
+        #expect(try RuntimeMessage(decoding: RuntimeMessage.abort(reason: "journal: x").encoded(), from: 4) == .abort(reason: "journal: x"))
+        let twice = RuntimeMessage.relayed(from: 1, .relayed(from: 2, .heartbeat(host: "a"))).encoded()
+        #expect(throws: MessageDecodingError.self) { try RuntimeMessage(decoding: twice, from: 0) }
+    }
+
+    /// Rank 0 journals none of a relayed result (its node's writer did: a tally only), gives up
+    /// on no rank whose messages come relayed, and stops at once on a writer's `abort`.
+    @Test func theCoordinatorTalliesRelayedResultsAndStopsOnAnAbort() {
+        var coordinator = Coordinator(
+            source: IndexDispenser(policy: .dynamic, taskCount: 400, totalSlots: 2), retries: { _ in 0 }, failFast: false,
+            slotsPerRank: [1, 1], reducer: nil, numbersDispatches: true)
+        let handed = assigned(coordinator.handle(.relayed(from: 1, .request(slot: 0, chunks: 1)), from: 1))
+        let records = (handed[0].start..<handed[0].end).map { record($0, rank: 1, sequence: 1) }
+        let actions = coordinator.handle(.relayed(from: 1, .results(slot: 0, records: records, wantsMore: false)), from: 1)
+        #expect(recorded(actions).isEmpty && actions.contains(.tally(records)) && coordinator.succeeded == records.count)
+        coordinator.impossibleMessages.traps = false
+        _ = coordinator.handle(.relayed(from: 9, .heartbeat(host: "x")), from: 1)
+        #expect(coordinator.impossibleMessages.count == 1)
+        let stopped = coordinator.handle(.abort(reason: "journal: n0001.p1.jsonl: full"), from: 1)
+        #expect(stopped.contains(.send(.stop(graceSeconds: 0), to: 0)) && coordinator.stopReason == "journal: n0001.p1.jsonl: full")
+    }
+
     @Test func theSequenceTravelsInAssignmentsAndRecords() throws {
         let assign = RuntimeMessage.assign(slot: 1, chunk: Chunk(start: 4, end: 9, attempt: 2, sequence: 77))
         #expect(try RuntimeMessage(decoding: assign.encoded(), from: 0) == assign)
@@ -85,26 +113,42 @@ import Testing
         #expect(JournalShards.numbers(of: JournalShards.shardName(node: 12345, part: 1))! == (12345, 1))
     }
 
-    /// A full disk under one node's shard: the failure names that shard, the run is told, the
-    /// other shard's lines are written, and the successes lost are counted (they run again on resume).
-    @Test func aFullDiskUnderOneShardNamesIt() throws {
-        let directory = temporaryRunDirectory()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let good = directory + "/n0000.p1.jsonl"
-        let journal = try NodeShardJournals(
-            paths: [good, "/dev/full"], part: 1, nodeOfRank: [0, 1], workload: RawParameters(json: "{}"), startOffset: 0,
-            observer: nil)
-        let told = Told()
-        journal.onFailure { told.set($0) }
-        journal.append([record(0, rank: 0, sequence: 1), record(1, rank: 1, sequence: 2)])
-        journal.append([record(2, rank: 1, sequence: 3)])
-        let failure = journal.close()
-        #expect(failure?.error.path == "/dev/full" && failure?.error.code == ENOSPC)
-        #expect(failure?.unwrittenSucceeded == 2)
-        #expect(told.error?.path == "/dev/full")
-        let written = try String(contentsOfFile: good, encoding: .utf8)
-        #expect(written.hasPrefix(#"{"index":0,"part":1,"seq":1,"params":{}"#) && written.split(separator: "\n").count == 1)
+    /// A full disk under one node's shard: its writer cuts the shard back to its last whole line,
+    /// tells rank 0 at once (`abort`, naming the shard), still relays every result, and says in
+    /// its `done`, held until its node's other rank said its own, how many successes it left
+    /// unwritten (they run again on resume).
+    @Test func aFullDiskUnderOneShardStopsTheRunNamingIt() throws {
+        let network = InMemoryNetwork(size: 3)
+        let heard = Heard()
+        network.endpoints[0].start { source, bytes in heard.add(try! RuntimeMessage(decoding: bytes, from: source)) }
+        let transport = network.endpoints[1]
+        let writer = NodeWriter(
+            rank: 1, peers: 1, shard: "/dev/full", part: 1, startOffset: 0, workload: RawParameters(json: "{}"), keepsValues: false,
+            transport: transport)
+        transport.start { source, bytes in writer.handle(try! RuntimeMessage(decoding: bytes, from: source), from: source) }
+        transport.post { writer.handle(.results(slot: 0, records: [self.record(0, rank: 1, sequence: 1)], wantsMore: true), from: 1) }
+        network.endpoints[2].send(
+            RuntimeMessage.results(slot: 0, records: [record(1, rank: 2, sequence: 2), record(2, rank: 2, status: .failed, sequence: 2)],
+                wantsMore: false).encoded(), to: 1)
+        transport.post { writer.handle(.done(RankReport(host: "n1", cpuSeconds: 1)), from: 1) }
+        #expect(heard.wait(for: 2, where: { if case .relayed(_, .results) = $0 { true } else { false } }))
+        #expect(heard.messages.contains { if case .done = $0 { true } else { false } } == false)  // rank 2 has not said done
+        network.endpoints[2].send(RuntimeMessage.done(RankReport(host: "n1", cpuSeconds: 2)).encoded(), to: 1)
+        #expect(heard.wait(for: 1, where: { if case .done = $0 { true } else { false } }))
+        let messages = heard.messages
+        let aborts = messages.compactMap { if case .abort(let reason) = $0 { reason } else { nil } }
+        #expect(aborts.count == 1 && aborts[0].contains("/dev/full") && aborts[0].hasPrefix("journal: "))
+        guard case .done(let report) = messages.last else { Issue.record("the writer's done comes last"); return }
+        #expect(report.shardFailure.contains("/dev/full") && report.unwrittenSucceeded == 2 && report.cpuSeconds == 1)
+        #expect(messages.contains(.relayed(from: 2, .done(RankReport(host: "n1", cpuSeconds: 2)))))
+        // What rank 0 got of the results: no start, log or sequence; a failure's error kept.
+        let relayed = messages.flatMap { message -> [TaskRecord] in
+            if case .relayed(_, .results(_, let records, _)) = message { records } else { [] }
+        }
+        #expect(relayed.map(\.index) == [0, 1, 2] && relayed.map(\.rank) == [1, 2, 2])
+        #expect(relayed.allSatisfy { $0.sequence == 0 && $0.value == .none } && relayed.map(\.error) == [nil, nil, "boom"])
+        transport.stop()
+        network.endpoints[0].stop()
     }
 
     /// A run over two nodes writes one shard each, every line with its part and number; a retry
@@ -114,13 +158,16 @@ import Testing
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let failing = CountingWorkload(taskCount: 300, retries: 1, failing: [7, 150, 299])
-        let (first, lines) = try await runInMemory(failing, ranks: 3, directory: directory, nodeOfRank: [0, 0, 1])
+        let (first, lines) = try await runInMemory(failing, ranks: 4, directory: directory, nodeOfRank: [0, 0, 1, 1])
         #expect(first.tasksFailed == 3 && first.tasksSucceeded == 297)
         #expect(!FileManager.default.fileExists(atPath: directory + "/results.jsonl"))
         #expect(try String(contentsOfFile: directory + "/journal/shards", encoding: .utf8) == "n0000.p1.jsonl\nn0001.p1.jsonl\n")
         #expect(lines.count == 303 && lines.allSatisfy { $0["part"] as? Int == 1 && ($0["seq"] as? Int ?? 0) > 0 })
         let node1 = try String(contentsOfFile: directory + "/journal/n0001.p1.jsonl", encoding: .utf8)
-        #expect(!node1.isEmpty && node1.split(separator: "\n").allSatisfy { $0.contains(#""rank":2,"#) })
+        // Node 1's lines, written by its writer (rank 2), are its two ranks' and no other's.
+        let ranks = Set(node1.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .map { $0["rank"] as! Int })
+        #expect(ranks == [2, 3])
         for index in [7, 150, 299] {
             let attempts = lines.filter { $0["index"] as? Int == index }.sorted { ($0["attempt"] as! Int) < ($1["attempt"] as! Int) }
             #expect(attempts.count == 2 && (attempts[0]["seq"] as! Int) < (attempts[1]["seq"] as! Int))
@@ -137,6 +184,40 @@ import Testing
         #expect([7, 150, 299].map { index in final[index]["part"] as? Int } == [2, 2, 2])
     }
 
+    /// A node whose shard cannot be written (here not even opened: a directory stands where it
+    /// goes) stops the run, which names it and counts none of the node's lost successes; the
+    /// shard gone, `--resume` is an error naming it, and `--resume --force` runs again exactly
+    /// the tasks without a line.
+    @Test func aShardThatCannotBeWrittenStopsTheRunAndItsLossIsResumedExactly() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let shard = directory + "/journal/n0001.p1.jsonl"
+        let workload = CountingWorkload(taskCount: 400, sleepMicroseconds: 200)
+        let (first, lines) = try await runInMemory(
+            workload, ranks: 4, directory: directory, nodeOfRank: [0, 0, 1, 1],
+            beforeRun: {
+                try FileManager.default.removeItem(atPath: shard)
+                try FileManager.default.createDirectory(atPath: shard, withIntermediateDirectories: false)
+            },
+            afterRun: {
+                try FileManager.default.removeItem(atPath: shard)
+                FileManager.default.createFile(atPath: shard, contents: nil)  // empty, as its node wrote nothing
+            })
+        #expect(first.journalFailure?.contains(shard) == true && first.stopReason?.contains(shard) == true)
+        let succeeded = Set(lines.filter { $0["status"] as? String == "ok" }.map { $0["index"] as! Int })
+        #expect(lines.allSatisfy { [0, 1].contains($0["rank"] as! Int) } && first.tasksSucceeded == succeeded.count)
+        try FileManager.default.removeItem(atPath: shard)  // then deleted by hand
+        #expect(throws: RunFileError.self) {
+            _ = try PreparedRun.prepare(
+                configuration: RunConfiguration(name: "test", outputDirectory: directory, behaviour: RunBehaviour(resume: true)),
+                jobHash: "test", job: workload, taskCount: 400, keepValues: false)
+        }
+        let (after, _) = try await runInMemory(
+            CountingWorkload(taskCount: 400), ranks: 1, directory: directory, resume: true, force: true, nodeOfRank: [0])
+        #expect(after.tasksSucceeded == 400 && after.parts.last?.attempts == 400 - succeeded.count)
+        #expect(try JournalShardsTests.results(directory).map { $0["index"] as? Int } == Array(0..<400))
+    }
+
     @Test func aRunOnOneNodeKeepsResultsJsonlAlone() async throws {
         let directory = temporaryRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -144,5 +225,23 @@ import Testing
         #expect(summary.tasksSucceeded == 50 && lines.count == 50)
         #expect(!FileManager.default.fileExists(atPath: directory + "/journal"))
         #expect(lines.allSatisfy { $0["part"] == nil && $0["seq"] == nil })
+    }
+}
+
+/// The messages one endpoint heard, in order, for a test to wait on.
+final class Heard: Sendable {
+    private let heard = Mutex<[RuntimeMessage]>([])
+
+    func add(_ message: RuntimeMessage) { heard.withLock { $0.append(message) } }
+
+    var messages: [RuntimeMessage] { heard.withLock { $0 } }
+
+    /// Waits up to 10 s until `count` messages heard satisfy `wanted`; whether they came.
+    func wait(for count: Int, where wanted: (RuntimeMessage) -> Bool) -> Bool {
+        for _ in 0..<1000 {
+            if messages.count(where: wanted) >= count { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
     }
 }

@@ -1,0 +1,118 @@
+import MPIBatchCore
+import MPIBatchJournal
+import MPIBatchRuntime
+import MPIBatchScheduling
+import Synchronization
+
+/// The journal writer of a node other than rank 0's, on the node's lowest rank (rank 0's own
+/// node is journaled by rank 0's driver). The node's ranks send it their messages for the
+/// coordinator; it journals their finished attempts in the node's shard on the run directory's
+/// file system (a `Journal`: batched writes on a thread of its own) and relays every message
+/// to rank 0 (`RuntimeMessage.relayed`), each result cut to what rank 0 needs
+/// (`TaskRecord.forRankZero`). No line of another node is formatted or written on rank 0.
+///
+/// It holds its own rank's `done` until every other rank of the node has said its own, then
+/// closes the shard (written, fsync'd) and sends that `done` with the shard's last word
+/// (`RankReport.shardFailure`): once rank 0 has every `done`, every shard is complete. A shard
+/// that cannot be written (a full disk) is cut back to its last whole line and rank 0 is told at
+/// once (`abort`): the run stops, as when rank 0's own journal fails. See docs/how-it-works.md,
+/// "A journal per node".
+final class NodeWriter: Sendable {
+    private struct State {
+        /// The node's other ranks that have not said `done` yet.
+        var peersLeft: Int
+        /// This rank's own `done`, held until the node's others have said theirs.
+        var ownReport: RankReport?
+    }
+
+    private let rank: Int
+    /// The shard, or why it could not be opened (then nothing of the node is written).
+    private let journal: Result<Journal, OutputError>
+    /// Whether rank 0 folds task values (a reducer, a `stop_when:`, a stage graph).
+    private let keepsValues: Bool
+    private let transport: any Transport
+    private let state: Mutex<State>
+    /// Successful attempts of the node not written because the shard could not be opened.
+    private let unopenedSucceeded = Atomic<Int>(0)
+    /// Fires once this rank's `done` is sent: from then on its transport may stop.
+    let closed = OneShot()
+
+    /// The writer of rank `rank`'s node, whose `peers` other ranks send it their messages, into
+    /// the shard at `path` (created empty by rank 0) of part `part`.
+    ///
+    /// - Parameter startOffset: added to every line's `start` (a resumed run's times follow the earlier parts').
+    init(
+        rank: Int, peers: Int, shard path: String, part: Int, startOffset: Double, workload: any ParameterFormatter,
+        keepsValues: Bool, transport: any Transport
+    ) {
+        self.rank = rank
+        self.keepsValues = keepsValues
+        self.transport = transport
+        state = Mutex(State(peersLeft: peers))
+        journal = Result { () throws(OutputError) in
+            try Journal(path: path, workload: workload, startOffset: startOffset, part: part)
+        }
+        switch journal {
+        case .success(let journal): journal.onFailure { [transport] in Self.abort(transport, $0) }
+        case .failure(let error): Self.abort(transport, error)
+        }
+    }
+
+    /// Tells rank 0 that the run cannot go on: `error` stopped this node's shard.
+    private static func abort(_ transport: any Transport, _ error: OutputError) {
+        transport.send(RuntimeMessage.abort(reason: "journal: \(error)").encoded(), to: 0)
+    }
+
+    /// Takes a coordinator-bound message of rank `source` of this node (this rank's own
+    /// worker's included); on the transport's thread only, in the order they come.
+    func handle(_ message: RuntimeMessage, from source: Int) {
+        switch message {
+        case .results(let slot, let records, let wantsMore):
+            append(records)
+            let forRankZero = records.map { $0.forRankZero(keepingValue: keepsValues) }
+            send(.relayed(from: source, .results(slot: slot, records: forRankZero, wantsMore: wantsMore)))
+        case .done(let report) where source == rank:
+            state.withLock { $0.ownReport = report }
+            closeIfAllDone()
+        case .done:
+            send(.relayed(from: source, message))
+            state.withLock { $0.peersLeft -= 1 }
+            closeIfAllDone()
+        default:
+            send(source == rank ? message : .relayed(from: source, message))
+        }
+    }
+
+    private func append(_ records: [TaskRecord]) {
+        switch journal {
+        case .success(let journal): journal.append(records)
+        case .failure: unopenedSucceeded.add(records.count(where: { $0.status == .ok }), ordering: .relaxed)
+        }
+    }
+
+    private func send(_ message: RuntimeMessage) {
+        transport.send(message.encoded(), to: 0)
+    }
+
+    /// Once every rank of the node has said `done`: closes the shard and sends this rank's `done`.
+    private func closeIfAllDone() {
+        let held = state.withLock { state -> RankReport? in
+            guard state.peersLeft <= 0, let report = state.ownReport else { return nil }
+            state.ownReport = nil
+            return report
+        }
+        guard var report = held else { return }
+        switch journal {
+        case .success(let journal):
+            if let (error, unwritten) = journal.close() {
+                report.shardFailure = "\(error)"
+                report.unwrittenSucceeded = unwritten
+            }
+        case .failure(let error):
+            report.shardFailure = "\(error)"
+            report.unwrittenSucceeded = unopenedSucceeded.load(ordering: .relaxed)
+        }
+        send(.done(report))
+        closed.fire()
+    }
+}
