@@ -15,4 +15,17 @@ extension MPILaunch {
         let fingerprints = try node.allgather(CoreBinding.fingerprint(mask))
         return CoreBinding.share(of: mask, position: node.rank, sharers: node.size, shared: Set(fingerprints).count == 1)
     }
+
+    /// What rank 0 says when its slots outnumber the CPUs it may run on (its affinity mask)
+    /// and nobody asked for that many (`requested`, `--slots`): its tasks would share those
+    /// CPUs. `mpirun` binds each rank to a core when np ≤ 2 and to a socket above, while a
+    /// rank's slots default to the node's cores ÷ its ranks: `mpirun -np 1` on a node of
+    /// 64 cores ran 64 slots on one core. Nil when there is nothing to say.
+    static func crowdedSlotsWarning(slots: Int, requested: Int?, allowedCPUs: [Int]?) -> String? {
+        guard requested == nil, let cpus = allowedCPUs, !cpus.isEmpty, cpus.count < slots else { return nil }
+        return "rank 0 may run only on CPU \(CoreBinding.text(cpus)) (its affinity, as the launcher bound it) but has "
+            + "\(slots) slots: its tasks share \(cpus.count == 1 ? "that CPU" : "those \(cpus.count) CPUs"). mpirun binds "
+            + "each rank to a core at np <= 2 and to a socket above: launch with `mpirun --bind-to none`, or give "
+            + "--slots \(cpus.count)"
+    }
 }

@@ -67,6 +67,9 @@ public enum MPILaunch {
         let boundCPUs = options.behaviour.bindCores ? try nodeShareOfCPUs(node) : nil
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let slots = slotsOfRank(requested: options.slots, ranksOnNode: node.size)
+        if world.rank == 0, let warning = crowdedSlotsWarning(slots: slots, requested: options.slots, allowedCPUs: Platform.allowedCPUs()) {
+            Diagnostics.warning(warning)
+        }
         // --slots auto: the coordinator is sized for the cap; the rank activates slots as it goes.
         let adaptive = options.behaviour.adaptiveSlots
         let cap = adaptive ? max(slots, options.behaviour.maxSlots ?? 4 * cores) : slots

@@ -113,3 +113,24 @@ resources_hostile() {
 }
 check "gpus:/memory: hostile: negative, fraction, below 1 MiB, more GPUs than a node, none visible, duplicates, above the node: exit 2" \
     resources_hostile
+
+# mpirun -np 1 binds the rank to one core; its slots default to the node's cores: rank 0 says
+# its tasks would share that core, and how to launch instead. Not with --slots, nor unbound.
+crowded_slots_warned() {
+    local cores
+    cores=$(getconf _NPROCESSORS_ONLN)
+    printf 'name: crowded\nsweep: {repeat: 2}\ntask: {kernel: noop}\n' >"$WORK/crowded.yaml"
+    expect_status 0 "${MPIRUN[@]}" -np 1 "$BIN" run "$WORK/crowded.yaml" --out "$WORK/crowded-1" --quiet 2>"$WORK/crowded.err" || return 1
+    if [ "$cores" -ge 2 ] && "${MPIRUN[@]}" -np 1 grep -q '^Cpus_allowed_list:[[:space:]]*[0-9]*$' /proc/self/status; then
+        grep -q "rank 0 may run only on CPU [0-9]* (its affinity, as the launcher bound it) but has $cores slots: its tasks share that CPU" \
+            "$WORK/crowded.err" || { echo "no warning:"; cat "$WORK/crowded.err"; return 1; }
+    else
+        echo "measured: mpirun does not bind a lone rank to one core here: nothing to warn about"
+    fi
+    expect_status 0 "${MPIRUN[@]}" -np 1 "$BIN" run "$WORK/crowded.yaml" --out "$WORK/crowded-2" --slots 1 --quiet 2>"$WORK/crowded.err" || return 1
+    ! grep -q "its tasks share" "$WORK/crowded.err" || { echo "warned with --slots 1"; return 1; }
+    expect_status 0 "${MPIRUN[@]}" -np 1 --bind-to none "$BIN" run "$WORK/crowded.yaml" --out "$WORK/crowded-3" --quiet 2>"$WORK/crowded.err" || return 1
+    ! grep -q "its tasks share" "$WORK/crowded.err" || { echo "warned unbound"; return 1; }
+}
+check "slots: mpirun -np 1 binds the rank to one core: rank 0 warns that its default slots would share it; not with --slots 1 or --bind-to none" \
+    crowded_slots_warned
