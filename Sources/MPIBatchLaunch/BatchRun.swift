@@ -69,7 +69,7 @@ public enum BatchRun {
                 let message = decode(bytes, from: source)
                 switch message {
                 case .assign, .stop, .cancel: worker.receive(message)
-                case .request, .results, .done, .interrupt, .heartbeat, .relayed, .abort: writer?.handle(message, from: source)
+                case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort: writer?.handle(message, from: source)
                 }
             }
             await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
@@ -112,7 +112,7 @@ public enum BatchRun {
             let message = decode(bytes, from: source)
             switch message {
             case .assign, .stop, .cancel: worker.receive(message)
-            case .request, .results, .done, .interrupt, .heartbeat, .relayed, .abort: driver.handle(message, from: source)
+            case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort: driver.handle(message, from: source)
             }
         }
         journal.onFailure { error in driver.abort(reason: "journal: \(error)") }

@@ -121,9 +121,14 @@ final class CoordinatorDriver: Sendable {
         case .start:
             actions = owned.coordinator.start()
         case .message(let message, let source):
-            // A node writer's relayed message is its rank's word (the coordinator checks the rank).
-            if case .relayed(let origin, _) = message, origin < owned.lastHeard.count {
+            // A node writer's relayed message is its rank's word, its heartbeats its ranks' (the coordinator checks the ranks).
+            switch message {
+            case .relayed(let origin, _) where origin < owned.lastHeard.count:
                 owned.lastHeard[origin] = MonotonicClock.nanoseconds()
+            case .heartbeats(_, let ranks):
+                let now = MonotonicClock.nanoseconds()
+                for rank in ranks where rank < owned.lastHeard.count { owned.lastHeard[rank] = now }
+            default: break
             }
             owned.lastHeard[source] = MonotonicClock.nanoseconds()
             actions = owned.coordinator.handle(message, from: source)

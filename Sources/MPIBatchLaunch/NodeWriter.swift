@@ -10,6 +10,8 @@ import Synchronization
 /// file system (a `Journal`: batched writes on a thread of its own) and relays every message
 /// to rank 0 (`RuntimeMessage.relayed`), each result cut to what rank 0 needs
 /// (`TaskRecord.forRankZero`). No line of another node is formatted or written on rank 0.
+/// Its ranks' heartbeats go to rank 0 as one message per period with its own
+/// (`RuntimeMessage.heartbeats`); once its own worker is done (its beats stop), one by one.
 ///
 /// It holds its own rank's `done` until every other rank of the node has said its own, then
 /// closes the shard (written, fsync'd) and sends that `done` with the shard's last word
@@ -23,6 +25,10 @@ final class NodeWriter: Sendable {
         var peersLeft: Int
         /// This rank's own `done`, held until the node's others have said theirs.
         var ownReport: RankReport?
+        /// Whether this rank's own worker is done (its heartbeats have stopped).
+        var ownDone = false
+        /// The node's other ranks that beat since this rank's last heartbeat.
+        var beaten: Set<Int> = []
     }
 
     private let rank: Int
@@ -71,8 +77,16 @@ final class NodeWriter: Sendable {
             append(records)
             let forRankZero = records.map { $0.forRankZero(keepingValue: keepsValues) }
             send(.relayed(from: source, .results(slot: slot, records: forRankZero, wantsMore: wantsMore)))
+        case .heartbeat(let host):
+            beat(host: host, from: source)
         case .done(let report) where source == rank:
-            state.withLock { $0.ownReport = report }
+            let beaten = state.withLock { state in
+                state.ownReport = report
+                state.ownDone = true
+                defer { state.beaten = [] }
+                return state.beaten
+            }
+            if !beaten.isEmpty { send(.heartbeats(host: report.host, ranks: beaten.sorted())) }
             closeIfAllDone()
         case .done:
             send(.relayed(from: source, message))
@@ -81,6 +95,21 @@ final class NodeWriter: Sendable {
         default:
             send(source == rank ? message : .relayed(from: source, message))
         }
+    }
+
+    /// Rank `source`'s heartbeat: this rank's own sends the node's (itself, then the others that
+    /// beat since); another's waits for it, unless this rank's beats have stopped.
+    private func beat(host: String, from source: Int) {
+        let beaten = state.withLock { state -> [Int]? in
+            if source == rank {
+                defer { state.beaten = [] }
+                return [rank] + state.beaten.sorted()
+            }
+            if state.ownDone { return [source] }
+            state.beaten.insert(source)
+            return nil
+        }
+        if let beaten { send(.heartbeats(host: host, ranks: beaten)) }
     }
 
     private func append(_ records: [TaskRecord]) {

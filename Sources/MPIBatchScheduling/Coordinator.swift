@@ -267,6 +267,14 @@ package struct Coordinator {
             beginStopping(reason: reason, interrupted: true, into: &actions)
         case .heartbeat(let host):
             hosts[rank] = host  // also after `done`: the rank's heartbeat thread stops after it
+        case .heartbeats(let host, let ranks):
+            for beating in ranks {
+                guard beating < hosts.count else {
+                    impossible(.noSuchRank, from: rank, "a heartbeat of rank \(beating) of \(hosts.count)", into: &actions)
+                    continue
+                }
+                hosts[beating] = host
+            }
         case .done(let report):
             guard !isDone(rank: rank) else {
                 impossible(.afterDone, from: rank, "a second done", into: &actions)

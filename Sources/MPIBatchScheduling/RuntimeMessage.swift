@@ -16,6 +16,9 @@ package enum RuntimeMessage: Sendable, Equatable {
     case interrupt(reason: String)
     /// Worker → coordinator, at the start and every few seconds: this rank (on `host`) is alive.
     case heartbeat(host: String)
+    /// Node writer → coordinator, once a heartbeat period: the ranks of its node (on `host`)
+    /// that said they are alive since its last (itself first): one message per node, not per rank.
+    case heartbeats(host: String, ranks: [Int])
     /// Node writer → coordinator: `message` (coordinator-bound) of rank `from`, a rank of the
     /// writer's node (itself included). Relayed `results` are journaled already, in the node's
     /// shard, and carry only what rank 0 needs of each attempt (`TaskRecord.forRankZero`).
@@ -65,7 +68,7 @@ package struct RankReport: Sendable, Equatable {
 }
 
 extension RuntimeMessage {
-    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel, relayed, abort }
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel, relayed, abort, heartbeats }
 
     /// The message as bytes for the transport.
     package func encoded() -> [UInt8] {
@@ -130,6 +133,11 @@ extension RuntimeMessage {
         case .abort(let reason):
             writer.write(Kind.abort.rawValue)
             writer.write(reason)
+        case .heartbeats(let host, let ranks):
+            writer.write(Kind.heartbeats.rawValue)
+            writer.write(host)
+            writer.write(ranks.count)
+            for rank in ranks { writer.write(rank) }
         }
     }
 
@@ -186,6 +194,18 @@ extension RuntimeMessage {
             return .relayed(from: origin, message)
         case .abort:
             return .abort(reason: try reader.readString())
+        case .heartbeats:
+            let host = try reader.readString()
+            let count = try reader.readInt()
+            guard count >= 0, count <= byteCount / 8 else { throw MessageDecodingError(reason: "heartbeats message claims \(count) ranks") }
+            var ranks: [Int] = []
+            ranks.reserveCapacity(count)
+            for _ in 0..<count {
+                let rank = try reader.readInt()
+                guard rank >= 0, rank <= Int(Int32.max) else { throw MessageDecodingError(reason: "a heartbeat of rank \(rank)") }
+                ranks.append(rank)
+            }
+            return .heartbeats(host: host, ranks: ranks)
         case nil:
             throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
         }

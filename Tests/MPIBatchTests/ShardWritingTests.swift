@@ -65,6 +65,38 @@ import Testing
         #expect(cancelled.map(\.index) == [ahead] && cancelled.map(\.sequence) == [2])
     }
 
+    /// A node's heartbeats reach rank 0 as one message per period: its writer's own beat with
+    /// the ranks of its node that beat since (each once); once the writer's worker is done (its
+    /// beats stop), each as it comes.
+    @Test func aNodesHeartbeatsGoAsOneMessagePerPeriod() throws {
+        let directory = temporaryRunDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let network = InMemoryNetwork(size: 4)
+        let heard = Heard()
+        network.endpoints[0].start { source, bytes in heard.add(try! RuntimeMessage(decoding: bytes, from: source)) }
+        let transport = network.endpoints[1]
+        let writer = NodeWriter(
+            rank: 1, peers: 2, shard: directory + "/n0001.p1.jsonl", part: 1, startOffset: 0, workload: RawParameters(json: "{}"),
+            keepsValues: false, transport: transport)
+        transport.start { source, bytes in writer.handle(try! RuntimeMessage(decoding: bytes, from: source), from: source) }
+        let beat = RuntimeMessage.heartbeat(host: "n1").encoded()
+        for peer in [3, 2, 3] { network.endpoints[peer].send(beat, to: 1) }
+        transport.post { writer.handle(.heartbeat(host: "n1"), from: 1) }  // after the peers' (one queue)
+        let isBeat: (RuntimeMessage) -> Bool = { if case .heartbeats = $0 { true } else { false } }
+        #expect(heard.wait(for: 1, where: isBeat))
+        transport.post { writer.handle(.done(RankReport(host: "n1", cpuSeconds: 0)), from: 1) }
+        network.endpoints[2].send(beat, to: 1)
+        #expect(heard.wait(for: 2, where: isBeat))
+        #expect(heard.messages == [.heartbeats(host: "n1", ranks: [1, 2, 3]), .heartbeats(host: "n1", ranks: [2])])
+        for peer in [2, 3] { network.endpoints[peer].send(RuntimeMessage.done(RankReport(host: "n1", cpuSeconds: 0)).encoded(), to: 1) }
+        #expect(heard.wait(for: 1, where: { $0 == .done(RankReport(host: "n1", cpuSeconds: 0)) }))
+        let encoded = RuntimeMessage.heartbeats(host: "n1", ranks: [4, 5, 7])
+        #expect(try RuntimeMessage(decoding: encoded.encoded(), from: 4) == encoded)
+        transport.stop()
+        network.endpoints[0].stop()
+    }
+
     @Test func relayedMessagesTravelWithTheirRank() throws {
         let relayed = RuntimeMessage.relayed(from: 5, .results(slot: 0, records: [record(3, rank: 5, sequence: 9)], wantsMore: true))
         #expect(try RuntimeMessage(decoding: relayed.encoded(), from: 4) == relayed)
