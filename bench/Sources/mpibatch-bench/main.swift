@@ -1,7 +1,9 @@
 // Micro-benchmarks behind bench/run: MPI ping-pong latency and the journal's
 // line-formatting rate, reading a journal for --resume, and rank 0's
-// scheduling capacity with simulated ranks (no MPI).
+// scheduling capacity with simulated ranks (no MPI), and rank 0 at scale by discrete-event
+// simulation (simulated nodes and clock, the real coordinator and messages).
 // Usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS | coordinator RANKS SLOTS TASKS [POLICY]
+//        | simulate NODES RANKS_PER_NODE SLOTS TASK_MS WORK_S [POLICY]
 import Foundation
 import MPIBatch
 import SwiftMPI
@@ -59,7 +61,25 @@ case "coordinator":
         "seconds=\(figures.seconds) messages_per_second=\(Int(figures.messagesPerSecond))",
         "tasks_per_second=\(Int(figures.tasksPerSecond)) tasks_per_chunk=\(figures.tasksPerChunk)",
         "peak_memory_growth_mb=\(figures.peakMemoryGrowth >> 20)")
+case "simulate":
+    let numbers = arguments.dropFirst().prefix(5).compactMap { Double($0) }
+    guard numbers.count == 5, let policy = ChunkPolicy(rawValue: String(arguments.dropFirst(6).first ?? "auto")) else {
+        Diagnostics.write("usage: mpibatch-bench simulate NODES RANKS_PER_NODE SLOTS TASK_MS WORK_S [auto|static|dynamic|guided]\n")
+        exit(2)
+    }
+    let setup = CoordinatorSimulation.Setup(
+        nodes: Int(numbers[0]), ranksPerNode: Int(numbers[1]), slotsPerRank: Int(numbers[2]), taskSeconds: numbers[3] / 1000,
+        workSeconds: numbers[4], policy: policy)
+    let figures = try CoordinatorSimulation.run(setup)
+    print(
+        "nodes=\(setup.nodes) ranks_per_node=\(setup.ranksPerNode) slots=\(setup.slotsPerRank) task_ms=\(numbers[3])",
+        "policy=\(policy.rawValue) tasks=\(figures.tasks) demand_tasks_per_s=\(Int(setup.demand))",
+        "served_tasks_per_s=\(Int(figures.served)) efficiency=\(figures.efficiency)",
+        "simulated_s=\(figures.simulatedSeconds) rank0_cpu_s=\(figures.rankZeroCPUSeconds)",
+        "rank0_core_share=\(figures.rankZeroCoreShare) rank0_cpu_per_task_us=\(figures.rankZeroCPUPerTask * 1e6)",
+        "messages_in_per_s=\(Int(figures.messagesInPerSecond)) messages_in=\(figures.messagesIn) messages_out=\(figures.messagesOut)",
+        "wall_s=\(figures.wallSeconds)")
 default:
-    Diagnostics.write("usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS | coordinator RANKS SLOTS TASKS [POLICY]\n")
+    Diagnostics.write("usage: mpibatch-bench pingpong | journal [lines] | resume FILE TASKS | coordinator RANKS SLOTS TASKS [POLICY] | simulate NODES RANKS_PER_NODE SLOTS TASK_MS WORK_S [POLICY]\n")
     exit(2)
 }
