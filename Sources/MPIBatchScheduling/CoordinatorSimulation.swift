@@ -8,7 +8,8 @@ import MPIBatchCore
 /// task's end, or at its chunk's end, which also asks for one more chunk). A rank off node 0
 /// sends them through its node's writer, which cuts them to what rank 0 needs
 /// (`TaskRecord.forRankZero`) and relays them (`RuntimeMessage.relayed`); node 0's ranks send
-/// to rank 0 directly. Every rank sends a heartbeat every `heartbeatSeconds`.
+/// to rank 0 directly. Every `heartbeatSeconds` each writer sends one heartbeat for its node's
+/// ranks (`RuntimeMessage.heartbeats`); node 0's ranks each send their own.
 ///
 /// Only rank 0's share is measured, on this thread's CPU clock: decoding each message, the
 /// coordinator's handling of it, and encoding what it sends back. Not counted: what rank 0's
@@ -118,10 +119,11 @@ public enum CoordinatorSimulation {
         let dueAfter = 0.025
         let tasksPerMessage = max(1, Int((dueAfter / setup.taskSeconds).rounded(.up)) + 1)
 
-        /// Rank 0 takes `message` of `rank` (as its node's writer sends it) and answers.
-        func deliver(_ message: RuntimeMessage, from rank: Int) throws {
+        /// Rank 0 takes `message` of `rank` (relayed by its node's writer, unless the writer
+        /// speaks for itself or the rank is on node 0) and answers.
+        func deliver(_ message: RuntimeMessage, from rank: Int, relayed: Bool = true) throws {
             let writer = rank - rank % setup.ranksPerNode
-            let (wire, sender) = writer == 0 ? (message, rank) : (.relayed(from: rank, message), writer)
+            let (wire, sender) = writer == 0 || !relayed ? (message, rank) : (.relayed(from: rank, message), writer)
             let bytes = wire.encoded()
             let before = MonotonicClock.threadCPUNanoseconds()
             let decoded = try RuntimeMessage(decoding: bytes, from: sender)
@@ -153,7 +155,16 @@ public enum CoordinatorSimulation {
             dues.push(Due(time: slot.time + Double(count) * setup.taskSeconds, ordinal: ordinal))
         }
 
-        for rank in 0..<ranks { try deliver(.heartbeat(host: "n\(rank / setup.ranksPerNode)"), from: rank) }
+        /// Every node's heartbeat: node 0's ranks each their own, every other node's writer one for its ranks.
+        func heartbeats() throws {
+            for rank in 0..<setup.ranksPerNode { try deliver(.heartbeat(host: "n0"), from: rank) }
+            for node in 1..<max(1, setup.nodes) {
+                let writer = node * setup.ranksPerNode
+                try deliver(.heartbeats(host: "n\(node)", ranks: Array(writer..<writer + setup.ranksPerNode)), from: writer, relayed: false)
+            }
+        }
+
+        try heartbeats()
         for ordinal in 0..<setup.slots {
             try deliver(.request(slot: ordinal % setup.slotsPerRank, chunks: 2), from: ordinal / setup.slotsPerRank)
         }
@@ -161,7 +172,7 @@ public enum CoordinatorSimulation {
         while let due = dues.pop() {
             while nextHeartbeat <= due.time {
                 now.seconds = nextHeartbeat
-                for rank in 0..<ranks { try deliver(.heartbeat(host: "n\(rank / setup.ranksPerNode)"), from: rank) }
+                try heartbeats()
                 nextHeartbeat += setup.heartbeatSeconds
             }
             now.seconds = due.time

@@ -11,7 +11,7 @@ import Testing
         let figures = try CoordinatorSimulation.run(setup)
         #expect(figures.tasks == 1200)  // 12 slots × 1 s ÷ 10 ms
         #expect(figures.simulatedSeconds >= 1 && figures.efficiency > 0.85, "\(figures.simulatedSeconds) s")
-        // A message per slot per 4 tasks at most (25 ms ÷ 10 ms, rounded up, and one), and a heartbeat per rank and second.
+        // A message per slot per 4 tasks at most (25 ms ÷ 10 ms, rounded up, and one), and a heartbeat per node (node 0: per rank) and second.
         #expect(figures.messagesIn >= 1200 / 4 && figures.messagesIn <= 1200 + 12 + 6 * 3)
         #expect(figures.rankZeroCPUSeconds > 0 && figures.rankZeroCoreShare < 1)
     }
