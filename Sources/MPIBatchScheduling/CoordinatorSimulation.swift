@@ -152,7 +152,7 @@ public enum CoordinatorSimulation {
             let slot = slots[ordinal]
             guard let chunk = slot.chunks.first else { return }
             let count = min(chunk.end - slot.next, tasksPerMessage)
-            dues.push(Due(time: slot.time + Double(count) * setup.taskSeconds, ordinal: ordinal))
+            dues.insert(Due(time: slot.time + Double(count) * setup.taskSeconds, ordinal: ordinal))
         }
 
         /// Every node's heartbeat: node 0's ranks each their own, every other node's writer one for its ranks.
@@ -169,7 +169,7 @@ public enum CoordinatorSimulation {
             try deliver(.request(slot: ordinal % setup.slotsPerRank, chunks: 2), from: ordinal / setup.slotsPerRank)
         }
         var nextHeartbeat = setup.heartbeatSeconds
-        while let due = dues.pop() {
+        while let due = dues.popMin() {
             while nextHeartbeat <= due.time {
                 now.seconds = nextHeartbeat
                 try heartbeats()
@@ -217,38 +217,4 @@ public enum CoordinatorSimulation {
 /// The simulated clock the coordinator reads (its status times).
 private final class SimulatedTime {
     var seconds = 0.0
-}
-
-/// A binary min-heap.
-private struct MinHeap<Element: Comparable> {
-    private var items: [Element] = []
-
-    mutating func push(_ item: Element) {
-        items.append(item)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard items[child] < items[parent] else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> Element? {
-        guard let first = items.first else { return nil }
-        let last = items.removeLast()
-        guard !items.isEmpty else { return first }
-        items[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            guard left < items.count else { break }
-            let right = left + 1
-            let child = right < items.count && items[right] < items[left] ? right : left
-            guard items[child] < items[parent] else { break }
-            items.swapAt(child, parent)
-            parent = child
-        }
-        return first
-    }
 }
