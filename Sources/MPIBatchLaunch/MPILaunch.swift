@@ -3,6 +3,7 @@ import MPIBatchCore
 import MPIBatchJob
 import MPIBatchReporting
 import MPIBatchRuntime
+import MPIBatchWorkloads
 import SwiftMPI
 
 /// Starts MPI, sizes this rank's pool from its node, agrees on the output
@@ -39,6 +40,14 @@ public enum MPILaunch {
         public var outputDirectory: String
         /// The summary, on rank 0 only.
         public var summary: RunSummary?
+    }
+
+    /// Chooses Open MPI's shared-memory path for this rank when every rank of its job is on
+    /// this node and nobody chose a point-to-point layer, which spares `MPI_Init` its probe of
+    /// network libraries (`OneNodeTransport`). Call it first thing, before any other thread
+    /// starts: it may set a variable in the process's environment.
+    public static func chooseOneNodeTransport() {
+        OneNodeTransport.apply(environment: ProcessInfo.processInfo.environment)
     }
 
     /// Watches the signals that stop a run from now on, so one that comes while the process

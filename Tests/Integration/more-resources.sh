@@ -134,3 +134,24 @@ crowded_slots_warned() {
 }
 check "slots: mpirun -np 1 binds the rank to one core: rank 0 warns that its default slots would share it; not with --slots 1 or --bind-to none" \
     crowded_slots_warned
+
+# A job whose ranks all share one node: each rank asks Open MPI for its shared-memory layer
+# (OMPI_MCA_pml=ob1) instead of letting MPI_Init probe network libraries (its pml cm, which
+# opens libfabric's and PSM's); tasks never inherit that choice. A user's own choice (here
+# `--mca pml ^monitoring`) is kept, for the ranks and their tasks alike.
+one_node_transport() {
+    printf 'name: pml\nsweep: {repeat: 2}\ntask: {shell: "echo pml=$(printenv OMPI_MCA_pml || echo unset)"}\n' >"$WORK/pml.yaml"
+    expect_status 0 "${MPIRUN[@]}" -np 2 -x OMPI_MCA_pml_base_verbose=10 "$BIN" run "$WORK/pml.yaml" --out "$WORK/pml-1" --quiet \
+        2>"$WORK/pml-1.err" || return 1
+    [ "$(grep -c 'select: component ob1 selected' "$WORK/pml-1.err")" = 2 ] || { echo "ob1 not selected on both ranks:"; cat "$WORK/pml-1.err"; return 1; }
+    ! grep -q 'found loaded component cm' "$WORK/pml-1.err" || { echo "MPI_Init still opened pml cm"; return 1; }
+    for index in 0 1; do
+        [ "$("$BIN" logs "$WORK/pml-1" "$index" --stdout)" = pml=unset ] || { echo "task $index inherited the ranks' choice"; return 1; }
+    done
+    expect_status 0 "${MPIRUN[@]}" -np 2 --mca pml ^monitoring -x OMPI_MCA_pml_base_verbose=10 "$BIN" run "$WORK/pml.yaml" \
+        --out "$WORK/pml-2" --quiet 2>"$WORK/pml-2.err" || return 1
+    grep -q 'found loaded component cm' "$WORK/pml-2.err" || { echo "the user's choice was overridden"; return 1; }
+    [ "$("$BIN" logs "$WORK/pml-2" 0 --stdout)" = "pml=^monitoring" ] || { echo "a task lost the user's OMPI_MCA_pml"; return 1; }
+}
+check "one node: the ranks ask Open MPI for its shared-memory layer (no network probe at MPI_Init), tasks do not inherit it; a user's --mca pml wins" \
+    one_node_transport

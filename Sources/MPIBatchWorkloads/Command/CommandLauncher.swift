@@ -37,7 +37,7 @@ struct CommandLauncher: Sendable {
         let identity = TaskIdentity(overridden: overridden, largestCores: spec.cores.largest)
         let usesGPUs = spec.resources.gpus > 0
         var inherited = ProcessInfo.processInfo.environment.filter {
-            !overridden.contains($0.key) && !LauncherVariables.identifiesRank($0.key) && !identity.replaces($0.key)
+            !overridden.contains($0.key) && LauncherVariables.passesToTasks($0.key) && !identity.replaces($0.key)
                 && !(usesGPUs && GPUVariables.names.contains($0.key))
         }
         self.overridden = overridden

@@ -30,7 +30,7 @@ struct WorkerLaunch: Sendable {
             .union([WorkerProcess.descriptorsVariable, PythonWorkerScript.sourceVariable, PythonWorkerScript.shippedVariable])
         inherited = CommandEnvironment(
             ProcessInfo.processInfo.environment
-                .filter { !replaced.contains($0.key) && !LauncherVariables.identifiesRank($0.key) }
+                .filter { !replaced.contains($0.key) && LauncherVariables.passesToTasks($0.key) }
                 .map { "\($0.key)=\($0.value)" })
     }
 

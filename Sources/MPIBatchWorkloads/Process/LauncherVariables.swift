@@ -31,4 +31,11 @@ package enum LauncherVariables {
         guard prefixes.contains(where: name.hasPrefix) else { return false }
         return !keptPrefixes.contains(where: name.hasPrefix)
     }
+
+    /// True when a task or worker started by this rank inherits `name` from it: neither a
+    /// launcher's mark of the rank nor mpibatch's own choice for its ranks' MPI start
+    /// (`OneNodeTransport`).
+    package static func passesToTasks(_ name: String) -> Bool {
+        !identifiesRank(name) && !OneNodeTransport.isChoice(name)
+    }
 }
