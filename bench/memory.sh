@@ -8,9 +8,10 @@
 # over the journal for the findings and the summary (summary_s, at summary.json's write),
 # the timeline and report page (report_s, at report.html's write), all from the last
 # task's end. Then the memory per task between the smallest and largest size, which
-# flat memory keeps near zero. `uptime` first: figures under load say little.
+# flat memory keeps near zero. Then a resume of a sweep cut to half its journal (below).
+# `uptime` first: figures under load say little.
 #
-#   bench/memory.sh        (BIN=path/to/mpibatch, MEMORY_SIZES="1000000 2000000 4000000 8000000",
+#   bench/memory.sh        (BIN=path/to/mpibatch, MEMORY_SIZES="1000000 2000000 4000000 8000000", RESUME_CUT=4000000,
 #                           NP=2, OUT=a directory on the disk to measure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,4 +54,25 @@ done
 if [ "$last_n" != "$first_n" ]; then
     echo "peak growth $(( (last_kb - first_kb) / 1024 )) MB from $first_n to $last_n tasks:" \
         "$(python3 -c "print(round(($last_kb - $first_kb) * 1024 / ($last_n - $first_n), 1))") bytes a task"
+fi
+
+# Resume of a sweep cut short (issue 27's target: under 200 MB, every index once): a noop
+# sweep of RESUME_CUT tasks (default 4·10⁶) at np=NP, its journal cut to its first half (the
+# lines in the order they were written, as a killed run leaves them), then `--resume`: the
+# largest process's peak memory and wall time, and `mpibatch results` must give every
+# index exactly once.
+cut=${RESUME_CUT:-4000000}
+if [ "$cut" -gt 0 ]; then
+    printf 'name: memory\nsweep: {grid: {i: {range: [0, %d, 1]}}}\ntask: {kernel: noop}\n' "$cut" >"$WORK/job.yaml"
+    rm -rf "$OUT"
+    mpirun -np "$NP" "$BIN" run "$WORK/job.yaml" --out "$OUT" --quiet
+    [ ! -e "$OUT/journal/shards" ] || { echo "the run wrote shards: cut them, not results.jsonl" >&2; exit 1; }
+    head -n $((cut / 2)) "$OUT/results.jsonl" >"$WORK/cut.jsonl"
+    mv "$WORK/cut.jsonl" "$OUT/results.jsonl"
+    /usr/bin/time -f '%e %M' -o "$WORK/time" mpirun -np "$NP" "$BIN" run "$WORK/job.yaml" --out "$OUT" --resume --quiet
+    read -r resume_s resume_kb <"$WORK/time"
+    once=$("$BIN" results "$OUT" --format csv | awk -F, -v n="$cut" \
+        'NR > 1 { if ($1 != NR - 2) bad++; seen++ } END { print (bad == 0 && seen == n) ? "yes" : "NO (" seen " rows, " bad+0 " out of place)" }')
+    printf 'resume of %d tasks cut to their first %d lines: peak %d MB, %s s; every index once: %s\n' \
+        "$cut" $((cut / 2)) $((resume_kb / 1024)) "$resume_s" "$once"
 fi
