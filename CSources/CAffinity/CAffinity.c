@@ -5,10 +5,10 @@
 #include <errno.h>
 #include <sched.h>
 
-int caffinity_get(int *cpus, int capacity) {
+int caffinity_get_of(pid_t thread, int *cpus, int capacity) {
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof(set), &set) != 0) return -1;
+    if (sched_getaffinity(thread, sizeof(set), &set) != 0) return -1;
     int count = 0;
     for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
         if (!CPU_ISSET(cpu, &set)) continue;
@@ -18,7 +18,7 @@ int caffinity_get(int *cpus, int capacity) {
     return count;
 }
 
-int caffinity_set(const int *cpus, int count) {
+int caffinity_set_of(pid_t thread, const int *cpus, int count) {
     cpu_set_t set;
     CPU_ZERO(&set);
     for (int i = 0; i < count; i++) {
@@ -28,21 +28,27 @@ int caffinity_set(const int *cpus, int count) {
         }
         CPU_SET(cpus[i], &set);
     }
-    return sched_setaffinity(0, sizeof(set), &set);
+    return sched_setaffinity(thread, sizeof(set), &set);
 }
 
 #else
 
-int caffinity_get(int *cpus, int capacity) {
+int caffinity_get_of(pid_t thread, int *cpus, int capacity) {
+    (void)thread;
     (void)cpus;
     (void)capacity;
     return -1;
 }
 
-int caffinity_set(const int *cpus, int count) {
+int caffinity_set_of(pid_t thread, const int *cpus, int count) {
+    (void)thread;
     (void)cpus;
     (void)count;
     return -1;
 }
 
 #endif
+
+int caffinity_get(int *cpus, int capacity) { return caffinity_get_of(0, cpus, capacity); }
+
+int caffinity_set(const int *cpus, int count) { return caffinity_set_of(0, cpus, count); }

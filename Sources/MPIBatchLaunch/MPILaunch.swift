@@ -42,12 +42,15 @@ public enum MPILaunch {
         public var summary: RunSummary?
     }
 
-    /// Chooses Open MPI's shared-memory path for this rank when every rank of its job is on
-    /// this node and nobody chose a point-to-point layer, which spares `MPI_Init` its probe of
-    /// network libraries (`OneNodeTransport`). Call it first thing, before any other thread
-    /// starts: it may set a variable in the process's environment.
-    public static func chooseOneNodeTransport() {
+    /// Prepares this process to be a rank, before MPI starts: chooses Open MPI's shared-memory
+    /// path when every rank of its job is on this node and nobody chose a point-to-point layer,
+    /// which spares `MPI_Init` its probe of network libraries (`OneNodeTransport`), and widens
+    /// Open MPI's default binding when it leaves the rank fewer CPUs than its slots
+    /// (`DefaultBinding`; `requestedSlots` is `--slots`, nil for the default). Call it first
+    /// thing, before any other thread starts: it may set a variable in the process's environment.
+    public static func prepareProcess(requestedSlots: Int?) {
         OneNodeTransport.apply(environment: ProcessInfo.processInfo.environment)
+        DefaultBinding.apply(requestedSlots: requestedSlots)
     }
 
     /// Watches the signals that stop a run from now on, so one that comes while the process

@@ -75,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MPILaunch.chooseOneNodeTransport()  // before any thread that reads the environment
+        MPILaunch.prepareProcess(requestedSlots: slots?.count)  // before any thread that reads the environment
         // Before the job is read (a large one takes a while, more so under load): until then a
         // SIGUSR1 or SIGTERM that mpirun forwards ends the rank by its default action, with no
         // summary. Not for --only-path, which runs no run to attach them and stays interruptible.

@@ -114,26 +114,44 @@ resources_hostile() {
 check "gpus:/memory: hostile: negative, fraction, below 1 MiB, more GPUs than a node, none visible, duplicates, above the node: exit 2" \
     resources_hostile
 
-# mpirun -np 1 binds the rank to one core; its slots default to the node's cores: rank 0 says
-# its tasks would share that core, and how to launch instead. Not with --slots, nor unbound.
-crowded_slots_warned() {
-    local cores
+# mpirun -np 1 binds the rank to one core by default, while its slots default to the node's
+# cores: the rank then runs on the CPUs mpirun may use, as do its tasks. With --slots 1 it keeps
+# its core; with a binding the user asked for (--bind-to core) it keeps it too, and rank 0 says
+# its tasks share that core and how to launch instead; unbound, there is nothing to say.
+crowded_slots_widened() {
+    local cores ours
     cores=$(getconf _NPROCESSORS_ONLN)
-    printf 'name: crowded\nsweep: {repeat: 2}\ntask: {kernel: noop}\n' >"$WORK/crowded.yaml"
-    expect_status 0 "${MPIRUN[@]}" -np 1 "$BIN" run "$WORK/crowded.yaml" --out "$WORK/crowded-1" --quiet 2>"$WORK/crowded.err" || return 1
-    if [ "$cores" -ge 2 ] && "${MPIRUN[@]}" -np 1 grep -q '^Cpus_allowed_list:[[:space:]]*[0-9]*$' /proc/self/status; then
-        grep -q "rank 0 may run only on CPU [0-9]* (its affinity, as the launcher bound it) but has $cores slots: its tasks share that CPU" \
-            "$WORK/crowded.err" || { echo "no warning:"; cat "$WORK/crowded.err"; return 1; }
-    else
-        echo "measured: mpirun does not bind a lone rank to one core here: nothing to warn about"
+    ours=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
+    printf 'name: crowded\nsweep: {repeat: 2}\ntask: {shell: "sed -n s/^Cpus_allowed_list:[[:space:]]*//p /proc/self/status"}\n' \
+        >"$WORK/crowded.yaml"
+    # crowded_run NAME 'MPIRUN OPTIONS' [RUN OPTIONS...]: runs the job at np=1 into $WORK/crowded-NAME,
+    # stderr in crowded.err.
+    crowded_run() {
+        local name=$1 launch
+        read -ra launch <<<"$2"
+        shift 2
+        expect_status 0 "${MPIRUN[@]}" -np 1 "${launch[@]}" "$BIN" run "$WORK/crowded.yaml" --out "$WORK/crowded-$name" --quiet "$@" \
+            2>"$WORK/crowded.err"
+    }
+    if [ "$cores" -lt 2 ] || ! "${MPIRUN[@]}" -np 1 grep -q '^Cpus_allowed_list:[[:space:]]*[0-9]*$' /proc/self/status; then
+        echo "measured: mpirun does not bind a lone rank to one core here: nothing to widen"
+        return 0
     fi
-    expect_status 0 "${MPIRUN[@]}" -np 1 "$BIN" run "$WORK/crowded.yaml" --out "$WORK/crowded-2" --slots 1 --quiet 2>"$WORK/crowded.err" || return 1
+    crowded_run default "" || return 1
+    ! grep -q "its tasks share" "$WORK/crowded.err" || { echo "warned, though the rank was widened:"; cat "$WORK/crowded.err"; return 1; }
+    [ "$("$BIN" logs "$WORK/crowded-default" 0 --stdout)" = "$ours" ] || { echo "a task ran on $("$BIN" logs "$WORK/crowded-default" 0 --stdout), not $ours"; return 1; }
+    crowded_run slots "" --slots 1 || return 1
     ! grep -q "its tasks share" "$WORK/crowded.err" || { echo "warned with --slots 1"; return 1; }
-    expect_status 0 "${MPIRUN[@]}" -np 1 --bind-to none "$BIN" run "$WORK/crowded.yaml" --out "$WORK/crowded-3" --quiet 2>"$WORK/crowded.err" || return 1
+    grep -qx '[0-9]*' <("$BIN" logs "$WORK/crowded-slots" 0 --stdout) || { echo "--slots 1 did not keep the rank's core"; return 1; }
+    crowded_run core "--bind-to core" || return 1
+    grep -q "rank 0 may run only on CPU [0-9]* (its affinity, as the launcher bound it) but has $cores slots: its tasks share that CPU" \
+        "$WORK/crowded.err" || { echo "no warning for --bind-to core:"; cat "$WORK/crowded.err"; return 1; }
+    grep -qx '[0-9]*' <("$BIN" logs "$WORK/crowded-core" 1 --stdout) || { echo "--bind-to core was widened"; return 1; }
+    crowded_run none "--bind-to none" || return 1
     ! grep -q "its tasks share" "$WORK/crowded.err" || { echo "warned unbound"; return 1; }
 }
-check "slots: mpirun -np 1 binds the rank to one core: rank 0 warns that its default slots would share it; not with --slots 1 or --bind-to none" \
-    crowded_slots_warned
+check "slots: mpirun -np 1 binds the rank to one core by default: it runs on mpirun's CPUs instead; --slots 1 and --bind-to core keep the core (the latter warned)" \
+    crowded_slots_widened
 
 # A job whose ranks all share one node: each rank asks Open MPI for its shared-memory layer
 # (OMPI_MCA_pml=ob1) instead of letting MPI_Init probe network libraries (its pml cm, which
