@@ -139,7 +139,7 @@ extension WorkerFrameReader {
         #expect(tasks.map { ($0["params"] as? [String: Double])?["x"] } == [2, 2.5, 3])
         let hello = WorkerRequest.hello(rank: 1, slot: 2, cores: 3)
         #expect(String(decoding: hello[5...], as: UTF8.self) == #"{"kind":"hello","protocol":1,"rank":1,"slot":2,"cores":3,"offers":["columns"]}"#)
-        let shared = try #require(WorkerSharedValues(bytes: 1 << 20))
+        let shared = try #require(WorkerSharedValues.Unreserved(bytes: 1 << 20)?.reserved())
         #expect(String(decoding: WorkerRequest.hello(rank: 1, slot: 2, cores: 3, shared: shared)[5...], as: UTF8.self)
             == #"{"kind":"hello","protocol":1,"rank":1,"slot":2,"cores":3,"offers":["columns","shared_values"],"#
                 + #""shared_values":{"fd":5,"header":64,"bytes":1048576}}"#)

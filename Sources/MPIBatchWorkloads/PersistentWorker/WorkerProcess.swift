@@ -44,7 +44,7 @@ final class WorkerProcess {
             throw WorkerStartFailure(worker: launch.description, reason: "cannot make its protocol sockets: \(String(cString: strerror(errno)))")
         }
         Self.widenSendBuffer(of: results[1])
-        let shared = sharedBytes > 0 ? WorkerSharedValues(bytes: sharedBytes) : nil
+        let memory = sharedBytes > 0 ? WorkerSharedValues.Unreserved(bytes: sharedBytes) : nil
         let program = launch.arguments[0]
         let started = GroupSpawn.start(
             program, arguments: launch.arguments, inherited: launch.inherited, own: launch.environment,
@@ -55,7 +55,7 @@ final class WorkerProcess {
             // The socket ends are close-on-exec and numbered 10 or above: dup2 onto 3 and 4 clears the flag on the copies only.
             posix_spawn_file_actions_adddup2(&actions, tasks[1], Self.descriptors.tasks)
             posix_spawn_file_actions_adddup2(&actions, results[1], Self.descriptors.results)
-            if let shared { posix_spawn_file_actions_adddup2(&actions, shared.fd, WorkerSharedValues.descriptor) }
+            if let memory { posix_spawn_file_actions_adddup2(&actions, memory.fd, WorkerSharedValues.descriptor) }
         }
         close(tasks[1])
         close(results[1])
@@ -73,7 +73,9 @@ final class WorkerProcess {
         ProcessGroups.shared.insert(pid, reapedAtExit: true)
         self.pid = pid
         self.spool = spool
-        self.shared = shared
+        // Reserved now, while the worker's interpreter starts: it reads its hello (which offers
+        // the ring) well after.
+        shared = memory?.reserved()
         toWorker = tasks[0]
         fromWorker = results[0]
     }
