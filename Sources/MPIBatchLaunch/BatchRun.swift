@@ -55,7 +55,8 @@ public enum BatchRun {
                     rank: rank, peers: nodes.peers(of: rank),
                     shard: JournalShards.path(node: nodes.node(of: rank), part: sharded.part, in: configuration.outputDirectory),
                     part: sharded.part, startOffset: sharded.startOffset, workload: workload,
-                    keepsValues: workload.keepsJournaledValues || !workload.stopRules.isEmpty, transport: transport)
+                    keepsValues: workload.keepsJournaledValues || !workload.stopRules.isEmpty, cores: { workload.cores(of: $0) },
+                    transport: transport)
             }
             // A rank whose node has a writer of its own talks to it (its own worker's messages as they are).
             let writerRank = nodes.writer(of: rank)
@@ -69,7 +70,7 @@ public enum BatchRun {
                 let message = decode(bytes, from: source)
                 switch message {
                 case .assign, .stop, .cancel: worker.receive(message)
-                case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort: writer?.handle(message, from: source)
+                case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished: writer?.handle(message, from: source)
                 }
             }
             await worker.run(host: host, heartbeatSeconds: configuration.behaviour.heartbeatSeconds)
@@ -112,7 +113,7 @@ public enum BatchRun {
             let message = decode(bytes, from: source)
             switch message {
             case .assign, .stop, .cancel: worker.receive(message)
-            case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort: driver.handle(message, from: source)
+            case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished: driver.handle(message, from: source)
             }
         }
         journal.onFailure { error in driver.abort(reason: "journal: \(error)") }

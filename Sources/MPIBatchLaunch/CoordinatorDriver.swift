@@ -128,6 +128,9 @@ final class CoordinatorDriver: Sendable {
             case .heartbeats(_, let ranks):
                 let now = MonotonicClock.nanoseconds()
                 for rank in ranks where rank < owned.lastHeard.count { owned.lastHeard[rank] = now }
+            case .finished(let outcomes):
+                let now = MonotonicClock.nanoseconds()
+                for outcome in outcomes where outcome.rank < owned.lastHeard.count { owned.lastHeard[outcome.rank] = now }
             default: break
             }
             owned.lastHeard[source] = MonotonicClock.nanoseconds()
@@ -169,6 +172,8 @@ final class CoordinatorDriver: Sendable {
                 owned.statistics.add(records)
             case .tally(let records):
                 owned.statistics.add(records)
+            case .tallySucceeded(let run):
+                owned.statistics.add(run)
             case .finished:
                 // Whatever effect is still queued (a last stage's value) is done before the run ends.
                 effects.async { [finished] in finished.fire() }

@@ -7,10 +7,13 @@ import Synchronization
 /// The journal writer of a node other than rank 0's, on the node's lowest rank (rank 0's own
 /// node is journaled by rank 0's driver). The node's ranks send it their messages for the
 /// coordinator; it journals their finished attempts in the node's shard on the run directory's
-/// file system (a `Journal`: batched writes on a thread of its own) and relays every message
-/// to rank 0 (`RuntimeMessage.relayed`), each result cut to what rank 0 needs
-/// (`TaskRecord.forRankZero`). No line of another node is formatted or written on rank 0.
-/// Its ranks' heartbeats go to rank 0 as one message per period with its own
+/// file system (a `Journal`: batched writes on a thread of its own) and tells rank 0 what it
+/// needs of them (`NodeResults`, sent as `RuntimeMessage.finished`): per slot, the successes
+/// counted and only the attempts rank 0 needs one by one, once per chunk that ends and with
+/// a heartbeat for what has waited long; no line of another node is formatted or written on
+/// rank 0, nor anything of a plain sweep's successes kept there per task. Its ranks' other
+/// messages it relays (`RuntimeMessage.relayed`), after what waits of their results. Its
+/// ranks' heartbeats go to rank 0 as one message per period with its own
 /// (`RuntimeMessage.heartbeats`); once its own worker is done (its beats stop), one by one.
 ///
 /// It holds its own rank's `done` until every other rank of the node has said its own, then
@@ -29,13 +32,13 @@ final class NodeWriter: Sendable {
         var ownDone = false
         /// The node's other ranks that beat since this rank's last heartbeat.
         var beaten: Set<Int> = []
+        /// What rank 0 needs of the node's finished attempts, folded until it is due.
+        var results: NodeResults
     }
 
     private let rank: Int
     /// The shard, or why it could not be opened (then nothing of the node is written).
     private let journal: Result<Journal, OutputError>
-    /// Whether rank 0 folds task values (a reducer, a `stop_when:`, a stage graph).
-    private let keepsValues: Bool
     private let transport: any Transport
     private let state: Mutex<State>
     /// Successful attempts of the node not written because the shard could not be opened.
@@ -47,14 +50,16 @@ final class NodeWriter: Sendable {
     /// the shard at `path` (created empty by rank 0) of part `part`.
     ///
     /// - Parameter startOffset: added to every line's `start` (a resumed run's times follow the earlier parts').
+    /// - Parameter keepsValues: whether rank 0 folds task values (a reducer, a `stop_when:`, a
+    ///   stage graph): then it gets every attempt, with its value.
+    /// - Parameter cores: task `i`'s `cores:` (the summary's core-seconds).
     init(
         rank: Int, peers: Int, shard path: String, part: Int, startOffset: Double, workload: any ParameterFormatter,
-        keepsValues: Bool, transport: any Transport
+        keepsValues: Bool, cores: @escaping @Sendable (Int) -> Int, transport: any Transport
     ) {
         self.rank = rank
-        self.keepsValues = keepsValues
         self.transport = transport
-        state = Mutex(State(peersLeft: peers))
+        state = Mutex(State(peersLeft: peers, results: NodeResults(keepsValues: keepsValues, cores: cores)))
         journal = Result { () throws(OutputError) in
             try Journal(path: path, workload: workload, startOffset: startOffset, part: part)
         }
@@ -75,8 +80,9 @@ final class NodeWriter: Sendable {
         switch message {
         case .results(let slot, let records, let wantsMore):
             append(records)
-            let forRankZero = records.map { $0.forRankZero(keepingValue: keepsValues) }
-            send(.relayed(from: source, .results(slot: slot, records: forRankZero, wantsMore: wantsMore)))
+            let now = MonotonicClock.seconds()
+            let due = state.withLock { $0.results.take(records, slot: slot, wantsMore: wantsMore, from: source, at: now) }
+            if !due.isEmpty { send(.finished(due)) }
         case .heartbeat(let host):
             beat(host: host, from: source)
         case .done(let report) where source == rank:
@@ -89,12 +95,23 @@ final class NodeWriter: Sendable {
             if !beaten.isEmpty { send(.heartbeats(host: report.host, ranks: beaten.sorted())) }
             closeIfAllDone()
         case .done:
+            sendWaitingResults()
             send(.relayed(from: source, message))
             state.withLock { $0.peersLeft -= 1 }
             closeIfAllDone()
         default:
+            sendWaitingResults()
             send(source == rank ? message : .relayed(from: source, message))
         }
+    }
+
+    /// Sends what waits of the node's results (`NodeResults.takeAll`): before any other message
+    /// of its ranks, so that rank 0 gets a rank's words in the order it said them. With
+    /// `overdue`, only if the oldest has waited long enough (`NodeResults.takeOverdue`).
+    private func sendWaitingResults(overdue: Bool = false) {
+        let now = overdue ? MonotonicClock.seconds() : 0
+        let waiting = state.withLock { $0.results.isEmpty ? [] : overdue ? $0.results.takeOverdue(at: now) : $0.results.takeAll() }
+        if !waiting.isEmpty { send(.finished(waiting)) }
     }
 
     /// Rank `source`'s heartbeat: this rank's own sends the node's (itself, then the others that
@@ -109,7 +126,9 @@ final class NodeWriter: Sendable {
             state.beaten.insert(source)
             return nil
         }
-        if let beaten { send(.heartbeats(host: host, ranks: beaten)) }
+        guard let beaten else { return }
+        if source == rank { sendWaitingResults(overdue: true) }
+        send(.heartbeats(host: host, ranks: beaten))
     }
 
     private func append(_ records: [TaskRecord]) {
@@ -131,6 +150,7 @@ final class NodeWriter: Sendable {
             return report
         }
         guard var report = held else { return }
+        sendWaitingResults()
         switch journal {
         case .success(let journal):
             if let (error, unwritten) = journal.close() {

@@ -1,4 +1,5 @@
 import MPIBatchCore
+import MPIBatchScheduling
 
 /// Busy time and task counts, per rank and per slot, folded from finished attempts on rank 0.
 package struct RunStatistics {
@@ -39,7 +40,7 @@ package struct RunStatistics {
                 slots[record.rank][record.slot].busySeconds += record.seconds
                 slots[record.rank][record.slot].maxRSSBytes = max(
                     slots[record.rank][record.slot].maxRSSBytes, record.usage?.maxRSSBytes ?? 0)
-                if let gpus = record.gpus { addGPUSeconds(record.seconds, devices: gpus, rank: record.rank) }
+                if let gpus = record.gpus { addGPUSeconds(record.seconds * Double(TaskRecord.deviceCount(gpus)), rank: record.rank) }
             }
             if record.status == .failed || record.status == .timeout, record.attempt > retries(record.index),
                 finalFailures.count < Self.listedFailures
@@ -49,9 +50,20 @@ package struct RunStatistics {
         }
     }
 
-    private mutating func addGPUSeconds(_ seconds: Double, devices: String, rank: Int) {
+    /// Adds successes that came counted (a node writer's `SucceededRun`).
+    package mutating func add(_ run: SucceededRun) {
+        attempts += run.count
+        taskSeconds += run.coreSeconds
+        guard run.rank < slots.count, run.slot < slots[run.rank].count else { return }
+        slots[run.rank][run.slot].tasks += run.count
+        slots[run.rank][run.slot].busySeconds += run.seconds
+        slots[run.rank][run.slot].maxRSSBytes = max(slots[run.rank][run.slot].maxRSSBytes, run.maxRSSBytes)
+        if run.gpuSeconds > 0 { addGPUSeconds(run.gpuSeconds, rank: run.rank) }
+    }
+
+    private mutating func addGPUSeconds(_ deviceSeconds: Double, rank: Int) {
         if gpuSeconds.isEmpty { gpuSeconds = Array(repeating: 0, count: slots.count) }
-        gpuSeconds[rank] += seconds * Double(devices.split(separator: ",").count)
+        gpuSeconds[rank] += deviceSeconds
     }
 
     /// Each rank's summed slot tallies.

@@ -108,7 +108,7 @@ package final class Worker: Sendable {
             for inbox in inboxes { inbox.finish() }
         case .cancel(let range):
             cancellation.cancel(range)
-        case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort:
+        case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished:
             break  // coordinator-bound traffic only
         }
     }

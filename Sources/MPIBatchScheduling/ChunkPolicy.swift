@@ -93,6 +93,12 @@ package struct IndexDispenser: WorkSource {
         measuredSeconds += record.seconds
     }
 
+    /// Feeds counted task times to the `auto` policy's floor.
+    package mutating func finished(succeeded count: Int, seconds: Double) {
+        measuredTasks += count
+        measuredSeconds += seconds
+    }
+
     /// The policy re-planned over the work left: chunks sized from what remains, not from the whole job.
     package func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource {
         RemainingIndexSource(taskCount: taskCount, done: done, failed: failed) { [policy, totalSlots] remaining in

@@ -9,6 +9,9 @@ package enum CoordinatorAction: Equatable {
     case record([TaskRecord])
     /// Count these finished attempts in the statistics: their node's writer journaled them.
     case tally([TaskRecord])
+    /// Count these successes in the statistics: their node's writer journaled them and sent
+    /// only their count and sums (`RuntimeMessage.finished`).
+    case tallySucceeded(SucceededRun)
     /// Every rank has reported `done`: the run is over.
     case finished
     /// A side effect the work source asked for (write a stage value, warn), to carry out
@@ -238,15 +241,42 @@ package struct Coordinator {
         for effect in source.takeEffects() { actions.append(.effect(effect)) }
     }
 
-    /// Reacts to one message from `rank` (a node writer's, `relayed`, as its rank's own).
+    /// Reacts to one message from `rank` (a node writer's, `relayed`, as its rank's own; its
+    /// `finished`, as its ranks' results).
     package mutating func handle(_ message: RuntimeMessage, from rank: Int) -> [CoordinatorAction] {
-        guard case .relayed(let origin, let relayed) = message else { return handle(message, from: rank, journaled: false) }
-        guard origin < ranksDone.count else {
-            var actions: [CoordinatorAction] = []
-            impossible(.noSuchRank, from: rank, "a message relayed from rank \(origin) of \(ranksDone.count)", into: &actions)
-            return actions
+        switch message {
+        case .relayed(let origin, let relayed):
+            guard origin < ranksDone.count else {
+                var actions: [CoordinatorAction] = []
+                impossible(.noSuchRank, from: rank, "a message relayed from rank \(origin) of \(ranksDone.count)", into: &actions)
+                return actions
+            }
+            return handle(relayed, from: origin, journaled: true)
+        case .finished(let outcomes):
+            return take(outcomes, from: rank)
+        default:
+            return handle(message, from: rank, journaled: false)
         }
-        return handle(relayed, from: origin, journaled: true)
+    }
+
+    /// Takes what node writer `writer` says its node's slots finished (`RuntimeMessage.finished`,
+    /// journaled there): per slot, its counted successes, then its attempts one by one, then its
+    /// request for one more chunk.
+    private mutating func take(_ outcomes: [SlotOutcome], from writer: Int) -> [CoordinatorAction] {
+        var actions: [CoordinatorAction] = []
+        for outcome in outcomes {
+            guard outcome.rank < ranksDone.count else {
+                impossible(.noSuchRank, from: writer, "an outcome of rank \(outcome.rank) of \(ranksDone.count)", into: &actions)
+                continue
+            }
+            guard !phase.gaveUp(on: outcome.rank), admits(outcome.slot, from: outcome.rank, into: &actions) else { continue }
+            if outcome.succeeded.count > 0 { take(outcome.succeeded, into: &actions) }
+            if !outcome.records.isEmpty { take(outcome.records, journaled: true, into: &actions) }
+            if outcome.wantsMore { serve(rank: outcome.rank, slot: outcome.slot, chunks: 1, into: &actions) }
+        }
+        collectEffects(&actions)
+        stopIfComplete(&actions)
+        return actions
     }
 
     /// Reacts to one message from `rank`; `journaled`: its results' node writer journaled them.
@@ -287,8 +317,8 @@ package struct Coordinator {
         case .assign, .stop, .cancel:
             impossible(.workerBound, from: rank, "\(message)", into: &actions)
             return actions
-        case .relayed:
-            impossible(.noSuchRank, from: rank, "a message relayed twice", into: &actions)
+        case .relayed, .finished:
+            impossible(.noSuchRank, from: rank, "a node writer's message relayed", into: &actions)
             return actions
         }
         collectEffects(&actions)
@@ -488,6 +518,31 @@ package struct Coordinator {
         }
         if !settled.isEmpty { actions.insert(.record(settled), at: 0) }
         if !kept.isEmpty { actions.insert(journaled ? .tally(kept) : .record(kept), at: 0) }
+        serveParked(&actions)
+    }
+
+    /// Takes `run`, successes its slot reported counted (its node's writer journaled them): a
+    /// slot runs its chunks in order, so they are the next `run.count` tasks it held, up to
+    /// `run.lastIndex`. Nothing is kept per task.
+    private mutating func take(_ run: SucceededRun, into actions: inout [CoordinatorAction]) {
+        let ordinal = ordinalBase[run.rank] + run.slot
+        guard inHand[ordinal] >= run.count else {
+            impossible(.notHeld, from: run.rank, "\(run.count) tasks up to \(run.lastIndex) on slot \(run.slot)", into: &actions)
+            return
+        }
+        inFlight -= run.count
+        inHand[ordinal] -= run.count
+        if inHand[ordinal] == 0 {
+            parked.becameIdle(ordinal)
+            if limitUses != nil { leases.release(slot: ordinal) }
+        }
+        held[ordinal].reported(run.lastIndex)
+        busySince[ordinal] = clock()
+        finishedTasks += run.count
+        finishedSeconds += run.seconds
+        succeeded += run.count
+        source.finished(succeeded: run.count, seconds: run.seconds)
+        actions.insert(.tallySucceeded(run), at: 0)
         serveParked(&actions)
     }
 

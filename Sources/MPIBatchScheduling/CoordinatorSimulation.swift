@@ -3,13 +3,16 @@ import MPIBatchCore
 /// Rank 0 at a scale this machine cannot launch, by discrete-event simulation: the real
 /// `Coordinator` and the real wire messages, driven by simulated nodes on a simulated clock.
 ///
-/// Each simulated slot runs its chunks' tasks back to back, `taskSeconds` each, and sends its
-/// finished records as a worker does (`PendingResults`: once the oldest has waited 25 ms, at a
-/// task's end, or at its chunk's end, which also asks for one more chunk). A rank off node 0
-/// sends them through its node's writer, which cuts them to what rank 0 needs
-/// (`TaskRecord.forRankZero`) and relays them (`RuntimeMessage.relayed`); node 0's ranks send
-/// to rank 0 directly. Every `heartbeatSeconds` each writer sends one heartbeat for its node's
-/// ranks (`RuntimeMessage.heartbeats`); node 0's ranks each send their own.
+/// Each simulated slot runs its chunks' tasks back to back, `taskSeconds` each. A slot of node 0
+/// sends its finished records to rank 0 as a worker does (`PendingResults`: once the oldest has
+/// waited 25 ms, at a task's end, or at its chunk's end, which also asks for one more chunk). A
+/// slot off node 0 goes through its node's writer, which folds its records as the real one does
+/// (`NodeResults`) and sends rank 0 what is due (`RuntimeMessage.finished`): per chunk that
+/// ends, and with a heartbeat what has waited long. As the writer sends nothing for a worker's
+/// flush within a chunk, such a slot's records are made at its chunk's end and at each
+/// heartbeat (the tasks ended by then), not per flush: rank 0 gets the same messages. Every
+/// `heartbeatSeconds` each writer sends one heartbeat for its node's ranks
+/// (`RuntimeMessage.heartbeats`); node 0's ranks each send their own.
 ///
 /// Only rank 0's share is measured, on this thread's CPU clock: decoding each message, the
 /// coordinator's handling of it, and encoding what it sends back. Not counted: what rank 0's
@@ -109,6 +112,7 @@ public enum CoordinatorSimulation {
             retries: { _ in 0 }, failFast: false, slotsPerRank: Array(repeating: setup.slotsPerRank, count: ranks),
             reducer: nil, clock: { now.seconds }, numbersDispatches: setup.nodes > 1)
         var slots = [SlotState](repeating: SlotState(), count: setup.slots)
+        var writers = [NodeResults](repeating: NodeResults(keepsValues: false, cores: { _ in 1 }), count: setup.nodes)
         var dues = MinHeap<Due>()
         var cpu = 0  // nanoseconds, each read's cost taken off (so a message may count below 0)
         var messagesIn = 0
@@ -118,13 +122,19 @@ public enum CoordinatorSimulation {
         // A finished task waits at most this long for the ones after it (a worker's `PendingResults`).
         let dueAfter = 0.025
         let tasksPerMessage = max(1, Int((dueAfter / setup.taskSeconds).rounded(.up)) + 1)
+        let slotsPerNode = setup.ranksPerNode * setup.slotsPerRank
+        let slotsOnNodeZero = slotsPerNode
 
         /// Rank 0 takes `message` of `rank` (relayed by its node's writer, unless the writer
         /// speaks for itself or the rank is on node 0) and answers.
         func deliver(_ message: RuntimeMessage, from rank: Int, relayed: Bool = true) throws {
             let writer = rank - rank % setup.ranksPerNode
             let (wire, sender) = writer == 0 || !relayed ? (message, rank) : (.relayed(from: rank, message), writer)
-            let bytes = wire.encoded()
+            try receive(wire.encoded(), from: sender)
+        }
+
+        /// Rank 0 takes `bytes` that `sender` sent, and answers.
+        func receive(_ bytes: [UInt8], from sender: Int) throws {
             let before = MonotonicClock.threadCPUNanoseconds()
             let decoded = try RuntimeMessage(decoding: bytes, from: sender)
             let actions = coordinator.handle(decoded, from: sender)
@@ -151,15 +161,51 @@ public enum CoordinatorSimulation {
         func schedule(_ ordinal: Int) {
             let slot = slots[ordinal]
             guard let chunk = slot.chunks.first else { return }
-            let count = min(chunk.end - slot.next, tasksPerMessage)
-            dues.insert(Due(time: slot.time + Double(count) * setup.taskSeconds, ordinal: ordinal))
+            dues.insert(Due(time: slot.time + Double(reportCount(ordinal)) * setup.taskSeconds, ordinal: ordinal))
         }
 
-        /// Every node's heartbeat: node 0's ranks each their own, every other node's writer one for its ranks.
+        /// How many tasks slot `ordinal`'s next results message reports: a node 0 slot's flush, as
+        /// a worker's; for a slot off node 0, the rest of its chunk (its writer sends rank 0 nothing
+        /// before the chunk's end but at its heartbeats, which take what waits, `heartbeats`).
+        func reportCount(_ ordinal: Int) -> Int {
+            let left = slots[ordinal].chunks[0].end - slots[ordinal].next
+            return ordinal < slotsOnNodeZero ? min(left, tasksPerMessage) : left
+        }
+
+        /// Slot `ordinal`'s next `count` tasks of its chunk, ended by `time`, as records, taken.
+        func report(_ ordinal: Int, count: Int, at time: Double) -> [TaskRecord] {
+            let chunk = slots[ordinal].chunks[0]
+            let first = slots[ordinal].next
+            slots[ordinal].next += count
+            slots[ordinal].time = time
+            tasks += count
+            return (first..<first + count).map { index in
+                var record = TaskRecord(
+                    index: index, attempt: chunk.attempt, status: .ok, rank: ordinal / setup.slotsPerRank,
+                    slot: ordinal % setup.slotsPerRank, start: time, seconds: setup.taskSeconds, value: .none, error: nil)
+                record.sequence = chunk.sequence
+                return record
+            }
+        }
+
+        /// Every node's heartbeat: node 0's ranks each their own, every other node's writer what
+        /// has waited long of its results (each busy slot's tasks ended by now, short of its
+        /// chunk's last, are folded first), then one for its ranks.
         func heartbeats() throws {
             for rank in 0..<setup.ranksPerNode { try deliver(.heartbeat(host: "n0"), from: rank) }
             for node in 1..<max(1, setup.nodes) {
+                for ordinal in node * slotsPerNode..<(node + 1) * slotsPerNode where !slots[ordinal].chunks.isEmpty {
+                    let ended = Int((now.seconds - slots[ordinal].time) / setup.taskSeconds + 1e-9)
+                    let count = min(ended, reportCount(ordinal) - 1)
+                    guard count > 0 else { continue }
+                    let time = slots[ordinal].time + Double(count) * setup.taskSeconds
+                    _ = writers[node].take(
+                        report(ordinal, count: count, at: time), slot: ordinal % setup.slotsPerRank, wantsMore: false,
+                        from: ordinal / setup.slotsPerRank, at: now.seconds)
+                }
                 let writer = node * setup.ranksPerNode
+                let waiting = writers[node].takeOverdue(at: now.seconds)
+                if !waiting.isEmpty { try receive(RuntimeMessage.finished(waiting).encoded(), from: writer) }
                 try deliver(.heartbeats(host: "n\(node)", ranks: Array(writer..<writer + setup.ranksPerNode)), from: writer, relayed: false)
             }
         }
@@ -177,27 +223,21 @@ public enum CoordinatorSimulation {
             }
             now.seconds = due.time
             let rank = due.ordinal / setup.slotsPerRank
-            var slot = slots[due.ordinal]
-            let chunk = slot.chunks[0]
-            let count = min(chunk.end - slot.next, tasksPerMessage)
-            let records = (slot.next..<slot.next + count).map { index in
-                var record = TaskRecord(
-                    index: index, attempt: chunk.attempt, status: .ok, rank: rank, slot: due.ordinal % setup.slotsPerRank,
-                    start: due.time, seconds: setup.taskSeconds, value: .none, error: nil)
-                record.sequence = chunk.sequence
-                return rank < setup.ranksPerNode ? record : record.forRankZero(keepingValue: false)
-            }
-            tasks += count
-            slot.next += count
-            slot.time = due.time
-            let chunkEnded = slot.next == chunk.end
+            let records = report(due.ordinal, count: reportCount(due.ordinal), at: due.time)
+            let chunkEnded = slots[due.ordinal].next == slots[due.ordinal].chunks[0].end
             if chunkEnded {
-                slot.chunks.removeFirst()
-                slot.next = slot.chunks.first?.start ?? 0
+                slots[due.ordinal].chunks.removeFirst()
+                slots[due.ordinal].next = slots[due.ordinal].chunks.first?.start ?? 0
             }
-            slots[due.ordinal] = slot
             schedule(due.ordinal)
-            try deliver(.results(slot: due.ordinal % setup.slotsPerRank, records: records, wantsMore: chunkEnded), from: rank)
+            let slotOfRank = due.ordinal % setup.slotsPerRank
+            let node = due.ordinal / slotsPerNode
+            if node == 0 {
+                try deliver(.results(slot: slotOfRank, records: records, wantsMore: chunkEnded), from: rank)
+            } else {
+                let outcomes = writers[node].take(records, slot: slotOfRank, wantsMore: chunkEnded, from: rank, at: now.seconds)
+                if !outcomes.isEmpty { try receive(RuntimeMessage.finished(outcomes).encoded(), from: node * setup.ranksPerNode) }
+            }
         }
         return Figures(
             setup: setup, tasks: tasks, simulatedSeconds: now.seconds, rankZeroCPUSeconds: Double(cpu) * 1e-9,

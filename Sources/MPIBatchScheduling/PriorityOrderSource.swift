@@ -110,6 +110,7 @@ package struct PriorityOrderSource: WorkSource {
 
     /// Feeds the `auto` policy's measurements.
     package mutating func finished(_ record: TaskRecord) { positions.finished(record) }
+    package mutating func finished(succeeded count: Int, seconds: Double) { positions.finished(succeeded: count, seconds: seconds) }
 
     package func hasHandedOut(_ index: Int) -> Bool? {
         guard index >= 0, index < taskCount else { return nil }

@@ -60,6 +60,7 @@ package struct RemainingIndexSource: WorkSource {
     }
 
     package mutating func finished(_ record: TaskRecord) { inner.finished(record) }
+    package mutating func finished(succeeded count: Int, seconds: Double) { inner.finished(succeeded: count, seconds: seconds) }
     package func summaryFigures() -> SummaryFigures? { inner.summaryFigures() }
     package func humanSummary() -> [String] { inner.humanSummary() }
     package func findings() -> [Finding] { inner.findings() }

@@ -69,6 +69,7 @@ struct ResumingSource: WorkSource {
     }
 
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
+    mutating func finished(succeeded count: Int, seconds: Double) { inner.finished(succeeded: count, seconds: seconds) }
     mutating func restored(_ index: Int, value: TaskValue) { inner.restored(index, value: value) }
     mutating func takeEffects() -> [SourceEffect] { inner.takeEffects() }
     mutating func stageValueStored(stage: Int, failure: String?) { inner.stageValueStored(stage: stage, failure: failure) }

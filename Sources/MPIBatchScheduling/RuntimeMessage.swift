@@ -20,9 +20,14 @@ package enum RuntimeMessage: Sendable, Equatable {
     /// that said they are alive since its last (itself first): one message per node, not per rank.
     case heartbeats(host: String, ranks: [Int])
     /// Node writer → coordinator: `message` (coordinator-bound) of rank `from`, a rank of the
-    /// writer's node (itself included). Relayed `results` are journaled already, in the node's
-    /// shard, and carry only what rank 0 needs of each attempt (`TaskRecord.forRankZero`).
+    /// writer's node (itself included). A writer sends its ranks' results as `finished`; a
+    /// relayed `results` would be taken as journaled already, in the node's shard.
     indirect case relayed(from: Int, RuntimeMessage)
+    /// Node writer → coordinator: what rank 0 needs of attempts its node's ranks finished and the
+    /// writer journaled, per slot (`NodeResults`): successes counted, the attempts it needs one
+    /// by one, whether the slot asks for one more chunk. One message per chunk that ends (and
+    /// one a heartbeat period for what waits), not one per task.
+    case finished([SlotOutcome])
     /// Node writer → coordinator: its node's shard can no longer be written (`reason` names
     /// it): the run stops at once, as when rank 0's journal fails.
     case abort(reason: String)
@@ -68,7 +73,7 @@ package struct RankReport: Sendable, Equatable {
 }
 
 extension RuntimeMessage {
-    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel, relayed, abort, heartbeats }
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel, relayed, abort, heartbeats, finished }
 
     /// The message as bytes for the transport.
     package func encoded() -> [UInt8] {
@@ -82,6 +87,7 @@ extension RuntimeMessage {
         switch self {
         case .results(_, let records, _): 24 + records.count * 48
         case .relayed(_, let message): 16 + message.bytesEstimate
+        case .finished(let outcomes): 16 + outcomes.reduce(0) { $0 + 80 + $1.records.count * 48 }
         default: 64
         }
     }
@@ -138,6 +144,10 @@ extension RuntimeMessage {
             writer.write(host)
             writer.write(ranks.count)
             for rank in ranks { writer.write(rank) }
+        case .finished(let outcomes):
+            writer.write(Kind.finished.rawValue)
+            writer.write(outcomes.count)
+            for outcome in outcomes { outcome.encode(into: &writer) }
         }
     }
 
@@ -206,9 +216,48 @@ extension RuntimeMessage {
                 ranks.append(rank)
             }
             return .heartbeats(host: host, ranks: ranks)
+        case .finished:
+            let count = try reader.readInt()
+            guard count >= 0, count <= byteCount / 64 else { throw MessageDecodingError(reason: "finished message claims \(count) slots") }
+            var outcomes: [SlotOutcome] = []
+            outcomes.reserveCapacity(count)
+            for _ in 0..<count { outcomes.append(try SlotOutcome(decoding: &reader, byteCount: byteCount)) }
+            return .finished(outcomes)
         case nil:
             throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
         }
+    }
+}
+
+extension SlotOutcome {
+    /// Its records' rank and slot are not written: the outcome's carry them.
+    fileprivate func encode(into writer: inout ByteWriter) {
+        writer.write(rank)
+        writer.write(slot)
+        writer.write(UInt8(wantsMore ? 1 : 0))
+        for count in [succeeded.count, succeeded.lastIndex, succeeded.maxRSSBytes] { writer.write(count) }
+        for seconds in [succeeded.seconds, succeeded.coreSeconds, succeeded.gpuSeconds] { writer.write(seconds) }
+        writer.write(records.count)
+        for record in records { record.encode(into: &writer) }
+    }
+
+    fileprivate init(decoding reader: inout ByteReader, byteCount: Int) throws(MessageDecodingError) {
+        let rank = try reader.readInt()
+        let slot = try reader.readInt()
+        guard rank >= 0, rank <= Int(Int32.max), slot >= 0, slot <= Int(Int32.max) else {
+            throw MessageDecodingError(reason: "an outcome of rank \(rank), slot \(slot)")
+        }
+        self.init(rank: rank, slot: slot)
+        wantsMore = try reader.readByte() != 0
+        (succeeded.count, succeeded.lastIndex, succeeded.maxRSSBytes) = (try reader.readInt(), try reader.readInt(), try reader.readInt())
+        (succeeded.seconds, succeeded.coreSeconds, succeeded.gpuSeconds) =
+            (try reader.readDouble(), try reader.readDouble(), try reader.readDouble())
+        let count = try reader.readInt()
+        guard succeeded.count >= 0, count >= 0, count <= byteCount else {
+            throw MessageDecodingError(reason: "an outcome claims \(succeeded.count) successes and \(count) records")
+        }
+        records.reserveCapacity(count)
+        for _ in 0..<count { records.append(try TaskRecord(decoding: &reader, rank: rank, slot: slot)) }
     }
 }
 

@@ -1,7 +1,8 @@
 import MPIBatchCore
 
 extension TaskRecord {
-    /// What rank 0 needs of an attempt that its node's writer journaled (`RuntimeMessage.relayed`):
+    /// What rank 0 needs of an attempt that its node's writer journaled and sends it one by one
+    /// (in a `SlotOutcome`: a failure, a cancellation, an interruption, a value rank 0 folds):
     /// its index, attempt, status, rank, slot and seconds (the schedule, the counts, each slot's
     /// busy time); its value only when rank 0 folds values (`keepingValue`: a reducer, a
     /// `stop_when:` or `race:`, a stage graph); a failure's error (the summary lists it); its

@@ -23,6 +23,10 @@ public protocol WorkSource {
     mutating func lowerLimit(to newLimit: Int)
     /// A task's final attempt came back: ok, or failed after its retries.
     mutating func finished(_ record: TaskRecord)
+    /// `count` tasks succeeded, in `seconds` of task time together, and came counted, not one by
+    /// one (`SucceededRun`): only for a workload whose values rank 0 does not fold, so never
+    /// for a source that needs each record (a stage graph's).
+    mutating func finished(succeeded count: Int, seconds: Double)
     /// A task the earlier run of a resumed run finished with `value` (no time is counted for it).
     mutating func restored(_ index: Int, value: TaskValue)
     /// Hands out nothing more from `range`: an early stop (`stop_when:`, `race:`) met by task
@@ -67,6 +71,8 @@ extension WorkSource {
     }
     /// A flat range needs no completion callbacks.
     public mutating func finished(_ record: TaskRecord) {}
+    /// A source that keeps nothing of finished tasks counts nothing.
+    public mutating func finished(succeeded count: Int, seconds: Double) {}
     /// A flat range keeps no state about finished tasks.
     public mutating func restored(_ index: Int, value: TaskValue) {}
     /// A flat range asks for no side effects.

@@ -69,17 +69,9 @@ import Testing
     /// the ranks of its node that beat since (each once); once the writer's worker is done (its
     /// beats stop), each as it comes.
     @Test func aNodesHeartbeatsGoAsOneMessagePerPeriod() throws {
-        let directory = temporaryRunDirectory()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (network, heard, writer, directory) = try listenedWriter(ranks: 4)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let network = InMemoryNetwork(size: 4)
-        let heard = Heard()
-        network.endpoints[0].start { source, bytes in heard.add(try! RuntimeMessage(decoding: bytes, from: source)) }
         let transport = network.endpoints[1]
-        let writer = NodeWriter(
-            rank: 1, peers: 2, shard: directory + "/n0001.p1.jsonl", part: 1, startOffset: 0, workload: RawParameters(json: "{}"),
-            keepsValues: false, transport: transport)
-        transport.start { source, bytes in writer.handle(try! RuntimeMessage(decoding: bytes, from: source), from: source) }
         let beat = RuntimeMessage.heartbeat(host: "n1").encoded()
         for peer in [3, 2, 3] { network.endpoints[peer].send(beat, to: 1) }
         transport.post { writer.handle(.heartbeat(host: "n1"), from: 1) }  // after the peers' (one queue)
@@ -146,24 +138,18 @@ import Testing
     }
 
     /// A full disk under one node's shard: its writer cuts the shard back to its last whole line,
-    /// tells rank 0 at once (`abort`, naming the shard), still relays every result, and says in
+    /// tells rank 0 at once (`abort`, naming the shard), still tells it every result, and says in
     /// its `done`, held until its node's other rank said its own, how many successes it left
     /// unwritten (they run again on resume).
     @Test func aFullDiskUnderOneShardStopsTheRunNamingIt() throws {
-        let network = InMemoryNetwork(size: 3)
-        let heard = Heard()
-        network.endpoints[0].start { source, bytes in heard.add(try! RuntimeMessage(decoding: bytes, from: source)) }
+        let (network, heard, writer, _) = try listenedWriter(ranks: 3, shard: "/dev/full")
         let transport = network.endpoints[1]
-        let writer = NodeWriter(
-            rank: 1, peers: 1, shard: "/dev/full", part: 1, startOffset: 0, workload: RawParameters(json: "{}"), keepsValues: false,
-            transport: transport)
-        transport.start { source, bytes in writer.handle(try! RuntimeMessage(decoding: bytes, from: source), from: source) }
         transport.post { writer.handle(.results(slot: 0, records: [self.record(0, rank: 1, sequence: 1)], wantsMore: true), from: 1) }
         network.endpoints[2].send(
             RuntimeMessage.results(slot: 0, records: [record(1, rank: 2, sequence: 2), record(2, rank: 2, status: .failed, sequence: 2)],
                 wantsMore: false).encoded(), to: 1)
         transport.post { writer.handle(.done(RankReport(host: "n1", cpuSeconds: 1)), from: 1) }
-        #expect(heard.wait(for: 2, where: { if case .relayed(_, .results) = $0 { true } else { false } }))
+        #expect(heard.wait(for: 2, where: { if case .finished = $0 { true } else { false } }))
         #expect(heard.messages.contains { if case .done = $0 { true } else { false } } == false)  // rank 2 has not said done
         network.endpoints[2].send(RuntimeMessage.done(RankReport(host: "n1", cpuSeconds: 2)).encoded(), to: 1)
         #expect(heard.wait(for: 1, where: { if case .done = $0 { true } else { false } }))
@@ -173,12 +159,14 @@ import Testing
         guard case .done(let report) = messages.last else { Issue.record("the writer's done comes last"); return }
         #expect(report.shardFailure.contains("/dev/full") && report.unwrittenSucceeded == 2 && report.cpuSeconds == 1)
         #expect(messages.contains(.relayed(from: 2, .done(RankReport(host: "n1", cpuSeconds: 2)))))
-        // What rank 0 got of the results: no start, log or sequence; a failure's error kept.
-        let relayed = messages.flatMap { message -> [TaskRecord] in
-            if case .relayed(_, .results(_, let records, _)) = message { records } else { [] }
-        }
-        #expect(relayed.map(\.index) == [0, 1, 2] && relayed.map(\.rank) == [1, 2, 2])
-        #expect(relayed.allSatisfy { $0.sequence == 0 && $0.value == .none } && relayed.map(\.error) == [nil, nil, "boom"])
+        // What rank 0 got of the results: the successes counted; of the failure, no start, log or
+        // sequence, its error kept.
+        let outcomes = messages.flatMap { message -> [SlotOutcome] in if case .finished(let outcomes) = message { outcomes } else { [] } }
+        #expect(outcomes.map(\.rank) == [1, 2] && outcomes.map(\.succeeded.count) == [1, 1] && outcomes.map(\.wantsMore) == [true, false])
+        #expect(outcomes.map(\.succeeded.lastIndex) == [0, 1])
+        let failures = outcomes.flatMap(\.records)
+        #expect(failures.map(\.index) == [2] && failures.map(\.rank) == [2] && failures.map(\.error) == ["boom"])
+        #expect(failures.allSatisfy { $0.sequence == 0 && $0.value == .none && $0.start == 0 })
         transport.stop()
         network.endpoints[0].stop()
     }
@@ -258,6 +246,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory + "/journal"))
         #expect(lines.allSatisfy { $0["part"] == nil && $0["seq"] == nil })
     }
+}
+
+/// An in-memory network of `ranks` ranks whose rank 1 is the writer of `shard` (by default in a
+/// fresh directory, returned) for the ranks after it (a plain sweep's: no values), and what rank
+/// 0 heard of it.
+func listenedWriter(ranks: Int, shard given: String? = nil) throws -> (InMemoryNetwork, Heard, NodeWriter, directory: String) {
+    let directory = temporaryRunDirectory()
+    if given == nil { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+    let shard = given ?? directory + "/n0001.p1.jsonl"
+    let network = InMemoryNetwork(size: ranks)
+    let heard = Heard()
+    network.endpoints[0].start { source, bytes in heard.add(try! RuntimeMessage(decoding: bytes, from: source)) }
+    let transport = network.endpoints[1]
+    let writer = NodeWriter(
+        rank: 1, peers: ranks - 2, shard: shard, part: 1, startOffset: 0, workload: RawParameters(json: "{}"), keepsValues: false,
+        cores: { _ in 1 }, transport: transport)
+    transport.start { source, bytes in writer.handle(try! RuntimeMessage(decoding: bytes, from: source), from: source) }
+    return (network, heard, writer, directory)
 }
 
 /// The messages one endpoint heard, in order, for a test to wait on.

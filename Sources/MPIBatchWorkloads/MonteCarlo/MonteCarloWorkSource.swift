@@ -68,6 +68,7 @@ struct MonteCarloWorkSource: WorkSource {
     }
 
     mutating func finished(_ record: TaskRecord) { inner.finished(record) }
+    mutating func finished(succeeded count: Int, seconds: Double) { inner.finished(succeeded: count, seconds: seconds) }
 
     /// The same pieces over the blocks left, lowest first (a target is still met in block order).
     func resumed(taskCount: Int, done: IndexRanges, failed: IndexRanges, values: [Int: TaskValue]) -> any WorkSource {
