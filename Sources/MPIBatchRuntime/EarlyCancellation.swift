@@ -10,11 +10,17 @@ import Synchronization
 /// them, and are only dropped if not started).
 final class EarlyCancellation: Sendable {
     private struct State {
-        var ranges: [Range<Int>] = []
+        /// The ranges cancelled, each with why (a cancelled task's `error`), in the order cancelled.
+        var ranges: [(range: Range<Int>, reason: String)] = []
         /// Each slot's running task and its index.
         var running: [(index: Int, task: Task<TaskValue, any Error>)?]
-        /// Slots whose current task the coordinator cancelled (or refused to start).
-        var cancelled: Set<Int> = []
+        /// Slots whose current task the coordinator cancelled (or refused to start), with why.
+        var cancelled: [Int: String] = [:]
+
+        /// Why task `index` is cancelled (the first range holding it says), or nil.
+        func reason(cancelling index: Int) -> String? {
+            ranges.first { $0.range.contains(index) }?.reason
+        }
     }
 
     private let state: Mutex<State>
@@ -42,20 +48,21 @@ final class EarlyCancellation: Sendable {
         if !always { wraps.store(nanoseconds > Self.wrapAboveNanoseconds, ordering: .relaxed) }
     }
 
-    /// Whether task `index` lies in a cancelled range.
-    func isCancelled(_ index: Int) -> Bool {
-        guard cancelledAny.load(ordering: .acquiring) else { return false }
-        return state.withLock { $0.ranges.contains { $0.contains(index) } }
+    /// Why task `index` is cancelled (it lies in a cancelled range), or nil.
+    func reason(cancelling index: Int) -> String? {
+        guard cancelledAny.load(ordering: .acquiring) else { return nil }
+        return state.withLock { $0.reason(cancelling: index) }
     }
 
-    /// Cancels the tasks of `range`: those running now, and any that would start later.
-    func cancel(_ range: Range<Int>) {
+    /// Cancels the tasks of `range` for `reason` (their `error`): those running now, and any
+    /// that would start later.
+    func cancel(_ range: Range<Int>, reason: String) {
         cancelledAny.store(true, ordering: .releasing)
         state.withLock { state in
-            state.ranges.append(range)
+            state.ranges.append((range, reason))
             for slot in state.running.indices {
-                guard let (index, task) = state.running[slot], range.contains(index) else { continue }
-                state.cancelled.insert(slot)
+                guard let (index, task) = state.running[slot], range.contains(index), state.cancelled[slot] == nil else { continue }
+                state.cancelled[slot] = reason
                 task.cancel()
             }
         }
@@ -66,8 +73,8 @@ final class EarlyCancellation: Sendable {
         slot: Int, index: Int, _ body: @escaping @Sendable () async throws -> TaskValue
     ) -> Task<TaskValue, any Error>? {
         state.withLock { state in
-            guard !state.ranges.contains(where: { $0.contains(index) }) else {
-                state.cancelled.insert(slot)
+            if let reason = state.reason(cancelling: index) {
+                state.cancelled[slot] = reason
                 return nil
             }
             let task = Task { try await body() }
@@ -76,12 +83,12 @@ final class EarlyCancellation: Sendable {
         }
     }
 
-    /// Slot `slot`'s task, started through `start`, ended: whether the coordinator cancelled it.
-    /// (A task run inline never registered: nothing to look up, no lock taken.)
-    func end(slot: Int) -> Bool {
+    /// Slot `slot`'s task, started through `start`, ended: why the coordinator cancelled it, or
+    /// nil. (A task run inline never registered: nothing to look up, no lock taken.)
+    func end(slot: Int) -> String? {
         state.withLock { state in
             state.running[slot] = nil
-            return state.cancelled.remove(slot) != nil
+            return state.cancelled.removeValue(forKey: slot)
         }
     }
 }

@@ -106,8 +106,8 @@ package final class Worker: Sendable {
         case .stop(let graceSeconds):
             stopStarting(graceSeconds: graceSeconds)
             for inbox in inboxes { inbox.finish() }
-        case .cancel(let range):
-            cancellation.cancel(range)
+        case .cancel(let range, let byUser):
+            cancellation.cancel(range, reason: byUser ? TaskRecord.cancelledByUser : TaskRecord.cancelledByEarlyStop)
         case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished:
             break  // coordinator-bound traffic only
         }
@@ -211,9 +211,9 @@ package final class Worker: Sendable {
             for index in chunk.start..<chunk.end {
                 if heldUntil.load(ordering: .relaxed) != 0 { await waitWhileHeld() }
                 if stopping.load(ordering: .relaxed) { break }
-                if cancellation.isCancelled(index) {
+                if let reason = cancellation.reason(cancelling: index) {
                     pending.add(
-                        .cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot, sequence: chunk.sequence),
+                        .cancelled(index, attempt: chunk.attempt, rank: rank, slot: slot, sequence: chunk.sequence, reason: reason),
                         ended: MonotonicClock.nanoseconds())
                     continue
                 }
@@ -340,9 +340,9 @@ package final class Worker: Sendable {
             status = Task.isCancelled ? .interrupted : .failed
             error = Task.isCancelled ? "interrupted: the run was stopped (grace period over)" : String(describing: thrown)
         }
-        if wrapped, cancellation.end(slot: slot), status != .ok {
+        if wrapped, let reason = cancellation.end(slot: slot), status != .ok {
             status = .cancelled
-            error = "cancelled: its sweep or stage stopped early"
+            error = reason
         }
         let ended = MonotonicClock.nanoseconds()
         let command = reports[slot].take()

@@ -503,10 +503,7 @@ package struct Coordinator {
                 source.finished(record)
             case .cancelled:
                 cancelled += 1
-                if cancelRequested.contains(record.index) {
-                    cancelledByUser += 1
-                    kept[kept.count - 1].error = Self.cancelledByUserReason
-                }
+                if cancelRequested.contains(record.index) { cancelledByUser += 1 }  // its rank journals it so (`cancel`'s `byUser`)
                 source.finished(record)
             case .interrupted:
                 continue  // only a stopping run interrupts tasks; --resume runs them again at the same attempt
@@ -561,7 +558,7 @@ package struct Coordinator {
         if let stop = earlyStops.met[rule] { actions.append(.recordEarlyStop(stop)) }
         guard phase.isRunning else { return dropped }
         for rank in ranksDone.indices where ranksDone[rank] == nil {  // none is given up on while running
-            actions.append(.send(.cancel(range), to: rank))
+            actions.append(.send(.cancel(range, byUser: false), to: rank))
         }
         return dropped
     }
@@ -769,16 +766,13 @@ package struct Coordinator {
     /// the source; returns it, to journal.
     private mutating func settle(_ record: TaskRecord) -> TaskRecord {
         var record = record
-        record.error = Self.cancelledByUserReason
+        record.error = TaskRecord.cancelledByUser
         record.sequence = dispatches
         cancelled += 1
         cancelledByUser += 1
         source.finished(record)
         return record
     }
-
-    /// The `error` of a task `mpibatch cancel` cancelled.
-    static let cancelledByUserReason = "cancelled: by mpibatch cancel"
 
     /// `mpibatch cancel`: cancels `indices` (each journaled `cancelled`, no retry consumed).
     /// A task a slot holds is cancelled there (a `cancel` message: a running one ends); one
@@ -798,7 +792,7 @@ package struct Coordinator {
                 said.append("\(index): already cancelled")
             } else if let ordinal = held.indices.first(where: { held[$0].holds(index) }) {
                 cancelRequested.insert(index)
-                actions.append(.send(.cancel(index..<index + 1), to: rankOfOrdinal[ordinal]))
+                actions.append(.send(.cancel(index..<index + 1, byUser: true), to: rankOfOrdinal[ordinal]))
                 said.append("\(index): cancelled on rank \(rankOfOrdinal[ordinal]) (running or in hand)")
             } else if let queued = dropQueued(in: index..<index + 1).first {
                 cancelRequested.insert(index)
@@ -848,7 +842,7 @@ package struct Coordinator {
             cancelRequested.formUnion(indices)
             ranks.insert(rankOfOrdinal[ordinal])
         }
-        for rank in ranks.sorted() { actions.append(.send(.cancel(handedOut), to: rank)) }
+        for rank in ranks.sorted() { actions.append(.send(.cancel(handedOut, byUser: true), to: rank)) }
         if !settled.isEmpty { actions.insert(.record(settled), at: 0) }
         let held = ranks.isEmpty ? "none running" : "running ones cancelled on rank\(ranks.count > 1 ? "s" : "") "
             + ranks.sorted().map(String.init).joined(separator: ", ")

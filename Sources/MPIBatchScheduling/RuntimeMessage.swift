@@ -36,10 +36,11 @@ package enum RuntimeMessage: Sendable, Equatable {
     /// Coordinator → worker: start no more tasks, drop what is queued, let running tasks
     /// finish for up to `graceSeconds` (then cancel them), report, and end.
     case stop(graceSeconds: Double)
-    /// Coordinator → worker: an early stop (`stop_when:`, `race:`) ended the tasks of `range`:
-    /// cancel those running (a command's process group is killed as on a timeout) and drop
-    /// those held, reporting each as `cancelled`.
-    case cancel(Range<Int>)
+    /// Coordinator → worker: an early stop (`stop_when:`, `race:`), or `mpibatch cancel`
+    /// (`byUser`), ended the tasks of `range`: cancel those running (a command's process group
+    /// is killed as on a timeout) and drop those held, reporting each as `cancelled` for that
+    /// reason (`TaskRecord.cancelledByEarlyStop`, `.cancelledByUser`), which its journal line says.
+    case cancel(Range<Int>, byUser: Bool)
 }
 
 /// A rank's last word: what the coordinator cannot see from the results alone.
@@ -128,10 +129,11 @@ extension RuntimeMessage {
         case .heartbeat(let host):
             writer.write(Kind.heartbeat.rawValue)
             writer.write(host)
-        case .cancel(let range):
+        case .cancel(let range, let byUser):
             writer.write(Kind.cancel.rawValue)
             writer.write(range.lowerBound)
             writer.write(range.upperBound)
+            writer.write(UInt8(byUser ? 1 : 0))
         case .relayed(let origin, let message):
             writer.write(Kind.relayed.rawValue)
             writer.write(origin)
@@ -195,7 +197,7 @@ extension RuntimeMessage {
             let lower = try reader.readInt()
             let upper = try reader.readInt()
             guard lower <= upper else { throw MessageDecodingError(reason: "cancel message with range \(lower)..<\(upper)") }
-            return .cancel(lower..<upper)
+            return .cancel(lower..<upper, byUser: try reader.readByte() != 0)
         case .relayed:
             let origin = try reader.readInt()
             guard origin >= 0, origin <= Int(Int32.max) else { throw MessageDecodingError(reason: "a message relayed from rank \(origin)") }

@@ -100,8 +100,8 @@ import Testing
         _ = coordinator.handle(.results(slot: 0, records: [failed], wantsMore: false), from: 0)  // queued for a retry
         let hit = TaskRecord(index: 1, attempt: 1, status: .ok, rank: 1, slot: 0, start: 0, seconds: 1, value: .none, error: nil)
         let actions = coordinator.handle(.results(slot: 0, records: [hit], wantsMore: true), from: 1)
-        #expect(actions.contains(.send(.cancel(0..<100), to: 0)))
-        #expect(actions.contains(.send(.cancel(0..<100), to: 1)))
+        #expect(actions.contains(.send(.cancel(0..<100, byUser: false), to: 0)))
+        #expect(actions.contains(.send(.cancel(0..<100, byUser: false), to: 1)))
         #expect(actions.contains(.recordEarlyStop(EarlyStop(scope: "sweep", index: 1, condition: "status: ok", race: false, seconds: 1))))
         #expect(!actions.contains { if case .send(.assign, _) = $0 { true } else { false } })
         // The queued retry of task 0 is cancelled, not run, and nothing is left: the run stops.
@@ -112,7 +112,7 @@ import Testing
     }
 
     @Test func theCancelMessageRoundTrips() throws {
-        let message = RuntimeMessage.cancel(5..<17)
+        let message = RuntimeMessage.cancel(5..<17, byUser: true)
         #expect(try RuntimeMessage(decoding: message.encoded(), from: 0) == message)
     }
 }

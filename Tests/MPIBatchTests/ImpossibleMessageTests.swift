@@ -48,7 +48,7 @@ import Testing
         await #expect(processExitsWith: .failure) {
             var coordinator = Coordinator(
                 taskCount: 10, retries: 0, failFast: false, policy: .dynamic, slotsPerRank: [1], reducer: nil)
-            _ = coordinator.handle(.cancel(0..<1), from: 0)
+            _ = coordinator.handle(.cancel(0..<1, byUser: false), from: 0)
         }
     }
     #endif

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+@testable import MPIBatchCore
 @testable import MPIBatchReporting
 @testable import MPIBatchScheduling
 
@@ -139,7 +140,38 @@ import Testing
         #expect(coordinator.busySlots().map(\.index) == [0, served.count > 1 ? coordinator.busySlots()[1].index : -1])
         let first = coordinator.cancel([0, 39, 99])
         #expect(first.refused && first.outcome.contains("99: out of range"), "\(first.outcome)")
-        #expect(first.actions.contains(.send(.cancel(0..<1), to: 0)), "\(first.outcome)")
+        #expect(first.actions.contains(.send(.cancel(0..<1, byUser: true), to: 0)), "\(first.outcome)")
         #expect(first.outcome.contains("39: cancelled (not started yet)"))
+    }
+
+    /// A task `mpibatch cancel` cancels on another node than rank 0's is journaled there (by its
+    /// node's writer) as cancelled by `mpibatch cancel`, not as stopped early: its rank is told
+    /// why (`cancel`'s `byUser`).
+    @Test func aTaskCancelledOnAnotherNodeSaysByMpibatchCancel() async throws {
+        let directory = temporaryRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let started = StartCounter()
+        // Every task runs until cancelled; each of the 4 one-slot ranks runs one and holds one.
+        let workload = CountingWorkload(taskCount: 8, runsUntilCancelled: true, started: started)
+        let control = Task.detached { () async throws -> Int? in
+            await started.wait(for: 4)
+            for _ in 0..<200 {
+                let status = try RunStatusReader.observe(directory: directory)
+                if let far = status.running.first(where: { $0.rank >= 2 }) {
+                    let answer = try RunControl.send(ControlRequest(.cancel([far.index])), to: directory, timeoutSeconds: 10)
+                    #expect(!answer.refused, "\(answer.outcome)")
+                    _ = try RunControl.send(ControlRequest(.stop(now: true)), to: directory, timeoutSeconds: 10)
+                    return far.index
+                }
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            return nil
+        }
+        let (summary, lines) = try await runInMemory(workload, ranks: 4, slots: 1, policy: .dynamic, directory: directory, nodeOfRank: [0, 0, 1, 1])
+        let cancelled = try #require(try await control.value)
+        let line = try #require(lines.first { $0["index"] as? Int == cancelled })
+        #expect(line["status"] as? String == "cancelled" && (line["rank"] as? Int ?? 0) >= 2)
+        #expect(line["error"] as? String == TaskRecord.cancelledByUser)
+        #expect(summary.tasksCancelledByUser == 1 && summary.interrupted)
     }
 }

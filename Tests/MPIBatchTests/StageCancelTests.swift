@@ -91,7 +91,7 @@ import Testing
         let held = coordinator.busySlots().map(\.index)
         let (actions, outcome, wasRefused) = coordinator.cancelStage("mid")
         #expect(!wasRefused && outcome.contains("stage 'mid' cancelled") && outcome.hasSuffix("dependents skipped: after, last"), "\(outcome)")
-        #expect(held == [1] && actions.contains(.send(.cancel(1..<2), to: 0)), "\(held) \(actions)")
+        #expect(held == [1] && actions.contains(.send(.cancel(1..<2, byUser: true), to: 0)), "\(held) \(actions)")
         let journaled = actions.flatMap { action -> [TaskRecord] in if case .record(let records) = action { records } else { [] } }
         #expect(journaled.map(\.index) == Array(2..<7) && journaled.allSatisfy { $0.status == .cancelled })
         #expect(journaled.allSatisfy { $0.error == "cancelled: by mpibatch cancel" })

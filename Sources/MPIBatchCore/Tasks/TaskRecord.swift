@@ -92,12 +92,19 @@ extension TaskRecord {
 }
 
 extension TaskRecord {
-    /// Task `index` at `attempt`, cancelled before it started (an early stop).
-    package static func cancelled(_ index: Int, attempt: Int = 1, rank: Int = 0, slot: Int = 0, sequence: Int = 0) -> TaskRecord {
+    /// Task `index` at `attempt`, cancelled before it started, for `reason` (by default an early stop's).
+    package static func cancelled(
+        _ index: Int, attempt: Int = 1, rank: Int = 0, slot: Int = 0, sequence: Int = 0, reason: String = cancelledByEarlyStop
+    ) -> TaskRecord {
         var record = TaskRecord(
             index: index, attempt: attempt, status: .cancelled, rank: rank, slot: slot, start: 0, seconds: 0, value: .none,
-            error: "cancelled: its sweep or stage stopped early")
+            error: reason)
         record.sequence = sequence
         return record
     }
+
+    /// The `error` of a task an early stop (`stop_when:`, `race:`) cancelled.
+    package static let cancelledByEarlyStop = "cancelled: its sweep or stage stopped early"
+    /// The `error` of a task `mpibatch cancel` cancelled.
+    package static let cancelledByUser = "cancelled: by mpibatch cancel"
 }
