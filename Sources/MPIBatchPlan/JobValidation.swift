@@ -8,6 +8,8 @@ public enum JobValidation {
         public var output: [String] = []
         /// Lines for stderr: one `path:line:column: message` per problem.
         public var problems: [String] = []
+        /// The job, when it loaded without a problem (so a later check need not read it again).
+        public var job: JobSpec?
         /// 0 when the job is good, 2 when it is not.
         public var exitStatus: Int32 { problems.isEmpty ? 0 : 2 }
     }
@@ -25,7 +27,9 @@ public enum JobValidation {
     private static func check(path: String, kernels: any KernelLookup, report: (JobSpec) -> [String]) -> Outcome {
         var outcome = Outcome()
         do {
-            outcome.output = report(try JobLoader.loadReportingAll(path: path, kernels: kernels))
+            let job = try JobLoader.loadReportingAll(path: path, kernels: kernels)
+            outcome.job = job
+            outcome.output = report(job)
         } catch {
             outcome.problems = error.errors.map(\.description)
         }

@@ -12,7 +12,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         var outcome = JobValidation.plan(path: job, kernels: KernelCatalog.builtIn)
-        outcome.addResources(job: job)
+        outcome.addResources()
         try outcome.emit()
     }
 }

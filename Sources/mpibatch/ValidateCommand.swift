@@ -13,7 +13,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         var outcome = JobValidation.validate(path: job, kernels: KernelCatalog.builtIn)
-        outcome.addResources(job: job, linesToo: false)
+        outcome.addResources(linesToo: false)
         try outcome.emit()
     }
 }
@@ -21,8 +21,8 @@ struct ValidateCommand: AsyncParsableCommand {
 extension JobValidation.Outcome {
     /// For a good job that asks for GPUs or memory: `ResourcePlan`'s lines (with `linesToo`), and its
     /// problem, if any, as this outcome's.
-    mutating func addResources(job path: String, linesToo: Bool = true) {
-        guard problems.isEmpty, let spec = try? JobLoader.load(path: path, kernels: KernelCatalog.builtIn) else { return }
+    mutating func addResources(linesToo: Bool = true) {
+        guard problems.isEmpty, let spec = job else { return }
         let (lines, problem) = ResourcePlan.check(spec)
         if linesToo { output += lines }
         if let problem {
