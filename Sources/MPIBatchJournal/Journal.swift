@@ -7,9 +7,13 @@ import Synchronization
 /// Formatting and writing happen on a thread of the journal's own, so the
 /// coordinator never waits for the disk. Each batch is written with one
 /// `write` (in the OS's hands at once), sent on to the disk every few megabytes without
-/// waiting (`OutputFile.startWriteback`), and fsync'd every few seconds and at close: the
+/// waiting (`OutputFile.handToDisk`), and fsync'd every few seconds and at close: the
 /// fsync at close then waits for the last megabytes only, not for every line since the last
-/// one.
+/// one. The megabytes handed over one step before are handed again, to leave the page cache
+/// once on the disk: the journal holds a few megabytes of it, not all it wrote, and its next
+/// writes reuse those pages. (A page new to the process costs far more to write than one
+/// reused: 0.5-1 s of kernel CPU for 363 MB of noop tasks' lines on the project's VM, against
+/// 0.15 s reused.)
 ///
 /// A write that fails or falls short (a full disk, a quota, an I/O error) ends the
 /// journal at once: the file is cut back to its last complete line, nothing more is
@@ -119,6 +123,7 @@ package final class Journal: Sendable {
         var dirty = false
         var length = goodLength
         var writtenBack = goodLength  // where the writeback not yet started begins
+        var cachedFrom = goodLength  // where the pages that may still be in the cache begin
         var broken = false
         while true {
             let isClosing = loop.isStopping
@@ -146,7 +151,13 @@ package final class Journal: Sendable {
                     length += json.bytes.count
                     dirty = true
                     if length - writtenBack >= Self.writebackBytes {
-                        file.startWriteback(offset: writtenBack, count: length - writtenBack)
+                        file.handToDisk(offset: writtenBack, count: length - writtenBack)
+                        // What was handed over a step before this one's last range is on the disk by now.
+                        let settled = writtenBack - Self.writebackBytes
+                        if settled > cachedFrom {
+                            file.handToDisk(offset: cachedFrom, count: settled - cachedFrom)
+                            cachedFrom = settled
+                        }
                         writtenBack = length
                     }
                 } catch {

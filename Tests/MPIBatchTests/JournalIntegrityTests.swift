@@ -151,14 +151,15 @@ import Testing
     }
 
     @Test func aJournalSentToTheDiskAsItGoesReadsBackWhole() throws {
-        // Three writebacks started while the lines are written, then the fsync at close: every line is there, whole.
+        // Five hand-overs to the disk while the lines are written (the earlier ranges handed again, to leave the
+        // cache), then the fsync at close: every line is there, whole.
         let directory = temporaryRunDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/results.jsonl"
         let journal = try Journal(path: path, workload: RawParameters(json: "{}"))
         let text = String(repeating: "w", count: 4000)
-        let count = 3 * Journal.writebackBytes / 4000 + 100
+        let count = 5 * Journal.writebackBytes / 4000 + 100
         for batch in stride(from: 0, to: count, by: 100) {
             journal.append((batch..<min(count, batch + 100)).map { record($0, value: .text(text)) })
         }
@@ -168,7 +169,7 @@ import Testing
         #expect(lines.enumerated().allSatisfy { $0.element.hasPrefix("{\"index\":\($0.offset),") && $0.element.contains(text) })
         // A range past the file's end is no error: nothing to write back.
         let file = try OutputFile(appendingTo: path)
-        file.startWriteback(offset: try file.length(), count: 1 << 20)
+        file.handToDisk(offset: try file.length(), count: 1 << 20)
         try file.sync()
         #expect(try file.length() == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int))
     }

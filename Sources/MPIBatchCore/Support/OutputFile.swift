@@ -52,12 +52,13 @@ package final class OutputFile {
         return Int(try Self.attempt("lseek", path) { try descriptor.seek(offset: 0, from: .current) }) - bytes.count
     }
 
-    /// Starts writing `count` bytes from `offset` out to the disk and returns at once, so that the
-    /// next `sync` waits only for what is still in flight. On Linux `POSIX_FADV_DONTNEED` starts
-    /// the writeback of the range's dirty pages without waiting, and drops none of them from the
-    /// cache (it drops clean pages only; Glibc's module has no `sync_file_range`). It promises
-    /// nothing: an error of the writeback is one that `sync`, which must follow, reports.
-    package func startWriteback(offset: Int, count: Int) {
+    /// Hands `count` bytes from `offset` to the disk and returns at once: on Linux
+    /// `POSIX_FADV_DONTNEED` starts the writeback of the range's dirty pages without waiting (so
+    /// that the next `sync` waits only for what is still in flight), and drops its clean pages
+    /// (written back already) from the cache. Handing a range again once its writeback is done
+    /// drops the rest of it (Glibc's module has no `sync_file_range`). It promises nothing: an error
+    /// of the writeback is one that `sync`, which must follow, reports.
+    package func handToDisk(offset: Int, count: Int) {
         #if os(Linux)
             _ = posix_fadvise(descriptor.rawValue, off_t(offset), off_t(count), POSIX_FADV_DONTNEED)
         #endif
