@@ -241,6 +241,7 @@ public enum BatchRun {
             deadline: deadline,
             stopRules: workload.stopRules,
             limitUses: limitUses, numbersDispatches: numbersDispatches)
+        coordinator.placeRanks(nodeOfRank: configuration.nodeOfRank)
         if let resumed { coordinator.resume(from: resumed) }
         return coordinator
     }

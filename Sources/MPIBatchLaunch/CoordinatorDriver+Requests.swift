@@ -76,7 +76,7 @@ extension CoordinatorDriver {
                 total: coordinator.taskLimit - coordinator.workSource.reservedButUnused,
                 finished: coordinator.succeeded + coordinator.failed + coordinator.cancelled, failed: coordinator.failed,
                 cancelled: coordinator.cancelled, busy: coordinator.busySlots(), now: MonotonicClock.seconds(),
-                hosts: coordinator.hosts, slotsPerRank: owned.statistics.slots.map(\.count), rankTasks: ranks.map(\.tasks),
+                hosts: coordinator.hosts.all, slotsPerRank: owned.statistics.slots.map(\.count), rankTasks: ranks.map(\.tasks),
                 rankBusySeconds: ranks.map(\.busySeconds), stopping: coordinator.isStopping, stopReason: coordinator.stopReason,
                 stages: coordinator.workSource.stagesLine(), findings: coordinator.workSource.findings())
         }

@@ -97,8 +97,8 @@ package struct Coordinator {
     package var rankReports: [RankReport?] {
         if case .finished(_, let reports) = phase { reports } else { ranksDone }
     }
-    /// The node each rank said it runs on (from its heartbeats).
-    package private(set) var hosts: [String?]
+    /// The node each rank said it runs on (from its heartbeats, or its node's: `RankHosts`).
+    package private(set) var hosts: RankHosts
     /// Ranks that stopped answering and were given up on.
     package var unresponsive: [Int] { phase.stop?.unresponsive ?? [] }
     /// Whether a whole node went silent (every rank of it given up on had stopped answering,
@@ -159,7 +159,13 @@ package struct Coordinator {
         busySince = Array(repeating: 0, count: total)
         self.source = source
         ranksDone = Array(repeating: nil, count: slotsPerRank.count)
-        hosts = Array(repeating: nil, count: slotsPerRank.count)
+        hosts = RankHosts(ranks: slotsPerRank.count)
+    }
+
+    /// Places the ranks on their nodes (`nodeOfRank[r]`: rank r's node, as agreed at the start),
+    /// so that a host heard for one rank of a node names its every rank (`RankHosts`).
+    package mutating func placeRanks(nodeOfRank: [Int]) {
+        hosts.place(nodeOfRank: nodeOfRank)
     }
 
     /// The slots running a task now, in slot order: the status's `running` list.
@@ -296,14 +302,14 @@ package struct Coordinator {
         case .interrupt(let reason):
             beginStopping(reason: reason, interrupted: true, into: &actions)
         case .heartbeat(let host):
-            hosts[rank] = host  // also after `done`: the rank's heartbeat thread stops after it
+            hosts.learn(host, of: rank)  // also after `done`: the rank's heartbeat thread stops after it
         case .heartbeats(let host, let ranks):
             for beating in ranks {
                 guard beating < hosts.count else {
                     impossible(.noSuchRank, from: rank, "a heartbeat of rank \(beating) of \(hosts.count)", into: &actions)
                     continue
                 }
-                hosts[beating] = host
+                hosts.learn(host, of: beating)
             }
         case .done(let report):
             guard !isDone(rank: rank) else {
