@@ -1,10 +1,12 @@
 # Sourced by Tests/Integration/run-all (through more-virtual-cluster.sh): the
 # multi-node checks, on a virtual cluster of head + n1..n3 that they bring up
-# and tear down themselves (Tests/Cluster/virtual-cluster). 3 nodes × 2 ranks.
+# and tear down themselves (Tests/Cluster/virtual-cluster). 3 nodes × 2 ranks;
+# the 64-rank check (ranks-64.sh) adds n4 and runs 16 ranks a node.
 # Uses run-all's check, expect_status, exactly_once_ok, BIN, HERE and WORK.
 # Skipped, with the reason, where network namespaces cannot be made.
 
 VC=Tests/Cluster/virtual-cluster
+source Tests/Cluster/ranks-64.sh
 # A cluster number of each run's own, so that a developer's cluster (VC_ID=7) and another
 # run of the checks beside this one keep running. A run killed before its "cluster: down"
 # leaves its cluster: `ls -d /tmp/mpibatch-vc-*`, then `VC_ID=N Tests/Cluster/virtual-cluster down`.
@@ -36,6 +38,7 @@ cluster_checks() {
     check "cluster: a SIGSTOPped rank: given up on, exit status 4 <= 15 s, resume once" cluster_loss stop
     check "cluster: node lost under sbatch + srun: requeued, resumed, each index once" cluster_slurm_loss
     check "cluster: dbt on Postgres (head node) from 3 nodes: each stage once, one dbt worker per node, the tables of dbt build; n2 lost mid-run, --resume on n1 and n3: the same tables" cluster_dbt
+    check "cluster: 64 ranks on 4 nodes, Monte Carlo, n4 powered off mid-run: ends in seconds naming it; resume on 3 nodes x 4: torn shard cut, each block once, none ok before rerun, estimate bit-identical" cluster_64_ranks
     check "cluster: down leaves no process and no namespace" cluster_down
 }
 
@@ -279,11 +282,37 @@ mpibatch_pids() {
     return 0
 }
 
+# loss_ended LAUNCHER STARTED MODE LOG [LIMIT]: the launch (pid LAUNCHER, its output in LOG)
+# that lost a node (MODE) at STARTED (date +%s.%N) ends with a failure within LIMIT seconds
+# (15) of the loss, and leaves no mpibatch process on any node.
+loss_ended() {
+    local launcher=$1 started=$2 mode=$3 log=$4 limit=${5:-15} status ended node
+    wait "$launcher"
+    status=$?
+    ended=$(date +%s.%N)
+    echo "measured: $mode loss: launch ended with status $status $(python3 -c "print(round($ended - $started, 1))") s after the loss"
+    [ "$status" -ne 0 ] || { cat "$log"; return 1; }
+    python3 -c "assert $ended - $started <= $limit" || { echo "too slow"; tail -n 20 "$log"; return 1; }
+    for node in $(cd "$VC_STATE/nodes" && ls -d n*); do
+        [ -z "$(mpibatch_pids "$node")" ] || { echo "mpibatch processes left on $node"; ps -o pid,stat,pcpu,args -p "$(mpibatch_pids "$node" | paste -sd,)"; return 1; }
+    done
+}
+
+# lost_named DIR NODE RANKS: rank 0's summary names NODE's RANKS ranks as given up on and
+# NODE in its stop reason; its tasks that were running are journaled interrupted, none failed.
+lost_named() {
+    summary_says "$1" "
+assert [r['host'] for r in s['unresponsive_ranks']] == ['$2'] * $3, s['unresponsive_ranks']
+assert '$2' in s['stop_reason'], s['stop_reason']" || return 1
+    grep -q '"status":"interrupted"' "$1"/journal/n*.p1.jsonl || { echo "no interrupted line"; return 1; }
+    ! grep -q '"status":"failed"' "$1"/journal/n*.p1.jsonl || { echo "a lost task was recorded failed"; return 1; }
+}
+
 # cluster_loss soft|hard|stop: lose n2 (or stop one rank of n3) three seconds into
 # a 6-rank run; the launch must end within 15 s, and --resume on the nodes left
 # must finish the job with every index once.
 cluster_loss() {
-    local mode=$1 out=$SH/loss-$1 launcher started ended status lost=n2 stopped
+    local mode=$1 out=$SH/loss-$1 launcher started lost=n2 stopped
     $VC mpirun -np 6 "$VBIN" run "$HERE/jobs-slow-spin.yaml" --out "$out" >"$out.log" 2>&1 &
     launcher=$!
     wait_for_file "$out/journal/n0000.p1.jsonl" 60 || return 1  # 3 nodes: a shard each
@@ -300,22 +329,9 @@ cluster_loss() {
         hard) $VC kill-node n2 --hard ;;
         stop) kill -STOP "$stopped" ;;
     esac
-    wait "$launcher"
-    status=$?
-    ended=$(date +%s.%N)
-    echo "measured: $mode loss: launch ended with status $status $(python3 -c "print(round($ended - $started, 1))") s after the loss"
-    [ "$status" -ne 0 ] || { cat "$out.log"; return 1; }
-    python3 -c "assert $ended - $started <= 15" || { echo "too slow"; tail -n 20 "$out.log"; return 1; }
-    local node
-    for node in n1 n2 n3; do
-        [ -z "$(mpibatch_pids "$node")" ] || { echo "mpibatch processes left on $node"; ps -o pid,stat,pcpu,args -p "$(mpibatch_pids "$node" | paste -sd,)"; return 1; }
-    done
+    loss_ended "$launcher" "$started" "$mode" "$out.log" || return 1
     if [ "$mode" != soft ]; then  # a crash is Open MPI's to see first: it ends the launch before rank 0 can write
-        summary_says "$out" "
-assert [r['host'] for r in s['unresponsive_ranks']] == ['$lost', '$lost'], s['unresponsive_ranks']
-assert '$lost' in s['stop_reason'], s['stop_reason']" || return 1
-        grep -q '"status":"interrupted"' "$out"/journal/n*.p1.jsonl || { echo "no interrupted line"; return 1; }
-        ! grep -q '"status":"failed"' "$out"/journal/n*.p1.jsonl || { echo "a lost task was recorded failed"; return 1; }
+        lost_named "$out" "$lost" 2 || return 1
     fi
     [ "$mode" = hard ] && $VC revive-node n2
     [ "$mode" = stop ] || lost=n2
