@@ -455,6 +455,30 @@ PY
 }
 check "montecarlo python: a rank whose worker starts late gets no block meanwhile; the run ends without waiting for it, the same bits" mp_late_worker
 
+# A run refused once MPI has started (a changed job on --resume, found by rank 0 once its own
+# worker answered, while rank 1's still imports its model for 20 s) exits 2 with the reason at
+# once, and leaves no worker running.
+mp_refused_after_start() {
+    local dir began
+    dir=$(mp_dir refused)
+    printf 'import os, time\nfrom mc_models import payoff\nif os.environ.get("MPIBATCH_RANK") == "1":\n    time.sleep(20)\n' >"$dir/mc_slow_import.py"
+    mp_job "$dir" refused '  python: "mc_models:payoff"
+  paths: 4000
+  seed: 3
+  block: 1000'
+    expect_status 0 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/refused.yaml" --out "$dir/out" --slots 1 --quiet || return 1
+    mp_job "$dir" refused '  python: "mc_slow_import:payoff"
+  paths: 4000
+  seed: 4
+  block: 1000'
+    began=$SECONDS
+    expect_status 2 "${MPIRUN[@]}" -np 2 "$BIN" run "$dir/refused.yaml" --out "$dir/out" --resume --slots 1 --quiet 2>"$dir/err" || return 1
+    [ $((SECONDS - began)) -lt 15 ] || { echo "the refusal waited for rank 1's worker"; return 1; }
+    grep -q "the job file changed since this run began" "$dir/err" || { cat "$dir/err"; return 1; }
+    ! pgrep -f -- "mc_slow_import payoff $dir" >/dev/null || { echo "workers left running:"; pgrep -af -- "mc_slow_import payoff $dir"; return 1; }
+}
+check "montecarlo python: a run refused after its workers started (a changed job on --resume) exits 2 and leaves no worker running" mp_refused_after_start
+
 # Bad input: path:line:col, exit 2, nothing run.
 mp_bad_input() {
     local dir job
