@@ -58,10 +58,18 @@ public enum BatchRun {
                     keepsValues: workload.keepsJournaledValues || !workload.stopRules.isEmpty, cores: { workload.cores(of: $0) },
                     transport: transport)
             }
-            // A rank whose node has a writer of its own talks to it (its own worker's messages as they are).
+            // A rank whose node has a writer of its own talks to it (its own worker's messages as they are);
+            // its heartbeats go to rank 0 as well while the writer does not answer them.
             let writerRank = nodes.writer(of: rank)
+            let writerWatch = WriterWatch()
             let worker = makeWorker { message in
-                if let writer { transport.post { writer.handle(message, from: rank) } } else { transport.send(message.encoded(), to: writerRank) }
+                if let writer {
+                    transport.post { writer.handle(message, from: rank) }
+                    return
+                }
+                let bytes = message.encoded()
+                transport.send(bytes, to: writerRank)
+                if writerRank != 0, case .heartbeat = message, writerWatch.beatsToRankZero() { transport.send(bytes, to: 0) }
             }
             let watcher = watch(signals, worker: worker, rank: rank, configuration: configuration, launcher: launcher) {
                 transport.send(RuntimeMessage.interrupt(reason: "interrupted: \($0)").encoded(), to: 0)
@@ -70,6 +78,7 @@ public enum BatchRun {
                 let message = decode(bytes, from: source)
                 switch message {
                 case .assign, .stop, .cancel: worker.receive(message)
+                case .heard: writerWatch.heard()
                 case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished: writer?.handle(message, from: source)
                 }
             }
@@ -113,7 +122,8 @@ public enum BatchRun {
             let message = decode(bytes, from: source)
             switch message {
             case .assign, .stop, .cancel: worker.receive(message)
-            case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished: driver.handle(message, from: source)
+            case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished, .heard:
+                driver.handle(message, from: source)
             }
         }
         journal.onFailure { error in driver.abort(reason: "journal: \(error)") }

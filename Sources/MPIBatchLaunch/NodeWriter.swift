@@ -14,7 +14,9 @@ import Synchronization
 /// rank 0, nor anything of a plain sweep's successes kept there per task. Its ranks' other
 /// messages it relays (`RuntimeMessage.relayed`), after what waits of their results. Its
 /// ranks' heartbeats go to rank 0 as one message per period with its own
-/// (`RuntimeMessage.heartbeats`); once its own worker is done (its beats stop), one by one.
+/// (`RuntimeMessage.heartbeats`); once its own worker is done (its beats stop), one by one. It
+/// answers each (`RuntimeMessage.heard`): a rank whose beat goes unanswered beats to rank 0 as
+/// well (`WriterWatch`), so a hung or stopped writer silences itself, not its node.
 ///
 /// It holds its own rank's `done` until every other rank of the node has said its own, then
 /// closes the shard (written, fsync'd) and sends that `done` with the shard's last word
@@ -69,6 +71,9 @@ final class NodeWriter: Sendable {
         }
     }
 
+    /// `RuntimeMessage.heard`, encoded once.
+    private static let heard = RuntimeMessage.heard.encoded()
+
     /// Tells rank 0 that the run cannot go on: `error` stopped this node's shard.
     private static func abort(_ transport: any Transport, _ error: OutputError) {
         transport.send(RuntimeMessage.abort(reason: "journal: \(error)").encoded(), to: 0)
@@ -115,8 +120,10 @@ final class NodeWriter: Sendable {
     }
 
     /// Rank `source`'s heartbeat: this rank's own sends the node's (itself, then the others that
-    /// beat since); another's waits for it, unless this rank's beats have stopped.
+    /// beat since); another's waits for it, unless this rank's beats have stopped, and is
+    /// answered (`heard`: while answers come, that rank beats to this writer alone).
     private func beat(host: String, from source: Int) {
+        if source != rank { transport.send(Self.heard, to: source) }
         let beaten = state.withLock { state -> [Int]? in
             if source == rank {
                 defer { state.beaten = [] }

@@ -108,7 +108,7 @@ package final class Worker: Sendable {
             for inbox in inboxes { inbox.finish() }
         case .cancel(let range, let byUser):
             cancellation.cancel(range, reason: byUser ? TaskRecord.cancelledByUser : TaskRecord.cancelledByEarlyStop)
-        case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished:
+        case .request, .results, .done, .interrupt, .heartbeat, .heartbeats, .relayed, .abort, .finished, .heard:
             break  // coordinator-bound traffic only
         }
     }

@@ -320,7 +320,7 @@ package struct Coordinator {
             finishIfAllDone(&actions)
         case .abort(let reason):
             beginStopping(reason: reason, graceSeconds: 0, into: &actions)
-        case .assign, .stop, .cancel:
+        case .assign, .stop, .cancel, .heard:
             impossible(.workerBound, from: rank, "\(message)", into: &actions)
             return actions
         case .relayed, .finished:

@@ -28,6 +28,10 @@ package enum RuntimeMessage: Sendable, Equatable {
     /// by one, whether the slot asks for one more chunk. One message per chunk that ends (and
     /// one a heartbeat period for what waits), not one per task.
     case finished([SlotOutcome])
+    /// Node writer → one of its node's ranks: its heartbeat reached the writer, which sends it on
+    /// with its own (`heartbeats`). A rank whose last heartbeat went unanswered beats to rank 0
+    /// as well (`WriterWatch`): a hung or stopped writer does not silence its node's other ranks.
+    case heard
     /// Node writer → coordinator: its node's shard can no longer be written (`reason` names
     /// it): the run stops at once, as when rank 0's journal fails.
     case abort(reason: String)
@@ -74,7 +78,7 @@ package struct RankReport: Sendable, Equatable {
 }
 
 extension RuntimeMessage {
-    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel, relayed, abort, heartbeats, finished }
+    private enum Kind: UInt8 { case request = 1, results, done, assign, stop, interrupt, heartbeat, cancel, relayed, abort, heartbeats, finished, heard }
 
     /// The message as bytes for the transport.
     package func encoded() -> [UInt8] {
@@ -146,6 +150,8 @@ extension RuntimeMessage {
             writer.write(host)
             writer.write(ranks.count)
             for rank in ranks { writer.write(rank) }
+        case .heard:
+            writer.write(Kind.heard.rawValue)
         case .finished(let outcomes):
             writer.write(Kind.finished.rawValue)
             writer.write(outcomes.count)
@@ -225,6 +231,8 @@ extension RuntimeMessage {
             outcomes.reserveCapacity(count)
             for _ in 0..<count { outcomes.append(try SlotOutcome(decoding: &reader, byteCount: byteCount)) }
             return .finished(outcomes)
+        case .heard:
+            return .heard
         case nil:
             throw MessageDecodingError(reason: "unknown message kind \(tag) from rank \(source)")
         }

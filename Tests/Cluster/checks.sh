@@ -317,10 +317,15 @@ cluster_loss() {
     launcher=$!
     wait_for_file "$out/journal/n0000.p1.jsonl" 60 || return 1  # 3 nodes: a shard each
     sleep 2
-    # The rank to stop is found first: the loss is the SIGSTOP, not the /proc scan before it.
+    # The rank to stop is found first: the loss is the SIGSTOP, not the /proc scan before it. It
+    # is n3's writer (its lowest rank): n3's other rank still beats, straight to rank 0 once its
+    # writer stops answering, so rank 0 judges a hung process beside an answering one and
+    # aborts at once, not a silent node (which waits for mpirun's grace first).
     if [ "$mode" = stop ]; then
         lost=n3
-        stopped=$(mpibatch_pids n3 | head -n 1)
+        stopped=$(for pid in $(mpibatch_pids n3); do
+            echo "$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^OMPI_COMM_WORLD_RANK=//p') $pid"
+        done | sort -n | head -n 1 | cut -d ' ' -f 2)
         [ -n "$stopped" ] || { echo "no mpibatch process on n3"; return 1; }
     fi
     started=$(date +%s.%N)

@@ -67,11 +67,15 @@ import Testing
 
     /// A node's heartbeats reach rank 0 as one message per period: its writer's own beat with
     /// the ranks of its node that beat since (each once); once the writer's worker is done (its
-    /// beats stop), each as it comes.
+    /// beats stop), each as it comes. It answers each peer's beat (`heard`).
     @Test func aNodesHeartbeatsGoAsOneMessagePerPeriod() throws {
         let (network, heard, writer, directory) = try listenedWriter(ranks: 4)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let transport = network.endpoints[1]
+        let answers = [Heard(), Heard()]
+        for peer in [2, 3] {
+            network.endpoints[peer].start { source, bytes in answers[peer - 2].add(try! RuntimeMessage(decoding: bytes, from: source)) }
+        }
         let beat = RuntimeMessage.heartbeat(host: "n1").encoded()
         for peer in [3, 2, 3] { network.endpoints[peer].send(beat, to: 1) }
         transport.post { writer.handle(.heartbeat(host: "n1"), from: 1) }  // after the peers' (one queue)
@@ -81,12 +85,26 @@ import Testing
         network.endpoints[2].send(beat, to: 1)
         #expect(heard.wait(for: 2, where: isBeat))
         #expect(heard.messages == [.heartbeats(host: "n1", ranks: [1, 2, 3]), .heartbeats(host: "n1", ranks: [2])])
+        #expect(answers[0].wait(for: 2, where: { $0 == .heard }) && answers[1].wait(for: 2, where: { $0 == .heard }))
+        #expect(try RuntimeMessage(decoding: RuntimeMessage.heard.encoded(), from: 1) == .heard)
         for peer in [2, 3] { network.endpoints[peer].send(RuntimeMessage.done(RankReport(host: "n1", cpuSeconds: 0)).encoded(), to: 1) }
         #expect(heard.wait(for: 1, where: { $0 == .done(RankReport(host: "n1", cpuSeconds: 0)) }))
         let encoded = RuntimeMessage.heartbeats(host: "n1", ranks: [4, 5, 7])
         #expect(try RuntimeMessage(decoding: encoded.encoded(), from: 4) == encoded)
         transport.stop()
-        network.endpoints[0].stop()
+        for endpoint in [0, 2, 3] { network.endpoints[endpoint].stop() }
+    }
+
+    /// A rank beats to its writer alone while the writer answers; a beat that goes out with the
+    /// last one unanswered (a hung or stopped writer) goes to rank 0 as well, until an answer comes.
+    @Test func aRankBeatsToRankZeroWhileItsWriterIsSilent() {
+        let watch = WriterWatch()
+        #expect(!watch.beatsToRankZero())  // the first: nothing unanswered
+        watch.heard()
+        #expect(!watch.beatsToRankZero())
+        #expect(watch.beatsToRankZero() && watch.beatsToRankZero())  // unanswered: rank 0 hears it too
+        watch.heard()
+        #expect(!watch.beatsToRankZero())
     }
 
     @Test func relayedMessagesTravelWithTheirRank() throws {
