@@ -21,8 +21,8 @@ extension MPILaunch {
 
     /// The workload made before MPI starts, its workers started, so that their start-up (a
     /// Python interpreter's and `import numpy`; an imported dbt job's worker imports dbt and
-    /// parses the project) overlaps MPI's: a Monte Carlo model's, or a stage graph's whose
-    /// first stage runs a worker (`StageGraphWorkload.prestartWorkers`). Only with `--out`
+    /// parses the project) overlaps MPI's: a Monte Carlo model's, a `python:` or `worker:`
+    /// sweep's, or a stage graph's whose first stage runs a worker (`prestartWorkers`). Only with `--out`
     /// (else rank 0 names the directory once MPI runs) and a launcher that says where this
     /// rank is (`LaunchPlace`); nil otherwise, or when the workload cannot be made (the run
     /// then makes it, and reports why, once MPI runs).
@@ -31,8 +31,10 @@ extension MPILaunch {
     ) -> (outputDirectory: String, workload: any Workload)? {
         switch job.body {
         case .monteCarlo(let spec) where spec.model != nil: break
+        case .sweep(let sweep):
+            guard case .worker = sweep.task.action else { return nil }
         case .stages: break
-        case .sweep, .monteCarlo: return nil
+        case .monteCarlo: return nil
         }
         guard let outputDirectory = options.outputDirectory, let place = LaunchPlace.from(ProcessInfo.processInfo.environment),
             let workload = try? make(outputDirectory)

@@ -192,7 +192,7 @@ public struct StageGraphWorkload: Workload {
         else { return }
         let directory = values.stageDirectory(graph.stages[first].name)
         guard (try? directories.make(first, at: directory)) != nil else { return }  // its first task says why
-        sweep.prestartStageWorkers(rank: rank, slots: slots, outputDirectory: directory)
+        sweep.prestartWorkers(rank: rank, slots: slots, outputDirectory: directory)
     }
 
     /// Retires the workers kept between the stages (`WorkerKeeper.retireAll`): the graph is done.

@@ -115,10 +115,11 @@ public struct SweepWorkload: Workload {
         }
     }
 
-    /// In a stage graph, spawns the workers of a `python:` or `worker:` stage for rank `rank`'s
-    /// slots `slots` now, its tasks running in `outputDirectory` (`WorkerPool.prestart`); nothing
-    /// for other tasks.
-    func prestartStageWorkers(rank: Int, slots: Range<Int>, outputDirectory: String) {
+    /// Spawns the workers of a `python:` or `worker:` sweep (or stage of a graph) for rank
+    /// `rank`'s slots `slots` now, its tasks running in `outputDirectory` (`WorkerPool.prestart`),
+    /// so that their start-up (an interpreter's, the user's imports) overlaps MPI's and the
+    /// run's own; nothing for other tasks.
+    public func prestartWorkers(rank: Int, slots: Range<Int>, outputDirectory: String) {
         guard case .worker(let workers) = executor else { return }
         workers.pool.prestart(rank: rank, slots: slots, outputDirectory: outputDirectory)
     }
