@@ -49,8 +49,13 @@ limits_resume() {
     limits_job "$WORK/limits-kill.yaml" 150
     local out="$WORK/limits-kill"
     "${MPIRUN[@]}" -np 2 "$BIN" run "$WORK/limits-kill.yaml" --slots 4 --out "$out" --quiet >"$out.log" 2>&1 &
-    local launcher=$!
-    sleep 1.2
+    local launcher=$! waited
+    # The middle: a few tasks journaled (the 12 db tasks alone take 6 x 150 ms, 2 at a time), not a
+    # fixed sleep, which a faster start-up outran.
+    for waited in $(seq 1 300); do
+        [ "$(cat "$out/results.jsonl" 2>/dev/null | wc -l)" -ge 4 ] && break
+        sleep 0.02
+    done
     local ranks
     mapfile -t ranks < <(pgrep -P "$launcher")
     [ ${#ranks[@]} -gt 0 ] || { echo "finished before the kill"; return 1; }
